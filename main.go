@@ -1,0 +1,205 @@
+// Command bulkagents creates Amazon Connect agents (and their IAM Identity
+// Center users) from Connect's own bulk-upload CSV template, within the API
+// rate limits, and writes a results file with every outcome.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit statuses of product.md.
+const (
+	exitOK          = 0
+	exitRowsFailed  = 1
+	exitUnusable    = 2
+	exitInterrupted = 130
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// command is one subcommand: a flag set, a usage text and the work.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, env *environment, args []string) error
+}
+
+// environment is what a command may touch of the outside world.
+type environment struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// interrupts delivers the second and later Ctrl-C after ctx has been
+	// cancelled by the first, so a command can abort at once.
+	interrupts <-chan os.Signal
+}
+
+var commands = []*command{
+	templateCommand,
+	validateCommand,
+	importCommand,
+	sandboxCommand,
+	versionCommand,
+}
+
+const mainUsage = `bulkagents creates Amazon Connect agents from the console's bulk-upload CSV template.
+
+Usage:
+    bulkagents template [--identity connect|saml] [--example] [--out FILE]
+    bulkagents validate [--identity connect|saml] [--format text|json] FILE
+    bulkagents import   FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] ...
+    bulkagents sandbox  [--addr HOST:PORT] [--identity connect|saml] [--rate-scale X] ...
+    bulkagents version
+
+Run 'bulkagents COMMAND -h' for a command's flags.
+
+Examples:
+    bulkagents template --example --out agents.csv
+    bulkagents validate agents.csv
+    bulkagents import agents.csv --sandbox
+    bulkagents import agents.csv --instance-id 11111111-2222-3333-4444-555555555555 --dry-run
+`
+
+// run is main without os.Exit, so tests can call it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return exitUnusable
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "help" {
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	}
+	if name == "-v" || name == "--version" {
+		name = "version"
+	}
+	var cmd *command
+	for _, c := range commands {
+		if c.name == name {
+			cmd = c
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "bulkagents: unknown command %q\n\n%s", name, mainUsage)
+		return exitUnusable
+	}
+
+	// The first Ctrl-C cancels ctx (stop starting work, write everything);
+	// later ones arrive on interrupts for an immediate abort.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	later := make(chan os.Signal, 4)
+	go func() {
+		first := true
+		for s := range sigs {
+			if first {
+				first = false
+				cancel()
+				continue
+			}
+			select {
+			case later <- s:
+			default:
+			}
+		}
+	}()
+
+	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, interrupts: later}
+	err := cmd.run(ctx, env, args[1:])
+	return exitStatus(err, stderr)
+}
+
+// exitError carries an exit status and, optionally, a message and a hint.
+type exitError struct {
+	code int
+	msg  string // printed as "bulkagents: msg" unless empty
+	hint string // printed as "hint: ..." unless empty
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// usageError is an exit-2 error with a hint.
+func usageError(hint, format string, a ...any) error {
+	return &exitError{code: exitUnusable, msg: fmt.Sprintf(format, a...), hint: hint}
+}
+
+// exitStatus turns a command's error into an exit status, printing it. It is
+// the one place where an error becomes a status.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "bulkagents: %s\n", ee.msg)
+		}
+		if ee.hint != "" {
+			for _, l := range strings.Split(ee.hint, "\n") {
+				fmt.Fprintf(stderr, "hint: %s\n", l)
+			}
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "bulkagents: %v\n", err)
+	return exitUnusable
+}
+
+// parseArgs parses flags that may stand before or after the positional
+// arguments (`bulkagents import agents.csv --dry-run`), and returns the
+// positional ones. A lone "--" ends the flags.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// newFlagSet makes a flag set whose errors and usage go to stderr and are
+// returned, never exiting.
+func newFlagSet(env *environment, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(env.stderr, usage)
+		fmt.Fprintln(env.stderr, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// flagError turns a flag parsing error into a usage error (exit 2); the flag
+// package has already printed the problem and the usage.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return &exitError{code: exitUnusable}
+}
