@@ -1,0 +1,125 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// ErrExists is returned, wrapped with the path, when a results or retry file
+// is already there and force was not given.
+var ErrExists = errors.New("file already exists")
+
+// renameFile is os.Rename, swapped by tests to fail at the last step.
+var renameFile = os.Rename
+
+// writeTemp writes records as CSV to a new file, mode 0600, in the folder
+// of path, and syncs it. It returns the open file, its offset at the end, so
+// that the caller can keep writing to it once it is in place.
+func writeTemp(path string, records [][]string) (*os.File, error) {
+	// os.CreateTemp makes the file with mode 0600: passwords are never readable
+	// by others, not even for an instant.
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	fail := func(err error) (*os.File, error) {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	cw := csv.NewWriter(bw)
+	if err := cw.WriteAll(records); err != nil { // WriteAll flushes the csv writer
+		return fail(err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	return f, nil
+}
+
+// publish puts the synced temporary file tmp in place at path, atomically:
+// at every instant path is either absent or old, or the whole new file.
+// Without force it refuses to replace an existing path (ErrExists). The
+// folder is synced so that the new name survives a power cut.
+func publish(tmp, path string, force bool) error {
+	if force {
+		if err := renameFile(tmp, path); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return syncDir(filepath.Dir(path))
+	}
+	// A hard link never replaces an existing name, so this is an atomic
+	// "create if absent" of a file that already holds its content.
+	err := os.Link(tmp, path)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// Some file systems have no hard links: check, then rename. Another
+		// process could create path in between; nothing here races with us.
+		if _, statErr := os.Lstat(path); statErr == nil {
+			err = fs.ErrExist
+		} else if errors.Is(statErr, fs.ErrNotExist) {
+			err = renameFile(tmp, path)
+			tmp = ""
+		}
+	}
+	if tmp != "" {
+		os.Remove(tmp)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s: %w", path, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes a folder's entries durable: a new or renamed file's name
+// survives a power cut only once its folder is synced.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" { // folders cannot be opened for syncing there; NTFS journals names
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// WriteRetry writes the retry file: the input's own header and just the given
+// records (the rows that are invalid, failed or not attempted), as plain CSV,
+// mode 0600, ready to fix and import again. Cells are written as the input
+// had them, not neutralised: the file is input for the next import. It
+// replaces an existing file only when force is set.
+func WriteRetry(path string, header []string, records [][]string, force bool) error {
+	all := make([][]string, 0, len(records)+1)
+	all = append(all, header)
+	all = append(all, records...)
+	f, err := writeTemp(path, all)
+	if err != nil {
+		return fmt.Errorf("retry file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("retry file: write %s: %w", path, err)
+	}
+	if err := publish(f.Name(), path, force); err != nil {
+		return fmt.Errorf("retry file: %w", err)
+	}
+	return nil
+}
