@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -535,4 +536,25 @@ func BenchmarkAppend(b *testing.B) {
 			}
 		})
 	}
+	// Workers appending password rows at once share fsyncs (group commit).
+	b.Run("password-parallel", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "r.csv")
+		l, err := Create(path, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var line atomic.Int64
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := l.Append(outcome(int(line.Add(1))+1, Created)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		if err := l.Close(); err != nil {
+			b.Fatal(err)
+		}
+	})
 }
