@@ -1,0 +1,242 @@
+package importer
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Column is a canonical column of Connect's bulk-upload template. Every
+// spelling of the header that the console has used over the years maps to one
+// of these (see aliases).
+type Column int
+
+// The template's columns, in the order of the console's current template
+// (variant C), then the home-made slash-path hierarchy column, then the
+// columns that are not part of the template.
+const (
+	ColFirstName Column = iota + 1
+	ColLastName
+	ColEmail
+	ColSecondaryEmail
+	ColMobile
+	ColPassword
+	ColLogin
+	// ColAgentHierarchy is the "agent hierarchy" column of the documented
+	// template; it holds the same thing as ColHierarchy (a path joined by |).
+	ColAgentHierarchy
+	ColRoutingProfile
+	ColSecurityProfiles
+	ColHierarchy
+	ColPhoneType
+	ColPhoneNumber
+	ColAutoAccept
+	ColACWTimeout
+	ColTags
+	// ColUserHierarchy is a home-made "UserHierarchy" column holding a path
+	// joined by / (technical support/IT/Eastern).
+	ColUserHierarchy
+	// ColExtra is a column outside the template that the caller asked to keep
+	// (ReadOptions.Keep); its values go to Agent.Extra.
+	ColExtra
+	// ColBlank is a header field left empty, as spreadsheets write trailing
+	// commas; its cells must stay blank.
+	ColBlank
+)
+
+// templateColumns are the template's own columns, in template order.
+var templateColumns = []Column{
+	ColFirstName, ColLastName, ColEmail, ColSecondaryEmail, ColMobile, ColPassword, ColLogin,
+	ColAgentHierarchy, ColRoutingProfile, ColSecurityProfiles, ColHierarchy, ColPhoneType,
+	ColPhoneNumber, ColAutoAccept, ColACWTimeout, ColTags, ColUserHierarchy,
+}
+
+// canonicalNames are the lower-case names of the console's current template.
+var canonicalNames = map[Column]string{
+	ColFirstName:        "first name",
+	ColLastName:         "last name",
+	ColEmail:            "email address",
+	ColSecondaryEmail:   "secondary email address",
+	ColMobile:           "mobile",
+	ColPassword:         "password",
+	ColLogin:            "user login",
+	ColAgentHierarchy:   "agent hierarchy",
+	ColRoutingProfile:   "routing profile name",
+	ColSecurityProfiles: "security_profile_name_1|security_profile_name_2",
+	ColHierarchy:        "user_hierarchy_1|user_hierarchy_2",
+	ColPhoneType:        "phone type (soft/desk)",
+	ColPhoneNumber:      "phone number",
+	ColAutoAccept:       "soft phone auto accept (yes/no)",
+	ColACWTimeout:       "acw timeout (seconds)",
+	ColTags:             "tags",
+	ColUserHierarchy:    "userhierarchy",
+	ColExtra:            "extra",
+	ColBlank:            "",
+}
+
+// String gives the column's canonical (lower-case) name.
+func (c Column) String() string {
+	if n, ok := canonicalNames[c]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+// aliases are further spellings seen in files in the wild, besides the
+// canonical names. They are compared by matchKey, so case, spaces and
+// underscores do not matter ("UserHierarchy" = "user_hierarchy"). A slice, so
+// that suggestions do not depend on map order.
+var aliases = []struct {
+	name   string
+	column Column
+}{
+	{"secondary email", ColSecondaryEmail},
+	{"email", ColEmail},
+	{"e-mail address", ColEmail},
+	{"routing profile", ColRoutingProfile},
+	// Hand-written headers name the lists plainly.
+	{"security profiles", ColSecurityProfiles},
+	{"security profile name", ColSecurityProfiles},
+	{"phone type", ColPhoneType},
+	{"auto accept", ColAutoAccept},
+	{"soft phone auto accept", ColAutoAccept},
+	{"acw timeout", ColACWTimeout},
+	{"username", ColLogin},
+}
+
+// columnByKey maps a matchKey to its column; built once from the canonical
+// names and the aliases.
+var columnByKey = func() map[string]Column {
+	m := make(map[string]Column, len(canonicalNames)+len(aliases))
+	for _, c := range templateColumns {
+		m[matchKey(canonicalNames[c])] = c
+	}
+	for _, a := range aliases {
+		m[matchKey(a.name)] = a.column
+	}
+	return m
+}()
+
+// CanonicalName is how header names are compared: surrounding space trimmed,
+// runs of white space collapsed to one space, lower case. Agent.Extra is
+// keyed by it.
+func CanonicalName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range strings.TrimSpace(s) {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// matchKey is the canonical name without spaces and underscores, so that
+// "First Name", "firstname" and "first_name" find the same column.
+func matchKey(s string) string {
+	c := CanonicalName(s)
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '_' {
+			return -1
+		}
+		return r
+	}, c)
+}
+
+// lookupColumn finds the template column a header field names.
+func lookupColumn(field string) (Column, bool) {
+	c, ok := columnByKey[matchKey(field)]
+	return c, ok
+}
+
+// acceptedNames lists the canonical names, for hints.
+func acceptedNames() []string {
+	names := make([]string, 0, len(templateColumns)+1)
+	for _, c := range templateColumns {
+		names = append(names, canonicalNames[c])
+	}
+	return append(names, "secondary email")
+}
+
+// closestName is the known column name nearest to an unknown one (by edit
+// distance over the comparison keys), to suggest a fix for a typo.
+func closestName(field string) string {
+	key := matchKey(field)
+	best, bestDist := "", -1
+	consider := func(name string) {
+		d := editDistance(key, matchKey(name))
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	for _, c := range templateColumns {
+		consider(canonicalNames[c])
+	}
+	for _, a := range aliases {
+		consider(a.name)
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes. Header
+// names are short, so the quadratic cost does not matter; long inputs are cut.
+func editDistance(a, b string) int {
+	const limit = 200
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > limit {
+		ra = ra[:limit]
+	}
+	if len(rb) > limit {
+		rb = rb[:limit]
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// requiredColumns are the columns a file must have for an identity type: the
+// ones CreateUser needs. For EXISTING_DIRECTORY the names come from the
+// directory, so only the login and the profiles are needed.
+func requiredColumns(id Identity) []Column {
+	if id == IdentityDirectory {
+		return []Column{ColLogin, ColRoutingProfile, ColSecurityProfiles}
+	}
+	return []Column{ColFirstName, ColLastName, ColLogin, ColRoutingProfile, ColSecurityProfiles}
+}
+
+// displayName is how problems name a column: as the file spells it (trimmed),
+// or by its canonical name when the file lacks it.
+func displayName(header []string, idx int, c Column) string {
+	if idx >= 0 && idx < len(header) {
+		if h := strings.TrimSpace(header[idx]); h != "" && utf8.ValidString(h) {
+			return h
+		}
+		if header[idx] != "" {
+			return header[idx]
+		}
+		return "column " + strconv.Itoa(idx+1)
+	}
+	return c.String()
+}

@@ -1,0 +1,839 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// ValidateOptions says what the rows will be imported into.
+type ValidateOptions struct {
+	Identity Identity // IdentityConnect (the default when empty), IdentitySAML or IdentityDirectory
+	// IdentityCenter: the login must also be a valid IAM Identity Center user
+	// name (1-128, no whitespace, not "Administrator"/"AWSAdministrators"), and
+	// a row needs an email: the email column, else the login when it is an
+	// address.
+	IdentityCenter bool
+}
+
+// Checked is the verdict on one row.
+type Checked struct {
+	Row      Row
+	Agent    *Agent    // nil when the row is invalid
+	Problems []Problem // empty when valid
+	// Warnings are worth saying but do not make the row invalid (a rule that
+	// is unconfirmed, a value that is ignored).
+	Warnings []Problem
+}
+
+// Limits of CreateUser and the template (aws-facts §1, §2).
+const (
+	maxFirstName        = 255
+	maxLastName         = 256
+	maxLogin            = 64
+	connectLoginDocs    = 20 // the documented Connect-managed limit, unconfirmed: a warning only
+	maxIdentityCenter   = 128
+	minPassword         = 8
+	maxPassword         = 64
+	maxSecurityProfiles = 10
+	maxHierarchyLevels  = 5
+	maxTags             = 50
+	maxTagKey           = 128
+	maxTagValue         = 256
+	maxACW              = 2_000_000
+	maxEmail            = 254
+)
+
+const e164Example = "+14255550100"
+
+// Validate checks every row; the result is in input order, one per row.
+func Validate(f *File, opts ValidateOptions) []Checked {
+	if opts.Identity == "" {
+		opts.Identity = IdentityConnect
+	}
+	lay := newLayout(f)
+	out := make([]Checked, len(f.Rows))
+	// Logins are compared case-insensitively, as the console refuses
+	// "JDoe" next to "jdoe". first holds the first row of each login; only
+	// logins seen again get a list of rows.
+	first := make(map[string]int, len(f.Rows))
+	var dups map[string][]int
+	for i, row := range f.Rows {
+		var cells templateRow
+		if len(f.decoded) == len(f.Rows) {
+			cells = f.decoded[i]
+		} else {
+			cells = lay.cells(row.Record)
+		}
+		rc := rowCheck{lay: lay, opts: opts, line: row.Line}
+		agent := rc.check(row, &cells)
+		out[i] = Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
+		login := strings.ToLower(strings.TrimSpace(cells.Login))
+		if login == "" {
+			continue
+		}
+		if j, seen := first[login]; seen {
+			if dups == nil {
+				dups = make(map[string][]int)
+			}
+			if dups[login] == nil {
+				dups[login] = []int{j}
+			}
+			dups[login] = append(dups[login], i)
+			continue
+		}
+		first[login] = i
+	}
+	for _, rows := range dups {
+		for _, i := range rows {
+			var others []string
+			for _, j := range rows {
+				if j != i {
+					others = append(others, strconv.Itoa(f.Rows[j].Line))
+				}
+			}
+			c := &out[i]
+			value := strings.TrimSpace(lay.value(c.Row.Record, ColLogin))
+			word := "line"
+			if len(others) > 1 {
+				word = "lines"
+			}
+			c.Problems = append(c.Problems, Problem{
+				Line:    c.Row.Line,
+				Column:  lay.name(ColLogin),
+				Value:   value,
+				Message: fmt.Sprintf("user login %s is also on %s %s (logins are compared without regard to case)", quote(value), word, strings.Join(others, ", ")),
+				Hint:    "give each agent a different user login, or remove the repeated row",
+			})
+			c.Agent = nil
+		}
+	}
+	return out
+}
+
+// layout is where each column sits in a file's records.
+type layout struct {
+	header  []string
+	columns []Column
+	index   [ColBlank + 1]int // field index of each column, -1 when absent
+	extras  []extraColumn
+}
+
+type extraColumn struct {
+	index int
+	name  string // canonical, the key in Agent.Extra
+}
+
+func newLayout(f *File) *layout {
+	l := &layout{header: f.Header, columns: f.Columns}
+	for i := range l.index {
+		l.index[i] = -1
+	}
+	for i, c := range f.Columns {
+		switch {
+		case c == ColExtra:
+			name := ""
+			if i < len(f.Header) {
+				name = CanonicalName(f.Header[i])
+			}
+			l.extras = append(l.extras, extraColumn{index: i, name: name})
+		case c > 0 && c <= ColBlank && l.index[c] < 0:
+			l.index[c] = i
+		}
+	}
+	return l
+}
+
+// name is how problems name a column: as the file spells it.
+func (l *layout) name(c Column) string {
+	return displayName(l.header, l.index[c], c)
+}
+
+func (l *layout) value(rec []string, c Column) string {
+	if c <= 0 || c > ColBlank {
+		return ""
+	}
+	i := l.index[c]
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return rec[i]
+}
+
+// cells builds a row's cells from its record, for a File that was not read
+// by Read.
+func (l *layout) cells(rec []string) templateRow {
+	return templateRow{
+		FirstName:        l.value(rec, ColFirstName),
+		LastName:         l.value(rec, ColLastName),
+		Email:            l.value(rec, ColEmail),
+		SecondaryEmail:   l.value(rec, ColSecondaryEmail),
+		Mobile:           l.value(rec, ColMobile),
+		Password:         l.value(rec, ColPassword),
+		Login:            l.value(rec, ColLogin),
+		AgentHierarchy:   l.value(rec, ColAgentHierarchy),
+		RoutingProfile:   l.value(rec, ColRoutingProfile),
+		SecurityProfiles: l.value(rec, ColSecurityProfiles),
+		Hierarchy:        l.value(rec, ColHierarchy),
+		PhoneType:        l.value(rec, ColPhoneType),
+		PhoneNumber:      l.value(rec, ColPhoneNumber),
+		AutoAccept:       l.value(rec, ColAutoAccept),
+		ACWTimeout:       l.value(rec, ColACWTimeout),
+		Tags:             l.value(rec, ColTags),
+		UserHierarchy:    l.value(rec, ColUserHierarchy),
+	}
+}
+
+// Value returns the named cell of a row ("" when the column is absent or the
+// row is short).
+func (f *File) Value(r Row, c Column) string {
+	for i, col := range f.Columns {
+		if col == c {
+			if i < len(r.Record) {
+				return r.Record[i]
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// rowCheck collects the problems of one row.
+type rowCheck struct {
+	lay      *layout
+	opts     ValidateOptions
+	line     int
+	problems []Problem
+	warnings []Problem
+}
+
+func (rc *rowCheck) problem(c Column, value, message, hint string) {
+	rc.problems = append(rc.problems, Problem{Line: rc.line, Column: rc.lay.name(c), Value: value, Message: message, Hint: hint})
+}
+
+func (rc *rowCheck) warn(c Column, value, message, hint string) {
+	rc.warnings = append(rc.warnings, Problem{Line: rc.line, Column: rc.lay.name(c), Value: value, Message: message, Hint: hint})
+}
+
+// check validates one row and gives its Agent, or nil when it has problems.
+func (rc *rowCheck) check(row Row, cells *templateRow) *Agent {
+	rc.checkRecord(row.Record)
+	a := &Agent{Line: row.Line}
+	id := rc.opts.Identity
+
+	a.FirstName = rc.checkName(ColFirstName, cells.FirstName, maxFirstName, "first name")
+	a.LastName = rc.checkName(ColLastName, cells.LastName, maxLastName, "last name")
+	a.Login = rc.checkLogin(cells.Login)
+	a.Password = rc.checkPassword(cells.Password)
+	a.Email = rc.checkEmail(ColEmail, cells.Email)
+	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, cells.SecondaryEmail)
+	if rc.opts.IdentityCenter && a.Email == "" && strings.TrimSpace(cells.Email) == "" {
+		if strings.Contains(a.Login, "@") {
+			a.Email = a.Login
+		} else {
+			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
+				"fill in the email address column, or use the agent's email address as the user login")
+		}
+	}
+	a.Mobile = rc.checkPhone(ColMobile, cells.Mobile)
+
+	a.RoutingProfile = strings.TrimSpace(cells.RoutingProfile)
+	if a.RoutingProfile == "" {
+		rc.problem(ColRoutingProfile, "", "missing routing profile name",
+			"write the routing profile's name exactly as Connect shows it, for example Basic Routing Profile")
+	}
+	a.SecurityProfiles = rc.checkSecurityProfiles(cells.SecurityProfiles)
+	a.Hierarchy = rc.checkHierarchies(cells)
+
+	a.PhoneType, a.PhoneNumber = rc.checkPhoneConfig(cells.PhoneType, cells.PhoneNumber)
+	a.AutoAccept = rc.checkAutoAccept(cells.AutoAccept)
+	a.ACWTimeout = rc.checkACW(cells.ACWTimeout)
+	a.Tags = rc.checkTags(cells.Tags)
+
+	if len(rc.lay.extras) > 0 {
+		a.Extra = make(map[string]string, len(rc.lay.extras))
+		for _, x := range rc.lay.extras {
+			if x.index < len(row.Record) {
+				a.Extra[x.name] = strings.TrimSpace(row.Record[x.index])
+			} else {
+				a.Extra[x.name] = ""
+			}
+		}
+	}
+	if id == IdentityDirectory {
+		// Names and email come from the directory.
+		a.FirstName, a.LastName = "", ""
+	}
+	if len(rc.problems) > 0 {
+		return nil
+	}
+	return a
+}
+
+// checkRecord checks what holds for any cell: the field count, UTF-8, Excel's
+// ellipsis, and the cells under a header field left blank.
+func (rc *rowCheck) checkRecord(rec []string) {
+	n, want := len(rec), len(rc.lay.header)
+	switch {
+	case n < want:
+		rc.problems = append(rc.problems, Problem{
+			Line:    rc.line,
+			Message: fmt.Sprintf("the row has %d fields but the header has %d", n, want),
+			Hint:    "every row needs a field for every column, blank ones included; a comma may be missing",
+		})
+	case n > want:
+		extra := rec[want:]
+		if blankRecord(extra) {
+			rc.warnings = append(rc.warnings, Problem{
+				Line:    rc.line,
+				Message: fmt.Sprintf("the row has %d fields but the header has %d; the extra fields are blank and ignored", n, want),
+			})
+		} else {
+			rc.problems = append(rc.problems, Problem{
+				Line:    rc.line,
+				Message: fmt.Sprintf("the row has %d fields but the header has %d", n, want),
+				Hint:    `a value holding a comma must be enclosed in double quotes: "Smith, Jr."`,
+			})
+		}
+	}
+	for i, v := range rec {
+		if i >= want {
+			break
+		}
+		col := ColBlank
+		if i < len(rc.lay.columns) {
+			col = rc.lay.columns[i]
+		}
+		hidden := col == ColPassword
+		shown := v
+		if hidden {
+			shown = ""
+		}
+		if !utf8.ValidString(v) {
+			rc.problems = append(rc.problems, Problem{
+				Line: rc.line, Column: displayName(rc.lay.header, i, col), Value: shown,
+				Message: describe(shown, hidden) + " is not valid UTF-8 text",
+				Hint:    `save the spreadsheet as "CSV UTF-8 (Comma delimited)"`,
+			})
+		}
+		if strings.Contains(v, "…") {
+			rc.problems = append(rc.problems, Problem{
+				Line: rc.line, Column: displayName(rc.lay.header, i, col), Value: shown,
+				Message: describe(shown, hidden) + ` holds "…", which Excel makes of "..."`,
+				Hint:    `write three dots "..." instead (Excel: File > Options > Proofing > AutoCorrect, remove the "..." entry)`,
+			})
+		}
+		if col == ColBlank && strings.TrimSpace(v) != "" {
+			rc.problems = append(rc.problems, Problem{
+				Line: rc.line, Column: displayName(rc.lay.header, i, col), Value: v,
+				Message: quote(v) + " is in a column without a name",
+				Hint:    "give the column a name in the header, or move the value to its column",
+			})
+		}
+	}
+}
+
+// describe is the subject of a message about a cell: its value, or "the
+// password" when the value must not be shown.
+func describe(shown string, hidden bool) string {
+	if hidden {
+		return "the password"
+	}
+	return quote(shown)
+}
+
+// quote shows a value in a message: quoted, escaped, and cut when long.
+func quote(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		return strconv.Quote(string(r[:max])) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string {
+	s := strings.TrimSpace(raw)
+	if rc.opts.Identity == IdentityDirectory {
+		if s != "" {
+			rc.warn(c, s, "ignored: for an EXISTING_DIRECTORY instance the "+what+" comes from the directory", "")
+		}
+		return ""
+	}
+	if s == "" {
+		rc.problem(c, "", "missing "+what, "every agent needs a "+what)
+		return ""
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		rc.problem(c, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, max), "shorten it")
+	}
+	if !utf8.ValidString(s) {
+		return s // reported by checkRecord
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			rc.problem(c, s, fmt.Sprintf("%s holds a control character (%U)", quote(s), r), "remove line breaks and tabs from the name")
+			break
+		}
+	}
+	if !norm.NFC.IsNormalString(s) {
+		rc.problem(c, s, quote(s)+" is not in Unicode NFC form (it holds decomposed accents)",
+			fmt.Sprintf("write it in the composed form %s; retyping it usually does that", quote(norm.NFC.String(s))))
+	}
+	return s
+}
+
+func (rc *rowCheck) checkLogin(raw string) string {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		rc.problem(ColLogin, "", "missing user login", "every agent needs a user login (letters, digits and _ - . @)")
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if !loginByte(s[i]) {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			rc.problem(ColLogin, s, fmt.Sprintf("%s holds %q, which a user login cannot hold", quote(s), r),
+				"use only letters, digits and _ - . @")
+			break
+		}
+	}
+	if strings.Contains(s, "@") && !validEmail(s) {
+		rc.problem(ColLogin, s, quote(s)+" holds an @ but is not an email address",
+			"an @ is allowed only in an email form, such as jdoe@example.com")
+	}
+	n := len(s)
+	switch rc.opts.Identity {
+	case IdentityConnect:
+		if n > maxLogin {
+			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, maxLogin), "shorten it")
+		} else if n > connectLoginDocs {
+			rc.warn(ColLogin, s, fmt.Sprintf("%s has %d characters; the Connect documentation says at most %d for Connect-managed users (the API allows more)", quote(s), n, connectLoginDocs),
+				"if Connect refuses it, shorten it")
+		}
+	default:
+		if n > maxLogin {
+			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, maxLogin), "shorten it")
+		}
+	}
+	if rc.opts.IdentityCenter {
+		if strings.EqualFold(s, "Administrator") || strings.EqualFold(s, "AWSAdministrators") {
+			rc.problem(ColLogin, s, quote(s)+" is a reserved IAM Identity Center user name", "choose another user login")
+		} else if n > maxIdentityCenter {
+			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long for IAM Identity Center: %d characters, at most %d", quote(s), n, maxIdentityCenter), "shorten it")
+		}
+	}
+	return s
+}
+
+// loginByte is a character a Connect user name may hold.
+func loginByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+		b == '_' || b == '-' || b == '.' || b == '@'
+}
+
+// checkPassword never puts the password in a problem: neither value nor
+// message shows it.
+func (rc *rowCheck) checkPassword(raw string) string {
+	if strings.TrimSpace(raw) == "" {
+		return "" // blank: one is generated (Connect-managed)
+	}
+	if rc.opts.Identity != IdentityConnect {
+		rc.problem(ColPassword, "", fmt.Sprintf("a password cannot be set for a %s instance", rc.opts.Identity),
+			"leave the password column blank: these users sign in through their identity provider")
+		return ""
+	}
+	var lower, upper, digit, space bool
+	for _, r := range raw {
+		switch {
+		case 'a' <= r && r <= 'z':
+			lower = true
+		case 'A' <= r && r <= 'Z':
+			upper = true
+		case '0' <= r && r <= '9':
+			digit = true
+		case unicode.IsSpace(r):
+			space = true
+		}
+	}
+	var broken []string
+	if n := utf8.RuneCountInString(raw); n < minPassword {
+		broken = append(broken, fmt.Sprintf("it has %d characters, fewer than %d", n, minPassword))
+	} else if n > maxPassword {
+		broken = append(broken, fmt.Sprintf("it has %d characters, more than %d", n, maxPassword))
+	}
+	if !lower {
+		broken = append(broken, "no lower-case letter")
+	}
+	if !upper {
+		broken = append(broken, "no upper-case letter")
+	}
+	if !digit {
+		broken = append(broken, "no digit")
+	}
+	if space {
+		broken = append(broken, "it holds white space")
+	}
+	if len(broken) > 0 {
+		rc.problem(ColPassword, "", "the password breaks Connect's rules: "+strings.Join(broken, ", "),
+			"use 8 to 64 characters with a lower-case letter, an upper-case letter and a digit, and no spaces; or leave it blank to have one generated")
+		return ""
+	}
+	return raw
+}
+
+func (rc *rowCheck) checkEmail(c Column, raw string) string {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return ""
+	}
+	if !validEmail(s) {
+		rc.problem(c, s, quote(s)+" is not an email address", "write a plain address such as jdoe@example.com")
+		return ""
+	}
+	return s
+}
+
+// validEmail accepts a plain address: an ASCII local part of RFC 5322 atoms
+// joined by dots, @, and a domain of at least two labels of letters, digits
+// and hyphens, the last one not all digits.
+func validEmail(s string) bool {
+	if len(s) > maxEmail {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at > 64 || at == len(s)-1 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if !atext(local[i]) && local[i] != '.' {
+			return false
+		}
+	}
+	labels := 0
+	for label := range strings.SplitSeq(domain, ".") {
+		labels++
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			b := label[i]
+			if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-') {
+				return false
+			}
+		}
+	}
+	if labels < 2 {
+		return false
+	}
+	tld := domain[strings.LastIndexByte(domain, '.')+1:]
+	for i := 0; i < len(tld); i++ {
+		if tld[i] < '0' || tld[i] > '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// atext is a character of an RFC 5322 atom.
+func atext(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+		strings.IndexByte("!#$%&'*+/=?^_`{|}~-", b) >= 0
+}
+
+// checkPhone checks an optional E.164 number; blank is fine.
+func (rc *rowCheck) checkPhone(c Column, raw string) string {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return ""
+	}
+	n, msg, hint := parseE164(s)
+	if msg != "" {
+		rc.problem(c, s, quote(s)+" "+msg, hint)
+		return ""
+	}
+	return n
+}
+
+// parseE164 gives a number in E.164 form (+ and up to 15 digits), allowing the
+// spaces, hyphens, dots and brackets people write numbers with. It never
+// guesses a country code: a number without + is refused with a hint.
+func parseE164(s string) (number, msg, hint string) {
+	if strings.ContainsAny(s, "Ee") && strings.Contains(s, "+") && !strings.HasPrefix(s, "+") {
+		return "", "looks like a number Excel turned into scientific notation; its digits are lost",
+			"format the column as Text in the spreadsheet and type the number again, for example " + e164Example
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		case c == '+' && i == 0:
+			b.WriteByte(c)
+		case '0' <= c && c <= '9':
+			b.WriteByte(c)
+		default:
+			return "", "is not a phone number", "write it in E.164 form: + and the country code, for example " + e164Example
+		}
+	}
+	t := b.String()
+	if !strings.HasPrefix(t, "+") {
+		if strings.HasPrefix(t, "00") {
+			return "", "is not in E.164 form", "write + instead of the international prefix 00, for example " + e164Example
+		}
+		return "", "is not in E.164 form", "write it with + and the country code, for example " + e164Example
+	}
+	digits := t[1:]
+	if len(digits) < 2 || len(digits) > 15 || digits[0] == '0' {
+		return "", "is not in E.164 form", "E.164 is + then the country code and number, 2 to 15 digits, the first not 0, for example " + e164Example
+	}
+	return t, "", ""
+}
+
+func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, number string) {
+	t := strings.TrimSpace(rawType)
+	switch strings.ToLower(t) {
+	case "", "soft", "soft_phone", "soft phone", "softphone":
+		phoneType = "SOFT_PHONE"
+	case "desk", "desk_phone", "desk phone", "deskphone":
+		phoneType = "DESK_PHONE"
+	default:
+		rc.problem(ColPhoneType, t, quote(t)+" is not a phone type", "write soft or desk")
+	}
+	num := strings.TrimSpace(rawNumber)
+	switch {
+	case phoneType == "DESK_PHONE" && num == "":
+		rc.problem(ColPhoneNumber, "", "a desk phone needs a phone number",
+			"write the desk phone's number with + and the country code, for example "+e164Example+", or make the phone type soft")
+	case phoneType == "DESK_PHONE":
+		number = rc.checkPhone(ColPhoneNumber, num)
+	case phoneType == "SOFT_PHONE" && num != "":
+		if _, msg, hint := parseE164(num); msg != "" {
+			rc.problem(ColPhoneNumber, num, quote(num)+" "+msg, hint)
+		} else {
+			rc.warn(ColPhoneNumber, num, "ignored: a soft phone does not use the phone number", "make the phone type desk to use it")
+		}
+	}
+	return phoneType, number
+}
+
+func (rc *rowCheck) checkAutoAccept(raw string) bool {
+	s := strings.TrimSpace(raw)
+	switch strings.ToLower(s) {
+	case "", "no", "n", "false":
+		return false
+	case "yes", "y", "true":
+		return true
+	}
+	rc.problem(ColAutoAccept, s, quote(s)+" is neither yes nor no", "write yes or no")
+	return false
+}
+
+func (rc *rowCheck) checkACW(raw string) int32 {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return 0
+	}
+	hint := fmt.Sprintf("write a whole number of seconds from 0 to %d (0 means no limit)", maxACW)
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			rc.problem(ColACWTimeout, s, quote(s)+" is not a whole number of seconds", hint)
+			return 0
+		}
+		if n <= maxACW {
+			n = n*10 + int(c-'0')
+		}
+	}
+	if n > maxACW {
+		rc.problem(ColACWTimeout, s, fmt.Sprintf("%s seconds is more than %d", quote(s), maxACW), hint)
+		return 0
+	}
+	return int32(n)
+}
+
+func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
+	s := strings.TrimSpace(raw)
+	const hint = "name 1 to 10 security profiles joined by |, for example Agent|CallCenterManager"
+	if s == "" {
+		rc.problem(ColSecurityProfiles, "", "missing security profile", hint)
+		return nil
+	}
+	names := strings.Split(s, "|")
+	out := names[:0]
+	blank := false
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			blank = true
+			continue
+		}
+		dup := false
+		for _, o := range out {
+			if o == n {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			rc.warn(ColSecurityProfiles, s, fmt.Sprintf("security profile %s is named twice; it is given once", quote(n)), "")
+			continue
+		}
+		out = append(out, n)
+	}
+	if blank {
+		rc.problem(ColSecurityProfiles, s, quote(s)+" has an empty security profile name", "remove the extra |; "+hint)
+	}
+	if len(out) > maxSecurityProfiles {
+		rc.problem(ColSecurityProfiles, s, fmt.Sprintf("%d security profiles, at most %d", len(out), maxSecurityProfiles), hint)
+	}
+	if len(out) == 0 {
+		if !blank {
+			rc.problem(ColSecurityProfiles, s, "missing security profile", hint)
+		}
+		return nil
+	}
+	return out
+}
+
+// checkHierarchies reads the hierarchy from whichever hierarchy columns the
+// file has; when several are filled they must agree.
+func (rc *rowCheck) checkHierarchies(cells *templateRow) []string {
+	var path []string
+	var from Column
+	for _, h := range []struct {
+		c   Column
+		raw string
+		sep string
+	}{
+		{ColHierarchy, cells.Hierarchy, "|"},
+		{ColAgentHierarchy, cells.AgentHierarchy, "|"},
+		{ColUserHierarchy, cells.UserHierarchy, "/"},
+	} {
+		p, ok := rc.checkHierarchy(h.c, h.raw, h.sep)
+		if !ok || p == nil {
+			continue
+		}
+		if path == nil {
+			path, from = p, h.c
+			continue
+		}
+		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
+			rc.problem(h.c, strings.TrimSpace(h.raw),
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", quote(strings.TrimSpace(h.raw)), rc.lay.name(from), quote(strings.Join(path, "|"))),
+				"fill in one hierarchy column only, or make them agree")
+		}
+	}
+	return path
+}
+
+// checkHierarchy parses one hierarchy cell: level names from the top down.
+func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, true
+	}
+	if sep == "/" && !strings.Contains(s, "/") && strings.Contains(s, "|") {
+		sep = "|" // a home-made column written like the template's
+	}
+	levels := strings.Split(s, sep)
+	ok := true
+	for i, l := range levels {
+		levels[i] = strings.TrimSpace(l)
+		if levels[i] == "" {
+			ok = false
+		}
+	}
+	hint := fmt.Sprintf("name the levels from the top down joined by %s, at most %d, for example Example Corp%sSupport%sTier 1", sep, maxHierarchyLevels, sep, sep)
+	if !ok {
+		rc.problem(c, s, quote(s)+" has an empty level name", "remove the extra "+sep+"; "+hint)
+	}
+	if len(levels) > maxHierarchyLevels {
+		rc.problem(c, s, fmt.Sprintf("%s has %d levels, at most %d", quote(s), len(levels), maxHierarchyLevels), hint)
+		ok = false
+	}
+	if !ok {
+		return nil, false
+	}
+	return levels, true
+}
+
+// checkTags parses key|value pairs joined by ||.
+func (rc *rowCheck) checkTags(raw string) map[string]string {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil
+	}
+	const hint = "write key|value pairs joined by ||, for example team|blue||site|leeds"
+	tags := make(map[string]string)
+	bad := false
+	pairs := strings.Split(s, "||")
+	for _, pair := range pairs {
+		key, value, found := strings.Cut(pair, "|")
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		switch {
+		case strings.TrimSpace(pair) == "":
+			rc.problem(ColTags, s, quote(s)+" has an empty tag", "remove the extra ||; "+hint)
+			bad = true
+			continue
+		case !found || strings.Contains(value, "|"):
+			rc.problem(ColTags, s, fmt.Sprintf("tag %s is not one key|value pair", quote(pair)), hint)
+			bad = true
+			continue
+		}
+		if key == "" {
+			rc.problem(ColTags, s, fmt.Sprintf("tag %s has an empty key", quote(pair)), hint)
+			bad = true
+		} else if n := utf8.RuneCountInString(key); n > maxTagKey {
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is too long: %d characters, at most %d", quote(key), n, maxTagKey), "shorten it")
+			bad = true
+		}
+		if strings.HasPrefix(strings.ToLower(key), "aws:") {
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s starts with aws:, which AWS reserves", quote(key)), "choose a key without the aws: prefix")
+			bad = true
+		}
+		if r, ok := badTagRune(key); ok {
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s holds %q, which a tag key cannot hold", quote(key), r),
+				"use letters, digits, spaces and _ . : / = + - @")
+			bad = true
+		}
+		if n := utf8.RuneCountInString(value); n > maxTagValue {
+			rc.problem(ColTags, s, fmt.Sprintf("the value of tag %s is too long: %d characters, at most %d", quote(key), n, maxTagValue), "shorten it")
+			bad = true
+		}
+		if _, dup := tags[key]; dup {
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is given twice", quote(key)), "give each key once")
+			bad = true
+		}
+		tags[key] = value
+	}
+	if len(tags) > maxTags {
+		rc.problem(ColTags, s, fmt.Sprintf("%d tags, at most %d", len(tags), maxTags), "drop some tags")
+		bad = true
+	}
+	if bad {
+		return nil
+	}
+	return tags
+}
+
+// badTagRune finds a character outside the API's tag key pattern
+// [\p{L}\p{Z}\p{N}_.:/=+\-@].
+func badTagRune(key string) (rune, bool) {
+	for _, r := range key {
+		if unicode.IsLetter(r) || unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp) || unicode.IsNumber(r) ||
+			strings.ContainsRune("_.:/=+-@", r) {
+			continue
+		}
+		return r, true
+	}
+	return 0, false
+}

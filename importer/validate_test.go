@@ -1,0 +1,415 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
+
+// variantC is the console's current Connect-managed header, as it spells it.
+var variantC = []string{"first name", "last name", "email address", "secondary email address", "mobile", "password",
+	"user login", "agent hierarchy", "routing profile name", "security_profile_name_1|security_profile_name_2",
+	"user_hierarchy_1|user_hierarchy_2", "phone type (soft/desk)", "phone number",
+	"soft phone auto accept (yes/no)", "ACW timeout (seconds)", "tags"}
+
+var variantCColumns = []Column{ColFirstName, ColLastName, ColEmail, ColSecondaryEmail, ColMobile, ColPassword,
+	ColLogin, ColAgentHierarchy, ColRoutingProfile, ColSecurityProfiles, ColHierarchy, ColPhoneType,
+	ColPhoneNumber, ColAutoAccept, ColACWTimeout, ColTags}
+
+// validCells is a row that passes every rule for every identity type but
+// EXISTING_DIRECTORY (which refuses nothing here either).
+func validCells() map[Column]string {
+	return map[Column]string{
+		ColFirstName: "Jane", ColLastName: "Doe", ColEmail: "jdoe@example.com", ColLogin: "jdoe",
+		ColRoutingProfile: "Basic Routing Profile", ColSecurityProfiles: "Agent", ColPhoneType: "soft",
+		ColAutoAccept: "yes", ColACWTimeout: "30",
+	}
+}
+
+// csvOf writes a header and rows (cells by column) as CSV text.
+func csvOf(t testing.TB, header []string, columns []Column, rows ...map[Column]string) string {
+	t.Helper()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	if err := w.Write(header); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		rec := make([]string, len(columns))
+		for i, c := range columns {
+			rec[i] = r[c]
+		}
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Flush()
+	return b.String()
+}
+
+func readString(t testing.TB, s string) *File {
+	t.Helper()
+	f, err := Read(context.Background(), strings.NewReader(s), ReadOptions{})
+	if err != nil {
+		t.Fatalf("Read: %v\ninput:\n%s", err, s)
+	}
+	return f
+}
+
+// checkOne validates a one-row variant-C file.
+func checkOne(t *testing.T, opts ValidateOptions, cells map[Column]string) Checked {
+	t.Helper()
+	f := readString(t, csvOf(t, variantC, variantCColumns, cells))
+	checked := Validate(f, opts)
+	if len(checked) != 1 {
+		t.Fatalf("got %d results, want 1", len(checked))
+	}
+	return checked[0]
+}
+
+func hasMessage(ps []Problem, column, substr string) bool {
+	for _, p := range ps {
+		if (column == "" || p.Column == column) && strings.Contains(p.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestValidateRules(t *testing.T) {
+	connect := ValidateOptions{Identity: IdentityConnect}
+	saml := ValidateOptions{Identity: IdentitySAML}
+	directory := ValidateOptions{Identity: IdentityDirectory}
+	samlIC := ValidateOptions{Identity: IdentitySAML, IdentityCenter: true}
+	tests := []struct {
+		name    string
+		opts    ValidateOptions
+		set     map[Column]string
+		column  string // the column the problem names ("" for a whole-row problem)
+		problem string // a part of the message; "" means the row is valid
+		warning string // a part of a warning's message, when one is expected
+	}{
+		{name: "valid row", opts: connect},
+
+		{name: "missing first name", opts: connect, set: map[Column]string{ColFirstName: " "}, column: "first name", problem: "missing first name"},
+		{name: "missing last name", opts: saml, set: map[Column]string{ColLastName: ""}, column: "last name", problem: "missing last name"},
+		{name: "directory needs no names", opts: directory, set: map[Column]string{ColFirstName: "", ColLastName: ""}},
+		{name: "directory ignores names", opts: directory, warning: "comes from the directory"},
+		{name: "first name 255", opts: connect, set: map[Column]string{ColFirstName: strings.Repeat("é", 255)}},
+		{name: "first name 256", opts: connect, set: map[Column]string{ColFirstName: strings.Repeat("é", 256)}, column: "first name", problem: "too long: 256 characters, at most 255"},
+		{name: "last name 256", opts: connect, set: map[Column]string{ColLastName: strings.Repeat("x", 256)}},
+		{name: "last name 257", opts: connect, set: map[Column]string{ColLastName: strings.Repeat("x", 257)}, column: "last name", problem: "at most 256"},
+		{name: "name in NFC", opts: connect, set: map[Column]string{ColFirstName: "Jos\u00e9"}},
+		{name: "name not in NFC", opts: connect, set: map[Column]string{ColFirstName: "Jose\u0301"}, column: "first name", problem: "not in Unicode NFC"},
+		{name: "name with a line break", opts: connect, set: map[Column]string{ColLastName: "Doe\nSmith"}, column: "last name", problem: "control character"},
+
+		{name: "missing login", opts: connect, set: map[Column]string{ColLogin: ""}, column: "user login", problem: "missing user login"},
+		{name: "login characters", opts: connect, set: map[Column]string{ColLogin: "j.doe_1-x"}},
+		{name: "login with a space", opts: connect, set: map[Column]string{ColLogin: "j doe"}, column: "user login", problem: "cannot hold"},
+		{name: "login with an accent", opts: connect, set: map[Column]string{ColLogin: "josé"}, column: "user login", problem: "cannot hold"},
+		{name: "login as an email", opts: connect, set: map[Column]string{ColLogin: "jdoe@example.com"}},
+		{name: "login with a stray @", opts: connect, set: map[Column]string{ColLogin: "jdoe@"}, column: "user login", problem: "not an email address"},
+		{name: "connect login 20", opts: connect, set: map[Column]string{ColLogin: strings.Repeat("a", 20)}},
+		{name: "connect login 21 warns", opts: connect, set: map[Column]string{ColLogin: strings.Repeat("a", 21)}, warning: "at most 20"},
+		{name: "connect login 64", opts: connect, set: map[Column]string{ColLogin: strings.Repeat("a", 64)}, warning: "at most 20"},
+		{name: "connect login 65", opts: connect, set: map[Column]string{ColLogin: strings.Repeat("a", 65)}, column: "user login", problem: "at most 64"},
+		{name: "saml login 64", opts: saml, set: map[Column]string{ColLogin: strings.Repeat("a", 52) + "@example.com"}},
+		{name: "saml login 65", opts: saml, set: map[Column]string{ColLogin: strings.Repeat("a", 53) + "@example.com"}, column: "user login", problem: "at most 64"},
+		{name: "identity center reserved name", opts: samlIC, set: map[Column]string{ColLogin: "administrator"}, column: "user login", problem: "reserved"},
+		{name: "identity center email from login", opts: samlIC, set: map[Column]string{ColEmail: "", ColLogin: "jdoe@example.com"}},
+		{name: "identity center needs an email", opts: samlIC, set: map[Column]string{ColEmail: "", ColLogin: "jdoe"}, column: "email address", problem: "needs one"},
+
+		{name: "blank password generates", opts: connect, set: map[Column]string{ColPassword: ""}},
+		{name: "good password", opts: connect, set: map[Column]string{ColPassword: "Secr3tPass"}},
+		{name: "short password", opts: connect, set: map[Column]string{ColPassword: "Ab1"}, column: "password", problem: "fewer than 8"},
+		{name: "long password", opts: connect, set: map[Column]string{ColPassword: "Ab1" + strings.Repeat("x", 62)}, column: "password", problem: "more than 64"},
+		{name: "password of 64", opts: connect, set: map[Column]string{ColPassword: "Ab1" + strings.Repeat("x", 61)}},
+		{name: "password without upper", opts: connect, set: map[Column]string{ColPassword: "secr3tpass"}, column: "password", problem: "no upper-case letter"},
+		{name: "password without lower", opts: connect, set: map[Column]string{ColPassword: "SECR3TPASS"}, column: "password", problem: "no lower-case letter"},
+		{name: "password without digit", opts: connect, set: map[Column]string{ColPassword: "SecretPass"}, column: "password", problem: "no digit"},
+		{name: "password with a space", opts: connect, set: map[Column]string{ColPassword: "Secr3t Pass"}, column: "password", problem: "white space"},
+		{name: "saml password", opts: saml, set: map[Column]string{ColPassword: "Secr3tPass"}, column: "password", problem: "cannot be set for a SAML instance"},
+		{name: "directory password", opts: directory, set: map[Column]string{ColPassword: "Secr3tPass", ColFirstName: "", ColLastName: ""}, column: "password", problem: "cannot be set"},
+
+		{name: "email", opts: connect, set: map[Column]string{ColEmail: "jane.o'doe+cc@mail.example.co.uk"}},
+		{name: "bad email", opts: connect, set: map[Column]string{ColEmail: "jdoe.example.com"}, column: "email address", problem: "not an email address"},
+		{name: "email with a space", opts: connect, set: map[Column]string{ColEmail: "j doe@example.com"}, column: "email address", problem: "not an email address"},
+		{name: "email without a dot in the domain", opts: connect, set: map[Column]string{ColEmail: "jdoe@localhost"}, column: "email address", problem: "not an email address"},
+		{name: "secondary email", opts: connect, set: map[Column]string{ColSecondaryEmail: "jane@example.org"}},
+		{name: "bad secondary email", opts: connect, set: map[Column]string{ColSecondaryEmail: "jane@@example.org"}, column: "secondary email address", problem: "not an email address"},
+
+		{name: "phone type SOFT_PHONE", opts: connect, set: map[Column]string{ColPhoneType: "SOFT_PHONE"}},
+		{name: "phone type Desk", opts: connect, set: map[Column]string{ColPhoneType: "Desk", ColPhoneNumber: "+14255550100"}},
+		{name: "phone type DESK_PHONE", opts: connect, set: map[Column]string{ColPhoneType: "desk_phone", ColPhoneNumber: "+14255550100"}},
+		{name: "phone type junk", opts: connect, set: map[Column]string{ColPhoneType: "mobile"}, column: "phone type (soft/desk)", problem: "not a phone type"},
+		{name: "desk phone without number", opts: connect, set: map[Column]string{ColPhoneType: "desk"}, column: "phone number", problem: "needs a phone number"},
+		{name: "desk phone without +", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "4255550100"}, column: "phone number", problem: `"4255550100" is not in E.164 form`},
+		{name: "desk phone with separators", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "+1 (425) 555-0100"}},
+		{name: "desk phone too long", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "+1234567890123456"}, column: "phone number", problem: "not in E.164 form"},
+		{name: "desk phone in scientific notation", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "1.42556E+10"}, column: "phone number", problem: "scientific notation"},
+		{name: "soft phone number ignored", opts: connect, set: map[Column]string{ColPhoneNumber: "+14255550100"}, warning: "ignored"},
+		{name: "mobile", opts: connect, set: map[Column]string{ColMobile: "+447700900123"}},
+		{name: "mobile without +", opts: connect, set: map[Column]string{ColMobile: "07700900123"}, column: "mobile", problem: "not in E.164 form"},
+		{name: "mobile with letters", opts: connect, set: map[Column]string{ColMobile: "call me"}, column: "mobile", problem: "not a phone number"},
+
+		{name: "auto accept no", opts: connect, set: map[Column]string{ColAutoAccept: "No"}},
+		{name: "auto accept true", opts: connect, set: map[Column]string{ColAutoAccept: "TRUE"}},
+		{name: "auto accept blank", opts: connect, set: map[Column]string{ColAutoAccept: ""}},
+		{name: "auto accept junk", opts: connect, set: map[Column]string{ColAutoAccept: "maybe"}, column: "soft phone auto accept (yes/no)", problem: "neither yes nor no"},
+
+		{name: "acw blank", opts: connect, set: map[Column]string{ColACWTimeout: ""}},
+		{name: "acw max", opts: connect, set: map[Column]string{ColACWTimeout: "2000000"}},
+		{name: "acw over", opts: connect, set: map[Column]string{ColACWTimeout: "2000001"}, column: "ACW timeout (seconds)", problem: "more than 2000000"},
+		{name: "acw huge", opts: connect, set: map[Column]string{ColACWTimeout: "99999999999999999999999"}, column: "ACW timeout (seconds)", problem: "more than 2000000"},
+		{name: "acw fraction", opts: connect, set: map[Column]string{ColACWTimeout: "30.5"}, column: "ACW timeout (seconds)", problem: "not a whole number"},
+		{name: "acw negative", opts: connect, set: map[Column]string{ColACWTimeout: "-1"}, column: "ACW timeout (seconds)", problem: "not a whole number"},
+
+		{name: "two security profiles", opts: connect, set: map[Column]string{ColSecurityProfiles: "Agent | CallCenterManager"}},
+		{name: "ten security profiles", opts: connect, set: map[Column]string{ColSecurityProfiles: "a|b|c|d|e|f|g|h|i|j"}},
+		{name: "eleven security profiles", opts: connect, set: map[Column]string{ColSecurityProfiles: "a|b|c|d|e|f|g|h|i|j|k"}, column: "security_profile_name_1|security_profile_name_2", problem: "11 security profiles, at most 10"},
+		{name: "no security profile", opts: connect, set: map[Column]string{ColSecurityProfiles: ""}, column: "security_profile_name_1|security_profile_name_2", problem: "missing security profile"},
+		{name: "blank security profile", opts: connect, set: map[Column]string{ColSecurityProfiles: "Agent||Admin"}, column: "security_profile_name_1|security_profile_name_2", problem: "empty security profile name"},
+		{name: "repeated security profile", opts: connect, set: map[Column]string{ColSecurityProfiles: "Agent|Agent"}, warning: "named twice"},
+		{name: "missing routing profile", opts: connect, set: map[Column]string{ColRoutingProfile: ""}, column: "routing profile name", problem: "missing routing profile"},
+
+		{name: "hierarchy of 5", opts: connect, set: map[Column]string{ColHierarchy: "a|b|c|d|e"}},
+		{name: "hierarchy of 6", opts: connect, set: map[Column]string{ColHierarchy: "a|b|c|d|e|f"}, column: "user_hierarchy_1|user_hierarchy_2", problem: "6 levels, at most 5"},
+		{name: "hierarchy blank level", opts: connect, set: map[Column]string{ColHierarchy: "Example Corp||Tier 1"}, column: "user_hierarchy_1|user_hierarchy_2", problem: "empty level"},
+		{name: "agent hierarchy agrees", opts: connect, set: map[Column]string{ColHierarchy: "A|B", ColAgentHierarchy: "A | B"}},
+		{name: "agent hierarchy disagrees", opts: connect, set: map[Column]string{ColHierarchy: "A|B", ColAgentHierarchy: "A|C"}, column: "agent hierarchy", problem: "another hierarchy group"},
+
+		{name: "tags", opts: connect, set: map[Column]string{ColTags: "team|blue||site|leeds||empty|"}},
+		{name: "tag without value separator", opts: connect, set: map[Column]string{ColTags: "team"}, column: "tags", problem: "not one key|value pair"},
+		{name: "tag with two separators", opts: connect, set: map[Column]string{ColTags: "team|blue|green"}, column: "tags", problem: "not one key|value pair"},
+		{name: "empty tag", opts: connect, set: map[Column]string{ColTags: "team|blue||"}, column: "tags", problem: "empty tag"},
+		{name: "tag key 128", opts: connect, set: map[Column]string{ColTags: strings.Repeat("k", 128) + "|v"}},
+		{name: "tag key 129", opts: connect, set: map[Column]string{ColTags: strings.Repeat("k", 129) + "|v"}, column: "tags", problem: "at most 128"},
+		{name: "tag key aws:", opts: connect, set: map[Column]string{ColTags: "AWS:team|blue"}, column: "tags", problem: "aws:"},
+		{name: "tag key character", opts: connect, set: map[Column]string{ColTags: "team#1|blue"}, column: "tags", problem: "cannot hold"},
+		{name: "tag value 256", opts: connect, set: map[Column]string{ColTags: "k|" + strings.Repeat("v", 256)}},
+		{name: "tag value 257", opts: connect, set: map[Column]string{ColTags: "k|" + strings.Repeat("v", 257)}, column: "tags", problem: "at most 256"},
+		{name: "duplicate tag key", opts: connect, set: map[Column]string{ColTags: "team|blue||team|red"}, column: "tags", problem: "given twice"},
+		{name: "50 tags", opts: connect, set: map[Column]string{ColTags: manyTags(50)}},
+		{name: "51 tags", opts: connect, set: map[Column]string{ColTags: manyTags(51)}, column: "tags", problem: "51 tags, at most 50"},
+
+		{name: "three dots", opts: connect, set: map[Column]string{ColLastName: "Doe..."}},
+		{name: "excel ellipsis", opts: connect, set: map[Column]string{ColLastName: "Doe…"}, column: "last name", problem: "which Excel makes of"},
+		{name: "excel ellipsis in a routing profile", opts: connect, set: map[Column]string{ColRoutingProfile: "Basic…"}, column: "routing profile name", problem: "which Excel makes of"},
+		{name: "invalid UTF-8", opts: connect, set: map[Column]string{ColLastName: "M\xfcller"}, column: "last name", problem: "not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cells := validCells()
+			for c, v := range tt.set {
+				cells[c] = v
+			}
+			c := checkOne(t, tt.opts, cells)
+			if tt.problem == "" {
+				if len(c.Problems) > 0 || c.Agent == nil {
+					t.Fatalf("want a valid row, got problems %+v", c.Problems)
+				}
+			} else {
+				if c.Agent != nil {
+					t.Errorf("an invalid row has an Agent")
+				}
+				if !hasMessage(c.Problems, tt.column, tt.problem) {
+					t.Fatalf("want a problem in column %q with %q, got %+v", tt.column, tt.problem, c.Problems)
+				}
+				for _, p := range c.Problems {
+					if p.Line != 2 {
+						t.Errorf("problem on line %d, want 2", p.Line)
+					}
+				}
+			}
+			if tt.warning != "" && !hasMessage(c.Warnings, "", tt.warning) {
+				t.Errorf("want a warning with %q, got %+v", tt.warning, c.Warnings)
+			}
+			if tt.warning == "" && len(c.Warnings) > 0 {
+				t.Errorf("unexpected warnings %+v", c.Warnings)
+			}
+		})
+	}
+}
+
+func manyTags(n int) string {
+	pairs := make([]string, n)
+	for i := range pairs {
+		pairs[i] = "k" + strings.Repeat("x", i) + "|v"
+	}
+	return strings.Join(pairs, "||")
+}
+
+// A valid row's Agent holds the normalised values.
+func TestValidateAgent(t *testing.T) {
+	cells := map[Column]string{
+		ColFirstName: " Jane ", ColLastName: "Doe", ColEmail: "jdoe@example.com", ColSecondaryEmail: "jane@example.org",
+		ColMobile: "+44 7700 900123", ColPassword: "Secr3tPass", ColLogin: "jdoe", ColRoutingProfile: "Basic Routing Profile",
+		ColSecurityProfiles: "Agent|CallCenterManager", ColHierarchy: "Example Corp|Support|Tier 1", ColPhoneType: "DESK_PHONE",
+		ColPhoneNumber: "+1-425-555-0100", ColAutoAccept: "yes", ColACWTimeout: "45", ColTags: "team|blue||site|leeds",
+	}
+	c := checkOne(t, ValidateOptions{Identity: IdentityConnect}, cells)
+	if c.Agent == nil {
+		t.Fatalf("problems: %+v", c.Problems)
+	}
+	a := c.Agent
+	checks := []struct{ got, want string }{
+		{a.FirstName, "Jane"}, {a.LastName, "Doe"}, {a.Email, "jdoe@example.com"}, {a.SecondaryEmail, "jane@example.org"},
+		{a.Mobile, "+447700900123"}, {a.Password, "Secr3tPass"}, {a.Login, "jdoe"}, {a.RoutingProfile, "Basic Routing Profile"},
+		{strings.Join(a.SecurityProfiles, ","), "Agent,CallCenterManager"}, {strings.Join(a.Hierarchy, ","), "Example Corp,Support,Tier 1"},
+		{a.PhoneType, "DESK_PHONE"}, {a.PhoneNumber, "+14255550100"}, {a.Tags["team"], "blue"}, {a.Tags["site"], "leeds"},
+	}
+	for i, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("check %d: got %q, want %q", i, ch.got, ch.want)
+		}
+	}
+	if !a.AutoAccept || a.ACWTimeout != 45 || a.Line != 2 {
+		t.Errorf("AutoAccept %v ACW %d Line %d", a.AutoAccept, a.ACWTimeout, a.Line)
+	}
+}
+
+// Every problem of a row is reported, not only the first.
+func TestValidateEveryProblem(t *testing.T) {
+	cells := validCells()
+	cells[ColFirstName] = ""
+	cells[ColLogin] = "j doe"
+	cells[ColPhoneType] = "desk"
+	cells[ColPhoneNumber] = "4255550100"
+	cells[ColACWTimeout] = "soon"
+	c := checkOne(t, ValidateOptions{}, cells)
+	want := []string{"missing first name", "cannot hold", "not in E.164 form", "not a whole number"}
+	for _, w := range want {
+		if !hasMessage(c.Problems, "", w) {
+			t.Errorf("missing problem %q in %+v", w, c.Problems)
+		}
+	}
+	if len(c.Problems) != len(want) {
+		t.Errorf("got %d problems, want %d: %+v", len(c.Problems), len(want), c.Problems)
+	}
+}
+
+func TestValidateHint(t *testing.T) {
+	cells := validCells()
+	cells[ColPhoneType] = "desk"
+	cells[ColPhoneNumber] = "4255550100"
+	c := checkOne(t, ValidateOptions{}, cells)
+	if len(c.Problems) != 1 {
+		t.Fatalf("problems: %+v", c.Problems)
+	}
+	got := FormatProblem(c.Problems[0])
+	want := `line 2: column "phone number": "4255550100" is not in E.164 form; hint: write it with + and the country code, for example +14255550100`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestValidateDuplicateLogins(t *testing.T) {
+	a, b, c, d := validCells(), validCells(), validCells(), validCells()
+	b[ColLogin] = "other"
+	c[ColLogin] = "JDoe"
+	d[ColLogin] = "Other2"
+	f := readString(t, csvOf(t, variantC, variantCColumns, a, b, c, d))
+	checked := Validate(f, ValidateOptions{})
+	if checked[0].Agent != nil || checked[2].Agent != nil {
+		t.Errorf("both rows of a repeated login must be invalid")
+	}
+	if checked[1].Agent == nil || checked[3].Agent == nil {
+		t.Errorf("distinct logins must stay valid: %+v %+v", checked[1].Problems, checked[3].Problems)
+	}
+	if !hasMessage(checked[0].Problems, "user login", "also on line 4") {
+		t.Errorf("line 2 must name line 4: %+v", checked[0].Problems)
+	}
+	if !hasMessage(checked[2].Problems, "user login", "also on line 2") {
+		t.Errorf("line 4 must name line 2: %+v", checked[2].Problems)
+	}
+}
+
+func TestValidateFieldCount(t *testing.T) {
+	header := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2\n"
+	tests := []struct {
+		name, row, problem, warning string
+	}{
+		{name: "right count", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent"},
+		{name: "too few", row: "Jane,Doe,jdoe,Basic Routing Profile", problem: "4 fields but the header has 5"},
+		{name: "too many", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent,Admin", problem: "6 fields but the header has 5"},
+		{name: "blank extra fields", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent,,", warning: "extra fields are blank"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := readString(t, header+tt.row+"\n")
+			c := Validate(f, ValidateOptions{})[0]
+			if tt.problem == "" && len(c.Problems) > 0 {
+				t.Fatalf("problems: %+v", c.Problems)
+			}
+			if tt.problem != "" && (c.Agent != nil || !hasMessage(c.Problems, "", tt.problem)) {
+				t.Fatalf("want %q, got %+v", tt.problem, c.Problems)
+			}
+			if tt.warning != "" && !hasMessage(c.Warnings, "", tt.warning) {
+				t.Fatalf("want warning %q, got %+v", tt.warning, c.Warnings)
+			}
+		})
+	}
+}
+
+// Problems about a password never show it.
+func TestValidatePasswordNeverShown(t *testing.T) {
+	for _, pw := range []string{"short", "Secr3t Pass…", "M\xfcller1aA"} {
+		for _, id := range []Identity{IdentityConnect, IdentitySAML} {
+			cells := validCells()
+			cells[ColPassword] = pw
+			c := checkOne(t, ValidateOptions{Identity: id}, cells)
+			if len(c.Problems) == 0 {
+				t.Fatalf("%q: want a problem", pw)
+			}
+			for _, p := range append(c.Problems, c.Warnings...) {
+				line := FormatProblem(p) + p.Value
+				for _, part := range []string{pw, "short", "Secr3t", "ller1aA"} {
+					if strings.Contains(line, part) {
+						t.Errorf("a problem shows the password: %s", line)
+					}
+				}
+			}
+		}
+	}
+}
+
+// A File built by hand (no gocsv decoding) validates the same way.
+func TestValidateHandBuiltFile(t *testing.T) {
+	cells := validCells()
+	cells[ColACWTimeout] = "x"
+	read := readString(t, csvOf(t, variantC, variantCColumns, cells))
+	hand := &File{Header: read.Header, Columns: read.Columns, Rows: read.Rows}
+	a, b := Validate(read, ValidateOptions{}), Validate(hand, ValidateOptions{})
+	if FormatProblem(a[0].Problems[0]) != FormatProblem(b[0].Problems[0]) || len(a[0].Problems) != len(b[0].Problems) {
+		t.Errorf("read %+v, hand-built %+v", a[0].Problems, b[0].Problems)
+	}
+}
+
+func TestValidateBlankColumn(t *testing.T) {
+	header := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,\n"
+	f := readString(t, header+"Jane,Doe,jdoe,Basic Routing Profile,Agent,\nJohn,Roe,jroe,Basic Routing Profile,Agent,oops\n")
+	checked := Validate(f, ValidateOptions{})
+	if checked[0].Agent == nil {
+		t.Errorf("blank cell under a blank header: %+v", checked[0].Problems)
+	}
+	if checked[1].Agent != nil || !hasMessage(checked[1].Problems, "column 6", "without a name") {
+		t.Errorf("value under a blank header: %+v", checked[1].Problems)
+	}
+}
+
+func TestValidateExtraColumns(t *testing.T) {
+	in := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,Team  Lead\n" +
+		"Jane,Doe,jdoe,Basic Routing Profile,Agent, Sam \n"
+	f, err := Read(context.Background(), strings.NewReader(in), ReadOptions{Keep: []string{"team lead"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Validate(f, ValidateOptions{})[0]
+	if c.Agent == nil || c.Agent.Extra["team lead"] != "Sam" {
+		t.Fatalf("extra: %+v %+v", c.Agent, c.Problems)
+	}
+	if _, err := Read(context.Background(), strings.NewReader(in), ReadOptions{}); err == nil {
+		t.Errorf("an extra column that is not kept must be refused")
+	}
+}
