@@ -142,8 +142,11 @@ func (l *Log) Append(o Outcome) error {
 // Sync makes every row appended so far durable.
 func (l *Log) Sync() error {
 	l.mu.Lock()
-	seq := l.written
+	seq, stuck := l.written, l.err
 	l.mu.Unlock()
+	if stuck != nil {
+		return stuck
+	}
 	return l.syncTo(seq)
 }
 

@@ -558,3 +558,45 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	})
 }
+
+// TestWriteFailureIsSticky checks that after a failed write, which may have
+// left part of a row in the file, nothing more is appended after it.
+func TestWriteFailureIsSticky(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	l, err := Create(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(outcome(2, Exists)); err != nil {
+		t.Fatal(err)
+	}
+	l.f.Close() // every later write fails
+	first := l.Append(outcome(3, Exists))
+	if first == nil {
+		t.Fatal("Append to a closed descriptor gave no error")
+	}
+	if err := l.Append(outcome(4, Created)); err != first {
+		t.Errorf("second Append: %v, want the first failure %v", err, first)
+	}
+	if err := l.Sync(); err == nil {
+		t.Error("Sync after a failed write gave no error")
+	}
+	if err := l.Close(); err == nil {
+		t.Error("Close after a failed write gave no error")
+	}
+	// Finish writes a new file, so it can still save the run.
+	l2, err := Create(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2.f.Close()
+	if err := l2.Append(outcome(2, Exists)); err == nil {
+		t.Fatal("Append to a closed descriptor gave no error")
+	}
+	if err := l2.Finish([]Outcome{outcome(2, Exists)}); err != nil {
+		t.Fatalf("Finish after a failed append: %v", err)
+	}
+	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record())); got != want {
+		t.Errorf("file %q, want %q", got, want)
+	}
+}
