@@ -1,0 +1,645 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+var identityStoreOps = map[string]operation{
+	"CreateUser":            {handle: isCreateUser, mutating: true},
+	"GetUserId":             {handle: isGetUserID},
+	"DescribeUser":          {handle: isDescribeUser},
+	"ListUsers":             {handle: isListUsers},
+	"DeleteUser":            {handle: isDeleteUser, mutating: true},
+	"CreateGroup":           {handle: isCreateGroup, mutating: true},
+	"GetGroupId":            {handle: isGetGroupID},
+	"DescribeGroup":         {handle: isDescribeGroup},
+	"CreateGroupMembership": {handle: isCreateGroupMembership, mutating: true},
+	"GetGroupMembershipId":  {handle: isGetGroupMembershipID},
+	"ListGroupMemberships":  {handle: isListGroupMemberships},
+	"IsMemberInGroups":      {handle: isIsMemberInGroups},
+}
+
+var (
+	// The model's patterns: user names have no whitespace; other strings may.
+	isUserNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+	isStringPattern   = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
+)
+
+func validation(msg string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "ValidationException", message: msg}
+}
+
+func isNotFound(resourceType, id string) *apiError {
+	return &apiError{status: http.StatusNotFound, code: "ResourceNotFoundException",
+		message: fmt.Sprintf("%s not found.", strings.ToLower(strings.ReplaceAll(resourceType, "_", " "))),
+		extra:   map[string]any{"ResourceType": resourceType, "ResourceId": id}}
+}
+
+func conflict(msg string) *apiError {
+	return &apiError{status: http.StatusConflict, code: "ConflictException", message: msg, extra: map[string]any{"Reason": "UNIQUENESS_CONSTRAINT_VIOLATION"}}
+}
+
+func (c *call) store(id string) *apiError {
+	if id == "" {
+		return validation("IdentityStoreId is required")
+	}
+	if id != c.s.storeID {
+		return isNotFound("IDENTITY_STORE", id)
+	}
+	return nil
+}
+
+// failHook asks the test hook whether this call should fail. It runs
+// without the lock held, so the hook may call the Sandbox.
+func (c *call) failHook(userName string) *apiError {
+	c.s.mu.Lock()
+	f := c.s.fail
+	c.s.mu.Unlock()
+	if f != nil && f(c.op, userName) {
+		return c.internal()
+	}
+	return nil
+}
+
+func (c *call) userNameOf(userID string) string {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if u := c.s.isUsers[userID]; u != nil {
+		return u.UserName
+	}
+	return ""
+}
+
+// isUniqueUser reports a user name or email already taken (case-insensitively).
+func (s *Sandbox) isUniqueUser(userName, email string) *apiError {
+	for _, u := range s.isUserOrder {
+		if strings.EqualFold(u.UserName, userName) {
+			return conflict("Duplicate UserName")
+		}
+		if email != "" && strings.EqualFold(u.Email, email) {
+			return conflict("Duplicate emails.value")
+		}
+	}
+	return nil
+}
+
+func (s *Sandbox) groupByName(name string) *isGroup {
+	for _, g := range s.groupOrder {
+		if strings.EqualFold(g.DisplayName, name) {
+			return g
+		}
+	}
+	return nil
+}
+
+type isEmailJSON struct {
+	Value   string
+	Type    string `json:",omitempty"`
+	Primary bool
+}
+
+type isNameJSON struct {
+	Formatted  string `json:",omitempty"`
+	GivenName  string `json:",omitempty"`
+	FamilyName string `json:",omitempty"`
+	MiddleName string `json:",omitempty"`
+}
+
+func checkString(field, v string, required bool) *apiError {
+	if v == "" {
+		if required {
+			return validation(field + " is required")
+		}
+		return nil
+	}
+	if utf8.RuneCountInString(v) > 1024 || !isStringPattern.MatchString(v) {
+		return validation(fmt.Sprintf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern and have length less than or equal to 1024", field))
+	}
+	return nil
+}
+
+func isCreateUser(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		UserName        string
+		Name            *isNameJSON
+		DisplayName     string
+		Emails          []isEmailJSON
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	switch {
+	case in.UserName == "":
+		return nil, validation("UserName is required")
+	case utf8.RuneCountInString(in.UserName) > 128 || !isUserNamePattern.MatchString(in.UserName):
+		return nil, validation("1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ and have length less than or equal to 128")
+	case strings.EqualFold(in.UserName, "Administrator") || strings.EqualFold(in.UserName, "AWSAdministrators"):
+		return nil, validation("UserName " + in.UserName + " is reserved")
+	}
+	name := in.Name
+	if name == nil {
+		name = &isNameJSON{}
+	}
+	for _, f := range []struct {
+		field, v string
+		required bool
+	}{
+		{"displayName", in.DisplayName, true},
+		{"name.givenName", name.GivenName, true},
+		{"name.familyName", name.FamilyName, true},
+		{"name.formatted", name.Formatted, false},
+		{"name.middleName", name.MiddleName, false},
+	} {
+		if e := checkString(f.field, f.v, f.required); e != nil {
+			return nil, e
+		}
+	}
+	email := ""
+	switch len(in.Emails) {
+	case 0:
+	case 1:
+		email = in.Emails[0].Value
+		if e := checkString("emails.value", email, true); e != nil {
+			return nil, e
+		}
+		if !emailPattern.MatchString(email) {
+			return nil, validation("emails.value is not a valid email address")
+		}
+	default:
+		return nil, validation("1 validation error detected: Value at 'emails' failed to satisfy constraint: Member must have length less than or equal to 1")
+	}
+	if e := c.failHook(in.UserName); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if e := c.s.isUniqueUser(in.UserName, email); e != nil {
+		return nil, e
+	}
+	id := c.s.insertIdentityStoreUser(IdentityStoreUser{UserName: in.UserName, DisplayName: in.DisplayName, GivenName: name.GivenName, FamilyName: name.FamilyName, Email: email})
+	return map[string]any{"IdentityStoreId": c.s.storeID, "UserId": id}, nil
+}
+
+type alternateIdentifier struct {
+	ExternalId *struct {
+		Issuer string
+		Id     string
+	}
+	UniqueAttribute *struct {
+		AttributePath  string
+		AttributeValue any
+	}
+}
+
+// uniqueValue reads a UniqueAttribute lookup: its path and string value.
+func (a *alternateIdentifier) uniqueValue() (string, string, *apiError) {
+	if a == nil || (a.ExternalId == nil && a.UniqueAttribute == nil) {
+		return "", "", validation("AlternateIdentifier is required")
+	}
+	if a.ExternalId != nil {
+		return "externalId", a.ExternalId.Issuer + "\x00" + a.ExternalId.Id, nil
+	}
+	v, ok := a.UniqueAttribute.AttributeValue.(string)
+	if !ok || v == "" {
+		return "", "", validation("AttributeValue must be a non-empty string")
+	}
+	return a.UniqueAttribute.AttributePath, v, nil
+}
+
+func isGetUserID(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId     string
+		AlternateIdentifier *alternateIdentifier
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	path, value, e := in.AlternateIdentifier.uniqueValue()
+	if e != nil {
+		return nil, e
+	}
+	hookName := ""
+	switch path {
+	case "userName":
+		hookName = value
+	case "emails.value", "externalId":
+	default:
+		return nil, validation("Invalid AttributePath " + path + ": only userName and emails.value are unique attributes of a user")
+	}
+	c.s.mu.Lock()
+	var found *isUser
+	for _, u := range c.s.isUserOrder {
+		if (path == "userName" && strings.EqualFold(u.UserName, value)) || (path == "emails.value" && strings.EqualFold(u.Email, value)) {
+			found = u
+			break
+		}
+	}
+	if found != nil && hookName == "" {
+		hookName = found.UserName
+	}
+	c.s.mu.Unlock()
+	if e := c.failHook(hookName); e != nil {
+		return nil, e
+	}
+	if found == nil {
+		return nil, isNotFound("USER", "")
+	}
+	return map[string]any{"IdentityStoreId": c.s.storeID, "UserId": found.ID}, nil
+}
+
+func (s *Sandbox) userJSON(u *isUser) map[string]any {
+	out := map[string]any{
+		"IdentityStoreId": s.storeID,
+		"UserId":          u.ID,
+		"UserName":        u.UserName,
+		"Name":            isNameJSON{GivenName: u.GivenName, FamilyName: u.FamilyName},
+		"DisplayName":     u.DisplayName,
+		"UserStatus":      "ENABLED",
+		"CreatedAt":       epoch(u.created),
+		"UpdatedAt":       epoch(u.created),
+	}
+	if u.Email != "" {
+		out["Emails"] = []isEmailJSON{{Value: u.Email, Type: "work", Primary: true}}
+	}
+	return out
+}
+
+func isDescribeUser(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		UserId          string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	if in.UserId == "" {
+		return nil, validation("UserId is required")
+	}
+	if e := c.failHook(c.userNameOf(in.UserId)); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	u := c.s.isUsers[in.UserId]
+	if u == nil {
+		return nil, isNotFound("USER", in.UserId)
+	}
+	return c.s.userJSON(u), nil
+}
+
+func isListUsers(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		MaxResults      *int
+		NextToken       string
+		Filters         []struct {
+			AttributePath  string
+			AttributeValue string
+		}
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	max, e := c.maxResults(in.MaxResults, 100, 1, 100)
+	if e != nil {
+		return nil, e
+	}
+	if len(in.Filters) > 1 {
+		return nil, validation("at most one filter is allowed")
+	}
+	if e := c.failHook(""); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	users := c.s.isUserOrder
+	if len(in.Filters) == 1 {
+		f := in.Filters[0]
+		if f.AttributePath != "UserName" && f.AttributePath != "userName" {
+			return nil, validation("only the UserName filter is supported")
+		}
+		users = nil
+		for _, u := range c.s.isUserOrder {
+			if strings.EqualFold(u.UserName, f.AttributeValue) {
+				users = append(users, u)
+			}
+		}
+	}
+	got, next, e := page(c, users, func(u *isUser) int64 { return u.seq }, in.NextToken, max)
+	if e != nil {
+		return nil, e
+	}
+	out := make([]map[string]any, 0, len(got))
+	for _, u := range got {
+		out = append(out, c.s.userJSON(u))
+	}
+	return map[string]any{"Users": out, "NextToken": next}, nil
+}
+
+func isDeleteUser(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		UserId          string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	if in.UserId == "" {
+		return nil, validation("UserId is required")
+	}
+	if e := c.failHook(c.userNameOf(in.UserId)); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	u := c.s.isUsers[in.UserId]
+	if u == nil {
+		return nil, isNotFound("USER", in.UserId)
+	}
+	delete(c.s.isUsers, u.ID)
+	c.s.isUserOrder = slices.DeleteFunc(c.s.isUserOrder, func(x *isUser) bool { return x == u })
+	c.s.members = slices.DeleteFunc(c.s.members, func(m *isMembership) bool { return m.UserID == u.ID })
+	c.s.assignments = slices.DeleteFunc(c.s.assignments, func(a *assignment) bool { return a.PrincipalID == u.ID })
+	return nil, nil
+}
+
+func isCreateGroup(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		DisplayName     string
+		Description     string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	if e := checkString("displayName", in.DisplayName, true); e != nil {
+		return nil, e
+	}
+	if e := checkString("description", in.Description, false); e != nil {
+		return nil, e
+	}
+	if e := c.failHook(""); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.groupByName(in.DisplayName) != nil {
+		return nil, conflict("Duplicate GroupDisplayName")
+	}
+	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": c.s.insertGroup(in.DisplayName)}, nil
+}
+
+func isGetGroupID(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId     string
+		AlternateIdentifier *alternateIdentifier
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	path, value, e := in.AlternateIdentifier.uniqueValue()
+	if e != nil {
+		return nil, e
+	}
+	if path != "displayName" && path != "externalId" {
+		return nil, validation("Invalid AttributePath " + path + ": only displayName is a unique attribute of a group")
+	}
+	if e := c.failHook(""); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	g := c.s.groupByName(value)
+	if g == nil || path == "externalId" {
+		return nil, isNotFound("GROUP", "")
+	}
+	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": g.ID}, nil
+}
+
+func isDescribeGroup(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		GroupId         string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	if in.GroupId == "" {
+		return nil, validation("GroupId is required")
+	}
+	if e := c.failHook(""); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	g := c.s.groups[in.GroupId]
+	if g == nil {
+		return nil, isNotFound("GROUP", in.GroupId)
+	}
+	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": g.ID, "DisplayName": g.DisplayName, "CreatedAt": epoch(g.created), "UpdatedAt": epoch(g.created)}, nil
+}
+
+type memberID struct {
+	UserId string
+}
+
+type membershipInput struct {
+	IdentityStoreId string
+	GroupId         string
+	MemberId        *memberID
+}
+
+// membershipRequest checks a request naming a group and a user; it returns
+// the user's id.
+func (c *call) membershipRequest(in *membershipInput) (string, *apiError) {
+	if e := c.decode(in); e != nil {
+		return "", e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return "", e
+	}
+	if in.GroupId == "" {
+		return "", validation("GroupId is required")
+	}
+	if in.MemberId == nil || in.MemberId.UserId == "" {
+		return "", validation("MemberId.UserId is required")
+	}
+	return in.MemberId.UserId, nil
+}
+
+func (s *Sandbox) membership(groupID, userID string) *isMembership {
+	for _, m := range s.members {
+		if m.GroupID == groupID && m.UserID == userID {
+			return m
+		}
+	}
+	return nil
+}
+
+func isCreateGroupMembership(c *call) (any, *apiError) {
+	var in membershipInput
+	userID, e := c.membershipRequest(&in)
+	if e != nil {
+		return nil, e
+	}
+	if e := c.failHook(c.userNameOf(userID)); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.groups[in.GroupId] == nil {
+		return nil, isNotFound("GROUP", in.GroupId)
+	}
+	if c.s.isUsers[userID] == nil {
+		return nil, isNotFound("USER", userID)
+	}
+	if c.s.membership(in.GroupId, userID) != nil {
+		return nil, conflict("Member is already in the group")
+	}
+	m := &isMembership{Membership: Membership{ID: c.s.newResourceID(), GroupID: in.GroupId, UserID: userID}, seq: c.s.nextSeq(), created: c.now}
+	c.s.members = append(c.s.members, m)
+	return map[string]any{"IdentityStoreId": c.s.storeID, "MembershipId": m.ID}, nil
+}
+
+func isGetGroupMembershipID(c *call) (any, *apiError) {
+	var in membershipInput
+	userID, e := c.membershipRequest(&in)
+	if e != nil {
+		return nil, e
+	}
+	if e := c.failHook(c.userNameOf(userID)); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.groups[in.GroupId] == nil {
+		return nil, isNotFound("GROUP", in.GroupId)
+	}
+	m := c.s.membership(in.GroupId, userID)
+	if m == nil {
+		return nil, isNotFound("GROUP_MEMBERSHIP", "")
+	}
+	return map[string]any{"IdentityStoreId": c.s.storeID, "MembershipId": m.ID}, nil
+}
+
+func isListGroupMemberships(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		GroupId         string
+		MaxResults      *int
+		NextToken       string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	if in.GroupId == "" {
+		return nil, validation("GroupId is required")
+	}
+	max, e := c.maxResults(in.MaxResults, 100, 1, 100)
+	if e != nil {
+		return nil, e
+	}
+	if e := c.failHook(""); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.groups[in.GroupId] == nil {
+		return nil, isNotFound("GROUP", in.GroupId)
+	}
+	var members []*isMembership
+	for _, m := range c.s.members {
+		if m.GroupID == in.GroupId {
+			members = append(members, m)
+		}
+	}
+	got, next, e := page(c, members, func(m *isMembership) int64 { return m.seq }, in.NextToken, max)
+	if e != nil {
+		return nil, e
+	}
+	out := make([]map[string]any, 0, len(got))
+	for _, m := range got {
+		out = append(out, map[string]any{
+			"IdentityStoreId": c.s.storeID,
+			"MembershipId":    m.ID,
+			"GroupId":         m.GroupID,
+			"MemberId":        memberID{UserId: m.UserID},
+			"CreatedAt":       epoch(m.created),
+			"UpdatedAt":       epoch(m.created),
+		})
+	}
+	return map[string]any{"GroupMemberships": out, "NextToken": next}, nil
+}
+
+func isIsMemberInGroups(c *call) (any, *apiError) {
+	var in struct {
+		IdentityStoreId string
+		MemberId        *memberID
+		GroupIds        []string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	if e := c.store(in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	if in.MemberId == nil || in.MemberId.UserId == "" {
+		return nil, validation("MemberId.UserId is required")
+	}
+	if len(in.GroupIds) < 1 || len(in.GroupIds) > 100 {
+		return nil, validation("GroupIds must hold 1 to 100 ids")
+	}
+	if e := c.failHook(c.userNameOf(in.MemberId.UserId)); e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.isUsers[in.MemberId.UserId] == nil {
+		return nil, isNotFound("USER", in.MemberId.UserId)
+	}
+	out := make([]map[string]any, 0, len(in.GroupIds))
+	for _, g := range in.GroupIds {
+		if c.s.groups[g] == nil {
+			return nil, isNotFound("GROUP", g)
+		}
+		out = append(out, map[string]any{
+			"GroupId":          g,
+			"MemberId":         memberID{UserId: in.MemberId.UserId},
+			"MembershipExists": c.s.membership(g, in.MemberId.UserId) != nil,
+		})
+	}
+	return map[string]any{"Results": out}, nil
+}

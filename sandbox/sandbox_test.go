@@ -1,0 +1,108 @@
+package sandbox
+
+import (
+	"errors"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	"github.com/aws/smithy-go"
+)
+
+// clients are real SDK clients pointed at a sandbox.
+type clients struct {
+	sb      *Sandbox
+	connect *connect.Client
+	store   *identitystore.Client
+	sso     *ssoadmin.Client
+}
+
+// newClients serves a new sandbox over HTTP and builds the three SDK clients
+// for it, with static credentials and, when retries is false, no retries
+// (so that every throttle and fault reaches the test).
+func newClients(t *testing.T, opts Options, retries bool) *clients {
+	t.Helper()
+	sb := New(opts)
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	return clientsFor(sb, srv.URL, retries)
+}
+
+func clientsFor(sb *Sandbox, url string, retries bool) *clients {
+	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
+	var retryer func() aws.Retryer
+	if !retries {
+		retryer = func() aws.Retryer { return aws.NopRetryer{} }
+	}
+	c := &clients{sb: sb}
+	c.connect = connect.New(connect.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(url)}, func(o *connect.Options) {
+		if retryer != nil {
+			o.Retryer = retryer()
+		}
+	})
+	c.store = identitystore.New(identitystore.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(url)}, func(o *identitystore.Options) {
+		if retryer != nil {
+			o.Retryer = retryer()
+		}
+	})
+	c.sso = ssoadmin.New(ssoadmin.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(url)}, func(o *ssoadmin.Options) {
+		if retryer != nil {
+			o.Retryer = retryer()
+		}
+	})
+	return c
+}
+
+// errorCode is the AWS error code of err, or "" for success.
+func errorCode(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		return ""
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("error is not an AWS API error: %v", err)
+	}
+	return ae.ErrorCode()
+}
+
+// asHTTPStatus finds the HTTP response status in an SDK error.
+func asHTTPStatus(err error, target *interface{ HTTPStatusCode() int }) bool {
+	return errors.As(err, target)
+}
+
+func TestNewSeedsAFreshInstance(t *testing.T) {
+	sb := New(Options{Identity: "SAML", Region: "eu-west-2"})
+	if sb.Identity() != "SAML" {
+		t.Errorf("identity = %q, want SAML", sb.Identity())
+	}
+	if got, want := sb.InstanceARN(), "arn:aws:connect:eu-west-2:123456789012:instance/"+sb.InstanceID(); got != want {
+		t.Errorf("instance ARN = %q, want %q", got, want)
+	}
+	if !uuidPattern.MatchString(sb.InstanceID()) {
+		t.Errorf("instance id %q is not a UUID", sb.InstanceID())
+	}
+	if !storeIDPattern.MatchString(sb.IdentityStoreID()) {
+		t.Errorf("identity store id %q is not d- and ten hex digits", sb.IdentityStoreID())
+	}
+	if !ssoInstancePattern.MatchString(sb.SSOInstanceARN()) {
+		t.Errorf("SSO instance ARN %q does not match the model's pattern", sb.SSOInstanceARN())
+	}
+	if !appARNPattern.MatchString(sb.ConnectApplicationARN()) {
+		t.Errorf("application ARN %q does not match the model's pattern", sb.ConnectApplicationARN())
+	}
+	users := sb.ConnectUsers()
+	if len(users) != 1 || users[0].Username != "admin" {
+		t.Fatalf("users = %+v, want the admin user alone", users)
+	}
+	if users[0].Password != "" {
+		t.Errorf("a SAML instance's admin has a password")
+	}
+	if cm := New(Options{}).ConnectUsers()[0]; cm.Password == "" || !passwordOK(cm.Password) {
+		t.Errorf("a Connect-managed instance's admin has no valid password")
+	}
+}
