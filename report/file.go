@@ -15,8 +15,12 @@ import (
 // is already there and force was not given.
 var ErrExists = errors.New("file already exists")
 
-// renameFile is os.Rename, swapped by tests to fail at the last step.
-var renameFile = os.Rename
+// renameFile and linkFile are os.Rename and os.Link, swapped by tests to
+// fail.
+var (
+	renameFile = os.Rename
+	linkFile   = os.Link
+)
 
 // writeTemp writes records as CSV to a new file, mode 0600, in the folder
 // of path, and syncs it. It returns the open file, its offset at the end, so
@@ -61,15 +65,16 @@ func publish(tmp, path string, force bool) error {
 	}
 	// A hard link never replaces an existing name, so this is an atomic
 	// "create if absent" of a file that already holds its content.
-	err := os.Link(tmp, path)
+	err := linkFile(tmp, path)
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		// Some file systems have no hard links: check, then rename. Another
 		// process could create path in between; nothing here races with us.
 		if _, statErr := os.Lstat(path); statErr == nil {
 			err = fs.ErrExist
 		} else if errors.Is(statErr, fs.ErrNotExist) {
-			err = renameFile(tmp, path)
-			tmp = ""
+			if err = renameFile(tmp, path); err == nil {
+				tmp = "" // renamed: nothing left to remove
+			}
 		}
 	}
 	if tmp != "" {

@@ -600,3 +600,33 @@ func TestWriteFailureIsSticky(t *testing.T) {
 		t.Errorf("file %q, want %q", got, want)
 	}
 }
+
+// TestCreateWithoutHardLinks checks the way taken on file systems that have
+// no hard links.
+func TestCreateWithoutHardLinks(t *testing.T) {
+	linkFile = func(string, string) error { return &os.LinkError{Op: "link", Err: errors.ErrUnsupported} }
+	defer func() { linkFile = os.Link }()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.csv")
+	l, err := Create(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(outcome(2, Created)); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record())); got != want {
+		t.Errorf("file %q, want %q", got, want)
+	}
+	checkMode(t, path)
+	if _, err := Create(path, false); !errors.Is(err, ErrExists) {
+		t.Errorf("Create over an existing file: %v, want ErrExists", err)
+	}
+	if err := WriteRetry(path, []string{"a"}, nil, false); !errors.Is(err, ErrExists) {
+		t.Errorf("WriteRetry over an existing file: %v, want ErrExists", err)
+	}
+	checkNoTemp(t, dir)
+}
