@@ -274,12 +274,18 @@ func TestConnectCreateUserValidation(t *testing.T) {
 				in.SecurityProfileIds = append(in.SecurityProfileIds, newUUID())
 			}
 		}, "InvalidParameterException", 400},
-		{"unknown security profile", "", func(_ *clients, in *connect.CreateUserInput) { in.SecurityProfileIds = append(in.SecurityProfileIds, newUUID()) }, "ResourceNotFoundException", 404},
+		{"unknown security profile", "", func(_ *clients, in *connect.CreateUserInput) {
+			in.SecurityProfileIds = append(in.SecurityProfileIds, newUUID())
+		}, "ResourceNotFoundException", 404},
 		{"unknown routing profile", "", func(_ *clients, in *connect.CreateUserInput) { in.RoutingProfileId = aws.String(newUUID()) }, "ResourceNotFoundException", 404},
 		{"unknown hierarchy group", "", func(_ *clients, in *connect.CreateUserInput) { in.HierarchyGroupId = aws.String(newUUID()) }, "ResourceNotFoundException", 404},
 		{"tag with aws: prefix", "", func(_ *clients, in *connect.CreateUserInput) { in.Tags = map[string]string{"aws:team": "x"} }, "InvalidParameterException", 400},
-		{"tag key of 129 characters", "", func(_ *clients, in *connect.CreateUserInput) { in.Tags = map[string]string{strings.Repeat("k", 129): "x"} }, "InvalidParameterException", 400},
-		{"tag value of 257 characters", "", func(_ *clients, in *connect.CreateUserInput) { in.Tags = map[string]string{"k": strings.Repeat("v", 257)} }, "InvalidParameterException", 400},
+		{"tag key of 129 characters", "", func(_ *clients, in *connect.CreateUserInput) {
+			in.Tags = map[string]string{strings.Repeat("k", 129): "x"}
+		}, "InvalidParameterException", 400},
+		{"tag value of 257 characters", "", func(_ *clients, in *connect.CreateUserInput) {
+			in.Tags = map[string]string{"k": strings.Repeat("v", 257)}
+		}, "InvalidParameterException", 400},
 		{"51 tags", "", func(_ *clients, in *connect.CreateUserInput) {
 			in.Tags = map[string]string{}
 			for i := range 51 {
