@@ -1,0 +1,31 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the test scripts run the command as "bulkagents", exactly as
+// a user types it.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"bulkagents": main,
+	})
+}
+
+// TestScripts runs the command-line scripts in testdata/script: each is the
+// commands a user types, their input files inline and their output compared.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// Keep the AWS SDK off the real machine's credentials and IMDS.
+			env.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			env.Setenv("AWS_CONFIG_FILE", os.DevNull)
+			env.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+			return nil
+		},
+	})
+}
