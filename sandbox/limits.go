@@ -6,7 +6,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Connect's per-API rates in requests per second (aws-facts §3); APIs not
+// Connect's per-API default quotas in requests per second; APIs not
 // listed get connectDefaultRate. Every bucket has a burst of connectBurst.
 var connectRates = map[string]float64{
 	"CreateUser":                 2,

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -23,7 +26,8 @@ type clients struct {
 
 // newClients serves a new sandbox over HTTP and builds the three SDK clients
 // for it, with static credentials and, when retries is false, no retries
-// (so that every throttle and fault reaches the test).
+// (so that every throttle and fault reaches the test); with retries, a
+// patient retryer.
 func newClients(t *testing.T, opts Options, retries bool) *clients {
 	t.Helper()
 	sb := New(opts)
@@ -34,27 +38,42 @@ func newClients(t *testing.T, opts Options, retries bool) *clients {
 
 func clientsFor(sb *Sandbox, url string, retries bool) *clients {
 	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
-	var retryer func() aws.Retryer
-	if !retries {
-		retryer = func() aws.Retryer { return aws.NopRetryer{} }
+	retryer := func() aws.Retryer { return aws.NopRetryer{} }
+	if retries {
+		// Many attempts, short backoff and no client-side retry quota, so
+		// that injected faults are ridden out quickly.
+		retryer = func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 10
+				o.MaxBackoff = 20 * time.Millisecond
+				o.RateLimiter = ratelimit.None
+			})
+		}
 	}
 	c := &clients{sb: sb}
 	c.connect = connect.New(connect.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(url)}, func(o *connect.Options) {
-		if retryer != nil {
-			o.Retryer = retryer()
-		}
+		o.Retryer = retryer()
 	})
 	c.store = identitystore.New(identitystore.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(url)}, func(o *identitystore.Options) {
-		if retryer != nil {
-			o.Retryer = retryer()
-		}
+		o.Retryer = retryer()
 	})
 	c.sso = ssoadmin.New(ssoadmin.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(url)}, func(o *ssoadmin.Options) {
-		if retryer != nil {
-			o.Retryer = retryer()
-		}
+		o.Retryer = retryer()
 	})
 	return c
+}
+
+// codeOf is the AWS error code of err, "" for success, or the error's text
+// when it is not an AWS API error.
+func codeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	return ae.ErrorCode()
 }
 
 // errorCode is the AWS error code of err, or "" for success.
