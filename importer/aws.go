@@ -1,0 +1,148 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+)
+
+// ConnectReader is the part of the Amazon Connect API that planning needs:
+// read calls only, which is all a dry run may make.
+type ConnectReader interface {
+	DescribeInstance(ctx context.Context, in *connect.DescribeInstanceInput, optFns ...func(*connect.Options)) (*connect.DescribeInstanceOutput, error)
+	ListRoutingProfiles(ctx context.Context, in *connect.ListRoutingProfilesInput, optFns ...func(*connect.Options)) (*connect.ListRoutingProfilesOutput, error)
+	ListSecurityProfiles(ctx context.Context, in *connect.ListSecurityProfilesInput, optFns ...func(*connect.Options)) (*connect.ListSecurityProfilesOutput, error)
+	ListUserHierarchyGroups(ctx context.Context, in *connect.ListUserHierarchyGroupsInput, optFns ...func(*connect.Options)) (*connect.ListUserHierarchyGroupsOutput, error)
+	DescribeUserHierarchyGroup(ctx context.Context, in *connect.DescribeUserHierarchyGroupInput, optFns ...func(*connect.Options)) (*connect.DescribeUserHierarchyGroupOutput, error)
+	ListUsers(ctx context.Context, in *connect.ListUsersInput, optFns ...func(*connect.Options)) (*connect.ListUsersOutput, error)
+	SearchUsers(ctx context.Context, in *connect.SearchUsersInput, optFns ...func(*connect.Options)) (*connect.SearchUsersOutput, error)
+}
+
+// ConnectAPI is the part of the Amazon Connect API that an import uses.
+// *connect.Client satisfies it.
+type ConnectAPI interface {
+	ConnectReader
+	CreateUser(ctx context.Context, in *connect.CreateUserInput, optFns ...func(*connect.Options)) (*connect.CreateUserOutput, error)
+}
+
+// Clients are the AWS services an import talks to.
+type Clients struct {
+	Connect ConnectAPI
+	// Limits paces the clients' calls; nil when the clients were not built
+	// by NewClients (then nothing is paced).
+	Limits *Limits
+	// Region the clients talk to, for messages.
+	Region string
+
+	transport *http.Transport
+}
+
+// CloseIdleConnections closes the connections kept for reuse.
+func (c *Clients) CloseIdleConnections() {
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	}
+}
+
+// AWSConfig says how to reach AWS: the AWS conventions (default credential
+// chain, shared config profiles, AWS_REGION, AWS_ENDPOINT_URL and the
+// per-service AWS_ENDPOINT_URL_<SERVICE>) hold unless a field overrides them.
+type AWSConfig struct {
+	Profile     string  // --profile
+	Region      string  // --region (or the region of an instance ARN)
+	EndpointURL string  // --endpoint-url, for every service at once
+	RateScale   float64 // multiplies the default API rate limits; 0 means 1
+
+	// StaticCredentials, when set, replace the credential chain (the
+	// sandbox and tests), and no EC2 instance metadata is consulted.
+	StaticCredentials *aws.Credentials
+
+	// HTTPTimeout bounds one HTTP attempt; 0 means 60 s. A timed-out
+	// CreateUser is an ambiguous outcome that the import settles by looking
+	// the user up.
+	HTTPTimeout time.Duration
+}
+
+// NewClients builds the AWS clients of an import with the retryer and rate
+// limiters of limits.go.
+func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
+	var opts []func(*config.LoadOptions) error
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	if c.Region != "" {
+		opts = append(opts, config.WithRegion(c.Region))
+	}
+	if c.StaticCredentials != nil {
+		sc := *c.StaticCredentials
+		opts = append(opts,
+			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(sc.AccessKeyID, sc.SecretAccessKey, sc.SessionToken)),
+			config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
+	timeout := c.HTTPTimeout
+	if timeout <= 0 {
+		timeout = 60 * time.Second
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load aws configuration: %w", err)
+	}
+	// The loaded client carries the shared configuration's transport
+	// settings (AWS_CA_BUNDLE's roots): keep them, and keep connections for
+	// the many workers that talk to one endpoint.
+	var transport *http.Transport
+	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		transport = bc.GetTransport()
+		transport.MaxIdleConnsPerHost = 128
+		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: transport}
+	}
+	limits := NewLimits(c.RateScale)
+	client := connect.NewFromConfig(cfg, func(o *connect.Options) {
+		if c.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(c.EndpointURL)
+		}
+		limits.apply(&o.Retryer, &o.APIOptions)
+	})
+	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, transport: transport}, nil
+}
+
+// InstanceRef is what --instance-id names: an instance id, and the region
+// when it was given as an ARN.
+type InstanceRef struct {
+	ID     string
+	Region string // empty unless the reference was an ARN
+}
+
+// ParseInstanceRef accepts an instance id or an instance ARN
+// (arn:aws:connect:REGION:ACCOUNT:instance/ID).
+func ParseInstanceRef(s string) (InstanceRef, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return InstanceRef{}, errors.New("no instance id")
+	}
+	if !strings.HasPrefix(s, "arn:") {
+		if strings.ContainsAny(s, ":/ ") {
+			return InstanceRef{}, fmt.Errorf("instance id %q: not an id or an instance ARN", s)
+		}
+		return InstanceRef{ID: s}, nil
+	}
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[2] != "connect" || parts[3] == "" || !strings.HasPrefix(parts[5], "instance/") {
+		return InstanceRef{}, fmt.Errorf("instance ARN %q: want arn:aws:connect:REGION:ACCOUNT:instance/ID", s)
+	}
+	id := strings.TrimPrefix(parts[5], "instance/")
+	if id == "" || strings.Contains(id, "/") {
+		return InstanceRef{}, fmt.Errorf("instance ARN %q: want arn:aws:connect:REGION:ACCOUNT:instance/ID", s)
+	}
+	return InstanceRef{ID: id, Region: parts[3]}, nil
+}

@@ -1,0 +1,359 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// defaultRates are the documented default request rates (per second, per
+// account and Region) of aws-facts §3, keyed "Service.Operation" as the SDK
+// names them. An API missing here gets defaultRate.
+var defaultRates = map[string]float64{
+	"Connect.CreateUser":                 2,
+	"Connect.SearchUsers":                2,
+	"Connect.ListSecurityProfiles":       2,
+	"Connect.DescribeInstance":           2,
+	"Connect.TagResource":                2,
+	"Connect.UpdateUserHierarchy":        2,
+	"Connect.DescribeUser":               10,
+	"Connect.ListUsers":                  10,
+	"Connect.ListRoutingProfiles":        10,
+	"Connect.ListUserHierarchyGroups":    10,
+	"Connect.DescribeUserHierarchyGroup": 10,
+	// The Identity Store's limit is shared by all its operations (see
+	// limitKey); SSO Admin's is not documented per API.
+	"identitystore": 20,
+	"SSO Admin":     20,
+}
+
+const (
+	defaultRate  = 2.0
+	defaultBurst = 5
+
+	// On a throttle the rate drops to what actually got through lately
+	// (the real limit, when calls were being refused), or to cutFactor of
+	// itself when that is not known; then it climbs back by raisePerSecond
+	// of the configured rate for each second without a throttle, probing for
+	// a limit that was raised. Going over the real limit costs only refused
+	// calls, which are retried; going under it costs throughput, so the cut
+	// aims at the limit, not far below it.
+	cutFactor      = 0.8
+	raisePerSecond = 0.05
+	floorFraction  = 0.05
+	// successRing is how many recent successes the throughput estimate
+	// looks at.
+	successRing = 256
+)
+
+// limitKey names the bucket an API call draws from.
+func limitKey(service, operation string) string {
+	if service == "identitystore" {
+		return service
+	}
+	if service == "SSO Admin" {
+		return service
+	}
+	return service + "." + operation
+}
+
+// Limits holds one adaptive rate limiter per API. It is safe for concurrent
+// use.
+type Limits struct {
+	scale float64
+	mu    sync.Mutex
+	apis  map[string]*APILimiter
+}
+
+// NewLimits makes the limiters for the default rates times scale (0 means 1).
+func NewLimits(scale float64) *Limits {
+	if scale <= 0 {
+		scale = 1
+	}
+	return &Limits{scale: scale, apis: map[string]*APILimiter{}}
+}
+
+// For returns the limiter of an API, keyed "Service.Operation"
+// ("Connect.CreateUser").
+func (l *Limits) For(api string) *APILimiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if a, ok := l.apis[api]; ok {
+		return a
+	}
+	r, ok := defaultRates[api]
+	if !ok {
+		r = defaultRate
+	}
+	a := newAPILimiter(r*l.scale, defaultBurst)
+	l.apis[api] = a
+	return a
+}
+
+// APILimiter paces the calls of one API: a token bucket whose rate falls on
+// throttling and climbs back slowly on success, never above the configured
+// rate.
+type APILimiter struct {
+	lim *rate.Limiter
+
+	mu        sync.Mutex
+	ceiling   float64 // the configured rate
+	floor     float64
+	current   float64
+	lastCut   time.Time
+	lastRaise time.Time
+	throttles int
+	successes [successRing]time.Time // a ring of the latest successes
+	next      int                    // where the next success goes
+}
+
+func newAPILimiter(perSecond float64, burst int) *APILimiter {
+	return &APILimiter{
+		lim:     rate.NewLimiter(rate.Limit(perSecond), burst),
+		ceiling: perSecond,
+		floor:   perSecond * floorFraction,
+		current: perSecond,
+	}
+}
+
+// Wait blocks until the next call may be sent.
+func (a *APILimiter) Wait(ctx context.Context) error {
+	return a.lim.Wait(ctx)
+}
+
+// Configured is the rate the limiter started with, per second.
+func (a *APILimiter) Configured() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ceiling
+}
+
+// Rate is the current rate, per second.
+func (a *APILimiter) Rate() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.current
+}
+
+// Throttles counts the throttling answers seen.
+func (a *APILimiter) Throttles() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.throttles
+}
+
+// window is how far back the throughput estimate looks: a second, or long
+// enough to hold ten calls at the current rate.
+func (a *APILimiter) window() time.Duration {
+	w := time.Duration(10 / a.current * float64(time.Second))
+	return min(max(w, time.Second), 10*time.Second)
+}
+
+// achieved estimates the successes per second over the window; ok is false
+// when too little has been seen to tell.
+func (a *APILimiter) achieved(now time.Time) (perSecond float64, ok bool) {
+	w := a.window()
+	n := 0
+	oldest := now
+	for i := range a.successes {
+		t := a.successes[i]
+		if !t.IsZero() && now.Sub(t) <= w {
+			n++
+			if t.Before(oldest) {
+				oldest = t
+			}
+		}
+	}
+	span := now.Sub(oldest)
+	if n == successRing {
+		// The ring is full of recent successes: the window is what it spans.
+		w = span
+	}
+	if n < 3 || span < w/2 {
+		return 0, false
+	}
+	return float64(n) / w.Seconds(), true
+}
+
+// Throttled lowers the rate after a call sent at sentAt was throttled. One
+// cut per window: throttles of calls sent at the old rate, or before the
+// new rate could show its effect, say nothing new.
+func (a *APILimiter) Throttled(sentAt time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.throttles++
+	now := time.Now()
+	if sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < a.window() {
+		return
+	}
+	next := a.current * cutFactor
+	if got, ok := a.achieved(now); ok && got < a.current {
+		// Calls were refused at the current rate and this many got
+		// through: that is the real limit.
+		next = max(got, a.current*0.5)
+	}
+	a.current = max(next, a.floor)
+	a.lastCut, a.lastRaise = now, now
+	a.lim.SetLimit(rate.Limit(a.current))
+}
+
+// Succeeded notes a call that went through and raises the rate a little.
+func (a *APILimiter) Succeeded() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := time.Now()
+	a.successes[a.next] = now
+	a.next = (a.next + 1) % successRing
+	if a.current >= a.ceiling || now.Sub(a.lastCut) < a.window() {
+		return
+	}
+	elapsed := now.Sub(a.lastRaise)
+	if elapsed < 50*time.Millisecond {
+		return
+	}
+	elapsed = min(elapsed, time.Second)
+	a.current = min(a.current+a.ceiling*raisePerSecond*elapsed.Seconds(), a.ceiling)
+	a.lastRaise = now
+	a.lim.SetLimit(rate.Limit(a.current))
+}
+
+// apply installs the retryer and the pacing middleware on a client's
+// options.
+func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stack) error) {
+	*retryer = newRetryer()
+	*apiOptions = append(*apiOptions, func(s *middleware.Stack) error {
+		return s.Finalize.Insert(&pacer{limits: l}, "Retry", middleware.After)
+	})
+}
+
+// newRetryer is the SDK's standard retryer set up for a bulk job (aws-facts
+// §5). The default one keeps a client-wide retry quota of 500 tokens that
+// many workers exhaust under throttling ("retry quota exceeded": rows fail
+// for nothing), so it is turned off; our own limiter does the pacing, so
+// backoff can be short and attempts many. It is set as o.Retryer because
+// o.RetryMode inside a client option function is ignored. A
+// LimitExceededException is Connect's resource quota (users per instance),
+// not a throttle: retrying it only delays the failure.
+func newRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 20
+		o.MaxBackoff = 2 * time.Second
+		o.RateLimiter = ratelimit.None
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			switch {
+			case isQuotaError(err):
+				return aws.FalseTernary
+			case isThrottle(err):
+				return aws.TrueTernary
+			}
+			return aws.UnknownTernary
+		})}, o.Retryables...)
+		o.Throttles = []retry.IsErrorThrottle{retry.IsErrorThrottleFunc(func(err error) aws.Ternary {
+			return aws.BoolTernary(isThrottle(err))
+		})}
+		o.Backoff = retry.BackoffDelayerFunc(backoffDelay)
+	})
+}
+
+// backoffDelay waits briefly before a retry: after a throttle the limiter
+// has already slowed down, so a short jittered pause is enough; other
+// transient errors back off exponentially up to two seconds.
+func backoffDelay(attempt int, err error) (time.Duration, error) {
+	base := 100 * time.Millisecond
+	if isThrottle(err) {
+		base = 25 * time.Millisecond
+	}
+	d := base << min(max(attempt-1, 0), 10)
+	d = min(d, 2*time.Second)
+	return time.Duration(rand.Int64N(int64(d)) + 1), nil
+}
+
+// throttleCodes are the error codes that mean "slow down". Connect's
+// LimitExceededException is deliberately not one of them.
+var throttleCodes = map[string]bool{
+	"ThrottlingException":       true,
+	"Throttling":                true,
+	"TooManyRequestsException":  true,
+	"RequestThrottledException": true,
+	"ThrottledException":        true,
+	"RequestLimitExceeded":      true,
+	"SlowDown":                  true,
+}
+
+// isThrottle says whether an error is a throttling answer. The Identity
+// Store has been seen answering throttles as HTTP 400 "Rate exceeded".
+func isThrottle(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	if throttleCodes[ae.ErrorCode()] {
+		return true
+	}
+	return strings.EqualFold(strings.TrimSpace(ae.ErrorMessage()), "rate exceeded")
+}
+
+// isQuotaError says whether an error is a resource quota (not transient).
+func isQuotaError(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && (ae.ErrorCode() == "LimitExceededException" || ae.ErrorCode() == "ServiceQuotaExceededException")
+}
+
+// callTrace records the attempts of one call, for settling an ambiguous
+// CreateUser: a DuplicateResourceException after an attempt that may have
+// reached the server means the user is probably ours.
+type callTrace struct {
+	prepaid  bool // the first attempt's token was taken by the caller
+	attempts []error
+}
+
+type callTraceKey struct{}
+
+func withCallTrace(ctx context.Context, t *callTrace) context.Context {
+	return context.WithValue(ctx, callTraceKey{}, t)
+}
+
+// pacer is the Finalize middleware that sits inside the SDK's retry loop,
+// so that every attempt, retries included, waits for its API's limiter.
+type pacer struct {
+	limits *Limits
+}
+
+func (*pacer) ID() string { return "BulkagentsPacer" }
+
+func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
+	middleware.FinalizeOutput, middleware.Metadata, error,
+) {
+	key := limitKey(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
+	a := p.limits.For(key)
+	trace, _ := ctx.Value(callTraceKey{}).(*callTrace)
+	if trace != nil && trace.prepaid {
+		trace.prepaid = false
+	} else if err := a.Wait(ctx); err != nil {
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for the %s rate limit: %w", key, err)
+	}
+	sent := time.Now()
+	out, md, err := next.HandleFinalize(ctx, in)
+	if trace != nil {
+		trace.attempts = append(trace.attempts, err)
+	}
+	switch {
+	case err == nil:
+		a.Succeeded()
+	case isThrottle(err):
+		a.Throttled(sent)
+	}
+	return out, md, err
+}

@@ -1,0 +1,190 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+func TestAPILimiterAdapts(t *testing.T) {
+	a := newAPILimiter(100, 5)
+	// age pretends the last cut was long ago, as if a window had passed.
+	age := func() {
+		a.mu.Lock()
+		a.lastCut = a.lastCut.Add(-time.Minute)
+		a.lastRaise = a.lastRaise.Add(-time.Minute)
+		a.mu.Unlock()
+	}
+	before := time.Now()
+	a.Throttled(time.Now())
+	if got := a.Rate(); got != 100*cutFactor {
+		t.Fatalf("after a throttle the rate is %v, want %v", got, 100*cutFactor)
+	}
+	a.Throttled(before) // sent before the cut: paced at the old rate
+	a.Throttled(time.Now())
+	if got := a.Rate(); got != 100*cutFactor {
+		t.Errorf("throttles within the window of the cut changed the rate to %v", got)
+	}
+	a.Succeeded()
+	if got := a.Rate(); got != 100*cutFactor {
+		t.Errorf("a success within the window of the cut raised the rate to %v", got)
+	}
+	for range 200 {
+		age()
+		a.Throttled(time.Now())
+	}
+	if got := a.Rate(); got != 100*floorFraction {
+		t.Errorf("the rate fell to %v, want the floor %v", got, 100*floorFraction)
+	}
+	age()
+	for range 20 {
+		time.Sleep(60 * time.Millisecond)
+		a.Succeeded()
+	}
+	got := a.Rate()
+	// At most one second's raise for the long quiet spell, then 1.2 s more.
+	if got <= 100*floorFraction+2 || got > 100*floorFraction+100*raisePerSecond*2.5 {
+		t.Errorf("after 1.2 s of successes the rate is %v, want about %v", got, 100*floorFraction+100*raisePerSecond*2.2)
+	}
+	if a.Throttles() != 203 {
+		t.Errorf("counted %d throttles, want 203", a.Throttles())
+	}
+}
+
+// TestAPILimiterAimsAtTheAchievedRate: when calls are refused, the rate
+// drops to what got through, not blindly by a factor.
+func TestAPILimiterAimsAtTheAchievedRate(t *testing.T) {
+	a := newAPILimiter(100, 5)
+	now := time.Now()
+	a.mu.Lock()
+	for i := range 30 { // 30 successes over the last 1.5 s: 20/s
+		a.successes[i] = now.Add(-time.Duration(i) * 50 * time.Millisecond)
+	}
+	a.mu.Unlock()
+	a.Throttled(time.Now())
+	if got := a.Rate(); got < 50 || got > 80 {
+		t.Errorf("rate after a throttle = %v, want between the 50%% bound and the 80%% cut", got)
+	}
+	a = newAPILimiter(30, 5)
+	a.mu.Lock()
+	for i := range 30 {
+		a.successes[i] = now.Add(-time.Duration(i) * 50 * time.Millisecond)
+	}
+	a.mu.Unlock()
+	a.Throttled(time.Now())
+	if got := a.Rate(); got < 19 || got > 21 {
+		t.Errorf("rate after a throttle = %v, want about the 20/s that got through", got)
+	}
+}
+
+func TestLimitsScaleTheDefaults(t *testing.T) {
+	l := NewLimits(3)
+	for api, want := range map[string]float64{
+		"Connect.CreateUser": 6, "Connect.ListUsers": 30, "Connect.Unlisted": 6, "identitystore": 60,
+	} {
+		if got := l.For(api).Configured(); got != want {
+			t.Errorf("%s: configured %v/s, want %v/s", api, got, want)
+		}
+	}
+	if l.For("Connect.CreateUser") != l.For("Connect.CreateUser") {
+		t.Error("two limiters for one API")
+	}
+	if limitKey("identitystore", "CreateUser") != limitKey("identitystore", "GetUserId") {
+		t.Error("Identity Store operations do not share one limit")
+	}
+}
+
+func createInput(sb *sandbox.Sandbox, login string) *connect.CreateUserInput {
+	return &connect.CreateUserInput{
+		InstanceId:         aws.String(sb.InstanceID()),
+		Username:           aws.String(login),
+		Password:           aws.String("Passw0rdPassw0rd"),
+		RoutingProfileId:   aws.String(sb.AddRoutingProfile("Paced")),
+		SecurityProfileIds: []string{sb.AddSecurityProfile("Paced")},
+		IdentityInfo:       &types.UserIdentityInfo{FirstName: aws.String("A"), LastName: aws.String("B")},
+		PhoneConfig:        &types.UserPhoneConfig{PhoneType: types.PhoneTypeSoftPhone},
+	}
+}
+
+// TestQuotaIsNotRetried: the users-per-instance quota answers
+// LimitExceededException, which the SDK's default retryer would retry as a
+// throttle.
+func TestQuotaIsNotRetried(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 1}) // "admin" fills it
+	c := sandboxClients(t, sb, 0)
+	in := createInput(sb, "one.too.many")
+	sb.ResetCalls()
+	_, err := c.Connect.CreateUser(context.Background(), in)
+	var le *types.LimitExceededException
+	if !errors.As(err, &le) {
+		t.Fatalf("CreateUser beyond the quota: %v, want LimitExceededException", err)
+	}
+	if n := sb.Calls()["Connect.CreateUser"].Sent; n != 1 {
+		t.Errorf("CreateUser was sent %d times, want once", n)
+	}
+}
+
+// TestPacingAdaptsToALowerRealLimit runs workers against a sandbox whose
+// limit is half the client's: the calls are throttled at first, the
+// limiter slows down, every call succeeds.
+func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{RateScale: 10}) // CreateUser 20/s, burst 50
+	c := sandboxClients(t, sb, 20)                        // the client thinks 40/s
+	const calls = 120
+	logins := agents("paced", calls)
+	proto := createInput(sb, "x")
+	var wg sync.WaitGroup
+	errs := make(chan error, calls)
+	jobs := make(chan int)
+	for range 16 {
+		wg.Go(func() {
+			for i := range jobs {
+				in := *proto
+				in.Username = aws.String(logins[i].Login)
+				if _, err := c.Connect.CreateUser(context.Background(), &in); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	start := time.Now()
+	go func() {
+		for range time.Tick(250 * time.Millisecond) {
+			if testing.Verbose() {
+				lim := c.Limits.For("Connect.CreateUser")
+				t.Logf("%v rate %.1f throttles %d", time.Since(start).Round(time.Millisecond), lim.Rate(), lim.Throttles())
+			}
+		}
+	}()
+	for i := range calls {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	if testing.Verbose() {
+		t.Logf("%d calls in %v", calls, time.Since(start))
+	}
+	for err := range errs {
+		t.Errorf("CreateUser failed: %v", err)
+	}
+	got := sb.Calls()["Connect.CreateUser"]
+	if got.Throttled == 0 {
+		t.Errorf("the sandbox throttled nothing (%+v): the test did not exceed its limit", got)
+	}
+	lim := c.Limits.For("Connect.CreateUser")
+	if lim.Throttles() == 0 || lim.Rate() >= lim.Configured() {
+		t.Errorf("limiter saw %d throttles and runs at %v of %v/s: it did not adapt", lim.Throttles(), lim.Rate(), lim.Configured())
+	}
+	if n := len(sb.ConnectUsers()); n != calls+1 {
+		t.Errorf("sandbox holds %d users, want %d", n, calls+1)
+	}
+}

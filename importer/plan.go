@@ -1,0 +1,491 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+)
+
+// pageSize is the largest page the Connect list operations give.
+const pageSize = 1000
+
+// Instance is the Amazon Connect instance an import writes to.
+type Instance struct {
+	ID        string
+	ARN       string
+	Alias     string
+	Identity  Identity
+	AccessURL string // where Connect-managed agents sign in
+}
+
+// DescribeInstance proves the credentials and the instance with one cheap
+// call, and learns the instance's identity type and access URL.
+func DescribeInstance(ctx context.Context, api ConnectReader, id string) (Instance, error) {
+	out, err := api.DescribeInstance(ctx, &connect.DescribeInstanceInput{InstanceId: aws.String(id)})
+	if err != nil {
+		return Instance{}, fmt.Errorf("describe instance %s: %w", id, err)
+	}
+	if out.Instance == nil {
+		return Instance{}, fmt.Errorf("describe instance %s: the answer holds no instance", id)
+	}
+	in := out.Instance
+	inst := Instance{
+		ID:       aws.ToString(in.Id),
+		ARN:      aws.ToString(in.Arn),
+		Alias:    aws.ToString(in.InstanceAlias),
+		Identity: Identity(in.IdentityManagementType),
+	}
+	if inst.ID == "" {
+		inst.ID = id
+	}
+	if s := in.InstanceStatus; s != "" && s != types.InstanceStatusActive {
+		return Instance{}, fmt.Errorf("instance %s is %s, not ACTIVE", id, s)
+	}
+	switch inst.Identity {
+	case IdentityConnect, IdentitySAML, IdentityDirectory:
+	default:
+		return Instance{}, fmt.Errorf("instance %s: unknown identity management type %q", id, inst.Identity)
+	}
+	switch {
+	case aws.ToString(in.InstanceAccessUrl) != "":
+		inst.AccessURL = aws.ToString(in.InstanceAccessUrl)
+	case inst.Alias != "":
+		inst.AccessURL = "https://" + inst.Alias + ".my.connect.aws/"
+	}
+	return inst, nil
+}
+
+// Action is what the import will do with a row.
+type Action int
+
+const (
+	// ActionInvalid: the row is not sent (its problems say why).
+	ActionInvalid Action = iota
+	// ActionExists: the user exists already; nothing is sent.
+	ActionExists
+	// ActionCreate: the user is created.
+	ActionCreate
+)
+
+func (a Action) String() string {
+	switch a {
+	case ActionExists:
+		return "exists"
+	case ActionCreate:
+		return "create"
+	}
+	return "invalid"
+}
+
+// PlannedRow is one data row of the input with what the import will do.
+type PlannedRow struct {
+	Row      Row
+	Agent    *Agent // nil when validation refused the row
+	Action   Action
+	Problems []Problem // why the row is invalid
+	Warnings []Problem
+
+	// ExistingUserID is the Connect user id of an existing user
+	// (ActionExists).
+	ExistingUserID string
+
+	// The names of the row resolved to ids (ActionCreate).
+	RoutingProfileID   string
+	SecurityProfileIDs []string
+	HierarchyGroupID   string
+}
+
+// Plan is the import worked out against an instance, one row per data row
+// of the input, in input order.
+type Plan struct {
+	Instance Instance
+	Rows     []PlannedRow
+}
+
+// Count gives how many rows have an action.
+func (p *Plan) Count(a Action) int {
+	n := 0
+	for i := range p.Rows {
+		if p.Rows[i].Action == a {
+			n++
+		}
+	}
+	return n
+}
+
+// MakePlan resolves every name of the valid rows to an id and finds which
+// users exist, with read calls that cost pages, not rows: each kind of
+// object is listed once, a thousand a page; hierarchy groups are described
+// only when their name matches a path's last level.
+func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, checked []Checked) (*Plan, error) {
+	plan := &Plan{Instance: inst, Rows: make([]PlannedRow, len(checked))}
+	var valid []*PlannedRow
+	needHierarchy := false
+	for i, c := range checked {
+		pr := &plan.Rows[i]
+		pr.Row, pr.Agent, pr.Warnings = c.Row, c.Agent, c.Warnings
+		if c.Agent == nil || len(c.Problems) > 0 {
+			pr.Agent = nil
+			pr.Problems = c.Problems
+			continue
+		}
+		valid = append(valid, pr)
+		if len(c.Agent.Hierarchy) > 0 {
+			needHierarchy = true
+		}
+	}
+	if len(valid) == 0 {
+		return plan, nil
+	}
+
+	routing, err := listRoutingProfiles(ctx, api, inst.ID)
+	if err != nil {
+		return nil, err
+	}
+	security, err := listSecurityProfiles(ctx, api, inst.ID)
+	if err != nil {
+		return nil, err
+	}
+	var hierarchy *hierarchyIndex
+	if needHierarchy {
+		if hierarchy, err = newHierarchyIndex(ctx, api, inst.ID); err != nil {
+			return nil, err
+		}
+	}
+	users, err := listUsers(ctx, api, inst.ID)
+	if err != nil {
+		return nil, err
+	}
+
+	cols := columnNames(f)
+	for _, pr := range valid {
+		a := pr.Agent
+		problem := func(col Column, value, msg, hint string) {
+			pr.Problems = append(pr.Problems, Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
+		}
+		if id, msg, hint := routing.resolve("routing profile", a.RoutingProfile); id != "" {
+			pr.RoutingProfileID = id
+		} else {
+			problem(ColRoutingProfile, a.RoutingProfile, msg, hint)
+		}
+		for _, name := range a.SecurityProfiles {
+			if id, msg, hint := security.resolve("security profile", name); id != "" {
+				pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
+			} else {
+				problem(ColSecurityProfiles, name, msg, hint)
+			}
+		}
+		if len(a.Hierarchy) > 0 {
+			id, msg, hint, err := hierarchy.resolve(ctx, a.Hierarchy)
+			if err != nil {
+				return nil, err
+			}
+			if id != "" {
+				pr.HierarchyGroupID = id
+			} else {
+				problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
+			}
+		}
+		switch {
+		case len(pr.Problems) > 0:
+			pr.Action = ActionInvalid
+		default:
+			if id, ok := users.find(a.Login); ok {
+				pr.Action, pr.ExistingUserID = ActionExists, id
+			} else {
+				pr.Action = ActionCreate
+				if other, ok := users.foldMatch(a.Login); ok {
+					pr.Warnings = append(pr.Warnings, Problem{Line: pr.Row.Line, Column: cols.name(ColLogin), Value: a.Login,
+						Message: fmt.Sprintf("user %q exists; this row creates another user whose name differs only in case", other)})
+				}
+			}
+		}
+	}
+	return plan, nil
+}
+
+// nameKey is how two names compare when case and spacing are ignored: the
+// near match that gets a row a "did you mean" hint instead of a silent fix,
+// because Connect matches names exactly.
+func nameKey(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// nameIndex maps the names of one kind of object to their ids.
+type nameIndex struct {
+	exact map[string]string
+	near  map[string][]string // nameKey → exact names
+}
+
+func newNameIndex() *nameIndex {
+	return &nameIndex{exact: map[string]string{}, near: map[string][]string{}}
+}
+
+func (x *nameIndex) add(name, id string) {
+	if name == "" || id == "" {
+		return
+	}
+	if _, dup := x.exact[name]; !dup {
+		x.near[nameKey(name)] = append(x.near[nameKey(name)], name)
+	}
+	x.exact[name] = id
+}
+
+// resolve gives the id of an exactly named object, or a message and a hint.
+func (x *nameIndex) resolve(kind, name string) (id, msg, hint string) {
+	if id, ok := x.exact[name]; ok {
+		return id, "", ""
+	}
+	if near := x.near[nameKey(name)]; len(near) > 0 {
+		return "", fmt.Sprintf("%s %q does not exist; names are matched exactly", kind, name),
+			fmt.Sprintf("write it as %s", quoteAll(near))
+	}
+	return "", fmt.Sprintf("%s %q does not exist in this instance", kind, name), x.knownHint(kind)
+}
+
+// knownHint lists a few existing names so a typo can be spotted.
+func (x *nameIndex) knownHint(kind string) string {
+	names := make([]string, 0, len(x.exact))
+	for n := range x.exact {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("the instance has no %s yet: create it in the Connect admin website", kind)
+	}
+	sort.Strings(names)
+	const most = 8
+	more := ""
+	if len(names) > most {
+		more = fmt.Sprintf(" and %d more", len(names)-most)
+		names = names[:most]
+	}
+	return fmt.Sprintf("existing %ss: %s%s", kind, quoteAll(names), more)
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func listRoutingProfiles(ctx context.Context, api ConnectReader, instanceID string) (*nameIndex, error) {
+	x := newNameIndex()
+	p := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list routing profiles: %w", err)
+		}
+		for _, s := range page.RoutingProfileSummaryList {
+			x.add(aws.ToString(s.Name), aws.ToString(s.Id))
+		}
+	}
+	return x, nil
+}
+
+func listSecurityProfiles(ctx context.Context, api ConnectReader, instanceID string) (*nameIndex, error) {
+	x := newNameIndex()
+	p := connect.NewListSecurityProfilesPaginator(api, &connect.ListSecurityProfilesInput{
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list security profiles: %w", err)
+		}
+		for _, s := range page.SecurityProfileSummaryList {
+			x.add(aws.ToString(s.Name), aws.ToString(s.Id))
+		}
+	}
+	return x, nil
+}
+
+// hierarchyIndex resolves hierarchy paths. The listing gives names and ids
+// only; a group's path costs a DescribeUserHierarchyGroup, made only for the
+// groups whose name matches (nearly) the last level of a path in the file,
+// and once per group.
+type hierarchyIndex struct {
+	api        ConnectReader
+	instanceID string
+	byKey      map[string][]string // nameKey(group name) → group ids
+	paths      map[string][]string // group id → path from the top
+}
+
+func newHierarchyIndex(ctx context.Context, api ConnectReader, instanceID string) (*hierarchyIndex, error) {
+	h := &hierarchyIndex{api: api, instanceID: instanceID, byKey: map[string][]string{}, paths: map[string][]string{}}
+	p := connect.NewListUserHierarchyGroupsPaginator(api, &connect.ListUserHierarchyGroupsInput{
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list user hierarchy groups: %w", err)
+		}
+		for _, s := range page.UserHierarchyGroupSummaryList {
+			k := nameKey(aws.ToString(s.Name))
+			h.byKey[k] = append(h.byKey[k], aws.ToString(s.Id))
+		}
+	}
+	return h, nil
+}
+
+func (h *hierarchyIndex) path(ctx context.Context, id string) ([]string, error) {
+	if p, ok := h.paths[id]; ok {
+		return p, nil
+	}
+	out, err := h.api.DescribeUserHierarchyGroup(ctx, &connect.DescribeUserHierarchyGroupInput{
+		InstanceId: aws.String(h.instanceID), HierarchyGroupId: aws.String(id)})
+	if err != nil {
+		return nil, fmt.Errorf("describe user hierarchy group %s: %w", id, err)
+	}
+	var path []string
+	if g := out.HierarchyGroup; g != nil && g.HierarchyPath != nil {
+		hp := g.HierarchyPath
+		for _, l := range []*types.HierarchyGroupSummary{hp.LevelOne, hp.LevelTwo, hp.LevelThree, hp.LevelFour, hp.LevelFive} {
+			if l == nil {
+				break
+			}
+			path = append(path, aws.ToString(l.Name))
+		}
+	}
+	h.paths[id] = path
+	return path, nil
+}
+
+// resolve finds the group at the end of a path, given from the top level
+// down. A path that matches only when case or spacing is ignored gets the
+// exact path in the hint.
+func (h *hierarchyIndex) resolve(ctx context.Context, want []string) (id, msg, hint string, err error) {
+	shown := strings.Join(want, "|")
+	var near []string
+	for _, cand := range h.byKey[nameKey(want[len(want)-1])] {
+		got, err := h.path(ctx, cand)
+		if err != nil {
+			return "", "", "", err
+		}
+		if len(got) != len(want) {
+			continue
+		}
+		exact, close := true, true
+		for i := range got {
+			if got[i] != want[i] {
+				exact = false
+			}
+			if nameKey(got[i]) != nameKey(want[i]) {
+				close = false
+			}
+		}
+		if exact {
+			return cand, "", "", nil
+		}
+		if close {
+			near = append(near, strings.Join(got, "|"))
+		}
+	}
+	if len(near) > 0 {
+		return "", fmt.Sprintf("hierarchy group %q does not exist; names are matched exactly", shown),
+			fmt.Sprintf("write it as %s", quoteAll(near)), nil
+	}
+	return "", fmt.Sprintf("hierarchy group %q does not exist in this instance", shown),
+		"give the levels from the top down joined by |, as the Connect admin website shows them (for example Example Corp|Support|Tier 1)", nil
+}
+
+// userIndex is the instance's users, by user name.
+type userIndex struct {
+	exact map[string]string // user name → id
+	fold  map[string]string // lower-case user name → user name
+}
+
+// find looks a login up as Connect compares user names: exactly (the docs
+// call them case-sensitive, and so does the sandbox). Should Connect refuse a
+// name that differs only in case, the CreateUser's DuplicateResourceException
+// makes the row exists, the same as here.
+func (u *userIndex) find(login string) (string, bool) {
+	id, ok := u.exact[login]
+	return id, ok
+}
+
+// foldMatch gives an existing user name that differs from login only in
+// case, for a warning.
+func (u *userIndex) foldMatch(login string) (string, bool) {
+	name, ok := u.fold[strings.ToLower(login)]
+	return name, ok && name != login
+}
+
+func listUsers(ctx context.Context, api ConnectReader, instanceID string) (*userIndex, error) {
+	u := &userIndex{exact: map[string]string{}, fold: map[string]string{}}
+	p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		for _, s := range page.UserSummaryList {
+			name, id := aws.ToString(s.Username), aws.ToString(s.Id)
+			u.exact[name] = id
+			u.fold[strings.ToLower(name)] = name
+		}
+	}
+	return u, nil
+}
+
+// findUser looks one user up by exact user name, to settle an ambiguous
+// CreateUser. It reports whether the user exists and its id.
+func findUser(ctx context.Context, api ConnectReader, instanceID, login string) (string, bool, error) {
+	out, err := api.SearchUsers(ctx, &connect.SearchUsersInput{
+		InstanceId: aws.String(instanceID),
+		MaxResults: aws.Int32(10),
+		SearchCriteria: &types.UserSearchCriteria{StringCondition: &types.StringCondition{
+			FieldName:      aws.String("Username"),
+			Value:          aws.String(login),
+			ComparisonType: types.StringComparisonTypeExact,
+		}},
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("search user %q: %w", login, err)
+	}
+	for _, u := range out.Users {
+		if strings.EqualFold(aws.ToString(u.Username), login) {
+			return aws.ToString(u.Id), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// fileColumns gives the header names of a file as the file spells them.
+type fileColumns struct {
+	f *File
+}
+
+func columnNames(f *File) fileColumns { return fileColumns{f: f} }
+
+func (c fileColumns) name(col Column) string {
+	if c.f != nil {
+		for i, fc := range c.f.Columns {
+			if fc == col && i < len(c.f.Header) {
+				return c.f.Header[i]
+			}
+		}
+	}
+	return col.String()
+}
+
+// hierarchyColumn is whichever hierarchy column the file has.
+func (c fileColumns) hierarchyColumn() Column {
+	if c.f != nil {
+		for _, fc := range c.f.Columns {
+			switch fc {
+			case ColHierarchy, ColAgentHierarchy, ColUserHierarchy:
+				return fc
+			}
+		}
+	}
+	return ColHierarchy
+}

@@ -1,0 +1,446 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// DefaultConcurrency is how many rows are provisioned at once. The limiters,
+// not the workers, set the pace; the workers only have to cover the latency
+// of the calls at the configured rate.
+const DefaultConcurrency = 16
+
+// quotaMessage is the error of the rows a users-per-instance quota stopped.
+const quotaMessage = "create connect user: the instance's users-per-instance quota is reached " +
+	"(LimitExceededException); ask AWS to raise \"Users per instance\" in Service Quotas, then run again with --resume"
+
+// OutcomeLog takes each outcome the moment it is known; *report.Log is one.
+type OutcomeLog interface {
+	Append(report.Outcome) error
+}
+
+// Job is one row to provision.
+type Job struct {
+	Planned *PlannedRow
+	// Password is the password to set; blank on a Connect-managed instance
+	// means "generate one". A resumed row whose earlier CreateUser may have
+	// gone through keeps the password written ahead of it.
+	Password string
+}
+
+// Provisioner creates the users of a plan: a bounded pool of workers, each
+// row a sequence of steps (the Connect user now; the Identity Center user
+// and its group membership can follow as further steps), each row's
+// failure an outcome, never a reason to stop the others.
+type Provisioner struct {
+	Connect     ConnectAPI
+	Limits      *Limits // may be nil: nothing paced
+	Instance    Instance
+	Log         OutcomeLog
+	Concurrency int
+	// OnOutcome, when set, hears each row's final outcome (for progress).
+	OnOutcome func(report.Outcome)
+
+	quotaReached atomic.Bool
+	logFailed    atomic.Bool
+	logErr       error
+	logErrOnce   sync.Once
+
+	mu          sync.Mutex
+	createCalls int
+	firstCreate time.Time
+	lastCreate  time.Time
+}
+
+// rowStep is one step of provisioning a row. It fills in r.outcome and
+// says whether the row goes on to its next step.
+type rowStep func(stop, calls context.Context, r *rowRun) bool
+
+// rowRun is one row being provisioned.
+type rowRun struct {
+	job     *Job
+	outcome report.Outcome
+}
+
+// Stats is what the provisioning measured.
+type Stats struct {
+	CreateCalls int           // CreateUser calls that returned (any outcome)
+	CreateSpan  time.Duration // from the first CreateUser sent to the last answered
+}
+
+// CreateRate is the achieved CreateUser rate per second.
+func (s Stats) CreateRate() float64 {
+	if s.CreateCalls < 2 || s.CreateSpan <= 0 {
+		return 0
+	}
+	// n calls span n-1 intervals at the rate they were paced at.
+	return float64(s.CreateCalls-1) / s.CreateSpan.Seconds()
+}
+
+// Stats reports the CreateUser calls made so far.
+func (p *Provisioner) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Stats{CreateCalls: p.createCalls, CreateSpan: p.lastCreate.Sub(p.firstCreate)}
+}
+
+// LogErr is the first error writing the results file, if any: the run
+// stopped starting rows when it happened.
+func (p *Provisioner) LogErr() error {
+	if p.logFailed.Load() {
+		return p.logErr
+	}
+	return nil
+}
+
+// Run provisions the jobs and returns one outcome per job, in the jobs'
+// order. stop ends the starting of rows (the first Ctrl-C); calls ends the
+// calls in flight (a second Ctrl-C). Rows not started are not-attempted,
+// or failed when the users quota stopped the run.
+func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outcome {
+	outcomes := make([]report.Outcome, len(jobs))
+	n := p.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	steps := []rowStep{p.createConnectUser}
+	var g errgroup.Group
+	g.SetLimit(n)
+	for i := range jobs {
+		job := &jobs[i]
+		if why, ok := p.halted(stop); !ok {
+			outcomes[i] = p.baseOutcome(job)
+			outcomes[i].Status, outcomes[i].Error = why.status, why.msg
+			if why.status == report.Failed {
+				p.finish(outcomes[i])
+			}
+			continue
+		}
+		g.Go(func() error {
+			r := &rowRun{job: job, outcome: p.baseOutcome(job)}
+			for _, step := range steps {
+				if !step(stop, calls, r) {
+					break
+				}
+			}
+			outcomes[i] = r.outcome
+			p.finish(r.outcome)
+			return nil
+		})
+	}
+	_ = g.Wait() // a row's failure is its outcome: the workers return no error
+	return outcomes
+}
+
+type haltReason struct {
+	status report.Status
+	msg    string
+}
+
+// halted says whether rows may still start, and if not, what the rows
+// that do not start become.
+func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
+	switch {
+	case p.logFailed.Load():
+		return haltReason{report.NotAttempted, "not attempted: the results file could not be written"}, false
+	case p.quotaReached.Load():
+		return haltReason{report.Failed, quotaMessage}, false
+	case stop.Err() != nil:
+		return haltReason{report.NotAttempted, ""}, false
+	}
+	return haltReason{}, true
+}
+
+func (p *Provisioner) baseOutcome(job *Job) report.Outcome {
+	pr := job.Planned
+	o := report.Outcome{Line: pr.Row.Line, Status: report.NotAttempted}
+	if a := pr.Agent; a != nil {
+		o.Login, o.FirstName, o.LastName, o.Email, o.RoutingProfile = a.Login, a.FirstName, a.LastName, a.Email, a.RoutingProfile
+	}
+	return o
+}
+
+// finish records a row's final outcome.
+func (p *Provisioner) finish(o report.Outcome) {
+	p.append(o)
+	if p.OnOutcome != nil {
+		p.OnOutcome(o)
+	}
+}
+
+// append writes an outcome to the log; a failure stops the run, since the
+// outcomes that follow could not be kept either.
+func (p *Provisioner) append(o report.Outcome) bool {
+	if p.Log == nil {
+		return true
+	}
+	if err := p.Log.Append(o); err != nil {
+		p.logErrOnce.Do(func() {
+			p.logErr = fmt.Errorf("write results file: %w", err)
+			p.logFailed.Store(true)
+		})
+		return false
+	}
+	return true
+}
+
+// signInURL is where an agent of this instance signs in: the access URL,
+// except on a SAML instance, where the identity provider decides.
+func (p *Provisioner) signInURL() string {
+	if p.Instance.Identity == IdentitySAML {
+		return ""
+	}
+	return p.Instance.AccessURL
+}
+
+// createConnectUser is the Connect step of a row: write the password ahead,
+// send CreateUser once, and settle any ambiguous answer by looking the user
+// up rather than by sending it again.
+func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) bool {
+	pr := r.job.Planned
+	o := &r.outcome
+	if pr.Action == ActionExists {
+		// A row whose password was written ahead in an earlier run that
+		// was cut short: its user exists, so that run created it.
+		o.ConnectUserID = pr.ExistingUserID
+		if r.job.Password != "" {
+			o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
+		} else {
+			o.Status = report.Exists
+		}
+		return true
+	}
+	password := r.job.Password
+	if p.Instance.Identity == IdentityConnect && password == "" {
+		pw, err := GeneratePassword()
+		if err != nil {
+			o.Status, o.Error = report.Failed, fmt.Sprintf("generate password: %v", err)
+			return false
+		}
+		password = pw
+	}
+	if p.Instance.Identity != IdentityConnect {
+		password = ""
+	}
+
+	// Take the first attempt's token while a Ctrl-C can still leave the row
+	// untouched: a worker may wait here long at a low rate.
+	trace := &callTrace{}
+	if p.Limits != nil {
+		if err := p.Limits.For("Connect.CreateUser").Wait(stop); err != nil {
+			o.Status = report.NotAttempted
+			return false
+		}
+		trace.prepaid = true
+	}
+	if why, ok := p.halted(context.Background()); !ok {
+		o.Status, o.Error = why.status, why.msg
+		return false
+	}
+
+	// The write-ahead: the password is durably on disk before the call that
+	// sets it is sent.
+	if password != "" {
+		ahead := *o
+		ahead.Status, ahead.Password = report.NotAttempted, password
+		ahead.Error = "interrupted while creating the user: run again with --resume to settle it"
+		if !p.append(ahead) {
+			o.Status, o.Error = report.NotAttempted, "not attempted: the results file could not be written"
+			return false
+		}
+	}
+
+	in := createUserInput(p.Instance, pr, password)
+	p.noteCreate(true)
+	out, err := p.Connect.CreateUser(withCallTrace(calls, trace), in)
+	p.noteCreate(false)
+	if err == nil {
+		o.Status, o.ConnectUserID, o.Password, o.SignInURL = report.Created, aws.ToString(out.UserId), password, p.signInURL()
+		return true
+	}
+	return p.settle(calls, r, password, trace, err)
+}
+
+// settle decides a row whose CreateUser returned an error.
+func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, trace *callTrace, err error) bool {
+	o := &r.outcome
+	login := r.job.Planned.Agent.Login
+	created := func(id string) bool {
+		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
+		return true
+	}
+	var dup *types.DuplicateResourceException
+	switch {
+	case calls.Err() != nil:
+		// Aborted in flight: the call may or may not have reached Connect.
+		// The row keeps the password written ahead; --resume settles it.
+		o.Status, o.Password = report.NotAttempted, password
+		o.Error = "interrupted while creating the user: run again with --resume to settle it"
+		return false
+
+	case isQuotaError(err):
+		p.quotaReached.Store(true)
+		o.Status, o.Error = report.Failed, quotaMessage
+		return false
+
+	case errors.As(err, &dup):
+		if !mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
+			// The first attempt that could have reached Connect found the
+			// name taken: someone else made this user after the plan.
+			id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)
+			o.Status, o.ConnectUserID = report.Exists, id
+			return true
+		}
+		// An earlier attempt may have created it: look it up.
+		fallthrough
+
+	case ambiguous(err):
+		id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
+		switch {
+		case lerr != nil:
+			o.Status, o.Password = report.Failed, password
+			o.Error = fmt.Sprintf("create connect user: %s; then could not tell whether it was created (%s): run again with --resume to settle it", errText(err), errText(lerr))
+			return false
+		case found:
+			return created(id)
+		}
+		o.Status, o.Error = report.Failed, "create connect user: "+errText(err)
+		return false
+	}
+	o.Status, o.Error = report.Failed, "create connect user: "+errText(err)
+	return false
+}
+
+// mayHaveApplied says whether any of these attempts could have changed
+// something on the server: anything but a throttle, a client-side error or
+// a clean 4xx answer.
+func mayHaveApplied(attempts []error) bool {
+	for _, err := range attempts {
+		if err != nil && ambiguous(err) {
+			return true
+		}
+	}
+	return false
+}
+
+// ambiguous says whether a failed call may have been applied anyway: a
+// server error, a timeout, a broken connection.
+func ambiguous(err error) bool {
+	if err == nil || isThrottle(err) {
+		return false
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode() >= 500
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorFault() == smithy.FaultServer
+	}
+	// No answer was read at all: a dropped connection, a timeout.
+	return true
+}
+
+// errText is an error as the results file's error column shows it: the
+// API's code and message, without the SDK's request ids.
+func errText(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if m := ae.ErrorMessage(); m != "" {
+			return ae.ErrorCode() + ": " + m
+		}
+		return ae.ErrorCode()
+	}
+	return err.Error()
+}
+
+func (p *Provisioner) noteCreate(sending bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if sending {
+		if p.firstCreate.IsZero() {
+			p.firstCreate = now
+		}
+		return
+	}
+	p.createCalls++
+	p.lastCreate = now
+}
+
+// createUserInput is the CreateUser request for a planned row, shaped for
+// the instance's identity type (aws-facts §2).
+func createUserInput(inst Instance, pr *PlannedRow, password string) *connect.CreateUserInput {
+	a := pr.Agent
+	in := &connect.CreateUserInput{
+		InstanceId:         aws.String(inst.ID),
+		Username:           aws.String(a.Login),
+		RoutingProfileId:   aws.String(pr.RoutingProfileID),
+		SecurityProfileIds: pr.SecurityProfileIDs,
+		PhoneConfig: &types.UserPhoneConfig{
+			PhoneType:                 types.PhoneTypeSoftPhone,
+			AutoAccept:                a.AutoAccept,
+			AfterContactWorkTimeLimit: a.ACWTimeout,
+		},
+	}
+	if a.PhoneType == string(types.PhoneTypeDeskPhone) {
+		in.PhoneConfig.PhoneType = types.PhoneTypeDeskPhone
+	}
+	if a.PhoneNumber != "" {
+		in.PhoneConfig.DeskPhoneNumber = aws.String(a.PhoneNumber)
+	}
+	if pr.HierarchyGroupID != "" {
+		in.HierarchyGroupId = aws.String(pr.HierarchyGroupID)
+	}
+	if len(a.Tags) > 0 {
+		in.Tags = a.Tags
+	}
+	switch inst.Identity {
+	case IdentityConnect:
+		in.Password = aws.String(password)
+		in.IdentityInfo = &types.UserIdentityInfo{
+			FirstName:      optional(a.FirstName),
+			LastName:       optional(a.LastName),
+			Email:          optional(a.Email),
+			SecondaryEmail: optional(a.SecondaryEmail),
+			Mobile:         optional(a.Mobile),
+		}
+	case IdentitySAML:
+		// Email is not sent for SAML users: the docs contradict each other
+		// and sending it can fail; the secondary email is safe.
+		in.IdentityInfo = &types.UserIdentityInfo{
+			FirstName:      optional(a.FirstName),
+			LastName:       optional(a.LastName),
+			SecondaryEmail: optional(a.SecondaryEmail),
+			Mobile:         optional(a.Mobile),
+		}
+	case IdentityDirectory:
+		// Names and email come from the directory.
+	}
+	return in
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}

@@ -1,0 +1,228 @@
+package importer
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+// memoryLog keeps every appended outcome, in order.
+type memoryLog struct {
+	mu   sync.Mutex
+	rows []report.Outcome
+}
+
+func (m *memoryLog) Append(o report.Outcome) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rows = append(m.rows, o)
+	return nil
+}
+
+// provisionRows plans rows against the sandbox and provisions them.
+func provisionRows(t *testing.T, sb *sandbox.Sandbox, rows []agentRow, scale float64, stop, calls context.Context,
+	edit func(*Provisioner)) ([]report.Outcome, *memoryLog) {
+	t.Helper()
+	plan := planFor(t, sb, rows)
+	c := sandboxClients(t, sb, scale)
+	var jobs []Job
+	for i := range plan.Rows {
+		if plan.Rows[i].Action != ActionInvalid {
+			jobs = append(jobs, Job{Planned: &plan.Rows[i]})
+		}
+	}
+	log := &memoryLog{}
+	p := &Provisioner{Connect: c.Connect, Limits: c.Limits, Instance: plan.Instance, Log: log, Concurrency: 8}
+	if edit != nil {
+		edit(p)
+	}
+	return p.Run(stop, calls, jobs), log
+}
+
+// checkPasswords checks that every created row's password is the one the
+// sandbox holds, and was written ahead of the call.
+func checkPasswords(t *testing.T, sb *sandbox.Sandbox, outcomes []report.Outcome, log *memoryLog) {
+	t.Helper()
+	users := usersByName(t, sb)
+	ahead := map[int]string{}
+	for _, o := range log.rows {
+		if o.Status == report.NotAttempted && o.Password != "" {
+			ahead[o.Line] = o.Password
+		}
+	}
+	for _, o := range outcomes {
+		if o.Status != report.Created {
+			continue
+		}
+		u, ok := users[strings.ToLower(o.Login)]
+		switch {
+		case !ok:
+			t.Errorf("line %d: created %q is not in the sandbox", o.Line, o.Login)
+		case u.Password == "" || u.Password != o.Password:
+			t.Errorf("line %d: password in the results differs from the sandbox's", o.Line)
+		case ahead[o.Line] != o.Password:
+			t.Errorf("line %d: the password was not written ahead of CreateUser", o.Line)
+		case u.ID != o.ConnectUserID:
+			t.Errorf("line %d: connect user id %q, sandbox has %q", o.Line, o.ConnectUserID, u.ID)
+		}
+	}
+}
+
+func countOf(outcomes []report.Outcome, s report.Status) int {
+	n := 0
+	for _, o := range outcomes {
+		if o.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+func TestProvisionCreates(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	rows := agents("clean", 40)
+	ctx := context.Background()
+	out, log := provisionRows(t, sb, rows, 1000, ctx, ctx, nil)
+	if got := countOf(out, report.Created); got != len(rows) {
+		t.Fatalf("%d created, want %d: %+v", got, len(rows), out)
+	}
+	checkPasswords(t, sb, out, log)
+	for i, o := range out {
+		if o.Line != i+2 || o.Login != rows[i].Login || o.SignInURL == "" {
+			t.Errorf("outcome %d = line %d login %q sign-in %q", i, o.Line, o.Login, o.SignInURL)
+		}
+	}
+	u := usersByName(t, sb)["clean0001"]
+	if u.FirstName != "Agent" || u.Email != "clean0001@example.com" || !u.AutoAccept || u.ACWTimeout != 30 || u.HierarchyGroupID == "" {
+		t.Errorf("user as created: %+v", u)
+	}
+}
+
+// TestProvisionFaults: with a tenth of the calls failing with HTTP 500 (half
+// of them after the user was made), every row ends created, once.
+func TestProvisionFaults(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, ErrorRate: 0.2, Seed: 7})
+	rows := agents("faulty", 120)
+	ctx := context.Background()
+	out, log := provisionRows(t, sb, rows, 1000, ctx, ctx, nil)
+	if got := countOf(out, report.Created); got != len(rows) {
+		for _, o := range out {
+			if o.Status != report.Created {
+				t.Logf("line %d: %s %s", o.Line, o.Status, o.Error)
+			}
+		}
+		t.Fatalf("%d created, want %d", got, len(rows))
+	}
+	checkPasswords(t, sb, out, log)
+	if n := len(sb.ConnectUsers()); n != len(rows)+1 {
+		t.Errorf("sandbox holds %d users, want %d", n, len(rows)+1)
+	}
+	if sb.Calls()["Connect.CreateUser"].Failed == 0 {
+		t.Error("no fault was injected: the test proves nothing")
+	}
+}
+
+// TestProvisionSomeoneElseCreatedIt: a user made between the plan and the
+// call is reported as existing, without a password.
+func TestProvisionSomeoneElseCreatedIt(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	rows := agents("race", 3)
+	plan := planFor(t, sb, rows)
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "race0002", FirstName: "O", LastName: "T"}); err != nil {
+		t.Fatal(err)
+	}
+	c := sandboxClients(t, sb, 1000)
+	jobs := []Job{{Planned: &plan.Rows[0]}, {Planned: &plan.Rows[1]}, {Planned: &plan.Rows[2]}}
+	p := &Provisioner{Connect: c.Connect, Limits: c.Limits, Instance: plan.Instance, Log: &memoryLog{}}
+	out := p.Run(context.Background(), context.Background(), jobs)
+	if out[1].Status != report.Exists || out[1].Password != "" || out[1].ConnectUserID == "" {
+		t.Errorf("row made by someone else: %+v, want exists with its id and no password", out[1])
+	}
+	if out[0].Status != report.Created || out[2].Status != report.Created {
+		t.Errorf("other rows: %s, %s, want created", out[0].Status, out[2].Status)
+	}
+}
+
+// TestProvisionQuota: at the users-per-instance quota CreateUser stops and
+// the remaining rows fail with a message to raise it.
+func TestProvisionQuota(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 11}) // admin + 10
+	rows := agents("quota", 40)
+	ctx := context.Background()
+	out, _ := provisionRows(t, sb, rows, 1000, ctx, ctx, nil)
+	if got := countOf(out, report.Created); got != 10 {
+		t.Errorf("%d created, want 10", got)
+	}
+	if got := countOf(out, report.Failed); got != 30 {
+		t.Errorf("%d failed, want 30", got)
+	}
+	for _, o := range out {
+		if o.Status == report.Failed && (!strings.Contains(o.Error, "quota") || o.Password != "") {
+			t.Errorf("line %d: failed with %q (password kept: %v), want the quota message and no password", o.Line, o.Error, o.Password != "")
+		}
+	}
+	// Each worker may have one call in flight when the first refusal comes.
+	if n := sb.Calls()["Connect.CreateUser"].Sent; n > 10+8 {
+		t.Errorf("%d CreateUser calls: the run kept sending after the quota", n)
+	}
+}
+
+// TestProvisionStop: after the first Ctrl-C no row starts; the rows that
+// did not start are not-attempted and hold no password.
+func TestProvisionStop(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	rows := agents("stop", 60)
+	stop, cancel := context.WithCancel(context.Background())
+	out, _ := provisionRows(t, sb, rows, 1000, stop, context.Background(), func(p *Provisioner) {
+		p.OnOutcome = func(o report.Outcome) {
+			if o.Status == report.Created && o.Line == 12 {
+				cancel()
+			}
+		}
+	})
+	created, notAttempted := countOf(out, report.Created), countOf(out, report.NotAttempted)
+	if created == 0 || notAttempted == 0 || created+notAttempted != len(rows) {
+		t.Fatalf("%d created, %d not attempted of %d", created, notAttempted, len(rows))
+	}
+	for _, o := range out {
+		if o.Status == report.NotAttempted && o.Password != "" {
+			t.Errorf("line %d: not attempted but holds a password", o.Line)
+		}
+	}
+	if n := len(sb.ConnectUsers()) - 1; n != created {
+		t.Errorf("sandbox holds %d new users, the results say %d", n, created)
+	}
+}
+
+// TestProvisionAbort: a second Ctrl-C abandons the calls in flight; their
+// rows keep the password written ahead, for --resume to settle.
+func TestProvisionAbort(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Latency: 300 * time.Millisecond})
+	rows := agents("abort", 30)
+	stop, cancelStop := context.WithCancel(context.Background())
+	calls, cancelCalls := context.WithCancel(context.Background())
+	out, _ := provisionRows(t, sb, rows, 1000, stop, calls, func(*Provisioner) {
+		go func() {
+			time.Sleep(150 * time.Millisecond) // the first rows' calls are in flight
+			cancelStop()
+			cancelCalls()
+		}()
+	})
+	if got := countOf(out, report.Failed); got != 0 {
+		t.Errorf("%d rows failed, want none: an abort is not a failure", got)
+	}
+	withPassword := 0
+	for _, o := range out {
+		if o.Status == report.NotAttempted && o.Password != "" {
+			withPassword++
+		}
+	}
+	if withPassword == 0 {
+		t.Errorf("no row in flight kept its password: %+v", out)
+	}
+}
