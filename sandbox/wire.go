@@ -103,7 +103,7 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.writeError(w, &apiError{status: http.StatusNotFound, code: "UnknownOperationException", message: fmt.Sprintf("no Connect operation answers %s %s", r.Method, r.URL.Path)})
 			return
 		}
-		c.writeError(w, &apiError{status: http.StatusBadRequest, code: "UnknownOperationException", message: ""})
+		c.writeError(w, &apiError{status: http.StatusBadRequest, code: "UnknownOperationException", message: "unknown operation " + r.Header.Get("X-Amz-Target")})
 		return
 	}
 
