@@ -18,11 +18,6 @@ type File struct {
 	Header  []string // the header fields as the file spells them (BOM stripped)
 	Columns []Column // the canonical column of each header field
 	Rows    []Row
-
-	// decoded holds each row's cells by column, as gocsv decoded them; it
-	// parallels Rows. A File built by hand has none, and Validate falls back
-	// to Value.
-	decoded []templateRow
 }
 
 // Row is one data record.
@@ -88,47 +83,119 @@ type templateRow struct {
 	UserHierarchy    string `csv:"userhierarchy"`
 }
 
+// columnByName maps the canonical names that templateReader gives gocsv back
+// to columns.
+var columnByName = func() map[string]Column {
+	m := make(map[string]Column, len(templateColumns))
+	for _, c := range templateColumns {
+		m[c.String()] = c
+	}
+	return m
+}()
+
+// UnmarshalCSVWithFields is gocsv's per-cell hook: with it gocsv sets each
+// cell by its header name without reflection and without boxing every
+// string, which is most of the cost of decoding a large file. The csv tags
+// above name the same columns.
+func (t *templateRow) UnmarshalCSVWithFields(key, value string) error {
+	if c, ok := columnByName[key]; ok {
+		t.set(c, value)
+	}
+	return nil
+}
+
+// set stores a cell by its column.
+func (t *templateRow) set(c Column, v string) {
+	switch c {
+	case ColFirstName:
+		t.FirstName = v
+	case ColLastName:
+		t.LastName = v
+	case ColEmail:
+		t.Email = v
+	case ColSecondaryEmail:
+		t.SecondaryEmail = v
+	case ColMobile:
+		t.Mobile = v
+	case ColPassword:
+		t.Password = v
+	case ColLogin:
+		t.Login = v
+	case ColAgentHierarchy:
+		t.AgentHierarchy = v
+	case ColRoutingProfile:
+		t.RoutingProfile = v
+	case ColSecurityProfiles:
+		t.SecurityProfiles = v
+	case ColHierarchy:
+		t.Hierarchy = v
+	case ColPhoneType:
+		t.PhoneType = v
+	case ColPhoneNumber:
+		t.PhoneNumber = v
+	case ColAutoAccept:
+		t.AutoAccept = v
+	case ColACWTimeout:
+		t.ACWTimeout = v
+	case ColTags:
+		t.Tags = v
+	case ColUserHierarchy:
+		t.UserHierarchy = v
+	}
+}
+
 // Read reads a whole template. A file that cannot be used at all (unknown or
 // missing required column, duplicate column, no data rows, not CSV) gives a
 // *FileError.
 func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
-	tr, err := newTemplateReader(ctx, r, opts)
+	tr, err := newTemplateReader(r, opts)
 	if err != nil {
 		return nil, err
 	}
-	var decoded []templateRow
-	// gocsv is handed our own reader (BOM stripped, header canonical, lines
-	// recorded) instead of being configured through its package globals,
-	// which are shared and racy.
-	if err := gocsv.UnmarshalCSV(tr, &decoded); err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) || errors.Is(err, ctx.Err()) && ctx.Err() != nil {
+	if err := tr.readHeader(); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &FileError{Message: "the file is empty", Hint: "start from 'bulkagents template', which writes the header"}
+		}
+		return nil, err
+	}
+	for {
+		if len(tr.rows)%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		err := tr.readRow()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("decoding the template: %w", err)
 	}
-	if len(decoded) != len(tr.rows) {
-		return nil, fmt.Errorf("decoding the template: %d rows decoded of %d read", len(decoded), len(tr.rows))
+	if len(tr.rows) == 0 {
+		return nil, &FileError{
+			Line:    tr.headerAt,
+			Message: "no data rows below the header",
+			Hint:    "add one row per agent below the header line",
+		}
 	}
-	return &File{Header: tr.header, Columns: tr.columns, Rows: tr.rows, decoded: decoded}, nil
+	return &File{Header: tr.header, Columns: tr.columns, Rows: tr.rows}, nil
 }
 
-// templateReader is the csv.Reader that Read owns, seen by gocsv through its
-// CSVReader interface. Its first record is the header with every field
-// replaced by its canonical column name; the data records follow, blank ones
-// skipped, each one's start line kept in rows.
+// templateReader is the csv.Reader that Read owns: BOM stripped, the header
+// mapped to columns, blank records skipped, and each record's start line
+// taken from FieldPos (gocsv's own line numbers are wrong after a quoted
+// field spanning lines).
 type templateReader struct {
-	ctx      context.Context
 	csv      *csv.Reader
 	opts     ReadOptions
 	header   []string
 	headerAt int // the header's line
 	columns  []Column
 	rows     []Row
-	started  bool
 }
 
-func newTemplateReader(ctx context.Context, r io.Reader, opts ReadOptions) (*templateReader, error) {
+func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
 	br := bufio.NewReaderSize(r, 64*1024)
 	if err := skipBOM(br); err != nil {
 		return nil, err
@@ -137,7 +204,7 @@ func newTemplateReader(ctx context.Context, r io.Reader, opts ReadOptions) (*tem
 	cr.FieldsPerRecord = -1 // a row with too many or too few fields is a row problem
 	cr.LazyQuotes = false
 	cr.ReuseRecord = false // Row.Record keeps each record
-	return &templateReader{ctx: ctx, csv: cr, opts: opts}, nil
+	return &templateReader{csv: cr, opts: opts}, nil
 }
 
 // skipBOM drops a UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) and
@@ -160,21 +227,12 @@ func skipBOM(br *bufio.Reader) error {
 	return nil
 }
 
-// Read gives the canonical header first, then each data record.
-func (t *templateReader) Read() ([]string, error) {
-	if !t.started {
-		t.started = true
-		return t.readHeader()
-	}
+// readRow reads the next data record into rows.
+func (t *templateReader) readRow() error {
 	for {
-		if len(t.rows)%1024 == 0 {
-			if err := t.ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
 		rec, err := t.csv.Read()
 		if err != nil {
-			return nil, t.csvError(err)
+			return t.csvError(err)
 		}
 		if blankRecord(rec) {
 			// Spreadsheets save empty rows as a line of commas: like a blank
@@ -183,45 +241,18 @@ func (t *templateReader) Read() ([]string, error) {
 		}
 		line, _ := t.csv.FieldPos(0)
 		t.rows = append(t.rows, Row{Line: line, Record: rec})
-		return rec, nil
+		return nil
 	}
-}
-
-// ReadAll reads the header and every data record; a file without data rows is
-// unusable.
-func (t *templateReader) ReadAll() ([][]string, error) {
-	var all [][]string
-	for {
-		rec, err := t.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, rec)
-	}
-	if len(all) == 0 {
-		return nil, &FileError{Message: "the file is empty", Hint: "start from 'bulkagents template', which writes the header"}
-	}
-	if len(all) == 1 {
-		return nil, &FileError{
-			Line:    t.headerAt,
-			Message: "no data rows below the header",
-			Hint:    "add one row per agent below the header line",
-		}
-	}
-	return all, nil
 }
 
 // readHeader reads the first record and maps every field to its column.
-func (t *templateReader) readHeader() ([]string, error) {
+func (t *templateReader) readHeader() error {
 	var rec []string
 	for {
 		var err error
 		rec, err = t.csv.Read()
 		if err != nil {
-			return nil, t.csvError(err)
+			return t.csvError(err)
 		}
 		// Excel's "sep=," line names the delimiter; a row of commas is blank.
 		if strings.EqualFold(strings.TrimSpace(strings.Join(rec, ",")), "sep=,") || blankRecord(rec) {
@@ -230,12 +261,12 @@ func (t *templateReader) readHeader() ([]string, error) {
 		break
 	}
 	t.headerAt, _ = t.csv.FieldPos(0)
-	canon, columns, err := mapHeader(rec, t.headerAt, t.opts)
+	columns, err := mapHeader(rec, t.headerAt, t.opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t.header, t.columns = rec, columns
-	return canon, nil
+	return nil
 }
 
 // csvError turns an encoding/csv error into a FileError at its line.
@@ -272,15 +303,13 @@ func blankRecord(rec []string) bool {
 	return true
 }
 
-// mapHeader maps each header field to its column and gives the canonical
-// header gocsv decodes by. Unknown, duplicate and missing required columns
+// mapHeader maps each header field to its column. Unknown, duplicate and missing required columns
 // make the file unusable.
-func mapHeader(header []string, line int, opts ReadOptions) ([]string, []Column, error) {
+func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 	keep := make(map[string]bool, len(opts.Keep))
 	for _, k := range opts.Keep {
 		keep[CanonicalName(k)] = true
 	}
-	canon := make([]string, len(header))
 	columns := make([]Column, len(header))
 	seen := make(map[string]int, len(header)) // column (or extra name) -> field index
 	var unknown []int
@@ -291,7 +320,6 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]string, []Column,
 		case name == "":
 			c = ColBlank
 		case ok:
-			canon[i] = c.String()
 		case keep[name]:
 			c = ColExtra
 		default:
@@ -307,7 +335,7 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]string, []Column,
 			key = "extra:" + name
 		}
 		if j, dup := seen[key]; dup {
-			return nil, nil, &FileError{
+			return nil, &FileError{
 				Line:    line,
 				Column:  strings.TrimSpace(field),
 				Message: fmt.Sprintf("duplicate column: field %d and field %d (%q) are both %q", j+1, i+1, strings.TrimSpace(header[j]), c.String()),
@@ -317,21 +345,21 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]string, []Column,
 		seen[key] = i
 	}
 	if len(unknown) > 0 {
-		return nil, nil, unknownColumnError(header, columns, unknown, line)
+		return nil, unknownColumnError(header, columns, unknown, line)
 	}
 	id := opts.Identity
 	for _, c := range requiredColumns(id) {
 		if _, ok := seen[c.String()]; ok {
 			continue
 		}
-		return nil, nil, &FileError{
+		return nil, &FileError{
 			Line:    line,
 			Column:  c.String(),
 			Message: "missing required column",
 			Hint:    fmt.Sprintf("add a %q column; 'bulkagents template' writes the whole header", c.String()),
 		}
 	}
-	return canon, columns, nil
+	return columns, nil
 }
 
 // unknownColumnError names the first unknown column, the closest known name
@@ -371,4 +399,67 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		Message: msg,
 		Hint:    "rename it to one of the accepted names, or remove it: " + strings.Join(acceptedNames(), ", "),
 	}
+}
+
+// rowSource hands records that Read has already read to gocsv, through its
+// CSVReader interface: first the header with each field replaced by its
+// canonical column name (the csv tags of templateRow), then the records, cut
+// to the header's width because gocsv looks each cell's header name up by
+// position and would index past the header with a long row.
+type rowSource struct {
+	header []string
+	rows   []Row
+	next   int // -1: the header is next
+}
+
+func (s *rowSource) Read() ([]string, error) {
+	if s.next < 0 {
+		s.next = 0
+		return s.header, nil
+	}
+	if s.next >= len(s.rows) {
+		return nil, io.EOF
+	}
+	rec := s.rows[s.next].Record
+	s.next++
+	if len(rec) > len(s.header) {
+		rec = rec[:len(s.header)]
+	}
+	return rec, nil
+}
+
+func (s *rowSource) ReadAll() ([][]string, error) {
+	all := make([][]string, 0, len(s.rows)+1)
+	for {
+		rec, err := s.Read()
+		if errors.Is(err, io.EOF) {
+			return all, nil
+		}
+		all = append(all, rec)
+	}
+}
+
+// decodeRows decodes rows with gocsv into cells, reusing cells' storage; it
+// gives one templateRow per row. gocsv is handed our own reader rather than
+// configured through its package globals, which are shared and racy.
+// Validate decodes in chunks so that a large file's cells are never all held
+// at once.
+func decodeRows(columns []Column, rows []Row, cells []templateRow) ([]templateRow, error) {
+	header := make([]string, len(columns))
+	for i, c := range columns {
+		if c >= ColFirstName && c <= ColUserHierarchy {
+			header[i] = c.String()
+		}
+	}
+	if cap(cells) < len(rows) {
+		cells = make([]templateRow, len(rows))
+	}
+	cells = cells[:cap(cells)]
+	if err := gocsv.UnmarshalCSV(&rowSource{header: header, rows: rows, next: -1}, &cells); err != nil {
+		return nil, fmt.Errorf("decoding rows: %w", err)
+	}
+	if len(cells) < len(rows) {
+		return nil, fmt.Errorf("decoding rows: %d decoded of %d", len(cells), len(rows))
+	}
+	return cells[:len(rows)], nil
 }

@@ -50,6 +50,9 @@ const (
 
 const e164Example = "+14255550100"
 
+// decodeChunk is how many rows gocsv decodes at a time.
+const decodeChunk = 4096
+
 // Validate checks every row; the result is in input order, one per row.
 func Validate(f *File, opts ValidateOptions) []Checked {
 	if opts.Identity == "" {
@@ -62,10 +65,18 @@ func Validate(f *File, opts ValidateOptions) []Checked {
 	// logins seen again get a list of rows.
 	first := make(map[string]int, len(f.Rows))
 	var dups map[string][]int
+	var chunk []templateRow
 	for i, row := range f.Rows {
+		if i%decodeChunk == 0 {
+			var err error
+			chunk, err = decodeRows(f.Columns, f.Rows[i:min(i+decodeChunk, len(f.Rows))], chunk)
+			if err != nil {
+				chunk = nil // gocsv cannot fail on string fields; should it, read the cells directly
+			}
+		}
 		var cells templateRow
-		if len(f.decoded) == len(f.Rows) {
-			cells = f.decoded[i]
+		if chunk != nil {
+			cells = chunk[i%decodeChunk]
 		} else {
 			cells = lay.cells(row.Record)
 		}
@@ -167,25 +178,11 @@ func (l *layout) value(rec []string, c Column) string {
 // cells builds a row's cells from its record, for a File that was not read
 // by Read.
 func (l *layout) cells(rec []string) templateRow {
-	return templateRow{
-		FirstName:        l.value(rec, ColFirstName),
-		LastName:         l.value(rec, ColLastName),
-		Email:            l.value(rec, ColEmail),
-		SecondaryEmail:   l.value(rec, ColSecondaryEmail),
-		Mobile:           l.value(rec, ColMobile),
-		Password:         l.value(rec, ColPassword),
-		Login:            l.value(rec, ColLogin),
-		AgentHierarchy:   l.value(rec, ColAgentHierarchy),
-		RoutingProfile:   l.value(rec, ColRoutingProfile),
-		SecurityProfiles: l.value(rec, ColSecurityProfiles),
-		Hierarchy:        l.value(rec, ColHierarchy),
-		PhoneType:        l.value(rec, ColPhoneType),
-		PhoneNumber:      l.value(rec, ColPhoneNumber),
-		AutoAccept:       l.value(rec, ColAutoAccept),
-		ACWTimeout:       l.value(rec, ColACWTimeout),
-		Tags:             l.value(rec, ColTags),
-		UserHierarchy:    l.value(rec, ColUserHierarchy),
+	var t templateRow
+	for _, c := range templateColumns {
+		t.set(c, l.value(rec, c))
 	}
+	return t
 }
 
 // Value returns the named cell of a row ("" when the column is absent or the
@@ -641,7 +638,7 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 	if s == "" {
 		return 0
 	}
-	hint := fmt.Sprintf("write a whole number of seconds from 0 to %d (0 means no limit)", maxACW)
+	const hint = "write a whole number of seconds from 0 to 2000000 (0 means no limit)"
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -752,12 +749,14 @@ func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
 			ok = false
 		}
 	}
-	hint := fmt.Sprintf("name the levels from the top down joined by %s, at most %d, for example Example Corp%sSupport%sTier 1", sep, maxHierarchyLevels, sep, sep)
+	hint := func() string {
+		return fmt.Sprintf("name the levels from the top down joined by %s, at most %d, for example Example Corp%sSupport%sTier 1", sep, maxHierarchyLevels, sep, sep)
+	}
 	if !ok {
-		rc.problem(c, s, quote(s)+" has an empty level name", "remove the extra "+sep+"; "+hint)
+		rc.problem(c, s, quote(s)+" has an empty level name", "remove the extra "+sep+"; "+hint())
 	}
 	if len(levels) > maxHierarchyLevels {
-		rc.problem(c, s, fmt.Sprintf("%s has %d levels, at most %d", quote(s), len(levels), maxHierarchyLevels), hint)
+		rc.problem(c, s, fmt.Sprintf("%s has %d levels, at most %d", quote(s), len(levels), maxHierarchyLevels), hint())
 		ok = false
 	}
 	if !ok {
