@@ -72,7 +72,7 @@ func TestAWSCLI(t *testing.T) {
 		}
 	}
 	env = append(env, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1")
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
 	aws := func(args ...string) (map[string]any, string, error) {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", sb.URL(), "--output", "json"}, args...)...)

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -123,5 +125,35 @@ func TestNewSeedsAFreshInstance(t *testing.T) {
 	}
 	if cm := New(Options{}).ConnectUsers()[0]; cm.Password == "" || !passwordOK(cm.Password) {
 		t.Errorf("a Connect-managed instance's admin has no valid password")
+	}
+}
+
+// BenchmarkSeedAndList seeds 20,000 users and lists them through the SDK,
+// 1,000 a page: go test -run '^$' -bench SeedAndList ./sandbox
+func BenchmarkSeedAndList(b *testing.B) {
+	seed := make([]ConnectUser, 20000)
+	for i := range seed {
+		seed[i] = ConnectUser{Username: fmt.Sprintf("agent%05d", i), FirstName: "A", LastName: "B"}
+	}
+	for b.Loop() {
+		sb := New(Options{Unlimited: true})
+		if err := sb.AddConnectUsers(seed...); err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(sb)
+		c := clientsFor(sb, srv.URL, false)
+		n := 0
+		p := connect.NewListUsersPaginator(c.connect, &connect.ListUsersInput{InstanceId: aws.String(sb.InstanceID()), MaxResults: aws.Int32(1000)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(out.UserSummaryList)
+		}
+		srv.Close()
+		if n != 20001 {
+			b.Fatalf("listed %d users, want 20001", n)
+		}
 	}
 }
