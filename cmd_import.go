@@ -1,12 +1,248 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
 
-// importCommand is a placeholder until the command is written.
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
+                         [--concurrency N] [--rate-scale X] [--no-progress]
+                         [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
+
+Creates the agents of FILE (Connect's bulk-upload CSV template) in an Amazon
+Connect instance, as fast as the API quotas allow, and writes a results file
+(FILE-results.csv, mode 0600) with each row's outcome and the password of each
+user it created. A re-run reports existing users as "exists" and never creates
+them twice; --resume finishes an interrupted run.
+
+Credentials and region follow the AWS conventions: the default credential
+chain, --profile, AWS_REGION, AWS_ENDPOINT_URL. --sandbox imports into a local
+emulator instead, with no account needed.
+
+Exit status: 0 every row created, existing or would-create; 1 some rows invalid,
+failed or not attempted (see the retry file); 2 nothing could be done; 130
+interrupted (the results file is complete up to that point).
+
+Examples:
+    bulkagents import agents.csv --sandbox
+    bulkagents import agents.csv --instance-id 11111111-2222-3333-4444-555555555555 --dry-run
+    bulkagents import agents.csv --instance-id arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555
+    bulkagents import agents.csv --instance-id ID --resume
+`
+
 var importCommand = &command{
 	name:  "import",
-	usage: "Usage: bulkagents import\n",
-	run: func(ctx context.Context, env *environment, args []string) error {
-		return usageError("", "import: not written yet")
-	},
+	usage: importUsage,
+	run:   runImport,
+}
+
+// importFlags are the import command's flags.
+type importFlags struct {
+	instanceID  string
+	out         string
+	dryRun      bool
+	resume      bool
+	force       bool
+	concurrency int
+	rateScale   float64
+	noProgress  bool
+	profile     string
+	region      string
+	endpointURL string
+	sandbox     bool
+
+	// Identity Center and team hand-outs: accepted, not yet supported.
+	sso             bool
+	identityStoreID string
+	ssoGroup        string
+	ssoAppARN       string
+	splitBy         string
+	handout         string
+	protect         bool
+}
+
+func runImport(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "import", importUsage)
+	var fl importFlags
+	fs.StringVar(&fl.instanceID, "instance-id", "", "the Connect instance: its id, or its ARN (which also gives the region)")
+	fs.StringVar(&fl.out, "out", "", "the results file (default: FILE-results.csv next to FILE)")
+	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
+	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
+	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
+	fs.IntVar(&fl.concurrency, "concurrency", importer.DefaultConcurrency, "rows provisioned at once")
+	fs.Float64Var(&fl.rateScale, "rate-scale", 1, "multiply every default API rate limit by this (raised quotas)")
+	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
+	fs.StringVar(&fl.profile, "profile", "", "the AWS shared-config profile")
+	fs.StringVar(&fl.region, "region", "", "the AWS Region")
+	fs.StringVar(&fl.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint")
+	fs.BoolVar(&fl.sandbox, "sandbox", false, "import into a local, in-process sandbox instead of AWS")
+	fs.BoolVar(&fl.sso, "sso", false, "also create IAM Identity Center users (not yet supported)")
+	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "the Identity Center identity store (not yet supported)")
+	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (not yet supported)")
+	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "the Amazon Connect application to assign the group to (not yet supported)")
+	fs.StringVar(&fl.splitBy, "split-by", "", "split the results by this column (not yet supported)")
+	fs.StringVar(&fl.handout, "handout-template", "", "hand-out template (not yet supported)")
+	fs.BoolVar(&fl.protect, "protect", false, "password-protect the hand-outs (not yet supported)")
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(rest) != 1 {
+		return usageError("bulkagents import agents.csv --instance-id ID (or --sandbox to try it)", "import takes one file, got %d arguments", len(rest))
+	}
+	input := rest[0]
+	if err := fl.check(); err != nil {
+		return err
+	}
+
+	awsConfig := importer.AWSConfig{
+		Profile:     fl.profile,
+		Region:      fl.region,
+		EndpointURL: fl.endpointURL,
+		RateScale:   fl.rateScale,
+	}
+	instanceID := ""
+	if fl.sandbox {
+		// The sandbox outlives the first Ctrl-C: the calls in flight finish.
+		sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
+		if err != nil {
+			return &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+		}
+		defer sb.Close()
+		fmt.Fprintf(env.stderr, "sandbox: importing into a local Amazon Connect emulator at %s (nothing is sent to AWS)\n", sb.URL())
+		instanceID = sb.InstanceID()
+		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
+		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
+	} else {
+		ref, err := importer.ParseInstanceRef(fl.instanceID)
+		if err != nil {
+			return usageError("give the instance id (Amazon Connect console > instance > Distribution settings)\n"+
+				"or its ARN: --instance-id arn:aws:connect:REGION:ACCOUNT:instance/ID", "--instance-id: %v", err)
+		}
+		instanceID = ref.ID
+		if ref.Region != "" {
+			if fl.region != "" && fl.region != ref.Region {
+				return usageError("drop --region, or give the instance id alone",
+					"--region %s does not match the instance ARN's region %s", fl.region, ref.Region)
+			}
+			awsConfig.Region = ref.Region
+		}
+	}
+
+	clients, err := importer.NewClients(ctx, awsConfig)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error(),
+			hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+	}
+	defer clients.CloseIdleConnections()
+
+	// The first Ctrl-C cancels ctx: no row starts, the calls in flight
+	// finish. A second abandons the calls in flight too.
+	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	go func() {
+		select {
+		case <-env.interrupts:
+			fmt.Fprintln(env.stderr, "bulkagents: aborting the calls in flight")
+			abort()
+		case <-calls.Done():
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(env.stderr, "bulkagents: interrupted: finishing the calls in flight (Ctrl-C again to abort them)")
+		case <-calls.Done():
+		}
+	}()
+
+	mode := importer.ProgressAuto
+	if fl.noProgress {
+		mode = importer.ProgressOff
+	}
+	res, err := importer.Import(ctx, calls, importer.Config{
+		Input:        input,
+		Out:          fl.out,
+		InstanceID:   instanceID,
+		DryRun:       fl.dryRun,
+		Resume:       fl.resume,
+		Force:        fl.force,
+		Concurrency:  fl.concurrency,
+		Progress:     env.stderr,
+		ProgressMode: mode,
+	}, clients)
+	if err != nil {
+		return importError(input, err)
+	}
+	importer.WriteSummary(env.stderr, res)
+	switch {
+	case res.Interrupted:
+		return &exitError{code: exitInterrupted}
+	case !res.Counts.Success():
+		return &exitError{code: exitRowsFailed}
+	}
+	return nil
+}
+
+// check refuses flag combinations that cannot work, before anything runs.
+func (fl *importFlags) check() error {
+	var unsupported []string
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{
+		{fl.sso, "--sso"}, {fl.identityStoreID != "", "--identity-store-id"}, {fl.ssoGroup != "", "--sso-group"},
+		{fl.ssoAppARN != "", "--sso-application-arn"}, {fl.splitBy != "", "--split-by"},
+		{fl.handout != "", "--handout-template"}, {fl.protect, "--protect"},
+	} {
+		if f.set {
+			unsupported = append(unsupported, f.name)
+		}
+	}
+	if len(unsupported) > 0 {
+		return usageError("import the Connect users without it for now", "%s: not yet supported", strings.Join(unsupported, ", "))
+	}
+	switch {
+	case fl.resume && fl.force:
+		return usageError("--resume keeps the results file's rows; --force starts over: pick one", "--resume and --force do not go together")
+	case fl.dryRun && fl.resume:
+		return usageError("a dry run writes no users: run it without --resume (and --out elsewhere to keep the results file)", "--dry-run and --resume do not go together")
+	case fl.sandbox && fl.instanceID != "":
+		return usageError("drop --instance-id: the sandbox has its own instance", "--sandbox and --instance-id do not go together")
+	case fl.sandbox && fl.endpointURL != "":
+		return usageError("drop --endpoint-url: the sandbox runs in-process", "--sandbox and --endpoint-url do not go together")
+	case !fl.sandbox && fl.instanceID == "":
+		return usageError("add --instance-id ID (Amazon Connect console > your instance > Distribution settings),\nor try it first with --sandbox", "no instance: --instance-id is required")
+	case fl.concurrency < 1 || fl.concurrency > 512:
+		return usageError("use a number of workers from 1 to 512", "--concurrency %d is out of range", fl.concurrency)
+	case !(fl.rateScale > 0) || fl.rateScale > 1e6:
+		return usageError("use a positive factor, for example --rate-scale 2 for doubled quotas", "--rate-scale %v is out of range", fl.rateScale)
+	}
+	return nil
+}
+
+// importError turns an import's error into an exit status with a hint.
+func importError(input string, err error) error {
+	var fe *importer.FileError
+	var se *importer.SetupError
+	switch {
+	case errors.Is(err, importer.ErrInterrupted):
+		return &exitError{code: exitInterrupted, msg: "interrupted before anything was changed"}
+	case errors.As(err, &fe):
+		return &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", input, fe), hint: fe.Hint}
+	case errors.As(err, &se):
+		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
+	}
+	if errors.Is(err, os.ErrPermission) {
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check that the folder of the results file is writable"}
+	}
+	return &exitError{code: exitRowsFailed, msg: err.Error()}
 }

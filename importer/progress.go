@@ -1,0 +1,202 @@
+package importer
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// ProgressMode says how progress is shown.
+type ProgressMode int
+
+const (
+	// ProgressAuto: a bar when the writer is a terminal, otherwise a plain
+	// line every few seconds.
+	ProgressAuto ProgressMode = iota
+	// ProgressOff: none (--no-progress).
+	ProgressOff
+	// ProgressLines: plain lines even on a terminal.
+	ProgressLines
+)
+
+// ProgressInterval is how often a plain progress line is written.
+var ProgressInterval = 5 * time.Second
+
+// Progress shows how far an import has come. It sees statuses only: a
+// password never reaches it. Safe for concurrent use; a nil *Progress does
+// nothing.
+type Progress struct {
+	w     io.Writer
+	total int
+	start time.Time
+	bar   *progressbar.ProgressBar
+
+	mu     sync.Mutex
+	done   int
+	failed int
+
+	quit chan struct{}
+	wg   sync.WaitGroup
+}
+
+// StartProgress starts showing progress of total rows on w.
+func StartProgress(w io.Writer, mode ProgressMode, total int) *Progress {
+	if w == nil || mode == ProgressOff || total == 0 {
+		return nil
+	}
+	p := &Progress{w: w, total: total, start: time.Now(), quit: make(chan struct{})}
+	if mode == ProgressAuto && isTerminal(w) {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(w), // it would write to stdout otherwise
+			progressbar.OptionSetDescription("importing"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("rows"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionClearOnFinish(),
+		)
+		return p
+	}
+	p.wg.Add(1)
+	go p.lines()
+	return p
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// Add counts one row's final outcome.
+func (p *Progress) Add(o report.Outcome) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.done++
+	if o.Status == report.Failed {
+		p.failed++
+	}
+	failed := p.failed
+	p.mu.Unlock()
+	if p.bar != nil {
+		if failed > 0 {
+			p.bar.Describe(fmt.Sprintf("importing (%d failed)", failed))
+		}
+		_ = p.bar.Add(1)
+	}
+}
+
+// lines writes a plain line every ProgressInterval.
+func (p *Progress) lines() {
+	defer p.wg.Done()
+	t := time.NewTicker(ProgressInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.quit:
+			return
+		case <-t.C:
+			fmt.Fprintln(p.w, p.line())
+		}
+	}
+}
+
+func (p *Progress) line() string {
+	p.mu.Lock()
+	done, failed := p.done, p.failed
+	p.mu.Unlock()
+	elapsed := time.Since(p.start)
+	var b strings.Builder
+	fmt.Fprintf(&b, "import: %d/%d rows", done, p.total)
+	if failed > 0 {
+		fmt.Fprintf(&b, ", %d failed", failed)
+	}
+	if done > 0 && elapsed > 0 {
+		r := float64(done) / elapsed.Seconds()
+		fmt.Fprintf(&b, ", %.1f rows/s", r)
+		if left := p.total - done; left > 0 && r > 0 {
+			fmt.Fprintf(&b, ", about %s left", roundDuration(time.Duration(float64(left)/r*float64(time.Second))))
+		}
+	}
+	return b.String()
+}
+
+// Stop ends the display.
+func (p *Progress) Stop() {
+	if p == nil {
+		return
+	}
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		return
+	}
+	close(p.quit)
+	p.wg.Wait()
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Minute:
+		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// WriteSummary writes the end-of-run summary: rows per status, the time
+// taken, the CreateUser rate achieved, and where the files are.
+func WriteSummary(w io.Writer, res *Result) {
+	verb := "import"
+	if res.DryRun {
+		verb = "dry run"
+	}
+	for _, p := range res.Problems {
+		where := fmt.Sprintf("line %d", p.Line)
+		if p.Column != "" {
+			where += fmt.Sprintf(", %s", p.Column)
+		}
+		fmt.Fprintf(w, "%s: %s\n", where, p.Message)
+		if p.Hint != "" {
+			fmt.Fprintf(w, "    hint: %s\n", p.Hint)
+		}
+	}
+	if res.MoreProblems > 0 {
+		fmt.Fprintf(w, "... and %d more problems: see the results file\n", res.MoreProblems)
+	}
+	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
+	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
+	if s := res.Stats; s.CreateCalls > 0 {
+		line += fmt.Sprintf("; %d CreateUser calls", s.CreateCalls)
+		// A handful of calls go out in one burst: their rate says nothing.
+		if r := s.CreateRate(); r > 0 && s.CreateCalls >= 4*defaultBurst {
+			line += fmt.Sprintf(" at %.2f/s", r)
+			if res.ConfiguredCreateRate > 0 {
+				line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredCreateRate)
+			}
+		}
+	}
+	fmt.Fprintln(w, line)
+	if res.Interrupted {
+		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)
+	}
+	note := ""
+	if res.Counts[report.Created] > 0 && res.Instance.Identity == IdentityConnect {
+		note = " (it holds passwords: hand it on safely)"
+	}
+	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)
+	if res.RetryPath != "" {
+		fmt.Fprintf(w, "retry:   %s (%d rows to fix and import again)\n", res.RetryPath, res.RetryRows)
+	}
+}

@@ -1,0 +1,405 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// Config is one import as the command line asks for it.
+type Config struct {
+	Input      string // the CSV file
+	Out        string // the results file; "" means next to the input
+	InstanceID string // an instance id (an ARN is parsed by the caller)
+
+	DryRun bool // read calls only; rows that would be created are would-create
+	Resume bool // continue from the results file of an earlier run
+	Force  bool // replace an existing results file
+
+	Concurrency int // rows provisioned at once; 0 means DefaultConcurrency
+
+	// Progress is where progress and warnings go (stderr); nil: nowhere.
+	Progress     io.Writer
+	ProgressMode ProgressMode
+}
+
+// Result is what an import did.
+type Result struct {
+	Instance    Instance
+	Counts      report.Counts
+	ResultsPath string
+	RetryPath   string // "" when no row needs a retry
+	RetryRows   int
+	Elapsed     time.Duration
+	Stats       Stats
+	// ConfiguredCreateRate is the CreateUser rate the limiter was set to.
+	ConfiguredCreateRate float64
+	DryRun               bool
+	// Interrupted: a Ctrl-C stopped the run before every row was started.
+	Interrupted bool
+	// Problems are the first problems of the invalid rows, for the
+	// summary; MoreProblems counts the rest.
+	Problems     []Problem
+	MoreProblems int
+}
+
+// summaryProblems is how many problems the summary shows.
+const summaryProblems = 10
+
+// SetupError says why an import could not start. Nothing was changed in
+// AWS (exit status 2).
+type SetupError struct {
+	Message string
+	Hint    string
+	Err     error
+}
+
+func (e *SetupError) Error() string { return e.Message }
+func (e *SetupError) Unwrap() error { return e.Err }
+
+// ErrInterrupted is returned when a Ctrl-C came before any user was sent.
+var ErrInterrupted = errors.New("interrupted before anything was changed")
+
+// OutputPaths gives the results and retry files of an import: next to the
+// input unless out names the results file, then the retry file goes beside
+// it.
+func OutputPaths(input, out string) (results, retry string) {
+	if out == "" {
+		return report.Paths(input)
+	}
+	stem := strings.TrimSuffix(out, filepath.Ext(out))
+	stem = strings.TrimSuffix(stem, "-results")
+	return out, stem + "-retry.csv"
+}
+
+// Import runs one import: read and validate the file for the instance's
+// identity type, plan with read calls, then create the users and write the
+// results file (and the retry file when a row needs one). stop is cancelled
+// by the first Ctrl-C: no new row starts, the calls in flight finish, the
+// results are written. calls is cancelled by a second one: the calls in
+// flight are abandoned, and the results file still says, for each row,
+// what is known.
+func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
+	start := time.Now()
+	resultsPath, retryPath := OutputPaths(cfg.Input, cfg.Out)
+	if cfg.DryRun && cfg.Resume {
+		return nil, &SetupError{Message: "--dry-run and --resume do not go together",
+			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
+	}
+	resultsExist := fileExists(resultsPath)
+	if resultsExist && !cfg.Resume && !cfg.Force {
+		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
+			Hint: "add --resume to continue that run (rows done stay done, with their passwords),\n" +
+				"--force to replace it, or --out to write elsewhere"}
+	}
+
+	input, err := os.Open(cfg.Input)
+	if err != nil {
+		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+	}
+	defer input.Close()
+
+	inst, err := DescribeInstance(stop, clients.Connect, cfg.InstanceID)
+	if err != nil {
+		if stop.Err() != nil {
+			return nil, ErrInterrupted
+		}
+		return nil, describeError(err, cfg.InstanceID, clients.Region)
+	}
+	f, err := Read(stop, input, ReadOptions{Identity: inst.Identity})
+	if err != nil {
+		return nil, err
+	}
+	checked := Validate(f, ValidateOptions{Identity: inst.Identity})
+
+	var prev map[int]report.Outcome
+	if cfg.Resume && resultsExist {
+		if prev, err = report.Load(resultsPath); err != nil {
+			return nil, &SetupError{Message: err.Error(), Err: err,
+				Hint: "--force starts over with a new results file (its passwords are lost)"}
+		}
+		if err := checkResumable(f, checked, prev, resultsPath); err != nil {
+			return nil, err
+		}
+	}
+
+	plan, err := MakePlan(stop, clients.Connect, inst, f, checked)
+	if err != nil {
+		if stop.Err() != nil {
+			return nil, ErrInterrupted
+		}
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region)}
+	}
+
+	var log *report.Log
+	if cfg.Resume && resultsExist {
+		log, _, err = report.Resume(resultsPath)
+	} else {
+		log, err = report.Create(resultsPath, cfg.Force)
+	}
+	if err != nil {
+		hint := ""
+		if errors.Is(err, report.ErrExists) {
+			hint = "add --resume to continue that run, or --force to replace it"
+		}
+		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
+	}
+	defer log.Close()
+
+	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	if clients.Limits != nil {
+		res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
+	}
+
+	outcomes := make([]report.Outcome, len(plan.Rows))
+	var jobs []Job
+	var jobIndex []int
+	for i := range plan.Rows {
+		pr := &plan.Rows[i]
+		line := pr.Row.Line
+		if p, ok := prev[line]; ok && p.Status.Done() {
+			outcomes[i] = p
+			continue
+		}
+		switch {
+		case pr.Action == ActionInvalid:
+			outcomes[i] = invalidOutcome(f, pr)
+			for _, p := range pr.Problems {
+				if len(res.Problems) < summaryProblems {
+					res.Problems = append(res.Problems, p)
+				} else {
+					res.MoreProblems++
+				}
+			}
+		case cfg.DryRun && pr.Action == ActionExists:
+			outcomes[i] = plannedOutcome(pr, report.Exists)
+			outcomes[i].ConnectUserID = pr.ExistingUserID
+		case cfg.DryRun:
+			outcomes[i] = plannedOutcome(pr, report.WouldCreate)
+		default:
+			// A password written ahead by an interrupted run is the one
+			// its CreateUser may have set: keep it.
+			jobs = append(jobs, Job{Planned: pr, Password: prev[line].Password})
+			jobIndex = append(jobIndex, i)
+			continue
+		}
+		if err := log.Append(outcomes[i]); err != nil {
+			return nil, fmt.Errorf("write results file: %w", err)
+		}
+	}
+
+	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(plan.Rows))
+	for i := range outcomes {
+		if outcomes[i].Status != "" {
+			progress.Add(outcomes[i])
+		}
+	}
+	prov := &Provisioner{
+		Connect:     clients.Connect,
+		Limits:      clients.Limits,
+		Instance:    inst,
+		Log:         log,
+		Concurrency: cfg.Concurrency,
+		OnOutcome:   progress.Add,
+	}
+	if len(jobs) > 0 {
+		done := prov.Run(stop, calls, jobs)
+		for k, o := range done {
+			outcomes[jobIndex[k]] = o
+		}
+	}
+	progress.Stop()
+	res.Stats = prov.Stats()
+	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
+
+	if err := log.Finish(outcomes); err != nil {
+		return nil, fmt.Errorf("write results file: %w", err)
+	}
+	if err := prov.LogErr(); err != nil {
+		return nil, err
+	}
+	res.Counts = report.Count(outcomes)
+
+	var retry [][]string
+	for i, o := range outcomes {
+		if o.Status.NeedsRetry() {
+			retry = append(retry, plan.Rows[i].Row.Record)
+		}
+	}
+	if len(retry) > 0 {
+		// The retry file is made from the input alone and holds no secret:
+		// each run replaces it.
+		if err := report.WriteRetry(retryPath, f.Header, retry, true); err != nil {
+			return nil, fmt.Errorf("write retry file: %w", err)
+		}
+		res.RetryPath, res.RetryRows = retryPath, len(retry)
+	} else if !cfg.DryRun {
+		// A retry file left by an earlier run of this input is stale now.
+		if err := os.Remove(retryPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("remove the stale retry file: %w", err)
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func countStatus(outcomes []report.Outcome, s report.Status) int {
+	n := 0
+	for _, o := range outcomes {
+		if o.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// plannedOutcome is a row's outcome from its plan alone.
+func plannedOutcome(pr *PlannedRow, s report.Status) report.Outcome {
+	o := report.Outcome{Line: pr.Row.Line, Status: s}
+	if a := pr.Agent; a != nil {
+		o.Login, o.FirstName, o.LastName, o.Email, o.RoutingProfile = a.Login, a.FirstName, a.LastName, a.Email, a.RoutingProfile
+	}
+	return o
+}
+
+// invalidOutcome is an invalid row: its cells as typed, its problems.
+func invalidOutcome(f *File, pr *PlannedRow) report.Outcome {
+	o := plannedOutcome(pr, report.Invalid)
+	if pr.Agent == nil {
+		o.Login = f.Value(pr.Row, ColLogin)
+		o.FirstName = f.Value(pr.Row, ColFirstName)
+		o.LastName = f.Value(pr.Row, ColLastName)
+		o.Email = f.Value(pr.Row, ColEmail)
+		o.RoutingProfile = f.Value(pr.Row, ColRoutingProfile)
+	}
+	msgs := make([]string, 0, len(pr.Problems))
+	for _, p := range pr.Problems {
+		m := p.Message
+		if p.Column != "" {
+			m = p.Column + ": " + m
+		}
+		if p.Hint != "" {
+			m += " (" + p.Hint + ")"
+		}
+		msgs = append(msgs, m)
+	}
+	o.Error = strings.Join(msgs, "; ")
+	return o
+}
+
+// checkResumable refuses to resume from a results file that belongs to
+// another version of the input: its lines would name other users.
+func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, path string) error {
+	byLine := make(map[int]Row, len(checked))
+	for _, c := range checked {
+		byLine[c.Row.Line] = c.Row
+	}
+	for line, o := range prev {
+		row, ok := byLine[line]
+		login := f.Value(row, ColLogin)
+		if !ok || !strings.EqualFold(strings.TrimSpace(login), strings.TrimSpace(o.Login)) {
+			if o.Login == "" && !o.Status.Done() {
+				continue // an invalid row without a login says nothing
+			}
+			return &SetupError{
+				Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
+				Hint:    "resume with the same input file as the interrupted run, or --force to start over (the old results file's passwords are lost)",
+			}
+		}
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// describeError turns a failed DescribeInstance into one line and a hint:
+// it is the first call, so it is the one that meets missing credentials, a
+// wrong region or a wrong instance id.
+func describeError(err error, instanceID, region string) error {
+	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, errSummary(err))
+	return &SetupError{Message: msg, Hint: apiHint(err, instanceID, region), Err: err}
+}
+
+// errSummary is an AWS error without the SDK's operation and request-id
+// wrapping.
+func errSummary(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return errText(err)
+	}
+	var re *smithyhttp.RequestSendError
+	if errors.As(err, &re) {
+		return "cannot reach the endpoint: " + unwrapAll(re.Err).Error()
+	}
+	return err.Error()
+}
+
+func unwrapAll(err error) error {
+	for {
+		var ne *net.OpError
+		if errors.As(err, &ne) {
+			return ne
+		}
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// apiHint says what the user can do about an AWS error.
+func apiHint(err error, instanceID, region string) string {
+	text := err.Error()
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "ResourceNotFoundException":
+			return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
+		case "AccessDeniedException", "UnauthorizedException", "AccessDenied":
+			return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
+		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId":
+			return "the credentials are not valid (expired?): refresh them (aws sso login --profile NAME) or pick others with --profile"
+		}
+	}
+	switch {
+	case strings.Contains(text, "region"):
+		return "set a region: --region NAME, AWS_REGION, the profile's region, or give --instance-id as an instance ARN"
+	case strings.Contains(text, "credentials"), strings.Contains(text, "IMDS"):
+		return "no AWS credentials found: run 'aws sso login --profile NAME' and add --profile NAME,\n" +
+			"set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or try it first with --sandbox"
+	case strings.Contains(text, "connection refused"), strings.Contains(text, "no such host"), strings.Contains(text, "dial tcp"):
+		return "check --endpoint-url (or AWS_ENDPOINT_URL) and the network"
+	}
+	return ""
+}
+
+func orUnset(region string) string {
+	if region == "" {
+		return "(none set)"
+	}
+	return region
+}

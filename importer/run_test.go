@@ -1,0 +1,216 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+// importInto runs Import against the sandbox.
+func importInto(t *testing.T, sb *sandbox.Sandbox, cfg Config) (*Result, error) {
+	t.Helper()
+	cfg.InstanceID = sb.InstanceID()
+	cfg.ProgressMode = ProgressOff
+	return Import(context.Background(), context.Background(), cfg, sandboxClients(t, sb, 1000))
+}
+
+func loadResults(t *testing.T, path string) map[int]report.Outcome {
+	t.Helper()
+	rows, err := report.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestImportDryRunPredictsTheRun(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	rows := agents("dry", 30)
+	rows[4].Login = "bad login!"              // invalid: characters
+	rows[9].Routing = "basic routing profile" // invalid: case
+	rows[14].Security = "Agent|Nobody"        // invalid: unknown
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: rows[20].Login, FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	input := writeAgents(t, dir, rows)
+	sb.ResetCalls()
+
+	dry, err := importInto(t, sb, Config{Input: input, DryRun: true, Out: filepath.Join(dir, "dry.csv")})
+	if err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	for op, c := range sb.Calls() {
+		if strings.HasSuffix(op, "CreateUser") && c.Sent > 0 {
+			t.Fatalf("the dry run sent %d %s", c.Sent, op)
+		}
+	}
+	if dry.Counts[report.WouldCreate] != 26 || dry.Counts[report.Invalid] != 3 || dry.Counts[report.Exists] != 1 {
+		t.Errorf("dry run counts %v", dry.Counts)
+	}
+
+	real, err := importInto(t, sb, Config{Input: input})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	predicted, got := loadResults(t, dry.ResultsPath), loadResults(t, real.ResultsPath)
+	if len(predicted) != len(rows) || len(got) != len(rows) {
+		t.Fatalf("%d predicted rows, %d outcomes, want %d", len(predicted), len(got), len(rows))
+	}
+	for line, p := range predicted {
+		o := got[line]
+		want := p.Status
+		if want == report.WouldCreate {
+			want = report.Created
+		}
+		if o.Status != want || o.Login != p.Login || o.Error != p.Error {
+			t.Errorf("line %d: predicted %s %q, got %s %q", line, p.Status, p.Error, o.Status, o.Error)
+		}
+	}
+	if !strings.Contains(got[11].Error, `"Basic Routing Profile"`) {
+		t.Errorf("case-mismatched routing profile: error %q does not give the exact name", got[11].Error)
+	}
+
+	// The retry file: the input's header and the three invalid rows.
+	f, err := os.Open(real.RetryPath)
+	if err != nil {
+		t.Fatalf("retry file: %v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 4 || strings.Join(recs[0], ",") != templateHeader || recs[1][6] != "bad login!" {
+		t.Errorf("retry file = %q", recs)
+	}
+
+	// A re-run sends no CreateUser: everything exists.
+	sb.ResetCalls()
+	again, err := importInto(t, sb, Config{Input: input, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Counts[report.Exists] != 27 || again.Counts[report.Invalid] != 3 {
+		t.Errorf("re-run counts %v, want 27 exists and 3 invalid", again.Counts)
+	}
+	if n := sb.Calls()["Connect.CreateUser"].Sent; n != 0 {
+		t.Errorf("re-run sent %d CreateUser", n)
+	}
+}
+
+func TestImportRefusesToOverwriteResults(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeAgents(t, dir, agents("once", 2))
+	if _, err := importInto(t, sb, Config{Input: input}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "agents-results.csv"))
+	_, err := importInto(t, sb, Config{Input: input})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Hint, "--resume") {
+		t.Fatalf("second run without --force: %v, want a setup error hinting at --resume", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "agents-results.csv"))
+	if string(before) != string(after) {
+		t.Error("the refused run changed the results file")
+	}
+}
+
+// TestImportResumeSettlesWriteAheads builds the results file a crash leaves:
+// rows done, rows whose password was written ahead (one whose user was made,
+// one whose call never arrived) and rows never reached.
+func TestImportResumeSettlesWriteAheads(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	rows := agents("resume", 5)
+	input := writeAgents(t, dir, rows)
+	resultsPath := filepath.Join(dir, "agents-results.csv")
+	if err := sb.AddConnectUsers(
+		sandbox.ConnectUser{Username: rows[0].Login, Password: "DoneDoneDone1", FirstName: "A", LastName: "B"},
+		sandbox.ConnectUser{Username: rows[1].Login, Password: "MadeBeforeCrash1", FirstName: "A", LastName: "B"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	log, err := report.Create(resultsPath, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []report.Outcome{
+		{Line: 2, Login: rows[0].Login, Status: report.Created, Password: "DoneDoneDone1", ConnectUserID: "kept-id"},
+		{Line: 3, Login: rows[1].Login, Status: report.NotAttempted, Password: "MadeBeforeCrash1"},
+		{Line: 4, Login: rows[2].Login, Status: report.NotAttempted, Password: "NeverSent1234"},
+	} {
+		if err := log.Append(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log.Close()
+
+	sb.ResetCalls()
+	res, err := importInto(t, sb, Config{Input: input, Resume: true})
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if res.Counts[report.Created] != 5 {
+		t.Fatalf("counts after resume %v, want 5 created", res.Counts)
+	}
+	if n := sb.Calls()["Connect.CreateUser"].Sent; n != 3 {
+		t.Errorf("resume sent %d CreateUser, want 3 (lines 4, 5, 6)", n)
+	}
+	got := loadResults(t, resultsPath)
+	users := usersByName(t, sb)
+	if got[2].ConnectUserID != "kept-id" || got[2].Password != "DoneDoneDone1" {
+		t.Errorf("a done row was redone: %+v", got[2])
+	}
+	if got[3].Password != "MadeBeforeCrash1" || got[3].ConnectUserID != users[rows[1].Login].ID {
+		t.Errorf("the row created before the crash: %+v", got[3])
+	}
+	if got[4].Password != "NeverSent1234" || users[rows[2].Login].Password != "NeverSent1234" {
+		t.Errorf("the row written ahead but never sent was not created with its password: %+v", got[4])
+	}
+	for line := 5; line <= 6; line++ {
+		if got[line].Password == "" || users[got[line].Login].Password != got[line].Password {
+			t.Errorf("line %d: password in the results differs from the sandbox's", line)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "agents-retry.csv")); !os.IsNotExist(err) {
+		t.Errorf("a retry file exists after a complete run: %v", err)
+	}
+}
+
+func TestImportResumeRefusesAnotherInput(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeAgents(t, dir, agents("first", 3))
+	if _, err := importInto(t, sb, Config{Input: input}); err != nil {
+		t.Fatal(err)
+	}
+	writeAgents(t, dir, agents("second", 3))
+	_, err := importInto(t, sb, Config{Input: input, Resume: true})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "does not match") {
+		t.Fatalf("resume with another input: %v, want a mismatch", err)
+	}
+}
+
+func TestOutputPaths(t *testing.T) {
+	for _, c := range []struct{ input, out, results, retry string }{
+		{"agents.csv", "", "agents-results.csv", "agents-retry.csv"},
+		{"dir/agents.csv", "out/run-results.csv", "out/run-results.csv", "out/run-retry.csv"},
+		{"agents.csv", "done.csv", "done.csv", "done-retry.csv"},
+	} {
+		results, retry := OutputPaths(c.input, c.out)
+		if results != c.results || retry != c.retry {
+			t.Errorf("OutputPaths(%q, %q) = %q, %q, want %q, %q", c.input, c.out, results, retry, c.results, c.retry)
+		}
+	}
+}
