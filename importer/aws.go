@@ -43,6 +43,10 @@ type Clients struct {
 	Limits *Limits
 	// Region the clients talk to, for messages.
 	Region string
+	// IdentityStore and SSOAdmin are IAM Identity Center's, for
+	// --sso and --identity-store-id.
+	IdentityStore IdentityStoreAPI
+	SSOAdmin      SSOAdminAPI
 
 	transport *http.Transport
 }
@@ -113,7 +117,8 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		}
 		limits.apply(&o.Retryer, &o.APIOptions)
 	})
-	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, transport: transport}, nil
+	store, admin := newIdentityCenterClients(cfg, c.EndpointURL, limits)
+	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, IdentityStore: store, SSOAdmin: admin, transport: transport}, nil
 }
 
 // InstanceRef is what --instance-id names: an instance id, and the region

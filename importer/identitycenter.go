@@ -1,0 +1,866 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore/document"
+	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// IdentityStoreAPI is the part of the IAM Identity Center identity store API
+// that an import uses. *identitystore.Client satisfies it.
+type IdentityStoreAPI interface {
+	CreateUser(ctx context.Context, in *identitystore.CreateUserInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateUserOutput, error)
+	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
+	DescribeUser(ctx context.Context, in *identitystore.DescribeUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DescribeUserOutput, error)
+	ListUsers(ctx context.Context, in *identitystore.ListUsersInput, optFns ...func(*identitystore.Options)) (*identitystore.ListUsersOutput, error)
+	CreateGroup(ctx context.Context, in *identitystore.CreateGroupInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupOutput, error)
+	GetGroupId(ctx context.Context, in *identitystore.GetGroupIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupIdOutput, error)
+	CreateGroupMembership(ctx context.Context, in *identitystore.CreateGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupMembershipOutput, error)
+	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
+	ListGroupMemberships(ctx context.Context, in *identitystore.ListGroupMembershipsInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsOutput, error)
+}
+
+// SSOAdminAPI is the part of the IAM Identity Center administration API that
+// an import uses. *ssoadmin.Client satisfies it.
+type SSOAdminAPI interface {
+	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
+	CreateApplicationAssignment(ctx context.Context, in *ssoadmin.CreateApplicationAssignmentInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.CreateApplicationAssignmentOutput, error)
+}
+
+// DefaultSSOGroup is the group the agents are put in when --sso-group is
+// not given.
+const DefaultSSOGroup = "ConnectAgents"
+
+// IdentityCenterConfig is what the command line asks of the IAM Identity
+// Center side of an import.
+type IdentityCenterConfig struct {
+	Discover        bool   // --sso: find the identity store with SSO Admin ListInstances
+	IdentityStoreID string // --identity-store-id
+	Group           string // --sso-group; "" means DefaultSSOGroup
+	ApplicationARN  string // --sso-application-arn; "" means no assignment
+}
+
+// Enabled says whether the import makes Identity Center users at all.
+func (c IdentityCenterConfig) Enabled() bool { return c.Discover || c.IdentityStoreID != "" }
+
+func (c IdentityCenterConfig) group() string {
+	if g := strings.TrimSpace(c.Group); g != "" {
+		return g
+	}
+	return DefaultSSOGroup
+}
+
+// newIdentityCenterClients builds the Identity Store and SSO Admin clients
+// with the same configuration, endpoint, retryer and pacing as Connect's.
+func newIdentityCenterClients(cfg aws.Config, endpointURL string, limits *Limits) (*identitystore.Client, *ssoadmin.Client) {
+	store := identitystore.NewFromConfig(cfg, func(o *identitystore.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+		limits.apply(&o.Retryer, &o.APIOptions)
+	})
+	admin := ssoadmin.NewFromConfig(cfg, func(o *ssoadmin.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+		limits.apply(&o.Retryer, &o.APIOptions)
+	})
+	return store, admin
+}
+
+// PortalURL is the AWS access portal of an identity store, where its users
+// sign in (unless the administrator customised it).
+func PortalURL(identityStoreID string) string {
+	return "https://" + identityStoreID + ".awsapps.com/start"
+}
+
+// presence is what is known of a user or a membership.
+type presence int
+
+const (
+	unknown presence = iota // not listed: look it up when it matters
+	absent
+	present
+)
+
+// ssoRowPlan is what the plan found of one row's Identity Center side.
+type ssoRowPlan struct {
+	user   presence
+	userID string
+	member presence
+}
+
+// storeUser is one identity store user as the listing gives it.
+type storeUser struct {
+	id, userName, email string
+}
+
+// IdentityCenter is the IAM Identity Center side of one import: the
+// identity store and the agents' group, what already exists, and the two
+// steps each row takes after its Connect user (its Identity Center user,
+// then its group membership). It is safe for concurrent use by the rows.
+type IdentityCenter struct {
+	store IdentityStoreAPI
+	admin SSOAdminAPI
+	cfg   IdentityCenterConfig
+
+	// StoreID is the identity store, PortalURL where its users sign in.
+	StoreID   string
+	PortalURL string
+	Group     string
+
+	groupID string // "" while the group does not exist
+	dryRun  bool
+
+	rows map[int]*ssoRowPlan // by input line; read-only once planned
+
+	mu          sync.Mutex
+	justCreated map[int]bool // rows whose user this run created: not yet a member of anything
+
+	groupCreated    bool
+	assignment      string // what happened to the application assignment, for the summary
+	warnings        []string
+	usersCreated    atomic.Int64
+	membershipsMade atomic.Int64
+}
+
+// IdentityCenterReport is what the Identity Center side did, for the
+// summary.
+type IdentityCenterReport struct {
+	StoreID, PortalURL, Group string
+	GroupCreated              bool // (a dry run: would be created)
+	UsersCreated              int
+	MembershipsCreated        int
+	Assignment                string   // "" when no application was named
+	Warnings                  []string // each a paragraph for the administrator
+	DryRun                    bool
+}
+
+// Report says what the Identity Center side did.
+func (ic *IdentityCenter) Report() *IdentityCenterReport {
+	if ic == nil {
+		return nil
+	}
+	ic.mu.Lock()
+	defer ic.mu.Unlock()
+	return &IdentityCenterReport{
+		StoreID: ic.StoreID, PortalURL: ic.PortalURL, Group: ic.Group,
+		GroupCreated: ic.groupCreated, UsersCreated: int(ic.usersCreated.Load()),
+		MembershipsCreated: int(ic.membershipsMade.Load()), Assignment: ic.assignment,
+		Warnings: append([]string(nil), ic.warnings...), DryRun: ic.dryRun,
+	}
+}
+
+// PlanIdentityCenter finds the identity store and the agents' group and what
+// of each valid row's Identity Center side exists, with read calls only. A
+// row whose email belongs to another Identity Center user becomes invalid
+// here, before anything is created for it.
+func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAdminAPI, cfg IdentityCenterConfig, f *File, plan *Plan, dryRun bool) (*IdentityCenter, error) {
+	if plan.Instance.Identity != IdentitySAML {
+		return nil, &SetupError{
+			Message: fmt.Sprintf("instance %s is %s: IAM Identity Center users go with a SAML instance", plan.Instance.ID, plan.Instance.Identity),
+			Hint:    "leave out --sso and --identity-store-id: this instance's agents sign in with a Connect password",
+		}
+	}
+	if store == nil || (cfg.IdentityStoreID == "" && admin == nil) {
+		return nil, errors.New("identity center: no identity store client")
+	}
+	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.group(), dryRun: dryRun,
+		rows: map[int]*ssoRowPlan{}, justCreated: map[int]bool{}}
+	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
+	if ic.StoreID == "" {
+		id, err := discoverIdentityStore(ctx, admin)
+		if err != nil {
+			return nil, err
+		}
+		ic.StoreID = id
+	}
+	ic.PortalURL = PortalURL(ic.StoreID)
+
+	groupID, found, err := ic.findGroup(ctx)
+	if err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: identityStoreHint(err, ic.StoreID)}
+	}
+	if found {
+		ic.groupID = groupID
+	}
+	if err := ic.planRows(ctx, f, plan); err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: identityStoreHint(err, ic.StoreID)}
+	}
+	return ic, nil
+}
+
+// discoverIdentityStore finds the account's one IAM Identity Center
+// instance (--sso).
+func discoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, error) {
+	var ids, arns []string
+	p := ssoadmin.NewListInstancesPaginator(admin, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return "", &SetupError{Message: "find the IAM Identity Center instance: " + errText(err), Err: err,
+				Hint: "the credentials need sso:ListInstances; or give the identity store with --identity-store-id d-XXXXXXXXXX"}
+		}
+		for _, in := range page.Instances {
+			if in.Status != "" && in.Status != ssotypes.InstanceStatusActive {
+				continue
+			}
+			ids = append(ids, aws.ToString(in.IdentityStoreId))
+			arns = append(arns, aws.ToString(in.InstanceArn))
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", &SetupError{Message: "--sso: this account and region have no IAM Identity Center instance",
+			Hint: "enable IAM Identity Center in this region (or pick the region it is in with --region), or give --identity-store-id"}
+	case 1:
+		return ids[0], nil
+	}
+	list := make([]string, len(ids))
+	for i := range ids {
+		list[i] = ids[i] + " (" + arns[i] + ")"
+	}
+	return "", &SetupError{Message: "--sso: this account has several IAM Identity Center instances: " + strings.Join(list, ", "),
+		Hint: "choose one with --identity-store-id"}
+}
+
+func uniqueAttribute(path, value string) istypes.AlternateIdentifier {
+	return &istypes.AlternateIdentifierMemberUniqueAttribute{Value: istypes.UniqueAttribute{
+		AttributePath: aws.String(path), AttributeValue: document.NewLazyDocument(value)}}
+}
+
+func isNotFound(err error) bool {
+	var nf *istypes.ResourceNotFoundException
+	return errors.As(err, &nf)
+}
+
+func isConflict(err error) bool {
+	var c *istypes.ConflictException
+	var sc *ssotypes.ConflictException
+	return errors.As(err, &c) || errors.As(err, &sc)
+}
+
+func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
+	out, err := ic.store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.StoreID),
+		AlternateIdentifier: uniqueAttribute("displayName", ic.Group)})
+	switch {
+	case isNotFound(err):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, errText(err))
+	}
+	return aws.ToString(out.GroupId), true, nil
+}
+
+// findUser looks a user up by user name.
+func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string, bool, error) {
+	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
+		AlternateIdentifier: uniqueAttribute("userName", userName)})
+	switch {
+	case isNotFound(err):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, errText(err))
+	}
+	return aws.ToString(out.UserId), true, nil
+}
+
+// emailOwner gives the user name of the user whose email this is, if any.
+func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string, bool, error) {
+	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
+		AlternateIdentifier: uniqueAttribute("emails.value", email)})
+	switch {
+	case isNotFound(err):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("look up identity center email %q: %s", email, errText(err))
+	}
+	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: out.UserId})
+	if err != nil {
+		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), errText(err))
+	}
+	return aws.ToString(u.UserName), true, nil
+}
+
+// isMember looks a membership up.
+func (ic *IdentityCenter) isMember(ctx context.Context, userID string) (bool, error) {
+	_, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.StoreID),
+		GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
+	switch {
+	case isNotFound(err):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, errText(err))
+	}
+	return true, nil
+}
+
+// Finding what exists. A row costs one GetUserId and one
+// GetGroupMembershipId when looked up on its own; the identity store lists
+// 100 users (or memberships) a page. All its calls share about 20 a second,
+// ten times CreateUser's 2 in Connect, so the lookups of a row whose
+// Connect user is being created hide behind that CreateUser's pace and cost
+// no time; a row whose Connect user exists (a re-run) or a dry run pays two
+// calls per row. Listing pays only while the store is small beside the file,
+// and the store's size is unknown up front (up to 200,000 users), so the
+// plan lists under a budget of pages: twice the rows that would pay for
+// their lookups, but at least a tenth of the rows (at most a 1% delay before
+// the first Connect CreateUser) and never fewer than minListPages. When the
+// budget runs out the listing stops and the rows not found are looked up one
+// by one: at worst the reads cost twice what the better choice would have.
+const minListPages = 5
+
+func (ic *IdentityCenter) listBudget(plan *Plan) int {
+	valid, exist := 0, 0
+	for i := range plan.Rows {
+		switch plan.Rows[i].Action {
+		case ActionCreate:
+			valid++
+		case ActionExists:
+			valid++
+			exist++
+		}
+	}
+	paying := exist
+	if ic.dryRun {
+		paying = valid
+	}
+	return max(2*paying, valid/10, minListPages)
+}
+
+// planRows lists what it can within the budget, resolves the rows from it,
+// and, in a dry run, looks up one by one what the listing did not reach.
+func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) error {
+	budget := ic.listBudget(plan)
+	users, usersComplete, err := ic.listUsers(ctx, &budget)
+	if err != nil {
+		return err
+	}
+	members, membersComplete := map[string]bool{}, ic.groupID == ""
+	if ic.groupID != "" {
+		if members, membersComplete, err = ic.listMembers(ctx, &budget); err != nil {
+			return err
+		}
+	}
+	emails := make(map[string]string, len(users)) // lower-case email → user name
+	for _, u := range users {
+		if u.email != "" {
+			emails[strings.ToLower(u.email)] = u.userName
+		}
+	}
+	claimed := map[string]int{} // lower-case email of a user this import creates → its line
+
+	cols := emailColumn{f: f}
+	var lookups []*PlannedRow
+	for i := range plan.Rows {
+		pr := &plan.Rows[i]
+		if pr.Action == ActionInvalid || pr.Agent == nil {
+			continue
+		}
+		a := pr.Agent
+		rp := &ssoRowPlan{}
+		ic.rows[pr.Row.Line] = rp
+		if u, ok := users[strings.ToLower(a.Login)]; ok {
+			rp.user, rp.userID = present, u.id
+		} else if usersComplete {
+			rp.user = absent
+		}
+		switch {
+		case ic.groupID == "", rp.user == absent:
+			rp.member = absent
+		case rp.user == present && members[rp.userID]:
+			rp.member = present
+		case rp.user == present && membersComplete:
+			rp.member = absent
+		}
+		if rp.user == present {
+			continue
+		}
+		email := strings.ToLower(a.Email)
+		if owner, ok := emails[email]; ok && rp.user == absent {
+			pr.Action = ActionInvalid
+			pr.Problems = append(pr.Problems, emailTaken(pr.Row.Line, cols.of(pr.Row), a.Email, owner, a.Login))
+			continue
+		}
+		if line, ok := claimed[email]; ok {
+			pr.Action = ActionInvalid
+			pr.Problems = append(pr.Problems, Problem{Line: pr.Row.Line, Column: cols.of(pr.Row), Value: a.Email,
+				Message: fmt.Sprintf("email %q is also the email of line %d: IAM Identity Center gives an email to one user only", a.Email, line),
+				Hint:    "give each agent their own email address"})
+			continue
+		}
+		claimed[email] = pr.Row.Line
+		if rp.user == unknown || rp.member == unknown {
+			lookups = append(lookups, pr)
+		}
+	}
+	if ic.dryRun && len(lookups) > 0 {
+		// A dry run must say what the real run will do, row by row.
+		return ic.lookUpRows(ctx, cols, lookups)
+	}
+	return nil
+}
+
+// emailColumn names the column a row's email came from: the email column,
+// or the user login when the row gave no email.
+type emailColumn struct {
+	f *File
+}
+
+func (c emailColumn) of(row Row) string {
+	cols := columnNames(c.f)
+	if c.f != nil && strings.TrimSpace(c.f.Value(row, ColEmail)) == "" {
+		return cols.name(ColLogin)
+	}
+	return cols.name(ColEmail)
+}
+
+func emailTaken(line int, column, email, owner, login string) Problem {
+	return Problem{Line: line, Column: column, Value: email,
+		Message: fmt.Sprintf("email %q belongs to IAM Identity Center user %q, not to %q", email, owner, login),
+		Hint:    fmt.Sprintf("use %s as the user login to reuse that user, or give this agent another email address", owner)}
+}
+
+// lookUpRows settles the rows the listing did not reach, a few at a time
+// (the limiter sets the pace).
+func (ic *IdentityCenter) lookUpRows(ctx context.Context, cols emailColumn, rows []*PlannedRow) error {
+	var g errgroup.Group
+	g.SetLimit(8)
+	var mu sync.Mutex
+	for _, pr := range rows {
+		g.Go(func() error {
+			rp := ic.rows[pr.Row.Line]
+			a := pr.Agent
+			if rp.user == unknown {
+				id, found, err := ic.findUser(ctx, a.Login)
+				if err != nil {
+					return err
+				}
+				if found {
+					rp.user, rp.userID = present, id
+				} else {
+					rp.user, rp.member = absent, absent
+					owner, taken, err := ic.emailOwner(ctx, a.Email)
+					if err != nil {
+						return err
+					}
+					if taken && !strings.EqualFold(owner, a.Login) {
+						mu.Lock()
+						pr.Action = ActionInvalid
+						pr.Problems = append(pr.Problems, emailTaken(pr.Row.Line, cols.of(pr.Row), a.Email, owner, a.Login))
+						mu.Unlock()
+					}
+				}
+			}
+			if rp.user == present && rp.member == unknown {
+				in, err := ic.isMember(ctx, rp.userID)
+				if err != nil {
+					return err
+				}
+				rp.member = absent
+				if in {
+					rp.member = present
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// listUsers lists the store's users while the budget lasts; complete says
+// whether it saw them all.
+func (ic *IdentityCenter) listUsers(ctx context.Context, budget *int) (users map[string]storeUser, complete bool, err error) {
+	users = map[string]storeUser{}
+	p := identitystore.NewListUsersPaginator(ic.store, &identitystore.ListUsersInput{
+		IdentityStoreId: aws.String(ic.StoreID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		if *budget <= 0 {
+			return users, false, nil
+		}
+		*budget--
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, errText(err))
+		}
+		for _, u := range page.Users {
+			su := storeUser{id: aws.ToString(u.UserId), userName: aws.ToString(u.UserName)}
+			for _, e := range u.Emails {
+				if e.Primary || su.email == "" {
+					su.email = aws.ToString(e.Value)
+				}
+			}
+			users[strings.ToLower(su.userName)] = su
+		}
+	}
+	return users, true, nil
+}
+
+// listMembers lists the group's members (user ids) while the budget lasts.
+func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members map[string]bool, complete bool, err error) {
+	members = map[string]bool{}
+	p := identitystore.NewListGroupMembershipsPaginator(ic.store, &identitystore.ListGroupMembershipsInput{
+		IdentityStoreId: aws.String(ic.StoreID), GroupId: aws.String(ic.groupID), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		if *budget <= 0 {
+			return members, false, nil
+		}
+		*budget--
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, errText(err))
+		}
+		for _, m := range page.GroupMemberships {
+			if u, ok := m.MemberId.(*istypes.MemberIdMemberUserId); ok {
+				members[u.Value] = true
+			}
+		}
+	}
+	return members, true, nil
+}
+
+// identityStoreHint says what the user can do about a failed identity store
+// call at the start.
+func identityStoreHint(err error, storeID string) string {
+	text := err.Error()
+	switch {
+	case strings.Contains(text, "ResourceNotFoundException"), strings.Contains(text, "ValidationException"):
+		return fmt.Sprintf("check the identity store id %s (IAM Identity Center > Settings shows it) and the region", storeID)
+	case strings.Contains(text, "AccessDenied"):
+		return "the credentials need identitystore:ListUsers, GetUserId, GetGroupId, ListGroupMemberships, CreateUser, CreateGroup and CreateGroupMembership"
+	}
+	return ""
+}
+
+// WouldChange says whether the real run would create anything on the
+// Identity Center side of a planned row.
+func (ic *IdentityCenter) WouldChange(pr *PlannedRow) bool {
+	rp := ic.rows[pr.Row.Line]
+	return rp == nil || ic.groupID == "" || rp.user != present || rp.member != present
+}
+
+// DryRunOutcome is a valid row's outcome in a dry run: exists only when the
+// Connect user, the Identity Center user and its membership all exist.
+func (ic *IdentityCenter) DryRunOutcome(pr *PlannedRow) report.Outcome {
+	status := report.WouldCreate
+	if pr.Action == ActionExists && !ic.WouldChange(pr) {
+		status = report.Exists
+	}
+	o := plannedOutcome(pr, status)
+	o.ConnectUserID = pr.ExistingUserID
+	if rp := ic.rows[pr.Row.Line]; rp != nil && rp.user == present {
+		o.SSOUserID = rp.userID
+	}
+	o.SignInURL = ic.PortalURL
+	return o
+}
+
+// Prepare makes what every row needs before the rows start: the group
+// (created when missing), and the application assignment (once; a conflict
+// means it is there already; a failure is a warning, not a failed run). A
+// dry run changes nothing and says what would be done.
+func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
+	if ic.dryRun {
+		ic.mu.Lock()
+		defer ic.mu.Unlock()
+		ic.groupCreated = ic.groupID == ""
+		if ic.cfg.ApplicationARN != "" {
+			ic.assignment = fmt.Sprintf("would assign group %q to %s", ic.Group, ic.cfg.ApplicationARN)
+		}
+		return nil
+	}
+	if ic.groupID == "" {
+		out, err := ic.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: aws.String(ic.StoreID),
+			DisplayName: aws.String(ic.Group), Description: aws.String("Amazon Connect agents (bulkagents)")})
+		switch {
+		case err == nil:
+			ic.groupID = aws.ToString(out.GroupId)
+			ic.mu.Lock()
+			ic.groupCreated = true
+			ic.mu.Unlock()
+		case isConflict(err) || ambiguous(err):
+			// Made meanwhile, or by an attempt whose answer was lost.
+			id, found, lerr := ic.findGroup(ctx)
+			if lerr != nil || !found {
+				return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, errText(err)), Err: err}
+			}
+			ic.groupID = id
+		default:
+			return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, errText(err)), Err: err,
+				Hint: identityStoreHint(err, ic.StoreID)}
+		}
+	}
+	if ic.cfg.ApplicationARN != "" {
+		ic.assign(ctx, warn)
+	}
+	return nil
+}
+
+// assign gives the group access to the Amazon Connect application.
+func (ic *IdentityCenter) assign(ctx context.Context, warn io.Writer) {
+	arn := ic.cfg.ApplicationARN
+	if ic.admin == nil {
+		ic.warn(warn, assignmentWarning(ic.Group, arn, "no SSO Admin client"))
+		return
+	}
+	_, err := ic.admin.CreateApplicationAssignment(ctx, &ssoadmin.CreateApplicationAssignmentInput{
+		ApplicationArn: aws.String(arn), PrincipalId: aws.String(ic.groupID), PrincipalType: ssotypes.PrincipalTypeGroup})
+	ic.mu.Lock()
+	switch {
+	case err == nil:
+		ic.assignment = fmt.Sprintf("group %q assigned to %s", ic.Group, arn)
+	case isConflict(err):
+		ic.assignment = fmt.Sprintf("group %q was already assigned to %s", ic.Group, arn)
+	default:
+		ic.assignment = fmt.Sprintf("group %q is not assigned to %s: see the warning", ic.Group, arn)
+	}
+	ic.mu.Unlock()
+	if err != nil && !isConflict(err) {
+		ic.warn(warn, assignmentWarning(ic.Group, arn, errText(err)))
+	}
+}
+
+func assignmentWarning(group, arn, why string) string {
+	return fmt.Sprintf("warning: could not assign group %q to the application %s (%s).\n"+
+		"  Assign it in the console: IAM Identity Center > Applications > the Amazon Connect application >\n"+
+		"  Assign users and groups > Groups > %s > Assign. Until then the agents do not see Connect on the access portal.",
+		group, arn, why, group)
+}
+
+func (ic *IdentityCenter) warn(w io.Writer, msg string) {
+	ic.mu.Lock()
+	ic.warnings = append(ic.warnings, msg)
+	ic.mu.Unlock()
+	if w != nil {
+		fmt.Fprintln(w, msg)
+	}
+}
+
+// Steps are the row steps that follow the Connect user: the Identity Center
+// user, then its membership of the group.
+func (ic *IdentityCenter) Steps() []rowStep {
+	return []rowStep{ic.ensureUser, ic.ensureMembership}
+}
+
+// interrupted marks a row whose Identity Center step a second Ctrl-C cut
+// short: not done, so --resume completes it.
+func interrupted(o *report.Outcome, step string) bool {
+	o.Status = report.NotAttempted
+	o.Error = "interrupted while " + step + ": run again with --resume to finish it"
+	return false
+}
+
+func failed(o *report.Outcome, msg string) bool {
+	o.Status, o.Error = report.Failed, msg
+	return false
+}
+
+// ensureUser is a row's Identity Center user: reused when one has the
+// Connect user's name, created otherwise; never created twice, since an
+// ambiguous answer is settled by looking the user up.
+func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
+	pr := r.job.Planned
+	o := &r.outcome
+	a := pr.Agent
+	o.SignInURL = ic.PortalURL
+	rp := ic.rows[pr.Row.Line]
+	if rp == nil {
+		rp = &ssoRowPlan{}
+	}
+	if rp.user == present {
+		o.SSOUserID = rp.userID
+		return true
+	}
+	if rp.user == unknown {
+		id, found, err := ic.findUser(calls, a.Login)
+		switch {
+		case calls.Err() != nil:
+			return interrupted(o, "looking up the identity center user")
+		case err != nil:
+			return failed(o, err.Error())
+		case found:
+			o.SSOUserID = id
+			return true
+		}
+	}
+
+	trace := &callTrace{}
+	out, err := ic.store.CreateUser(withCallTrace(calls, trace), ic.createUserInput(a))
+	if err == nil {
+		ic.userCreated(r, aws.ToString(out.UserId))
+		return true
+	}
+	if calls.Err() != nil {
+		return interrupted(o, "creating the identity center user")
+	}
+	if !isConflict(err) && !ambiguous(err) {
+		return failed(o, "create identity center user: "+errText(err))
+	}
+	// A conflict is the user name or the email taken (by an attempt of ours
+	// whose answer was lost, by someone else, or by another user); an
+	// ambiguous answer may have created it. Look, never send it again.
+	id, found, lerr := ic.findUser(calls, a.Login)
+	switch {
+	case calls.Err() != nil:
+		return interrupted(o, "creating the identity center user")
+	case lerr != nil:
+		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", errText(err), lerr))
+	case found && (ambiguous(err) || mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)])):
+		ic.userCreated(r, id)
+		return true
+	case found:
+		o.SSOUserID = id // made by someone else since the plan: reuse it
+		return true
+	case ambiguous(err):
+		return failed(o, "create identity center user: "+errText(err))
+	}
+	owner, taken, oerr := ic.emailOwner(calls, a.Email)
+	switch {
+	case calls.Err() != nil:
+		return interrupted(o, "creating the identity center user")
+	case oerr != nil:
+		return failed(o, fmt.Sprintf("create identity center user: %s; then %v", errText(err), oerr))
+	case taken:
+		return failed(o, fmt.Sprintf("create identity center user: email %q belongs to IAM Identity Center user %q, not to %q: "+
+			"use %s as the user login to reuse that user, or give this agent another email address", a.Email, owner, a.Login, owner))
+	}
+	return failed(o, "create identity center user: "+errText(err))
+}
+
+func (ic *IdentityCenter) userCreated(r *rowRun, id string) {
+	ic.usersCreated.Add(1)
+	r.outcome.SSOUserID = id
+	r.outcome.Status = report.Created
+	ic.mu.Lock()
+	ic.justCreated[r.job.Planned.Row.Line] = true
+	ic.mu.Unlock()
+}
+
+// createUserInput is the Identity Store CreateUser for an agent: the
+// Connect user login as the user name (what Identity Center sends Connect
+// as the SAML session name), one primary work email.
+func (ic *IdentityCenter) createUserInput(a *Agent) *identitystore.CreateUserInput {
+	return &identitystore.CreateUserInput{
+		IdentityStoreId: aws.String(ic.StoreID),
+		UserName:        aws.String(a.Login),
+		DisplayName:     aws.String(strings.TrimSpace(a.FirstName + " " + a.LastName)),
+		Name:            &istypes.Name{GivenName: aws.String(a.FirstName), FamilyName: aws.String(a.LastName)},
+		Emails:          []istypes.Email{{Value: aws.String(a.Email), Type: aws.String("work"), Primary: true}},
+	}
+}
+
+// ensureMembership puts the row's Identity Center user in the group, unless
+// it is there already.
+func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) bool {
+	pr := r.job.Planned
+	o := &r.outcome
+	userID := o.SSOUserID
+	ic.mu.Lock()
+	fresh := ic.justCreated[pr.Row.Line]
+	delete(ic.justCreated, pr.Row.Line)
+	ic.mu.Unlock()
+	rp := ic.rows[pr.Row.Line]
+	if rp == nil {
+		rp = &ssoRowPlan{}
+	}
+	switch {
+	case fresh:
+		// A user made a moment ago is in no group.
+	case rp.user == present && rp.userID == userID && rp.member == present:
+		return true
+	case rp.user == present && rp.userID == userID && rp.member == absent:
+	default:
+		in, err := ic.isMember(calls, userID)
+		switch {
+		case calls.Err() != nil:
+			return interrupted(o, "looking up the group membership")
+		case err != nil:
+			return failed(o, err.Error())
+		case in:
+			return true
+		}
+	}
+	msg := fmt.Sprintf("add identity center user to group %q", ic.Group)
+	trace := &callTrace{}
+	_, err := ic.store.CreateGroupMembership(withCallTrace(calls, trace), &identitystore.CreateGroupMembershipInput{
+		IdentityStoreId: aws.String(ic.StoreID), GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
+	switch {
+	case err == nil:
+		ic.membershipCreated(o)
+		return true
+	case calls.Err() != nil:
+		return interrupted(o, "adding the user to the group")
+	case isConflict(err):
+		// Already a member: ours if an earlier attempt may have made it.
+		if mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
+			ic.membershipCreated(o)
+		}
+		return true
+	case ambiguous(err):
+		in, lerr := ic.isMember(calls, userID)
+		switch {
+		case calls.Err() != nil:
+			return interrupted(o, "adding the user to the group")
+		case lerr != nil:
+			return failed(o, fmt.Sprintf("%s: %s; then %v: run again to settle it", msg, errText(err), lerr))
+		case in:
+			ic.membershipCreated(o)
+			return true
+		}
+	}
+	return failed(o, msg+": "+errText(err))
+}
+
+func (ic *IdentityCenter) membershipCreated(o *report.Outcome) {
+	ic.membershipsMade.Add(1)
+	o.Status = report.Created
+}
+
+// WriteIdentityCenterSummary adds the Identity Center side to the
+// end-of-run summary: where the agents sign in and, once, how they get a
+// first password, which no API can set.
+func WriteIdentityCenterSummary(w io.Writer, r *IdentityCenterReport) {
+	if r == nil {
+		return
+	}
+	verb := "created"
+	if r.DryRun {
+		verb = "to create"
+	}
+	fmt.Fprintf(w, "identity center: store %s, group %q", r.StoreID, r.Group)
+	if r.GroupCreated {
+		if r.DryRun {
+			fmt.Fprint(w, " (would be created)")
+		} else {
+			fmt.Fprint(w, " (created)")
+		}
+	}
+	if !r.DryRun {
+		fmt.Fprintf(w, "; %d users and %d memberships %s", r.UsersCreated, r.MembershipsCreated, verb)
+	}
+	fmt.Fprintln(w)
+	if r.Assignment != "" {
+		fmt.Fprintf(w, "identity center: %s\n", r.Assignment)
+	}
+	for _, warning := range r.Warnings {
+		fmt.Fprintln(w, warning)
+	}
+	fmt.Fprintf(w, "identity center: agents sign in at %s (the results file's sign-in url); the password column stays empty:\n"+
+		"  no AWS API sets an Identity Center password. Turn on IAM Identity Center > Settings > Authentication >\n"+
+		"  \"Send email OTP\" (each agent then gets a one-time password by email at their first sign-in and sets their own),\n"+
+		"  or generate a one-time password per user in the console (Users > the user > Reset password).\n", r.PortalURL)
+}
