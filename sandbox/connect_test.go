@@ -491,11 +491,34 @@ func TestConnectMissingRequiredFields(t *testing.T) {
 		}
 		msg, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-ErrorType") != "InvalidParameterException" || !strings.Contains(string(msg), `"Message":`) {
+		if resp.StatusCode != 400 || !strings.HasPrefix(resp.Header.Get("X-Amzn-ErrorType"), "InvalidParameterException:") || !strings.Contains(string(msg), `"Message":`) {
 			t.Errorf("%s: %d %q %s, want 400 InvalidParameterException", name, resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), msg)
 		}
 	}
 	if n := len(sb.ConnectUsers()); n != 1 {
 		t.Errorf("%d users, want the admin alone", n)
+	}
+}
+
+func TestConnectProfileListsPaginate(t *testing.T) {
+	c := newClients(t, Options{Unlimited: true}, false)
+	for i := range 149 {
+		c.sb.AddRoutingProfile(fmt.Sprint("Queue ", i))
+	}
+	names := map[string]bool{}
+	pages := 0
+	p := connect.NewListRoutingProfilesPaginator(c.connect, &connect.ListRoutingProfilesInput{InstanceId: aws.String(c.sb.InstanceID()), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("ListRoutingProfiles: %v", err)
+		}
+		pages++
+		for _, r := range out.RoutingProfileSummaryList {
+			names[aws.ToString(r.Name)] = true
+		}
+	}
+	if len(names) != 150 || pages != 2 || !names["Basic Routing Profile"] || !names["Queue 148"] {
+		t.Errorf("listed %d routing profiles in %d pages, want 150 in 2", len(names), pages)
 	}
 }

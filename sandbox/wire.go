@@ -213,7 +213,13 @@ func (c *call) writeError(w http.ResponseWriter, e *apiError) {
 		body["__type"] = e.code
 	}
 	b, _ := json.Marshal(body) // a map of strings and numbers always marshals
-	w.Header().Set("X-Amzn-ErrorType", e.code)
+	if c.service == serviceConnect {
+		// AWS's restJson services may append a URI to the name: sending one
+		// checks that clients strip it.
+		w.Header().Set("X-Amzn-ErrorType", e.code+":http://internal.amazon.com/coral/com.amazonaws.connect/")
+	} else {
+		w.Header().Set("X-Amzn-ErrorType", e.code)
+	}
 	w.Header().Set("Content-Type", c.contentType())
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(e.status)
