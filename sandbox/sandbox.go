@@ -19,6 +19,16 @@
 //     user.
 //   - SearchUsers reports AfterContactWorkTimeLimit in milliseconds, as real
 //     Connect does; DescribeUser reports it in seconds.
+//   - Connect user names may be up to 64 characters whatever the identity
+//     type; Email is accepted, not required, for SAML instances.
+//   - Identity Store CreateUser requires UserName, DisplayName and
+//     Name.GivenName and Name.FamilyName, and at most one email.
+//   - Every bucket's rate and burst are multiplied by Options.RateScale; a
+//     burst never falls below 5. Rate reports a bucket's settings.
+//   - Faults (Options.ErrorRate) strike only Create* and Delete* calls, after
+//     the rate limit: half before the change, half after it.
+//   - AddConnectUsers ignores the users quota, so that a test can seed an
+//     instance of any size.
 package sandbox
 
 import (
