@@ -54,6 +54,9 @@ type Provisioner struct {
 	Concurrency int
 	// OnOutcome, when set, hears each row's final outcome (for progress).
 	OnOutcome func(report.Outcome)
+	// IdentityCenter, when set, gives each row its Identity Center user and
+	// group membership after its Connect user.
+	IdentityCenter *IdentityCenter
 
 	quotaReached atomic.Bool
 	logFailed    atomic.Bool
@@ -118,6 +121,9 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 		n = DefaultConcurrency
 	}
 	steps := []rowStep{p.createConnectUser}
+	if p.IdentityCenter != nil {
+		steps = append(steps, p.IdentityCenter.Steps()...)
+	}
 	var g errgroup.Group
 	g.SetLimit(n)
 	for i := range jobs {
