@@ -218,7 +218,11 @@ func editDistance(a, b string) int {
 
 // requiredColumns are the columns a file must have for an identity type: the
 // ones CreateUser needs. For EXISTING_DIRECTORY the names come from the
-// directory, so only the login and the profiles are needed.
+// directory, so only the login and the profiles are needed. Everything else is
+// optional, email included: CreateUser does not need one (the SAML template
+// has no email column at all), so a Connect-managed row may leave it blank;
+// only IAM Identity Center users need one (ValidateOptions.IdentityCenter).
+// The phone type may be left out too: a blank one means a soft phone.
 func requiredColumns(id Identity) []Column {
 	if id == IdentityDirectory {
 		return []Column{ColLogin, ColRoutingProfile, ColSecurityProfiles}

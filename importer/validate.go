@@ -101,16 +101,24 @@ func Validate(f *File, opts ValidateOptions) []Checked {
 	}
 	for _, rows := range dups {
 		for _, i := range rows {
+			// Name a few of the other lines: a file with one login on every
+			// row must not cost a message of every line for every row.
+			const named = 5
 			var others []string
 			for _, j := range rows {
-				if j != i {
-					others = append(others, strconv.Itoa(f.Rows[j].Line))
+				if j == i {
+					continue
 				}
+				if len(others) == named {
+					others = append(others, fmt.Sprintf("and %d more", len(rows)-1-named))
+					break
+				}
+				others = append(others, strconv.Itoa(f.Rows[j].Line))
 			}
 			c := &out[i]
 			value := strings.TrimSpace(lay.value(c.Row.Record, ColLogin))
 			word := "line"
-			if len(others) > 1 {
+			if len(rows) > 2 {
 				word = "lines"
 			}
 			c.Problems = append(c.Problems, Problem{
@@ -665,6 +673,20 @@ func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
 		return nil
 	}
 	names := strings.Split(s, "|")
+	if len(names) > maxSecurityProfiles {
+		// Count before anything else: the duplicate check below is
+		// quadratic, fine for ten names, not for a runaway cell.
+		n := 0
+		for _, name := range names {
+			if strings.TrimSpace(name) != "" {
+				n++
+			}
+		}
+		if n > maxSecurityProfiles {
+			rc.problem(ColSecurityProfiles, s, fmt.Sprintf("%d security profiles, at most %d", n, maxSecurityProfiles), hint)
+			return nil
+		}
+	}
 	out := names[:0]
 	blank := false
 	for _, n := range names {
@@ -688,9 +710,6 @@ func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
 	}
 	if blank {
 		rc.problem(ColSecurityProfiles, s, quote(s)+" has an empty security profile name", "remove the extra |; "+hint)
-	}
-	if len(out) > maxSecurityProfiles {
-		rc.problem(ColSecurityProfiles, s, fmt.Sprintf("%d security profiles, at most %d", len(out), maxSecurityProfiles), hint)
 	}
 	if len(out) == 0 {
 		if !blank {
@@ -775,6 +794,11 @@ func (rc *rowCheck) checkTags(raw string) map[string]string {
 	tags := make(map[string]string)
 	bad := false
 	pairs := strings.Split(s, "||")
+	if len(pairs) > maxTags {
+		// One problem, rather than one per pair of a runaway cell.
+		rc.problem(ColTags, s, fmt.Sprintf("%d tags, at most %d", len(pairs), maxTags), "drop some tags")
+		return nil
+	}
 	for _, pair := range pairs {
 		key, value, found := strings.Cut(pair, "|")
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
@@ -813,10 +837,6 @@ func (rc *rowCheck) checkTags(raw string) map[string]string {
 			bad = true
 		}
 		tags[key] = value
-	}
-	if len(tags) > maxTags {
-		rc.problem(ColTags, s, fmt.Sprintf("%d tags, at most %d", len(tags), maxTags), "drop some tags")
-		bad = true
 	}
 	if bad {
 		return nil

@@ -325,6 +325,23 @@ func TestValidateDuplicateLogins(t *testing.T) {
 	}
 }
 
+// One login on every row: each row names a few others, not all of them.
+func TestValidateManyDuplicateLogins(t *testing.T) {
+	rows := make([]map[Column]string, 2000)
+	for i := range rows {
+		rows[i] = validCells()
+	}
+	checked := Validate(readString(t, csvOf(t, variantC, variantCColumns, rows...)), ValidateOptions{})
+	for _, c := range checked {
+		if c.Agent != nil || len(c.Problems) != 1 {
+			t.Fatalf("line %d: %+v", c.Row.Line, c.Problems)
+		}
+	}
+	if got := checked[0].Problems[0].Message; !strings.Contains(got, "lines 3, 4, 5, 6, 7, and 1994 more") {
+		t.Errorf("message %q", got)
+	}
+}
+
 func TestValidateFieldCount(t *testing.T) {
 	header := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2\n"
 	tests := []struct {
