@@ -30,6 +30,10 @@ type Config struct {
 
 	Concurrency int // rows provisioned at once; 0 means DefaultConcurrency
 
+	// IdentityCenter: also make each agent's IAM Identity Center user and
+	// group membership (--sso, --identity-store-id).
+	IdentityCenter IdentityCenterConfig
+
 	// Progress is where progress and warnings go (stderr); nil: nowhere.
 	Progress     io.Writer
 	ProgressMode ProgressMode
@@ -53,6 +57,8 @@ type Result struct {
 	// summary; MoreProblems counts the rest.
 	Problems     []Problem
 	MoreProblems int
+	// IdentityCenter is what the Identity Center side did; nil when off.
+	IdentityCenter *IdentityCenterReport
 }
 
 // summaryProblems is how many problems the summary shows.
@@ -122,7 +128,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	checked := Validate(f, ValidateOptions{Identity: inst.Identity})
+	checked := Validate(f, ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
 
 	var prev map[int]report.Outcome
 	if cfg.Resume && resultsExist {
@@ -141,6 +147,19 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			return nil, ErrInterrupted
 		}
 		return nil, &SetupError{Message: err.Error(), Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region)}
+	}
+	var sso *IdentityCenter
+	if cfg.IdentityCenter.Enabled() {
+		sso, err = PlanIdentityCenter(stop, clients.IdentityStore, clients.SSOAdmin, cfg.IdentityCenter, f, plan, cfg.DryRun)
+		if err == nil {
+			err = sso.Prepare(stop, cfg.Progress)
+		}
+		if err != nil {
+			if stop.Err() != nil {
+				return nil, ErrInterrupted
+			}
+			return nil, err
+		}
 	}
 
 	var log *report.Log
@@ -183,6 +202,8 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 					res.MoreProblems++
 				}
 			}
+		case cfg.DryRun && sso != nil:
+			outcomes[i] = sso.DryRunOutcome(pr)
 		case cfg.DryRun && pr.Action == ActionExists:
 			outcomes[i] = plannedOutcome(pr, report.Exists)
 			outcomes[i].ConnectUserID = pr.ExistingUserID
@@ -213,6 +234,8 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		Log:         log,
 		Concurrency: cfg.Concurrency,
 		OnOutcome:   progress.Add,
+
+		IdentityCenter: sso,
 	}
 	if len(jobs) > 0 {
 		done := prov.Run(stop, calls, jobs)
@@ -222,6 +245,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	}
 	progress.Stop()
 	res.Stats = prov.Stats()
+	res.IdentityCenter = sso.Report()
 	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
 
 	if err := log.Finish(outcomes); err != nil {
