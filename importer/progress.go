@@ -188,6 +188,7 @@ func WriteSummary(w io.Writer, res *Result) {
 		}
 	}
 	fmt.Fprintln(w, line)
+	WriteIdentityCenterSummary(w, res.IdentityCenter)
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)
 	}
@@ -197,6 +198,6 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)
 	if res.RetryPath != "" {
-		fmt.Fprintf(w, "retry:   %s (%d rows to fix and import again)\n", res.RetryPath, res.RetryRows)
+		fmt.Fprintf(w, "retry:   %s (%d rows to fix or import again)\n", res.RetryPath, res.RetryRows)
 	}
 }
