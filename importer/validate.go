@@ -593,7 +593,13 @@ func parseE164(s string) (number, msg, hint string) {
 		if strings.HasPrefix(t, "00") {
 			return "", "is not in E.164 form", "write + instead of the international prefix 00, for example " + e164Example
 		}
-		return "", "is not in E.164 form", "write it with + and the country code, for example " + e164Example
+		hint := "write it with + and the country code, for example " + e164Example
+		if len(t) > 10 {
+			// Long enough to hold a country code already: most likely a
+			// spreadsheet dropped the + of a number typed in a General cell.
+			hint += " (a spreadsheet drops the + unless the column is formatted as Text)"
+		}
+		return "", "is not in E.164 form", hint
 	}
 	digits := t[1:]
 	if len(digits) < 2 || len(digits) > 15 || digits[0] == '0' {

@@ -145,6 +145,7 @@ func TestValidateRules(t *testing.T) {
 		{name: "phone type junk", opts: connect, set: map[Column]string{ColPhoneType: "mobile"}, column: "phone type (soft/desk)", problem: "not a phone type"},
 		{name: "desk phone without number", opts: connect, set: map[Column]string{ColPhoneType: "desk"}, column: "phone number", problem: "needs a phone number"},
 		{name: "desk phone without +", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "4255550100"}, column: "phone number", problem: `"4255550100" is not in E.164 form`},
+		{name: "desk phone that lost its +", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "14255550100"}, column: "phone number", problem: `"14255550100" is not in E.164 form`},
 		{name: "desk phone with separators", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "+1 (425) 555-0100"}},
 		{name: "desk phone too long", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "+1234567890123456"}, column: "phone number", problem: "not in E.164 form"},
 		{name: "desk phone in scientific notation", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "1.42556E+10"}, column: "phone number", problem: "scientific notation"},
