@@ -14,6 +14,7 @@ import (
 )
 
 const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
+                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--concurrency N] [--rate-scale X] [--no-progress]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
@@ -27,6 +28,13 @@ Credentials and region follow the AWS conventions: the default credential
 chain, --profile, AWS_REGION, AWS_ENDPOINT_URL. --sandbox imports into a local
 emulator instead, with no account needed.
 
+With --sso (or --identity-store-id) on a SAML instance, each agent also gets
+an IAM Identity Center user (user name = the user login) in the group
+--sso-group (default ConnectAgents), which --sso-application-arn assigns to
+the Amazon Connect application. No API sets their password: the results file
+gives the access-portal URL, and the summary says how agents get a one-time
+password.
+
 Exit status: 0 every row created, existing or would-create; 1 some rows invalid,
 failed or not attempted (see the retry file); 2 nothing could be done; 130
 interrupted (the results file is complete up to that point).
@@ -36,6 +44,7 @@ Examples:
     bulkagents import agents.csv --instance-id 11111111-2222-3333-4444-555555555555 --dry-run
     bulkagents import agents.csv --instance-id arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555
     bulkagents import agents.csv --instance-id ID --resume
+    bulkagents import agents.csv --instance-id ID --sso --sso-application-arn arn:aws:sso::123456789012:application/ssoins-EXAMPLE/apl-EXAMPLE
 `
 
 var importCommand = &command{
@@ -59,7 +68,8 @@ type importFlags struct {
 	endpointURL string
 	sandbox     bool
 
-	// Identity Center and team hand-outs: accepted, not yet supported.
+	// IAM Identity Center (SAML instances).
+	// Team hand-outs: accepted, not yet supported.
 	sso             bool
 	identityStoreID string
 	ssoGroup        string
@@ -84,10 +94,10 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.region, "region", "", "the AWS Region")
 	fs.StringVar(&fl.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint")
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "import into a local, in-process sandbox instead of AWS")
-	fs.BoolVar(&fl.sso, "sso", false, "also create IAM Identity Center users (not yet supported)")
-	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "the Identity Center identity store (not yet supported)")
-	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (not yet supported)")
-	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "the Amazon Connect application to assign the group to (not yet supported)")
+	fs.BoolVar(&fl.sso, "sso", false, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)")
+	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
+	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
+	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application of Identity Center")
 	fs.StringVar(&fl.splitBy, "split-by", "", "split the results by this column (not yet supported)")
 	fs.StringVar(&fl.handout, "handout-template", "", "hand-out template (not yet supported)")
 	fs.BoolVar(&fl.protect, "protect", false, "password-protect the hand-outs (not yet supported)")
@@ -112,13 +122,22 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	instanceID := ""
 	if fl.sandbox {
 		// The sandbox outlives the first Ctrl-C: the calls in flight finish.
-		sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
+		sbOpts := sandbox.Options{RateScale: fl.rateScale}
+		if fl.sso {
+			// Identity Center users go with a SAML instance.
+			sbOpts.Identity = "SAML"
+		}
+		sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sbOpts)
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
 		}
 		defer sb.Close()
 		fmt.Fprintf(env.stderr, "sandbox: importing into a local Amazon Connect emulator at %s (nothing is sent to AWS)\n", sb.URL())
 		instanceID = sb.InstanceID()
+		if fl.sso && fl.ssoAppARN == "" {
+			// The sandbox's Amazon Connect application: its ARN is new each time.
+			fl.ssoAppARN = sb.ConnectApplicationARN()
+		}
 		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
 		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
 	} else {
@@ -178,6 +197,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Concurrency:  fl.concurrency,
 		Progress:     env.stderr,
 		ProgressMode: mode,
+		IdentityCenter: importer.IdentityCenterConfig{
+			Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN,
+		},
 	}, clients)
 	if err != nil {
 		return importError(input, err)
@@ -199,8 +221,7 @@ func (fl *importFlags) check() error {
 		set  bool
 		name string
 	}{
-		{fl.sso, "--sso"}, {fl.identityStoreID != "", "--identity-store-id"}, {fl.ssoGroup != "", "--sso-group"},
-		{fl.ssoAppARN != "", "--sso-application-arn"}, {fl.splitBy != "", "--split-by"},
+		{fl.splitBy != "", "--split-by"},
 		{fl.handout != "", "--handout-template"}, {fl.protect, "--protect"},
 	} {
 		if f.set {
@@ -211,6 +232,12 @@ func (fl *importFlags) check() error {
 		return usageError("import the Connect users without it for now", "%s: not yet supported", strings.Join(unsupported, ", "))
 	}
 	switch {
+	case fl.sso && fl.identityStoreID != "":
+		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	case (fl.ssoGroup != "" || fl.ssoAppARN != "") && !fl.sso && fl.identityStoreID == "":
+		return usageError("add --sso (or --identity-store-id ID) to make the agents' IAM Identity Center users", "--sso-group and --sso-application-arn need --sso or --identity-store-id")
+	case fl.sandbox && fl.identityStoreID != "":
+		return usageError("use --sso with --sandbox: the sandbox has its own identity store", "--sandbox and --identity-store-id do not go together")
 	case fl.resume && fl.force:
 		return usageError("--resume keeps the results file's rows; --force starts over: pick one", "--resume and --force do not go together")
 	case fl.dryRun && fl.resume:
