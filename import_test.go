@@ -20,7 +20,7 @@ import (
 
 // bulkagentsCommand is the command as a user runs it: main_test.go's
 // TestMain puts it in $PATH (testscript builds it into the test binary).
-func bulkagentsCommand(t *testing.T) string {
+func bulkagentsCommand(t testing.TB) string {
 	t.Helper()
 	path, err := exec.LookPath("bulkagents")
 	if err != nil {
@@ -44,7 +44,7 @@ func e2eRows(prefix string, n int) []string {
 	return rows
 }
 
-func writeFile(t *testing.T, dir, name string, rows []string) string {
+func writeFile(t testing.TB, dir, name string, rows []string) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, []byte(e2eHeader+"\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
@@ -54,7 +54,7 @@ func writeFile(t *testing.T, dir, name string, rows []string) string {
 }
 
 // e2eSandbox starts a sandbox in the test process.
-func e2eSandbox(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
+func e2eSandbox(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	sb, err := sandbox.Start(ctx, "127.0.0.1:0", opts)
@@ -67,7 +67,7 @@ func e2eSandbox(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 }
 
 // importCmd is bulkagents as a user types it, pointed at the sandbox.
-func importCmd(t *testing.T, sb *sandbox.Sandbox, dir string, scale float64, args ...string) *exec.Cmd {
+func importCmd(t testing.TB, sb *sandbox.Sandbox, dir string, scale float64, args ...string) *exec.Cmd {
 	full := append([]string{}, args...)
 	if sb != nil {
 		full = append(full, "--instance-id", sb.InstanceID(), "--endpoint-url", sb.URL(), "--region", "us-east-1")
@@ -420,7 +420,6 @@ func TestImportCommandUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"import", "agents.csv"}, "--instance-id"},
-		{[]string{"import", "agents.csv", "--sandbox", "--sso"}, "not yet supported"},
 		{[]string{"import", "agents.csv", "--sandbox", "--resume", "--force"}, "do not go together"},
 		{[]string{"import", "agents.csv", "--instance-id", "arn:aws:connect:eu-west-2:1:instance/x", "--region", "us-east-1"}, "does not match"},
 		{[]string{"import", "missing.csv", "--sandbox"}, "missing.csv"},

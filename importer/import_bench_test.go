@@ -1,0 +1,122 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+// benchImport imports rows into a sandbox at sandboxScale with a client at
+// clientScale, and reports the CreateUser rate achieved against a
+// reference rate.
+func benchImport(b *testing.B, rows, sandboxScale, clientScale float64, reference string) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		sb := startSandbox(b, sandbox.Options{RateScale: sandboxScale, UserQuota: int(rows) + 10})
+		dir := b.TempDir()
+		input := writeAgents(b, dir, agents(fmt.Sprintf("bench%d-", i), int(rows)))
+		clients := sandboxClients(b, sb, clientScale)
+		b.StartTimer()
+		res, err := Import(context.Background(), context.Background(),
+			Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff, Concurrency: 32}, clients)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.Counts[report.Created] != int(rows) {
+			b.Fatalf("counts %v: a row was not created", res.Counts)
+		}
+		achieved := res.Stats.CreateRate()
+		configured := res.ConfiguredCreateRate
+		sandboxRate := 2 * sandboxScale
+		b.ReportMetric(achieved, "creates/s")
+		b.ReportMetric(float64(res.Counts[report.Failed]), "failed-rows")
+		b.ReportMetric(float64(sb.Calls()["Connect.CreateUser"].Throttled), "throttled-calls")
+		switch reference {
+		case "configured":
+			b.ReportMetric(achieved/configured, "achieved/configured")
+		case "sandbox":
+			b.ReportMetric(achieved/sandboxRate, "achieved/sandbox")
+		}
+	}
+}
+
+// BenchmarkThroughput: 1,000 rows with the client and the sandbox at the
+// same rate scale (25: CreateUser at 50/s). Target: achieved/configured ≥
+// 0.95, no failed row.
+//
+//	go test -run '^$' -bench Throughput -benchtime 1x ./importer/
+func BenchmarkThroughput(b *testing.B) {
+	benchImport(b, 1000, 25, 25, "configured")
+}
+
+// BenchmarkAdaptation: the client believes in twice the sandbox's rate.
+// Target: no failed row, achieved/sandbox ≥ 0.85.
+//
+//	go test -run '^$' -bench Adaptation -benchtime 1x ./importer/
+func BenchmarkAdaptation(b *testing.B) {
+	benchImport(b, 1000, 25, 50, "sandbox")
+}
+
+// firstCreate snapshots the sandbox's call counts when the first
+// CreateUser is sent.
+type firstCreate struct {
+	ConnectAPI
+	sb    *sandbox.Sandbox
+	once  sync.Once
+	calls map[string]sandbox.CallCount
+}
+
+func (f *firstCreate) CreateUser(ctx context.Context, in *connect.CreateUserInput, optFns ...func(*connect.Options)) (*connect.CreateUserOutput, error) {
+	f.once.Do(func() { f.calls = f.sb.Calls() })
+	return f.ConnectAPI.CreateUser(ctx, in, optFns...)
+}
+
+// BenchmarkPreflight: the read calls made before the first CreateUser, with
+// 20,000 users in the instance and a 1,000-row file. Target: ≤ 30.
+//
+//	go test -run '^$' -bench Preflight -benchtime 1x ./importer/
+func BenchmarkPreflight(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		sb := startSandbox(b, sandbox.Options{Unlimited: true, UserQuota: 30000})
+		seed := make([]sandbox.ConnectUser, 20000)
+		for j, a := range agents("existing", 20000) {
+			seed[j] = sandbox.ConnectUser{Username: a.Login, FirstName: "E", LastName: "X"}
+		}
+		if err := sb.AddConnectUsers(seed...); err != nil {
+			b.Fatal(err)
+		}
+		// Half the file exists, half is new.
+		rows := append(agents("existing", 500), agents("new", 500)...)
+		input := writeAgents(b, b.TempDir(), rows)
+		clients := sandboxClients(b, sb, 1000)
+		counter := &firstCreate{ConnectAPI: clients.Connect, sb: sb}
+		clients.Connect = counter
+		sb.ResetCalls()
+		b.StartTimer()
+		res, err := Import(context.Background(), context.Background(),
+			Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff}, clients)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.Counts[report.Created] != 500 || res.Counts[report.Exists] != 500 {
+			b.Fatalf("counts %v", res.Counts)
+		}
+		reads := 0
+		for op, c := range counter.calls {
+			if op != "Connect.CreateUser" {
+				reads += c.Sent
+			}
+		}
+		b.ReportMetric(float64(reads), "read-calls")
+		b.ReportMetric(float64(counter.calls["Connect.ListUsers"].Sent), "ListUsers-pages")
+	}
+}
