@@ -459,3 +459,32 @@ func TestValidateExtraColumns(t *testing.T) {
 		t.Errorf("an extra column that is not kept must be refused")
 	}
 }
+
+// Rows repeating a list cell share its parsed form, and a repeated cell that
+// has a problem or a warning reports it on every row.
+func TestValidateRepeatedCells(t *testing.T) {
+	rows := make([]map[Column]string, 4)
+	for i := range rows {
+		rows[i] = validCells()
+		rows[i][ColLogin] = "agent" + strings.Repeat("x", i)
+		rows[i][ColTags] = "team|blue||site|leeds"
+		rows[i][ColHierarchy] = "Example Corp|Support"
+	}
+	rows[2][ColSecurityProfiles] = "Agent|Agent"
+	rows[3][ColSecurityProfiles] = "Agent|Agent"
+	rows[3][ColTags] = "team|blue||team|red"
+	checked := Validate(readString(t, csvOf(t, variantC, variantCColumns, rows...)), ValidateOptions{})
+	a, b := checked[0].Agent, checked[1].Agent
+	if a == nil || b == nil {
+		t.Fatalf("problems %+v %+v", checked[0].Problems, checked[1].Problems)
+	}
+	if &a.SecurityProfiles[0] != &b.SecurityProfiles[0] || &a.Hierarchy[0] != &b.Hierarchy[0] || a.Tags["site"] != "leeds" {
+		t.Errorf("repeated cells are not shared")
+	}
+	if len(checked[2].Warnings) != 1 || len(checked[3].Warnings) != 1 {
+		t.Errorf("a repeated warning must be given on every row: %+v %+v", checked[2].Warnings, checked[3].Warnings)
+	}
+	if checked[3].Agent != nil || !hasMessage(checked[3].Problems, "tags", "given twice") {
+		t.Errorf("line 5: %+v", checked[3].Problems)
+	}
+}
