@@ -230,7 +230,10 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		}
 		return true
 	}
-	password := r.job.Password
+	password := r.job.Password // written ahead by an interrupted run
+	if password == "" {
+		password = pr.Agent.Password // supplied in the input: used as given
+	}
 	if p.Instance.Identity == IdentityConnect && password == "" {
 		pw, err := GeneratePassword()
 		if err != nil {
@@ -304,7 +307,10 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		return false
 
 	case errors.As(err, &dup):
-		if !mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
+		// A password written ahead by an interrupted run, whose call may
+		// have landed after this run's listing, makes the user probably
+		// ours too.
+		if r.job.Password == "" && !mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
 			// The first attempt that could have reached Connect found the
 			// name taken: someone else made this user after the plan.
 			id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)

@@ -86,8 +86,12 @@ func countOf(outcomes []report.Outcome, s report.Status) int {
 func TestProvisionCreates(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("clean", 40)
+	rows[3].Password = "Supplied2Password"
 	ctx := context.Background()
 	out, log := provisionRows(t, sb, rows, 1000, ctx, ctx, nil)
+	if out[3].Password != "Supplied2Password" {
+		t.Errorf("a supplied password was not used as given")
+	}
 	if got := countOf(out, report.Created); got != len(rows) {
 		t.Fatalf("%d created, want %d: %+v", got, len(rows), out)
 	}

@@ -214,3 +214,28 @@ func TestOutputPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSAML: a SAML instance's users get no password, and no email is
+// sent for them (aws-facts §2).
+func TestImportSAML(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
+	dir := t.TempDir()
+	input := writeAgents(t, dir, agents("saml", 5))
+	res, err := importInto(t, sb, Config{Input: input})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[report.Created] != 5 {
+		t.Fatalf("counts %v", res.Counts)
+	}
+	for line, o := range loadResults(t, res.ResultsPath) {
+		if o.Password != "" {
+			t.Errorf("line %d: a SAML user got a password in the results", line)
+		}
+	}
+	for _, u := range sb.ConnectUsers() {
+		if u.Username != "admin" && (u.Password != "" || u.Email != "" || u.FirstName != "Agent") {
+			t.Errorf("SAML user as created: %+v", u)
+		}
+	}
+}
