@@ -304,3 +304,29 @@ func TestReadVariantsValidateIdentically(t *testing.T) {
 		})
 	}
 }
+
+// The home-made UserHierarchy column takes a slash path, with the same rules.
+func TestUserHierarchyColumn(t *testing.T) {
+	const header = "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,UserHierarchy\n"
+	tests := []struct {
+		cell, want, problem string
+	}{
+		{cell: "technical support/IT/Eastern", want: "technical support|IT|Eastern"},
+		{cell: "Example Corp|Support", want: "Example Corp|Support"}, // written like the template's column
+		{cell: "a/b/c/d/e/f", problem: "6 levels, at most 5"},
+		{cell: "a//b", problem: "empty level"},
+	}
+	for _, tt := range tests {
+		f := readString(t, header+"Jane,Doe,jdoe,Basic Routing Profile,Agent,"+tt.cell+"\n")
+		c := Validate(f, ValidateOptions{})[0]
+		if tt.problem != "" {
+			if c.Agent != nil || !hasMessage(c.Problems, "UserHierarchy", tt.problem) {
+				t.Errorf("%q: want %q, got %+v", tt.cell, tt.problem, c.Problems)
+			}
+			continue
+		}
+		if c.Agent == nil || strings.Join(c.Agent.Hierarchy, "|") != tt.want {
+			t.Errorf("%q: got %+v %+v", tt.cell, c.Agent, c.Problems)
+		}
+	}
+}
