@@ -47,6 +47,7 @@ var commands = []*command{
 	templateCommand,
 	validateCommand,
 	importCommand,
+	handoutCommand,
 	sandboxCommand,
 	versionCommand,
 }

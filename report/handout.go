@@ -192,18 +192,22 @@ type TeamHandout struct {
 // String is a summary for the terminal.
 func (h *Handouts) String() string {
 	var b strings.Builder
-	teams := "teams"
-	if len(h.Teams) == 1 {
-		teams = "team"
-	}
-	fmt.Fprintf(&b, "%d agents in %d %s: %s", h.HandedOut, len(h.Teams), teams, h.Dir+string(filepath.Separator))
+	fmt.Fprintf(&b, "%s in %s: %s", Plural(h.HandedOut, "agent"), Plural(len(h.Teams), "team"), h.Dir+string(filepath.Separator))
 	if h.PassphraseFile != "" {
 		fmt.Fprintf(&b, "\npassphrases for the team workbooks: %s (send them by another channel than the workbooks)", h.PassphraseFile)
 	}
 	if h.NotHandedOut > 0 {
-		fmt.Fprintf(&b, "\n%d rows not handed out (invalid, failed or not attempted): %s", h.NotHandedOut, h.NotHandedOutFile)
+		fmt.Fprintf(&b, "\n%s not handed out (invalid, failed or not attempted): %s", Plural(h.NotHandedOut, "row"), h.NotHandedOutFile)
 	}
 	return b.String()
+}
+
+// Plural is "1 agent", "2 agents".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // HandoutDir is the default team folder for a results file, beside it:
@@ -456,9 +460,9 @@ func noTeamTitle(splitBy string) string {
 // sign-in on the AWS access portal, where, with "Send email OTP" turned on,
 // AWS mails them a one-time password and they then choose their own.
 func signInSteps(o Outcome) (string, []string) {
-	where := "the sign-in address above"
-	if o.SignInURL == "" {
-		where = "the address your team lead gives you"
+	where := o.SignInURL
+	if where == "" {
+		where = "the sign-in address your team lead gives you"
 	}
 	if o.Status == WouldCreate {
 		kind := SignInOther
@@ -474,7 +478,7 @@ func signInSteps(o Outcome) (string, []string) {
 	case o.SSOUserID != "" || isAccessPortal(o.SignInURL):
 		if o.Status == Exists {
 			return SignInIdentityCenter, []string{
-				"Open the AWS access portal at " + where + " and sign in with your user name and your usual password.",
+				"Open the AWS access portal at " + where + " and sign in as " + o.Login + " with your usual password.",
 				"Choose Amazon Connect in the portal.",
 			}
 		}
@@ -483,13 +487,13 @@ func signInSteps(o Outcome) (string, []string) {
 			otp = "AWS emails a one-time password to " + o.Email
 		}
 		return SignInIdentityCenter, []string{
-			"Open the AWS access portal at " + where + " and enter your user name.",
+			"Open the AWS access portal at " + where + " and enter your user name, " + o.Login + ".",
 			"The first time, " + otp + ": enter it, then choose your own password. No email after a few minutes? Ask your team lead.",
 			"Choose Amazon Connect in the portal.",
 		}
 	case o.Password != "":
 		steps := []string{
-			"Open " + where + " and sign in with your user name and the password above.",
+			"Open " + where + " and sign in as " + o.Login + " with the password you were given.",
 		}
 		if o.Email != "" {
 			steps = append(steps, "Amazon Connect does not ask you to change this password. To choose your own, sign out, choose \"Forgot password?\" on the sign-in page, and follow the link sent to "+o.Email+".")
@@ -498,9 +502,9 @@ func signInSteps(o Outcome) (string, []string) {
 		}
 		return SignInConnect, steps
 	case o.Status == Exists:
-		return SignInOther, []string{"Your account already existed and this import did not change it: sign in at " + where + " as you do today."}
+		return SignInOther, []string{"Your account already existed and this import did not change it: sign in at " + where + " as " + o.Login + ", as you do today."}
 	default:
-		return SignInOther, []string{"Open " + where + " and sign in through your organisation's single sign-on."}
+		return SignInOther, []string{"Open " + where + " and sign in as " + o.Login + " through your organisation's single sign-on."}
 	}
 }
 

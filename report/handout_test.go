@@ -118,18 +118,18 @@ func TestSignInSteps(t *testing.T) {
 		want     []string // in the steps
 		wantNone []string
 	}{
-		{"connect", Outcome{Status: Created, Password: "Pw1secretXY", Email: "j@example.com", SignInURL: "https://acme.my.connect.aws/"},
-			SignInConnect, []string{"password above", "does not ask you to change", "Forgot password?", "j@example.com"}, []string{"Pw1secretXY"}},
-		{"connect without email", Outcome{Status: Created, Password: "Pw1secretXY", SignInURL: "https://acme.my.connect.aws/"},
-			SignInConnect, []string{"password above", "ask your team lead"}, []string{"Forgot"}},
-		{"identity center", Outcome{Status: Created, SSOUserID: "u-1", Email: "r@example.com", SignInURL: "https://d-1234567890.awsapps.com/start"},
-			SignInIdentityCenter, []string{"AWS access portal", "one-time password to r@example.com", "choose your own password", "Amazon Connect"}, nil},
+		{"connect", Outcome{Status: Created, Login: "jdoe", Password: "Pw1secretXY", Email: "j@example.com", SignInURL: "https://acme.my.connect.aws/"},
+			SignInConnect, []string{"Open https://acme.my.connect.aws/ and sign in as jdoe with the password you were given", "does not ask you to change", "Forgot password?", "j@example.com"}, []string{"Pw1secretXY"}},
+		{"connect without email", Outcome{Status: Created, Login: "jdoe", Password: "Pw1secretXY", SignInURL: "https://acme.my.connect.aws/"},
+			SignInConnect, []string{"the password you were given", "ask your team lead"}, []string{"Forgot"}},
+		{"identity center", Outcome{Status: Created, SSOUserID: "u-1", Login: "rpatel@example.com", Email: "r@example.com", SignInURL: "https://d-1234567890.awsapps.com/start"},
+			SignInIdentityCenter, []string{"AWS access portal at https://d-1234567890.awsapps.com/start and enter your user name, rpatel@example.com.", "one-time password to r@example.com", "choose your own password", "Amazon Connect"}, nil},
 		{"identity center exists", Outcome{Status: Exists, SSOUserID: "u-1", SignInURL: "https://d-1234567890.awsapps.com/start/"},
 			SignInIdentityCenter, []string{"usual password"}, []string{"one-time"}},
 		{"existing connect user", Outcome{Status: Exists, SignInURL: "https://acme.my.connect.aws/"},
 			SignInOther, []string{"did not change"}, nil},
 		{"other idp", Outcome{Status: Created, ConnectUserID: "c-1"},
-			SignInOther, []string{"single sign-on", "your team lead gives you"}, nil},
+			SignInOther, []string{"single sign-on", "the sign-in address your team lead gives you"}, nil},
 		{"dry run", Outcome{Status: WouldCreate, Password: "Pw1secretXY"},
 			SignInConnect, []string{"dry run"}, []string{"Pw1secretXY"}},
 	} {

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
+)
+
+const handoutUsage = `Usage: bulkagents handout FILE [--results RESULTS] --split-by KEY [--handout-template FILE] [--protect] [--out DIR] [--force]
+
+Hands a finished import to the team leads, without calling AWS: from the input
+FILE and its results file (FILE-results.csv unless --results says otherwise),
+writes a folder beside the results file (FILE-results-teams, mode 0700) with,
+per team, a file of its agents only (name, user login, password where there is
+one, sign-in URL, first sign-in steps) and a printable handout, one section
+per agent. Rows that are invalid, failed or not attempted are listed for the
+administrator in FILE-results-teams-not-handed-out.csv, not in any team's file.
+
+--split-by KEY names the teams:
+    hierarchy          the agent's hierarchy group, by its whole path (Example Corp|Support|Tier 1)
+    routing-profile    the agent's routing profile
+    COLUMN             a column of FILE, such as "team lead" (import accepts a
+                       column outside the template only when --split-by names it)
+
+--protect writes each team's file as a password-protected .xlsx workbook
+(agents and handout) instead, and lists one generated passphrase per team in
+FILE-results-teams-passphrases.csv (mode 0600): send it by another channel.
+
+--handout-template FILE renders the handouts with a Go text/template of your
+own (see docs/handoff.md for its data); page.html.tmpl renders .html files.
+
+The same flags on 'bulkagents import' do this at the end of the import.
+
+Examples:
+    bulkagents handout agents.csv --split-by hierarchy
+    bulkagents handout agents.csv --split-by "team lead" --protect
+    bulkagents handout agents.csv --results run1-results.csv --split-by routing-profile --out handouts
+`
+
+var handoutCommand = &command{
+	name:  "handout",
+	usage: handoutUsage,
+	run:   runHandout,
+}
+
+func runHandout(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "handout", handoutUsage)
+	results := fs.String("results", "", "the results file of the import (default: FILE-results.csv)")
+	splitBy := fs.String("split-by", "", "team key: hierarchy, routing-profile or a column's name")
+	templatePath := fs.String("handout-template", "", "a Go text/template for the handouts (default: a printable text page)")
+	protect := fs.Bool("protect", false, "write each team's file as a password-protected .xlsx workbook")
+	out := fs.String("out", "", "the team folder (default: beside the results file, RESULTS-teams)")
+	force := fs.Bool("force", false, "replace team files that exist")
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return flagError(err)
+	}
+	if len(rest) != 1 {
+		return usageError(`bulkagents handout agents.csv --split-by hierarchy`, "handout takes one file (the import's input), got %d arguments", len(rest))
+	}
+	input := rest[0]
+	if *splitBy == "" {
+		return usageError(`--split-by hierarchy, --split-by routing-profile, or --split-by "team lead" (a column of the file)`, "handout needs --split-by")
+	}
+
+	// A broken template is reported before anything is read or written.
+	opts := report.HandoutOptions{SplitBy: *splitBy, Protect: *protect, Force: *force}
+	if *templatePath != "" {
+		t, err := report.ParseHandoutTemplate(ctx, *templatePath)
+		if err != nil {
+			return &exitError{code: exitUnusable, msg: err.Error(), hint: "the template's data is described in docs/handoff.md"}
+		}
+		opts.Template = t
+	}
+
+	// The import has already read this file; a column outside the template
+	// that it kept for one split (a "team lead") must not stop a split by
+	// another key now.
+	file, err := readTemplate(ctx, input, importer.ReadOptions{Keep: append(headerFields(input), importer.SplitKeep(*splitBy)...)})
+	if err != nil {
+		return err
+	}
+	checked := importer.Validate(file, importer.ValidateOptions{})
+	teamOf, err := importer.TeamKey(file, checked, *splitBy)
+	if err != nil {
+		return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%s: %v", input, err)
+	}
+
+	resultsPath := *results
+	if resultsPath == "" {
+		resultsPath, _ = report.Paths(input)
+	}
+	loaded, err := report.Load(resultsPath)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "give the import's results file with --results"}
+	}
+	rows := make([]report.Outcome, 0, len(loaded))
+	for line, o := range loaded {
+		if _, ok := teamOf[line]; !ok {
+			return &exitError{
+				code: exitUnusable,
+				msg:  fmt.Sprintf("%s: line %d has no row in %s: the results file is not from this input", resultsPath, line, input),
+				hint: "give the input file the import read, and its results file with --results",
+			}
+		}
+		rows = append(rows, o)
+	}
+	slices.SortFunc(rows, func(a, b report.Outcome) int { return a.Line - b.Line })
+
+	dir := *out
+	if dir == "" {
+		dir = report.HandoutDir(resultsPath)
+	}
+	h, err := report.WriteHandouts(ctx, dir, rows, teamOf, opts)
+	if errors.Is(err, report.ErrExists) {
+		return usageError("add --force to replace the team files", "%v", err)
+	}
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error()}
+	}
+	printHandouts(env, h)
+	return nil
+}
+
+// headerFields are the fields of a file's header line, to keep them all;
+// nil when it cannot be read (Read then says why).
+func headerFields(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	for {
+		rec, err := cr.Read()
+		if err != nil {
+			return nil
+		}
+		line := strings.TrimSpace(strings.Join(rec, ","))
+		if strings.Trim(line, ", \t") == "" || strings.EqualFold(line, "sep=,") {
+			continue // Read skips blank lines and Excel's "sep=," line too
+		}
+		return rec
+	}
+}
+
+// printHandouts tells the administrator what was written, on stderr. It
+// never shows a password or a passphrase: those are in the files only.
+func printHandouts(env *environment, h *report.Handouts) {
+	for _, t := range h.Teams {
+		name := fmt.Sprintf("%q", t.Team)
+		if t.Team == "" {
+			name = "(none)"
+		}
+		files := make([]string, len(t.Files))
+		for i, f := range t.Files {
+			files[i] = filepath.Base(f)
+		}
+		fmt.Fprintf(env.stderr, "team %s: %s: %s\n", name, report.Plural(t.Agents, "agent"), strings.Join(files, ", "))
+	}
+	fmt.Fprintln(env.stderr, h)
+}
