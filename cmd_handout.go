@@ -74,14 +74,11 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// A broken template is reported before anything is read or written.
-	opts := report.HandoutOptions{SplitBy: *splitBy, Protect: *protect, Force: *force}
-	if *templatePath != "" {
-		t, err := report.ParseHandoutTemplate(ctx, *templatePath)
-		if err != nil {
-			return &exitError{code: exitUnusable, msg: err.Error(), hint: "the template's data is described in docs/handoff.md"}
-		}
-		opts.Template = t
+	tmpl, err := handoutTemplate(ctx, *templatePath)
+	if err != nil {
+		return err
 	}
+	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: *protect, Force: *force}
 
 	// The import has already read this file; a column outside the template
 	// that it kept for one split (a "team lead") must not stop a split by
@@ -91,10 +88,6 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	checked := importer.Validate(file, importer.ValidateOptions{})
-	teamOf, err := importer.TeamKey(file, checked, *splitBy)
-	if err != nil {
-		return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%s: %v", input, err)
-	}
 
 	resultsPath := *results
 	if resultsPath == "" {
@@ -104,9 +97,13 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return &exitError{code: exitUnusable, msg: err.Error(), hint: "give the import's results file with --results"}
 	}
+	inInput := make(map[int]bool, len(file.Rows))
+	for _, r := range file.Rows {
+		inInput[r.Line] = true
+	}
 	rows := make([]report.Outcome, 0, len(loaded))
 	for line, o := range loaded {
-		if _, ok := teamOf[line]; !ok {
+		if !inInput[line] {
 			return &exitError{
 				code: exitUnusable,
 				msg:  fmt.Sprintf("%s: line %d has no row in %s: the results file is not from this input", resultsPath, line, input),
@@ -120,6 +117,36 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	dir := *out
 	if dir == "" {
 		dir = report.HandoutDir(resultsPath)
+	}
+	return handOut(ctx, env, file, checked, rows, dir, opts)
+}
+
+// handoutTemplate parses --handout-template; "" gives the default. import
+// calls it before the run, so that a broken template stops it before it
+// creates anyone.
+func handoutTemplate(ctx context.Context, path string) (*report.HandoutTemplate, error) {
+	if path == "" {
+		t, err := report.DefaultHandoutTemplate()
+		if err != nil {
+			return nil, &exitError{code: exitUnusable, msg: err.Error()}
+		}
+		return t, nil
+	}
+	t, err := report.ParseHandoutTemplate(ctx, path)
+	if err != nil {
+		return nil, &exitError{code: exitUnusable, msg: err.Error(), hint: "the template's data is described in docs/handoff.md"}
+	}
+	return t, nil
+}
+
+// handOut splits a run's results (rows, in input order) into team files in
+// dir and says on stderr what it wrote, never a password. file and checked
+// are the input as read (with importer.SplitKeep(opts.SplitBy) kept) and
+// validated. import calls it at the end of a run with --split-by.
+func handOut(ctx context.Context, env *environment, file *importer.File, checked []importer.Checked, rows []report.Outcome, dir string, opts report.HandoutOptions) error {
+	teamOf, err := importer.TeamKey(file, checked, opts.SplitBy)
+	if err != nil {
+		return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%v", err)
 	}
 	h, err := report.WriteHandouts(ctx, dir, rows, teamOf, opts)
 	if errors.Is(err, report.ErrExists) {
