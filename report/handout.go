@@ -573,14 +573,14 @@ func safeFileNames(teams []string) map[string]string {
 	for _, t := range teams {
 		b := safeFileName(t)
 		base[t] = b
-		count[b]++
+		count[foldKey(b)]++
 	}
 	out := make(map[string]string, len(teams))
-	used := map[string]bool{}
+	used := map[string]bool{} // by foldKey
 	for _, t := range teams {
-		if count[base[t]] == 1 {
+		if count[foldKey(base[t])] == 1 {
 			out[t] = base[t]
-			used[base[t]] = true
+			used[foldKey(base[t])] = true
 		}
 	}
 	for _, t := range teams { // teams is sorted: the result is the same every run
@@ -589,13 +589,28 @@ func safeFileNames(teams []string) map[string]string {
 		}
 		sum := sha256.Sum256([]byte(t))
 		name := base[t] + "-" + hex.EncodeToString(sum[:4])
-		for n := 2; used[name]; n++ {
+		for n := 2; used[foldKey(name)]; n++ {
 			name = base[t] + "-" + hex.EncodeToString(sum[:4]) + "-" + strconv.Itoa(n)
 		}
 		out[t] = name
-		used[name] = true
+		used[foldKey(name)] = true
 	}
 	return out
+}
+
+// foldKey is the same for names that a case-insensitive file system may take
+// for one: each rune replaced by the smallest of its case-folding orbit (a
+// few letters, such as ϔ, have no lower case for ToLower to give).
+func foldKey(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }
 
 // maxFileName bounds the readable part of a team's file name, in bytes.

@@ -38,7 +38,7 @@ func TestSafeFileNames(t *testing.T) {
 	}
 }
 
-var safeName = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Lm}\p{Lt}\p{N}]+(-[\p{Ll}\p{Lo}\p{Lm}\p{Lt}\p{N}]+)*$`)
+var safeName = regexp.MustCompile(`^[\p{L}\p{N}]+(-[\p{L}\p{N}]+)*$`)
 
 // Teams whose names differ only by what was replaced, or by case, still get
 // files of their own, on any file system; a team's name does not depend on
@@ -52,7 +52,7 @@ func TestSafeFileNamesClash(t *testing.T) {
 		if !safeName.MatchString(name) {
 			t.Errorf("team %q: file name %q is not plain letters, digits and dashes", team, name)
 		}
-		key := strings.ToLower(name)
+		key := foldKey(name)
 		if other, dup := seen[key]; dup {
 			t.Errorf("teams %q and %q share the file name %q", other, team, name)
 		}
@@ -456,4 +456,25 @@ func cell(r []string, i int) string {
 		return r[i]
 	}
 	return ""
+}
+
+// FuzzSafeFileNames: whatever two team names the input holds, each gets a
+// plain name of its own.
+func FuzzSafeFileNames(f *testing.F) {
+	f.Add("Tier 1", "tier-1")
+	f.Add("../a", "A")
+	f.Add("", "no team")
+	f.Add("CON", "team-con")
+	f.Add("x-5f8c4b0a", "X")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		names := safeFileNames([]string{a, b})
+		for _, team := range []string{a, b} {
+			if !safeName.MatchString(names[team]) || len(names[team]) > maxFileName+20 {
+				t.Fatalf("team %q: file name %q", team, names[team])
+			}
+		}
+		if a != b && strings.EqualFold(names[a], names[b]) {
+			t.Fatalf("teams %q and %q share the file name %q", a, b, names[a])
+		}
+	})
 }
