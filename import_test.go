@@ -363,8 +363,9 @@ func TestImportCommandCrash(t *testing.T) {
 	dir := t.TempDir()
 	const rows = 400
 	writeFile(t, dir, "agents.csv", e2eRows("crash", rows))
-	kills := 0
+	kills, midRun := 0, 0
 	for kills < 20 {
+		before := len(sb.ConnectUsers())
 		cmd := importCmd(t, sb, dir, 50, "import", "agents.csv", "--resume", "--no-progress")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -375,6 +376,9 @@ func TestImportCommandCrash(t *testing.T) {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && !ee.Exited() {
 			kills++
+			if len(sb.ConnectUsers()) > before {
+				midRun++
+			}
 		} else {
 			t.Logf("run finished before the kill: %v", err)
 			break
@@ -391,7 +395,10 @@ func TestImportCommandCrash(t *testing.T) {
 	if n := len(sb.ConnectUsers()); n != rows+1 {
 		t.Errorf("sandbox holds %d users, want %d", n, rows+1)
 	}
-	t.Logf("%d kills", kills)
+	t.Logf("%d kills, %d of them while users were being created", kills, midRun)
+	if midRun < 5 {
+		t.Errorf("only %d kills came while users were being created: the test proves little", midRun)
+	}
 }
 
 // waitForFile waits until a file exists.
