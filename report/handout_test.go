@@ -350,6 +350,9 @@ func TestWriteHandoutsTemplateFailure(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `team "Support": handout template page.tmpl: page.tmpl:1:`) {
 		t.Errorf("error %v: want the team, the template and the place", err)
 	}
+	if err != nil && strings.Contains(err.Error(), "Pw-") {
+		t.Errorf("the error shows a password: %v", err)
+	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the folder was made after a failing template: %v", err)
 	}
@@ -477,4 +480,15 @@ func FuzzSafeFileNames(f *testing.F) {
 			t.Fatalf("teams %q and %q share the file name %q", a, b, names[a])
 		}
 	})
+}
+
+func ExampleHandoutDir() {
+	dir := HandoutDir("agents-results.csv")
+	fmt.Println(dir)
+	fmt.Println(notHandedOutPath(dir))
+	fmt.Println(passphrasePath(dir))
+	// Output:
+	// agents-results-teams
+	// agents-results-teams-not-handed-out.csv
+	// agents-results-teams-passphrases.csv
 }
