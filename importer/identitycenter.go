@@ -38,6 +38,7 @@ type IdentityStoreAPI interface {
 // an import uses. *ssoadmin.Client satisfies it.
 type SSOAdminAPI interface {
 	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
+	ListApplicationAssignments(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsOutput, error)
 	CreateApplicationAssignment(ctx context.Context, in *ssoadmin.CreateApplicationAssignmentInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.CreateApplicationAssignmentOutput, error)
 }
 
@@ -578,8 +579,13 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 		ic.mu.Lock()
 		defer ic.mu.Unlock()
 		ic.groupCreated = ic.groupID == ""
-		if ic.cfg.ApplicationARN != "" {
-			ic.assignment = fmt.Sprintf("would assign group %q to %s", ic.Group, ic.cfg.ApplicationARN)
+		if arn := ic.cfg.ApplicationARN; arn != "" {
+			ic.assignment = fmt.Sprintf("would assign group %q to %s", ic.Group, arn)
+			if ic.groupID != "" && ic.admin != nil {
+				if done, err := ic.assigned(ctx); err == nil && done {
+					ic.assignment = fmt.Sprintf("group %q is assigned to %s", ic.Group, arn)
+				}
+			}
 		}
 		return nil
 	}
@@ -617,6 +623,12 @@ func (ic *IdentityCenter) assign(ctx context.Context, warn io.Writer) {
 		ic.warn(warn, assignmentWarning(ic.Group, arn, "no SSO Admin client"))
 		return
 	}
+	if done, err := ic.assigned(ctx); err == nil && done {
+		ic.mu.Lock()
+		ic.assignment = fmt.Sprintf("group %q was already assigned to %s", ic.Group, arn)
+		ic.mu.Unlock()
+		return
+	}
 	_, err := ic.admin.CreateApplicationAssignment(ctx, &ssoadmin.CreateApplicationAssignmentInput{
 		ApplicationArn: aws.String(arn), PrincipalId: aws.String(ic.groupID), PrincipalType: ssotypes.PrincipalTypeGroup})
 	ic.mu.Lock()
@@ -632,6 +644,27 @@ func (ic *IdentityCenter) assign(ctx context.Context, warn io.Writer) {
 	if err != nil && !isConflict(err) {
 		ic.warn(warn, assignmentWarning(ic.Group, arn, errText(err)))
 	}
+}
+
+// assigned says whether the group is assigned to the application already,
+// so that a re-run sends no create call. An application has few
+// assignments (groups, mostly): a page or two. When the listing is refused,
+// the caller tries the assignment anyway (a conflict then means "done").
+func (ic *IdentityCenter) assigned(ctx context.Context) (bool, error) {
+	p := ssoadmin.NewListApplicationAssignmentsPaginator(ic.admin, &ssoadmin.ListApplicationAssignmentsInput{
+		ApplicationArn: aws.String(ic.cfg.ApplicationARN), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, a := range page.ApplicationAssignments {
+			if aws.ToString(a.PrincipalId) == ic.groupID && a.PrincipalType == ssotypes.PrincipalTypeGroup {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 func assignmentWarning(group, arn, why string) string {
