@@ -186,6 +186,10 @@ func WriteSummary(w io.Writer, res *Result) {
 				line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredCreateRate)
 			}
 		}
+		if res.CreateThrottles > 0 {
+			// The real quota is lower than configured: say what worked.
+			line += fmt.Sprintf("; %d throttled and retried, pace lowered to %.2f/s", res.CreateThrottles, res.FinalCreateRate)
+		}
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)

@@ -48,8 +48,12 @@ type Result struct {
 	RetryRows   int
 	Elapsed     time.Duration
 	Stats       Stats
-	// ConfiguredCreateRate is the CreateUser rate the limiter was set to.
+	// ConfiguredCreateRate is the CreateUser rate the limiter was set to;
+	// FinalCreateRate is where throttling left it, and CreateThrottles
+	// counts the throttling answers.
 	ConfiguredCreateRate float64
+	FinalCreateRate      float64
+	CreateThrottles      int
 	DryRun               bool
 	// Interrupted: a Ctrl-C stopped the run before every row was started.
 	Interrupted bool
@@ -245,6 +249,10 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	}
 	progress.Stop()
 	res.Stats = prov.Stats()
+	if clients.Limits != nil {
+		lim := clients.Limits.For("Connect.CreateUser")
+		res.FinalCreateRate, res.CreateThrottles = lim.Rate(), lim.Throttles()
+	}
 	res.IdentityCenter = sso.Report()
 	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
 

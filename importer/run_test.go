@@ -239,3 +239,28 @@ func TestImportSAML(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteSummary(t *testing.T) {
+	var b strings.Builder
+	WriteSummary(&b, &Result{
+		Instance:             Instance{Identity: IdentityConnect},
+		Counts:               report.Counts{report.Created: 40, report.Invalid: 1},
+		ResultsPath:          "agents-results.csv",
+		RetryPath:            "agents-retry.csv",
+		RetryRows:            1,
+		Stats:                Stats{CreateCalls: 41, CreateSpan: 20 * 1e9},
+		ConfiguredCreateRate: 2,
+		FinalCreateRate:      1.6,
+		CreateThrottles:      3,
+		Problems:             []Problem{{Line: 7, Column: "routing profile name", Message: "routing profile \"x\" does not exist", Hint: "existing: \"Basic Routing Profile\""}},
+	})
+	out := b.String()
+	for _, want := range []string{
+		"41 rows: 40 created, 1 invalid", "2.00/s (limit 2.00/s)", "3 throttled", "1.60/s",
+		"line 7, routing profile name", "hint: existing", "agents-results.csv (it holds passwords", "agents-retry.csv (1 rows",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}
