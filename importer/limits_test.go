@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -186,5 +187,44 @@ func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
 	}
 	if n := len(sb.ConnectUsers()); n != calls+1 {
 		t.Errorf("sandbox holds %d users, want %d", n, calls+1)
+	}
+}
+
+// TestRetryerHasNoRetryQuota: the SDK's default retryer refuses retries
+// once its 500-token bucket is spent (100 throttles), failing rows for
+// nothing; ours never does.
+func TestRetryerHasNoRetryQuota(t *testing.T) {
+	r := newRetryer()
+	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+	for i := range 1000 {
+		if _, err := r.GetRetryToken(context.Background(), throttle); err != nil {
+			t.Fatalf("retry %d refused: %v", i, err)
+		}
+	}
+	if r.MaxAttempts() < 10 {
+		t.Errorf("%d attempts: too few to ride out throttling", r.MaxAttempts())
+	}
+	for _, c := range []struct {
+		err       error
+		retryable bool
+	}{
+		{throttle, true},
+		{&smithy.GenericAPIError{Code: "TooManyRequestsException"}, true},
+		{&smithy.GenericAPIError{Code: "ValidationException", Message: "Rate exceeded"}, true},
+		{&smithy.GenericAPIError{Code: "LimitExceededException", Message: "users per instance"}, false},
+		{&smithy.GenericAPIError{Code: "ServiceQuotaExceededException"}, false},
+		{&smithy.GenericAPIError{Code: "DuplicateResourceException"}, false},
+	} {
+		if got := r.IsErrorRetryable(c.err); got != c.retryable {
+			t.Errorf("%v: retryable %v, want %v", c.err, got, c.retryable)
+		}
+	}
+	for attempt := 1; attempt < 30; attempt++ {
+		for _, err := range []error{throttle, errors.New("connection reset")} {
+			d, _ := backoffDelay(attempt, err)
+			if d <= 0 || d > 2*time.Second {
+				t.Errorf("backoff %v after attempt %d (%v)", d, attempt, err)
+			}
+		}
 	}
 }

@@ -2,10 +2,17 @@ package importer
 
 import (
 	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -228,5 +235,31 @@ func TestProvisionAbort(t *testing.T) {
 	}
 	if withPassword == 0 {
 		t.Errorf("no row in flight kept its password: %+v", out)
+	}
+}
+
+func TestAmbiguous(t *testing.T) {
+	response := func(status int, code string) error {
+		return &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}},
+			Err:      &smithy.GenericAPIError{Code: code},
+		}
+	}
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"server error", response(500, "InternalServiceException"), true},
+		{"bad gateway", response(502, ""), true},
+		{"throttled", response(429, "ThrottlingException"), false},
+		{"duplicate", response(409, "DuplicateResourceException"), false},
+		{"invalid", response(400, "InvalidParameterException"), false},
+		{"timeout", &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, true},
+		{"no answer", errors.New("unexpected EOF"), true},
+	} {
+		if got := ambiguous(c.err); got != c.want {
+			t.Errorf("%s: ambiguous = %v, want %v", c.name, got, c.want)
+		}
 	}
 }
