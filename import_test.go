@@ -451,3 +451,18 @@ func TestImportCommandSandbox(t *testing.T) {
 		}
 	}
 }
+
+// TestImportCommandEndpointFromEnvironment: AWS_ENDPOINT_URL_CONNECT points
+// the Connect client elsewhere, as the AWS conventions say, and an instance
+// ARN gives the region.
+func TestImportCommandEndpointFromEnvironment(t *testing.T) {
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("env", 3))
+	cmd := importCmd(t, nil, dir, 1000, "import", "agents.csv", "--no-progress", "--instance-id", sb.InstanceARN())
+	cmd.Env = append(cmd.Env, "AWS_ENDPOINT_URL_CONNECT="+sb.URL(), "AWS_REGION=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "3 rows: 3 created") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+}
