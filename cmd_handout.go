@@ -83,7 +83,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	// The import has already read this file; a column outside the template
 	// that it kept for one split (a "team lead") must not stop a split by
 	// another key now.
-	file, err := readTemplate(ctx, input, importer.ReadOptions{Keep: append(headerFields(input), importer.SplitKeep(*splitBy)...)})
+	file, err := readTemplate(ctx, input, importer.ReadOptions{Keep: append(headerFields(ctx, input), importer.SplitKeep(*splitBy)...)})
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,10 @@ func handOut(ctx context.Context, env *environment, file *importer.File, checked
 
 // headerFields are the fields of a file's header line, to keep them all;
 // nil when it cannot be read (Read then says why).
-func headerFields(path string) []string {
+func headerFields(ctx context.Context, path string) []string {
+	if ctx.Err() != nil {
+		return nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
