@@ -105,6 +105,9 @@ type PlannedRow struct {
 type Plan struct {
 	Instance Instance
 	Rows     []PlannedRow
+	// ExistingUsers is how many users the instance holds (-1: not
+	// listed, as no row was valid).
+	ExistingUsers int
 }
 
 // Count gives how many rows have an action.
@@ -123,7 +126,7 @@ func (p *Plan) Count(a Action) int {
 // object is listed once, a thousand a page; hierarchy groups are described
 // only when their name matches a path's last level.
 func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, checked []Checked) (*Plan, error) {
-	plan := &Plan{Instance: inst, Rows: make([]PlannedRow, len(checked))}
+	plan := &Plan{Instance: inst, Rows: make([]PlannedRow, len(checked)), ExistingUsers: -1}
 	var valid []*PlannedRow
 	needHierarchy := false
 	for i, c := range checked {
@@ -161,6 +164,7 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, ch
 	if err != nil {
 		return nil, err
 	}
+	plan.ExistingUsers = len(users.exact)
 
 	cols := columnNames(f)
 	for _, pr := range valid {

@@ -27,6 +27,9 @@ const (
 	ProgressLines
 )
 
+// DefaultUsersQuota is Amazon Connect's default users-per-instance quota.
+const DefaultUsersQuota = 500
+
 // ProgressInterval is how often a plain progress line is written.
 var ProgressInterval = 5 * time.Second
 
@@ -193,6 +196,10 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
+	if n := res.ExistingUsers + res.Counts[report.WouldCreate]; res.DryRun && res.ExistingUsers >= 0 && n > DefaultUsersQuota {
+		fmt.Fprintf(w, "%s: note: the instance would hold %d users, more than the default users-per-instance quota of %d;\n"+
+			"    unless it was raised (Service Quotas > Amazon Connect > Users per instance), the run stops there\n", verb, n, DefaultUsersQuota)
+	}
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)
 	}

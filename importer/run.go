@@ -57,6 +57,9 @@ type Result struct {
 	DryRun               bool
 	// Interrupted: a Ctrl-C stopped the run before every row was started.
 	Interrupted bool
+	// ExistingUsers is how many users the instance held before (-1:
+	// unknown).
+	ExistingUsers int
 	// Problems are the first problems of the invalid rows, for the
 	// summary; MoreProblems counts the rest.
 	Problems     []Problem
@@ -181,7 +184,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	}
 	defer log.Close()
 
-	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers}
 	if clients.Limits != nil {
 		res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
 	}

@@ -252,6 +252,7 @@ func TestWriteSummary(t *testing.T) {
 		ConfiguredCreateRate: 2,
 		FinalCreateRate:      1.6,
 		CreateThrottles:      3,
+		ExistingUsers:        -1,
 		Problems:             []Problem{{Line: 7, Column: "routing profile name", Message: "routing profile \"x\" does not exist", Hint: "existing: \"Basic Routing Profile\""}},
 	})
 	out := b.String()
@@ -262,5 +263,18 @@ func TestWriteSummary(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestWriteSummaryWarnsOfTheUsersQuota(t *testing.T) {
+	var b strings.Builder
+	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 450, Counts: report.Counts{report.WouldCreate: 100}})
+	if !strings.Contains(b.String(), "550 users") || !strings.Contains(b.String(), "Service Quotas") {
+		t.Errorf("a dry run past the default users quota says:\n%s", b.String())
+	}
+	b.Reset()
+	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 10, Counts: report.Counts{report.WouldCreate: 100}})
+	if strings.Contains(b.String(), "quota") {
+		t.Errorf("a dry run within the quota warns:\n%s", b.String())
 	}
 }
