@@ -128,7 +128,11 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 	g.SetLimit(n)
 	for i := range jobs {
 		job := &jobs[i]
-		if why, ok := p.halted(stop); !ok {
+		why, ok := p.halted(stop)
+		if !ok && why.status == report.Failed && job.Planned.Action == ActionExists {
+			ok = true // the users quota stops CreateUser only; this user exists
+		}
+		if !ok {
 			outcomes[i] = p.baseOutcome(job)
 			outcomes[i].Status, outcomes[i].Error = why.status, why.msg
 			if why.status == report.Failed {

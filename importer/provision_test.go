@@ -162,15 +162,23 @@ func TestProvisionSomeoneElseCreatedIt(t *testing.T) {
 // TestProvisionQuota: at the users-per-instance quota CreateUser stops and
 // the remaining rows fail with a message to raise it.
 func TestProvisionQuota(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 11}) // admin + 10
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 13}) // admin + 2 + 10
 	rows := agents("quota", 40)
+	// Two users near the end exist: the quota does not fail them.
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "quota0035", FirstName: "E", LastName: "X"},
+		sandbox.ConnectUser{Username: "quota0040", FirstName: "E", LastName: "X"}); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	out, _ := provisionRows(t, sb, rows, 1000, ctx, ctx, nil)
 	if got := countOf(out, report.Created); got != 10 {
 		t.Errorf("%d created, want 10", got)
 	}
-	if got := countOf(out, report.Failed); got != 30 {
-		t.Errorf("%d failed, want 30", got)
+	if got := countOf(out, report.Exists); got != 2 {
+		t.Errorf("%d exist, want 2", got)
+	}
+	if got := countOf(out, report.Failed); got != 28 {
+		t.Errorf("%d failed, want 28", got)
 	}
 	for _, o := range out {
 		if o.Status == report.Failed && (!strings.Contains(o.Error, "quota") || o.Password != "") {
