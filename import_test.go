@@ -370,7 +370,16 @@ func TestImportCommandCrash(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
+		if kills%2 == 0 {
+			// Anywhere: starting up, planning, creating.
+			time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
+		} else {
+			// While users are being created, however slow the start.
+			for deadline := time.Now().Add(20 * time.Second); len(sb.ConnectUsers()) == before && time.Now().Before(deadline); {
+				time.Sleep(2 * time.Millisecond)
+			}
+			time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
+		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		var ee *exec.ExitError
