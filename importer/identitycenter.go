@@ -128,6 +128,7 @@ type IdentityCenter struct {
 	dryRun  bool
 
 	rows map[int]*ssoRowPlan // by input line; read-only once planned
+	plan *Plan
 
 	mu          sync.Mutex
 	justCreated map[int]bool // rows whose user this run created: not yet a member of anything
@@ -181,7 +182,7 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 		return nil, errors.New("identity center: no identity store client")
 	}
 	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.group(), dryRun: dryRun,
-		rows: map[int]*ssoRowPlan{}, justCreated: map[int]bool{}}
+		rows: map[int]*ssoRowPlan{}, plan: plan, justCreated: map[int]bool{}}
 	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
 	if ic.StoreID == "" {
 		id, err := discoverIdentityStore(ctx, admin)
@@ -575,6 +576,9 @@ func (ic *IdentityCenter) DryRunOutcome(pr *PlannedRow) report.Outcome {
 // means it is there already; a failure is a warning, not a failed run). A
 // dry run changes nothing and says what would be done.
 func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
+	if ic.plan.Count(ActionCreate)+ic.plan.Count(ActionExists) == 0 {
+		return nil // no row to make anything for
+	}
 	if ic.dryRun {
 		ic.mu.Lock()
 		defer ic.mu.Unlock()

@@ -602,15 +602,25 @@ func TestIdentityCenterInterrupted(t *testing.T) {
 
 // BenchmarkIdentityCenterOverhead measures the 500-agent run with the
 // Identity Center side against the same rows without it, client and
-// sandbox at the same rate scale; the acceptance is a ratio ≤ 1.1.
+// sandbox at the same rate scale; the acceptance is a ratio ≤ 1.1. The
+// latency variant gives every call 50 ms, as a network would, so that the
+// Identity Center calls lengthen each row.
 //
 //	go test -run '^$' -bench BenchmarkIdentityCenterOverhead -benchtime 1x ./importer/
 func BenchmarkIdentityCenterOverhead(b *testing.B) {
+	for _, latency := range []time.Duration{0, 50 * time.Millisecond} {
+		b.Run(fmt.Sprintf("latency=%s", latency), func(b *testing.B) {
+			benchmarkOverhead(b, latency)
+		})
+	}
+}
+
+func benchmarkOverhead(b *testing.B, latency time.Duration) {
 	const rows, scale = 500, 10 // CreateUser at 20/s: about 25 s a run
 	dir := b.TempDir()
 	input := writeAgents(b, dir, agents("bench", rows))
 	run := func(sso bool) time.Duration {
-		sb := startSandbox(b, sandbox.Options{Identity: "SAML", RateScale: scale, UserQuota: 1000})
+		sb := startSandbox(b, sandbox.Options{Identity: "SAML", RateScale: scale, UserQuota: 1000, Latency: latency})
 		start := time.Now()
 		res, _ := ssoImport(b, sb, input, scale, func(c *Config) {
 			if !sso {
