@@ -475,3 +475,35 @@ func TestImportCommandEndpointFromEnvironment(t *testing.T) {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 }
+
+// TestImportCommandSetupErrors: missing credentials or region stop the
+// import with one line and a hint, before anything is written.
+func TestImportCommandSetupErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("setup", 1))
+	base := []string{"AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
+		"AWS_EC2_METADATA_DISABLED=true", "PATH=" + os.Getenv("PATH"), "HOME=" + dir}
+	for _, c := range []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"no credentials", nil, []string{"--region", "us-east-1"}, "aws sso login"},
+		{"no region", []string{"AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=y"}, nil, "--region"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"import", "agents.csv", "--no-progress", "--instance-id", "11111111-2222-3333-4444-555555555555"}, c.args...)
+			cmd := exec.Command(bulkagentsCommand(t), args...)
+			cmd.Dir, cmd.Env = dir, append(append([]string{}, base...), c.env...)
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), c.want) {
+				t.Errorf("%v, want exit 2 and %q in:\n%s", err, c.want, out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "agents-results.csv")); err == nil {
+				t.Error("a results file was written")
+			}
+		})
+	}
+}

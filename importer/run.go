@@ -389,6 +389,12 @@ func errSummary(err error) string {
 	if errors.As(err, &re) {
 		return "cannot reach the endpoint: " + unwrapAll(re.Err).Error()
 	}
+	switch text := strings.ToLower(err.Error()); {
+	case strings.Contains(text, "missing region"):
+		return "no AWS Region set"
+	case strings.Contains(text, "get credentials"), strings.Contains(text, "retrieve credentials"):
+		return "no AWS credentials found"
+	}
 	return err.Error()
 }
 
@@ -408,7 +414,7 @@ func unwrapAll(err error) error {
 
 // apiHint says what the user can do about an AWS error.
 func apiHint(err error, instanceID, region string) string {
-	text := err.Error()
+	text := strings.ToLower(err.Error())
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
@@ -423,9 +429,9 @@ func apiHint(err error, instanceID, region string) string {
 	switch {
 	case strings.Contains(text, "region"):
 		return "set a region: --region NAME, AWS_REGION, the profile's region, or give --instance-id as an instance ARN"
-	case strings.Contains(text, "credentials"), strings.Contains(text, "IMDS"):
-		return "no AWS credentials found: run 'aws sso login --profile NAME' and add --profile NAME,\n" +
-			"set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or try it first with --sandbox"
+	case strings.Contains(text, "credentials"), strings.Contains(text, "imds"):
+		return "run 'aws sso login --profile NAME' and add --profile NAME, or set AWS_ACCESS_KEY_ID and\n" +
+			"AWS_SECRET_ACCESS_KEY; or try it first with --sandbox"
 	case strings.Contains(text, "connection refused"), strings.Contains(text, "no such host"), strings.Contains(text, "dial tcp"):
 		return "check --endpoint-url (or AWS_ENDPOINT_URL) and the network"
 	}
