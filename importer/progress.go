@@ -80,14 +80,15 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// Add counts one row's final outcome.
-func (p *Progress) Add(o report.Outcome) {
+// Add counts one row's final status. It takes the status alone, so that no
+// password can reach the terminal through it.
+func (p *Progress) Add(s report.Status) {
 	if p == nil {
 		return
 	}
 	p.mu.Lock()
 	p.done++
-	if o.Status == report.Failed {
+	if s == report.Failed {
 		p.failed++
 	}
 	failed := p.failed

@@ -231,7 +231,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(plan.Rows))
 	for i := range outcomes {
 		if outcomes[i].Status != "" {
-			progress.Add(outcomes[i])
+			progress.Add(outcomes[i].Status)
 		}
 	}
 	prov := &Provisioner{
@@ -240,7 +240,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		Instance:    inst,
 		Log:         log,
 		Concurrency: cfg.Concurrency,
-		OnOutcome:   progress.Add,
+		OnOutcome:   func(o report.Outcome) { progress.Add(o.Status) },
 
 		IdentityCenter: sso,
 	}

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -276,5 +278,43 @@ func TestWriteSummaryWarnsOfTheUsersQuota(t *testing.T) {
 	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 10, Counts: report.Counts{report.WouldCreate: 100}})
 	if strings.Contains(b.String(), "quota") {
 		t.Errorf("a dry run within the quota warns:\n%s", b.String())
+	}
+}
+
+// syncBuffer is a strings.Builder safe for the progress goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestProgressLines(t *testing.T) {
+	old := ProgressInterval
+	ProgressInterval = 20 * time.Millisecond
+	defer func() { ProgressInterval = old }()
+	var out syncBuffer
+	p := StartProgress(&out, ProgressAuto, 10) // not a terminal: plain lines
+	for range 3 {
+		p.Add(report.Created)
+	}
+	p.Add(report.Failed)
+	time.Sleep(70 * time.Millisecond)
+	p.Stop()
+	if got := out.String(); !strings.Contains(got, "import: 4/10 rows, 1 failed") || !strings.Contains(got, "left") {
+		t.Errorf("progress lines:\n%s", got)
+	}
+	if StartProgress(&out, ProgressOff, 10) != nil {
+		t.Error("--no-progress still shows progress")
 	}
 }
