@@ -144,9 +144,9 @@ type IdentityCenter struct {
 // summary.
 type IdentityCenterReport struct {
 	StoreID, PortalURL, Group string
-	GroupCreated              bool // (a dry run: would be created)
-	UsersCreated              int
-	MembershipsCreated        int
+	GroupCreated              bool     // (a dry run: would be created)
+	UsersCreated              int      // (a dry run: would be created)
+	MembershipsCreated        int      // (a dry run: would be created)
 	Assignment                string   // "" when no application was named
 	Warnings                  []string // each a paragraph for the administrator
 	DryRun                    bool
@@ -159,12 +159,29 @@ func (ic *IdentityCenter) Report() *IdentityCenterReport {
 	}
 	ic.mu.Lock()
 	defer ic.mu.Unlock()
-	return &IdentityCenterReport{
+	r := &IdentityCenterReport{
 		StoreID: ic.StoreID, PortalURL: ic.PortalURL, Group: ic.Group,
 		GroupCreated: ic.groupCreated, UsersCreated: int(ic.usersCreated.Load()),
 		MembershipsCreated: int(ic.membershipsMade.Load()), Assignment: ic.assignment,
 		Warnings: append([]string(nil), ic.warnings...), DryRun: ic.dryRun,
 	}
+	if ic.dryRun {
+		// What the real run would create, from the plan.
+		for i := range ic.plan.Rows {
+			pr := &ic.plan.Rows[i]
+			rp := ic.rows[pr.Row.Line]
+			if pr.Action == ActionInvalid || rp == nil {
+				continue
+			}
+			if rp.user != present {
+				r.UsersCreated++
+			}
+			if ic.groupID == "" || rp.member != present {
+				r.MembershipsCreated++
+			}
+		}
+	}
+	return r
 }
 
 // PlanIdentityCenter finds the identity store and the agents' group and what
@@ -886,9 +903,7 @@ func WriteIdentityCenterSummary(w io.Writer, r *IdentityCenterReport) {
 			fmt.Fprint(w, " (created)")
 		}
 	}
-	if !r.DryRun {
-		fmt.Fprintf(w, "; %d users and %d memberships %s", r.UsersCreated, r.MembershipsCreated, verb)
-	}
+	fmt.Fprintf(w, "; %d users and %d memberships %s", r.UsersCreated, r.MembershipsCreated, verb)
 	fmt.Fprintln(w)
 	if r.Assignment != "" {
 		fmt.Fprintf(w, "identity center: %s\n", r.Assignment)

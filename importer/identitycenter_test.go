@@ -320,12 +320,16 @@ func TestIdentityCenterDryRunPredicts(t *testing.T) {
 			}
 			input := writeAgents(t, dir, rows)
 			sb.ResetCalls()
-			_, predicted := ssoImport(t, sb, input, 100, func(c *Config) {
+			dryRes, predicted := ssoImport(t, sb, input, 100, func(c *Config) {
 				c.DryRun = true
 				c.Out = filepath.Join(dir, "dry.csv")
 			})
 			if c := createCalls(sb); len(c) != 0 {
 				t.Fatalf("the dry run sent %v", c)
+			}
+			// Rows 5-12 need their user but row 7; 5-12 their membership.
+			if r := dryRes.IdentityCenter; r.UsersCreated != 7 || r.MembershipsCreated != 8 || r.GroupCreated {
+				t.Errorf("dry run report %+v, want 7 users and 8 memberships to create", r)
 			}
 			if name == "looked up" && sb.Calls()["IdentityStore.GetUserId"].Sent == 0 {
 				t.Error("the dry run looked nothing up: the test proves nothing")
