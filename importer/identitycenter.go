@@ -704,9 +704,9 @@ func (ic *IdentityCenter) warn(w io.Writer, msg string) {
 	}
 }
 
-// Steps are the row steps that follow the Connect user: the Identity Center
+// steps are the row steps that follow the Connect user: the Identity Center
 // user, then its membership of the group.
-func (ic *IdentityCenter) Steps() []rowStep {
+func (ic *IdentityCenter) steps() []rowStep {
 	return []rowStep{ic.ensureUser, ic.ensureMembership}
 }
 

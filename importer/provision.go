@@ -122,7 +122,7 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 	}
 	steps := []rowStep{p.createConnectUser}
 	if p.IdentityCenter != nil {
-		steps = append(steps, p.IdentityCenter.Steps()...)
+		steps = append(steps, p.IdentityCenter.steps()...)
 	}
 	var g errgroup.Group
 	g.SetLimit(n)
