@@ -318,3 +318,28 @@ func TestProgressLines(t *testing.T) {
 		t.Error("--no-progress still shows progress")
 	}
 }
+
+// TestImportDirectory: on an EXISTING_DIRECTORY instance names come from
+// the directory: none is sent, and no password.
+func TestImportDirectory(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentityDirectory)})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "agents.csv")
+	data := "user login,routing profile name,security_profile_name_1|security_profile_name_2\n" +
+		"dir.one,Basic Routing Profile,Agent\ndir.two,Basic Routing Profile,Agent|QualityAnalyst\n"
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := importInto(t, sb, Config{Input: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[report.Created] != 2 {
+		t.Fatalf("counts %v: %+v", res.Counts, res.Problems)
+	}
+	for line, o := range loadResults(t, res.ResultsPath) {
+		if o.Password != "" || o.SignInURL == "" {
+			t.Errorf("line %d: %+v, want no password and the access URL", line, o)
+		}
+	}
+}
