@@ -198,3 +198,57 @@ func TestImportCommandSSOCrash(t *testing.T) {
 		t.Errorf("only %d kills came while users were being created: the test proves little", midRun)
 	}
 }
+
+// TestImportCommandSSOInterrupt: Ctrl-C (once, or twice to abandon the
+// calls in flight) mid-run with Identity Center exits 130 with a consistent
+// results file; --resume finishes every row on both sides.
+func TestImportCommandSSOInterrupt(t *testing.T) {
+	for _, twice := range []bool{false, true} {
+		name := "once"
+		if twice {
+			name = "twice"
+		}
+		t.Run(name, func(t *testing.T) {
+			opts := sandbox.Options{Identity: "SAML", RateScale: 20, UserQuota: 1000} // CreateUser 40/s
+			if twice {
+				opts.Latency = 300 * time.Millisecond // calls in flight to abandon
+			}
+			sb := e2eSandbox(t, opts)
+			dir := t.TempDir()
+			writeFile(t, dir, "agents.csv", e2eRows("ssoint", 200))
+			cmd := importCmd(t, sb, dir, 20, "import", "agents.csv", "--sso", "--no-progress")
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitForFile(t, filepath.Join(dir, "agents-results.csv"))
+			time.Sleep(time.Second)
+			cmd.Process.Signal(os.Interrupt)
+			if twice {
+				time.Sleep(50 * time.Millisecond)
+				cmd.Process.Signal(os.Interrupt)
+			}
+			err := cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+				t.Fatalf("after Ctrl-C: %v, want exit 130\n%s", err, stderr.String())
+			}
+			got := checkConsistentSSO(t, sb, filepath.Join(dir, "agents-results.csv"), 200, false)
+			notAttempted := 0
+			for _, o := range got {
+				if o.Status == report.NotAttempted {
+					notAttempted++
+				}
+			}
+			if notAttempted == 0 {
+				t.Fatalf("nothing was left: the interrupt came too late to test anything\n%s", stderr.String())
+			}
+			code, out := runCommand(t, sb, dir, 20, "import", "agents.csv", "--sso", "--resume", "--no-progress")
+			if code != 0 {
+				t.Fatalf("--resume: exit %d\n%s", code, out)
+			}
+			checkConsistentSSO(t, sb, filepath.Join(dir, "agents-results.csv"), 200, true)
+		})
+	}
+}
