@@ -87,7 +87,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
-	fs.IntVar(&fl.concurrency, "concurrency", importer.DefaultConcurrency, "rows provisioned at once")
+	fs.IntVar(&fl.concurrency, "concurrency", 0, "rows provisioned at once (0: enough to keep up with the CreateUser rate)")
 	fs.Float64Var(&fl.rateScale, "rate-scale", 1, "multiply every default API rate limit by this (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.profile, "profile", "", "the AWS shared-config profile")
@@ -248,8 +248,8 @@ func (fl *importFlags) check() error {
 		return usageError("drop --endpoint-url: the sandbox runs in-process", "--sandbox and --endpoint-url do not go together")
 	case !fl.sandbox && fl.instanceID == "":
 		return usageError("add --instance-id ID (Amazon Connect console > your instance > Distribution settings),\nor try it first with --sandbox", "no instance: --instance-id is required")
-	case fl.concurrency < 1 || fl.concurrency > 512:
-		return usageError("use a number of workers from 1 to 512", "--concurrency %d is out of range", fl.concurrency)
+	case fl.concurrency < 0 || fl.concurrency > 512:
+		return usageError("use a number of workers from 1 to 512, or 0 to let the rate decide", "--concurrency %d is out of range", fl.concurrency)
 	case !(fl.rateScale > 0) || fl.rateScale > 1e6:
 		return usageError("use a positive factor, for example --rate-scale 2 for doubled quotas", "--rate-scale %v is out of range", fl.rateScale)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -19,10 +20,22 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// DefaultConcurrency is how many rows are provisioned at once. The limiters,
-// not the workers, set the pace; the workers only have to cover the latency
-// of the calls at the configured rate.
+// DefaultConcurrency is the fewest rows provisioned at once when the
+// caller leaves it to the rate. The limiters, not the workers, set the
+// pace; the workers only have to cover the latency of a row's calls at the
+// configured rate.
 const DefaultConcurrency = 16
+
+// maxAutoConcurrency bounds the workers chosen for a raised rate.
+const maxAutoConcurrency = 256
+
+// autoConcurrency is enough workers for rows taking up to a second each at
+// the configured CreateUser rate: a row is a CreateUser, and with Identity
+// Center a few more calls, each some tens of milliseconds away.
+func autoConcurrency(createRate float64) int {
+	n := int(math.Ceil(createRate))
+	return min(max(n, DefaultConcurrency), maxAutoConcurrency)
+}
 
 // quotaMessage is the error of the rows a users-per-instance quota stopped.
 const quotaMessage = "create connect user: the instance's users-per-instance quota is reached " +
@@ -119,6 +132,9 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 	n := p.Concurrency
 	if n <= 0 {
 		n = DefaultConcurrency
+		if p.Limits != nil {
+			n = autoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
+		}
 	}
 	steps := []rowStep{p.createConnectUser}
 	if p.IdentityCenter != nil {

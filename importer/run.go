@@ -28,7 +28,7 @@ type Config struct {
 	Resume bool // continue from the results file of an earlier run
 	Force  bool // replace an existing results file
 
-	Concurrency int // rows provisioned at once; 0 means DefaultConcurrency
+	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
 	// IdentityCenter: also make each agent's IAM Identity Center user and
 	// group membership (--sso, --identity-store-id).
