@@ -60,6 +60,15 @@ func DescribeInstance(ctx context.Context, api ConnectReader, id string) (Instan
 	return inst, nil
 }
 
+// PlanError is a read call of the plan that failed.
+type PlanError struct {
+	Step string // "list users"
+	Err  error
+}
+
+func (e *PlanError) Error() string { return e.Step + ": " + e.Err.Error() }
+func (e *PlanError) Unwrap() error { return e.Err }
+
 // Action is what the import will do with a row.
 type Action int
 
@@ -286,7 +295,7 @@ func listRoutingProfiles(ctx context.Context, api ConnectReader, instanceID stri
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list routing profiles: %w", err)
+			return nil, &PlanError{Step: "list routing profiles", Err: err}
 		}
 		for _, s := range page.RoutingProfileSummaryList {
 			x.add(aws.ToString(s.Name), aws.ToString(s.Id))
@@ -302,7 +311,7 @@ func listSecurityProfiles(ctx context.Context, api ConnectReader, instanceID str
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list security profiles: %w", err)
+			return nil, &PlanError{Step: "list security profiles", Err: err}
 		}
 		for _, s := range page.SecurityProfileSummaryList {
 			x.add(aws.ToString(s.Name), aws.ToString(s.Id))
@@ -329,7 +338,7 @@ func newHierarchyIndex(ctx context.Context, api ConnectReader, instanceID string
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list user hierarchy groups: %w", err)
+			return nil, &PlanError{Step: "list user hierarchy groups", Err: err}
 		}
 		for _, s := range page.UserHierarchyGroupSummaryList {
 			k := nameKey(aws.ToString(s.Name))
@@ -346,7 +355,7 @@ func (h *hierarchyIndex) path(ctx context.Context, id string) ([]string, error) 
 	out, err := h.api.DescribeUserHierarchyGroup(ctx, &connect.DescribeUserHierarchyGroupInput{
 		InstanceId: aws.String(h.instanceID), HierarchyGroupId: aws.String(id)})
 	if err != nil {
-		return nil, fmt.Errorf("describe user hierarchy group %s: %w", id, err)
+		return nil, &PlanError{Step: "describe user hierarchy group " + id, Err: err}
 	}
 	var path []string
 	if g := out.HierarchyGroup; g != nil && g.HierarchyPath != nil {
@@ -429,7 +438,7 @@ func listUsers(ctx context.Context, api ConnectReader, instanceID string) (*user
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
+			return nil, &PlanError{Step: "list users", Err: err}
 		}
 		for _, s := range page.UserSummaryList {
 			name, id := aws.ToString(s.Username), aws.ToString(s.Id)

@@ -153,7 +153,12 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		if stop.Err() != nil {
 			return nil, ErrInterrupted
 		}
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region)}
+		msg := err.Error()
+		var pe *PlanError
+		if errors.As(err, &pe) {
+			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, errSummary(pe.Err))
+		}
+		return nil, &SetupError{Message: msg, Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region)}
 	}
 	var sso *IdentityCenter
 	if cfg.IdentityCenter.Enabled() {

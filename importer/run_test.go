@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/smithy-go"
+
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -341,5 +344,33 @@ func TestImportDirectory(t *testing.T) {
 		if o.Password != "" || o.SignInURL == "" {
 			t.Errorf("line %d: %+v, want no password and the access URL", line, o)
 		}
+	}
+}
+
+// deniedListUsers is a Connect client whose ListUsers is refused, as for
+// credentials without connect:ListUsers.
+type deniedListUsers struct{ ConnectAPI }
+
+func (deniedListUsers) ListUsers(context.Context, *connect.ListUsersInput, ...func(*connect.Options)) (*connect.ListUsersOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not allowed"}
+}
+
+func TestImportPlanErrorIsOneLine(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeAgents(t, dir, agents("denied", 2))
+	clients := sandboxClients(t, sb, 1000)
+	clients.Connect = deniedListUsers{clients.Connect}
+	_, err := Import(context.Background(), context.Background(),
+		Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff}, clients)
+	var se *SetupError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v, want a setup error", err)
+	}
+	if se.Message != "cannot plan the import: list users: AccessDeniedException: not allowed" || !strings.Contains(se.Hint, "connect:") {
+		t.Errorf("message %q, hint %q", se.Message, se.Hint)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "agents-results.csv")); err == nil {
+		t.Error("a failed plan wrote a results file")
 	}
 }
