@@ -646,3 +646,17 @@ func benchmarkOverhead(b *testing.B, latency time.Duration) {
 	b.ReportMetric(with.Seconds()/float64(b.N), "s-with-identity-center")
 	b.ReportMetric(with.Seconds()/without.Seconds(), "ratio")
 }
+
+// TestIdentityCenterResumeAfterConnectOnly: --resume with Identity Center
+// on a results file written without it completes the rows it calls done.
+func TestIdentityCenterResumeAfterConnectOnly(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+	rows := agents("later", 6)
+	input := writeAgents(t, t.TempDir(), rows)
+	ssoImport(t, sb, input, 100, func(c *Config) { c.IdentityCenter = IdentityCenterConfig{} })
+	res, results := ssoImport(t, sb, input, 100, func(c *Config) { c.Force, c.Resume = false, true })
+	if res.Counts[report.Created] != len(rows) {
+		t.Errorf("counts %s, want every row created on the Identity Center side", res.Counts)
+	}
+	checkComplete(t, sb, rows, results, DefaultSSOGroup)
+}

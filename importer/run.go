@@ -200,7 +200,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	for i := range plan.Rows {
 		pr := &plan.Rows[i]
 		line := pr.Row.Line
-		if p, ok := prev[line]; ok && p.Status.Done() {
+		// A row done by a run without Identity Center is not done for one
+		// with it: it still needs its Identity Center user.
+		if p, ok := prev[line]; ok && p.Status.Done() && (sso == nil || p.SSOUserID != "") {
 			outcomes[i] = p
 			continue
 		}
