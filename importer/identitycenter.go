@@ -384,7 +384,11 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 	claimed := map[string]int{} // lower-case email of a user this import creates → its line
 
 	cols := emailColumn{f: f}
-	var lookups []*PlannedRow
+	// lookups: rows the listing did not settle; taken: those of them whose
+	// email the listing shows on another user, settled now even in a real
+	// run (few rows), so that the row is refused before its Connect user
+	// is made.
+	var lookups, taken []*PlannedRow
 	for i := range plan.Rows {
 		pr := &plan.Rows[i]
 		if pr.Action == ActionInvalid || pr.Agent == nil {
@@ -414,6 +418,8 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 			pr.Action = ActionInvalid
 			pr.Problems = append(pr.Problems, emailTaken(pr.Row.Line, cols.of(pr.Row), a.Email, owner, a.Login))
 			continue
+		} else if ok {
+			taken = append(taken, pr)
 		}
 		if line, ok := claimed[email]; ok {
 			pr.Action = ActionInvalid
@@ -427,9 +433,15 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 			lookups = append(lookups, pr)
 		}
 	}
-	if ic.dryRun && len(lookups) > 0 {
-		// A dry run must say what the real run will do, row by row.
-		return ic.lookUpRows(ctx, cols, lookups)
+	if ic.dryRun {
+		// A dry run must say what the real run will do, row by row. (Only
+		// an email taken by a user the listing did not reach is found
+		// later by a real run, when its CreateUser is refused: the dry run
+		// calls that row invalid, the real run failed.)
+		taken = lookups
+	}
+	if len(taken) > 0 {
+		return ic.lookUpRows(ctx, cols, taken)
 	}
 	return nil
 }

@@ -366,9 +366,10 @@ func seedStore(t testing.TB, sb *sandbox.Sandbox, n int) {
 }
 
 // TestIdentityCenterLargeStore: when the store is too large to list within
-// the budget, the rows look up what they need in their own steps, and an
-// email taken by a user the listing did not reach still fails the row with
-// its owner's name.
+// the budget, the rows look up what they need in their own steps; an email
+// the listing shows on another user makes the row invalid before anything
+// is made, and one taken by a user the listing did not reach still fails
+// the row with its owner's name.
 func TestIdentityCenterLargeStore(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	seedStore(t, sb, 800) // 8 pages: beyond the budget of 10 fresh rows
@@ -382,6 +383,7 @@ func TestIdentityCenterLargeStore(t *testing.T) {
 		GivenName: "O", FamilyName: "T", Email: "big0002@example.com"}); err != nil {
 		t.Fatal(err)
 	}
+	rows[2].Email = "staff00001@example.org" // the email of a listed user
 	input := writeAgents(t, t.TempDir(), rows)
 	res, results := ssoImport(t, sb, input, 100, nil)
 	// One more may be an attempt retried on a dropped connection.
@@ -394,8 +396,11 @@ func TestIdentityCenterLargeStore(t *testing.T) {
 	if o := results[3]; o.Status != report.Failed || !strings.Contains(o.Error, `"other"`) {
 		t.Errorf("line 3: %+v, want failed naming user other", o)
 	}
-	if res.Counts[report.Created] != 9 {
-		t.Errorf("counts %s, want 9 created", res.Counts)
+	if o := results[4]; o.Status != report.Invalid || !strings.Contains(o.Error, `"staff00001"`) || o.ConnectUserID != "" {
+		t.Errorf("line 4: %+v, want invalid naming user staff00001, before its Connect user is made", o)
+	}
+	if res.Counts[report.Created] != 8 {
+		t.Errorf("counts %s, want 8 created", res.Counts)
 	}
 }
 
