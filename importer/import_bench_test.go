@@ -64,6 +64,14 @@ func BenchmarkAdaptation(b *testing.B) {
 	benchImport(b, 1000, 25, 50, "sandbox")
 }
 
+// BenchmarkAdaptationTenfold: the client believes in ten times the
+// sandbox's rate (100/s against 10/s).
+//
+//	go test -run '^$' -bench AdaptationTenfold -benchtime 1x ./importer/
+func BenchmarkAdaptationTenfold(b *testing.B) {
+	benchImport(b, 200, 5, 50, "sandbox")
+}
+
 // firstCreate snapshots the sandbox's call counts when the first
 // CreateUser is sent.
 type firstCreate struct {

@@ -45,14 +45,18 @@ const (
 
 	// On a throttle the rate drops to what actually got through lately
 	// (the real limit, when calls were being refused), or to cutFactor of
-	// itself when that is not known; then it climbs back by raisePerSecond
-	// of the configured rate for each second without a throttle, probing for
-	// a limit that was raised. Going over the real limit costs only refused
-	// calls, which are retried; going under it costs throughput, so the cut
-	// aims at the limit, not far below it.
-	cutFactor      = 0.8
-	raisePerSecond = 0.05
-	floorFraction  = 0.05
+	// itself when that is not known; then, for each second without a
+	// throttle, it climbs back by raisePerSecond of itself (at least
+	// minRaisePerSecond of the configured rate), probing for a limit that
+	// was raised. Going over the real limit costs only refused calls, which
+	// are retried; going under it costs throughput, so the cut aims at the
+	// limit, not far below it, and the climb is relative to where the rate
+	// is, so a real limit far below the configured one is not overrun by
+	// much.
+	cutFactor         = 0.8
+	raisePerSecond    = 0.10
+	minRaisePerSecond = 0.01
+	floorFraction     = 0.05
 	// successRing is how many recent successes the throughput estimate
 	// looks at.
 	successRing = 256
@@ -107,6 +111,12 @@ func (l *Limits) For(api string) *APILimiter {
 // rate.
 type APILimiter struct {
 	lim *rate.Limiter
+	// gate lets only a burst's worth of callers reserve a token at once. A
+	// reservation keeps the time it got at the old rate, and the tokens it
+	// took are repaid at the new one: with every worker holding one, a cut
+	// would stall all calls for seconds, then let the old reservations
+	// through too fast.
+	gate chan struct{}
 
 	mu        sync.Mutex
 	ceiling   float64 // the configured rate
@@ -122,6 +132,7 @@ type APILimiter struct {
 func newAPILimiter(perSecond float64, burst int) *APILimiter {
 	return &APILimiter{
 		lim:     rate.NewLimiter(rate.Limit(perSecond), burst),
+		gate:    make(chan struct{}, max(burst, 1)),
 		ceiling: perSecond,
 		floor:   perSecond * floorFraction,
 		current: perSecond,
@@ -130,6 +141,12 @@ func newAPILimiter(perSecond float64, burst int) *APILimiter {
 
 // Wait blocks until the next call may be sent.
 func (a *APILimiter) Wait(ctx context.Context) error {
+	select {
+	case a.gate <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-a.gate }()
 	return a.lim.Wait(ctx)
 }
 
@@ -202,7 +219,7 @@ func (a *APILimiter) Throttled(sentAt time.Time) {
 	if got, ok := a.achieved(now); ok && got < a.current {
 		// Calls were refused at the current rate and this many got
 		// through: that is the real limit.
-		next = max(got, a.current*0.5)
+		next = max(got, a.current*0.25)
 	}
 	a.current = max(next, a.floor)
 	a.lastCut, a.lastRaise = now, now
@@ -224,7 +241,8 @@ func (a *APILimiter) Succeeded() {
 		return
 	}
 	elapsed = min(elapsed, time.Second)
-	a.current = min(a.current+a.ceiling*raisePerSecond*elapsed.Seconds(), a.ceiling)
+	step := max(a.current*raisePerSecond, a.ceiling*minRaisePerSecond) * elapsed.Seconds()
+	a.current = min(a.current+step, a.ceiling)
 	a.lastRaise = now
 	a.lim.SetLimit(rate.Limit(a.current))
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -51,9 +52,19 @@ func TestAPILimiterAdapts(t *testing.T) {
 		a.Succeeded()
 	}
 	got := a.Rate()
-	// At most one second's raise for the long quiet spell, then 1.2 s more.
-	if got <= 100*floorFraction+2 || got > 100*floorFraction+100*raisePerSecond*2.5 {
-		t.Errorf("after 1.2 s of successes the rate is %v, want about %v", got, 100*floorFraction+100*raisePerSecond*2.2)
+	// At most one second's raise for the long quiet spell, then 1.2 s more,
+	// each at least minRaisePerSecond of the configured rate.
+	if low, high := 100*floorFraction+100*minRaisePerSecond*2, 100*floorFraction*math.Pow(1+raisePerSecond, 2.5)+100*minRaisePerSecond*2.5; got < low || got > high {
+		t.Errorf("after 1.2 s of successes the rate is %v, want between %v and %v", got, low, high)
+	}
+	// Near the configured rate the climb is a tenth of the rate a second.
+	b := newAPILimiter(100, 5)
+	b.mu.Lock()
+	b.current, b.lastCut, b.lastRaise = 50, time.Now().Add(-time.Minute), time.Now().Add(-time.Second)
+	b.mu.Unlock()
+	b.Succeeded()
+	if got := b.Rate(); got < 54.9 || got > 55.1 {
+		t.Errorf("a second after 50/s the rate is %v, want 55/s", got)
 	}
 	if a.Throttles() != 203 {
 		t.Errorf("counted %d throttles, want 203", a.Throttles())
@@ -71,8 +82,8 @@ func TestAPILimiterAimsAtTheAchievedRate(t *testing.T) {
 	}
 	a.mu.Unlock()
 	a.Throttled(time.Now())
-	if got := a.Rate(); got < 50 || got > 80 {
-		t.Errorf("rate after a throttle = %v, want between the 50%% bound and the 80%% cut", got)
+	if got := a.Rate(); got != 25 {
+		t.Errorf("rate after a throttle = %v, want 25: the 20/s that got through, bounded at a quarter of 100", got)
 	}
 	a = newAPILimiter(30, 5)
 	a.mu.Lock()
