@@ -41,6 +41,9 @@ func autoConcurrency(createRate float64) int {
 const quotaMessage = "create connect user: the instance's users-per-instance quota is reached " +
 	"(LimitExceededException); ask AWS to raise \"Users per instance\" in Service Quotas, then run again with --resume"
 
+// notStarted is the error of the rows an interruption kept from starting.
+const notStarted = "not started: the run was interrupted; run again with --resume"
+
 // OutcomeLog takes each outcome the moment it is known; *report.Log is one.
 type OutcomeLog interface {
 	Append(report.Outcome) error
@@ -186,7 +189,7 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 	case p.quotaReached.Load():
 		return haltReason{report.Failed, quotaMessage}, false
 	case stop.Err() != nil:
-		return haltReason{report.NotAttempted, ""}, false
+		return haltReason{report.NotAttempted, notStarted}, false
 	}
 	return haltReason{}, true
 }
@@ -271,7 +274,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	trace := &callTrace{}
 	if p.Limits != nil {
 		if err := p.Limits.For("Connect.CreateUser").Wait(stop); err != nil {
-			o.Status = report.NotAttempted
+			o.Status, o.Error = report.NotAttempted, notStarted
 			return false
 		}
 		trace.prepaid = true
