@@ -5,16 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
 const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
+                         [--split-by KEY] [--handout-template FILE] [--protect]
                          [--concurrency N] [--rate-scale X] [--no-progress]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
@@ -35,6 +36,12 @@ the Amazon Connect application. No API sets their password: the results file
 gives the access-portal URL, and the summary says how agents get a one-time
 password.
 
+With --split-by KEY (hierarchy, routing-profile, or the name of a column of
+FILE such as "team lead"), the results are also split into one file and one
+printable handout per team, beside the results file, for the team leads;
+--protect writes each team's file as a password-protected workbook instead.
+'bulkagents handout' does the same for a finished run.
+
 Exit status: 0 every row created, existing or would-create; 1 some rows invalid,
 failed or not attempted (see the retry file); 2 nothing could be done; 130
 interrupted (the results file is complete up to that point).
@@ -44,6 +51,7 @@ Examples:
     bulkagents import agents.csv --instance-id 11111111-2222-3333-4444-555555555555 --dry-run
     bulkagents import agents.csv --instance-id arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555
     bulkagents import agents.csv --instance-id ID --resume
+    bulkagents import agents.csv --instance-id ID --split-by hierarchy --protect
     bulkagents import agents.csv --instance-id ID --sso --sso-application-arn arn:aws:sso::123456789012:application/ssoins-EXAMPLE/apl-EXAMPLE
 `
 
@@ -68,8 +76,7 @@ type importFlags struct {
 	endpointURL string
 	sandbox     bool
 
-	// IAM Identity Center (SAML instances).
-	// Team hand-outs: accepted, not yet supported.
+	// IAM Identity Center (SAML instances), then team hand-outs.
 	sso             bool
 	identityStoreID string
 	ssoGroup        string
@@ -98,9 +105,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
 	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application of Identity Center")
-	fs.StringVar(&fl.splitBy, "split-by", "", "split the results by this column (not yet supported)")
-	fs.StringVar(&fl.handout, "handout-template", "", "hand-out template (not yet supported)")
-	fs.BoolVar(&fl.protect, "protect", false, "password-protect the hand-outs (not yet supported)")
+	fs.StringVar(&fl.splitBy, "split-by", "", "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
+	fs.StringVar(&fl.handout, "handout-template", "", "render the handouts with this Go text/template `FILE` (see docs/handoff.md)")
+	fs.BoolVar(&fl.protect, "protect", false, "write each team's file as a password-protected .xlsx, passphrases listed apart")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -111,6 +118,21 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	input := rest[0]
 	if err := fl.check(); err != nil {
 		return err
+	}
+	// The hand-out's key and template are checked before anything is sent,
+	// so a typo cannot surface only after the users exist.
+	var handoutTmpl *report.HandoutTemplate
+	if fl.splitBy != "" {
+		file, err := readTemplate(ctx, input, importer.ReadOptions{Keep: importer.SplitKeep(fl.splitBy)})
+		if err != nil {
+			return err
+		}
+		if _, err := importer.TeamKey(file, nil, fl.splitBy); err != nil {
+			return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%v", err)
+		}
+		if handoutTmpl, err = handoutTemplate(ctx, fl.handout); err != nil {
+			return err
+		}
 	}
 
 	awsConfig := importer.AWSConfig{
@@ -195,6 +217,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Resume:       fl.resume,
 		Force:        fl.force,
 		Concurrency:  fl.concurrency,
+		Keep:         importer.SplitKeep(fl.splitBy),
 		Progress:     env.stderr,
 		ProgressMode: mode,
 		IdentityCenter: importer.IdentityCenterConfig{
@@ -205,6 +228,14 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		return importError(input, err)
 	}
 	importer.WriteSummary(env.stderr, res)
+	if fl.splitBy != "" && !res.Interrupted {
+		err := handOut(ctx, env, res.File, res.Checked, res.Outcomes, report.HandoutDir(res.ResultsPath), report.HandoutOptions{
+			SplitBy: fl.splitBy, Template: handoutTmpl, Protect: fl.protect, Force: fl.force || fl.resume,
+		})
+		if err != nil {
+			return err
+		}
+	}
 	switch {
 	case res.Interrupted:
 		return &exitError{code: exitInterrupted}
@@ -216,22 +247,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 
 // check refuses flag combinations that cannot work, before anything runs.
 func (fl *importFlags) check() error {
-	var unsupported []string
-	for _, f := range []struct {
-		set  bool
-		name string
-	}{
-		{fl.splitBy != "", "--split-by"},
-		{fl.handout != "", "--handout-template"}, {fl.protect, "--protect"},
-	} {
-		if f.set {
-			unsupported = append(unsupported, f.name)
-		}
-	}
-	if len(unsupported) > 0 {
-		return usageError("import the Connect users without it for now", "%s: not yet supported", strings.Join(unsupported, ", "))
-	}
 	switch {
+	case (fl.handout != "" || fl.protect) && fl.splitBy == "":
+		return usageError("add --split-by hierarchy, --split-by routing-profile or --split-by COLUMN", "--handout-template and --protect need --split-by")
 	case fl.sso && fl.identityStoreID != "":
 		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
 	case (fl.ssoGroup != "" || fl.ssoAppARN != "") && !fl.sso && fl.identityStoreID == "":

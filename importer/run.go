@@ -30,6 +30,10 @@ type Config struct {
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
+	// Keep names columns outside the template to accept (the column a
+	// --split-by names); every other unknown column is still refused.
+	Keep []string
+
 	// IdentityCenter: also make each agent's IAM Identity Center user and
 	// group membership (--sso, --identity-store-id).
 	IdentityCenter IdentityCenterConfig
@@ -66,6 +70,13 @@ type Result struct {
 	MoreProblems int
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
+
+	// File, Checked and Outcomes are the input as read and validated and
+	// the final outcome of each of its rows, in input order, for what is
+	// made from them afterwards (the team hand-outs).
+	File     *File
+	Checked  []Checked
+	Outcomes []report.Outcome
 }
 
 // summaryProblems is how many problems the summary shows.
@@ -131,7 +142,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 		return nil, describeError(err, cfg.InstanceID, clients.Region)
 	}
-	f, err := Read(stop, input, ReadOptions{Identity: inst.Identity})
+	f, err := Read(stop, input, ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +284,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, err
 	}
 	res.Counts = report.Count(outcomes)
+	res.File, res.Checked, res.Outcomes = f, checked, outcomes
 
 	var retry [][]string
 	for i, o := range outcomes {
@@ -281,8 +293,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 	}
 	if len(retry) > 0 {
-		// The retry file is made from the input alone and holds no secret:
-		// each run replaces it.
+		// The retry file is made from the input alone (it holds the
+		// passwords the input supplied, and is mode 0600, like the input
+		// should be): each run replaces it.
 		if err := report.WriteRetry(retryPath, f.Header, retry, true); err != nil {
 			return nil, fmt.Errorf("write retry file: %w", err)
 		}

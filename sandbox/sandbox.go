@@ -43,6 +43,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -159,6 +160,7 @@ type Sandbox struct {
 
 	server   *http.Server
 	listener net.Listener
+	active   atomic.Int64 // requests being served, for Close
 	url      string
 	done     chan struct{}
 	stopOnce sync.Once
@@ -293,7 +295,11 @@ func Start(ctx context.Context, addr string, opts Options) (*Sandbox, error) {
 	}
 	s.listener = ln
 	s.url = "http://" + ln.Addr().String()
-	s.server = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.active.Add(1)
+		defer s.active.Add(-1)
+		s.ServeHTTP(w, r)
+	}), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		// Serve returns http.ErrServerClosed after Close; nothing to report.
 		_ = s.server.Serve(ln)
@@ -318,10 +324,14 @@ func (s *Sandbox) Close() error {
 		if s.server == nil {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if err := s.server.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		// Let the calls in flight finish (for up to 2 s), then drop every
+		// connection. Server.Shutdown would also wait for connections that
+		// were opened but never sent a request, which clients keep around.
+		if err := s.listener.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 			s.stopErr = fmt.Errorf("stopping the sandbox: %w", err)
+		}
+		for deadline := time.Now().Add(2 * time.Second); s.active.Load() > 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
 		}
 		_ = s.server.Close()
 	})
