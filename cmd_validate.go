@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -10,11 +11,13 @@ import (
 	"github.com/bulkagents/bulkagents/importer"
 )
 
-const validateUsage = `Usage: bulkagents validate [--identity connect|saml] [--format text|json] FILE
+const validateUsage = `Usage: bulkagents validate [--identity connect|saml] [--sso] [--format text|json] FILE
 
 Checks every row of an agents file in the Connect bulk-upload template format,
 without calling AWS. Every problem is reported with its line, column and value,
-and how to fix it.
+and how to fix it. --sso also checks what an import with IAM Identity Center
+needs (a SAML instance; the login valid as an Identity Center user name, and an
+email for each agent).
 
 Exit status: 0 every row is valid, 1 some rows are invalid, 2 the file cannot
 be used at all.
@@ -30,6 +33,7 @@ var validateCommand = &command{
 	run: func(ctx context.Context, env *environment, args []string) error {
 		fset := newFlagSet(env, "validate", validateUsage)
 		identity := fset.String("identity", "connect", "the instance's identity management: connect or saml")
+		sso := fset.Bool("sso", false, "also check the rules of an import with IAM Identity Center users (implies --identity saml)")
 		format := fset.String("format", "text", "report format: text (on standard error) or json (on standard output)")
 		rest, err := parseArgs(fset, args)
 		if err != nil {
@@ -45,11 +49,19 @@ var validateCommand = &command{
 		if err != nil {
 			return err
 		}
+		if *sso {
+			identitySet := false
+			fset.Visit(func(f *flag.Flag) { identitySet = identitySet || f.Name == "identity" })
+			if identitySet && id != importer.IdentitySAML {
+				return usageError("drop --identity, or use --identity saml", "--sso goes with a SAML instance, not --identity %s", *identity)
+			}
+			id = importer.IdentitySAML
+		}
 		file, err := readTemplate(ctx, rest[0], importer.ReadOptions{})
 		if err != nil {
 			return err
 		}
-		checked := importer.Validate(file, importer.ValidateOptions{Identity: id})
+		checked := importer.Validate(file, importer.ValidateOptions{Identity: id, IdentityCenter: *sso})
 		out := env.stderr
 		if *format == "json" {
 			out = env.stdout

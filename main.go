@@ -56,8 +56,9 @@ const mainUsage = `bulkagents creates Amazon Connect agents from the console's b
 
 Usage:
     bulkagents template [--identity connect|saml] [--example] [--out FILE]
-    bulkagents validate [--identity connect|saml] [--format text|json] FILE
+    bulkagents validate [--identity connect|saml] [--sso] [--format text|json] FILE
     bulkagents import   FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] ...
+    bulkagents handout  FILE --split-by KEY [--results FILE] [--protect] ...
     bulkagents sandbox  [--addr HOST:PORT] [--identity connect|saml] [--rate-scale X] ...
     bulkagents version
 
@@ -68,6 +69,7 @@ Examples:
     bulkagents validate agents.csv
     bulkagents import agents.csv --sandbox
     bulkagents import agents.csv --instance-id 11111111-2222-3333-4444-555555555555 --dry-run
+    bulkagents handout agents.csv --split-by hierarchy --protect
 `
 
 // run is main without os.Exit, so tests can call it.

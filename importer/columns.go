@@ -167,7 +167,9 @@ func acceptedNames() []string {
 }
 
 // closestName is the known column name nearest to an unknown one (by edit
-// distance over the comparison keys), to suggest a fix for a typo.
+// distance over the comparison keys), to suggest a fix for a typo; "" when
+// none is near enough to be a typo of it ("team lead" is no misspelt
+// "mobile").
 func closestName(field string) string {
 	key := matchKey(field)
 	best, bestDist := "", -1
@@ -182,6 +184,9 @@ func closestName(field string) string {
 	}
 	for _, a := range aliases {
 		consider(a.name)
+	}
+	if bestDist > max(2, utf8.RuneCountInString(key)/3) {
+		return ""
 	}
 	return best
 }

@@ -381,7 +381,10 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 			Hint:    "put the header first; 'bulkagents template' writes it. Accepted column names: " + strings.Join(acceptedNames(), ", "),
 		}
 	}
-	msg := fmt.Sprintf("unknown column; the closest known name is %q", closestName(field))
+	msg := "unknown column"
+	if near := closestName(field); near != "" {
+		msg += fmt.Sprintf("; the closest known name is %q", near)
+	}
 	if len(unknown) > 1 {
 		others := make([]string, 0, len(unknown)-1)
 		for n, i := range unknown[1:] {
@@ -397,7 +400,8 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		Line:    line,
 		Column:  field,
 		Message: msg,
-		Hint:    "rename it to one of the accepted names, or remove it: " + strings.Join(acceptedNames(), ", "),
+		Hint: "rename it to one of the accepted names, or remove it: " + strings.Join(acceptedNames(), ", ") +
+			"\na column of your own is accepted by 'bulkagents import --split-by COLUMN', which splits the results by it",
 	}
 }
 
