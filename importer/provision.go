@@ -307,15 +307,16 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	return p.settle(calls, r, password, trace, err)
 }
 
-// settle decides a row whose CreateUser returned an error.
+// settle decides a row whose CreateUser returned an error. When an earlier
+// attempt may have reached Connect, the last attempt's error (a duplicate,
+// the users quota that user filled, a refusal, a throttle that outlasted the
+// retries) does not say whether the user was made: it is looked up.
 func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, trace *callTrace, err error) bool {
 	o := &r.outcome
 	login := r.job.Planned.Agent.Login
-	created := func(id string) bool {
-		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
-		return true
-	}
 	var dup *types.DuplicateResourceException
+	isDup := errors.As(err, &dup)
+	earlierMayHaveApplied := mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)])
 	switch {
 	case calls.Err() != nil:
 		// Aborted in flight: the call may or may not have reached Connect.
@@ -324,39 +325,37 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		o.Error = "interrupted while creating the user: run again with --resume to settle it"
 		return false
 
-	case isQuotaError(err):
+	case isDup && r.job.Password == "" && !earlierMayHaveApplied:
+		// The first attempt that could have reached Connect found the name
+		// taken: someone else made this user after the plan. (A password
+		// written ahead by an interrupted run, whose call may have landed
+		// after this run's listing, makes the user probably ours: it is
+		// looked up below.)
+		id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)
+		o.Status, o.ConnectUserID = report.Exists, id
+		return true
+	}
+
+	failure := "create connect user: " + errText(err)
+	if isQuotaError(err) {
 		p.quotaReached.Store(true)
-		o.Status, o.Error = report.Failed, quotaMessage
-		return false
-
-	case errors.As(err, &dup):
-		// A password written ahead by an interrupted run, whose call may
-		// have landed after this run's listing, makes the user probably
-		// ours too.
-		if r.job.Password == "" && !mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
-			// The first attempt that could have reached Connect found the
-			// name taken: someone else made this user after the plan.
-			id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)
-			o.Status, o.ConnectUserID = report.Exists, id
-			return true
-		}
-		// An earlier attempt may have created it: look it up.
-		fallthrough
-
-	case ambiguous(err):
-		id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
-		switch {
-		case lerr != nil:
-			o.Status, o.Password = report.Failed, password
-			o.Error = fmt.Sprintf("create connect user: %s; then could not tell whether it was created (%s): run again with --resume to settle it", errText(err), errText(lerr))
-			return false
-		case found:
-			return created(id)
-		}
-		o.Status, o.Error = report.Failed, "create connect user: "+errText(err)
+		failure = quotaMessage
+	}
+	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
+		o.Status, o.Error = report.Failed, failure
 		return false
 	}
-	o.Status, o.Error = report.Failed, "create connect user: "+errText(err)
+	id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
+	switch {
+	case lerr != nil:
+		o.Status, o.Password = report.Failed, password
+		o.Error = fmt.Sprintf("%s; then could not tell whether it was created (%s): run again with --resume to settle it", failure, errText(lerr))
+		return false
+	case found:
+		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
+		return true
+	}
+	o.Status, o.Error = report.Failed, failure
 	return false
 }
 

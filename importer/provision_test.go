@@ -3,14 +3,20 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -277,5 +283,76 @@ func TestAutoConcurrency(t *testing.T) {
 		if got := autoConcurrency(rate); got != want {
 			t.Errorf("autoConcurrency(%v) = %d, want %d", rate, got, want)
 		}
+	}
+}
+
+// answerAfterApplying is a proxy in front of the sandbox that plays a real
+// endpoint's worst ordering for CreateUser: the first call is applied but
+// answered HTTP 500 (a timeout's ambiguity), and every later one is refused
+// with the error given, which AWS may check before the duplicate user name.
+func answerAfterApplying(t *testing.T, sb *sandbox.Sandbox, status int, code string) *httptest.Server {
+	t.Helper()
+	target, err := url.Parse(sb.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var creates atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/users/") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		answer := func(status int, code string) {
+			w.Header().Set("X-Amzn-ErrorType", code)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"Message":"%s from the test"}`, code)
+		}
+		if creates.Add(1) == 1 {
+			rec := httptest.NewRecorder()
+			proxy.ServeHTTP(rec, r)
+			if rec.Code != http.StatusOK {
+				t.Errorf("the first CreateUser was not applied: HTTP %d %s", rec.Code, rec.Body)
+			}
+			answer(http.StatusInternalServerError, "InternalServiceException")
+			return
+		}
+		answer(status, code)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestProvisionSettlesAfterAnAppliedAttempt: a CreateUser whose first
+// attempt made the user but whose retry ends in another error (the users
+// quota that user filled, a refusal) is settled by looking the user up: the
+// row is created, with the password the user now has.
+func TestProvisionSettlesAfterAnAppliedAttempt(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		code   string
+	}{
+		{http.StatusTooManyRequests, "LimitExceededException"},
+		{http.StatusBadRequest, "InvalidRequestException"},
+	} {
+		t.Run(c.code, func(t *testing.T) {
+			sb := startSandbox(t, sandbox.Options{Unlimited: true})
+			plan := planFor(t, sb, agents("applied", 1))
+			proxy := answerAfterApplying(t, sb, c.status, c.code)
+			clients, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: proxy.URL, RateScale: 1000,
+				StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(clients.CloseIdleConnections)
+			log := &memoryLog{}
+			p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: log}
+			out := p.Run(context.Background(), context.Background(), []Job{{Planned: &plan.Rows[0]}})
+			if out[0].Status != report.Created {
+				t.Fatalf("outcome %s %q, want created: the first attempt made the user", out[0].Status, out[0].Error)
+			}
+			checkPasswords(t, sb, out, log)
+		})
 	}
 }
