@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -220,6 +221,12 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		switch {
 		case pr.Action == ActionInvalid:
 			outcomes[i] = invalidOutcome(f, pr)
+			if p, ok := prev[line]; ok && p.Password != "" {
+				outcomes[i] = settleWrittenAhead(calls, clients.Connect, inst, outcomes[i], p)
+				if outcomes[i].Status == report.Created {
+					break
+				}
+			}
 			for _, p := range pr.Problems {
 				if len(res.Problems) < summaryProblems {
 					res.Problems = append(res.Problems, p)
@@ -355,26 +362,60 @@ func invalidOutcome(f *File, pr *PlannedRow) report.Outcome {
 }
 
 // checkResumable refuses to resume from a results file that belongs to
-// another version of the input: its lines would name other users.
+// another version of the input: its lines would name other users. Only rows
+// on which something was done, or whose password was written ahead, bind
+// the input; they must name the same user, and user names are
+// case-sensitive. A row on which nothing was done may have been fixed.
 func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, path string) error {
 	byLine := make(map[int]Row, len(checked))
 	for _, c := range checked {
 		byLine[c.Row.Line] = c.Row
 	}
-	for line, o := range prev {
+	lines := make([]int, 0, len(prev))
+	for line := range prev {
+		lines = append(lines, line)
+	}
+	sort.Ints(lines) // the first mismatch is the one named
+	for _, line := range lines {
+		o := prev[line]
+		if !o.Status.Done() && o.Password == "" && o.ConnectUserID == "" && o.SSOUserID == "" {
+			continue
+		}
 		row, ok := byLine[line]
 		login := f.Value(row, ColLogin)
-		if !ok || !strings.EqualFold(strings.TrimSpace(login), strings.TrimSpace(o.Login)) {
-			if o.Login == "" && !o.Status.Done() {
-				continue // an invalid row without a login says nothing
-			}
+		if !ok || strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &SetupError{
 				Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Hint:    "resume with the same input file as the interrupted run, or --force to start over (the old results file's passwords are lost)",
+				Hint: "resume with the same input file as the interrupted run, or --out a new results file to import this one\n" +
+					"(keep the old results file: it holds the passwords of the users it created)",
 			}
 		}
 	}
 	return nil
+}
+
+// settleWrittenAhead decides a row that an interrupted run wrote a password
+// ahead for but that is invalid now (edited, or a name it uses renamed
+// since): if that run made the user, the user has that password, which must
+// stay in the results file.
+func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, invalid, prev report.Outcome) report.Outcome {
+	id, found, err := findUser(ctx, api, inst.ID, prev.Login)
+	switch {
+	case err != nil:
+		o := invalid
+		o.Status, o.Password = report.Failed, prev.Password
+		o.Error = fmt.Sprintf("an interrupted run may have created this user with the password in this row, and looking it up failed (%s): "+
+			"run again with --resume to settle it; the row is invalid now: %s", errText(err), invalid.Error)
+		return o
+	case found:
+		o := prev
+		o.Status, o.ConnectUserID, o.Error = report.Created, id, ""
+		if inst.Identity != IdentitySAML {
+			o.SignInURL = inst.AccessURL
+		}
+		return o
+	}
+	return invalid
 }
 
 func fileExists(path string) bool {

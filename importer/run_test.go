@@ -374,3 +374,95 @@ func TestImportPlanErrorIsOneLine(t *testing.T) {
 		t.Error("a failed plan wrote a results file")
 	}
 }
+
+// writeResults writes the results file an interrupted run left.
+func writeResults(t *testing.T, path string, rows ...report.Outcome) {
+	t.Helper()
+	log, err := report.Create(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range rows {
+		if err := log.Append(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := log.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImportResumeWithChangedRows: the input was edited (or a name it uses
+// renamed) between the interrupted run and --resume. A row whose password
+// was written ahead and whose user was made keeps that password even though
+// the row is invalid now; one whose user was never made is just invalid; a
+// row on which nothing was done may have a new login.
+func TestImportResumeWithChangedRows(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	rows := agents("changed", 4)
+	rows[0].Routing = "Renamed Routing Profile" // renamed in the instance since
+	rows[3].Routing = "Renamed Routing Profile"
+	input := writeAgents(t, dir, rows)
+	resultsPath := filepath.Join(dir, "agents-results.csv")
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: rows[0].Login, Password: "MadeBeforeCrash1", FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	writeResults(t, resultsPath,
+		report.Outcome{Line: 2, Login: rows[0].Login, Status: report.NotAttempted, Password: "MadeBeforeCrash1"},
+		report.Outcome{Line: 3, Login: rows[1].Login, Status: report.NotAttempted, Password: "NeverSent1234"},
+		report.Outcome{Line: 4, Login: "changed 3", Status: report.Invalid, Error: "user login: fix it"},
+		report.Outcome{Line: 5, Login: rows[3].Login, Status: report.NotAttempted, Password: "NeverSentEither1"},
+	)
+
+	res, err := importInto(t, sb, Config{Input: input, Resume: true})
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	got := loadResults(t, resultsPath)
+	users := usersByName(t, sb)
+	if o := got[2]; o.Status != report.Created || o.Password != "MadeBeforeCrash1" || o.ConnectUserID != users[rows[0].Login].ID {
+		t.Errorf("line 2, made before the crash, invalid now: %s %q, password kept: %v; want created with its password and id",
+			o.Status, o.Error, o.Password == "MadeBeforeCrash1")
+	}
+	if o := got[3]; o.Status != report.Created || o.Password != "NeverSent1234" || users[rows[1].Login].Password != "NeverSent1234" {
+		t.Errorf("line 3: %s %q", o.Status, o.Error)
+	}
+	if o := got[4]; o.Status != report.Created || o.Login != rows[2].Login {
+		t.Errorf("line 4, its login fixed: %s %q %q", o.Status, o.Login, o.Error)
+	}
+	if o := got[5]; o.Status != report.Invalid || o.Password != "" {
+		t.Errorf("line 5, never made, invalid now: %s, password kept: %v; want invalid without it", o.Status, o.Password != "")
+	}
+	if _, ok := users[rows[3].Login]; ok {
+		t.Errorf("line 5's user was made")
+	}
+	if res.Counts[report.Created] != 3 || res.Counts[report.Invalid] != 1 {
+		t.Errorf("counts %v, want 3 created and 1 invalid", res.Counts)
+	}
+}
+
+// TestImportResumeRefusesALoginChangedInCase: Connect's user names are
+// case-sensitive, so a login whose case changed names another user than the
+// one the interrupted run wrote a password ahead for.
+func TestImportResumeRefusesALoginChangedInCase(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	rows := agents("cased", 2)
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: rows[0].Login, Password: "MadeBeforeCrash1", FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	resultsPath := filepath.Join(dir, "agents-results.csv")
+	writeResults(t, resultsPath, report.Outcome{Line: 2, Login: rows[0].Login, Status: report.NotAttempted, Password: "MadeBeforeCrash1"})
+	rows[0].Login = strings.ToUpper(rows[0].Login)
+	input := writeAgents(t, dir, rows)
+	sb.ResetCalls()
+	_, err := importInto(t, sb, Config{Input: input, Resume: true})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "does not match") {
+		t.Fatalf("resume with a login changed in case: %v, want a mismatch", err)
+	}
+	if n := sb.Calls()["Connect.CreateUser"].Sent; n != 0 {
+		t.Errorf("%d CreateUser sent", n)
+	}
+}
