@@ -179,6 +179,19 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.MoreProblems > 0 {
 		fmt.Fprintf(w, "... and %d more problems: see the results file\n", res.MoreProblems)
 	}
+	for _, p := range res.Warnings {
+		where := fmt.Sprintf("line %d", p.Line)
+		if p.Column != "" {
+			where += fmt.Sprintf(", %s", p.Column)
+		}
+		fmt.Fprintf(w, "%s: warning: %s\n", where, p.Message)
+		if p.Hint != "" {
+			fmt.Fprintf(w, "    hint: %s\n", p.Hint)
+		}
+	}
+	if res.MoreWarnings > 0 {
+		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)
+	}
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
 	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
 	if s := res.Stats; s.CreateCalls > 0 {

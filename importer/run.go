@@ -69,6 +69,11 @@ type Result struct {
 	// summary; MoreProblems counts the rest.
 	Problems     []Problem
 	MoreProblems int
+	// Warnings are the first warnings of the rows (a value ignored, a
+	// login longer than the documentation allows, a user whose name
+	// differs only in case), for the summary; MoreWarnings counts the rest.
+	Warnings     []Problem
+	MoreWarnings int
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
 
@@ -212,6 +217,15 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	for i := range plan.Rows {
 		pr := &plan.Rows[i]
 		line := pr.Row.Line
+		if pr.Action != ActionInvalid {
+			for _, w := range pr.Warnings {
+				if len(res.Warnings) < summaryProblems {
+					res.Warnings = append(res.Warnings, w)
+				} else {
+					res.MoreWarnings++
+				}
+			}
+		}
 		// A row done by a run without Identity Center is not done for one
 		// with it: it still needs its Identity Center user.
 		if p, ok := prev[line]; ok && p.Status.Done() && (sso == nil || p.SSOUserID != "") {

@@ -466,3 +466,36 @@ func TestImportResumeRefusesALoginChangedInCase(t *testing.T) {
 		t.Errorf("%d CreateUser sent", n)
 	}
 }
+
+// TestImportSummaryShowsWarnings: what validation and the plan warn of (a
+// value ignored, a user whose name differs only in case) reaches the
+// summary, as validate shows it.
+func TestImportSummaryShowsWarnings(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	rows := agents("warned", 2)
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "WARNED0002", FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	input := writeAgents(t, dir, rows)
+	data, err := os.ReadFile(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A soft phone with a phone number: the number is ignored.
+	data = []byte(strings.Replace(string(data), "soft,,yes", "soft,+14255550100,yes", 1))
+	if err := os.WriteFile(input, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := importInto(t, sb, Config{Input: input})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	WriteSummary(&b, res)
+	for _, want := range []string{"line 2, phone number: warning: ignored", `line 3, user login: warning: user "WARNED0002" exists`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+}
