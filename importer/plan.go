@@ -376,13 +376,16 @@ func (h *hierarchyIndex) path(ctx context.Context, id string) ([]string, error) 
 // exact path in the hint.
 func (h *hierarchyIndex) resolve(ctx context.Context, want []string) (id, msg, hint string, err error) {
 	shown := strings.Join(want, "|")
-	var near []string
+	var near, partial []string
 	for _, cand := range h.byKey[nameKey(want[len(want)-1])] {
 		got, err := h.path(ctx, cand)
 		if err != nil {
 			return "", "", "", err
 		}
 		if len(got) != len(want) {
+			// Only the last levels given ("Tier 1"): the whole paths of the
+			// groups of that name show which to write.
+			partial = append(partial, strings.Join(got, "|"))
 			continue
 		}
 		exact, close := true, true
@@ -404,6 +407,11 @@ func (h *hierarchyIndex) resolve(ctx context.Context, want []string) (id, msg, h
 	if len(near) > 0 {
 		return "", fmt.Sprintf("hierarchy group %q does not exist; names are matched exactly", shown),
 			fmt.Sprintf("write it as %s", quoteAll(near)), nil
+	}
+	if len(partial) > 0 {
+		sort.Strings(partial)
+		return "", fmt.Sprintf("hierarchy group %q does not exist in this instance", shown),
+			fmt.Sprintf("give the whole path from the top level down, joined by |: %s", quoteAll(partial)), nil
 	}
 	return "", fmt.Sprintf("hierarchy group %q does not exist in this instance", shown),
 		"give the levels from the top down joined by |, as the Connect admin website shows them (for example Example Corp|Support|Tier 1)", nil

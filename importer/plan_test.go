@@ -96,6 +96,7 @@ func TestMakePlanResolvesNamesExactly(t *testing.T) {
 		row("no.hierarchy", func(r *agentRow) { r.Hierarchy = "" }),
 		row("taken.user", func(*agentRow) {}),
 		row("", func(*agentRow) {}), // invalid before planning
+		row("hierarchy.leaf", func(r *agentRow) { r.Hierarchy = "Tier 1" }),
 	}
 	plan := planFor(t, sb, rows)
 
@@ -115,6 +116,8 @@ func TestMakePlanResolvesNamesExactly(t *testing.T) {
 		{ActionCreate, "", ""},
 		{ActionExists, "", ""},
 		{ActionInvalid, "", ""},
+		// Both groups named Tier 1, by their whole paths.
+		{ActionInvalid, "user_hierarchy_1|user_hierarchy_2", `"Example Corp|Support|Tier 1", "Other Corp|Support|Tier 1"`},
 	}
 	for i, w := range want {
 		pr := plan.Rows[i]
