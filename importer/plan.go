@@ -472,8 +472,11 @@ func findUser(ctx context.Context, api ConnectReader, instanceID, login string) 
 	if err != nil {
 		return "", false, fmt.Errorf("search user %q: %w", login, err)
 	}
+	// Only the exact name: user names are case-sensitive, and should the
+	// search ignore case, another user's id would make this row created with
+	// a password that user does not have.
 	for _, u := range out.Users {
-		if strings.EqualFold(aws.ToString(u.Username), login) {
+		if aws.ToString(u.Username) == login {
 			return aws.ToString(u.Id), true, nil
 		}
 	}

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -191,5 +195,41 @@ func TestMakePlanCostsPages(t *testing.T) {
 	}
 	if total > 12 {
 		t.Errorf("planning made %d calls (%v), want at most 12", total, calls)
+	}
+}
+
+// searchIgnoringCase is a Connect client whose SearchUsers also answers
+// with the user whose name differs only in case, as a search that ignores
+// case would.
+type searchIgnoringCase struct {
+	ConnectAPI
+	other string
+}
+
+func (s searchIgnoringCase) SearchUsers(ctx context.Context, in *connect.SearchUsersInput, opts ...func(*connect.Options)) (*connect.SearchUsersOutput, error) {
+	out, err := s.ConnectAPI.SearchUsers(ctx, in, opts...)
+	if err != nil {
+		return nil, err
+	}
+	out.Users = append([]types.UserSearchSummary{{Username: aws.String(s.other), Id: aws.String("other-id")}}, out.Users...)
+	return out, nil
+}
+
+// TestFindUserMatchesExactly: settling a CreateUser never takes a user
+// whose name differs only in case for the row's.
+func TestFindUserMatchesExactly(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "exact.name", FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	c := sandboxClients(t, sb, 1000)
+	api := searchIgnoringCase{ConnectAPI: c.Connect, other: "Exact.Name"}
+	ctx := context.Background()
+	if id, found, err := findUser(ctx, api, sb.InstanceID(), "exact.name"); err != nil || !found || id == "other-id" {
+		t.Errorf("findUser(exact.name) = %q, %v, %v; want the sandbox's user", id, found, err)
+	}
+	api.other = "Missing.Name"
+	if id, found, err := findUser(ctx, api, sb.InstanceID(), "missing.name"); err != nil || found {
+		t.Errorf("findUser(missing.name) = %q, %v, %v; want not found", id, found, err)
 	}
 }
