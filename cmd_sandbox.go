@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -43,11 +44,19 @@ var sandboxCommand = &command{
 		if err != nil {
 			return err
 		}
-		if *rateScale <= 0 {
+		// Written as "not in range" so that NaN, which fails every
+		// comparison, is refused too (a NaN error rate fails every call).
+		if !(*rateScale > 0) || math.IsInf(*rateScale, 0) {
 			return usageError("--rate-scale 25 makes every limit 25 times the default", "--rate-scale must be above 0, got %v", *rateScale)
 		}
-		if *errorRate < 0 || *errorRate > 1 {
+		if !(*errorRate >= 0 && *errorRate <= 1) {
 			return usageError("--error-rate 0.1 fails one mutating call in ten", "--error-rate must be between 0 and 1, got %v", *errorRate)
+		}
+		if *quota < 1 {
+			return usageError("--users-quota 10 lets the instance hold 10 users", "--users-quota must be at least 1, got %d", *quota)
+		}
+		if *latency < 0 {
+			return usageError("--latency 200ms slows every call by 200 ms", "--latency must not be negative, got %v", *latency)
 		}
 		sb, err := sandbox.Start(ctx, *addr, sandbox.Options{
 			Identity:  string(id),
