@@ -257,6 +257,11 @@ func TestImportCommandQuota(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "20 created, 20 failed") {
 		t.Fatalf("exit %d, want 1 with 20 created and 20 failed:\n%s", code, stderr)
 	}
+	// The terminal says why, once, without the results file.
+	if !strings.Contains(stderr, "and 18 more: failed: create connect user: the instance's users-per-instance quota is reached") ||
+		strings.Count(stderr, "Service Quotas") != 1 {
+		t.Errorf("the summary does not say, once, that the users quota stopped the run:\n%s", stderr)
+	}
 	got := checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), 40, false)
 	for line, o := range got {
 		if o.Status == report.Failed && !strings.Contains(o.Error, "Service Quotas") {

@@ -192,6 +192,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.MoreWarnings > 0 {
 		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)
 	}
+	writeFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
 	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
 	if s := res.Stats; s.CreateCalls > 0 {
@@ -224,5 +225,44 @@ func WriteSummary(w io.Writer, res *Result) {
 	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)
 	if res.RetryPath != "" {
 		fmt.Fprintf(w, "retry:   %s (%d rows to fix or import again)\n", res.RetryPath, res.RetryRows)
+	}
+}
+
+// failureKinds is how many different errors of failed rows the summary shows.
+const failureKinds = 5
+
+// writeFailures says why rows failed, each error once with the lines it
+// stopped, so that a quota or a missing permission is seen without opening
+// the results file. Errors never hold a password.
+func writeFailures(w io.Writer, outcomes []report.Outcome) {
+	var order []string
+	lines := map[string][]int{}
+	for _, o := range outcomes {
+		if o.Status != report.Failed {
+			continue
+		}
+		if _, seen := lines[o.Error]; !seen {
+			order = append(order, o.Error)
+		}
+		lines[o.Error] = append(lines[o.Error], o.Line)
+	}
+	more := 0
+	for k, msg := range order {
+		ls := lines[msg]
+		if k >= failureKinds {
+			more += len(ls)
+			continue
+		}
+		where := fmt.Sprintf("line %d", ls[0])
+		switch {
+		case len(ls) == 2:
+			where = fmt.Sprintf("lines %d and %d", ls[0], ls[1])
+		case len(ls) > 2:
+			where = fmt.Sprintf("lines %d, %d and %d more", ls[0], ls[1], len(ls)-2)
+		}
+		fmt.Fprintf(w, "%s: failed: %s\n", where, msg)
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "... and %d more failed rows: see the results file\n", more)
 	}
 }
