@@ -102,6 +102,7 @@ const (
 type ssoRowPlan struct {
 	user   presence
 	userID string
+	email  string // the existing user's email, when user is present ("" when it has none)
 	member presence
 }
 
@@ -315,6 +316,47 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 	return aws.ToString(u.UserName), true, nil
 }
 
+// userEmail gives an existing user's email: its primary one, else its
+// first; "" when it has none.
+func (ic *IdentityCenter) userEmail(ctx context.Context, userID string) (string, error) {
+	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(userID)})
+	if err != nil {
+		return "", fmt.Errorf("describe identity center user %s: %s", userID, errText(err))
+	}
+	email := ""
+	for _, e := range u.Emails {
+		if e.Primary || email == "" {
+			email = aws.ToString(e.Value)
+		}
+	}
+	return email, nil
+}
+
+// checkEmail warns when a row reuses an existing Identity Center user whose
+// email is not the row's: the one-time password of its first sign-in goes
+// to the email the user has, which the agent may not read.
+func (ic *IdentityCenter) checkEmail(line int, a *Agent, email string) {
+	switch {
+	case strings.EqualFold(email, a.Email):
+	case email == "":
+		ic.warn(nil, fmt.Sprintf("warning: line %d: IAM Identity Center user %q exists without an email, so it cannot get a one-time password by email.\n"+
+			"  Add %s as its email in IAM Identity Center > Users > %s, or generate its one-time password there.", line, a.Login, a.Email, a.Login))
+	default:
+		ic.warn(nil, fmt.Sprintf("warning: line %d: IAM Identity Center user %q exists with the email %s, not %s: it is reused,\n"+
+			"  and its one-time password goes to %s (the results file gives that address). If the agent does not\n"+
+			"  read it, change the email in IAM Identity Center > Users > %s before the agent signs in.", line, a.Login, email, a.Email, email, a.Login))
+	}
+}
+
+// reuseUser makes an existing Identity Center user the row's; the outcome
+// gives the email that user really has, where its one-time password goes.
+func reuseUser(o *report.Outcome, id, email string) {
+	o.SSOUserID = id
+	if email != "" {
+		o.Email = email
+	}
+}
+
 // isMember looks a membership up.
 func (ic *IdentityCenter) isMember(ctx context.Context, userID string) (bool, error) {
 	_, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.StoreID),
@@ -398,7 +440,8 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 		rp := &ssoRowPlan{}
 		ic.rows[pr.Row.Line] = rp
 		if u, ok := users[strings.ToLower(a.Login)]; ok {
-			rp.user, rp.userID = present, u.id
+			rp.user, rp.userID, rp.email = present, u.id, u.email
+			ic.checkEmail(pr.Row.Line, a, u.email)
 		} else if usersComplete {
 			rp.user = absent
 		}
@@ -482,7 +525,12 @@ func (ic *IdentityCenter) lookUpRows(ctx context.Context, cols emailColumn, rows
 					return err
 				}
 				if found {
-					rp.user, rp.userID = present, id
+					email, err := ic.userEmail(ctx, id)
+					if err != nil {
+						return err
+					}
+					rp.user, rp.userID, rp.email = present, id, email
+					ic.checkEmail(pr.Row.Line, a, email)
 				} else {
 					rp.user, rp.member = absent, absent
 					owner, taken, err := ic.emailOwner(ctx, a.Email)
@@ -594,7 +642,7 @@ func (ic *IdentityCenter) DryRunOutcome(pr *PlannedRow) report.Outcome {
 	o := plannedOutcome(pr, status)
 	o.ConnectUserID = pr.ExistingUserID
 	if rp := ic.rows[pr.Row.Line]; rp != nil && rp.user == present {
-		o.SSOUserID = rp.userID
+		reuseUser(&o, rp.userID, rp.email)
 	}
 	o.SignInURL = ic.PortalURL
 	return o
@@ -748,7 +796,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		rp = &ssoRowPlan{}
 	}
 	if rp.user == present {
-		o.SSOUserID = rp.userID
+		reuseUser(o, rp.userID, rp.email)
 		return true
 	}
 	if rp.user == unknown {
@@ -759,8 +807,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		case err != nil:
 			return failed(o, err.Error())
 		case found:
-			o.SSOUserID = id
-			return true
+			return ic.reuseFound(calls, r, id)
 		}
 	}
 
@@ -789,8 +836,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		ic.userCreated(r, id)
 		return true
 	case found:
-		o.SSOUserID = id // made by someone else since the plan: reuse it
-		return true
+		return ic.reuseFound(calls, r, id) // made by someone else since the plan: reuse it
 	case ambiguous(err):
 		return failed(o, "create identity center user: "+errText(err))
 	}
@@ -805,6 +851,22 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 			"use %s as the user login to reuse that user, or give this agent another email address", a.Email, owner, a.Login, owner))
 	}
 	return failed(o, "create identity center user: "+errText(err))
+}
+
+// reuseFound makes a user that a lookup found during the run the row's,
+// after reading its email (see checkEmail).
+func (ic *IdentityCenter) reuseFound(calls context.Context, r *rowRun, id string) bool {
+	o := &r.outcome
+	email, err := ic.userEmail(calls, id)
+	switch {
+	case calls.Err() != nil:
+		return interrupted(o, "looking up the identity center user")
+	case err != nil:
+		return failed(o, err.Error())
+	}
+	ic.checkEmail(r.job.Planned.Row.Line, r.job.Planned.Agent, email)
+	reuseUser(o, id, email)
+	return true
 }
 
 func (ic *IdentityCenter) userCreated(r *rowRun, id string) {

@@ -665,3 +665,52 @@ func TestIdentityCenterResumeAfterConnectOnly(t *testing.T) {
 	}
 	checkComplete(t, sb, rows, results, DefaultSSOGroup)
 }
+
+// TestIdentityCenterExistingUserOtherEmail: an Identity Center user that
+// exists with the row's user name but another email is reused, and its
+// one-time password goes to that other address: the results file gives the
+// address the user really has (the hand-off tells the agent where to look),
+// and the administrator is warned, in the dry run as in the real run,
+// whether the listing found the user or a lookup did.
+func TestIdentityCenterExistingUserOtherEmail(t *testing.T) {
+	for _, name := range []string{"listed", "looked up"} {
+		t.Run(name, func(t *testing.T) {
+			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+			if name == "looked up" {
+				seedStore(t, sb, 800) // beyond the listing budget of 3 fresh rows
+			}
+			rows := agents("mail", 3)
+			reused, err := sb.AddIdentityStoreUser(sandbox.IdentityStoreUser{UserName: "mail0002", DisplayName: "M T",
+				GivenName: "M", FamilyName: "T", Email: "Private.Box@example.org"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			input := writeAgents(t, dir, rows)
+			for _, dry := range []bool{true, false} {
+				res, results := ssoImport(t, sb, input, 100, func(c *Config) {
+					c.DryRun = dry
+					if dry {
+						c.Out = filepath.Join(dir, "dry.csv")
+					}
+				})
+				o := results[3]
+				if o.Email != "Private.Box@example.org" || o.SSOUserID != reused {
+					t.Errorf("dry run %v: line 3 email %q, sso user %s; want the existing user %s and its email Private.Box@example.org", dry, o.Email, o.SSOUserID, reused)
+				}
+				if o := results[2]; o.Email != "mail0001@example.com" {
+					t.Errorf("dry run %v: line 2 email %q, want the row's own", dry, o.Email)
+				}
+				warned := false
+				for _, w := range res.IdentityCenter.Warnings {
+					if strings.Contains(w, "line 3") && strings.Contains(w, "Private.Box@example.org") && strings.Contains(w, "mail0002@example.com") {
+						warned = true
+					}
+				}
+				if !warned {
+					t.Errorf("dry run %v: no warning names line 3 and both emails: %q", dry, res.IdentityCenter.Warnings)
+				}
+			}
+		})
+	}
+}
