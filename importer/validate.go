@@ -84,10 +84,12 @@ func Validate(f *File, opts ValidateOptions) []Checked {
 			cells = lay.cells(row.Record)
 		}
 		rc := rowCheck{lay: lay, opts: opts, line: row.Line, seen: seen}
-		agent := rc.check(row, &cells)
+		agent, aligned := rc.check(row, &cells)
 		out[i] = Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
 		login := strings.ToLower(strings.TrimSpace(cells.Login))
-		if login == "" {
+		if login == "" || !aligned {
+			// A misaligned row's login cell may hold anything, a password
+			// included: it is nobody's duplicate.
 			continue
 		}
 		if j, seen := first[login]; seen {
@@ -257,8 +259,13 @@ func (rc *rowCheck) warn(c Column, value, message, hint string) {
 }
 
 // check validates one row and gives its Agent, or nil when it has problems.
-func (rc *rowCheck) check(row Row, cells *templateRow) *Agent {
-	rc.checkRecord(row.Record)
+// aligned is false when the row has a field too many or too few: its values
+// then sit under the wrong columns (a password under "email address", say),
+// so only the field count is reported, and no value is shown.
+func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bool) {
+	if !rc.checkRecord(row.Record) {
+		return nil, false
+	}
 	a := &Agent{Line: row.Line}
 	id := rc.opts.Identity
 
@@ -306,22 +313,24 @@ func (rc *rowCheck) check(row Row, cells *templateRow) *Agent {
 		a.FirstName, a.LastName = "", ""
 	}
 	if len(rc.problems) > 0 {
-		return nil
+		return nil, true
 	}
-	return a
+	return a, true
 }
 
 // checkRecord checks what holds for any cell: the field count, UTF-8, Excel's
-// ellipsis, and the cells under a header field left blank.
-func (rc *rowCheck) checkRecord(rec []string) {
+// ellipsis, and the cells under a header field left blank. It reports false,
+// and checks no cell, when the field count is wrong.
+func (rc *rowCheck) checkRecord(rec []string) bool {
 	n, want := len(rec), len(rc.lay.header)
 	switch {
 	case n < want:
 		rc.problems = append(rc.problems, Problem{
 			Line:    rc.line,
-			Message: fmt.Sprintf("the row has %d fields but the header has %d", n, want),
+			Message: fmt.Sprintf("the row has %d fields but the header has %d, so its values may be under the wrong columns", n, want),
 			Hint:    "every row needs a field for every column, blank ones included; a comma may be missing",
 		})
+		return false
 	case n > want:
 		extra := rec[want:]
 		if blankRecord(extra) {
@@ -332,9 +341,10 @@ func (rc *rowCheck) checkRecord(rec []string) {
 		} else {
 			rc.problems = append(rc.problems, Problem{
 				Line:    rc.line,
-				Message: fmt.Sprintf("the row has %d fields but the header has %d", n, want),
+				Message: fmt.Sprintf("the row has %d fields but the header has %d, so its values may be under the wrong columns", n, want),
 				Hint:    `a value holding a comma must be enclosed in double quotes: "Smith, Jr."`,
 			})
+			return false
 		}
 	}
 	for i, v := range rec {
@@ -372,6 +382,7 @@ func (rc *rowCheck) checkRecord(rec []string) {
 			})
 		}
 	}
+	return true
 }
 
 // describe is the subject of a message about a cell: its value, or "the

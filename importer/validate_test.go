@@ -488,3 +488,41 @@ func TestValidateRepeatedCells(t *testing.T) {
 		t.Errorf("line 5: %+v", checked[3].Problems)
 	}
 }
+
+// A row with a field too few or too many has its values under the wrong
+// columns: a password shifted into another column must not be shown, and the
+// shifted values are not judged by the rules of columns they do not belong to.
+func TestValidateMisalignedRowHidesPassword(t *testing.T) {
+	header := "first name,last name,email address,password,user login,routing profile name,security_profile_name_1|security_profile_name_2,phone type (soft/desk),phone number,soft phone auto accept (yes/no),ACW timeout (seconds)\n"
+	tests := []struct{ name, row, secret, next string }{
+		{"a field missing before the password", "Jane,Doe,S3cret-Passw0rd,jdoe,Basic Routing Profile,Agent,soft,,yes,30", "S3cret-Passw0rd", "alee"},
+		{"an unquoted comma before the password", "John,Smith, Jr.,js@example.com,An0ther-Secret,js@x,Basic Routing Profile,Agent,soft,,yes,30", "An0ther-Secret", "alee"},
+		{"a password shifted into the login", "John,Smith, Jr.,js@example.com,Th1rd-Secret-Long-Enough-To-Warn,js,Basic Routing Profile,Agent,soft,,yes,30", "Th1rd-Secret", "alee"},
+		{"a shifted value equal to the next login", "Jane,Doe,S3cret-Passw0rd,alee,Basic_Routing,Agent,soft,,yes,30", "S3cret-Passw0rd", "Basic_Routing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := readString(t, header+tt.row+"\n"+"Ann,Lee,alee@example.com,,"+tt.next+",Basic Routing Profile,Agent,soft,,yes,30\n")
+			checked := Validate(f, ValidateOptions{})
+			c := checked[0]
+			if c.Agent != nil || !hasMessage(c.Problems, "", "fields but the header has 11") {
+				t.Fatalf("want the field count problem, got %+v", c.Problems)
+			}
+			var b strings.Builder
+			if err := WriteReport(&b, "json", checked); err != nil {
+				t.Fatal(err)
+			}
+			_ = WriteReport(&b, "text", checked)
+			if strings.Contains(b.String(), tt.secret) {
+				t.Errorf("the report shows the password:\n%s", b.String())
+			}
+			if len(c.Problems) != 1 {
+				t.Errorf("want only the field count problem, got %+v", c.Problems)
+			}
+			// A shifted value is no user login: the next row is not its duplicate.
+			if checked[1].Agent == nil {
+				t.Errorf("line 3 made invalid by a misaligned row: %+v", checked[1].Problems)
+			}
+		})
+	}
+}
