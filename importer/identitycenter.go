@@ -662,8 +662,17 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 		ic.groupCreated = ic.groupID == ""
 		if arn := ic.cfg.ApplicationARN; arn != "" {
 			ic.assignment = fmt.Sprintf("would assign group %q to %s", ic.Group, arn)
-			if ic.groupID != "" && ic.admin != nil {
-				if done, err := ic.assigned(ctx); err == nil && done {
+			if ic.admin != nil {
+				// Listed even while the group does not exist: an application
+				// that cannot be read (a wrong ARN, no permission) is what
+				// makes the real run's assignment fail.
+				done, err := ic.assigned(ctx)
+				switch {
+				case err != nil:
+					ic.assignment = fmt.Sprintf("would try to assign group %q to %s, but reading its assignments failed (%s): "+
+						"check the ARN (IAM Identity Center > Applications > the Amazon Connect application) and the sso:ListApplicationAssignments permission",
+						ic.Group, arn, errText(err))
+				case done && ic.groupID != "":
 					ic.assignment = fmt.Sprintf("group %q is assigned to %s", ic.Group, arn)
 				}
 			}

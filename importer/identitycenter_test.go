@@ -714,3 +714,36 @@ func TestIdentityCenterExistingUserOtherEmail(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentityCenterDryRunApplication: the dry run checks the application
+// it would assign the group to, so that it does not promise an assignment
+// that the real run then only warns about, whether the group exists yet or
+// not.
+func TestIdentityCenterDryRunApplication(t *testing.T) {
+	for _, groupExists := range []bool{false, true} {
+		sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+		if groupExists {
+			if _, err := sb.AddGroup(DefaultSSOGroup); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dir := t.TempDir()
+		input := writeAgents(t, dir, agents("app", 2))
+		wrong := "arn:aws:sso::123456789012:application/ssoins-0000000000000000/apl-0000000000000000"
+		res, _ := ssoImport(t, sb, input, 100, func(c *Config) {
+			c.DryRun = true
+			c.Out = filepath.Join(dir, "dry.csv")
+			c.IdentityCenter.ApplicationARN = wrong
+		})
+		if a := res.IdentityCenter.Assignment; strings.HasPrefix(a, "would assign") && !strings.Contains(a, "ResourceNotFoundException") {
+			t.Errorf("group exists %v: dry run says %q of an application that does not exist", groupExists, a)
+		}
+		res, _ = ssoImport(t, sb, input, 100, func(c *Config) {
+			c.DryRun = true
+			c.Out = filepath.Join(dir, "dry2.csv")
+		})
+		if a := res.IdentityCenter.Assignment; !strings.HasPrefix(a, "would assign") {
+			t.Errorf("group exists %v: dry run with the real application says %q", groupExists, a)
+		}
+	}
+}
