@@ -231,20 +231,21 @@ func WriteSummary(w io.Writer, res *Result) {
 // failureKinds is how many different errors of failed rows the summary shows.
 const failureKinds = 5
 
-// writeFailures says why rows failed, each error once with the lines it
-// stopped, so that a quota or a missing permission is seen without opening
-// the results file. Errors never hold a password.
+// writeFailures says why rows failed or were not attempted, each error
+// once with the lines it stopped, so that a quota or a missing permission is
+// seen without opening the results file. Errors never hold a password.
 func writeFailures(w io.Writer, outcomes []report.Outcome) {
 	var order []string
 	lines := map[string][]int{}
 	for _, o := range outcomes {
-		if o.Status != report.Failed {
+		if o.Status != report.Failed && o.Status != report.NotAttempted {
 			continue
 		}
-		if _, seen := lines[o.Error]; !seen {
-			order = append(order, o.Error)
+		key := string(o.Status) + ": " + o.Error
+		if _, seen := lines[key]; !seen {
+			order = append(order, key)
 		}
-		lines[o.Error] = append(lines[o.Error], o.Line)
+		lines[key] = append(lines[key], o.Line)
 	}
 	more := 0
 	for k, msg := range order {
@@ -260,9 +261,9 @@ func writeFailures(w io.Writer, outcomes []report.Outcome) {
 		case len(ls) > 2:
 			where = fmt.Sprintf("lines %d, %d and %d more", ls[0], ls[1], len(ls)-2)
 		}
-		fmt.Fprintf(w, "%s: failed: %s\n", where, msg)
+		fmt.Fprintf(w, "%s: %s\n", where, msg)
 	}
 	if more > 0 {
-		fmt.Fprintf(w, "... and %d more failed rows: see the results file\n", more)
+		fmt.Fprintf(w, "... and %d more rows failed or not attempted: see the results file\n", more)
 	}
 }

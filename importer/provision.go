@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,9 +76,13 @@ type Provisioner struct {
 	IdentityCenter *IdentityCenter
 
 	quotaReached atomic.Bool
-	logFailed    atomic.Bool
-	logErr       error
-	logErrOnce   sync.Once
+	// refused holds the message of a CreateUser refused for a reason every
+	// other row would meet too (no permission, credentials that expired):
+	// sending the rest only fails them one by one at the quota's pace.
+	refused    atomic.Pointer[string]
+	logFailed  atomic.Bool
+	logErr     error
+	logErrOnce sync.Once
 
 	mu          sync.Mutex
 	createCalls int
@@ -148,8 +153,8 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 	for i := range jobs {
 		job := &jobs[i]
 		why, ok := p.halted(stop)
-		if !ok && why.status == report.Failed && job.Planned.Action == ActionExists {
-			ok = true // the users quota stops CreateUser only; this user exists
+		if !ok && why.createOnly && job.Planned.Action == ActionExists {
+			ok = true // the users quota or a refusal stops CreateUser only; this user exists
 		}
 		if !ok {
 			outcomes[i] = p.baseOutcome(job)
@@ -176,8 +181,9 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 }
 
 type haltReason struct {
-	status report.Status
-	msg    string
+	status     report.Status
+	msg        string
+	createOnly bool // rows that need no CreateUser may still go on
 }
 
 // halted says whether rows may still start, and if not, what the rows
@@ -185,11 +191,13 @@ type haltReason struct {
 func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 	switch {
 	case p.logFailed.Load():
-		return haltReason{report.NotAttempted, "not attempted: the results file could not be written"}, false
+		return haltReason{report.NotAttempted, "not attempted: the results file could not be written", false}, false
 	case p.quotaReached.Load():
-		return haltReason{report.Failed, quotaMessage}, false
+		return haltReason{report.Failed, quotaMessage, true}, false
+	case p.refused.Load() != nil:
+		return haltReason{report.NotAttempted, *p.refused.Load(), true}, false
 	case stop.Err() != nil:
-		return haltReason{report.NotAttempted, notStarted}, false
+		return haltReason{report.NotAttempted, notStarted, false}, false
 	}
 	return haltReason{}, true
 }
@@ -343,6 +351,10 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	}
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
 		o.Status, o.Error = report.Failed, failure
+		if isRefusal(err) {
+			msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", errText(err), refusalFix)
+			p.refused.CompareAndSwap(nil, &msg)
+		}
 		return false
 	}
 	id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
@@ -357,6 +369,38 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	}
 	o.Status, o.Error = report.Failed, failure
 	return false
+}
+
+// refusalFix is what to do about a refused CreateUser.
+const refusalFix = "the credentials need connect:CreateUser (and connect:TagResource for tags) on the instance, and must be valid: " +
+	"refresh them (aws sso login) or pick others with --profile"
+
+// isRefusal says whether CreateUser was refused for a reason that is not
+// the row's: a missing permission, or credentials that are invalid, expired
+// or could not be had.
+func isRefusal(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "AccessDeniedException", "AccessDenied", "UnauthorizedException", "UnrecognizedClientException",
+			"InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId":
+			return true
+		}
+		return false
+	}
+	return isCredentialsError(err)
+}
+
+// isCredentialsError says whether a call failed for want of credentials:
+// it was never sent.
+func isCredentialsError(err error) bool {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return false // an answer came back
+	}
+	text := err.Error()
+	return strings.Contains(text, "get credentials") || strings.Contains(text, "retrieve credentials") ||
+		strings.Contains(text, "refresh cached credentials") || strings.Contains(text, "get identity")
 }
 
 // mayHaveApplied says whether any of these attempts could have changed
@@ -374,7 +418,7 @@ func mayHaveApplied(attempts []error) bool {
 // ambiguous says whether a failed call may have been applied anyway: a
 // server error, a timeout, a broken connection.
 func ambiguous(err error) bool {
-	if err == nil || isThrottle(err) {
+	if err == nil || isThrottle(err) || isCredentialsError(err) {
 		return false
 	}
 	var re *smithyhttp.ResponseError

@@ -271,6 +271,8 @@ func TestAmbiguous(t *testing.T) {
 		{"invalid", response(400, "InvalidParameterException"), false},
 		{"timeout", &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, true},
 		{"no answer", errors.New("unexpected EOF"), true},
+		{"no credentials", fmt.Errorf("operation error Connect: CreateUser, get identity: get credentials: %w",
+			errors.New("failed to refresh cached credentials, the SSO session has expired")), false},
 	} {
 		if got := ambiguous(c.err); got != c.want {
 			t.Errorf("%s: ambiguous = %v, want %v", c.name, got, c.want)
@@ -354,5 +356,74 @@ func TestProvisionSettlesAfterAnAppliedAttempt(t *testing.T) {
 			}
 			checkPasswords(t, sb, out, log)
 		})
+	}
+}
+
+// refusingCreateUser is a proxy in front of the sandbox that refuses every
+// CreateUser as AWS does credentials without connect:CreateUser.
+func refusingCreateUser(t *testing.T, sb *sandbox.Sandbox) *httptest.Server {
+	t.Helper()
+	target, err := url.Parse(sb.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/users/") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"Message":"User: arn:aws:sts::123456789012:assumed-role/ReadOnly/ana is not authorized to perform: connect:CreateUser"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestProvisionStopsWhenCreateUserIsRefused: credentials that may read but
+// not create fail one row, and the rest are not sent one by one at the
+// CreateUser pace only to fail the same way: they are not attempted, with
+// what to fix, and rows whose user exists still go on.
+func TestProvisionStopsWhenCreateUserIsRefused(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	rows := agents("refused", 60)
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: rows[59].Login, FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	plan := planFor(t, sb, rows)
+	proxy := refusingCreateUser(t, sb)
+	clients, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: proxy.URL, RateScale: 1000,
+		StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(clients.CloseIdleConnections)
+	var jobs []Job
+	for i := range plan.Rows {
+		jobs = append(jobs, Job{Planned: &plan.Rows[i]})
+	}
+	const workers = 4
+	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: &memoryLog{}, Concurrency: workers}
+	out := p.Run(context.Background(), context.Background(), jobs)
+	failed, notAttempted := countOf(out, report.Failed), countOf(out, report.NotAttempted)
+	if failed == 0 || failed > workers || failed+notAttempted != len(rows)-1 {
+		t.Fatalf("%d failed, %d not attempted of %d: want at most one refused call per worker, the rest not attempted", failed, notAttempted, len(rows)-1)
+	}
+	for _, o := range out {
+		switch o.Status {
+		case report.Failed:
+			if !strings.Contains(o.Error, "AccessDeniedException") || o.Password != "" {
+				t.Errorf("line %d: %q (password kept: %v)", o.Line, o.Error, o.Password != "")
+			}
+		case report.NotAttempted:
+			if !strings.Contains(o.Error, "connect:CreateUser") || !strings.Contains(o.Error, "--resume") || o.Password != "" {
+				t.Errorf("line %d: %q (password kept: %v)", o.Line, o.Error, o.Password != "")
+			}
+		}
+	}
+	if o := out[59]; o.Status != report.Exists {
+		t.Errorf("the existing user's row: %s %q, want exists", o.Status, o.Error)
 	}
 }
