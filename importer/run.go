@@ -128,6 +128,14 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, &SetupError{Message: "--dry-run and --resume do not go together",
 			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
 	}
+	switch {
+	case samePath(cfg.Input, resultsPath):
+		return nil, &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
+			Hint: "give the results file another name: the input stays as it is"}
+	case samePath(cfg.Input, retryPath):
+		return nil, &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
+			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
+	}
 	resultsExist := fileExists(resultsPath)
 	if resultsExist && !cfg.Resume && !cfg.Force {
 		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
@@ -430,6 +438,18 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 		return o
 	}
 	return invalid
+}
+
+// samePath says whether two paths name one file, or would.
+func samePath(a, b string) bool {
+	if ai, err := os.Stat(a); err == nil {
+		if bi, err := os.Stat(b); err == nil {
+			return os.SameFile(ai, bi)
+		}
+	}
+	aa, errA := filepath.Abs(a)
+	ba, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && aa == ba
 }
 
 func fileExists(path string) bool {

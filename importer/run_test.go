@@ -499,3 +499,38 @@ func TestImportSummaryShowsWarnings(t *testing.T) {
 		}
 	}
 }
+
+// TestImportKeepsTheInput: neither the results file nor the retry file may
+// be the input (importing agents-retry.csv with --out agents-results.csv
+// would otherwise delete it once every row is done).
+func TestImportKeepsTheInput(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	written := writeAgents(t, dir, agents("kept", 2))
+	input := filepath.Join(dir, "agents-retry.csv")
+	if err := os.Rename(written, input); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []Config{
+		{Input: input, Out: filepath.Join(dir, "agents-results.csv")},
+		{Input: input, Out: input, Force: true},
+	} {
+		sb.ResetCalls()
+		_, err := importInto(t, sb, c)
+		var se *SetupError
+		if !errors.As(err, &se) || !strings.Contains(se.Message, "the input file") {
+			t.Errorf("--out %s: %v, want a setup error naming the input file", filepath.Base(c.Out), err)
+		}
+		after, err := os.ReadFile(input)
+		if err != nil || string(after) != string(before) {
+			t.Fatalf("--out %s: the input was changed or removed (%v)", filepath.Base(c.Out), err)
+		}
+		if n := sb.Calls()["Connect.CreateUser"].Sent; n != 0 {
+			t.Errorf("--out %s: %d CreateUser sent", filepath.Base(c.Out), n)
+		}
+	}
+}
