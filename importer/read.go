@@ -200,6 +200,9 @@ func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
 	if err := skipBOM(br); err != nil {
 		return nil, err
 	}
+	if err := sniffFormat(br); err != nil {
+		return nil, err
+	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // a row with too many or too few fields is a row problem
 	cr.LazyQuotes = false
@@ -223,6 +226,70 @@ func skipBOM(br *bufio.Reader) error {
 			Message: "the file is UTF-16 text, not CSV",
 			Hint:    `save it as "CSV UTF-8 (Comma delimited)"`,
 		}
+	}
+	return nil
+}
+
+// sniffSize is how much of the file sniffFormat looks at: the header is
+// well within it.
+const sniffSize = 8 << 10
+
+// sniffFormat refuses, before any CSV parsing, the files that are not
+// comma-separated text, which would otherwise be reported as "no column name
+// is known": a workbook saved as is, UTF-16 without a byte order mark, and a
+// header separated by semicolons (spreadsheets in European locales write
+// them) or tabs (Excel's "Text" and "Unicode Text").
+func sniffFormat(br *bufio.Reader) error {
+	head, err := br.Peek(sniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("reading the template: %w", err)
+	}
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
+		return &FileError{
+			Message: "the file is a spreadsheet workbook (.xlsx, .xls, .ods or .numbers), not CSV",
+			Hint:    `open it and save it as "CSV UTF-8 (Comma delimited)" (Excel: File > Save As; LibreOffice: Save As > Text CSV; Numbers: File > Export To > CSV)`,
+		}
+	}
+	if bytes.IndexByte(head[:min(len(head), 512)], 0) >= 0 {
+		return &FileError{
+			Line:    1,
+			Message: "the file holds NUL bytes: it is UTF-16 text, or not text at all, not CSV",
+			Hint:    `save it as "CSV UTF-8 (Comma delimited)"`,
+		}
+	}
+	truncated := len(head) == sniffSize
+	for line := 1; len(head) > 0; line++ {
+		text, rest, found := bytes.Cut(head, []byte("\n"))
+		if !found && truncated {
+			return nil // the line goes on past what was read: let the CSV reader judge it
+		}
+		head = rest
+		text = bytes.TrimSpace(text)
+		sep := bytes.EqualFold(text, []byte("sep=;"))
+		if !sep {
+			if len(bytes.Trim(text, ",")) == 0 || bytes.EqualFold(text, []byte("sep=,")) {
+				continue // a blank line, a row of commas, or Excel's "sep=," line
+			}
+			if bytes.IndexByte(text, ',') >= 0 {
+				return nil // the header, comma-separated
+			}
+		}
+		switch {
+		case sep || bytes.IndexByte(text, ';') >= 0:
+			return &FileError{
+				Line:    line,
+				Message: "the columns are separated by semicolons, not commas",
+				Hint: "save the file with commas between the columns (LibreOffice: Save As > Text CSV > Edit filter settings, field delimiter \",\"; " +
+					"Excel uses the list separator of the Windows region settings: set it to \",\" or save from LibreOffice or Google Sheets)",
+			}
+		case bytes.IndexByte(text, '\t') >= 0:
+			return &FileError{
+				Line:    line,
+				Message: `the columns are separated by tabs: the file is tab-separated text (Excel's "Text" or "Unicode Text"), not CSV`,
+				Hint:    `save it as "CSV UTF-8 (Comma delimited)"`,
+			}
+		}
+		return nil
 	}
 	return nil
 }

@@ -81,6 +81,21 @@ func TestReadFileErrors(t *testing.T) {
 		{name: "no header", in: row + row, line: 1, message: "not the template's header"},
 		{name: "header after blank lines", in: "\n\n" + ok + row},
 		{name: "excel sep line", in: "sep=,\n" + ok + row},
+		// European locales write semicolons; Excel's "Text" and "Unicode
+		// text" write tabs: say so rather than "no column name is known".
+		{name: "semicolons", in: strings.ReplaceAll(ok+row, ",", ";"), line: 1, message: "separated by semicolons", hint: "commas"},
+		{name: "semicolons, quoted header", in: `"first name";"last name";"user login";"routing profile name";"security_profile_name_1|security_profile_name_2"` + "\r\n" + strings.ReplaceAll(row, ",", ";"),
+			line: 1, message: "separated by semicolons"},
+		{name: "excel sep=; line", in: "sep=;\n" + strings.ReplaceAll(ok+row, ",", ";"), line: 1, message: "separated by semicolons"},
+		{name: "semicolons after a BOM and blank lines", in: "\xef\xbb\xbf\r\n" + strings.ReplaceAll(ok+row, ",", ";"), line: 2, message: "separated by semicolons"},
+		{name: "tabs", in: strings.ReplaceAll(ok+row, ",", "\t"), line: 1, message: "separated by tabs", hint: "CSV UTF-8"},
+		{name: "UTF-16 without a byte order mark", in: "f\x00i\x00r\x00s\x00t\x00", line: 1, message: "UTF-16"},
+		{name: "workbook", in: "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", message: "workbook", hint: "CSV UTF-8"},
+		{name: "old Excel workbook", in: "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", message: "workbook", hint: "CSV UTF-8"},
+		// A comma-separated header whose names hold a semicolon is no
+		// semicolon file.
+		{name: "commas win", in: "first name,last name;x,user login,routing profile name,security_profile_name_1|security_profile_name_2\n" + row,
+			line: 1, column: "last name;x", message: "unknown column"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -328,5 +343,20 @@ func TestUserHierarchyColumn(t *testing.T) {
 		if c.Agent == nil || strings.Join(c.Agent.Hierarchy, "|") != tt.want {
 			t.Errorf("%q: got %+v %+v", tt.cell, c.Agent, c.Problems)
 		}
+	}
+}
+
+// A header past what sniffFormat looks at, or longer than it, is left to
+// the CSV reader.
+func TestReadLongHeaderNotSniffed(t *testing.T) {
+	long := strings.Repeat("\n", sniffSize-10) + "first name;last name\n"
+	_, err := Read(context.Background(), strings.NewReader(long), ReadOptions{})
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Message, "not the template's header") {
+		t.Errorf("got %v", err)
+	}
+	wide := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2" + strings.Repeat(" ", sniffSize) + "\nJane,Doe,jdoe,Basic Routing Profile,Agent\n"
+	if _, err := Read(context.Background(), strings.NewReader(wide), ReadOptions{}); err != nil {
+		t.Errorf("a wide header: %v", err)
 	}
 }
