@@ -358,6 +358,14 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		return false
 	}
 	id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
+	// A duplicate says the user exists, so a search that misses it lags
+	// behind (Connect's search index is eventually consistent): look again.
+	for _, wait := range searchLag {
+		if !isDup || found || lerr != nil || sleep(calls, wait) != nil {
+			break
+		}
+		id, found, lerr = findUser(calls, p.Connect, p.Instance.ID, login)
+	}
 	switch {
 	case lerr != nil:
 		o.Status, o.Password = report.Failed, password
@@ -367,8 +375,28 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
 		return true
 	}
-	o.Status, o.Error = report.Failed, failure
+	// Not found, but an attempt may have made it after all and the search
+	// not show it yet: the password stays, so that --resume (whose listing
+	// finds such a user) can say it was created with it.
+	o.Status, o.Password = report.Failed, password
+	o.Error = failure + "; a search just after did not find the user, but it may lag: run again with --resume to settle it"
 	return false
+}
+
+// searchLag is how long to wait before searching again for a user that a
+// duplicate says exists.
+var searchLag = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // refusalFix is what to do about a refused CreateUser.

@@ -427,3 +427,72 @@ func TestProvisionStopsWhenCreateUserIsRefused(t *testing.T) {
 		t.Errorf("the existing user's row: %s %q, want exists", o.Status, o.Error)
 	}
 }
+
+// laggingSearch is a proxy in front of the sandbox whose first CreateUser
+// is applied but answered HTTP 500, so that its retry meets a duplicate,
+// and whose SearchUsers misses the new user the first lag times, as a
+// search index that has not caught up does.
+func laggingSearch(t *testing.T, sb *sandbox.Sandbox, lag int32) *httptest.Server {
+	t.Helper()
+	target, err := url.Parse(sb.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var creates, searches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/users/") && creates.Add(1) == 1:
+			proxy.ServeHTTP(httptest.NewRecorder(), r)
+			w.Header().Set("X-Amzn-ErrorType", "InternalServiceException")
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"Message":"internal error"}`)
+		case r.URL.Path == "/search-users" && searches.Add(1) <= lag:
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"Users":[],"ApproximateTotalCount":0}`)
+		default:
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestProvisionSearchLags: a duplicate after an attempt that made the user,
+// and a search that does not show it yet. A search that catches up makes
+// the row created; one that never does leaves it failed with its password,
+// for --resume to settle: the password the user has is never lost.
+func TestProvisionSearchLags(t *testing.T) {
+	old := searchLag
+	searchLag = []time.Duration{10 * time.Millisecond, 10 * time.Millisecond}
+	defer func() { searchLag = old }()
+	for _, c := range []struct {
+		lag  int32
+		want report.Status
+	}{{1, report.Created}, {100, report.Failed}} {
+		t.Run(fmt.Sprint(c.lag), func(t *testing.T) {
+			sb := startSandbox(t, sandbox.Options{Unlimited: true})
+			plan := planFor(t, sb, agents("lagging", 1))
+			proxy := laggingSearch(t, sb, c.lag)
+			clients, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: proxy.URL, RateScale: 1000,
+				StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(clients.CloseIdleConnections)
+			p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: &memoryLog{}}
+			o := p.Run(context.Background(), context.Background(), []Job{{Planned: &plan.Rows[0]}})[0]
+			u, made := usersByName(t, sb)["lagging0001"]
+			switch {
+			case !made:
+				t.Fatal("the proxy did not make the user")
+			case o.Status != c.want:
+				t.Errorf("outcome %s %q, want %s", o.Status, o.Error, c.want)
+			case o.Password == "" || o.Password != u.Password:
+				t.Errorf("outcome %s: the password the user has is not in it", o.Status)
+			case o.Status == report.Failed && !strings.Contains(o.Error, "--resume"):
+				t.Errorf("error %q does not say to resume", o.Error)
+			}
+		})
+	}
+}
