@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"unicode/utf8"
 )
 
 // ErrExists is returned, wrapped with the path, when a results or retry file
@@ -26,6 +27,11 @@ var (
 // of path, and syncs it. It returns the open file, its offset at the end, so
 // that the caller can keep writing to it once it is in place.
 func writeTemp(path string, records [][]string) (*os.File, error) {
+	return writeTempWith(path, "", records)
+}
+
+// writeTempWith is writeTemp with prefix (a byte order mark) written first.
+func writeTempWith(path, prefix string, records [][]string) (*os.File, error) {
 	// os.CreateTemp makes the file with mode 0600: passwords are never readable
 	// by others, not even for an instant.
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
@@ -38,6 +44,7 @@ func writeTemp(path string, records [][]string) (*os.File, error) {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
+	bw.WriteString(prefix) // an error here is the Flush's below
 	cw := csv.NewWriter(bw)
 	if err := cw.WriteAll(records); err != nil { // WriteAll flushes the csv writer
 		return fail(err)
@@ -111,11 +118,20 @@ func syncDir(dir string) error {
 // mode 0600, ready to fix and import again. Cells are written as the input
 // had them, not neutralised: the file is input for the next import. It
 // replaces an existing file only when force is set.
+//
+// A file whose text goes beyond ASCII starts with a UTF-8 byte order mark,
+// as Excel's "CSV UTF-8" does: without one, Excel opens it in the Windows
+// code page ("José" shows as "JosÃ©") and saves it back so. Text that is not
+// UTF-8 (a file saved in Windows-1252) is left as the input had it, unmarked.
 func WriteRetry(path string, header []string, records [][]string, force bool) error {
 	all := make([][]string, 0, len(records)+1)
 	all = append(all, header)
 	all = append(all, records...)
-	f, err := writeTemp(path, all)
+	prefix := ""
+	if needsBOM(all) {
+		prefix = utf8BOM
+	}
+	f, err := writeTempWith(path, prefix, all)
 	if err != nil {
 		return fmt.Errorf("retry file: %w", err)
 	}
@@ -127,4 +143,23 @@ func WriteRetry(path string, header []string, records [][]string, force bool) er
 		return fmt.Errorf("retry file: %w", err)
 	}
 	return nil
+}
+
+// needsBOM reports whether records hold text beyond ASCII, all of it UTF-8.
+func needsBOM(records [][]string) bool {
+	wide := false
+	for _, rec := range records {
+		for _, cell := range rec {
+			for i := 0; i < len(cell); i++ {
+				if cell[i] >= utf8.RuneSelf {
+					if !utf8.ValidString(cell) {
+						return false
+					}
+					wide = true
+					break
+				}
+			}
+		}
+	}
+	return wide
 }

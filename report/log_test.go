@@ -1,11 +1,13 @@
 package report
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -629,4 +631,41 @@ func TestCreateWithoutHardLinks(t *testing.T) {
 		t.Errorf("WriteRetry over an existing file: %v, want ErrExists", err)
 	}
 	checkNoTemp(t, dir)
+}
+
+// Excel reads a CSV file without a byte order mark in the Windows code page:
+// a retry file holding "José" would open as "JosÃ©", and be saved back so.
+// A retry file with text beyond ASCII starts with the UTF-8 byte order mark
+// Excel writes itself; one that is ASCII, or not UTF-8 at all (a file saved
+// in Windows-1252 is written back in it), gets none.
+func TestWriteRetryByteOrderMark(t *testing.T) {
+	header := []string{"first name", "last name", "user login"}
+	tests := []struct {
+		name   string
+		record []string
+		bom    bool
+	}{
+		{"ASCII", []string{"Ana", "Lima", "ana"}, false},
+		{"accents", []string{"José", "O’Brien", "jose"}, true},
+		{"Windows-1252", []string{"Jos\xe9", "O\x92Brien", "jose"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "agents-retry.csv")
+			if err := WriteRetry(path, header, [][]string{tt.record}, false); err != nil {
+				t.Fatal(err)
+			}
+			got := readFile(t, path)
+			if strings.HasPrefix(got, utf8BOM) != tt.bom {
+				t.Fatalf("byte order mark %v, want %v: %q", !tt.bom, tt.bom, got)
+			}
+			recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(got, utf8BOM))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) != 2 || !slices.Equal(recs[0], header) || !slices.Equal(recs[1], tt.record) {
+				t.Errorf("read back %q", recs)
+			}
+		})
+	}
 }
