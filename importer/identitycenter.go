@@ -316,25 +316,38 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 	return aws.ToString(u.UserName), true, nil
 }
 
-// userEmail gives an existing user's email: its primary one, else its
-// first; "" when it has none.
-func (ic *IdentityCenter) userEmail(ctx context.Context, userID string) (string, error) {
+// describeUser gives an existing user's name and email (its primary one,
+// else its first; "" when it has none).
+func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (storeUser, error) {
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(userID)})
 	if err != nil {
-		return "", fmt.Errorf("describe identity center user %s: %s", userID, errText(err))
+		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, errText(err))
 	}
-	email := ""
+	su := storeUser{id: userID, userName: aws.ToString(u.UserName)}
 	for _, e := range u.Emails {
-		if e.Primary || email == "" {
-			email = aws.ToString(e.Value)
+		if e.Primary || su.email == "" {
+			su.email = aws.ToString(e.Value)
 		}
 	}
-	return email, nil
+	return su, nil
 }
 
-// checkEmail warns when a row reuses an existing Identity Center user whose
-// email is not the row's: the one-time password of its first sign-in goes
-// to the email the user has, which the agent may not read.
+// checkReused warns when a row reuses an existing Identity Center user that
+// does not quite fit it. Identity Center finds user names without regard to
+// case, but signs the agent in to Connect under the user name as it is
+// spelt there, and Connect user names are case-sensitive. And the one-time
+// password of the first sign-in goes to the email the user has, which the
+// agent may not read.
+func (ic *IdentityCenter) checkReused(line int, a *Agent, u storeUser) {
+	if u.userName != "" && u.userName != a.Login {
+		ic.warn(nil, fmt.Sprintf("warning: line %d: the user login is %q, but the IAM Identity Center user it reuses is %q:\n"+
+			"  Identity Center signs the agent in to Connect as %q, and Connect user names are case-sensitive.\n"+
+			"  Make the user login %s exactly (or rename the Identity Center user) so that the agent can sign in.", line, a.Login, u.userName, u.userName, u.userName))
+	}
+	ic.checkEmail(line, a, u.email)
+}
+
+// checkEmail warns when a reused user's email is not the row's.
 func (ic *IdentityCenter) checkEmail(line int, a *Agent, email string) {
 	switch {
 	case strings.EqualFold(email, a.Email):
@@ -441,7 +454,7 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 		ic.rows[pr.Row.Line] = rp
 		if u, ok := users[strings.ToLower(a.Login)]; ok {
 			rp.user, rp.userID, rp.email = present, u.id, u.email
-			ic.checkEmail(pr.Row.Line, a, u.email)
+			ic.checkReused(pr.Row.Line, a, u)
 		} else if usersComplete {
 			rp.user = absent
 		}
@@ -525,12 +538,12 @@ func (ic *IdentityCenter) lookUpRows(ctx context.Context, cols emailColumn, rows
 					return err
 				}
 				if found {
-					email, err := ic.userEmail(ctx, id)
+					u, err := ic.describeUser(ctx, id)
 					if err != nil {
 						return err
 					}
-					rp.user, rp.userID, rp.email = present, id, email
-					ic.checkEmail(pr.Row.Line, a, email)
+					rp.user, rp.userID, rp.email = present, id, u.email
+					ic.checkReused(pr.Row.Line, a, u)
 				} else {
 					rp.user, rp.member = absent, absent
 					owner, taken, err := ic.emailOwner(ctx, a.Email)
@@ -863,18 +876,18 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 }
 
 // reuseFound makes a user that a lookup found during the run the row's,
-// after reading its email (see checkEmail).
+// after reading its name and email (see checkReused).
 func (ic *IdentityCenter) reuseFound(calls context.Context, r *rowRun, id string) bool {
 	o := &r.outcome
-	email, err := ic.userEmail(calls, id)
+	u, err := ic.describeUser(calls, id)
 	switch {
 	case calls.Err() != nil:
 		return interrupted(o, "looking up the identity center user")
 	case err != nil:
 		return failed(o, err.Error())
 	}
-	ic.checkEmail(r.job.Planned.Row.Line, r.job.Planned.Agent, email)
-	reuseUser(o, id, email)
+	ic.checkReused(r.job.Planned.Row.Line, r.job.Planned.Agent, u)
+	reuseUser(o, id, u.email)
 	return true
 }
 

@@ -747,3 +747,46 @@ func TestIdentityCenterDryRunApplication(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentityCenterExistingUserOtherCase: Identity Center matches user
+// names without regard to case, so a row reuses a user whose name differs
+// from its login in case only; Identity Center then signs the agent in to
+// Connect under that spelling, and the administrator is warned that the
+// Connect user login must match it, in the dry run as in the real run.
+func TestIdentityCenterExistingUserOtherCase(t *testing.T) {
+	for _, name := range []string{"listed", "looked up"} {
+		t.Run(name, func(t *testing.T) {
+			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+			if name == "looked up" {
+				seedStore(t, sb, 800)
+			}
+			rows := agents("case", 2)
+			if _, err := sb.AddIdentityStoreUser(sandbox.IdentityStoreUser{UserName: "Case0002", DisplayName: "C T",
+				GivenName: "C", FamilyName: "T", Email: "case0002@example.com"}); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			input := writeAgents(t, dir, rows)
+			for _, dry := range []bool{true, false} {
+				res, _ := ssoImport(t, sb, input, 100, func(c *Config) {
+					c.DryRun = dry
+					if dry {
+						c.Out = filepath.Join(dir, "dry.csv")
+					}
+				})
+				warned := 0
+				for _, w := range res.IdentityCenter.Warnings {
+					if strings.Contains(w, "line 3") && strings.Contains(w, `"Case0002"`) {
+						warned++
+					}
+					if strings.Contains(w, "line 2") {
+						t.Errorf("dry run %v: a warning about line 2: %s", dry, w)
+					}
+				}
+				if warned != 1 {
+					t.Errorf("dry run %v: %d warnings name line 3 and the user name Case0002: %q", dry, warned, res.IdentityCenter.Warnings)
+				}
+			}
+		})
+	}
+}
