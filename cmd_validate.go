@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -57,9 +60,15 @@ var validateCommand = &command{
 			}
 			id = importer.IdentitySAML
 		}
-		file, err := readTemplate(ctx, rest[0], importer.ReadOptions{})
+		file, err := loadTemplate(ctx, rest[0], importer.ReadOptions{})
 		if err != nil {
-			return err
+			if *format == "json" {
+				// A script reading standard output learns why there is no report.
+				if werr := writeJSONFileError(env.stdout, err); werr != nil {
+					return werr
+				}
+			}
+			return templateError(rest[0], err)
 		}
 		checked := importer.Validate(file, importer.ValidateOptions{Identity: id, IdentityCenter: *sso})
 		out := env.stderr
@@ -92,18 +101,51 @@ func parseIdentity(s string) (importer.Identity, error) {
 // readTemplate opens and reads an agents file, turning an unusable file into
 // an exit-2 error that names the line and column.
 func readTemplate(ctx context.Context, path string, opts importer.ReadOptions) (*importer.File, error) {
-	f, err := os.Open(path)
+	file, err := loadTemplate(ctx, path, opts)
 	if err != nil {
-		return nil, &exitError{code: exitUnusable, msg: err.Error()}
-	}
-	defer f.Close()
-	file, err := importer.Read(ctx, f, opts)
-	var fe *importer.FileError
-	if errors.As(err, &fe) {
-		return nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", path, fe), hint: fe.Hint}
-	}
-	if err != nil {
-		return nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", path, err)}
+		return nil, templateError(path, err)
 	}
 	return file, nil
+}
+
+// loadTemplate opens and reads an agents file; its errors are as Read and
+// os.Open give them.
+func loadTemplate(ctx context.Context, path string, opts importer.ReadOptions) (*importer.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return importer.Read(ctx, f, opts)
+}
+
+// templateError is loadTemplate's error as the exit-2 error the user sees.
+func templateError(path string, err error) error {
+	var fe *importer.FileError
+	if errors.As(err, &fe) {
+		return &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", path, fe), hint: fe.Hint}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &exitError{code: exitUnusable, msg: err.Error()}
+	}
+	return &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", path, err)}
+}
+
+// writeJSONFileError writes, for --format json, why a file cannot be used:
+// {"error": {"line", "column", "message", "hint"}}, the fields of the text
+// message.
+func writeJSONFileError(w io.Writer, err error) error {
+	var fe *importer.FileError
+	if !errors.As(err, &fe) {
+		fe = &importer.FileError{Message: err.Error()}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(struct {
+		Error *importer.FileError `json:"error"`
+	}{fe}); err != nil {
+		return fmt.Errorf("writing the validation report: %w", err)
+	}
+	return nil
 }
