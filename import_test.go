@@ -133,10 +133,10 @@ func checkConsistent(t *testing.T, sb *sandbox.Sandbox, path string, rows int, f
 		switch {
 		case o.Status == report.Created && (!made || u.Password != o.Password || o.Password == ""):
 			t.Errorf("line %d: created, but the sandbox's password differs (or the user is missing)", line)
-		case o.Status == report.NotAttempted && made && o.Password != "" && u.Password != o.Password:
-			t.Errorf("line %d: the password written ahead differs from the sandbox's", line)
-		case o.Status == report.NotAttempted && made && o.Password == "":
-			t.Errorf("line %d: the user was made, but the results file lost its password", line)
+		case o.Status != report.Created && made && o.Password != "" && u.Password != o.Password:
+			t.Errorf("line %d: %s: the password written ahead differs from the sandbox's", line, o.Status)
+		case o.Status != report.Created && o.Status != report.Exists && made && o.Password == "":
+			t.Errorf("line %d: %s: the user was made, but the results file lost its password", line, o.Status)
 		case final && o.Status != report.Created && o.Status != report.Exists:
 			t.Errorf("line %d: %s (%s), want created or exists", line, o.Status, o.Error)
 		}
