@@ -324,6 +324,8 @@ func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bo
 func (rc *rowCheck) checkRecord(rec []string) bool {
 	n, want := len(rec), len(rc.lay.header)
 	switch {
+	case n < want && rc.unnamedFrom(n):
+		// Only columns without a name are missing: nothing is lost.
 	case n < want:
 		rc.problems = append(rc.problems, Problem{
 			Line:    rc.line,
@@ -380,6 +382,19 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 				Message: quote(v) + " is in a column without a name",
 				Hint:    "give the column a name in the header, or move the value to its column",
 			})
+		}
+	}
+	return true
+}
+
+// unnamedFrom reports whether every header field from index i on is blank.
+func (rc *rowCheck) unnamedFrom(i int) bool {
+	if i >= len(rc.lay.columns) {
+		return false // a File not made by Read: judge by the count alone
+	}
+	for _, c := range rc.lay.columns[i:] {
+		if c != ColBlank {
+			return false
 		}
 	}
 	return true

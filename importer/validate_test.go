@@ -346,16 +346,25 @@ func TestValidateManyDuplicateLogins(t *testing.T) {
 func TestValidateFieldCount(t *testing.T) {
 	header := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2\n"
 	tests := []struct {
-		name, row, problem, warning string
+		name, header, row, problem, warning string
 	}{
 		{name: "right count", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent"},
 		{name: "too few", row: "Jane,Doe,jdoe,Basic Routing Profile", problem: "4 fields but the header has 5"},
 		{name: "too many", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent,Admin", problem: "6 fields but the header has 5"},
 		{name: "blank extra fields", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent,,", warning: "extra fields are blank"},
+		// A spreadsheet saves a header with trailing commas when columns
+		// beyond the template were once touched; a row without them lacks
+		// nothing.
+		{name: "short of unnamed columns", header: strings.TrimSuffix(header, "\n") + ",,\n", row: "Jane,Doe,jdoe,Basic Routing Profile,Agent"},
+		{name: "short of unnamed columns and one named", header: strings.TrimSuffix(header, "\n") + ",,\n", row: "Jane,Doe,jdoe,Basic Routing Profile", problem: "4 fields but the header has 7"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := readString(t, header+tt.row+"\n")
+			h := header
+			if tt.header != "" {
+				h = tt.header
+			}
+			f := readString(t, h+tt.row+"\n")
 			c := Validate(f, ValidateOptions{})[0]
 			if tt.problem == "" && len(c.Problems) > 0 {
 				t.Fatalf("problems: %+v", c.Problems)
