@@ -139,8 +139,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	resultsExist := fileExists(resultsPath)
 	if resultsExist && !cfg.Resume && !cfg.Force {
 		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
-			Hint: "add --resume to continue that run (rows done stay done, with their passwords),\n" +
-				"--force to replace it, or --out to write elsewhere"}
+			Hint: existingResultsHint(resultsPath, cfg.DryRun)}
 	}
 
 	input, err := os.Open(cfg.Input)
@@ -438,6 +437,37 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 		return o
 	}
 	return invalid
+}
+
+// existingResultsHint says what to do about a results file in the way,
+// after a look at what it holds: a dry run's may simply be replaced, but
+// replacing one with passwords loses them.
+func existingResultsHint(path string, dryRun bool) string {
+	rows, err := report.Load(path)
+	if err != nil {
+		return "--out to write elsewhere, or --force to replace it"
+	}
+	passwords, done := 0, 0
+	for _, o := range rows {
+		if o.Password != "" {
+			passwords++
+		}
+		if o.Status.Done() {
+			done++
+		}
+	}
+	switch {
+	case passwords == 0 && done == 0:
+		return "it records no user made (a dry run's results?): add --force to replace it, or --out to write elsewhere"
+	case dryRun && passwords > 0:
+		return fmt.Sprintf("it holds the passwords of %d users: give the dry run another file with --out (--force would lose them)", passwords)
+	case dryRun:
+		return "give the dry run another file with --out, or --force to replace it"
+	case passwords > 0:
+		return fmt.Sprintf("add --resume to continue that run (rows done stay done, with their passwords), or --out to write elsewhere;\n"+
+			"--force replaces it, and the %d passwords it holds are lost", passwords)
+	}
+	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
 }
 
 // samePath says whether two paths name one file, or would.

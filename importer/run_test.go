@@ -128,6 +128,29 @@ func TestImportRefusesToOverwriteResults(t *testing.T) {
 	if string(before) != string(after) {
 		t.Error("the refused run changed the results file")
 	}
+	if !strings.Contains(se.Hint, "2 passwords it holds are lost") {
+		t.Errorf("hint %q does not say that --force loses the passwords", se.Hint)
+	}
+	_, err = importInto(t, sb, Config{Input: input, DryRun: true})
+	if !errors.As(err, &se) || !strings.Contains(se.Hint, "--out") || !strings.Contains(se.Hint, "would lose them") {
+		t.Errorf("a dry run over a results file with passwords: %v, hint %q; want --out, and a warning against --force", err, se.Hint)
+	}
+}
+
+// TestImportAfterADryRun: the README's sequence, a dry run then the run,
+// meets the dry run's results file; the hint says it may be replaced.
+func TestImportAfterADryRun(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeAgents(t, dir, agents("dry.then", 2))
+	if _, err := importInto(t, sb, Config{Input: input, DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := importInto(t, sb, Config{Input: input})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Hint, "dry run's results") || !strings.Contains(se.Hint, "--force") {
+		t.Fatalf("the run after a dry run: %v; want a hint that --force replaces the dry run's results", err)
+	}
 }
 
 // TestImportResumeSettlesWriteAheads builds the results file a crash leaves:
