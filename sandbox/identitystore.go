@@ -28,7 +28,27 @@ var (
 	// The model's patterns: user names have no whitespace; other strings may.
 	isUserNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 	isStringPattern   = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
+	// The model's id patterns (IdentityStoreId, ResourceId): an id that
+	// breaks them is refused before anything is looked up.
+	isStoreIDPattern    = regexp.MustCompile(`^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+	isResourceIDPattern = regexp.MustCompile(`^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`)
 )
+
+// checkPattern is AWS's answer to a member that breaks its pattern.
+func checkPattern(field, v string, re *regexp.Regexp) *apiError {
+	if re.MatchString(v) {
+		return nil
+	}
+	return validation(fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", v, field, re.String()))
+}
+
+// checkResourceID checks a required user, group or membership id.
+func checkResourceID(field, v string) *apiError {
+	if v == "" {
+		return validation(field + " is required")
+	}
+	return checkPattern(field, v, isResourceIDPattern)
+}
 
 func validation(msg string) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: "ValidationException", message: msg}
@@ -47,6 +67,9 @@ func conflict(msg string) *apiError {
 func (c *call) store(id string) *apiError {
 	if id == "" {
 		return validation("IdentityStoreId is required")
+	}
+	if e := checkPattern("identityStoreId", id, isStoreIDPattern); e != nil {
+		return e
 	}
 	if id != c.s.storeID {
 		return isNotFound("IDENTITY_STORE", id)
@@ -287,8 +310,8 @@ func isDescribeUser(c *call) (any, *apiError) {
 	if e := c.store(in.IdentityStoreId); e != nil {
 		return nil, e
 	}
-	if in.UserId == "" {
-		return nil, validation("UserId is required")
+	if e := checkResourceID("userId", in.UserId); e != nil {
+		return nil, e
 	}
 	if e := c.failHook(c.userNameOf(in.UserId)); e != nil {
 		return nil, e
@@ -365,8 +388,8 @@ func isDeleteUser(c *call) (any, *apiError) {
 	if e := c.store(in.IdentityStoreId); e != nil {
 		return nil, e
 	}
-	if in.UserId == "" {
-		return nil, validation("UserId is required")
+	if e := checkResourceID("userId", in.UserId); e != nil {
+		return nil, e
 	}
 	if e := c.failHook(c.userNameOf(in.UserId)); e != nil {
 		return nil, e
@@ -454,8 +477,8 @@ func isDescribeGroup(c *call) (any, *apiError) {
 	if e := c.store(in.IdentityStoreId); e != nil {
 		return nil, e
 	}
-	if in.GroupId == "" {
-		return nil, validation("GroupId is required")
+	if e := checkResourceID("groupId", in.GroupId); e != nil {
+		return nil, e
 	}
 	if e := c.failHook(""); e != nil {
 		return nil, e
@@ -488,11 +511,14 @@ func (c *call) membershipRequest(in *membershipInput) (string, *apiError) {
 	if e := c.store(in.IdentityStoreId); e != nil {
 		return "", e
 	}
-	if in.GroupId == "" {
-		return "", validation("GroupId is required")
+	if e := checkResourceID("groupId", in.GroupId); e != nil {
+		return "", e
 	}
-	if in.MemberId == nil || in.MemberId.UserId == "" {
+	if in.MemberId == nil {
 		return "", validation("MemberId.UserId is required")
+	}
+	if e := checkResourceID("memberId.userId", in.MemberId.UserId); e != nil {
+		return "", e
 	}
 	return in.MemberId.UserId, nil
 }
@@ -565,8 +591,8 @@ func isListGroupMemberships(c *call) (any, *apiError) {
 	if e := c.store(in.IdentityStoreId); e != nil {
 		return nil, e
 	}
-	if in.GroupId == "" {
-		return nil, validation("GroupId is required")
+	if e := checkResourceID("groupId", in.GroupId); e != nil {
+		return nil, e
 	}
 	max, e := c.maxResults(in.MaxResults, 100, 1, 100)
 	if e != nil {
@@ -616,11 +642,19 @@ func isIsMemberInGroups(c *call) (any, *apiError) {
 	if e := c.store(in.IdentityStoreId); e != nil {
 		return nil, e
 	}
-	if in.MemberId == nil || in.MemberId.UserId == "" {
+	if in.MemberId == nil {
 		return nil, validation("MemberId.UserId is required")
+	}
+	if e := checkResourceID("memberId.userId", in.MemberId.UserId); e != nil {
+		return nil, e
 	}
 	if len(in.GroupIds) < 1 || len(in.GroupIds) > 100 {
 		return nil, validation("GroupIds must hold 1 to 100 ids")
+	}
+	for _, g := range in.GroupIds {
+		if e := checkResourceID("groupIds.member", g); e != nil {
+			return nil, e
+		}
 	}
 	if e := c.failHook(c.userNameOf(in.MemberId.UserId)); e != nil {
 		return nil, e

@@ -2,7 +2,11 @@ package sandbox
 
 import (
 	"net/http"
+	"regexp"
 )
+
+// The model's ApplicationArn pattern.
+var applicationARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]{1,5}){0,3}:sso::\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$`)
 
 var ssoAdminOps = map[string]operation{
 	"ListInstances":               {handle: ssoListInstances},
@@ -39,6 +43,9 @@ func ssoListInstances(c *call) (any, *apiError) {
 func (c *call) application(arn string) *apiError {
 	if arn == "" {
 		return validation("ApplicationArn is required")
+	}
+	if e := checkPattern("applicationArn", arn, applicationARNPattern); e != nil {
+		return e
 	}
 	if arn != c.s.appARN {
 		return ssoNotFound("Application not found: " + arn)
@@ -94,8 +101,8 @@ func ssoCreateApplicationAssignment(c *call) (any, *apiError) {
 	if e := c.application(in.ApplicationArn); e != nil {
 		return nil, e
 	}
-	if in.PrincipalId == "" {
-		return nil, validation("PrincipalId is required")
+	if e := checkResourceID("principalId", in.PrincipalId); e != nil {
+		return nil, e
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
