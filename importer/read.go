@@ -349,11 +349,17 @@ func (t *templateReader) csvError(err error) error {
 	if pe.Column > 0 {
 		fe.Message = fmt.Sprintf("not valid CSV at character %d: %v", pe.Column, pe.Err)
 	}
+	if pe.StartLine > 0 && pe.StartLine != pe.Line {
+		// A quote left open runs on across line breaks, to the end of the
+		// file perhaps: the row where it opens is the one to fix.
+		fe.Line = pe.StartLine
+		fe.Message = fmt.Sprintf("not valid CSV: a quoted field of this row is still open on line %d, at character %d: %v", pe.Line, pe.Column, pe.Err)
+	}
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		fe.Hint = `a field holding a " must be enclosed in double quotes, with the quote doubled: "O""Brien"`
 	case errors.Is(pe.Err, csv.ErrQuote):
-		fe.Hint = "a quoted field must end with a closing double quote; look for an unmatched \" on or after this line"
+		fe.Hint = `a field that starts with " runs, across line breaks, to the next ": look for an unmatched " in this row, and double a " inside a field ("O""Brien")`
 	default:
 		fe.Hint = `save the spreadsheet as "CSV UTF-8 (Comma delimited)"`
 	}

@@ -77,6 +77,10 @@ func TestReadFileErrors(t *testing.T) {
 		{name: "empty file", in: "", message: "empty"},
 		{name: "bare quote", in: ok + row + "Jane,O\"Doe,jroe,Basic Routing Profile,Agent\n", line: 3, message: "not valid CSV", hint: `"O""Brien"`},
 		{name: "unterminated quote", in: ok + "\"Jane,Doe,jdoe,Basic Routing Profile,Agent\n", line: 2, message: "not valid CSV"},
+		// An unmatched quote runs on to the end of the file: the row where
+		// it opens is the one to fix.
+		{name: "unterminated quote, rows below", in: ok + row + "\"Jo,Doe,jdo,Basic Routing Profile,Agent\n" + row + row + row, line: 3, message: "still open on line 6", hint: "unmatched"},
+		{name: "stray quote after a line break", in: ok + row + "\"Jo\nX\"x,Doe,jdo,Basic Routing Profile,Agent\n", line: 3, message: "line 4"},
 		{name: "UTF-16", in: "\xff\xfef\x00i\x00", line: 1, message: "UTF-16"},
 		{name: "no header", in: row + row, line: 1, message: "not the template's header"},
 		{name: "header after blank lines", in: "\n\n" + ok + row},
