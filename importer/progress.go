@@ -45,6 +45,9 @@ type Progress struct {
 	mu     sync.Mutex
 	done   int
 	failed int
+	// settled counts the rows done before this run's work began (done by
+	// an earlier run, invalid, existing): they say nothing of its pace.
+	settled int
 
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -101,6 +104,19 @@ func (p *Progress) Add(s report.Status) {
 	}
 }
 
+// Settled counts a row whose status was known before the work began (a row
+// done by the run --resume continues, an invalid one): it counts as done,
+// but not in the rate, so the time left is not understated.
+func (p *Progress) Settled(s report.Status) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.settled++
+	p.mu.Unlock()
+	p.Add(s)
+}
+
 // lines writes a plain line every ProgressInterval.
 func (p *Progress) lines() {
 	defer p.wg.Done()
@@ -118,7 +134,7 @@ func (p *Progress) lines() {
 
 func (p *Progress) line() string {
 	p.mu.Lock()
-	done, failed := p.done, p.failed
+	done, failed, settled := p.done, p.failed, p.settled
 	p.mu.Unlock()
 	elapsed := time.Since(p.start)
 	var b strings.Builder
@@ -126,8 +142,8 @@ func (p *Progress) line() string {
 	if failed > 0 {
 		fmt.Fprintf(&b, ", %d failed", failed)
 	}
-	if done > 0 && elapsed > 0 {
-		r := float64(done) / elapsed.Seconds()
+	if done > settled && elapsed > 0 {
+		r := float64(done-settled) / elapsed.Seconds()
 		fmt.Fprintf(&b, ", %.1f rows/s", r)
 		if left := p.total - done; left > 0 && r > 0 {
 			fmt.Fprintf(&b, ", about %s left", roundDuration(time.Duration(float64(left)/r*float64(time.Second))))

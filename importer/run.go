@@ -277,7 +277,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(plan.Rows))
 	for i := range outcomes {
 		if outcomes[i].Status != "" {
-			progress.Add(outcomes[i].Status)
+			progress.Settled(outcomes[i].Status)
 		}
 	}
 	prov := &Provisioner{

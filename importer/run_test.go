@@ -345,6 +345,23 @@ func TestProgressLines(t *testing.T) {
 	}
 }
 
+// TestProgressRateLeavesSettledRowsOut: a resumed run whose rows are
+// mostly done already shows the pace of the rows it does, not a rate
+// swollen by the rows settled at the start.
+func TestProgressRateLeavesSettledRowsOut(t *testing.T) {
+	p := &Progress{total: 1000, start: time.Now().Add(-10 * time.Second)}
+	for range 900 {
+		p.Settled(report.Created)
+	}
+	for range 20 {
+		p.Add(report.Created)
+	}
+	// 20 rows in 10 s: 2 rows/s, and 80 rows left take 40 s.
+	if got := p.line(); !strings.Contains(got, "920/1000 rows, 2.0 rows/s, about 40") {
+		t.Errorf("progress line %q, want 920/1000 rows at 2.0 rows/s, about 40 s left", got)
+	}
+}
+
 // TestImportDirectory: on an EXISTING_DIRECTORY instance names come from
 // the directory: none is sent, and no password.
 func TestImportDirectory(t *testing.T) {
