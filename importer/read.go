@@ -264,6 +264,13 @@ func sniffFormat(br *bufio.Reader) error {
 			return nil // the line goes on past what was read: let the CSV reader judge it
 		}
 		head = rest
+		if bytes.IndexByte(bytes.TrimRight(text, "\r"), '\r') >= 0 {
+			return &FileError{
+				Line:    line,
+				Message: `the lines end in carriage returns alone (Excel's "CSV (Macintosh)" writes them), which CSV readers do not take as line breaks`,
+				Hint:    `save it as "CSV UTF-8 (Comma delimited)"`,
+			}
+		}
 		text = bytes.TrimSpace(text)
 		sep := bytes.EqualFold(text, []byte("sep=;"))
 		if !sep {

@@ -81,6 +81,8 @@ func TestReadFileErrors(t *testing.T) {
 		// it opens is the one to fix.
 		{name: "unterminated quote, rows below", in: ok + row + "\"Jo,Doe,jdo,Basic Routing Profile,Agent\n" + row + row + row, line: 3, message: "still open on line 6", hint: "unmatched"},
 		{name: "stray quote after a line break", in: ok + row + "\"Jo\nX\"x,Doe,jdo,Basic Routing Profile,Agent\n", line: 3, message: "line 4"},
+		{name: "carriage returns only", in: strings.ReplaceAll(ok+row, "\n", "\r"), line: 1, message: "carriage returns", hint: "CSV UTF-8"},
+		{name: "a doubled carriage return", in: strings.ReplaceAll(ok+row, "\n", "\r\r\n")},
 		{name: "UTF-16", in: "\xff\xfef\x00i\x00", line: 1, message: "UTF-16"},
 		{name: "no header", in: row + row, line: 1, message: "not the template's header"},
 		{name: "header after blank lines", in: "\n\n" + ok + row},
