@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -363,11 +364,19 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 			shown = ""
 		}
 		if !utf8.ValidString(v) {
-			rc.problems = append(rc.problems, Problem{
+			p := Problem{
 				Line: rc.line, Column: displayName(rc.lay.header, i, col), Value: shown,
 				Message: describe(shown, hidden) + " is not valid UTF-8 text",
 				Hint:    `save the spreadsheet as "CSV UTF-8 (Comma delimited)"`,
-			})
+			}
+			if d, ok := fromWindows1252(v); ok {
+				// Show the cell as the spreadsheet shows it, not as bytes.
+				if !hidden {
+					p.Value = d
+				}
+				p.Message = describe(p.Value, hidden) + ` is not valid UTF-8 text: the file seems saved in Windows-1252, as Excel's plain "CSV" format does`
+			}
+			rc.problems = append(rc.problems, p)
 		}
 		if strings.Contains(v, "…") {
 			rc.problems = append(rc.problems, Problem{
@@ -398,6 +407,21 @@ func (rc *rowCheck) unnamedFrom(i int) bool {
 		}
 	}
 	return true
+}
+
+// fromWindows1252 decodes a cell that Excel's plain "CSV" wrote in
+// Windows-1252; ok is false when the bytes are not text in it either.
+func fromWindows1252(v string) (string, bool) {
+	d, err := charmap.Windows1252.NewDecoder().String(v)
+	if err != nil {
+		return "", false
+	}
+	for _, r := range d {
+		if r == utf8.RuneError || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return "", false
+		}
+	}
+	return d, true
 }
 
 // describe is the subject of a message about a cell: its value, or "the

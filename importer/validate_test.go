@@ -535,3 +535,27 @@ func TestValidateMisalignedRowHidesPassword(t *testing.T) {
 		})
 	}
 }
+
+// Excel's plain "CSV" is Windows-1252: a cell that is not UTF-8 is shown as
+// the user sees it in the spreadsheet, and the encoding is named.
+func TestValidateWindows1252(t *testing.T) {
+	cells := validCells()
+	cells[ColLastName] = "O\x92Brien"
+	cells[ColFirstName] = "Ren\xe9e\x85"
+	c := checkOne(t, ValidateOptions{}, cells)
+	want := map[string]string{"last name": "O’Brien", "first name": "Renée…"}
+	for _, p := range c.Problems {
+		v, ok := want[p.Column]
+		if !ok {
+			t.Errorf("unexpected problem %+v", p)
+			continue
+		}
+		delete(want, p.Column)
+		if p.Value != v || !strings.Contains(p.Message, quote(v)) || !strings.Contains(p.Message, "Windows-1252") || !strings.Contains(p.Hint, "CSV UTF-8") {
+			t.Errorf("problem %+v, want the value %q and the encoding named", p, v)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no problem for %v: %+v", want, c.Problems)
+	}
+}
