@@ -625,8 +625,8 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 	}
 
 	if in.Tags != nil {
-		if len(in.Tags) > 50 {
-			return nil, invalidParameter("Tags may hold at most 50 tags")
+		if len(in.Tags) < 1 || len(in.Tags) > 50 {
+			return nil, invalidParameter("Tags must hold 1 to 50 tags")
 		}
 		for k, v := range in.Tags {
 			switch {

@@ -292,6 +292,8 @@ func TestConnectCreateUserValidation(t *testing.T) {
 				in.Tags[fmt.Sprint("k", i)] = "v"
 			}
 		}, "InvalidParameterException", 400},
+		// The model's TagMap holds 1 to 50 tags: an empty map is refused.
+		{"empty tags", "", func(_ *clients, in *connect.CreateUserInput) { in.Tags = map[string]string{} }, "InvalidParameterException", 400},
 		{"taken user name", "", func(_ *clients, in *connect.CreateUserInput) { in.Username = aws.String("admin") }, "DuplicateResourceException", 409},
 		{"user name taken in another case", "", func(_ *clients, in *connect.CreateUserInput) { in.Username = aws.String("Admin") }, "", 200},
 		{"SAML without password or email", "SAML", func(_ *clients, in *connect.CreateUserInput) { in.Password = nil; in.IdentityInfo.Email = nil }, "", 200},
