@@ -97,13 +97,13 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return &exitError{code: exitUnusable, msg: err.Error(), hint: "give the import's results file with --results"}
 	}
-	inInput := make(map[int]bool, len(file.Rows))
+	inInput := make(map[int]importer.Row, len(file.Rows))
 	for _, r := range file.Rows {
-		inInput[r.Line] = true
+		inInput[r.Line] = r
 	}
 	rows := make([]report.Outcome, 0, len(loaded))
 	for line, o := range loaded {
-		if !inInput[line] {
+		if _, ok := inInput[line]; !ok {
 			return &exitError{
 				code: exitUnusable,
 				msg:  fmt.Sprintf("%s: line %d has no row in %s: the results file is not from this input", resultsPath, line, input),
@@ -113,6 +113,23 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 		rows = append(rows, o)
 	}
 	slices.SortFunc(rows, func(a, b report.Outcome) int { return a.Line - b.Line })
+	// A row's team comes from the input's line, its password from the
+	// results file's: when the two name different users (rows moved or
+	// edited since the import), an agent would go to another team's lead.
+	for _, o := range rows {
+		if !report.HandedOut(o.Status) {
+			continue // no password, and the row may have been fixed since
+		}
+		login := file.Value(inInput[o.Line], importer.ColLogin)
+		if strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
+			return &exitError{
+				code: exitUnusable,
+				msg: fmt.Sprintf("%s: line %d is user %q, but line %d of %s is user %q: the results file is not from this input",
+					resultsPath, o.Line, o.Login, o.Line, input, login),
+				hint: "give the input file as the import read it (rows in the same order), and its results file with --results",
+			}
+		}
+	}
 
 	dir := *out
 	if dir == "" {

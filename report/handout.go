@@ -241,9 +241,9 @@ var TeamHeader = []string{
 // were not handed out.
 var NotHandedOutHeader = []string{"line", "user login", "first name", "last name", "team", "status", "error"}
 
-// handedOut reports whether a row goes to its team: the agent exists (or, in
+// HandedOut reports whether a row goes to its team: the agent exists (or, in
 // a dry run, would).
-func handedOut(s Status) bool { return s == Created || s == Exists || s == WouldCreate }
+func HandedOut(s Status) bool { return s == Created || s == Exists || s == WouldCreate }
 
 // team is one team's agents and files, built in memory before anything is
 // written.
@@ -294,7 +294,7 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 			return nil, fmt.Errorf("team files: %w", err)
 		}
 		name, ok := teamOf[o.Line]
-		if !handedOut(o.Status) {
+		if !HandedOut(o.Status) {
 			left = append(left, notHandedOutRecord(o, name))
 			continue
 		}
