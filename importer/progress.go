@@ -94,14 +94,29 @@ func (p *Progress) Add(s report.Status) {
 	if s == report.Failed {
 		p.failed++
 	}
-	failed := p.failed
+	failed, settled := p.failed, p.settled
 	p.mu.Unlock()
 	if p.bar != nil {
 		if failed > 0 {
-			p.bar.Describe(fmt.Sprintf("importing (%d failed)", failed))
+			p.bar.Describe(barDescription(failed, settled))
 		}
 		_ = p.bar.Add(1)
 	}
+}
+
+// barDescription is the words before the bar.
+func barDescription(failed, settled int) string {
+	var notes []string
+	if settled > 0 {
+		notes = append(notes, fmt.Sprintf("%d already settled", settled))
+	}
+	if failed > 0 {
+		notes = append(notes, fmt.Sprintf("%d failed", failed))
+	}
+	if len(notes) == 0 {
+		return "importing"
+	}
+	return "importing (" + strings.Join(notes, ", ") + ")"
 }
 
 // Settled counts a row whose status was known before the work began (a row
@@ -113,8 +128,18 @@ func (p *Progress) Settled(s report.Status) {
 	}
 	p.mu.Lock()
 	p.settled++
+	p.done++
+	if s == report.Failed {
+		p.failed++
+	}
+	failed, settled := p.failed, p.settled
 	p.mu.Unlock()
-	p.Add(s)
+	if p.bar != nil {
+		// The bar counts this run's rows only, so that its rate and time
+		// left are this run's; the description says how many were settled.
+		p.bar.ChangeMax(max(p.total-settled, 1))
+		p.bar.Describe(barDescription(failed, settled))
+	}
 }
 
 // lines writes a plain line every ProgressInterval.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/smithy-go"
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -573,4 +574,31 @@ func TestImportKeepsTheInput(t *testing.T) {
 			t.Errorf("--out %s: %d CreateUser sent", filepath.Base(c.Out), n)
 		}
 	}
+}
+
+// TestProgressBarCountsThisRunsRows: on a terminal the bar counts the rows
+// this run does, so its rate and time left are not swollen by the rows
+// settled at the start, even when every row was.
+func TestProgressBarCountsThisRunsRows(t *testing.T) {
+	var out syncBuffer
+	newBar := func(total int) *Progress {
+		return &Progress{total: total, start: time.Now(), bar: progressbar.NewOptions(total, progressbar.OptionSetWriter(&out))}
+	}
+	p := newBar(10)
+	for range 6 {
+		p.Settled(report.Created)
+	}
+	p.Add(report.Created)
+	if max, now := p.bar.GetMax(), p.bar.State().CurrentNum; max != 4 || now != 1 {
+		t.Errorf("bar at %d of %d, want 1 of 4: the settled rows are counted in it", now, max)
+	}
+	p.Stop()
+	if !strings.Contains(out.String(), "6 already settled") {
+		t.Errorf("the bar does not say how many rows were settled:\n%s", out.String())
+	}
+	all := newBar(3)
+	for range 3 {
+		all.Settled(report.Exists)
+	}
+	all.Stop()
 }
