@@ -279,8 +279,8 @@ func writeFailures(w io.Writer, outcomes []report.Outcome) {
 	var order []string
 	lines := map[string][]int{}
 	for _, o := range outcomes {
-		if o.Status != report.Failed && o.Status != report.NotAttempted {
-			continue
+		if o.Status != report.Failed && o.Status != report.NotAttempted || o.Error == notStarted {
+			continue // an interruption is said once, below
 		}
 		key := string(o.Status) + ": " + o.Error
 		if _, seen := lines[key]; !seen {

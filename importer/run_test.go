@@ -295,6 +295,31 @@ func TestWriteSummary(t *testing.T) {
 	}
 }
 
+// TestWriteSummarySaysWhyRowsFailed: each reason once, with its lines; an
+// interruption only in its own line.
+func TestWriteSummarySaysWhyRowsFailed(t *testing.T) {
+	var outcomes []report.Outcome
+	for line := 2; line < 8; line++ {
+		outcomes = append(outcomes, report.Outcome{Line: line, Status: report.Failed, Error: quotaMessage})
+	}
+	outcomes = append(outcomes,
+		report.Outcome{Line: 8, Status: report.Failed, Error: "create connect user: InvalidParameterException: bad"},
+		report.Outcome{Line: 9, Status: report.NotAttempted, Error: notStarted},
+		report.Outcome{Line: 10, Status: report.NotAttempted, Error: notStarted})
+	var b strings.Builder
+	WriteSummary(&b, &Result{Counts: report.Count(outcomes), Outcomes: outcomes, Interrupted: true, ExistingUsers: -1})
+	out := b.String()
+	for _, want := range []string{"lines 2, 3 and 4 more: failed: " + quotaMessage, "line 8: failed: create connect user: InvalidParameterException: bad",
+		"interrupted: run the same command with --resume"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "--resume") != 2 {
+		t.Errorf("the interruption is said more than once:\n%s", out)
+	}
+}
+
 func TestWriteSummaryWarnsOfTheUsersQuota(t *testing.T) {
 	var b strings.Builder
 	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 450, Counts: report.Counts{report.WouldCreate: 100}})
