@@ -147,6 +147,10 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}
 	}
 	defer input.Close()
+	if st, err := input.Stat(); err == nil && st.IsDir() {
+		return nil, &SetupError{Message: fmt.Sprintf("%s is a folder, not a file", cfg.Input),
+			Hint: "give the CSV file of the agents, such as " + filepath.Join(cfg.Input, "agents.csv")}
+	}
 
 	inst, err := DescribeInstance(stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
@@ -157,7 +161,15 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	}
 	f, err := Read(stop, input, ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
 	if err != nil {
-		return nil, err
+		var fe *FileError
+		switch {
+		case errors.As(err, &fe):
+			return nil, err
+		case stop.Err() != nil:
+			return nil, ErrInterrupted
+		}
+		// The file could not be read at all: nothing was changed.
+		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
 	}
 	checked := Validate(f, ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
 

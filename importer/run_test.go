@@ -627,3 +627,19 @@ func TestProgressBarCountsThisRunsRows(t *testing.T) {
 	}
 	all.Stop()
 }
+
+// TestImportRefusesAFolder: a folder given for the file cannot be imported
+// at all: a setup error (exit status 2), before any call.
+func TestImportRefusesAFolder(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	sb.ResetCalls()
+	_, err := importInto(t, sb, Config{Input: dir, Out: filepath.Join(t.TempDir(), "results.csv")})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "folder") {
+		t.Fatalf("import of a folder: %v, want a setup error saying it is a folder", err)
+	}
+	if len(sb.Calls()) != 0 {
+		t.Errorf("calls were made: %v", sb.Calls())
+	}
+}
