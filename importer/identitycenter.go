@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -450,6 +452,11 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 			continue
 		}
 		a := pr.Agent
+		if problems := identityStoreRefuses(f, pr, cols); len(problems) > 0 {
+			pr.Action = ActionInvalid
+			pr.Problems = append(pr.Problems, problems...)
+			continue
+		}
 		rp := &ssoRowPlan{}
 		ic.rows[pr.Row.Line] = rp
 		if u, ok := users[strings.ToLower(a.Login)]; ok {
@@ -500,6 +507,42 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 		return ic.lookUpRows(ctx, cols, taken)
 	}
 	return nil
+}
+
+// identityStoreText is the identity store's pattern for a name or an email
+// (the model's SensitiveStringType): letters, marks, symbols, digits,
+// punctuation and a few spaces. Connect takes more, such as the zero-width
+// space or the soft hyphen that a copy from a web page leaves.
+var identityStoreText = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
+
+const identityStoreMaxText = 1024 // characters
+
+// identityStoreRefuses gives the problems of a row's names and email that
+// the identity store's CreateUser would refuse, found before the row's
+// Connect user is made.
+func identityStoreRefuses(f *File, pr *PlannedRow, cols emailColumn) []Problem {
+	a := pr.Agent
+	var problems []Problem
+	for _, field := range []struct{ column, value string }{
+		{columnNames(f).name(ColFirstName), a.FirstName},
+		{columnNames(f).name(ColLastName), a.LastName},
+		{cols.of(pr.Row), a.Email},
+	} {
+		if field.value == "" || (identityStoreText.MatchString(field.value) && utf8.RuneCountInString(field.value) <= identityStoreMaxText) {
+			continue
+		}
+		msg := fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", field.value)
+		hint := "shorten it"
+		for _, r := range field.value {
+			if !identityStoreText.MatchString(string(r)) {
+				msg = fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", field.value, r)
+				hint = "remove it (it is often invisible: retype the cell)"
+				break
+			}
+		}
+		problems = append(problems, Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
+	}
+	return problems
 }
 
 // emailColumn names the column a row's email came from: the email column,

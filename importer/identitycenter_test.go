@@ -790,3 +790,36 @@ func TestIdentityCenterExistingUserOtherCase(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentityCenterRefusedNames: a name the identity store would refuse
+// (an invisible format character such as a zero-width space, which a copy
+// from a web page can leave) makes the row invalid before its Connect user
+// is made, in the dry run as in the real run; the rows around it go on.
+func TestIdentityCenterRefusedNames(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+	rows := agents("zw", 3)
+	rows[1].First = "Ja\u200bne"
+	dir := t.TempDir()
+	input := writeAgents(t, dir, rows)
+	for _, dry := range []bool{true, false} {
+		res, results := ssoImport(t, sb, input, 100, func(c *Config) {
+			c.DryRun = dry
+			if dry {
+				c.Out = filepath.Join(dir, "dry.csv")
+			}
+		})
+		o := results[3]
+		if o.Status != report.Invalid || o.ConnectUserID != "" || !strings.Contains(o.Error, "first name") || !strings.Contains(o.Error, "U+200B") {
+			t.Errorf("dry run %v: line 3 %s %q, want invalid naming the first name column and U+200B", dry, o.Status, o.Error)
+		}
+		if res.Counts[report.Invalid] != 1 {
+			t.Errorf("dry run %v: counts %s, want 1 invalid", dry, res.Counts)
+		}
+	}
+	if _, ok := usersByName(t, sb)["zw0002"]; ok {
+		t.Error("the row with a name Identity Center refuses got a Connect user")
+	}
+	if n := len(sb.IdentityStoreUsers()); n != 2 {
+		t.Errorf("%d Identity Center users, want 2", n)
+	}
+}
