@@ -136,6 +136,10 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
 			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
 	}
+	if dir := filepath.Dir(resultsPath); !isDir(dir) {
+		return nil, &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
+			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
+	}
 	resultsExist := fileExists(resultsPath)
 	if resultsExist && !cfg.Resume && !cfg.Force {
 		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
@@ -492,6 +496,11 @@ func samePath(a, b string) bool {
 	aa, errA := filepath.Abs(a)
 	ba, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && aa == ba
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 func fileExists(path string) bool {
