@@ -181,7 +181,8 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	if cfg.Resume && resultsExist {
 		if prev, err = report.Load(resultsPath); err != nil {
 			return nil, &SetupError{Message: err.Error(), Err: err,
-				Hint: "--force starts over with a new results file (its passwords are lost)"}
+				Hint: "resume from the file as bulkagents wrote it (a spreadsheet that saved it may have changed it),\n" +
+					"or run with --out NEW-results.csv: users already made are then reported as exists, so keep this file for their passwords"}
 		}
 		if err := checkResumable(f, checked, prev, resultsPath); err != nil {
 			return nil, err

@@ -653,3 +653,27 @@ func TestImportRefusesAFolder(t *testing.T) {
 		t.Errorf("calls were made: %v", sb.Calls())
 	}
 }
+
+// TestImportResumeFromASpreadsheetsSave: a results file a spreadsheet saved
+// with semicolons cannot be resumed from; the hint keeps its passwords.
+func TestImportResumeFromASpreadsheetsSave(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeAgents(t, dir, agents("saved", 2))
+	res, err := importInto(t, sb, Config{Input: input})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(res.ResultsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(res.ResultsPath, []byte(strings.ReplaceAll(string(data), ",", ";")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = importInto(t, sb, Config{Input: input, Resume: true})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Hint, "--out") || strings.Contains(se.Hint, "--force") {
+		t.Fatalf("resume from a semicolon-separated results file: %v, want a hint to --out a new file, not to --force", err)
+	}
+}
