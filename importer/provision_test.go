@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -494,5 +495,49 @@ func TestProvisionSearchLags(t *testing.T) {
 				t.Errorf("error %q does not say to resume", o.Error)
 			}
 		})
+	}
+}
+
+// TestProvisionStopsWhenCredentialsExpire: credentials that cannot be had
+// any more (an SSO session that expired an hour into a long import) fail
+// the rows in flight, and the rest are not sent, with what to do.
+func TestProvisionStopsWhenCredentialsExpire(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	rows := agents("expiring", 40)
+	plan := planFor(t, sb, rows)
+	var retrievals atomic.Int32
+	provider := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		if retrievals.Add(1) > 5 {
+			return aws.Credentials{}, errors.New("the SSO session associated with this profile has expired")
+		}
+		// Expired at once, so that every call asks again.
+		return aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret", CanExpire: true, Expires: time.Now()}, nil
+	})
+	limits := NewLimits(1000)
+	client := connect.New(connect.Options{Region: "us-east-1", BaseEndpoint: aws.String(sb.URL()), Credentials: provider}, func(o *connect.Options) {
+		limits.apply(&o.Retryer, &o.APIOptions)
+	})
+	var jobs []Job
+	for i := range plan.Rows {
+		jobs = append(jobs, Job{Planned: &plan.Rows[i]})
+	}
+	const workers = 4
+	p := &Provisioner{Connect: client, Limits: limits, Instance: plan.Instance, Log: &memoryLog{}, Concurrency: workers}
+	out := p.Run(context.Background(), context.Background(), jobs)
+	created, failed, notAttempted := countOf(out, report.Created), countOf(out, report.Failed), countOf(out, report.NotAttempted)
+	if created == 0 || failed == 0 || failed > workers || created+failed+notAttempted != len(rows) {
+		t.Fatalf("%d created, %d failed, %d not attempted of %d: want the rows after the credentials expired not sent",
+			created, failed, notAttempted, len(rows))
+	}
+	for _, o := range out {
+		if o.Status == report.NotAttempted && !strings.Contains(o.Error, "aws sso login") {
+			t.Errorf("line %d: %q, want what to do", o.Line, o.Error)
+		}
+		if o.Status == report.Failed && o.Password != "" {
+			t.Errorf("line %d: a row whose CreateUser was never sent keeps a password", o.Line)
+		}
+	}
+	if n := len(sb.ConnectUsers()) - 1; n != created {
+		t.Errorf("the sandbox holds %d new users, the results say %d", n, created)
 	}
 }
