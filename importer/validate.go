@@ -200,8 +200,13 @@ func (l *layout) cells(rec []string) templateRow {
 }
 
 // Value returns the named cell of a row ("" when the column is absent or the
-// row is short).
+// row is short). A row with a field too many or too few gives "" for every
+// column: its values sit under the wrong columns, and the one under "user
+// login" may be the password.
 func (f *File) Value(r Row, c Column) string {
+	if !fitsHeader(f.Columns, r.Record) {
+		return ""
+	}
 	for i, col := range f.Columns {
 		if col == c {
 			if i < len(r.Record) {
@@ -211,6 +216,30 @@ func (f *File) Value(r Row, c Column) string {
 		}
 	}
 	return ""
+}
+
+// fitsHeader reports whether a record's fields sit under the header's
+// columns: as many as the header, or more but blank, or fewer but only
+// under header fields left blank; and nothing under a header field left
+// blank.
+func fitsHeader(columns []Column, rec []string) bool {
+	n, want := len(rec), len(columns)
+	switch {
+	case n > want && !blankRecord(rec[want:]):
+		return false
+	case n < want:
+		for _, c := range columns[n:] {
+			if c != ColBlank {
+				return false
+			}
+		}
+	}
+	for i, c := range columns[:min(n, want)] {
+		if c == ColBlank && strings.TrimSpace(rec[i]) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // rowCheck collects the problems of one row.
@@ -350,6 +379,28 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 			return false
 		}
 	}
+	// A value under a header field left blank is a stray note, or a value
+	// pushed right by an unquoted comma: then the cells are misplaced as
+	// with a wrong count, and the value may be the password.
+	stray := false
+	for i, v := range rec[:min(n, want)] {
+		if i < len(rc.lay.columns) && rc.lay.columns[i] != ColBlank || strings.TrimSpace(v) == "" {
+			continue
+		}
+		stray = true
+		p := Problem{
+			Line: rc.line, Column: displayName(rc.lay.header, i, ColBlank), Value: v,
+			Message: quote(v) + " is in a column without a name",
+			Hint:    `give the column a name in the header, or move the value to its column; a value holding a comma must be enclosed in double quotes: "Smith, Jr."`,
+		}
+		if rc.lay.index[ColPassword] >= 0 && rc.lay.index[ColPassword] < i {
+			p.Value, p.Message = "", "a value is in a column without a name (not shown: it may be a password pushed right by a comma)"
+		}
+		rc.problems = append(rc.problems, p)
+	}
+	if stray {
+		return false
+	}
 	for i, v := range rec {
 		if i >= want {
 			break
@@ -383,13 +434,6 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 				Line: rc.line, Column: displayName(rc.lay.header, i, col), Value: shown,
 				Message: describe(shown, hidden) + ` holds "…", which Excel makes of "..."`,
 				Hint:    `write three dots "..." instead (Excel: File > Options > Proofing > AutoCorrect, remove the "..." entry)`,
-			})
-		}
-		if col == ColBlank && strings.TrimSpace(v) != "" {
-			rc.problems = append(rc.problems, Problem{
-				Line: rc.line, Column: displayName(rc.lay.header, i, col), Value: v,
-				Message: quote(v) + " is in a column without a name",
-				Hint:    "give the column a name in the header, or move the value to its column",
 			})
 		}
 	}

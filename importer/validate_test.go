@@ -559,3 +559,44 @@ func TestValidateWindows1252(t *testing.T) {
 		t.Errorf("no problem for %v: %+v", want, c.Problems)
 	}
 }
+
+// Value gives nothing of a row whose fields do not fit the header: its
+// cells sit under the wrong columns, and what the login column holds may be
+// the password (the results file's invalid rows are made from Value).
+func TestFileValueMisaligned(t *testing.T) {
+	header := "first name,last name,email address,password,user login,routing profile name,security_profile_name_1|security_profile_name_2,,\n"
+	f := readString(t, header+
+		"John,Smith, Jr.,js@example.com,An0ther-Secret,js,Basic Routing Profile,Agent,,\n"+ // a comma too many
+		"Jane,Doe,jdoe@example.com,,jdoe,Basic Routing Profile,Agent\n"+ // short of the unnamed columns only
+		"Ann,Lee,alee@example.com,,alee,Basic Routing Profile,Agent,,,,\n") // blank fields past the header
+	for i, want := range []string{"", "jdoe", "alee"} {
+		if got := f.Value(f.Rows[i], ColLogin); got != want {
+			t.Errorf("line %d: login %q, want %q", f.Rows[i].Line, got, want)
+		}
+	}
+	for _, c := range []Column{ColFirstName, ColLastName, ColEmail, ColLogin, ColRoutingProfile} {
+		if v := f.Value(f.Rows[0], c); v != "" {
+			t.Errorf("misaligned row: %v is %q", c, v)
+		}
+	}
+}
+
+// A comma too many in a file whose header ends in unnamed columns pushes the
+// row's last values under them: the count fits, the cells do not.
+func TestValidateShiftIntoUnnamedColumn(t *testing.T) {
+	header := "first name,last name,email address,user login,routing profile name,security_profile_name_1|security_profile_name_2,password,,\n"
+	f := readString(t, header+"John,Smith, Jr.,js@example.com,js,Basic Routing Profile,Agent,An0ther-Secret,\n")
+	var b strings.Builder
+	checked := Validate(f, ValidateOptions{})
+	_ = WriteReport(&b, "text", checked)
+	_ = WriteReport(&b, "json", checked)
+	if checked[0].Agent != nil || !hasMessage(checked[0].Problems, "column 8", "column without a name") {
+		t.Errorf("problems %+v", checked[0].Problems)
+	}
+	if len(checked[0].Problems) != 1 || strings.Contains(b.String(), "An0ther-Secret") {
+		t.Errorf("want only the unnamed column's problem, without the password:\n%s", b.String())
+	}
+	if v := f.Value(f.Rows[0], ColPassword); v != "" {
+		t.Errorf("Value of a misplaced row's password: %q", v)
+	}
+}
