@@ -264,9 +264,16 @@ func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stac
 // o.RetryMode inside a client option function is ignored. A
 // LimitExceededException is Connect's resource quota (users per instance),
 // not a throttle: retrying it only delays the failure.
+//
+// Throttles are retried far longer than other errors: the limiter keeps
+// them few, and a row must never fail because of throttling, even when
+// other callers in the account use up most of the quota (product.md). The
+// SDK counts every attempt against MaxAttempts, so that is set for
+// throttles, and RetryDelay gives up on other errors after
+// maxOtherAttempts.
 func newRetryer() aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = 20
+	return &bulkRetryer{RetryerV2: retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxThrottledAttempts
 		o.MaxBackoff = 2 * time.Second
 		o.RateLimiter = ratelimit.None
 		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
@@ -282,7 +289,29 @@ func newRetryer() aws.Retryer {
 			return aws.BoolTernary(isThrottle(err))
 		})}
 		o.Backoff = retry.BackoffDelayerFunc(backoffDelay)
-	})
+	})}
+}
+
+const (
+	// maxThrottledAttempts bounds a call that is throttled again and
+	// again: some minutes at the backoff's two seconds.
+	maxThrottledAttempts = 200
+	// maxOtherAttempts bounds a call failing with a server error or a
+	// broken connection.
+	maxOtherAttempts = 20
+)
+
+// bulkRetryer is the standard retryer with a separate, lower bound on the
+// attempts of errors that are not throttles.
+type bulkRetryer struct {
+	aws.RetryerV2
+}
+
+func (r *bulkRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if attempt >= maxOtherAttempts && !isThrottle(err) {
+		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
+	}
+	return r.RetryerV2.RetryDelay(attempt, err)
 }
 
 // backoffDelay waits briefly before a retry: after a throttle the limiter

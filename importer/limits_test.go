@@ -239,3 +239,26 @@ func TestRetryerHasNoRetryQuota(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryerRidesOutThrottling: a row never fails because of throttling,
+// even when other callers use up most of the quota and a call is throttled
+// dozens of times; other errors still give up after a few attempts.
+func TestRetryerRidesOutThrottling(t *testing.T) {
+	r := newRetryer()
+	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+	if r.MaxAttempts() < 100 {
+		t.Errorf("%d attempts: a call throttled 100 times would fail its row", r.MaxAttempts())
+	}
+	for attempt := 1; attempt < 100; attempt++ {
+		if _, err := r.RetryDelay(attempt, throttle); err != nil {
+			t.Fatalf("throttled attempt %d: no retry: %v", attempt, err)
+		}
+	}
+	serverError := &smithy.GenericAPIError{Code: "InternalServiceException", Fault: smithy.FaultServer}
+	if _, err := r.RetryDelay(19, serverError); err != nil {
+		t.Errorf("server error at attempt 19: no retry: %v", err)
+	}
+	if _, err := r.RetryDelay(maxOtherAttempts, serverError); err == nil || !errors.Is(err, serverError) {
+		t.Errorf("server error at attempt %d: %v, want the retries to end with it", maxOtherAttempts, err)
+	}
+}
