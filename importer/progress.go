@@ -247,7 +247,11 @@ func WriteSummary(w io.Writer, res *Result) {
 		}
 		if res.CreateThrottles > 0 {
 			// The real quota is lower than configured: say what worked.
-			line += fmt.Sprintf("; %d throttled and retried, pace lowered to %.2f/s", res.CreateThrottles, res.FinalCreateRate)
+			if res.FinalCreateRate < res.ConfiguredCreateRate*0.99 {
+				line += fmt.Sprintf("; %d throttled and retried, pace lowered to %.2f/s", res.CreateThrottles, res.FinalCreateRate)
+			} else {
+				line += fmt.Sprintf("; %d throttled and retried, pace lowered for a while, then back to the limit", res.CreateThrottles)
+			}
 		}
 	}
 	fmt.Fprintln(w, line)

@@ -320,6 +320,17 @@ func TestWriteSummarySaysWhyRowsFailed(t *testing.T) {
 	}
 }
 
+// TestWriteSummaryPaceRecovered: a pace lowered by throttling and climbed
+// back is not said to be lowered to the limit itself.
+func TestWriteSummaryPaceRecovered(t *testing.T) {
+	var b strings.Builder
+	WriteSummary(&b, &Result{Counts: report.Counts{report.Created: 40}, Stats: Stats{CreateCalls: 40, CreateSpan: 20 * time.Second},
+		ConfiguredCreateRate: 2, FinalCreateRate: 2, CreateThrottles: 1, ExistingUsers: -1})
+	if out := b.String(); strings.Contains(out, "lowered to 2.00/s") || !strings.Contains(out, "back to the limit") {
+		t.Errorf("summary after the pace recovered:\n%s", out)
+	}
+}
+
 func TestWriteSummaryWarnsOfTheUsersQuota(t *testing.T) {
 	var b strings.Builder
 	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 450, Counts: report.Counts{report.WouldCreate: 100}})
