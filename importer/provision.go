@@ -351,7 +351,11 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	}
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
 		o.Status, o.Error = report.Failed, failure
-		if isRefusal(err) {
+		switch {
+		case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(errText(err), "TagResource"):
+			// Only the rows with tags need connect:TagResource: the others go on.
+			o.Error += "; hint: tags need connect:TagResource on the instance: add it to the credentials' policy, or remove the row's tags"
+		case isRefusal(err):
 			msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", errText(err), refusalFix)
 			p.refused.CompareAndSwap(nil, &msg)
 		}

@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -539,5 +541,52 @@ func TestProvisionStopsWhenCredentialsExpire(t *testing.T) {
 	}
 	if n := len(sb.ConnectUsers()) - 1; n != created {
 		t.Errorf("the sandbox holds %d new users, the results say %d", n, created)
+	}
+}
+
+// TestProvisionTagsRefused: credentials that may create users but not tag
+// them fail only the rows with tags, saying what is missing.
+func TestProvisionTagsRefused(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	plan := planFor(t, sb, agents("tagged", 10))
+	for i := range 2 {
+		plan.Rows[i].Agent.Tags = map[string]string{"team": "blue"}
+	}
+	target, err := url.Parse(sb.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if r.Method == http.MethodPut && bytes.Contains(body, []byte(`"Tags"`)) {
+			w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"Message":"User: arn:aws:sts::123456789012:assumed-role/Importer/ana is not authorized to perform: connect:TagResource"}`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	clients, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: srv.URL, RateScale: 1000,
+		StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(clients.CloseIdleConnections)
+	var jobs []Job
+	for i := range plan.Rows {
+		jobs = append(jobs, Job{Planned: &plan.Rows[i]})
+	}
+	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: &memoryLog{}, Concurrency: 1}
+	out := p.Run(context.Background(), context.Background(), jobs)
+	for i, o := range out {
+		switch {
+		case i < 2 && (o.Status != report.Failed || !strings.Contains(o.Error, "remove the row's tags")):
+			t.Errorf("line %d, tagged: %s %q, want failed with what to do", o.Line, o.Status, o.Error)
+		case i >= 2 && o.Status != report.Created:
+			t.Errorf("line %d, no tags: %s %q, want created", o.Line, o.Status, o.Error)
+		}
 	}
 }
