@@ -119,15 +119,20 @@ var columnByKey = func() map[string]Column {
 }()
 
 // CanonicalName is how header names are compared: surrounding space trimmed,
-// runs of white space collapsed to one space, lower case. Agent.Extra is
-// keyed by it.
+// runs of white space collapsed to one space, lower case, and invisible
+// format characters dropped (a byte order mark written twice, a zero-width
+// space pasted with a name, which counts as a space). Agent.Extra is keyed
+// by it.
 func CanonicalName(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range strings.TrimSpace(s) {
-		if unicode.IsSpace(r) {
-			space = true
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '\u200b' {
+			space = b.Len() > 0
+			continue
+		}
+		if unicode.Is(unicode.Cf, r) {
 			continue
 		}
 		if space {

@@ -152,6 +152,19 @@ func TestReadHeaderSpelling(t *testing.T) {
 	}
 }
 
+// Invisible characters in a header name (a byte order mark written twice by
+// a tool that re-saved the file, a zero-width space pasted with the name
+// from a web page) do not make it unknown.
+func TestReadHeaderInvisibleCharacters(t *testing.T) {
+	in := "\ufeff\ufefffirst name,last\u200bname,user\u2060login,routing profile name,security_profile_name_1|security_profile_name_2\n" +
+		"Jane,Doe,jdoe,Basic Routing Profile,Agent\n"
+	f := readString(t, in)
+	want := []Column{ColFirstName, ColLastName, ColLogin, ColRoutingProfile, ColSecurityProfiles}
+	if !reflect.DeepEqual(f.Columns, want) {
+		t.Errorf("columns %v, want %v", f.Columns, want)
+	}
+}
+
 func TestReadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
