@@ -289,9 +289,10 @@ func (rc *rowCheck) warn(c Column, value, message, hint string) {
 }
 
 // check validates one row and gives its Agent, or nil when it has problems.
-// aligned is false when the row has a field too many or too few: its values
-// then sit under the wrong columns (a password under "email address", say),
-// so only the field count is reported, and no value is shown.
+// aligned is false when the row has a field too many or too few, or a value
+// under a header field left blank: its values then sit under the wrong
+// columns (a password under "email address", say), so only that is
+// reported, and no value that may be the password is shown.
 func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bool) {
 	if !rc.checkRecord(row.Record) {
 		return nil, false
@@ -350,7 +351,8 @@ func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bo
 
 // checkRecord checks what holds for any cell: the field count, UTF-8, Excel's
 // ellipsis, and the cells under a header field left blank. It reports false,
-// and checks no cell, when the field count is wrong.
+// and checks no other cell, when the field count is wrong or a value sits
+// under a header field left blank: the row's values are then misplaced.
 func (rc *rowCheck) checkRecord(rec []string) bool {
 	n, want := len(rec), len(rc.lay.header)
 	switch {
