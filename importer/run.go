@@ -416,7 +416,7 @@ func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, pat
 	sort.Ints(lines) // the first mismatch is the one named
 	for _, line := range lines {
 		o := prev[line]
-		if !o.Status.Done() && o.Password == "" && o.ConnectUserID == "" && o.SSOUserID == "" {
+		if nothingDone(o) {
 			continue
 		}
 		row, ok := byLine[line]
@@ -430,6 +430,22 @@ func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, pat
 		}
 	}
 	return nil
+}
+
+// nothingDone says whether a row of an earlier run's results file is known
+// to have changed nothing: invalid, a dry run's, or never sent. (A SAML
+// user's CreateUser abandoned in flight leaves no password, but binds.)
+func nothingDone(o report.Outcome) bool {
+	if o.Password != "" || o.ConnectUserID != "" || o.SSOUserID != "" {
+		return false
+	}
+	switch o.Status {
+	case report.Invalid, report.WouldCreate:
+		return true
+	case report.NotAttempted:
+		return strings.HasPrefix(o.Error, "not started") || strings.HasPrefix(o.Error, "not attempted")
+	}
+	return false
 }
 
 // settleWrittenAhead decides a row that an interrupted run wrote a password

@@ -688,3 +688,24 @@ func TestImportResumeFromASpreadsheetsSave(t *testing.T) {
 		t.Fatalf("resume from a semicolon-separated results file: %v, want a hint to --out a new file, not to --force", err)
 	}
 }
+
+// TestImportResumeBindsAnAbandonedSAMLRow: a SAML user's CreateUser that a
+// second Ctrl-C abandoned leaves no password, but its user may exist: the
+// row's login may not change on --resume.
+func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
+	dir := t.TempDir()
+	rows := agents("abandoned", 2)
+	resultsPath := filepath.Join(dir, "agents-results.csv")
+	writeResults(t, resultsPath,
+		report.Outcome{Line: 2, Login: rows[0].Login, Status: report.NotAttempted, Error: "interrupted while creating the user: run again with --resume to settle it"},
+		report.Outcome{Line: 3, Login: rows[1].Login, Status: report.NotAttempted, Error: notStarted})
+	rows[0].Login += "x"
+	rows[1].Login += "y" // never sent: may change
+	input := writeAgents(t, dir, rows)
+	_, err := importInto(t, sb, Config{Input: input, Resume: true})
+	var se *SetupError
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "line 2") {
+		t.Fatalf("resume with the login of an abandoned row changed: %v, want a mismatch on line 2", err)
+	}
+}
