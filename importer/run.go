@@ -136,6 +136,10 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
 			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
 	}
+	if isDir(resultsPath) {
+		return nil, &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
+			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
+	}
 	if dir := filepath.Dir(resultsPath); !isDir(dir) {
 		return nil, &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
 			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
@@ -513,6 +517,11 @@ func samePath(a, b string) bool {
 	aa, errA := filepath.Abs(a)
 	ba, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && aa == ba
+}
+
+func defaultResults(input string) string {
+	results, _ := report.Paths(input)
+	return results
 }
 
 func isDir(path string) bool {

@@ -653,9 +653,13 @@ func TestImportRefusesAFolder(t *testing.T) {
 	if len(sb.Calls()) != 0 {
 		t.Errorf("calls were made: %v", sb.Calls())
 	}
-	// A results file in a folder that does not exist: said before any call
-	// too, not after the plan.
+	// A results file in a folder that does not exist, or that is a folder:
+	// said before any call too, not after the plan.
 	input := writeAgents(t, dir, agents("nowhere", 1))
+	_, err = importInto(t, sb, Config{Input: input, Out: dir, Force: true})
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "is a folder") || !strings.Contains(se.Hint, "agents-results.csv") {
+		t.Fatalf("--out a folder: %v, want a setup error with a file name in the hint", err)
+	}
 	_, err = importInto(t, sb, Config{Input: input, Out: filepath.Join(dir, "no such folder", "results.csv")})
 	if !errors.As(err, &se) || !strings.Contains(se.Message, "does not exist") || !strings.Contains(se.Hint, "no such folder") {
 		t.Fatalf("--out in a missing folder: %v, want a setup error naming the folder", err)
