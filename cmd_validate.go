@@ -14,13 +14,14 @@ import (
 	"github.com/bulkagents/bulkagents/importer"
 )
 
-const validateUsage = `Usage: bulkagents validate [--identity connect|saml] [--sso] [--format text|json] FILE
+const validateUsage = `Usage: bulkagents validate [--identity connect|saml] [--sso] [--split-by KEY] [--format text|json] FILE
 
 Checks every row of an agents file in the Connect bulk-upload template format,
 without calling AWS. Every problem is reported with its line, column and value,
 and how to fix it. --sso also checks what an import with IAM Identity Center
 needs (a SAML instance; the login valid as an Identity Center user name, and an
-email for each agent).
+email for each agent). --split-by reads the file as 'import --split-by' does:
+a column of your own named by it is accepted.
 
 Exit status: 0 every row is valid, 1 some rows are invalid, 2 the file cannot
 be used at all.
@@ -38,6 +39,7 @@ var validateCommand = &command{
 		identity := fset.String("identity", "connect", "the instance's identity management: connect or saml")
 		sso := fset.Bool("sso", false, "also check the rules of an import with IAM Identity Center users (implies --identity saml)")
 		format := fset.String("format", "text", "report format: text (on standard error) or json (on standard output)")
+		splitBy := fset.String("split-by", "", "read the file as 'import --split-by `KEY`' will: a column of your own named by KEY is accepted")
 		rest, err := parseArgs(fset, args)
 		if err != nil {
 			return flagError(err)
@@ -60,7 +62,7 @@ var validateCommand = &command{
 			}
 			id = importer.IdentitySAML
 		}
-		file, err := loadTemplate(ctx, rest[0], importer.ReadOptions{})
+		file, err := loadTemplate(ctx, rest[0], importer.ReadOptions{Keep: importer.SplitKeep(*splitBy)})
 		if err != nil {
 			if *format == "json" {
 				// A script reading standard output learns why there is no report.
@@ -69,6 +71,11 @@ var validateCommand = &command{
 				}
 			}
 			return templateError(rest[0], err)
+		}
+		if *splitBy != "" {
+			if _, err := importer.TeamKey(file, nil, *splitBy); err != nil {
+				return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%v", err)
+			}
 		}
 		checked := importer.Validate(file, importer.ValidateOptions{Identity: id, IdentityCenter: *sso})
 		out := env.stderr
