@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -41,8 +42,10 @@ type Clients struct {
 	// Limits paces the clients' calls; nil when the clients were not built
 	// by NewClients (then nothing is paced).
 	Limits *Limits
-	// Region the clients talk to, for messages.
-	Region string
+	// Region the clients talk to, and the shared-config profile they use
+	// ("" for the default), for messages.
+	Region  string
+	Profile string
 	// IdentityStore and SSOAdmin are IAM Identity Center's, for
 	// --sso and --identity-store-id.
 	IdentityStore IdentityStoreAPI
@@ -118,7 +121,12 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		limits.apply(&o.Retryer, &o.APIOptions)
 	})
 	store, admin := newIdentityCenterClients(cfg, c.EndpointURL, limits)
-	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, IdentityStore: store, SSOAdmin: admin, transport: transport}, nil
+	profile := c.Profile
+	if profile == "" && c.StaticCredentials == nil {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
+		IdentityStore: store, SSOAdmin: admin, transport: transport}, nil
 }
 
 // InstanceRef is what --instance-id names: an instance id, and the region

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -65,7 +67,7 @@ func TestDescribeInstance(t *testing.T) {
 		if err == nil {
 			t.Fatal("no error for an unknown instance")
 		}
-		se := describeError(err, "11111111-2222-3333-4444-555555555555", "us-east-1").(*SetupError)
+		se := describeError(err, "11111111-2222-3333-4444-555555555555", "us-east-1", "").(*SetupError)
 		if !strings.Contains(se.Hint, "--instance-id") {
 			t.Errorf("hint %q does not mention --instance-id", se.Hint)
 		}
@@ -231,5 +233,16 @@ func TestFindUserMatchesExactly(t *testing.T) {
 	api.other = "Missing.Name"
 	if id, found, err := findUser(ctx, api, sb.InstanceID(), "missing.name"); err != nil || found {
 		t.Errorf("findUser(missing.name) = %q, %v, %v; want not found", id, found, err)
+	}
+}
+
+// TestDescribeErrorOfAnExpiredSSOSession: a profile whose SSO session has
+// expired (or was never started) says so, and how to sign in with it.
+func TestDescribeErrorOfAnExpiredSSOSession(t *testing.T) {
+	err := fmt.Errorf("operation error Connect: DescribeInstance, get identity: get credentials: %w",
+		errors.New("failed to refresh cached credentials, the SSO session has expired or is invalid: open /home/ana/.aws/sso/cache/0a1b.json: no such file or directory"))
+	se := describeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)
+	if !strings.Contains(se.Message, "SSO session has expired") || !strings.Contains(se.Hint, "aws sso login --profile contact-centre") {
+		t.Errorf("message %q, hint %q: want the SSO session named, and the sign-in command for the profile", se.Message, se.Hint)
 	}
 }

@@ -165,7 +165,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		if stop.Err() != nil {
 			return nil, ErrInterrupted
 		}
-		return nil, describeError(err, cfg.InstanceID, clients.Region)
+		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
 	f, err := Read(stop, input, ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
 	if err != nil {
@@ -203,7 +203,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		if errors.As(err, &pe) {
 			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, errSummary(pe.Err))
 		}
-		return nil, &SetupError{Message: msg, Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region)}
+		return nil, &SetupError{Message: msg, Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
 	}
 	var sso *IdentityCenter
 	if cfg.IdentityCenter.Enabled() {
@@ -545,9 +545,9 @@ func unwrapPath(err error) error {
 // describeError turns a failed DescribeInstance into one line and a hint:
 // it is the first call, so it is the one that meets missing credentials, a
 // wrong region or a wrong instance id.
-func describeError(err error, instanceID, region string) error {
+func describeError(err error, instanceID, region, profile string) error {
 	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, errSummary(err))
-	return &SetupError{Message: msg, Hint: apiHint(err, instanceID, region), Err: err}
+	return &SetupError{Message: msg, Hint: apiHint(err, instanceID, region, profile), Err: err}
 }
 
 // errSummary is an AWS error without the SDK's operation and request-id
@@ -564,10 +564,21 @@ func errSummary(err error) string {
 	switch text := strings.ToLower(err.Error()); {
 	case strings.Contains(text, "missing region"):
 		return "no AWS Region set"
+	case isSSOSessionError(text):
+		return "the AWS SSO session has expired or was never started"
 	case strings.Contains(text, "get credentials"), strings.Contains(text, "retrieve credentials"):
 		return "no AWS credentials found"
 	}
 	return err.Error()
+}
+
+// isSSOSessionError says whether a lower-case error text is an SSO
+// profile's missing or expired token: the most common failure of an
+// administrator's profile, fixed by signing in again.
+func isSSOSessionError(text string) bool {
+	return (strings.Contains(text, "get credentials") || strings.Contains(text, "retrieve credentials") ||
+		strings.Contains(text, "refresh cached credentials")) &&
+		strings.Contains(text, "sso") && (strings.Contains(text, "token") || strings.Contains(text, "session"))
 }
 
 func unwrapAll(err error) error {
@@ -585,8 +596,12 @@ func unwrapAll(err error) error {
 }
 
 // apiHint says what the user can do about an AWS error.
-func apiHint(err error, instanceID, region string) string {
+func apiHint(err error, instanceID, region, profile string) string {
 	text := strings.ToLower(err.Error())
+	login := "aws sso login --profile NAME"
+	if profile != "" {
+		login = "aws sso login --profile " + profile
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
@@ -595,10 +610,12 @@ func apiHint(err error, instanceID, region string) string {
 		case "AccessDeniedException", "UnauthorizedException", "AccessDenied":
 			return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
 		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId":
-			return "the credentials are not valid (expired?): refresh them (aws sso login --profile NAME) or pick others with --profile"
+			return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
 		}
 	}
 	switch {
+	case isSSOSessionError(text):
+		return "sign in again: " + login + "; then run the same command"
 	case strings.Contains(text, "region"):
 		return "set a region: --region NAME, AWS_REGION, the profile's region, or give --instance-id as an instance ARN"
 	case strings.Contains(text, "credentials"), strings.Contains(text, "imds"):
