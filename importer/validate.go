@@ -699,6 +699,13 @@ func (rc *rowCheck) checkPhone(c Column, raw string) string {
 // spaces, hyphens, dots and brackets people write numbers with. It never
 // guesses a country code: a number without + is refused with a hint.
 func parseE164(s string) (number, msg, hint string) {
+	switch s {
+	case "#NULL!", "#NAME?", "#VALUE!", "#REF!", "#NUM!", "#N/A", "#ERROR!":
+		// A number typed with + in a General cell is a formula to Excel,
+		// and its spaces are the intersection operator.
+		return "", "is an error value: Excel took the number for a formula",
+			"format the column as Text, then type the number again, for example " + e164Example
+	}
 	if strings.ContainsAny(s, "Ee") && strings.Contains(s, "+") && !strings.HasPrefix(s, "+") {
 		return "", "looks like a number Excel turned into scientific notation; its digits are lost",
 			"format the column as Text in the spreadsheet and type the number again, for example " + e164Example

@@ -148,6 +148,10 @@ func TestValidateRules(t *testing.T) {
 		{name: "desk phone that lost its +", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "14255550100"}, column: "phone number", problem: `"14255550100" is not in E.164 form`},
 		{name: "desk phone with separators", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "+1 (425) 555-0100"}},
 		{name: "desk phone too long", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "+1234567890123456"}, column: "phone number", problem: "not in E.164 form"},
+		// Typed as +44 7700 900123 in a General cell, Excel takes the + for a
+		// formula and the space for its intersection operator.
+		{name: "desk phone as an Excel error", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "#NULL!"}, column: "phone number", problem: "Excel took"},
+		{name: "mobile as an Excel error", opts: connect, set: map[Column]string{ColMobile: "#NAME?"}, column: "mobile", problem: "Excel took"},
 		{name: "desk phone in scientific notation", opts: connect, set: map[Column]string{ColPhoneType: "desk", ColPhoneNumber: "1.42556E+10"}, column: "phone number", problem: "scientific notation"},
 		{name: "soft phone number ignored", opts: connect, set: map[Column]string{ColPhoneNumber: "+14255550100"}, warning: "ignored"},
 		{name: "mobile", opts: connect, set: map[Column]string{ColMobile: "+447700900123"}},
