@@ -362,14 +362,44 @@ func isQuotaError(err error) bool {
 // CreateUser: a DuplicateResourceException after an attempt that may have
 // reached the server means the user is probably ours.
 type callTrace struct {
-	prepaid  bool // the first attempt's token was taken by the caller
+	prepaid bool // the first attempt's token was taken by the caller
+	// stop, when set, is the first Ctrl-C: a call none of whose attempts
+	// can have changed anything (each was throttled or cleanly refused)
+	// is not retried after it, so that the run stops promptly however
+	// throttled it is.
+	stop     context.Context
 	attempts []error
 }
+
+// errStopped ends a call that was to be retried when the run was stopped:
+// no attempt of it can have changed anything.
+var errStopped = errors.New("the run was stopped before the call went through")
 
 type callTraceKey struct{}
 
 func withCallTrace(ctx context.Context, t *callTrace) context.Context {
 	return context.WithValue(ctx, callTraceKey{}, t)
+}
+
+// wait takes an attempt's token. A retry of a call that cannot have
+// changed anything yet is dropped when the run is stopped, even while it
+// waits.
+func (p *pacer) wait(ctx context.Context, a *APILimiter, trace *callTrace) error {
+	if trace == nil || trace.stop == nil || len(trace.attempts) == 0 || mayHaveApplied(trace.attempts) {
+		return a.Wait(ctx)
+	}
+	if trace.stop.Err() != nil {
+		return &aws.RequestCanceledError{Err: errStopped}
+	}
+	waitCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	unhook := context.AfterFunc(trace.stop, cancel)
+	defer unhook()
+	err := a.Wait(waitCtx)
+	if err != nil && ctx.Err() == nil && trace.stop.Err() != nil {
+		return &aws.RequestCanceledError{Err: errStopped}
+	}
+	return err
 }
 
 // pacer is the Finalize middleware that sits inside the SDK's retry loop,
@@ -388,7 +418,7 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 	trace, _ := ctx.Value(callTraceKey{}).(*callTrace)
 	if trace != nil && trace.prepaid {
 		trace.prepaid = false
-	} else if err := a.Wait(ctx); err != nil {
+	} else if err := p.wait(ctx, a, trace); err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for the %s rate limit: %w", key, err)
 	}
 	sent := time.Now()

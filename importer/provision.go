@@ -279,7 +279,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 
 	// Take the first attempt's token while a Ctrl-C can still leave the row
 	// untouched: a worker may wait here long at a low rate.
-	trace := &callTrace{}
+	trace := &callTrace{stop: stop}
 	if p.Limits != nil {
 		if err := p.Limits.For("Connect.CreateUser").Wait(stop); err != nil {
 			o.Status, o.Error = report.NotAttempted, notStarted
@@ -331,6 +331,11 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		// The row keeps the password written ahead; --resume settles it.
 		o.Status, o.Password = report.NotAttempted, password
 		o.Error = "interrupted while creating the user: run again with --resume to settle it"
+		return false
+
+	case errors.Is(err, errStopped):
+		// Throttled, then stopped: no attempt reached Connect's users.
+		o.Status, o.Error = report.NotAttempted, notStarted
 		return false
 
 	case isDup && r.job.Password == "" && !earlierMayHaveApplied:

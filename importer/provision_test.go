@@ -590,3 +590,40 @@ func TestProvisionTagsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestProvisionStopWhileThrottled: the first Ctrl-C comes while every
+// worker's CreateUser is being throttled by a limit far below the client's.
+// The run stops within a few seconds, not once every call in flight got
+// through: a call only ever throttled has changed nothing and is dropped.
+func TestProvisionStopWhileThrottled(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{RateScale: 1}) // CreateUser 2/s
+	rows := agents("throttled", 60)
+	plan := planFor(t, sb, rows)
+	clients := sandboxClients(t, sb, 50) // the client thinks 100/s
+	var jobs []Job
+	for i := range plan.Rows {
+		jobs = append(jobs, Job{Planned: &plan.Rows[i]})
+	}
+	stop, cancel := context.WithCancel(context.Background())
+	log := &memoryLog{}
+	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: log, Concurrency: 30}
+	var stopped time.Time
+	time.AfterFunc(1500*time.Millisecond, func() { stopped = time.Now(); cancel() })
+	out := p.Run(stop, context.Background(), jobs)
+	if wait := time.Since(stopped); wait > 4*time.Second {
+		t.Errorf("took %v to stop after the interrupt, with 30 calls in flight at 2/s", wait.Round(time.Millisecond))
+	}
+	created, notAttempted := countOf(out, report.Created), countOf(out, report.NotAttempted)
+	if created+notAttempted != len(rows) || notAttempted == 0 {
+		t.Fatalf("%d created, %d not attempted of %d", created, notAttempted, len(rows))
+	}
+	for _, o := range out {
+		if o.Status == report.NotAttempted && o.Password != "" {
+			t.Errorf("line %d: not attempted, but keeps a password", o.Line)
+		}
+	}
+	if n := len(sb.ConnectUsers()) - 1; n != created {
+		t.Errorf("the sandbox holds %d new users, the results say %d", n, created)
+	}
+	checkPasswords(t, sb, out, log)
+}
