@@ -307,7 +307,9 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	in := createUserInput(p.Instance, pr, password)
 	p.noteCreate(true)
 	out, err := p.Connect.CreateUser(withCallTrace(calls, trace), in)
-	p.noteCreate(false)
+	if !errors.Is(err, errStopped) { // a dropped call says nothing of the pace
+		p.noteCreate(false)
+	}
 	if err == nil {
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL = report.Created, aws.ToString(out.UserId), password, p.signInURL()
 		return true

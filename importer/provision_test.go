@@ -626,4 +626,7 @@ func TestProvisionStopWhileThrottled(t *testing.T) {
 		t.Errorf("the sandbox holds %d new users, the results say %d", n, created)
 	}
 	checkPasswords(t, sb, out, log)
+	if n := p.Stats().CreateCalls; n != created {
+		t.Errorf("%d CreateUser calls counted for the pace, %d went through: the dropped ones are counted", n, created)
+	}
 }
