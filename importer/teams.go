@@ -92,8 +92,11 @@ func TeamKey(f *File, checked []Checked, key string) (map[int]string, error) {
 				continue
 			}
 		}
+		// A row whose fields do not line up with the header has its values
+		// under the wrong columns (the one under this column may be the
+		// password): it gets no team.
 		v := ""
-		if idx < len(c.Row.Record) {
+		if idx < len(c.Row.Record) && fitsHeader(f.Columns, c.Row.Record) {
 			v = strings.TrimSpace(c.Row.Record[idx])
 		}
 		teams[c.Row.Line] = v

@@ -114,3 +114,24 @@ func TestTeamKeySlashHierarchy(t *testing.T) {
 		t.Errorf("TeamKey = %v, want %v", got, want)
 	}
 }
+
+// A row whose fields are shifted (an unquoted comma in a name) has values
+// under the wrong columns: the one under the split column may be the
+// password, and must not become a team name.
+func TestTeamKeyShiftedRow(t *testing.T) {
+	const input = `first name,last name,email address,password,team lead,user login,routing profile name,security_profile_name_1|security_profile_name_2
+John,Smith, Jr.,js@example.com,An0ther-Secret,Ana,js,Basic Routing Profile,Agent
+Jane,Doe,jdoe@example.com,,Ana,jdoe,Basic Routing Profile,Agent
+`
+	f, checked := readTeams(t, input, SplitKeep("team lead"))
+	if checked[0].Agent != nil {
+		t.Fatal("line 2 should be invalid: the test needs a shifted row")
+	}
+	got, err := TeamKey(f, checked, "team lead")
+	if err != nil {
+		t.Fatalf("TeamKey: %v", err)
+	}
+	if want := map[int]string{2: "", 3: "Ana"}; !maps.Equal(got, want) {
+		t.Errorf("TeamKey = %v, want %v", got, want)
+	}
+}
