@@ -528,21 +528,26 @@ func identityStoreRefuses(f *File, pr *PlannedRow, cols emailColumn) []Problem {
 		{columnNames(f).name(ColLastName), a.LastName},
 		{cols.of(pr.Row), a.Email},
 	} {
-		if field.value == "" || (identityStoreText.MatchString(field.value) && utf8.RuneCountInString(field.value) <= identityStoreMaxText) {
-			continue
+		if msg, hint, bad := identityStoreRefusesText(field.value); bad {
+			problems = append(problems, Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
 		}
-		msg := fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", field.value)
-		hint := "shorten it"
-		for _, r := range field.value {
-			if !identityStoreText.MatchString(string(r)) {
-				msg = fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", field.value, r)
-				hint = "remove it (it is often invisible: retype the cell)"
-				break
-			}
-		}
-		problems = append(problems, Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
 	}
 	return problems
+}
+
+// identityStoreRefusesText says why the identity store would refuse a name
+// or an email, if it would. validate --sso and the import share it.
+func identityStoreRefusesText(value string) (msg, hint string, bad bool) {
+	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {
+		return "", "", false
+	}
+	for _, r := range value {
+		if !identityStoreText.MatchString(string(r)) {
+			return fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", value, r),
+				"remove it (it is often invisible: retype the cell)", true
+		}
+	}
+	return fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", value), "shorten it", true
 }
 
 // emailColumn names the column a row's email came from: the email column,

@@ -314,6 +314,20 @@ func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bo
 				"fill in the email address column, or use the agent's email address as the user login")
 		}
 	}
+	if rc.opts.IdentityCenter {
+		emailColumn := ColEmail
+		if strings.TrimSpace(cells.Email) == "" {
+			emailColumn = ColLogin
+		}
+		for _, f := range []struct {
+			c Column
+			v string
+		}{{ColFirstName, a.FirstName}, {ColLastName, a.LastName}, {emailColumn, a.Email}} {
+			if msg, hint, bad := identityStoreRefusesText(f.v); bad {
+				rc.problem(f.c, f.v, msg, hint)
+			}
+		}
+	}
 	a.Mobile = rc.checkPhone(ColMobile, cells.Mobile)
 
 	a.RoutingProfile = strings.TrimSpace(cells.RoutingProfile)

@@ -119,6 +119,9 @@ func TestValidateRules(t *testing.T) {
 		{name: "identity center reserved name", opts: samlIC, set: map[Column]string{ColLogin: "administrator"}, column: "user login", problem: "reserved"},
 		{name: "identity center email from login", opts: samlIC, set: map[Column]string{ColEmail: "", ColLogin: "jdoe@example.com"}},
 		{name: "identity center needs an email", opts: samlIC, set: map[Column]string{ColEmail: "", ColLogin: "jdoe"}, column: "email address", problem: "needs one"},
+		{name: "identity center name with a zero-width space", opts: samlIC, set: map[Column]string{ColFirstName: "Ja\u200bne"}, column: "first name", problem: "U+200B, a character IAM Identity Center does not accept"},
+		{name: "connect takes a zero-width space", opts: saml, set: map[Column]string{ColFirstName: "Ja\u200bne"}},
+		{name: "identity center accented name", opts: samlIC, set: map[Column]string{ColLastName: "Mart\u00ednez-O'Brien"}},
 
 		{name: "blank password generates", opts: connect, set: map[Column]string{ColPassword: ""}},
 		{name: "good password", opts: connect, set: map[Column]string{ColPassword: "Secr3tPass"}},
