@@ -42,6 +42,10 @@ func autoConcurrency(createRate float64) int {
 const quotaMessage = "create connect user: the instance's users-per-instance quota is reached " +
 	"(LimitExceededException); ask AWS to raise \"Users per instance\" in Service Quotas, then run again with --resume"
 
+// interruptedCreating is the error of a row whose CreateUser may or may
+// not have gone through when the run ended; --resume settles it.
+const interruptedCreating = "interrupted while creating the user: run again with --resume to settle it"
+
 // notStarted is the error of the rows an interruption kept from starting.
 const notStarted = "not started: the run was interrupted; run again with --resume"
 
@@ -57,6 +61,10 @@ type Job struct {
 	// means "generate one". A resumed row whose earlier CreateUser may have
 	// gone through keeps the password written ahead of it.
 	Password string
+	// MayExist: an interrupted run sent this row's CreateUser without
+	// learning its outcome, so an existing user is probably its doing
+	// (on a SAML instance there is no password to tell).
+	MayExist bool
 }
 
 // Provisioner creates the users of a plan: a bounded pool of workers, each
@@ -254,7 +262,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		// A row whose password was written ahead in an earlier run that
 		// was cut short: its user exists, so that run created it.
 		o.ConnectUserID = pr.ExistingUserID
-		if r.job.Password != "" {
+		if r.job.Password != "" || r.job.MayExist {
 			o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
 		} else {
 			o.Status = report.Exists
@@ -293,15 +301,14 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	}
 
 	// The write-ahead: the password is durably on disk before the call that
-	// sets it is sent.
-	if password != "" {
-		ahead := *o
-		ahead.Status, ahead.Password = report.NotAttempted, password
-		ahead.Error = "interrupted while creating the user: run again with --resume to settle it"
-		if !p.append(ahead) {
-			o.Status, o.Error = report.NotAttempted, "not attempted: the results file could not be written"
-			return false
-		}
+	// sets it is sent. Without a password (SAML, directory) the row still
+	// says that its call was sent, so that --resume can tell the user made
+	// by this run from one that existed before.
+	ahead := *o
+	ahead.Status, ahead.Password, ahead.Error = report.NotAttempted, password, interruptedCreating
+	if !p.append(ahead) {
+		o.Status, o.Error = report.NotAttempted, "not attempted: the results file could not be written"
+		return false
 	}
 
 	in := createUserInput(p.Instance, pr, password)
@@ -331,8 +338,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	case calls.Err() != nil:
 		// Aborted in flight: the call may or may not have reached Connect.
 		// The row keeps the password written ahead; --resume settles it.
-		o.Status, o.Password = report.NotAttempted, password
-		o.Error = "interrupted while creating the user: run again with --resume to settle it"
+		o.Status, o.Password, o.Error = report.NotAttempted, password, interruptedCreating
 		return false
 
 	case errors.Is(err, errStopped):
@@ -340,7 +346,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		o.Status, o.Error = report.NotAttempted, notStarted
 		return false
 
-	case isDup && r.job.Password == "" && !earlierMayHaveApplied:
+	case isDup && r.job.Password == "" && !r.job.MayExist && !earlierMayHaveApplied:
 		// The first attempt that could have reached Connect found the name
 		// taken: someone else made this user after the plan. (A password
 		// written ahead by an interrupted run, whose call may have landed

@@ -286,7 +286,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		default:
 			// A password written ahead by an interrupted run is the one
 			// its CreateUser may have set: keep it.
-			jobs = append(jobs, Job{Planned: pr, Password: prev[line].Password})
+			jobs = append(jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line])})
 			jobIndex = append(jobIndex, i)
 			continue
 		}
@@ -434,6 +434,13 @@ func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, pat
 		}
 	}
 	return nil
+}
+
+// unsettled says whether an earlier run's row sent a CreateUser whose
+// outcome it did not learn (interrupted, or the lookup after an ambiguous
+// answer failed).
+func unsettled(o report.Outcome) bool {
+	return !o.Status.Done() && (o.Password != "" || strings.Contains(o.Error, "--resume to settle it"))
 }
 
 // nothingDone says whether a row of an earlier run's results file is known

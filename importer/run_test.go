@@ -713,3 +713,30 @@ func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
 		t.Fatalf("resume with the login of an abandoned row changed: %v, want a mismatch on line 2", err)
 	}
 }
+
+// TestImportResumeSettlesAnAbandonedSAMLRow: a SAML user's CreateUser that a
+// second Ctrl-C abandoned, and that went through, is created by the run
+// that --resume continues, though no password tells it: not an agent who
+// already existed.
+func TestImportResumeSettlesAnAbandonedSAMLRow(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
+	dir := t.TempDir()
+	rows := agents("abandoned", 3)
+	input := writeAgents(t, dir, rows)
+	// An agent made long before, and the one whose call was abandoned.
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: rows[0].Login, FirstName: "A", LastName: "B"},
+		sandbox.ConnectUser{Username: rows[1].Login, FirstName: "A", LastName: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	resultsPath := filepath.Join(dir, "agents-results.csv")
+	writeResults(t, resultsPath,
+		report.Outcome{Line: 2, Login: rows[0].Login, Status: report.Exists},
+		report.Outcome{Line: 3, Login: rows[1].Login, Status: report.NotAttempted, Error: interruptedCreating})
+	if _, err := importInto(t, sb, Config{Input: input, Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := loadResults(t, resultsPath)
+	if got[2].Status != report.Exists || got[3].Status != report.Created || got[4].Status != report.Created {
+		t.Errorf("statuses %s, %s, %s; want exists, then created for the abandoned row and the new one", got[2].Status, got[3].Status, got[4].Status)
+	}
+}
