@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"golang.org/x/term"
 
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
@@ -189,10 +190,15 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	// finish. A second abandons the calls in flight too.
 	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
+	// On a terminal the progress bar holds the current line: start a new one.
+	nl := ""
+	if f, ok := env.stderr.(*os.File); ok && !fl.noProgress && term.IsTerminal(int(f.Fd())) {
+		nl = "\n"
+	}
 	go func() {
 		select {
 		case <-env.interrupts:
-			fmt.Fprintln(env.stderr, "bulkagents: aborting the calls in flight")
+			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
 			abort()
 		case <-calls.Done():
 		}
@@ -200,7 +206,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	go func() {
 		select {
 		case <-ctx.Done():
-			fmt.Fprintln(env.stderr, "bulkagents: interrupted: finishing the calls in flight (Ctrl-C again to abort them)")
+			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the calls in flight (Ctrl-C again to abort them)\n")
 		case <-calls.Done():
 		}
 	}()

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/smithy-go/logging"
 )
 
 // ConnectReader is the part of the Amazon Connect API that planning needs:
@@ -83,7 +84,10 @@ type AWSConfig struct {
 // NewClients builds the AWS clients of an import with the retryer and rate
 // limiters of limits.go.
 func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
-	var opts []func(*config.LoadOptions) error
+	// The SDK's own log lines (such as its IMDSv1 fallback warning when no
+	// credentials are found) would land on stderr before our one-line
+	// explanation; what matters reaches the user as an error with a hint.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if c.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
 	}

@@ -269,7 +269,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)
 	if res.RetryPath != "" {
-		fmt.Fprintf(w, "retry:   %s (%d rows to fix or import again)\n", res.RetryPath, res.RetryRows)
+		fmt.Fprintf(w, "retry:   %s (%s to fix or import again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
 	}
 }
 

@@ -281,8 +281,10 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		case cfg.DryRun && pr.Action == ActionExists:
 			outcomes[i] = plannedOutcome(pr, report.Exists)
 			outcomes[i].ConnectUserID = pr.ExistingUserID
+			outcomes[i].SignInURL = dryRunSignInURL(inst)
 		case cfg.DryRun:
 			outcomes[i] = plannedOutcome(pr, report.WouldCreate)
+			outcomes[i].SignInURL = dryRunSignInURL(inst)
 		default:
 			// A password written ahead by an interrupted run is the one
 			// its CreateUser may have set: keep it.
@@ -376,6 +378,16 @@ func plannedOutcome(pr *PlannedRow, s report.Status) report.Outcome {
 		o.Login, o.FirstName, o.LastName, o.Email, o.RoutingProfile = a.Login, a.FirstName, a.LastName, a.Email, a.RoutingProfile
 	}
 	return o
+}
+
+// dryRunSignInURL is where a dry run's agents would sign in: the access URL,
+// except on a SAML instance, where the identity provider decides (as the real
+// run's outcomes say).
+func dryRunSignInURL(inst Instance) string {
+	if inst.Identity == IdentitySAML {
+		return ""
+	}
+	return inst.AccessURL
 }
 
 // invalidOutcome is an invalid row: its cells as typed, its problems.

@@ -287,7 +287,7 @@ func TestWriteSummary(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"41 rows: 40 created, 1 invalid", "2.00/s (limit 2.00/s)", "3 throttled", "1.60/s",
-		"line 7, routing profile name", "hint: existing", "agents-results.csv (it holds passwords", "agents-retry.csv (1 rows",
+		"line 7, routing profile name", "hint: existing", "agents-results.csv (it holds passwords", "agents-retry.csv (1 row to fix",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
