@@ -53,6 +53,13 @@ func FormatProblem(p Problem) string {
 	return b.String()
 }
 
+// FormatWarning is FormatProblem for a warning: "line 7: warning: column
+// ...", the line number first for grep.
+func FormatWarning(p Problem) string {
+	prefix := fmt.Sprintf("line %d: ", p.Line)
+	return prefix + "warning: " + strings.TrimPrefix(FormatProblem(p), prefix)
+}
+
 // oneLine keeps a report line on one line whatever a cell held (quote
 // already escapes values; this is a second guard).
 func oneLine(s string) string {
@@ -86,10 +93,7 @@ func writeText(w io.Writer, checked []Checked) error {
 			bw.WriteByte('\n')
 		}
 		for _, p := range c.Warnings {
-			line := FormatProblem(p)
-			// "line 7: warning: column ..." keeps the line number first for grep.
-			prefix := fmt.Sprintf("line %d: ", p.Line)
-			bw.WriteString(prefix + "warning: " + strings.TrimPrefix(line, prefix))
+			bw.WriteString(FormatWarning(p))
 			bw.WriteByte('\n')
 		}
 	}

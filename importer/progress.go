@@ -207,28 +207,15 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.DryRun {
 		verb = "dry run"
 	}
+	// The same words as 'bulkagents validate' for the same problem.
 	for _, p := range res.Problems {
-		where := fmt.Sprintf("line %d", p.Line)
-		if p.Column != "" {
-			where += fmt.Sprintf(", %s", p.Column)
-		}
-		fmt.Fprintf(w, "%s: %s\n", where, p.Message)
-		if p.Hint != "" {
-			fmt.Fprintf(w, "    hint: %s\n", p.Hint)
-		}
+		fmt.Fprintln(w, FormatProblem(p))
 	}
 	if res.MoreProblems > 0 {
 		fmt.Fprintf(w, "... and %d more problems: see the results file\n", res.MoreProblems)
 	}
 	for _, p := range res.Warnings {
-		where := fmt.Sprintf("line %d", p.Line)
-		if p.Column != "" {
-			where += fmt.Sprintf(", %s", p.Column)
-		}
-		fmt.Fprintf(w, "%s: warning: %s\n", where, p.Message)
-		if p.Hint != "" {
-			fmt.Fprintf(w, "    hint: %s\n", p.Hint)
-		}
+		fmt.Fprintln(w, FormatWarning(p))
 	}
 	if res.MoreWarnings > 0 {
 		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)

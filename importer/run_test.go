@@ -287,7 +287,7 @@ func TestWriteSummary(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"41 rows: 40 created, 1 invalid", "2.00/s (limit 2.00/s)", "3 throttled", "1.60/s",
-		"line 7, routing profile name", "hint: existing", "agents-results.csv (it holds passwords", "agents-retry.csv (1 row to fix",
+		`line 7: column "routing profile name": `, "; hint: existing", "agents-results.csv (it holds passwords", "agents-retry.csv (1 row to fix",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
@@ -570,7 +570,7 @@ func TestImportSummaryShowsWarnings(t *testing.T) {
 	}
 	var b strings.Builder
 	WriteSummary(&b, res)
-	for _, want := range []string{"line 2, phone number: warning: ignored", `line 3, user login: warning: user "WARNED0002" exists`} {
+	for _, want := range []string{`line 2: warning: column "phone number": ignored`, `line 3: warning: column "user login": user "WARNED0002" exists`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}
