@@ -27,7 +27,7 @@ var sandboxCommand = &command{
 	run: func(ctx context.Context, env *environment, args []string) error {
 		fset := newFlagSet(env, "sandbox", sandboxUsage)
 		addr := fset.String("addr", "127.0.0.1:4566", "the `HOST:PORT` to listen on (port 0: any free port)")
-		identity := fset.String("identity", "connect", "the instance's identity management: connect or saml")
+		identity := fset.String("identity", "connect", "the instance's identity management: connect, saml or directory")
 		rateScale := fset.Float64("rate-scale", 1, "multiply every API rate limit by `X`")
 		errorRate := fset.Float64("error-rate", 0, "answer this `fraction` of mutating calls with HTTP 500 (half after applying the change)")
 		latency := fset.Duration("latency", 0, "add this `duration` to every call")

@@ -26,7 +26,7 @@ var templateCommand = &command{
 	usage: templateUsage,
 	run: func(ctx context.Context, env *environment, args []string) error {
 		fset := newFlagSet(env, "template", templateUsage)
-		identity := fset.String("identity", "connect", "the instance's identity management: connect or saml")
+		identity := fset.String("identity", "connect", "the instance's identity management: connect, saml or directory")
 		example := fset.Bool("example", false, "add a few example rows")
 		out := fset.String("out", "", "write to `FILE` instead of standard output")
 		force := fset.Bool("force", false, "replace FILE if it exists")

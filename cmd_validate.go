@@ -36,7 +36,7 @@ var validateCommand = &command{
 	usage: validateUsage,
 	run: func(ctx context.Context, env *environment, args []string) error {
 		fset := newFlagSet(env, "validate", validateUsage)
-		identity := fset.String("identity", "connect", "the instance's identity management: connect or saml")
+		identity := fset.String("identity", "connect", "the instance's identity management: connect, saml or directory")
 		sso := fset.Bool("sso", false, "also check the rules of an import with IAM Identity Center users (implies --identity saml)")
 		format := fset.String("format", "text", "report format: text (on standard error) or json (on standard output)")
 		splitBy := fset.String("split-by", "", "read the file as 'import --split-by `KEY`' will: a column of your own named by KEY is accepted")
@@ -101,8 +101,10 @@ func parseIdentity(s string) (importer.Identity, error) {
 		return importer.IdentityConnect, nil
 	case "saml":
 		return importer.IdentitySAML, nil
+	case "directory", "existing_directory", "existing-directory":
+		return importer.IdentityDirectory, nil
 	}
-	return "", usageError("use --identity connect (Connect-managed users and passwords) or --identity saml", "unknown identity type %q", s)
+	return "", usageError("use --identity connect (Connect-managed users and passwords), --identity saml,\nor --identity directory (an existing directory supplies names and passwords)", "unknown identity type %q", s)
 }
 
 // readTemplate opens and reads an agents file, turning an unusable file into
