@@ -42,6 +42,14 @@ func checkPattern(field, v string, re *regexp.Regexp) *apiError {
 	return validation(fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", v, field, re.String()))
 }
 
+// decodeFor decodes a request and checks the identity store it names.
+func (c *call) decodeFor(in any, identityStoreID *string) *apiError {
+	if e := c.decode(in); e != nil {
+		return e
+	}
+	return c.store(*identityStoreID)
+}
+
 // checkResourceID checks a required user, group or membership id.
 func checkResourceID(field, v string) *apiError {
 	if v == "" {
@@ -154,10 +162,7 @@ func isCreateUser(c *call) (any, *apiError) {
 		DisplayName     string
 		Emails          []isEmailJSON
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	switch {
@@ -243,10 +248,7 @@ func isGetUserID(c *call) (any, *apiError) {
 		IdentityStoreId     string
 		AlternateIdentifier *alternateIdentifier
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	path, value, e := in.AlternateIdentifier.uniqueValue()
@@ -304,10 +306,7 @@ func isDescribeUser(c *call) (any, *apiError) {
 		IdentityStoreId string
 		UserId          string
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if e := checkResourceID("userId", in.UserId); e != nil {
@@ -335,10 +334,7 @@ func isListUsers(c *call) (any, *apiError) {
 			AttributeValue string
 		}
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	max, e := c.maxResults(in.MaxResults, 100, 1, 100)
@@ -382,10 +378,7 @@ func isDeleteUser(c *call) (any, *apiError) {
 		IdentityStoreId string
 		UserId          string
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if e := checkResourceID("userId", in.UserId); e != nil {
@@ -413,10 +406,7 @@ func isCreateGroup(c *call) (any, *apiError) {
 		DisplayName     string
 		Description     string
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if e := checkString("displayName", in.DisplayName, true); e != nil {
@@ -441,10 +431,7 @@ func isGetGroupID(c *call) (any, *apiError) {
 		IdentityStoreId     string
 		AlternateIdentifier *alternateIdentifier
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	path, value, e := in.AlternateIdentifier.uniqueValue()
@@ -471,10 +458,7 @@ func isDescribeGroup(c *call) (any, *apiError) {
 		IdentityStoreId string
 		GroupId         string
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if e := checkResourceID("groupId", in.GroupId); e != nil {
@@ -585,10 +569,7 @@ func isListGroupMemberships(c *call) (any, *apiError) {
 		MaxResults      *int
 		NextToken       string
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if e := checkResourceID("groupId", in.GroupId); e != nil {
@@ -636,10 +617,7 @@ func isIsMemberInGroups(c *call) (any, *apiError) {
 		MemberId        *memberID
 		GroupIds        []string
 	}
-	if e := c.decode(&in); e != nil {
-		return nil, e
-	}
-	if e := c.store(in.IdentityStoreId); e != nil {
+	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if in.MemberId == nil {
