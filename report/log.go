@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -28,7 +27,8 @@ var ErrClosed = errors.New("results file already closed")
 //
 // A Log is safe for concurrent use.
 type Log struct {
-	path string
+	path    string
+	columns []string // the file's header: Header, or a resumed file's own
 
 	// syncMu serialises syncs, Finish and Close; it is taken before mu.
 	// Holding it across an fsync lets one fsync cover every row written
@@ -57,7 +57,7 @@ func Create(path string, force bool) (*Log, error) {
 		f.Close()
 		return nil, fmt.Errorf("results file: %w", err)
 	}
-	return &Log{path: path, f: f}, nil
+	return &Log{path: path, columns: Header, f: f}, nil
 }
 
 // Resume opens an existing results file for appending and returns its rows,
@@ -76,7 +76,7 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 	if err != nil {
 		return fail(err)
 	}
-	rows, good, err := parseResults(data)
+	rows, lay, good, err := parseResults(data)
 	if err != nil {
 		return fail(err)
 	}
@@ -88,7 +88,12 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
 		return fail(err)
 	}
-	l := &Log{path: path, f: f}
+	// Rows appended now follow the file's own header (an older file may
+	// lack a column); Finish rewrites the file with today's header.
+	l := &Log{path: path, columns: Header, f: f}
+	if lay != nil {
+		l.columns = lay.columns
+	}
 	if good == 0 { // an empty file, or a header torn by a power cut
 		if err := l.write(encode(Header)); err != nil {
 			return fail(err)
@@ -109,7 +114,7 @@ func Load(path string) (map[int]Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("results file: %w", err)
 	}
-	rows, _, err := parseResults(data)
+	rows, _, _, err := parseResults(data)
 	if err != nil {
 		return nil, fmt.Errorf("results file %s: %w", path, err)
 	}
@@ -125,7 +130,7 @@ func (l *Log) Append(o Outcome) error {
 	if err := o.check(); err != nil {
 		return fmt.Errorf("results file %s: %w", l.path, err)
 	}
-	row := encode(o.record())
+	row := encode(o.record(l.columns))
 	l.mu.Lock()
 	err := l.write(row)
 	seq := l.written
@@ -210,7 +215,7 @@ func (l *Log) Finish(rows []Outcome) error {
 		if err := o.check(); err != nil {
 			return fmt.Errorf("results file %s: %w", l.path, err)
 		}
-		records = append(records, o.record())
+		records = append(records, o.record(Header))
 	}
 
 	l.syncMu.Lock()
@@ -293,15 +298,18 @@ const utf8BOM = "\ufeff"
 // it begins, the length the file should be cut to before appending (0: no
 // usable header either). A bad row before a whole one is an error, as is a
 // header that is not the results file's.
-func parseResults(data []byte) (rows map[int]Outcome, good int, err error) {
+func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err error) {
 	rows = map[int]Outcome{}
 	start := 0
 	if bytes.HasPrefix(data, []byte(utf8BOM)) {
 		start = len(utf8BOM)
 	}
-	headerLine := encode(Header)
-	if rest := data[start:]; len(rest) < len(headerLine) && bytes.HasPrefix(headerLine, rest) {
-		return rows, 0, nil // empty, or the header itself torn
+	if rest := data[start:]; !bytes.Contains(rest, []byte("\n")) {
+		for _, h := range [][]string{Header, ContractHeader} {
+			if headerLine := encode(h); len(rest) < len(headerLine) && bytes.HasPrefix(headerLine, rest) {
+				return rows, nil, 0, nil // empty, or the header itself torn
+			}
+		}
 	}
 
 	r := csv.NewReader(bytes.NewReader(data[start:]))
@@ -310,8 +318,12 @@ func parseResults(data []byte) (rows map[int]Outcome, good int, err error) {
 	wholeAt := func(end int64) bool { return end > 0 && data[start+int(end)-1] == '\n' }
 
 	header, err := r.Read()
-	if err != nil || !wholeAt(r.InputOffset()) || !slices.Equal(header, Header) {
-		return nil, 0, fmt.Errorf("not a results file: the first line should be %q", strings.Join(Header, ","))
+	if err != nil || !wholeAt(r.InputOffset()) {
+		return nil, nil, 0, fmt.Errorf("not a results file: the first line should begin %q", strings.Join(ContractHeader, ","))
+	}
+	lay, err = newLayout(header)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("not a results file: %v in the header (it should begin %q)", err, strings.Join(ContractHeader, ","))
 	}
 	good = start + int(r.InputOffset())
 
@@ -333,7 +345,7 @@ func parseResults(data []byte) (rows map[int]Outcome, good int, err error) {
 			e.line = pe.StartLine
 		} else if err == nil {
 			e.line, _ = r.FieldPos(0)
-			e.o, e.err = parseRecord(rec)
+			e.o, e.err = lay.parse(rec)
 			if e.err == nil && !wholeAt(r.InputOffset()) {
 				e.err = errors.New("no line break at its end")
 			}
@@ -345,12 +357,12 @@ func parseResults(data []byte) (rows map[int]Outcome, good int, err error) {
 	}
 	for _, e := range entries[:lastWhole+1] {
 		if e.err != nil {
-			return nil, 0, fmt.Errorf("row on line %d: %w", e.line, e.err)
+			return nil, nil, 0, fmt.Errorf("row on line %d: %w", e.line, e.err)
 		}
 		rows[e.o.Line] = e.o
 	}
 	if lastWhole >= 0 {
 		good = entries[lastWhole].end
 	}
-	return rows, good, nil
+	return rows, lay, good, nil
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-const headerLine = "line,user login,first name,last name,email,routing profile,status,connect user id,sso user id,password,sign-in url,error\n"
+const headerLine = "line,user login,first name,last name,email,routing profile,status,connect user id,sso user id,password,sign-in url,error,changes,instance\n"
 
 // outcome returns a plausible row for line.
 func outcome(line int, status Status) Outcome {
@@ -282,8 +282,8 @@ func TestTornLastRow(t *testing.T) {
 	first := outcome(2, Created)
 	last := outcome(3, Failed)
 	last.Error = "create user: \"quoted\",\nmultiline\nmessage"
-	whole := headerLine + string(encode(first.record()))
-	lastRow := string(encode(last.record()))
+	whole := headerLine + string(encode(first.record(Header)))
+	lastRow := string(encode(last.record(Header)))
 	for cut := range len(lastRow) { // every proper prefix of the last row, even empty
 		path := filepath.Join(dir, fmt.Sprintf("torn%d.csv", cut))
 		if err := os.WriteFile(path, []byte(whole+lastRow[:cut]), 0o600); err != nil {
@@ -333,7 +333,7 @@ func TestTornHeader(t *testing.T) {
 			t.Fatal(err)
 		}
 		l.Close()
-		if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record())); got != want {
+		if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record(Header))); got != want {
 			t.Errorf("header cut at %d: file is %q, want %q", cut, got, want)
 		}
 	}
@@ -341,10 +341,10 @@ func TestTornHeader(t *testing.T) {
 
 func TestLoadRefusesOtherFiles(t *testing.T) {
 	dir := t.TempDir()
-	row := string(encode(outcome(2, Exists).record()))
+	row := string(encode(outcome(2, Exists).record(Header)))
 	tests := map[string]string{
 		"agents input":      "first name,last name,user login\nAna,Lima,ana\n",
-		"header misspelt":   strings.Replace(headerLine, "sso user id", "SSO user id", 1) + row,
+		"header misspelt":   strings.Replace(headerLine, "sso user id", "sso usr id", 1) + row,
 		"bad row in middle": headerLine + "2,ana\n" + row,
 		"bad line number":   headerLine + strings.Replace(row, "2,", "two,", 1) + row,
 		"unknown status":    headerLine + strings.Replace(row, "exists", "Exists", 1) + row,
@@ -368,7 +368,7 @@ func TestLoadRefusesOtherFiles(t *testing.T) {
 
 func TestLoadExcelSavedFile(t *testing.T) {
 	// The same rows after a spreadsheet saved them: a BOM and CRLF line ends.
-	rows := headerLine + string(encode(outcome(2, Created).record())) + string(encode(outcome(3, Exists).record()))
+	rows := headerLine + string(encode(outcome(2, Created).record(Header))) + string(encode(outcome(3, Exists).record(Header)))
 	path := filepath.Join(t.TempDir(), "r.csv")
 	if err := os.WriteFile(path, []byte("\ufeff"+strings.ReplaceAll(rows, "\n", "\r\n")), 0o600); err != nil {
 		t.Fatal(err)
@@ -401,7 +401,7 @@ func TestFinish(t *testing.T) {
 	}
 	want := headerLine
 	for _, o := range final {
-		want += string(encode(o.record()))
+		want += string(encode(o.record(Header)))
 	}
 	if got := readFile(t, path); got != want {
 		t.Errorf("finished file:\n%s\nwant:\n%s", got, want)
@@ -450,7 +450,7 @@ func TestFinishFailureKeepsFile(t *testing.T) {
 	if err := l.Finish([]Outcome{outcome(2, Created), outcome(3, Exists)}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record()))+string(encode(outcome(3, Exists).record())); got != want {
+	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record(Header)))+string(encode(outcome(3, Exists).record(Header))); got != want {
 		t.Errorf("file %q, want %q", got, want)
 	}
 }
@@ -598,7 +598,7 @@ func TestWriteFailureIsSticky(t *testing.T) {
 	if err := l2.Finish([]Outcome{outcome(2, Exists)}); err != nil {
 		t.Fatalf("Finish after a failed append: %v", err)
 	}
-	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record())); got != want {
+	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record(Header))); got != want {
 		t.Errorf("file %q, want %q", got, want)
 	}
 }
@@ -620,7 +620,7 @@ func TestCreateWithoutHardLinks(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record())); got != want {
+	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record(Header))); got != want {
 		t.Errorf("file %q, want %q", got, want)
 	}
 	checkMode(t, path)
@@ -667,5 +667,70 @@ func TestWriteRetryByteOrderMark(t *testing.T) {
 				t.Errorf("read back %q", recs)
 			}
 		})
+	}
+}
+
+// A results file written before the changes and instance columns existed
+// (twelve columns) still loads and resumes; rows appended to it follow its
+// own header, and Finish rewrites it with today's.
+func TestResumeTwelveColumnFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old-results.csv")
+	old := strings.Join(ContractHeader, ",") + "\n" +
+		"2,agent2,Ana,Lima,agent2@example.com,Basic Routing Profile,created,id-2,,Pw2xYz7Abcdefgh,https://example.my.connect.aws/,\n"
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, rows, err := Resume(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := rows[2]; o.Status != Created || o.Password != "Pw2xYz7Abcdefgh" || o.ConnectUserID != "id-2" {
+		t.Fatalf("row 2 = %+v", o)
+	}
+	next := outcome(3, Exists)
+	next.Changes = "routing profile: A -> B"
+	if err := l.Append(next); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	// The appended row has twelve fields, like the file's header.
+	if got, want := readFile(t, path), old+string(encode(next.record(ContractHeader))); got != want {
+		t.Fatalf("file %q, want %q", got, want)
+	}
+	if err := l.Finish([]Outcome{rows[2], next}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back[3].Changes != next.Changes || back[2].Password != "Pw2xYz7Abcdefgh" {
+		t.Fatalf("after Finish: %+v", back)
+	}
+	if first, _, _ := strings.Cut(readFile(t, path), "\n"); first != strings.Join(Header, ",") {
+		t.Fatalf("header after Finish %q", first)
+	}
+}
+
+// Columns are found by name: reordered, with a column unknown to this
+// version, in another case, the file reads right.
+func TestLoadReorderedUnknownColumns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.csv")
+	content := "Status,password,extra column,line,user login,first name,last name,email,routing profile,connect user id,sso user id,sign-in url,error,instance\n" +
+		"created,Pw2xYz7Abcdefgh,whatever,2,agent2,Ana,Lima,a@example.com,Basic,id-2,,https://x/,,inst-1\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Outcome{Line: 2, Login: "agent2", FirstName: "Ana", LastName: "Lima", Email: "a@example.com",
+		RoutingProfile: "Basic", Status: Created, ConnectUserID: "id-2", Password: "Pw2xYz7Abcdefgh",
+		SignInURL: "https://x/", Instance: "inst-1"}
+	if rows[2] != want {
+		t.Fatalf("row 2 = %+v, want %+v", rows[2], want)
 	}
 }

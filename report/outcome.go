@@ -7,8 +7,10 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -21,35 +23,53 @@ const (
 	Created      Status = "created"       // this run created the Connect and/or Identity Center user
 	Exists       Status = "exists"        // everything already existed
 	WouldCreate  Status = "would-create"  // dry run
+	Updated      Status = "updated"       // import --update changed an existing user
+	WouldUpdate  Status = "would-update"  // dry run with --update
+	Deleted      Status = "deleted"       // remove deleted the user
+	WouldDelete  Status = "would-delete"  // remove's dry run
+	Absent       Status = "absent"        // remove: no such user, nothing to do
 	Invalid      Status = "invalid"       // the row failed validation; nothing was called
 	Failed       Status = "failed"        // an API call failed
 	NotAttempted Status = "not-attempted" // the run stopped before this row
 )
 
 // Statuses lists every status, in the order a summary shows them.
-var Statuses = []Status{Created, Exists, WouldCreate, Invalid, Failed, NotAttempted}
+var Statuses = []Status{Created, Exists, WouldCreate, Updated, WouldUpdate, Deleted, WouldDelete, Absent, Invalid, Failed, NotAttempted}
 
 // Valid reports whether s is one of the status words.
 func (s Status) Valid() bool {
+	return slices.Contains(Statuses, s)
+}
+
+// Done reports whether the row needs no more work: a resumed run does not
+// redo it and keeps its password.
+func (s Status) Done() bool {
 	switch s {
-	case Created, Exists, WouldCreate, Invalid, Failed, NotAttempted:
+	case Created, Exists, Updated, Deleted, Absent:
 		return true
 	}
 	return false
 }
 
-// Done reports whether the row needs no more work: a resumed run does not
-// redo it and keeps its password.
-func (s Status) Done() bool { return s == Created || s == Exists }
+// DryRun reports whether s is what a dry run says would happen.
+func (s Status) DryRun() bool { return s == WouldCreate || s == WouldUpdate || s == WouldDelete }
 
 // NeedsRetry reports whether the row belongs in the retry file.
 func (s Status) NeedsRetry() bool { return s == Invalid || s == Failed || s == NotAttempted }
 
-// Header is the results file's header, exactly as product.md gives it.
-var Header = []string{
+// ContractHeader is the results file's first twelve columns, exactly as the
+// README's results-file section gives them. Scripts rely on these names; a
+// reader requires them (in any order) and finds every column by name.
+var ContractHeader = []string{
 	"line", "user login", "first name", "last name", "email", "routing profile",
 	"status", "connect user id", "sso user id", "password", "sign-in url", "error",
 }
+
+// Header is the header this version writes: the contract's columns, then
+// the columns added since, each at the end so that an older reader that
+// finds columns by name keeps working. A file written before a column
+// existed still reads: the column's cells are blank.
+var Header = append(slices.Clone(ContractHeader), "changes", "instance")
 
 // Outcome is one row of the results file: what happened to one input row.
 type Outcome struct {
@@ -63,6 +83,13 @@ type Outcome struct {
 	Password                 string // the password a created Connect-managed user now has
 	SignInURL                string
 	Error                    string // which step failed and why
+
+	// Changes says what was, would be, or differs, field by field:
+	// "routing profile: Basic Routing Profile -> Sales Routing Profile".
+	Changes string
+	// Instance is the Connect instance the run belonged to (its id), so that
+	// --resume can refuse a results file made against another instance.
+	Instance string
 }
 
 // Paths gives the default results and retry file names for an input file,
@@ -102,23 +129,93 @@ func restore(cell string) string {
 	return strings.TrimPrefix(cell, "'")
 }
 
-// record is o as a row of the results file. The line is a number and is
-// never neutralised.
-func (o Outcome) record() []string {
-	return []string{
-		strconv.Itoa(o.Line),
-		Neutralise(o.Login),
-		Neutralise(o.FirstName),
-		Neutralise(o.LastName),
-		Neutralise(o.Email),
-		Neutralise(o.RoutingProfile),
-		string(o.Status), // one of the status words, never a formula
-		Neutralise(o.ConnectUserID),
-		Neutralise(o.SSOUserID),
-		Neutralise(o.Password),
-		Neutralise(o.SignInURL),
-		Neutralise(o.Error),
+// cell gives o's value for a column of the results file, as written
+// (neutralised), and whether the column is one this version knows.
+func (o Outcome) cell(column string) (string, bool) {
+	switch column {
+	case "line":
+		return strconv.Itoa(o.Line), true // a number, never neutralised
+	case "user login":
+		return Neutralise(o.Login), true
+	case "first name":
+		return Neutralise(o.FirstName), true
+	case "last name":
+		return Neutralise(o.LastName), true
+	case "email":
+		return Neutralise(o.Email), true
+	case "routing profile":
+		return Neutralise(o.RoutingProfile), true
+	case "status":
+		return string(o.Status), true // one of the status words, never a formula
+	case "connect user id":
+		return Neutralise(o.ConnectUserID), true
+	case "sso user id":
+		return Neutralise(o.SSOUserID), true
+	case "password":
+		return Neutralise(o.Password), true
+	case "sign-in url":
+		return Neutralise(o.SignInURL), true
+	case "error":
+		return Neutralise(o.Error), true
+	case "changes":
+		return Neutralise(o.Changes), true
+	case "instance":
+		return Neutralise(o.Instance), true
 	}
+	return "", false
+}
+
+// set stores a cell read from a results file into o; unknown columns are
+// ignored, so a file with a column added by a later version still reads.
+func (o *Outcome) set(column, value string) error {
+	v := restore(value)
+	switch column {
+	case "line":
+		line, err := strconv.Atoi(value)
+		if err != nil || line < 1 {
+			return fmt.Errorf("line %q is not a line number", value)
+		}
+		o.Line = line
+	case "user login":
+		o.Login = v
+	case "first name":
+		o.FirstName = v
+	case "last name":
+		o.LastName = v
+	case "email":
+		o.Email = v
+	case "routing profile":
+		o.RoutingProfile = v
+	case "status":
+		o.Status = Status(value)
+		if !o.Status.Valid() {
+			return fmt.Errorf("unknown status %q", value)
+		}
+	case "connect user id":
+		o.ConnectUserID = v
+	case "sso user id":
+		o.SSOUserID = v
+	case "password":
+		o.Password = v
+	case "sign-in url":
+		o.SignInURL = v
+	case "error":
+		o.Error = v
+	case "changes":
+		o.Changes = v
+	case "instance":
+		o.Instance = v
+	}
+	return nil
+}
+
+// record is o as a row of a results file whose header is columns.
+func (o Outcome) record(columns []string) []string {
+	rec := make([]string, len(columns))
+	for i, c := range columns {
+		rec[i], _ = o.cell(c)
+	}
+	return rec
 }
 
 // check says what stops o from being written as a row that Load reads back.
@@ -132,31 +229,48 @@ func (o Outcome) check() error {
 	return nil
 }
 
-// parseRecord is the inverse of record.
-func parseRecord(rec []string) (Outcome, error) {
-	if len(rec) != len(Header) {
-		return Outcome{}, fmt.Errorf("%d fields, want %d", len(rec), len(Header))
+// layout is the column order of one results file, found by name.
+type layout struct {
+	columns []string
+}
+
+// newLayout checks a results file's header: every contract column present
+// once (any order); further columns, known or not, are allowed.
+func newLayout(header []string) (*layout, error) {
+	seen := map[string]bool{}
+	cols := make([]string, len(header))
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h != "" && seen[h] {
+			return nil, fmt.Errorf("column %q appears twice", h)
+		}
+		seen[h] = true
+		cols[i] = h
 	}
-	line, err := strconv.Atoi(rec[0])
-	if err != nil || line < 1 {
-		return Outcome{}, fmt.Errorf("line %q is not a line number", rec[0])
+	for _, c := range ContractHeader {
+		if !seen[c] {
+			return nil, fmt.Errorf("no %q column", c)
+		}
 	}
-	o := Outcome{
-		Line:           line,
-		Login:          restore(rec[1]),
-		FirstName:      restore(rec[2]),
-		LastName:       restore(rec[3]),
-		Email:          restore(rec[4]),
-		RoutingProfile: restore(rec[5]),
-		Status:         Status(rec[6]),
-		ConnectUserID:  restore(rec[7]),
-		SSOUserID:      restore(rec[8]),
-		Password:       restore(rec[9]),
-		SignInURL:      restore(rec[10]),
-		Error:          restore(rec[11]),
+	return &layout{columns: cols}, nil
+}
+
+// parse is the inverse of record for this layout.
+func (l *layout) parse(rec []string) (Outcome, error) {
+	if len(rec) != len(l.columns) {
+		return Outcome{}, fmt.Errorf("%d fields, want %d", len(rec), len(l.columns))
+	}
+	var o Outcome
+	for i, c := range l.columns {
+		if err := o.set(c, rec[i]); err != nil {
+			return Outcome{}, err
+		}
+	}
+	if o.Line < 1 {
+		return Outcome{}, errors.New("no line number")
 	}
 	if !o.Status.Valid() {
-		return Outcome{}, fmt.Errorf("unknown status %q", rec[6])
+		return Outcome{}, fmt.Errorf("unknown status %q", o.Status)
 	}
 	return o, nil
 }
@@ -183,11 +297,11 @@ func (c Counts) Total() int {
 	return n
 }
 
-// Success reports whether every row is created, exists or would-create: the
+// Success reports whether no row is invalid, failed or not attempted: the
 // run exits 0.
 func (c Counts) Success() bool {
 	for s, n := range c {
-		if n > 0 && s != Created && s != Exists && s != WouldCreate {
+		if n > 0 && (s.NeedsRetry() || !s.Valid()) {
 			return false
 		}
 	}

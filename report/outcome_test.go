@@ -76,6 +76,8 @@ func TestCounts(t *testing.T) {
 func TestStatusWords(t *testing.T) {
 	want := map[Status]string{
 		Created: "created", Exists: "exists", WouldCreate: "would-create",
+		Updated: "updated", WouldUpdate: "would-update", Deleted: "deleted",
+		WouldDelete: "would-delete", Absent: "absent",
 		Invalid: "invalid", Failed: "failed", NotAttempted: "not-attempted",
 	}
 	if len(Statuses) != len(want) {
@@ -85,7 +87,7 @@ func TestStatusWords(t *testing.T) {
 		if string(s) != want[s] || !s.Valid() {
 			t.Errorf("status %q: want %q and valid", s, want[s])
 		}
-		if s.Done() == s.NeedsRetry() && s != WouldCreate {
+		if s.Done() == s.NeedsRetry() && !s.DryRun() {
 			t.Errorf("status %q: Done %v, NeedsRetry %v", s, s.Done(), s.NeedsRetry())
 		}
 	}

@@ -23,14 +23,29 @@ var connectOps = map[string]operation{
 	"DeleteUser":                 {handle: connectDeleteUser, mutating: true},
 }
 
-var connectOperations = func() []string {
+// connectOperations lists the Connect operations served, sorted. It is a
+// function, not a variable, so that operations registered by other files'
+// init functions (registerConnect) are included.
+func connectOperations() []string {
 	var ops []string
 	for op := range connectOps {
 		ops = append(ops, op)
 	}
 	slices.Sort(ops)
 	return ops
-}()
+}
+
+// registerConnect adds a Connect operation and its route (see connectRoutes):
+// each group of operations lives in a file of its own and registers itself
+// from an init function.
+func registerConnect(name, method, first string, segments int, op operation) {
+	connectOps[name] = op
+	connectRoutes = append(connectRoutes, struct {
+		method, first string
+		segments      int
+		op            string
+	}{method, first, segments, name})
+}
 
 // connectRoutes maps "METHOD /first-segment" and the number of path
 // segments to an operation; the remaining segments are its parameters.

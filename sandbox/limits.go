@@ -44,7 +44,7 @@ type limits struct {
 
 func newLimits(opts Options) *limits {
 	l := &limits{unlimited: opts.Unlimited, scale: opts.RateScale, connect: map[string]*rate.Limiter{}}
-	for _, op := range connectOperations {
+	for _, op := range connectOperations() {
 		r, ok := connectRates[op]
 		if !ok {
 			r = connectDefaultRate
