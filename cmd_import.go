@@ -242,13 +242,39 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	}
+	if err := unfinishedFiles(res); err != nil {
+		return err
+	}
 	switch {
 	case res.Interrupted:
 		return &exitError{code: exitInterrupted}
-	case !res.Counts.Success():
+	case !res.Counts.Success() || res.Halted != "":
 		return &exitError{code: exitRowsFailed}
 	}
 	return nil
+}
+
+// unfinishedFiles is the error of a run whose results or retry file could
+// not be written: exit 1, since users may have been made.
+func unfinishedFiles(res *importer.Result) error {
+	switch {
+	case res.ResultsErr != nil:
+		return &exitError{code: exitRowsFailed, msg: res.ResultsErr.Error(),
+			hint: fmt.Sprintf("%s holds every password set so far (the last row of each line counts);\n"+
+				"%s\nthen run the same command with --resume to finish it", res.ResultsPath,
+				orDefault(importer.WriteErrorHint(res.ResultsErr, res.ResultsPath), "fix what stopped the writing"))}
+	case res.RetryErr != nil:
+		return &exitError{code: exitRowsFailed, msg: res.RetryErr.Error(),
+			hint: orDefault(importer.WriteErrorHint(res.RetryErr, res.ResultsPath), "the results file is complete: its rows say which need another run")}
+	}
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // check refuses flag combinations that cannot work, before anything runs.
@@ -292,8 +318,6 @@ func importError(input string, err error) error {
 	case errors.As(err, &se):
 		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
 	}
-	if errors.Is(err, os.ErrPermission) {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check that the folder of the results file is writable"}
-	}
-	return &exitError{code: exitRowsFailed, msg: err.Error()}
+	// Past the set-up, something may have been changed: exit 1.
+	return &exitError{code: exitRowsFailed, msg: err.Error(), hint: importer.WriteErrorHint(err, input)}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity connect|saml] [--rate-scale X]
-                        [--error-rate F] [--latency D]
+                        [--error-rate F] [--drop-rate F] [--latency D]
 
 Serves a local emulator of the Amazon Connect, Identity Store and SSO Admin
 APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
@@ -30,6 +30,7 @@ var sandboxCommand = &command{
 		identity := fset.String("identity", "connect", "the instance's identity management: connect, saml or directory")
 		rateScale := fset.Float64("rate-scale", 1, "multiply every API rate limit by `X`")
 		errorRate := fset.Float64("error-rate", 0, "answer this `fraction` of mutating calls with HTTP 500 (half after applying the change)")
+		dropRate := fset.Float64("drop-rate", 0, "apply this `fraction` of mutating calls, then close the connection with no answer")
 		latency := fset.Duration("latency", 0, "add this `duration` to every call")
 		quota := fset.Int("users-quota", 500, "Connect users per instance")
 		region := fset.String("region", "us-east-1", "the Region the sandbox pretends to be in")
@@ -52,6 +53,9 @@ var sandboxCommand = &command{
 		if !(*errorRate >= 0 && *errorRate <= 1) {
 			return usageError("--error-rate 0.1 fails one mutating call in ten", "--error-rate must be between 0 and 1, got %v", *errorRate)
 		}
+		if !(*dropRate >= 0 && *dropRate <= 1) {
+			return usageError("--drop-rate 0.2 loses the answer of one mutating call in five", "--drop-rate must be between 0 and 1, got %v", *dropRate)
+		}
 		if *quota < 1 {
 			return usageError("--users-quota 10 lets the instance hold 10 users", "--users-quota must be at least 1, got %d", *quota)
 		}
@@ -62,6 +66,7 @@ var sandboxCommand = &command{
 			Identity:  string(id),
 			RateScale: *rateScale,
 			ErrorRate: *errorRate,
+			DropRate:  *dropRate,
 			Latency:   *latency,
 			UserQuota: *quota,
 			Region:    *region,

@@ -53,6 +53,18 @@ type Clients struct {
 	SSOAdmin      SSOAdminAPI
 
 	transport *http.Transport
+	endpoint  string // --endpoint-url, "" for AWS's own
+}
+
+// Endpoint names where the calls go, for messages.
+func (c *Clients) Endpoint() string {
+	switch {
+	case c.endpoint != "":
+		return c.endpoint
+	case c.Region != "":
+		return "the AWS endpoints of " + c.Region
+	}
+	return "the AWS endpoints"
 }
 
 // CloseIdleConnections closes the connections kept for reuse.
@@ -130,7 +142,7 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		profile = os.Getenv("AWS_PROFILE")
 	}
 	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
-		IdentityStore: store, SSOAdmin: admin, transport: transport}, nil
+		IdentityStore: store, SSOAdmin: admin, transport: transport, endpoint: c.EndpointURL}, nil
 }
 
 // InstanceRef is what --instance-id names: an instance id, and the region

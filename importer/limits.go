@@ -79,6 +79,8 @@ type Limits struct {
 	scale float64
 	mu    sync.Mutex
 	apis  map[string]*APILimiter
+	// Breaker stops every call once the endpoint stopped answering.
+	Breaker Breaker
 }
 
 // NewLimits makes the limiters for the default rates times scale (0 means 1).
@@ -278,7 +280,7 @@ func newRetryer() aws.Retryer {
 		o.RateLimiter = ratelimit.None
 		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 			switch {
-			case isQuotaError(err):
+			case isQuotaError(err), errors.Is(err, errCircuitOpen):
 				return aws.FalseTernary
 			case isThrottle(err):
 				return aws.TrueTernary
@@ -416,6 +418,13 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 	key := limitKey(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
 	a := p.limits.For(key)
 	trace, _ := ctx.Value(callTraceKey{}).(*callTrace)
+	if open, _ := p.limits.Breaker.Open(); open {
+		err := circuitError{}
+		if trace != nil {
+			trace.attempts = append(trace.attempts, err)
+		}
+		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+	}
 	if trace != nil && trace.prepaid {
 		trace.prepaid = false
 	} else if err := p.wait(ctx, a, trace); err != nil {
@@ -426,6 +435,7 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 	if trace != nil {
 		trace.attempts = append(trace.attempts, err)
 	}
+	p.limits.Breaker.note(err)
 	switch {
 	case err == nil:
 		a.Succeeded()

@@ -250,6 +250,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)
 	}
+	writeTrustSummary(w, verb, res)
 	note := ""
 	if res.Counts[report.Created] > 0 && res.Instance.Identity == IdentityConnect {
 		note = " (it holds passwords: hand it on safely)"

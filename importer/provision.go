@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/report"
@@ -82,8 +80,15 @@ type Provisioner struct {
 	// IdentityCenter, when set, gives each row its Identity Center user and
 	// group membership after its Connect user.
 	IdentityCenter *IdentityCenter
+	// Endpoint names where the calls go, for the message of the rows the
+	// circuit breaker stops.
+	Endpoint string
 
 	quotaReached atomic.Bool
+	// gone holds the message of the rows not started because the instance
+	// no longer exists.
+	gone     atomic.Pointer[string]
+	goneOnce sync.Once
 	// refused holds the message of a CreateUser refused for a reason every
 	// other row would meet too (no permission, credentials that expired):
 	// sending the rest only fails them one by one at the quota's pace.
@@ -200,6 +205,10 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 	switch {
 	case p.logFailed.Load():
 		return haltReason{report.NotAttempted, "not attempted: the results file could not be written", false}, false
+	case p.breakerOpen():
+		return haltReason{report.NotAttempted, BreakerMessage(p.endpoint()), false}, false
+	case p.gone.Load() != nil:
+		return haltReason{report.NotAttempted, *p.gone.Load(), false}, false
 	case p.quotaReached.Load():
 		return haltReason{report.Failed, quotaMessage, true}, false
 	case p.refused.Load() != nil:
@@ -212,7 +221,7 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 
 func (p *Provisioner) baseOutcome(job *Job) report.Outcome {
 	pr := job.Planned
-	o := report.Outcome{Line: pr.Row.Line, Status: report.NotAttempted}
+	o := report.Outcome{Line: pr.Row.Line, Status: report.NotAttempted, Instance: p.Instance.ID}
 	if a := pr.Agent; a != nil {
 		o.Login, o.FirstName, o.LastName, o.Email, o.RoutingProfile = a.Login, a.FirstName, a.LastName, a.Email, a.RoutingProfile
 	}
@@ -346,6 +355,17 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		o.Status, o.Error = report.NotAttempted, notStarted
 		return false
 
+	case errors.Is(err, errCircuitOpen) && !earlierMayHaveApplied:
+		// The breaker kept it from being sent, and no attempt before it
+		// can have reached Connect.
+		o.Status, o.Error = report.NotAttempted, BreakerMessage(p.endpoint())
+		return false
+
+	case isResourceNotFound(err) && !earlierMayHaveApplied && p.instanceGone(calls):
+		// The instance went away: every other row would fail the same.
+		o.Status, o.Error = report.NotAttempted, *p.gone.Load()
+		return false
+
 	case isDup && r.job.Password == "" && !r.job.MayExist && !earlierMayHaveApplied:
 		// The first attempt that could have reached Connect found the name
 		// taken: someone else made this user after the plan. (A password
@@ -458,28 +478,6 @@ func mayHaveApplied(attempts []error) bool {
 		}
 	}
 	return false
-}
-
-// ambiguous says whether a failed call may have been applied anyway: a
-// server error, a timeout, a broken connection.
-func ambiguous(err error) bool {
-	if err == nil || isThrottle(err) || isCredentialsError(err) {
-		return false
-	}
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode() >= 500
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorFault() == smithy.FaultServer
-	}
-	// No answer was read at all: a dropped connection, a timeout.
-	return true
 }
 
 // errText is an error as the results file's error column shows it: the

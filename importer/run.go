@@ -77,6 +77,19 @@ type Result struct {
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
 
+	// Halted says why the run stopped sending before the end (the endpoint
+	// stopped answering, the instance vanished); "" when it did not.
+	Halted string
+	// InDoubt counts the rows whose CreateUser may have gone through
+	// without the run learning it: kept out of the retry file, for
+	// --resume to settle.
+	InDoubt int
+	// ResultsErr: the results file could not be finished; it holds what
+	// was appended (the last row per line counts). RetryErr: the retry
+	// file could not be written. Either makes the run exit 1.
+	ResultsErr error
+	RetryErr   error
+
 	// File, Checked and Outcomes are the input as read and validated and
 	// the final outcome of each of its rows, in input order, for what is
 	// made from them afterwards (the team hand-outs).
@@ -144,6 +157,17 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
 			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
 	}
+	// One run per results file, from before it is first read to after its
+	// last rewrite (aws-facts §8).
+	lock, err := report.AcquireLock(resultsPath)
+	if err != nil {
+		return nil, lockError(err, resultsPath)
+	}
+	defer lock.Release()
+	// What a killed run's atomic rewrite left behind: each holds passwords.
+	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: writeHint(resultsPath)}
+	}
 	resultsExist := fileExists(resultsPath)
 	if resultsExist && !cfg.Resume && !cfg.Force {
 		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
@@ -191,6 +215,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		if err := checkResumable(f, checked, prev, resultsPath); err != nil {
 			return nil, err
 		}
+		if err := checkInstance(prev, inst, resultsPath, cfg.Progress); err != nil {
+			return nil, err
+		}
 	}
 
 	plan, err := MakePlan(stop, clients.Connect, inst, f, checked)
@@ -208,9 +235,6 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	var sso *IdentityCenter
 	if cfg.IdentityCenter.Enabled() {
 		sso, err = PlanIdentityCenter(stop, clients.IdentityStore, clients.SSOAdmin, cfg.IdentityCenter, f, plan, cfg.DryRun)
-		if err == nil {
-			err = sso.Prepare(stop, cfg.Progress)
-		}
 		if err != nil {
 			if stop.Err() != nil {
 				return nil, ErrInterrupted
@@ -219,6 +243,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 	}
 
+	// The results file is made (or opened) before the first change to AWS,
+	// the Identity Center group included: a folder that cannot be written
+	// stops the run while nothing was changed.
 	var log *report.Log
 	if cfg.Resume && resultsExist {
 		log, _, err = report.Resume(resultsPath)
@@ -226,13 +253,26 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		log, err = report.Create(resultsPath, cfg.Force)
 	}
 	if err != nil {
-		hint := ""
+		hint := writeHint(resultsPath)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}
 		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
 	defer log.Close()
+	stamp := func(o report.Outcome) report.Outcome {
+		o.Instance = inst.ID
+		return o
+	}
+
+	if sso != nil {
+		if err := sso.Prepare(stop, cfg.Progress); err != nil {
+			if stop.Err() != nil {
+				return nil, ErrInterrupted
+			}
+			return nil, err
+		}
+	}
 
 	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers}
 	if clients.Limits != nil {
@@ -292,6 +332,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			jobIndex = append(jobIndex, i)
 			continue
 		}
+		outcomes[i] = stamp(outcomes[i])
 		if err := log.Append(outcomes[i]); err != nil {
 			return nil, fmt.Errorf("write results file: %w", err)
 		}
@@ -310,6 +351,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		Log:         log,
 		Concurrency: cfg.Concurrency,
 		OnOutcome:   func(o report.Outcome) { progress.Add(o.Status) },
+		Endpoint:    clients.Endpoint(),
 
 		IdentityCenter: sso,
 	}
@@ -328,18 +370,31 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	res.IdentityCenter = sso.Report()
 	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
 
-	if err := log.Finish(outcomes); err != nil {
-		return nil, fmt.Errorf("write results file: %w", err)
+	// Rows whose CreateUser may have gone through: a last look settles
+	// those it can, while the endpoint still answers.
+	if len(jobs) > 0 {
+		settleInDoubt(calls, prov, inst, outcomes)
 	}
+	res.Halted = prov.haltMessage()
+
+	// Once provisioning began, something may have changed in AWS: whatever
+	// fails now, the summary is printed and the retry file written (exit 1).
 	if err := prov.LogErr(); err != nil {
-		return nil, err
+		res.ResultsErr = err
+	} else if err := log.Finish(outcomes); err != nil {
+		res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
 	}
 	res.Counts = report.Count(outcomes)
 	res.File, res.Checked, res.Outcomes = f, checked, outcomes
 
 	var retry [][]string
 	for i, o := range outcomes {
-		if o.Status.NeedsRetry() {
+		switch {
+		case inDoubt(o):
+			// Its CreateUser may have made the user: importing it again
+			// would report it exists, its password only in this file.
+			res.InDoubt++
+		case o.Status.NeedsRetry():
 			retry = append(retry, plan.Rows[i].Row.Record)
 		}
 	}
@@ -348,13 +403,14 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		// passwords the input supplied, and is mode 0600, like the input
 		// should be): each run replaces it.
 		if err := report.WriteRetry(retryPath, f.Header, retry, true); err != nil {
-			return nil, fmt.Errorf("write retry file: %w", err)
+			res.RetryErr = fmt.Errorf("write retry file: %w", err)
+		} else {
+			res.RetryPath, res.RetryRows = retryPath, len(retry)
 		}
-		res.RetryPath, res.RetryRows = retryPath, len(retry)
-	} else if !cfg.DryRun {
+	} else if !cfg.DryRun && res.InDoubt == 0 {
 		// A retry file left by an earlier run of this input is stale now.
 		if err := os.Remove(retryPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("remove the stale retry file: %w", err)
+			res.RetryErr = fmt.Errorf("remove the stale retry file: %w", err)
 		}
 	}
 	res.Elapsed = time.Since(start)

@@ -72,6 +72,13 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 		f.Close()
 		return nil, nil, fmt.Errorf("results file %s: %w", path, err)
 	}
+	// A mode loosened since (a copy, a chmod) is tightened before any
+	// password is appended.
+	if runtime.GOOS != "windows" {
+		if err := f.Chmod(0o600); err != nil {
+			return fail(fmt.Errorf("make it private (mode 0600): %w", err))
+		}
+	}
 	data, err := io.ReadAll(f)
 	if err != nil {
 		return fail(err)

@@ -27,6 +27,8 @@
 //     burst never falls below 5. Rate reports a bucket's settings.
 //   - Faults (Options.ErrorRate) strike only Create* and Delete* calls, after
 //     the rate limit: half before the change, half after it.
+//   - Lost answers (Options.DropRate) strike only Create* and Delete* calls,
+//     after they were handled, whatever the answer would have been.
 //   - AddConnectUsers ignores the users quota, so that a test can seed an
 //     instance of any size.
 package sandbox
@@ -60,6 +62,9 @@ type Options struct {
 	UserQuota int           // Connect users per instance; 0 means 500
 	Region    string        // default "us-east-1"
 	Seed      int64         // for the fault injection's randomness (0: random)
+	// DropRate is the fraction of mutating calls that are applied, then
+	// their connection closed with no answer (a lost answer, see drop.go).
+	DropRate float64
 }
 
 // ConnectUser is a user of the sandbox's Connect instance.
@@ -119,6 +124,7 @@ type CallCount struct {
 	Sent      int // every call received
 	Throttled int // answered ThrottlingException
 	Failed    int // injected faults and every other error
+	Dropped   int // handled, then no answer sent (DropRate, SetHang)
 }
 
 // Sandbox is the emulator: an http.Handler holding one Connect instance, one
@@ -143,6 +149,7 @@ type Sandbox struct {
 	calls map[string]*CallCount
 	rng   *mrand.Rand
 	fail  func(op, userName string) bool
+	hang  func(service, op string) bool
 
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
@@ -161,6 +168,7 @@ type Sandbox struct {
 	server   *http.Server
 	listener net.Listener
 	active   atomic.Int64 // requests being served, for Close
+	dropped  atomic.Int64 // answers lost on purpose (drop.go)
 	url      string
 	done     chan struct{}
 	stopOnce sync.Once

@@ -131,6 +131,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, apiErr := op.handle(c)
+	if s.loseAnswer(w, r, c, op.mutating) {
+		return
+	}
 	if apiErr != nil {
 		s.count(c, func(n *CallCount) { n.Failed++ })
 		c.writeError(w, apiErr)

@@ -1,0 +1,140 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// lockError says that another run holds the results file.
+func lockError(err error, path string) error {
+	if errors.Is(err, report.ErrLocked) {
+		return &SetupError{
+			Message: fmt.Sprintf("results file %s is in use by another bulkagents run", path),
+			Hint: "let that run end (or stop it with Ctrl-C), then run this again; two runs on one results file would lose passwords.\n" +
+				"To import something else at the same time, give it --out another results file",
+			Err: err,
+		}
+	}
+	return &SetupError{Message: err.Error(), Hint: writeHint(path), Err: err}
+}
+
+// writeHint says what to do when the results file's folder cannot be
+// written (a read-only folder or file system, a full disk).
+func writeHint(path string) string {
+	dir := filepath.Dir(path)
+	return fmt.Sprintf("bulkagents writes the results file in %s: make that folder writable (chmod u+w %s), free some space if the disk is full,\n"+
+		"or give --out a results file in a folder you can write to", dir, dir)
+}
+
+// WriteErrorHint is the hint for an error writing a file: what to do about
+// a folder that is read-only, a file that cannot be replaced, a full disk;
+// "" for other errors.
+func WriteErrorHint(err error, path string) string {
+	dir := filepath.Dir(path)
+	switch {
+	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Sprintf("%s cannot be written here: make the folder %s writable (chmod u+w %s), or write to a folder you own", filepath.Base(path), dir, dir)
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Sprintf("the disk holding %s is full: free some space, or write to another disk", dir)
+	}
+	return ""
+}
+
+// checkInstance refuses to resume, into this instance, a results file
+// another instance's run wrote: its rows would be "done" here while nothing
+// was made here, and its passwords handed out for users that do not exist.
+// A file from before the instance column cannot be checked: say so.
+func checkInstance(prev map[int]report.Outcome, inst Instance, path string, progress io.Writer) error {
+	seen := map[string]int{}
+	for _, o := range prev {
+		if o.Instance != "" {
+			seen[o.Instance]++
+		}
+	}
+	if len(seen) == 0 {
+		if progress != nil && len(prev) > 0 {
+			fmt.Fprintf(progress, "warning: results file %s does not say which instance it belongs to (an older bulkagents wrote it): "+
+				"resuming into instance %s as asked; make sure it is the instance of that run\n", path, inst.ID)
+		}
+		return nil
+	}
+	var others []string
+	for id := range seen {
+		if id != inst.ID {
+			others = append(others, id)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	sort.Strings(others)
+	return &SetupError{
+		Message: fmt.Sprintf("results file %s belongs to instance %s, not to instance %s", path, strings.Join(others, ", "), inst.ID),
+		Hint: "resume it with the --instance-id (and --region) of that run; to import this file into instance " + inst.ID + ",\n" +
+			"give --out a new results file (keep the old one: it holds the passwords of the users made in the other instance)",
+	}
+}
+
+// inDoubt says whether a row's CreateUser may have made its user without
+// the run learning it: it must not be imported again as a plain row.
+func inDoubt(o report.Outcome) bool {
+	return o.Status != report.Invalid && unsettled(o)
+}
+
+// haltMessage says why the run stopped sending, or "".
+func (p *Provisioner) haltMessage() string {
+	if p.breakerOpen() {
+		return BreakerMessage(p.endpoint())
+	}
+	if m := p.gone.Load(); m != nil {
+		return *m
+	}
+	return ""
+}
+
+// settleInDoubt looks up, once more, the users of rows left in doubt (a
+// lookup that failed in the middle of the run), while the endpoint still
+// answers: a user found was made by this run, with the password written
+// ahead. With Identity Center the row also needs its Identity Center user,
+// which only --resume can add, so those wait for it.
+func settleInDoubt(calls context.Context, p *Provisioner, inst Instance, outcomes []report.Outcome) {
+	if p.IdentityCenter != nil {
+		return
+	}
+	for i, o := range outcomes {
+		if !inDoubt(o) || o.Login == "" || calls.Err() != nil || p.breakerOpen() {
+			continue
+		}
+		id, found, err := findUser(calls, p.Connect, inst.ID, o.Login)
+		if err != nil || !found {
+			continue
+		}
+		o.Status, o.ConnectUserID, o.Error, o.SignInURL = report.Created, id, "", p.signInURL()
+		outcomes[i] = o
+	}
+}
+
+// writeTrustSummary says why a run stopped sending, which rows are in doubt,
+// and that the results file could not be finished.
+func writeTrustSummary(w io.Writer, verb string, res *Result) {
+	if res.Halted != "" {
+		fmt.Fprintf(w, "%s: stopped sending: %s\n", verb, strings.TrimPrefix(res.Halted, "not attempted: "))
+	}
+	if res.InDoubt > 0 {
+		fmt.Fprintf(w, "%s: %s may have been created without the answer arriving: kept out of the retry file;\n"+
+			"    run the same command with --resume to settle them (their passwords are in the results file)\n",
+			verb, report.Plural(res.InDoubt, "row"))
+	}
+	if res.ResultsErr != nil {
+		fmt.Fprintf(w, "%s: the results file could not be finished: %s is the complete log (the last row of each line counts)\n", verb, res.ResultsPath)
+	}
+}
