@@ -27,31 +27,49 @@ const (
 // once a record (counted from startRecord) passes maxRecordBytes. The CSV
 // reader's own buffer reads a few KiB ahead, so the count is exact to within
 // that, which a bound of a MiB does not notice.
+//
+// It counts the commas too: encoding/csv splits a whole line into fields
+// before it returns, and a MiB of commas is a million fields, 60 MB of
+// bookkeeping. More commas than maxFields (quoted ones included, which no
+// real cell holds so many of) fail the record before that.
 type boundedReader struct {
 	r      io.Reader
 	line   int // the line the next byte is on
 	record int // bytes since startRecord
+	commas int // commas since startRecord
+	failed *boundError
 }
 
-func (b *boundedReader) startRecord() { b.record = 0 }
+func (b *boundedReader) startRecord() { b.record, b.commas = 0, 0 }
 
 func (b *boundedReader) Read(p []byte) (int, error) {
-	if b.record >= maxRecordBytes {
-		return 0, &boundError{line: b.line, what: "record"}
+	if b.failed != nil {
+		return 0, b.failed
 	}
 	if room := maxRecordBytes - b.record; len(p) > room {
 		p = p[:room]
 	}
+	if len(p) > 4096 {
+		p = p[:4096] // counted in small steps, to stop near the bound
+	}
 	n, err := b.r.Read(p)
 	b.record += n
-	b.line += bytes.Count(p[:n], []byte{'\n'})
-	if b.record >= maxRecordBytes && err == nil {
-		// Say where the bound was crossed: the line of the last byte read.
-		line := b.line
-		if n > 0 && p[n-1] == '\n' {
-			line--
-		}
-		return n, &boundError{line: line, what: "record"}
+	b.commas += bytes.Count(p[:n], []byte{','})
+	lines := bytes.Count(p[:n], []byte{'\n'})
+	b.line += lines
+	// Say where a bound was crossed: the line of the last byte read.
+	line := b.line
+	if n > 0 && p[n-1] == '\n' {
+		line--
+	}
+	switch {
+	case b.commas >= maxFields:
+		b.failed = &boundError{line: line, what: "fields", n: b.commas + 1}
+	case b.record >= maxRecordBytes:
+		b.failed = &boundError{line: line, what: "record"}
+	}
+	if b.failed != nil {
+		return n, b.failed
 	}
 	return n, err
 }
@@ -71,7 +89,7 @@ func (e *boundError) fileError() *FileError {
 	case "fields":
 		return &FileError{
 			Line:    e.line,
-			Message: fmt.Sprintf("the row has %d fields, more than %d (the most a spreadsheet has columns)", e.n, maxFields),
+			Message: fmt.Sprintf("the row has more than %d fields (the most columns a spreadsheet has)", maxFields),
 			Hint:    "the file is not an agents template, or a row holds a run of commas: remove it",
 		}
 	case "field":
@@ -92,11 +110,11 @@ func (e *boundError) fileError() *FileError {
 // checkRecordBounds applies the field bounds to a record read.
 func checkRecordBounds(rec []string, line int) error {
 	if len(rec) > maxFields {
-		return &boundError{line: line, what: "fields", n: len(rec)}
+		return (&boundError{line: line, what: "fields", n: len(rec)}).fileError()
 	}
 	for i, f := range rec {
 		if len(f) > maxFieldBytes {
-			return &boundError{line: line, what: "field", field: i + 1, n: len(f)}
+			return (&boundError{line: line, what: "field", field: i + 1, n: len(f)}).fileError()
 		}
 	}
 	return nil

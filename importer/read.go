@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // File is a template as read: its header and its data rows.
@@ -51,7 +52,7 @@ func (e *FileError) Error() string {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	if e.Column != "" {
-		fmt.Fprintf(&b, "column %q: ", e.Column)
+		fmt.Fprintf(&b, "column %q: ", cut(e.Column, maxShown))
 	}
 	b.WriteString(e.Message)
 	return b.String()
@@ -285,7 +286,48 @@ func (t *templateReader) read() ([]string, error) {
 	if err := checkRecordBounds(rec, line); err != nil {
 		return nil, err
 	}
+	if err := t.checkEncoding(rec, line); err != nil {
+		return nil, err
+	}
 	return rec, nil
+}
+
+// checkEncoding refuses the whole file at its first cell that is not UTF-8.
+//
+// Excel's "CSV (Comma delimited)" on Windows writes the code page of the
+// region: Windows-1252 in Western Europe and the Americas, but 1250 in
+// Central Europe, 1251 for Cyrillic, and more. The bytes do not say which,
+// and read in the wrong one "Jiří" becomes "JiĹ™Ă­" without any error: names
+// changed in Connect that nobody asked for. Read as UTF-8, only the rows with
+// accents would fail, and the file would be imported in part. So the file is
+// refused whole (exit status 2) before any row is used, naming the line, the
+// value as Windows-1252 shows it when it reads as that, and how to re-save.
+func (t *templateReader) checkEncoding(rec []string, line int) error {
+	for i, v := range rec {
+		if ascii(v) || utf8.ValidString(v) {
+			continue
+		}
+		fe := &FileError{
+			Line:    line,
+			Message: fmt.Sprintf("field %d is not UTF-8 text, so the file was not saved as CSV UTF-8", i+1),
+			Hint:    `save it again as "CSV UTF-8 (Comma delimited)" (Excel: File > Save As; LibreOffice: Text CSV, character set Unicode (UTF-8)); the file is refused whole, so that no row is read with its accents wrong`,
+		}
+		if t.columns != nil && i < len(t.columns) {
+			fe.Column = displayName(t.header, i, t.columns[i])
+		}
+		// A password is never shown, nor a cell of a row whose fields may be
+		// misplaced (a password pushed right by a comma).
+		hidden := t.columns == nil || len(rec) != len(t.columns) || i >= len(t.columns) || t.columns[i] == ColPassword
+		if d, ok := fromWindows1252(v); ok {
+			if hidden {
+				fe.Message = fmt.Sprintf("field %d is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does", i+1)
+			} else {
+				fe.Message = fmt.Sprintf("%s is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does, or in another code page", quote(d))
+			}
+		}
+		return fe
+	}
+	return nil
 }
 
 // readHeader reads the first record and maps every field to its column.
@@ -390,8 +432,8 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		if j, dup := seen[key]; dup {
 			return nil, &FileError{
 				Line:    line,
-				Column:  strings.TrimSpace(field),
-				Message: fmt.Sprintf("duplicate column: field %d and field %d (%q) are both %q", j+1, i+1, strings.TrimSpace(header[j]), c.String()),
+				Column:  cut(strings.TrimSpace(field), maxShown),
+				Message: fmt.Sprintf("duplicate column: field %d and field %d (%q) are both %q", j+1, i+1, cut(strings.TrimSpace(header[j]), maxShown), c.String()),
 				Hint:    "remove or rename one of them",
 			}
 		}
@@ -426,7 +468,7 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		}
 	}
 	first := unknown[0]
-	field := strings.TrimSpace(header[first])
+	field := cut(strings.TrimSpace(header[first]), maxShown)
 	if known == 0 {
 		return &FileError{
 			Line:    line,
@@ -445,7 +487,7 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 				others = append(others, fmt.Sprintf("and %d more", len(unknown)-6))
 				break
 			}
-			others = append(others, fmt.Sprintf("%q", strings.TrimSpace(header[i])))
+			others = append(others, fmt.Sprintf("%q", cut(strings.TrimSpace(header[i]), maxShown)))
 		}
 		msg += fmt.Sprintf(" (also unknown: %s)", strings.Join(others, ", "))
 	}

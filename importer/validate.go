@@ -600,12 +600,26 @@ func plainE164(s string) bool {
 
 // quote shows a value in a message: quoted, escaped, and cut when long.
 func quote(s string) string {
-	const max = 60
-	if utf8.RuneCountInString(s) > max {
-		r := []rune(s)
-		return strconv.Quote(string(r[:max])) + "..."
+	return strconv.Quote(cut(s, maxShown))
+}
+
+// maxShown is how many characters of a value or a column name a message
+// shows: a 5 MB cell must not be echoed whole.
+const maxShown = 60
+
+// cut shortens s to max characters and a "…".
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
 	}
-	return strconv.Quote(s)
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string {
