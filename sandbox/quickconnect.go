@@ -236,7 +236,6 @@ func connectDeleteQuickConnect(c *call) (any, *apiError) {
 	return nil, nil
 }
 
-
 func isDeleteGroupMembership(c *call) (any, *apiError) {
 	var in struct {
 		IdentityStoreId string
