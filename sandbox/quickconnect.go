@@ -318,3 +318,37 @@ func isListGroupMembershipsForMember(c *call) (any, *apiError) {
 	}
 	return map[string]any{"GroupMemberships": out, "NextToken": next}, nil
 }
+
+// AddUserQuickConnect adds a quick connect of type USER for a user of the
+// instance and returns its id, for tests that seed an instance.
+func (s *Sandbox) AddUserQuickConnect(name, userID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.users[userID] == nil {
+		return "", notFound("User", userID)
+	}
+	for _, x := range s.quick.order {
+		if x.Name == name {
+			return "", &apiError{code: "DuplicateResourceException", message: "A quick connect with name " + name + " already exists"}
+		}
+	}
+	id := newUUID()
+	s.quick.order = append(s.quick.order, &quickConnect{QuickConnect: QuickConnect{ID: id, ARN: s.arn("transfer-destination", id), Name: name,
+		Type: "USER", UserID: userID, ContactFlowID: "sandbox-transfer-to-agent"}, seq: s.nextSeq(), modified: time.Now().UTC()})
+	return id, nil
+}
+
+// AddMembership puts an identity store user in a group, for tests that seed
+// an identity store.
+func (s *Sandbox) AddMembership(groupID, userID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.groups[groupID] == nil || s.isUsers[userID] == nil {
+		return isNotFound("GROUP_MEMBERSHIP", groupID+"/"+userID)
+	}
+	if s.membership(groupID, userID) != nil {
+		return conflict("Member is already in the group")
+	}
+	s.members = append(s.members, &isMembership{Membership: Membership{ID: s.newResourceID(), GroupID: groupID, UserID: userID}, seq: s.nextSeq(), created: time.Now().UTC()})
+	return nil
+}
