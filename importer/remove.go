@@ -124,7 +124,6 @@ type removeTarget struct {
 	first      string
 	last       string
 	routing    string
-	quick      []quickConnectRef
 	alreadyOff bool // an earlier run's DeleteUser went through; only the cleanup is left
 }
 
@@ -185,17 +184,24 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	}
 	res := &RemoveResult{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
 	outcomes, targets := planRemove(f, snap, prev, inst)
+	var quick *quickConnectIndex
 	if len(targets) > 0 {
-		byUser, err := userQuickConnects(stop, api, inst.ID)
+		// The listing and a first description are made before anything is
+		// deleted, so that a missing permission stops the run while nothing
+		// is changed. The dry run needs every description; the real run
+		// describes the rest beside the deletes (a user's quick connects
+		// still name it once it is deleted), so that describing them one at
+		// a time does not hold the first DeleteUser back.
+		refs, err := listUserQuickConnects(stop, api, inst.ID)
+		if err == nil {
+			quick, err = startQuickConnectIndex(stop, calls, api, inst.ID, refs, !cfg.DryRun)
+		}
 		if err != nil {
 			if stop.Err() != nil {
 				return nil, ErrInterrupted
 			}
 			return nil, &SetupError{Message: "cannot list the quick connects: " + errSummary(err), Err: err,
 				Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"}
-		}
-		for _, t := range targets {
-			t.quick = byUser[t.userID]
 		}
 	}
 	var ic *removeIdentityCenter
@@ -244,7 +250,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 			progress.Settled(o.Status)
 		}
 	}
-	r := &remover{api: api, inst: inst, log: log, ic: ic, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
+	r := &remover{api: api, inst: inst, log: log, ic: ic, quick: quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
 	if cfg.DryRun {
 		r.dryRun(calls, targets, outcomes)
@@ -370,9 +376,8 @@ func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*
 	return s, nil
 }
 
-// userQuickConnects finds the USER quick connects and the user each points
-// at: the listing does not say, so each is described (aws-facts §7).
-func userQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID string) (map[string][]quickConnectRef, error) {
+// listUserQuickConnects lists the USER quick connects.
+func listUserQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID string) ([]quickConnectRef, error) {
 	var refs []quickConnectRef
 	p := connect.NewListQuickConnectsPaginator(api, &connect.ListQuickConnectsInput{InstanceId: aws.String(instanceID),
 		MaxResults: aws.Int32(pageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
@@ -385,7 +390,61 @@ func userQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID str
 			refs = append(refs, quickConnectRef{id: aws.ToString(q.Id), name: aws.ToString(q.Name)})
 		}
 	}
-	byUser := map[string][]quickConnectRef{}
+	return refs, nil
+}
+
+// quickConnectIndex is the USER quick connects by the user each points at:
+// the listing does not say, so each is described (aws-facts §7).
+type quickConnectIndex struct {
+	done   chan struct{}
+	byUser map[string][]quickConnectRef
+	err    error
+}
+
+// startQuickConnectIndex describes the first quick connect at once (so
+// that a refusal is seen before anything is deleted), and the rest at
+// once too, or in the background when background is set.
+func startQuickConnectIndex(stop, calls context.Context, api ConnectRemoveAPI, instanceID string, refs []quickConnectRef, background bool) (*quickConnectIndex, error) {
+	x := &quickConnectIndex{done: make(chan struct{}), byUser: map[string][]quickConnectRef{}}
+	if len(refs) == 0 {
+		close(x.done)
+		return x, nil
+	}
+	if err := x.describe(stop, api, instanceID, refs[:1]); err != nil {
+		return nil, err
+	}
+	rest := func(ctx context.Context) {
+		defer close(x.done)
+		x.err = x.describe(ctx, api, instanceID, refs[1:])
+		for _, l := range x.byUser {
+			slices.SortFunc(l, func(a, b quickConnectRef) int { return strings.Compare(a.name, b.name) })
+		}
+	}
+	if !background {
+		rest(stop)
+		return x, x.err
+	}
+	go rest(calls)
+	return x, nil
+}
+
+// of waits for the index and gives a user's quick connects.
+func (x *quickConnectIndex) of(ctx context.Context, userID string) ([]quickConnectRef, error) {
+	if x == nil {
+		return nil, nil
+	}
+	select {
+	case <-x.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if x.err != nil {
+		return nil, x.err
+	}
+	return x.byUser[userID], nil
+}
+
+func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, instanceID string, refs []quickConnectRef) error {
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
@@ -407,18 +466,12 @@ func userQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID str
 				}
 			case out.QuickConnect != nil && out.QuickConnect.QuickConnectConfig != nil && out.QuickConnect.QuickConnectConfig.UserConfig != nil:
 				uid := aws.ToString(out.QuickConnect.QuickConnectConfig.UserConfig.UserId)
-				byUser[uid] = append(byUser[uid], q)
+				x.byUser[uid] = append(x.byUser[uid], q)
 			}
 		}()
 	}
 	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	for _, l := range byUser {
-		slices.SortFunc(l, func(a, b quickConnectRef) int { return strings.Compare(a.name, b.name) })
-	}
-	return byUser, nil
+	return firstErr
 }
 
 func isConnectNotFound(err error) bool {

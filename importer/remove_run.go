@@ -23,6 +23,7 @@ type remover struct {
 	inst             Instance
 	log              *report.Log
 	ic               *removeIdentityCenter
+	quick            *quickConnectIndex
 	deleteStoreUsers bool
 	onOutcome        func(report.Outcome)
 
@@ -85,8 +86,9 @@ func (r *remover) dryRun(calls context.Context, targets []*removeTarget, outcome
 		o := t.outcome(r.inst)
 		o.Status = report.WouldDelete
 		var changes []string
-		if len(t.quick) > 0 {
-			changes = append(changes, "quick connects: "+quickNames(t.quick))
+		quick, _ := r.quick.of(calls, t.userID) // complete: the dry run described them all
+		if len(quick) > 0 {
+			changes = append(changes, "quick connects: "+quickNames(quick))
 		}
 		if r.ic != nil {
 			id, found, err := r.ic.findUser(calls, t.row.Login)
@@ -196,8 +198,12 @@ func (r *remover) removeOne(calls context.Context, t *removeTarget) report.Outco
 		}
 		r.count(func() { r.deletes++ })
 	}
+	quick, err := r.quick.of(calls, t.userID)
+	if err != nil {
+		return fail("find the user's quick connects", err)
+	}
 	var gone []string
-	for _, q := range t.quick {
+	for _, q := range quick {
 		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
 		if err != nil && !isConnectNotFound(err) {
 			return fail(fmt.Sprintf("delete quick connect %q", q.name), err)
