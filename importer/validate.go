@@ -385,7 +385,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	if id == IdentityConnect && strings.TrimSpace(rc.cell(ColEmail)) == "" {
 		// CreateUser's documentation says a Connect-managed user needs an
 		// email, UserIdentityInfo's does not; unconfirmed, so a warning
-		// (docs/validation.md).
+		// (README, "validate").
 		rc.warn(ColEmail, "", "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
 			"fill in the agent's email address")
 	}

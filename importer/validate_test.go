@@ -137,7 +137,7 @@ func TestValidateRules(t *testing.T) {
 		{name: "directory password", opts: directory, set: map[Column]string{ColPassword: "Secr3tPass", ColFirstName: "", ColLastName: ""}, column: "password", problem: "cannot be set"},
 
 		{name: "email", opts: connect, set: map[Column]string{ColEmail: "jane.o_doe+cc%x@mail.example.co.uk"}},
-		// The model's pattern for Email and SecondaryEmail (docs/validation.md).
+		// The model's pattern for Email and SecondaryEmail (README, "validate").
 		{name: "email with an apostrophe", opts: connect, set: map[Column]string{ColEmail: "jane.o'doe@example.com"}, column: "email address", problem: "not an email address Connect accepts"},
 		{name: "email with !", opts: connect, set: map[Column]string{ColEmail: "jane!@example.com"}, column: "email address", problem: "not an email address Connect accepts"},
 		{name: "secondary email with an apostrophe", opts: connect, set: map[Column]string{ColSecondaryEmail: "o'doe@example.com"}, column: "secondary email address", problem: "not an email address Connect accepts"},
