@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -154,5 +155,15 @@ func TestRemoveConfirm(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "leavers-removed.csv")); err == nil {
 		t.Errorf("a results file was written")
+	}
+}
+
+func TestReadLoginsBounds(t *testing.T) {
+	t.Parallel()
+	in := "user login\n" + strings.Repeat(",", maxFields+10) + "\n"
+	_, err := ReadLogins(context.Background(), strings.NewReader(in))
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(fe.Message, "more than") {
+		t.Fatalf("err = %#v", err)
 	}
 }
