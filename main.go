@@ -139,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // exitError carries an exit status and, optionally, a message and a hint.
 type exitError struct {
-	code int
+	code  int
 	msg   string // printed as "bulkagents: msg" unless empty
 	hint  string // printed as "hint: ..." unless empty
 	usage string // printed after the hint, unless empty: the command's usage line
