@@ -47,6 +47,7 @@ var commands = []*command{
 	templateCommand,
 	validateCommand,
 	importCommand,
+	removeCommand,
 	handoutCommand,
 	sandboxCommand,
 	versionCommand,
@@ -58,6 +59,7 @@ Usage:
     bulkagents template [--identity connect|saml|directory] [--example] [--out FILE]
     bulkagents validate [--identity connect|saml|directory] [--sso] [--format text|json] FILE
     bulkagents import   FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] ...
+    bulkagents remove   FILE [--instance-id ID|ARN] [--dry-run] [--yes] [--sso] ...
     bulkagents handout  FILE --split-by KEY [--results FILE] [--protect] ...
     bulkagents sandbox  [--addr HOST:PORT] [--identity connect|saml|directory] [--rate-scale X] ...
     bulkagents version

@@ -158,6 +158,7 @@ type Sandbox struct {
 	groupOrder  []*isGroup
 	members     []*isMembership
 	assignments []*assignment
+	quick       quickConnects // see quickconnect.go
 
 	server   *http.Server
 	listener net.Listener
