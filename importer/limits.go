@@ -23,6 +23,7 @@ import (
 // names them. An API missing here gets defaultRate.
 var defaultRates = map[string]float64{
 	"Connect.CreateUser":                 2,
+	"Connect.DeleteUser":                 2,
 	"Connect.SearchUsers":                2,
 	"Connect.ListSecurityProfiles":       2,
 	"Connect.DescribeInstance":           2,
