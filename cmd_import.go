@@ -110,6 +110,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
+	// What the files alone can tell is told before a sandbox starts or a
+	// call is made.
+	if err := checkAgentsHeader(ctx, input, importer.SplitKeep(fl.splitBy)); err != nil {
+		return err
+	}
 	// The hand-out's key and template are checked before anything is sent,
 	// so a typo cannot surface only after the users exist.
 	var handoutTmpl *report.HandoutTemplate

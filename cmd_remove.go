@@ -95,6 +95,9 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
+	if err := checkInputFile(input); err != nil {
+		return err
+	}
 	onTerminal := isTerminalFile(env.stdin) && isTerminalFile(env.stderr)
 	if !fl.dryRun && !fl.yes && !onTerminal {
 		return usageError("run it with --dry-run first to see who would go, then add --yes to delete them",
