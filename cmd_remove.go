@@ -130,11 +130,22 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 
 	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
+	nl := ""
+	if !fl.noProgress && isTerminalFile(env.stderr) {
+		nl = "\n" // the progress bar holds the current line
+	}
 	go func() {
 		select {
 		case <-env.interrupts:
-			fmt.Fprint(env.stderr, "\nbulkagents: aborting the calls in flight\n")
+			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
 			abort()
+		case <-calls.Done():
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the rows in flight (Ctrl-C again to abort them)\n")
 		case <-calls.Done():
 		}
 	}()
@@ -160,7 +171,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		return importError(input, err)
 	}
 	if fl.format == "json" {
-		if err := writeRemoveJSON(env.stdout, res); err != nil {
+		if err := writeRemoveJSON(env.stdout, res, fl); err != nil {
 			return err
 		}
 	} else {
@@ -255,7 +266,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 }
 
 // writeRemoveJSON prints the summary as one JSON object, for scripts.
-func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
+func writeRemoveJSON(w io.Writer, res *importer.RemoveResult, fl removeFlags) error {
 	counts := map[string]int{}
 	for _, s := range report.Statuses {
 		counts[string(s)] = res.Counts[s]
@@ -263,7 +274,7 @@ func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
 	v := map[string]any{
 		"command": "remove", "dry_run": res.DryRun, "instance": res.Instance.ID, "interrupted": res.Interrupted,
 		"counts": counts, "rows": res.Counts.Total(),
-		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": "default",
+		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": rateSource(fl.rateScale),
 			"achieved_per_second": res.DeleteRate(), "delete_calls": res.Deletes, "throttles": res.DeleteThrottles},
 		"elapsed_seconds":        res.Elapsed.Seconds(),
 		"quick_connects_deleted": res.QuickConnectsDeleted,
@@ -275,4 +286,12 @@ func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
 	}
 	enc := json.NewEncoder(w)
 	return enc.Encode(v)
+}
+
+// rateSource says where the DeleteUser rate came from.
+func rateSource(scale float64) string {
+	if scale == 1 {
+		return "default"
+	}
+	return fmt.Sprintf("default times --rate-scale %g", scale)
 }
