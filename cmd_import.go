@@ -247,6 +247,8 @@ func (fl *importFlags) check() error {
 		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
 	case (fl.ssoGroup != "" || fl.ssoAppARN != "") && !fl.sso && fl.identityStoreID == "":
 		return usageError("add --sso (or --identity-store-id ID) to make the agents' IAM Identity Center users", "--sso-group and --sso-application-arn need --sso or --identity-store-id")
+	case fl.ssoGroup != "" && ssoGroupProblem(fl.ssoGroup) != nil:
+		return ssoGroupProblem(fl.ssoGroup)
 	case fl.sandbox && fl.identityStoreID != "":
 		return usageError("use --sso with --sandbox: the sandbox has its own identity store", "--sandbox and --identity-store-id do not go together")
 	case fl.resume && fl.force:
@@ -283,4 +285,12 @@ func importError(input string, err error) error {
 		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check that the folder of the results file is writable"}
 	}
 	return &exitError{code: exitRowsFailed, msg: err.Error()}
+}
+
+// ssoGroupProblem refuses an --sso-group name that CreateGroup would refuse.
+func ssoGroupProblem(name string) error {
+	if msg, hint := importer.CheckGroupName(name); msg != "" {
+		return usageError(hint, "--sso-group: %s", msg)
+	}
+	return nil
 }
