@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
@@ -20,6 +21,13 @@ import (
 // At a 20% rate of lost answers, ten in a row come once in ten million.
 const breakerThreshold = 10
 
+// breakerQuiet is how long no answer at all must have come, as well, before
+// the breaker opens: many workers losing answers at once (a busy machine,
+// one bad moment of the network) is not the endpoint gone while answers
+// still arrive in between. The run still ends well within 30 s of the last
+// answer.
+var breakerQuiet = 5 * time.Second
+
 // errCircuitOpen ends an attempt that the circuit breaker kept from being
 // sent: nothing of it reached the endpoint.
 var errCircuitOpen = errors.New("not sent: the endpoint stopped answering")
@@ -28,10 +36,20 @@ var errCircuitOpen = errors.New("not sent: the endpoint stopped answering")
 // breakerThreshold, stops every further attempt. It does not close again:
 // the run ends and --resume takes over once the endpoint is back.
 type Breaker struct {
-	mu      sync.Mutex
-	inARow  int
-	open    bool
-	lastErr error // the last attempt's error when it opened, for the message
+	mu         sync.Mutex
+	inARow     int
+	lastAnswer time.Time // when an answer last came (zero: none yet)
+	firstLost  time.Time // the first of the attempts in a row with no answer
+	open       bool
+	lastErr    error // the last attempt's error when it opened, for the message
+	now        func() time.Time
+}
+
+func (b *Breaker) clock() time.Time {
+	if b.now != nil {
+		return b.now()
+	}
+	return time.Now()
 }
 
 // note records an attempt's outcome.
@@ -41,13 +59,21 @@ func (b *Breaker) note(err error) {
 	switch {
 	case b.open || errors.Is(err, errCircuitOpen):
 	case noAnswer(err):
+		now := b.clock()
+		if b.inARow == 0 {
+			b.firstLost = now
+		}
 		b.inARow++
-		if b.inARow >= breakerThreshold {
+		since := b.lastAnswer
+		if since.IsZero() {
+			since = b.firstLost
+		}
+		if b.inARow >= breakerThreshold && now.Sub(since) >= breakerQuiet {
 			b.open, b.lastErr = true, err
 		}
 	case answered(err):
 		// Any answer at all, even a throttle or a 5xx, is the endpoint alive.
-		b.inARow = 0
+		b.inARow, b.lastAnswer = 0, b.clock()
 	}
 }
 
@@ -83,8 +109,8 @@ func (circuitError) RetryableError() bool { return false }
 // BreakerMessage is what rows stopped by the breaker say, naming where the
 // calls went.
 func BreakerMessage(endpoint string) string {
-	return fmt.Sprintf("not attempted: %d calls in a row got no answer from %s; check the network (and that the endpoint is up), then run again with --resume",
-		breakerThreshold, endpoint)
+	return fmt.Sprintf("not attempted: %d calls in a row, over %v, got no answer from %s; check the network (and that the endpoint is up), then run again with --resume",
+		breakerThreshold, breakerQuiet, endpoint)
 }
 
 // breakerOpen says whether the circuit breaker stopped the calls.
