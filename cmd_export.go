@@ -53,12 +53,12 @@ var exportCommand = &command{name: "export", usage: exportUsage, run: runExport}
 // exportFlags are the export command's flags; the AWS ones mean what they
 // mean for import.
 type exportFlags struct {
-	instanceID, out              string
-	force, noProgress            bool
-	format                       string
-	rateScale                    float64
-	profile, region, endpointURL string
-	sandbox                      bool
+	awsFlags
+	out               string
+	force, noProgress bool
+	format            string
+	rateScale         float64
+	sandbox           bool
 }
 
 // defaultExportFile is where an export goes without --out.
@@ -67,19 +67,16 @@ const defaultExportFile = "agents-export.csv"
 func runExport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "export", exportUsage)
 	var fl exportFlags
-	fs.StringVar(&fl.instanceID, "instance-id", "", "the Connect instance: its id, or its ARN (which also gives the region)")
-	fs.StringVar(&fl.out, "out", defaultExportFile, "the file to write, or - for standard output")
+	awsFlagsVar(fs, &fl.awsFlags)
+	fs.StringVar(&fl.out, "out", defaultExportFile, "the `FILE` to write, or - for standard output")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing file")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	fs.Float64Var(&fl.rateScale, "rate-scale", 1, "multiply every default API rate limit by this (raised quotas)")
-	fs.StringVar(&fl.profile, "profile", "", "the AWS shared-config profile")
-	fs.StringVar(&fl.region, "region", "", "the AWS Region")
-	fs.StringVar(&fl.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint")
+	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "export from a local, in-process sandbox holding the template's example agents")
-	rest, err := parseArgs(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError(err)
+		return err
 	}
 	if len(rest) != 0 {
 		return usageError("the export goes to --out FILE (or --out - for standard output)", "export takes no file argument, got %q", rest[0])
@@ -119,13 +116,14 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 }
 
 func (fl *exportFlags) check() error {
+	if err := checkRateScale(fl.rateScale); err != nil {
+		return err
+	}
 	switch {
 	case fl.sandbox && (fl.instanceID != "" || fl.endpointURL != ""):
 		return usageError("drop --instance-id and --endpoint-url: the sandbox has its own", "--sandbox runs on its own instance")
 	case !fl.sandbox && fl.instanceID == "":
 		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
-	case !(fl.rateScale > 0) || fl.rateScale > 1e6:
-		return usageError("use a positive factor, for example --rate-scale 2 for doubled quotas", "--rate-scale %v is out of range", fl.rateScale)
 	case fl.format != "text" && fl.format != "json":
 		return usageError("--format text or --format json", "--format %q is not known", fl.format)
 	case fl.format == "json" && fl.out == "-":
@@ -142,17 +140,12 @@ func (fl *exportFlags) check() error {
 func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
 	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.rateScale}
 	if !fl.sandbox {
-		ref, err := importer.ParseInstanceRef(fl.instanceID)
+		id, region, err := fl.instance()
 		if err != nil {
-			return cfg, "", nil, usageError("give the instance id or its ARN: --instance-id arn:aws:connect:REGION:ACCOUNT:instance/ID", "--instance-id: %v", err)
+			return cfg, "", nil, err
 		}
-		if ref.Region != "" {
-			if fl.region != "" && fl.region != ref.Region {
-				return cfg, "", nil, usageError("drop --region, or give the instance id alone", "--region %s does not match the instance ARN's region %s", fl.region, ref.Region)
-			}
-			cfg.Region = ref.Region
-		}
-		return cfg, ref.ID, func() {}, nil
+		cfg.Region = region
+		return cfg, id, func() {}, nil
 	}
 	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
 	if err != nil {
