@@ -23,7 +23,7 @@ const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out
 
 Creates the agents of FILE (Connect's bulk-upload CSV template) in an Amazon
 Connect instance, as fast as the API quotas allow, and writes a results file
-(FILE-results.csv, mode 0600) with each row's outcome and the password of each
+(agents-results.csv for agents.csv, mode 0600) with each row's outcome and the password of each
 user it created. A re-run reports existing users as "exists" and never creates
 them twice; --resume finishes an interrupted run.
 
@@ -97,7 +97,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import", importUsage)
 	var fl importFlags
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: FILE-results.csv next to FILE)")
+	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: beside the input, agents-results.csv for agents.csv)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
@@ -120,6 +120,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	input := rest[0]
 	if err := fl.check(); err != nil {
+		return err
+	}
+	// What the files alone can tell is told before a sandbox starts or a
+	// call is made.
+	if err := checkAgentsHeader(ctx, input, importer.SplitKeep(fl.splitBy)); err != nil {
 		return err
 	}
 	// The hand-out's key and template are checked before anything is sent,
