@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -219,6 +218,9 @@ func connectUpdateUserIdentityInfo(c *call) (any, *apiError) {
 	case info.Mobile != "" && !e164Pattern.MatchString(info.Mobile):
 		return nil, invalidParameter("IdentityInfo.Mobile must be an E.164 number such as +14255550100")
 	}
+	if e := c.s.checkIdentityInfo(info); e != nil {
+		return nil, e
+	}
 	u, e := c.updatedUser()
 	if e != nil {
 		return nil, e
@@ -227,23 +229,6 @@ func connectUpdateUserIdentityInfo(c *call) (any, *apiError) {
 	u.FirstName, u.LastName, u.Email, u.SecondaryEmail, u.Mobile = info.FirstName, info.LastName, info.Email, info.SecondaryEmail, info.Mobile
 	u.modified = c.now
 	return nil, nil
-}
-
-// tagKeyPattern is the model's TagKey pattern ^(?!aws:)[a-zA-Z+-=._:/]+$,
-// whose "+-=" is a range (0x2B to 0x3D: digits, comma, - . / : ; < too);
-// the aws: prefix is checked apart, as Go's regexp has no look-ahead.
-var tagKeyPattern = regexp.MustCompile(`^[a-zA-Z+-=._:/]+$`)
-
-func tagKeyProblem(k string) *apiError {
-	switch {
-	case k == "" || utf8.RuneCountInString(k) > 128:
-		return invalidParameter("A tag key must be 1 to 128 characters")
-	case strings.HasPrefix(k, "aws:"):
-		return invalidParameter("Tag keys beginning with aws: are reserved")
-	case !tagKeyPattern.MatchString(k):
-		return invalidParameter("Tag key " + k + " may hold only letters, digits and + - = . _ : /")
-	}
-	return nil
 }
 
 // taggedUser finds the user whose ARN the path names; only users are
@@ -277,7 +262,7 @@ func connectTagResource(c *call) (any, *apiError) {
 		return nil, invalidParameter("tags must hold 1 to 50 tags")
 	}
 	for k, v := range in.Tags {
-		if e := tagKeyProblem(k); e != nil {
+		if e := checkTagKey(k); e != nil {
 			return nil, e
 		}
 		if utf8.RuneCountInString(v) > 256 {
@@ -309,7 +294,7 @@ func connectUntagResource(c *call) (any, *apiError) {
 		return nil, invalidParameter("tagKeys must hold 1 to 50 keys")
 	}
 	for _, k := range keys {
-		if e := tagKeyProblem(k); e != nil {
+		if e := checkTagKey(k); e != nil {
 			return nil, e
 		}
 	}
