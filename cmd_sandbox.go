@@ -9,6 +9,7 @@ import (
 
 const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity connect|saml|directory] [--rate-scale X]
                         [--error-rate F] [--latency D] [--users-quota N] [--region NAME]
+                        [--short-logins]
 
 Serves a local emulator of the Amazon Connect, Identity Store and SSO Admin
 APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
@@ -34,6 +35,7 @@ var sandboxCommand = &command{
 		latency := fset.Duration("latency", 0, "add this `duration` to every call")
 		quota := fset.Int("users-quota", 500, "Connect users per instance")
 		region := fset.String("region", "us-east-1", "the Region the sandbox pretends to be in")
+		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -60,12 +62,13 @@ var sandboxCommand = &command{
 			return usageError("--latency 200ms slows every call by 200 ms", "--latency must not be negative, got %v", *latency)
 		}
 		sb, err := sandbox.Start(ctx, *addr, sandbox.Options{
-			Identity:  string(id),
-			RateScale: rateScale,
-			ErrorRate: *errorRate,
-			Latency:   *latency,
-			UserQuota: *quota,
-			Region:    *region,
+			Identity:    string(id),
+			RateScale:   rateScale,
+			ErrorRate:   *errorRate,
+			Latency:     *latency,
+			UserQuota:   *quota,
+			Region:      *region,
+			ShortLogins: *shortLogins,
 		})
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("starting the sandbox: %v", err), hint: "choose another --addr, or port 0 for any free port"}

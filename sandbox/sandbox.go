@@ -61,6 +61,10 @@ type Options struct {
 	UserQuota int           // Connect users per instance; 0 means 500
 	Region    string        // default "us-east-1"
 	Seed      int64         // for the fault injection's randomness (0: random)
+	// ShortLogins refuses, on a Connect-managed instance, a user login over
+	// the 20 characters the Amazon Connect documentation gives (the API
+	// model allows 100; which one AWS enforces is unconfirmed).
+	ShortLogins bool
 }
 
 // ConnectUser is a user of the sandbox's Connect instance.
@@ -148,6 +152,7 @@ type Sandbox struct {
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
 	userOrder   []*connectUser // by seq
+	shortLogins bool           // Options.ShortLogins
 	routing     []*namedResource
 	security    []*namedResource
 	levels      []*hierarchyLevel
@@ -250,6 +255,7 @@ func New(opts Options) *Sandbox {
 	if opts.UserQuota > 0 {
 		s.quota = opts.UserQuota
 	}
+	s.shortLogins = opts.ShortLogins
 	seed := uint64(opts.Seed)
 	if seed == 0 {
 		seed = mrand.Uint64()
