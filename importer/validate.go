@@ -342,6 +342,7 @@ func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bo
 	a.AutoAccept = rc.checkAutoAccept(cells.AutoAccept)
 	a.ACWTimeout = rc.checkACW(cells.ACWTimeout)
 	a.Tags = rc.checkTags(cells.Tags)
+	rc.checkExtensions(row.Record, a)
 
 	if len(rc.lay.extras) > 0 {
 		a.Extra = make(map[string]string, len(rc.lay.extras))
