@@ -19,12 +19,14 @@ import (
 const handoutUsage = `Usage: bulkagents handout FILE [--results RESULTS] --split-by KEY [--handout-template FILE] [--protect] [--out DIR] [--force]
 
 Hands a finished import to the team leads, without calling AWS: from the input
-FILE and its results file (FILE-results.csv unless --results says otherwise),
-writes a folder beside the results file (FILE-results-teams, mode 0700) with,
+FILE and its results file (agents-results.csv for agents.csv, unless --results
+says otherwise), writes a folder beside the results file (agents-results-teams,
+mode 0700) with,
 per team, a file of its agents only (name, user login, password where there is
 one, sign-in URL, first sign-in steps) and a printable handout, one section
 per agent. Rows that are invalid, failed or not attempted are listed for the
-administrator in FILE-results-teams-not-handed-out.csv, not in any team's file.
+administrator in agents-results-teams-not-handed-out.csv, not in any team's
+file.
 
 --split-by KEY names the teams:
     hierarchy          the agent's hierarchy group, by its whole path (Example Corp|Support|Tier 1)
@@ -34,7 +36,7 @@ administrator in FILE-results-teams-not-handed-out.csv, not in any team's file.
 
 --protect writes each team's file as a password-protected .xlsx workbook
 (agents and handout) instead, and lists one generated passphrase per team in
-FILE-results-teams-passphrases.csv (mode 0600): send it by another channel.
+agents-results-teams-passphrases.csv (mode 0600): send it by another channel.
 
 --handout-template FILE renders the handouts with a Go text/template of your
 own (see docs/handoff.md for its data); page.html.tmpl renders .html files.
@@ -55,15 +57,15 @@ var handoutCommand = &command{
 
 func runHandout(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "handout", handoutUsage)
-	results := fs.String("results", "", "the results file of the import (default: FILE-results.csv)")
-	splitBy := fs.String("split-by", "", "team key: hierarchy, routing-profile or a column's name")
-	templatePath := fs.String("handout-template", "", "a Go text/template for the handouts (default: a printable text page)")
-	protect := fs.Bool("protect", false, "write each team's file as a password-protected .xlsx workbook")
-	out := fs.String("out", "", "the team folder (default: beside the results file, RESULTS-teams)")
+	results := fs.String("results", "", "the results `FILE` of the import (default: agents-results.csv for agents.csv)")
+	var split splitFlags
+	splitFlagsVar(fs, &split)
+	splitBy := &split.splitBy
+	out := fs.String("out", "", "the team folder `DIR` (default: beside the results file, agents-results-teams)")
 	force := fs.Bool("force", false, "replace team files that exist")
-	rest, err := parseArgs(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError(err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usageError(`bulkagents handout agents.csv --split-by hierarchy`, "handout takes one file (the import's input), got %d arguments", len(rest))
@@ -74,11 +76,11 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// A broken template is reported before anything is read or written.
-	tmpl, err := handoutTemplate(ctx, *templatePath)
+	tmpl, err := handoutTemplate(ctx, split.template)
 	if err != nil {
 		return err
 	}
-	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: *protect, Force: *force}
+	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: split.protect, Force: *force}
 
 	// The import has already read this file; a column outside the template
 	// that it kept for one split (a "team lead") must not stop a split by
@@ -163,7 +165,7 @@ func handoutTemplate(ctx context.Context, path string) (*report.HandoutTemplate,
 func handOut(ctx context.Context, env *environment, file *importer.File, checked []importer.Checked, rows []report.Outcome, dir string, opts report.HandoutOptions) error {
 	teamOf, err := importer.TeamKey(file, checked, opts.SplitBy)
 	if err != nil {
-		return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%v", err)
+		return usageError(splitByHint, "%v", err)
 	}
 	h, err := report.WriteHandouts(ctx, dir, rows, teamOf, opts)
 	if errors.Is(err, report.ErrExists) {

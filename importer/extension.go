@@ -112,17 +112,16 @@ const (
 	maxProficiencyLevel = 5
 )
 
-// checkExtensions reads the extension columns of a row into a. It reads
-// the cells by their index in the record, so it depends on nothing but the
-// layout.
-func (rc *rowCheck) checkExtensions(rec []string, a *Agent) {
+// checkExtensions reads the extension columns of a row into a, each cell
+// by its column's index in the record.
+func (rc *rowCheck) checkExtensions(a *Agent) {
 	var ch ChannelSettings
 	any := false
 	for _, x := range extensionColumns {
 		if rc.lay.index[x.column] < 0 {
 			continue
 		}
-		s := strings.TrimSpace(rc.lay.value(rec, x.column))
+		s := strings.TrimSpace(rc.cell(x.column))
 		if s == "" {
 			continue
 		}
@@ -135,7 +134,7 @@ func (rc *rowCheck) checkExtensions(rec []string, a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := strings.TrimSpace(rc.lay.value(rec, ColAutoAccept)); console != "" && a.AutoAccept != v {
+			if console := strings.TrimSpace(rc.cell(ColAutoAccept)); console != "" && a.AutoAccept != v {
 				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), quote(s), rc.lay.name(ColAutoAccept), quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
@@ -146,7 +145,7 @@ func (rc *rowCheck) checkExtensions(rec []string, a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := strings.TrimSpace(rc.lay.value(rec, ColACWTimeout)); console != "" && a.ACWTimeout != v {
+			if console := strings.TrimSpace(rc.cell(ColACWTimeout)); console != "" && a.ACWTimeout != v {
 				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), quote(s), rc.lay.name(ColACWTimeout), quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue

@@ -22,23 +22,24 @@ import (
 // account and Region) of aws-facts §3, keyed "Service.Operation" as the SDK
 // names them. An API missing here gets defaultRate.
 var defaultRates = map[string]float64{
-	"Connect.CreateUser":           2,
-	"Connect.SearchUsers":          2,
-	"Connect.ListSecurityProfiles": 2,
-	"Connect.DescribeInstance":     2,
-	"Connect.TagResource":          2,
-	"Connect.UpdateUserHierarchy":  2,
+	"Connect.CreateUser":                 2,
+	"Connect.DeleteUser":                 2,
+	"Connect.SearchUsers":                2,
+	"Connect.ListSecurityProfiles":       2,
+	"Connect.DescribeInstance":           2,
+	"Connect.TagResource":                2,
+	"Connect.UpdateUserHierarchy":        2,
+	"Connect.DescribeUser":               10,
+	"Connect.ListUsers":                  10,
+	"Connect.ListRoutingProfiles":        10,
+	"Connect.ListUserHierarchyGroups":    10,
+	"Connect.DescribeUserHierarchyGroup": 10,
 	// The proficiency and predefined attribute APIs: rates unconfirmed
 	// (aws-facts §7), assumed 2/s like the other per-user writes.
 	"Connect.AssociateUserProficiencies":  2,
 	"Connect.ListUserProficiencies":       2,
 	"Connect.ListPredefinedAttributes":    2,
 	"Connect.DescribePredefinedAttribute": 2,
-	"Connect.DescribeUser":                10,
-	"Connect.ListUsers":                   10,
-	"Connect.ListRoutingProfiles":         10,
-	"Connect.ListUserHierarchyGroups":     10,
-	"Connect.DescribeUserHierarchyGroup":  10,
 	// The Identity Store's limit is shared by all its operations (see
 	// limitKey); SSO Admin's is not documented per API.
 	"identitystore": 20,

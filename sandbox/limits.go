@@ -10,6 +10,7 @@ import (
 // listed get connectDefaultRate. Every bucket has a burst of connectBurst.
 var connectRates = map[string]float64{
 	"CreateUser":                 2,
+	"DeleteUser":                 2,
 	"SearchUsers":                2,
 	"ListSecurityProfiles":       2,
 	"DescribeInstance":           2,

@@ -41,6 +41,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,10 @@ type Options struct {
 	UserQuota int           // Connect users per instance; 0 means 500
 	Region    string        // default "us-east-1"
 	Seed      int64         // for the fault injection's randomness (0: random)
+	// ShortLogins refuses, on a Connect-managed instance, a user login over
+	// the 20 characters the Amazon Connect documentation gives (the API
+	// model allows 100; which one AWS enforces is unconfirmed).
+	ShortLogins bool
 }
 
 // ConnectUser is a user of the sandbox's Connect instance.
@@ -148,6 +153,7 @@ type Sandbox struct {
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
 	userOrder   []*connectUser // by seq
+	shortLogins bool           // Options.ShortLogins
 	routing     []*namedResource
 	security    []*namedResource
 	levels      []*hierarchyLevel
@@ -159,6 +165,7 @@ type Sandbox struct {
 	members     []*isMembership
 	assignments []*assignment
 	attributes  map[string]*predefinedAttribute // by name (proficiency.go)
+	quick       quickConnects                   // see quickconnect.go
 
 	server   *http.Server
 	listener net.Listener
@@ -250,6 +257,7 @@ func New(opts Options) *Sandbox {
 	if opts.UserQuota > 0 {
 		s.quota = opts.UserQuota
 	}
+	s.shortLogins = opts.ShortLogins
 	seed := uint64(opts.Seed)
 	if seed == 0 {
 		seed = mrand.Uint64()
@@ -264,6 +272,8 @@ func New(opts Options) *Sandbox {
 // seed creates what a fresh Connect instance (and its Identity Center) has.
 func (s *Sandbox) seed() {
 	s.AddRoutingProfile("Basic Routing Profile")
+	s.AddRoutingProfile("Sales Routing Profile")
+	s.AddRoutingProfile("Support Routing Profile")
 	admin := s.AddSecurityProfile("Admin")
 	s.AddSecurityProfile("Agent")
 	s.AddSecurityProfile("CallCenterManager")
@@ -298,6 +308,11 @@ func Start(ctx context.Context, addr string, opts Options) (*Sandbox, error) {
 	}
 	s.listener = ln
 	s.url = "http://" + ln.Addr().String()
+	if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		// Listening on every interface (0.0.0.0, ::): the address to give
+		// a client is the loopback one, which works from this machine.
+		s.url = "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
+	}
 	s.server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.active.Add(1)
 		defer s.active.Add(-1)

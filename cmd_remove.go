@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"golang.org/x/term"
+
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
+                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+                         [--rate-scale X] [--no-progress] [--format text|json]
+                         [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
+
+Deletes the Amazon Connect users whose "user login" FILE names (the template,
+an export, a results file: any CSV with that column), and the quick connects
+of type USER that point at them. It never touches a user the file does not
+name. A login matches only exactly: one that matches a user only when case is
+ignored is "invalid" and that user is kept; one that matches no user is
+"absent". The results go to leavers-removed.csv for leavers.csv (mode 0600);
+--resume finishes an interrupted run.
+
+Run --dry-run first: it lists each user that would go (name, routing profile,
+user id) and their quick connects. Without --dry-run, on a terminal, remove
+shows how many users it will delete and asks for that number to be typed
+back; elsewhere it needs --yes.
+
+With --sso (or --identity-store-id), each user's IAM Identity Center user (user
+name = the login) also leaves the group --sso-group (default ConnectAgents);
+--sso-delete-users deletes that user too, unless it is in other groups.
+
+Exit status: 0 every row deleted, would-delete or absent; 1 some rows invalid,
+failed or not attempted (see the retry file); 2 nothing could be done, or the
+deletion was not confirmed; 130 interrupted.
+
+Examples:
+    bulkagents remove leavers.csv --instance-id ID --dry-run
+    bulkagents remove leavers.csv --instance-id ID
+    bulkagents remove leavers.csv --instance-id ID --yes --sso --sso-delete-users
+    bulkagents remove leavers.csv --instance-id ID --yes --resume
+`
+
+var removeCommand = &command{name: "remove", usage: removeUsage, run: runRemove}
+
+type removeFlags struct {
+	awsFlags
+	out                        string
+	dryRun, resume, force, yes bool
+	sso                        bool
+	identityStoreID, ssoGroup  string
+	ssoDeleteUsers             bool
+	rateScale                  float64
+	noProgress                 bool
+	format                     string
+	sandbox                    bool
+}
+
+func runRemove(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "remove", removeUsage)
+	var fl removeFlags
+	awsFlagsVar(fs, &fl.awsFlags)
+	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: beside the input, leavers-removed.csv for leavers.csv)")
+	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and list who would be deleted")
+	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
+	fs.BoolVar(&fl.force, "force", false, "replace an existing results file")
+	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	fs.BoolVar(&fl.sso, "sso", false, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)")
+	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
+	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
+	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups")
+	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
+	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
+	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
+	fs.BoolVar(&fl.sandbox, "sandbox", false, "try it on a local, in-process sandbox seeded with the file's users")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageError("bulkagents remove leavers.csv --instance-id ID --dry-run", "remove takes one file, got %d arguments", len(rest))
+	}
+	input := rest[0]
+	if err := fl.check(); err != nil {
+		return err
+	}
+	if err := checkInputFile(input); err != nil {
+		return err
+	}
+	onTerminal := isTerminalFile(env.stdin) && isTerminalFile(env.stderr)
+	if !fl.dryRun && !fl.yes && !onTerminal {
+		return usageError("run it with --dry-run first to see who would go, then add --yes to delete them",
+			"remove deletes users: without a terminal to confirm on, it needs --yes (nothing was deleted)")
+	}
+
+	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.rateScale}
+	instanceID := ""
+	if fl.sandbox {
+		sb, err := startRemoveSandbox(ctx, env, input, fl)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		instanceID = sb.InstanceID()
+		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
+		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
+	} else {
+		id, region, err := fl.instance()
+		if err != nil {
+			return err
+		}
+		instanceID, awsConfig.Region = id, region
+	}
+	clients, err := importer.NewClients(ctx, awsConfig)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+	}
+	defer clients.CloseIdleConnections()
+
+	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
+	defer abort()
+	nl := ""
+	if !fl.noProgress && isTerminalFile(env.stderr) {
+		nl = "\n" // the progress bar holds the current line
+	}
+	go func() {
+		select {
+		case <-env.interrupts:
+			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
+			abort()
+		case <-calls.Done():
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the rows in flight (Ctrl-C again to abort them)\n")
+		case <-calls.Done():
+		}
+	}()
+	mode := importer.ProgressAuto
+	if fl.noProgress {
+		mode = importer.ProgressOff
+	}
+	cfg := importer.RemoveConfig{
+		Input: input, Out: fl.out, InstanceID: instanceID,
+		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
+		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
+		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
+		Progress:                  env.stderr, ProgressMode: mode,
+	}
+	if !fl.yes {
+		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, instanceID, n) }
+	}
+	res, err := importer.Remove(ctx, calls, cfg, clients)
+	if err != nil {
+		if errors.Is(err, importer.ErrNotConfirmed) {
+			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to see who would go"}
+		}
+		return importError(input, err)
+	}
+	if fl.format == "json" {
+		if err := writeRemoveJSON(env.stdout, res, fl); err != nil {
+			return err
+		}
+	} else {
+		importer.WriteRemoveSummary(env.stderr, res)
+	}
+	switch {
+	case res.Interrupted:
+		return &exitError{code: exitInterrupted}
+	case !res.Counts.Success():
+		return &exitError{code: exitRowsFailed}
+	}
+	return nil
+}
+
+func (fl *removeFlags) check() error {
+	switch {
+	case fl.sso && fl.identityStoreID != "":
+		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	case (fl.ssoGroup != "" || fl.ssoDeleteUsers) && !fl.sso && fl.identityStoreID == "":
+		return usageError("add --sso (or --identity-store-id ID)", "--sso-group and --sso-delete-users need --sso or --identity-store-id")
+	case fl.resume && fl.force:
+		return usageError("--resume keeps the results file's rows; --force starts over: pick one", "--resume and --force do not go together")
+	case fl.dryRun && fl.resume:
+		return usageError("a dry run deletes nothing: run it without --resume", "--dry-run and --resume do not go together")
+	case fl.sandbox && (fl.instanceID != "" || fl.endpointURL != "" || fl.identityStoreID != ""):
+		return usageError("drop --instance-id, --endpoint-url and --identity-store-id: the sandbox has its own", "--sandbox runs on its own instance")
+	case !fl.sandbox && fl.instanceID == "":
+		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
+	case checkRateScale(fl.rateScale) != nil:
+		return checkRateScale(fl.rateScale)
+	case fl.format != "text" && fl.format != "json":
+		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	}
+	return nil
+}
+
+func isTerminalFile(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// confirmCount asks for the number of users to be typed back: a typed "y"
+// is too easy to give without reading.
+func confirmCount(ctx context.Context, env *environment, instanceID string, n int) error {
+	fmt.Fprintf(env.stderr, "This deletes %s from Amazon Connect instance %s, with their quick connects.\n"+
+		"Type %d to delete them, anything else to stop: ", report.Plural(n, "user"), instanceID, n)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(env.stdin).ReadString('\n')
+		answer <- strings.TrimSpace(line)
+	}()
+	select {
+	case <-ctx.Done():
+		return importer.ErrInterrupted
+	case a := <-answer:
+		if a != strconv.Itoa(n) {
+			return importer.ErrNotConfirmed
+		}
+	}
+	return nil
+}
+
+// startRemoveSandbox starts a sandbox seeded with a user for each login of
+// the file, so that trying remove shows it deleting something.
+func startRemoveSandbox(ctx context.Context, env *environment, input string, fl removeFlags) (*sandbox.Sandbox, error) {
+	opts := sandbox.Options{RateScale: fl.rateScale}
+	if fl.sso {
+		opts.Identity = "SAML"
+	}
+	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", opts)
+	if err != nil {
+		return nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+	}
+	f, err := os.Open(input)
+	if err == nil {
+		defer f.Close()
+		if lf, err := importer.ReadLogins(ctx, f); err == nil {
+			var users []sandbox.ConnectUser
+			for _, r := range lf.Rows {
+				if r.Login != "" {
+					users = append(users, sandbox.ConnectUser{Username: strings.TrimSpace(r.Login), FirstName: "Sandbox", LastName: "Agent"})
+				}
+			}
+			if err := sb.AddConnectUsers(users...); err != nil {
+				sb.Close()
+				return nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("seed the sandbox: %v", err)}
+			}
+		}
+	}
+	fmt.Fprintf(env.stderr, "sandbox: removing from a local Amazon Connect emulator at %s, seeded with a user per login of %s (nothing is sent to AWS)\n", sb.URL(), input)
+	return sb, nil
+}
+
+// writeRemoveJSON prints the summary as one JSON object, for scripts.
+func writeRemoveJSON(w io.Writer, res *importer.RemoveResult, fl removeFlags) error {
+	counts := map[string]int{}
+	for _, s := range report.Statuses {
+		counts[string(s)] = res.Counts[s]
+	}
+	v := map[string]any{
+		"command": "remove", "dry_run": res.DryRun, "instance": res.Instance.ID, "interrupted": res.Interrupted,
+		"counts": counts, "rows": res.Counts.Total(),
+		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": rateSource(fl.rateScale),
+			"achieved_per_second": res.DeleteRate(), "delete_calls": res.Deletes, "throttles": res.DeleteThrottles},
+		"elapsed_seconds":        res.Elapsed.Seconds(),
+		"quick_connects_deleted": res.QuickConnectsDeleted,
+		"files":                  map[string]any{"results": res.ResultsPath, "retry": res.RetryPath},
+	}
+	if res.IdentityStoreID != "" {
+		v["identity_center"] = map[string]any{"identity_store_id": res.IdentityStoreID, "group": res.Group,
+			"memberships_removed": res.MembershipsRemoved, "users_deleted": res.StoreUsersDeleted, "users_kept": res.StoreUsersKept}
+	}
+	enc := json.NewEncoder(w)
+	return enc.Encode(v)
+}
+
+// rateSource says where the DeleteUser rate came from.
+func rateSource(scale float64) string {
+	if scale == 1 {
+		return "default"
+	}
+	return fmt.Sprintf("default times --rate-scale %g", scale)
+}

@@ -1,0 +1,555 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// ConnectRemoveAPI is the part of the Amazon Connect API that remove uses.
+// *connect.Client satisfies it.
+type ConnectRemoveAPI interface {
+	ConnectReader
+	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
+	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
+	DescribeQuickConnect(ctx context.Context, in *connect.DescribeQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DescribeQuickConnectOutput, error)
+	DeleteQuickConnect(ctx context.Context, in *connect.DeleteQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DeleteQuickConnectOutput, error)
+}
+
+// IdentityStoreRemoveAPI is the part of the identity store API that remove
+// uses. *identitystore.Client satisfies it.
+type IdentityStoreRemoveAPI interface {
+	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
+	GetGroupId(ctx context.Context, in *identitystore.GetGroupIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupIdOutput, error)
+	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
+	DeleteGroupMembership(ctx context.Context, in *identitystore.DeleteGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteGroupMembershipOutput, error)
+	ListGroupMembershipsForMember(ctx context.Context, in *identitystore.ListGroupMembershipsForMemberInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsForMemberOutput, error)
+	DeleteUser(ctx context.Context, in *identitystore.DeleteUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteUserOutput, error)
+}
+
+// RemoveConfig is one remove as the command line asks for it.
+type RemoveConfig struct {
+	Input      string
+	Out        string // "" means <input>-removed.csv
+	InstanceID string
+	DryRun     bool
+	Resume     bool
+	Force      bool
+
+	// Confirm is asked, once the plan is made and before anything is
+	// written or deleted, whether to delete n users; an error stops the
+	// run with nothing changed. Nil: no question (--yes).
+	Confirm func(ctx context.Context, n int) error
+
+	// IdentityCenter: also take each user's Identity Center user out of
+	// the group (--sso, --identity-store-id, --sso-group);
+	// DeleteIdentityCenterUsers deletes that user too, unless it belongs to
+	// other groups (--sso-delete-users).
+	IdentityCenter            IdentityCenterConfig
+	DeleteIdentityCenterUsers bool
+
+	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
+	Progress     io.Writer
+	ProgressMode ProgressMode
+}
+
+// RemoveResult is what a remove did.
+type RemoveResult struct {
+	Instance    Instance
+	Counts      report.Counts
+	ResultsPath string
+	RetryPath   string
+	RetryRows   int
+	DryRun      bool
+	Interrupted bool
+	Elapsed     time.Duration
+	// DeletePhase is how long the deletes took, from the first DeleteUser
+	// to the last row's end; Deletes counts the DeleteUser calls that went
+	// through.
+	DeletePhase          time.Duration
+	Deletes              int
+	ConfiguredDeleteRate float64
+	FinalDeleteRate      float64
+	DeleteThrottles      int
+
+	// QuickConnectsDeleted counts the quick connects deleted (a dry run:
+	// that would be).
+	QuickConnectsDeleted int
+	MembershipsRemoved   int
+	StoreUsersDeleted    int
+	StoreUsersKept       int
+	IdentityStoreID      string
+	Group                string
+
+	Outcomes []report.Outcome
+}
+
+// ErrNotConfirmed is returned when the confirmation was refused: nothing
+// was changed.
+var ErrNotConfirmed = errors.New("not confirmed: nothing was deleted")
+
+// RemovePaths gives the results and retry files of a remove.
+func RemovePaths(input, out string) (results, retry string) {
+	stem := input
+	if ext := filepath.Ext(input); ext != filepath.Base(input) {
+		stem = strings.TrimSuffix(input, ext)
+	}
+	if out == "" {
+		return stem + "-removed.csv", stem + "-remove-retry.csv"
+	}
+	ostem := strings.TrimSuffix(strings.TrimSuffix(out, filepath.Ext(out)), "-removed")
+	return out, ostem + "-remove-retry.csv"
+}
+
+// quickConnectRef is one USER quick connect.
+type quickConnectRef struct{ id, name string }
+
+// removeTarget is what a row would delete.
+type removeTarget struct {
+	row        LoginRow
+	slot       int // the row's index among the outcomes
+	userID     string
+	first      string
+	last       string
+	routing    string
+	alreadyOff bool // an earlier run's DeleteUser went through; only the cleanup is left
+}
+
+// sentMarker is in the error of a row whose DeleteUser was sent, for
+// --resume to find.
+const sentMarker = "DeleteUser sent"
+
+// Remove deletes the Connect users a file names (and their USER quick
+// connects, and with Identity Center their group membership and user). stop
+// is the first Ctrl-C (no row starts), calls the second (calls in flight are
+// abandoned).
+func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*RemoveResult, error) {
+	start := time.Now()
+	api, ok := clients.Connect.(ConnectRemoveAPI)
+	if !ok {
+		return nil, &SetupError{Message: "this Connect client cannot delete users"}
+	}
+	resultsPath, retryPath := RemovePaths(cfg.Input, cfg.Out)
+	if err := checkRemovePaths(cfg, resultsPath); err != nil {
+		return nil, err
+	}
+	in, err := os.Open(cfg.Input)
+	if err != nil {
+		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+	}
+	defer in.Close()
+	f, err := ReadLogins(stop, in)
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return nil, err
+		}
+		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+	}
+	inst, err := DescribeInstance(stop, api, cfg.InstanceID)
+	if err != nil {
+		if stop.Err() != nil {
+			return nil, ErrInterrupted
+		}
+		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
+	}
+	var prev map[int]report.Outcome
+	if cfg.Resume && fileExists(resultsPath) {
+		if prev, err = report.Load(resultsPath); err != nil {
+			return nil, &SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+		}
+		if err := checkRemoveResumable(f, prev, inst, resultsPath); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := snapshotUsers(stop, api, inst.ID)
+	if err != nil {
+		if stop.Err() != nil {
+			return nil, ErrInterrupted
+		}
+		return nil, &SetupError{Message: "cannot list the instance's users: " + errSummary(err), Err: err,
+			Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
+	}
+	res := &RemoveResult{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	outcomes, targets := planRemove(f, snap, prev, inst)
+	var quick *quickConnectIndex
+	if len(targets) > 0 {
+		// The listing and a first description are made before anything is
+		// deleted, so that a missing permission stops the run while nothing
+		// is changed. The dry run needs every description; the real run
+		// describes the rest beside the deletes (a user's quick connects
+		// still name it once it is deleted), so that describing them one at
+		// a time does not hold the first DeleteUser back.
+		refs, err := listUserQuickConnects(stop, api, inst.ID)
+		if err == nil {
+			describing, done := context.WithCancel(calls)
+			defer done()
+			quick, err = startQuickConnectIndex(stop, describing, api, inst.ID, refs, !cfg.DryRun)
+		}
+		if err != nil {
+			if stop.Err() != nil {
+				return nil, ErrInterrupted
+			}
+			return nil, &SetupError{Message: "cannot list the quick connects: " + errSummary(err), Err: err,
+				Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"}
+		}
+	}
+	var ic *removeIdentityCenter
+	if cfg.IdentityCenter.Enabled() {
+		if ic, err = planRemoveIdentityCenter(stop, clients, cfg); err != nil {
+			if stop.Err() != nil {
+				return nil, ErrInterrupted
+			}
+			return nil, err
+		}
+		res.IdentityStoreID, res.Group = ic.storeID, ic.group
+	}
+	if !cfg.DryRun && cfg.Confirm != nil && len(targets) > 0 {
+		if err := cfg.Confirm(stop, len(targets)); err != nil {
+			return nil, err
+		}
+	}
+
+	var log *report.Log
+	if cfg.Resume && fileExists(resultsPath) {
+		log, _, err = report.Resume(resultsPath)
+	} else {
+		log, err = report.Create(resultsPath, cfg.Force)
+	}
+	if err != nil {
+		hint := ""
+		if errors.Is(err, report.ErrExists) {
+			hint = "add --resume to continue that run, or --force to replace it"
+		}
+		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
+	}
+	defer log.Close()
+	for i := range outcomes {
+		if outcomes[i].Status != "" {
+			if err := log.Append(outcomes[i]); err != nil {
+				return nil, fmt.Errorf("write results file: %w", err)
+			}
+		}
+	}
+	if lim := clients.Limits; lim != nil {
+		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
+	}
+	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(outcomes))
+	for _, o := range outcomes {
+		if o.Status != "" {
+			progress.Settled(o.Status)
+		}
+	}
+	r := &remover{api: api, inst: inst, log: log, ic: ic, quick: quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
+		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+	if cfg.DryRun {
+		r.dryRun(calls, targets, outcomes)
+	} else {
+		workers := cfg.Concurrency
+		if workers <= 0 {
+			workers = autoConcurrency(res.ConfiguredDeleteRate)
+		}
+		phase := time.Now()
+		r.run(stop, calls, workers, targets, outcomes)
+		res.DeletePhase = time.Since(phase)
+	}
+	progress.Stop()
+	if err := r.logErr(); err != nil {
+		return nil, err
+	}
+	if lim := clients.Limits; lim != nil {
+		l := lim.For("Connect.DeleteUser")
+		res.FinalDeleteRate, res.DeleteThrottles = l.Rate(), l.Throttles()
+	}
+	res.Deletes, res.QuickConnectsDeleted = r.deletes, r.quickDeleted
+	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = r.membershipsRemoved, r.storeUsersDeleted, r.storeUsersKept
+	res.Interrupted = stop.Err() != nil && countStatus(outcomes, report.NotAttempted) > 0
+	if err := log.Finish(outcomes); err != nil {
+		return nil, fmt.Errorf("write results file: %w", err)
+	}
+	res.Counts = report.Count(outcomes)
+	res.Outcomes = outcomes
+	if err := writeRemoveRetry(f, outcomes, retryPath, cfg.DryRun, res); err != nil {
+		return nil, err
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
+	switch {
+	case cfg.DryRun && cfg.Resume:
+		return &SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
+	case samePath(cfg.Input, resultsPath):
+		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
+	case isDir(resultsPath):
+		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
+	case !isDir(filepath.Dir(resultsPath)):
+		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
+	case fileExists(resultsPath) && !cfg.Resume && !cfg.Force:
+		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
+		if cfg.DryRun {
+			hint = "give the dry run another file with --out, or --force to replace it"
+		}
+		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+	}
+	return nil
+}
+
+// checkRemoveResumable refuses a results file of another instance or of
+// another version of the input.
+func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst Instance, path string) error {
+	byLine := map[int]string{}
+	for _, r := range f.Rows {
+		byLine[r.Line] = r.Login
+	}
+	for line, o := range prev {
+		if o.Instance != "" && o.Instance != inst.ID {
+			return &SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
+				Hint: "resume against the instance of the interrupted run, or --out a new results file"}
+		}
+		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
+			return &SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
+				Hint: "resume with the same input file as the interrupted run, or --out a new results file"}
+		}
+	}
+	return nil
+}
+
+// snapshotUser is what the listing gives of a user.
+type snapshotUser struct {
+	id, first, last, routing string
+}
+
+// userSnapshot is the instance's users by exact user name, and by lower case.
+type userSnapshot struct {
+	exact map[string]snapshotUser
+	fold  map[string][]string
+}
+
+// snapshotUsers lists every user at page cost: SearchUsers gives 500 a
+// page with names and routing profile; the routing profiles' names come
+// from their own listing.
+func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*userSnapshot, error) {
+	profiles := map[string]string{}
+	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+	for rp.HasMorePages() {
+		page, err := rp.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list routing profiles: %w", err)
+		}
+		for _, p := range page.RoutingProfileSummaryList {
+			profiles[aws.ToString(p.Id)] = aws.ToString(p.Name)
+		}
+	}
+	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}}
+	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(500)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("search users: %w", err)
+		}
+		for _, u := range page.Users {
+			name := aws.ToString(u.Username)
+			su := snapshotUser{id: aws.ToString(u.Id), routing: profiles[aws.ToString(u.RoutingProfileId)]}
+			if su.routing == "" {
+				su.routing = aws.ToString(u.RoutingProfileId)
+			}
+			if ii := u.IdentityInfo; ii != nil {
+				su.first, su.last = aws.ToString(ii.FirstName), aws.ToString(ii.LastName)
+			}
+			s.exact[name] = su
+			k := strings.ToLower(name)
+			s.fold[k] = append(s.fold[k], name)
+		}
+	}
+	return s, nil
+}
+
+// listUserQuickConnects lists the USER quick connects.
+func listUserQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID string) ([]quickConnectRef, error) {
+	var refs []quickConnectRef
+	p := connect.NewListQuickConnectsPaginator(api, &connect.ListQuickConnectsInput{InstanceId: aws.String(instanceID),
+		MaxResults: aws.Int32(pageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list quick connects: %w", err)
+		}
+		for _, q := range page.QuickConnectSummaryList {
+			refs = append(refs, quickConnectRef{id: aws.ToString(q.Id), name: aws.ToString(q.Name)})
+		}
+	}
+	return refs, nil
+}
+
+// quickConnectIndex is the USER quick connects by the user each points at:
+// the listing does not say, so each is described (aws-facts §7).
+type quickConnectIndex struct {
+	done   chan struct{}
+	byUser map[string][]quickConnectRef
+	err    error
+}
+
+// startQuickConnectIndex describes the first quick connect at once (so
+// that a refusal is seen before anything is deleted), and the rest at
+// once too, or in the background when background is set.
+func startQuickConnectIndex(stop, calls context.Context, api ConnectRemoveAPI, instanceID string, refs []quickConnectRef, background bool) (*quickConnectIndex, error) {
+	x := &quickConnectIndex{done: make(chan struct{}), byUser: map[string][]quickConnectRef{}}
+	if len(refs) == 0 {
+		close(x.done)
+		return x, nil
+	}
+	if err := x.describe(stop, api, instanceID, refs[:1]); err != nil {
+		return nil, err
+	}
+	rest := func(ctx context.Context) {
+		defer close(x.done)
+		x.err = x.describe(ctx, api, instanceID, refs[1:])
+		for _, l := range x.byUser {
+			slices.SortFunc(l, func(a, b quickConnectRef) int { return strings.Compare(a.name, b.name) })
+		}
+	}
+	if !background {
+		rest(stop)
+		return x, x.err
+	}
+	go rest(calls)
+	return x, nil
+}
+
+// of waits for the index and gives a user's quick connects.
+func (x *quickConnectIndex) of(ctx context.Context, userID string) ([]quickConnectRef, error) {
+	if x == nil {
+		return nil, nil
+	}
+	select {
+	case <-x.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if x.err != nil {
+		return nil, x.err
+	}
+	return x.byUser[userID], nil
+}
+
+func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, instanceID string, refs []quickConnectRef) error {
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, DefaultConcurrency)
+	for _, q := range refs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out, err := api.DescribeQuickConnect(ctx, &connect.DescribeQuickConnectInput{InstanceId: aws.String(instanceID), QuickConnectId: aws.String(q.id)})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case isConnectNotFound(err):
+				// Deleted since the listing.
+			case err != nil:
+				if firstErr == nil {
+					firstErr = fmt.Errorf("describe quick connect %q: %w", q.name, err)
+				}
+			case out.QuickConnect != nil && out.QuickConnect.QuickConnectConfig != nil && out.QuickConnect.QuickConnectConfig.UserConfig != nil:
+				uid := aws.ToString(out.QuickConnect.QuickConnectConfig.UserConfig.UserId)
+				x.byUser[uid] = append(x.byUser[uid], q)
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func isConnectNotFound(err error) bool {
+	var nf *types.ResourceNotFoundException
+	return errors.As(err, &nf)
+}
+
+// planRemove decides each row from the listing: a user to delete, absent,
+// or invalid (blank, a second row for one login, or a login that matches a
+// user only when case is ignored, which is never deleted). A row an
+// earlier run finished stays as it was.
+func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst Instance) ([]report.Outcome, []*removeTarget) {
+	outcomes := make([]report.Outcome, len(f.Rows))
+	var targets []*removeTarget
+	seen := map[string]int{}
+	for i, row := range f.Rows {
+		o := report.Outcome{Line: row.Line, Login: row.Login, Instance: inst.ID}
+		p, hasPrev := prev[row.Line]
+		if hasPrev && p.Status.Done() {
+			outcomes[i] = p
+			continue
+		}
+		login := strings.TrimSpace(row.Login)
+		if first, dup := seen[login]; dup && login != "" {
+			o.Status, o.Error = report.Invalid, fmt.Sprintf("user login: %q is also on line %d, which removes that user", login, first)
+			outcomes[i] = o
+			continue
+		}
+		seen[login] = row.Line
+		u, found := snap.exact[login]
+		switch {
+		case login == "":
+			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
+		case found:
+			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing})
+			continue
+		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
+			// An earlier run's DeleteUser went through: what was left of
+			// the row (quick connects, Identity Center) is done now.
+			targets = append(targets, &removeTarget{row: row, slot: i, userID: p.ConnectUserID, first: p.FirstName, last: p.LastName,
+				routing: p.RoutingProfile, alreadyOff: true})
+			continue
+		case len(snap.fold[strings.ToLower(login)]) > 0:
+			names := snap.fold[strings.ToLower(login)]
+			o.Status = report.Invalid
+			o.Error = fmt.Sprintf("user login: no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
+				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, quoteAll(names), quoteAll(names))
+		default:
+			o.Status = report.Absent
+			o.Changes = "no such user"
+		}
+		outcomes[i] = o
+	}
+	return outcomes, targets
+}
+
+func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {
+	var retry [][]string
+	for i, o := range outcomes {
+		if o.Status.NeedsRetry() {
+			retry = append(retry, f.Rows[i].Record)
+		}
+	}
+	if len(retry) > 0 {
+		if err := report.WriteRetry(retryPath, f.Header, retry, true); err != nil {
+			return fmt.Errorf("write retry file: %w", err)
+		}
+		res.RetryPath, res.RetryRows = retryPath, len(retry)
+		return nil
+	}
+	if !dryRun {
+		if err := os.Remove(retryPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the stale retry file: %w", err)
+		}
+	}
+	return nil
+}

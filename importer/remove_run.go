@@ -1,0 +1,372 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// remover deletes the planned users, one row per worker at a time. Each
+// call waits for its own API's limiter, so while one row's DeleteUser waits
+// for the DeleteUser bucket, other rows' quick connect and Identity Center
+// calls go out beside it: the run is paced by DeleteUser alone.
+type remover struct {
+	api              ConnectRemoveAPI
+	inst             Instance
+	log              *report.Log
+	ic               *removeIdentityCenter
+	quick            *quickConnectIndex
+	limits           *Limits // nil: nothing paced
+	deleteStoreUsers bool
+	onOutcome        func(report.Outcome)
+
+	mu                 sync.Mutex
+	err                error // the first results-file failure: no row starts after it
+	deletes            int
+	quickDeleted       int
+	membershipsRemoved int
+	storeUsersDeleted  int
+	storeUsersKept     int
+}
+
+func (r *remover) logErr() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+func (r *remover) count(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f()
+}
+
+// append writes an outcome; a failure stops the run (the row's state is no
+// longer on disk).
+func (r *remover) append(o report.Outcome, sync bool) bool {
+	err := r.log.Append(o)
+	if err == nil && sync {
+		err = r.log.Sync()
+	}
+	if err != nil {
+		r.mu.Lock()
+		if r.err == nil {
+			r.err = fmt.Errorf("write results file: %w", err)
+		}
+		r.mu.Unlock()
+		return false
+	}
+	return true
+}
+
+func (t *removeTarget) outcome(inst Instance) report.Outcome {
+	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last,
+		RoutingProfile: t.routing, ConnectUserID: t.userID, Instance: inst.ID}
+}
+
+func quickNames(q []quickConnectRef) string {
+	names := make([]string, len(q))
+	for i, x := range q {
+		names[i] = x.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// dryRun writes what would be deleted, with the read calls the Identity
+// Center side needs to say what it would do.
+func (r *remover) dryRun(calls context.Context, targets []*removeTarget, outcomes []report.Outcome) {
+	for _, t := range targets {
+		o := t.outcome(r.inst)
+		o.Status = report.WouldDelete
+		var changes []string
+		quick, _ := r.quick.of(calls, t.userID) // complete: the dry run described them all
+		if len(quick) > 0 {
+			r.count(func() { r.quickDeleted += len(quick) })
+			changes = append(changes, "quick connects: "+quickNames(quick))
+		}
+		if r.ic != nil {
+			id, found, err := r.ic.findUser(calls, t.row.Login)
+			switch {
+			case err != nil:
+				o.Status, o.Error = report.Failed, err.Error()
+			case !found:
+				changes = append(changes, "identity center: no user "+t.row.Login)
+			default:
+				o.SSOUserID = id
+				what := "identity center: remove from group " + r.ic.group
+				if r.deleteStoreUsers {
+					what += ", then delete the user unless it is in other groups"
+				}
+				changes = append(changes, what)
+			}
+		}
+		o.Changes = strings.Join(changes, "; ")
+		outcomes[t.slot] = o
+		r.append(o, false)
+		r.onOutcome(o)
+	}
+}
+
+// run deletes the targets with workers rows at once.
+func (r *remover) run(stop, calls context.Context, workers int, targets []*removeTarget, outcomes []report.Outcome) {
+	jobs := make(chan *removeTarget)
+	var wg sync.WaitGroup
+	for range min(workers, max(len(targets), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range jobs {
+				o := r.removeOne(stop, calls, t)
+				outcomes[t.slot] = o
+				r.onOutcome(o)
+			}
+		}()
+	}
+	next := 0
+feed:
+	for ; next < len(targets); next++ {
+		if r.logErr() != nil {
+			break
+		}
+		select {
+		case jobs <- targets[next]:
+		case <-stop.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for _, t := range targets[next:] {
+		o := t.outcome(r.inst)
+		o.ConnectUserID = "" // nothing was sent for it
+		if t.alreadyOff {
+			o.ConnectUserID = t.userID
+			o.Error = sentMarker + " by an earlier run; "
+		}
+		o.Status = report.NotAttempted
+		o.Error += notStarted
+		outcomes[t.slot] = o
+	}
+}
+
+// removeOne deletes one user, then its quick connects, then its Identity
+// Center membership (and user). The row is written ahead, synced, before
+// DeleteUser is sent, so that a kill at any instant leaves a row that
+// --resume settles by looking the user up.
+func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report.Outcome {
+	o := t.outcome(r.inst)
+	// Take DeleteUser's token while a Ctrl-C can still leave the row
+	// untouched: a worker may wait here long at a low rate.
+	trace := &callTrace{stop: stop}
+	if r.limits != nil && !t.alreadyOff {
+		if err := r.limits.For("Connect.DeleteUser").Wait(stop); err != nil {
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, notStarted, ""
+			return o
+		}
+		trace.prepaid = true
+	}
+	o.Status = report.NotAttempted
+	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"
+	if !r.append(o, true) {
+		return o
+	}
+	fail := func(step string, err error) report.Outcome {
+		o.Status = report.Failed
+		o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, errText(err), sentMarker)
+		r.append(o, false)
+		return o
+	}
+	var changes []string
+	if !t.alreadyOff {
+		_, err := r.api.DeleteUser(withCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
+		switch {
+		case err == nil:
+		case errors.Is(err, errStopped):
+			// Throttled, then stopped by Ctrl-C before it went through.
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, notStarted, ""
+			r.append(o, false)
+			return o
+		case isConnectNotFound(err) && mayHaveApplied(trace.attempts[:len(trace.attempts)-1]):
+			// An attempt whose answer was lost went through.
+		case isConnectNotFound(err):
+			// Deleted by someone else since the listing: this run changed nothing.
+			o.Status, o.Error, o.Changes = report.Absent, "", "no such user (deleted since the listing)"
+			r.append(o, false)
+			return o
+		default:
+			o.Status = report.Failed
+			o.Error = "delete connect user: " + errText(err)
+			if mayHaveApplied(trace.attempts) {
+				o.Error += " (" + sentMarker + "; it may have gone through: run again with --resume to settle it)"
+			} else {
+				o.ConnectUserID = t.userID
+			}
+			r.append(o, false)
+			return o
+		}
+		r.count(func() { r.deletes++ })
+	}
+	// A Ctrl-C while the quick connects are still being described leaves
+	// them to --resume, which finds the user gone and finishes the row.
+	quick, err := r.quick.of(stop, t.userID)
+	if err != nil && stop.Err() != nil {
+		o.Status = report.NotAttempted
+		o.Error = sentMarker + " and the user deleted; interrupted before its quick connects were deleted: run again with --resume to finish"
+		r.append(o, false)
+		return o
+	}
+	if err != nil {
+		return fail("find the user's quick connects", err)
+	}
+	var gone []string
+	for _, q := range quick {
+		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
+		if err != nil && !isConnectNotFound(err) {
+			return fail(fmt.Sprintf("delete quick connect %q", q.name), err)
+		}
+		if err == nil {
+			r.count(func() { r.quickDeleted++ })
+		}
+		gone = append(gone, q.name)
+	}
+	if len(gone) > 0 {
+		changes = append(changes, "quick connects deleted: "+strings.Join(gone, ", "))
+	}
+	if r.ic != nil {
+		what, id, err := r.removeFromIdentityCenter(calls, t.row.Login)
+		o.SSOUserID = id
+		if err != nil {
+			o.Changes = strings.Join(changes, "; ")
+			return fail("identity center", err)
+		}
+		changes = append(changes, what)
+	}
+	o.Status, o.Error, o.Changes = report.Deleted, "", strings.Join(changes, "; ")
+	r.append(o, false)
+	return o
+}
+
+// removeIdentityCenter is the Identity Center side of a remove: the store
+// and the agents' group.
+type removeIdentityCenter struct {
+	store   IdentityStoreRemoveAPI
+	storeID string
+	group   string
+	groupID string // "" when the group does not exist
+}
+
+func planRemoveIdentityCenter(ctx context.Context, clients *Clients, cfg RemoveConfig) (*removeIdentityCenter, error) {
+	store, ok := clients.IdentityStore.(IdentityStoreRemoveAPI)
+	if !ok {
+		return nil, &SetupError{Message: "this identity store client cannot remove users"}
+	}
+	ic := &removeIdentityCenter{store: store, storeID: cfg.IdentityCenter.IdentityStoreID, group: cfg.IdentityCenter.group()}
+	if ic.storeID == "" {
+		id, err := discoverIdentityStore(ctx, clients.SSOAdmin)
+		if err != nil {
+			return nil, err
+		}
+		ic.storeID = id
+	}
+	out, err := store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.storeID),
+		AlternateIdentifier: uniqueAttribute("displayName", ic.group)})
+	switch {
+	case isNotFound(err):
+	case err != nil:
+		return nil, &SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, errText(err)), Err: err,
+			Hint: identityStoreHint(err, ic.storeID)}
+	default:
+		ic.groupID = aws.ToString(out.GroupId)
+	}
+	return ic, nil
+}
+
+func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (string, bool, error) {
+	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.storeID),
+		AlternateIdentifier: uniqueAttribute("userName", login)})
+	switch {
+	case isNotFound(err):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("look up identity center user %q: %s", login, errText(err))
+	}
+	return aws.ToString(out.UserId), true, nil
+}
+
+// removeFromIdentityCenter takes the user named login out of the agents'
+// group and, when asked, deletes it unless it is in other groups. It says
+// what it did.
+func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (string, string, error) {
+	ic := r.ic
+	id, found, err := ic.findUser(ctx, login)
+	if err != nil || !found {
+		return "identity center: no user " + login, "", err
+	}
+	var did []string
+	if ic.groupID != "" {
+		m, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.storeID),
+			GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: id}})
+		switch {
+		case isNotFound(err):
+			did = append(did, "not in group "+ic.group)
+		case err != nil:
+			return "", id, fmt.Errorf("find the membership of %s in %s: %s", login, ic.group, errText(err))
+		default:
+			_, err := ic.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: aws.String(ic.storeID), MembershipId: m.MembershipId})
+			if err != nil && !isNotFound(err) {
+				return "", id, fmt.Errorf("remove %s from group %s: %s", login, ic.group, errText(err))
+			}
+			r.count(func() { r.membershipsRemoved++ })
+			did = append(did, "removed from group "+ic.group)
+		}
+	}
+	if r.deleteStoreUsers {
+		others, err := ic.otherGroups(ctx, id)
+		if err != nil {
+			return "", id, err
+		}
+		if others > 0 {
+			r.count(func() { r.storeUsersKept++ })
+			did = append(did, fmt.Sprintf("user kept: it is in %d other group(s)", others))
+		} else {
+			_, err := ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.storeID), UserId: aws.String(id)})
+			if err != nil && !isNotFound(err) {
+				return "", id, fmt.Errorf("delete identity center user %s: %s", login, errText(err))
+			}
+			r.count(func() { r.storeUsersDeleted++ })
+			did = append(did, "user deleted")
+		}
+	}
+	return "identity center: " + strings.Join(did, ", "), id, nil
+}
+
+// otherGroups counts the groups other than the agents' that a user is in.
+func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) (int, error) {
+	n := 0
+	p := identitystore.NewListGroupMembershipsForMemberPaginator(ic.store, &identitystore.ListGroupMembershipsForMemberInput{
+		IdentityStoreId: aws.String(ic.storeID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if isNotFound(err) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("list the groups of identity center user %s: %s", userID, errText(err))
+		}
+		for _, m := range page.GroupMemberships {
+			if aws.ToString(m.GroupId) != ic.groupID {
+				n++
+			}
+		}
+	}
+	return n, nil
+}

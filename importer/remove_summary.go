@@ -1,0 +1,62 @@
+package importer
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// WriteRemoveSummary writes the end of a remove: the invalid and failed
+// rows' reasons, rows per status, the DeleteUser pace, what went with the
+// users, and where the files are.
+func WriteRemoveSummary(w io.Writer, res *RemoveResult) {
+	verb := "remove"
+	if res.DryRun {
+		verb = "dry run"
+	}
+	for _, o := range res.Outcomes {
+		if o.Status == report.Invalid {
+			fmt.Fprintf(w, "line %d: %s\n", o.Line, o.Error)
+		}
+	}
+	writeFailures(w, res.Outcomes)
+	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
+	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
+	if res.Deletes > 0 {
+		line += fmt.Sprintf("; %d DeleteUser calls", res.Deletes)
+		if r := res.DeleteRate(); r > 0 && res.Deletes >= 4*defaultBurst {
+			line += achievedRate(r, res.ConfiguredDeleteRate)
+		} else if res.ConfiguredDeleteRate > 0 {
+			line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredDeleteRate)
+		}
+		if res.DeleteThrottles > 0 {
+			line += fmt.Sprintf("; %d throttled and retried", res.DeleteThrottles)
+		}
+	}
+	fmt.Fprintln(w, line)
+	if res.DryRun {
+		fmt.Fprintf(w, "%s: %s would be deleted with the users\n", verb, report.Plural(res.QuickConnectsDeleted, "quick connect"))
+	} else {
+		fmt.Fprintf(w, "%s: %s deleted\n", verb, report.Plural(res.QuickConnectsDeleted, "quick connect"))
+	}
+	if res.IdentityStoreID != "" && !res.DryRun {
+		fmt.Fprintf(w, "identity center: %s: %s left group %s, %s deleted, %s kept (in other groups)\n", res.IdentityStoreID,
+			report.Plural(res.MembershipsRemoved, "user"), res.Group, report.Plural(res.StoreUsersDeleted, "user"), report.Plural(res.StoreUsersKept, "user"))
+	}
+	if res.Interrupted {
+		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)
+	}
+	fmt.Fprintf(w, "results: %s\n", res.ResultsPath)
+	if res.RetryPath != "" {
+		fmt.Fprintf(w, "retry:   %s (%s to check and remove again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
+	}
+}
+
+// DeleteRate is the DeleteUser calls per second of the delete phase.
+func (res *RemoveResult) DeleteRate() float64 {
+	if res.Deletes == 0 || res.DeletePhase <= 0 {
+		return 0
+	}
+	return float64(res.Deletes) / res.DeletePhase.Seconds()
+}
