@@ -236,8 +236,9 @@ func (in *channelConfigsInput) apply(u *ConnectUser) *apiError {
 
 // The per-channel lists as DescribeUser and SearchUsers give them. The
 // voice channel is always listed (it mirrors PhoneConfig); the others when
-// they were set. ACW is in seconds here: the model documents milliseconds
-// only for SearchUsers' PhoneConfig.
+// they were set. ACW is in seconds, times unit: SearchUsers gives 1000
+// (milliseconds, as the model documents for its PhoneConfig; the
+// per-channel lists are taken to follow it).
 func autoAcceptConfigsJSON(u *ConnectUser) []map[string]any {
 	out := []map[string]any{{"Channel": "VOICE", "AutoAccept": u.AutoAccept}}
 	if u.CallbackAutoAccept != nil {
@@ -251,14 +252,14 @@ func autoAcceptConfigsJSON(u *ConnectUser) []map[string]any {
 	return out
 }
 
-func acwConfigsJSON(u *ConnectUser) []map[string]any {
-	out := []map[string]any{{"Channel": "VOICE", "AfterContactWorkConfig": acwJSON{int64(u.ACWTimeout)}}}
+func acwConfigsJSON(u *ConnectUser, unit int64) []map[string]any {
+	out := []map[string]any{{"Channel": "VOICE", "AfterContactWorkConfig": acwJSON{int64(u.ACWTimeout) * unit}}}
 	if u.CallbackACW != nil {
-		out[0]["AgentFirstCallbackAfterContactWorkConfig"] = acwJSON{int64(*u.CallbackACW)}
+		out[0]["AgentFirstCallbackAfterContactWorkConfig"] = acwJSON{int64(*u.CallbackACW) * unit}
 	}
 	for _, ch := range channels[1:] {
 		if v, ok := u.ACWByChannel[ch]; ok {
-			out = append(out, map[string]any{"Channel": ch, "AfterContactWorkConfig": acwJSON{int64(v)}})
+			out = append(out, map[string]any{"Channel": ch, "AfterContactWorkConfig": acwJSON{int64(v) * unit}})
 		}
 	}
 	return out
