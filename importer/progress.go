@@ -240,6 +240,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
+	writeUpdateSummary(w, verb, res)
 	if n := res.ExistingUsers + res.Counts[report.WouldCreate]; res.DryRun && res.ExistingUsers >= 0 && n > DefaultUsersQuota {
 		fmt.Fprintf(w, "%s: note: the instance would hold %d users, more than the default users-per-instance quota of %d;\n"+
 			"    unless it was raised (Service Quotas > Amazon Connect > Users per instance), the run stops there\n", verb, n, DefaultUsersQuota)
