@@ -82,29 +82,6 @@ func routeConnect(method, escapedPath string) (string, []string) {
 			return rt.op, parts[1:]
 		}
 	}
-	// Routes told apart by their last segment, "users/*/*/config": first
-	// names every segment, * a parameter.
-	for _, rt := range connectRoutes {
-		if rt.method != method || !strings.Contains(rt.first, "/") || rt.segments != len(parts) {
-			continue
-		}
-		pattern := strings.Split(rt.first, "/")
-		if len(pattern) != len(parts) {
-			continue
-		}
-		var args []string
-		for i, seg := range pattern {
-			if seg == "*" {
-				args = append(args, parts[i])
-			} else if seg != parts[i] {
-				args = nil
-				break
-			}
-		}
-		if args != nil {
-			return rt.op, args
-		}
-	}
 	return "", nil
 }
 

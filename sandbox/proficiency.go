@@ -48,11 +48,11 @@ const (
 var channels = []string{"VOICE", "CHAT", "TASK", "EMAIL"}
 
 func init() {
-	registerConnect("UpdateUserConfig", "POST", "users/*/*/config", 4, operation{handle: connectUpdateUserConfig, mutating: true})
-	registerConnect("AssociateUserProficiencies", "POST", "users/*/*/associate-proficiencies", 4, operation{handle: connectAssociateUserProficiencies, mutating: true})
-	registerConnect("DisassociateUserProficiencies", "POST", "users/*/*/disassociate-proficiencies", 4, operation{handle: connectDisassociateUserProficiencies, mutating: true})
-	registerConnect("UpdateUserProficiencies", "POST", "users/*/*/proficiencies", 4, operation{handle: connectUpdateUserProficiencies, mutating: true})
-	registerConnect("ListUserProficiencies", "GET", "users/*/*/proficiencies", 4, operation{handle: connectListUserProficiencies})
+	registerConnectAspect("UpdateUserConfig", "POST", "users", 4, "config", operation{handle: connectUpdateUserConfig, mutating: true})
+	registerConnectAspect("AssociateUserProficiencies", "POST", "users", 4, "associate-proficiencies", operation{handle: connectAssociateUserProficiencies, mutating: true})
+	registerConnectAspect("DisassociateUserProficiencies", "POST", "users", 4, "disassociate-proficiencies", operation{handle: connectDisassociateUserProficiencies, mutating: true})
+	registerConnectAspect("UpdateUserProficiencies", "POST", "users", 4, "proficiencies", operation{handle: connectUpdateUserProficiencies, mutating: true})
+	registerConnectAspect("ListUserProficiencies", "GET", "users", 4, "proficiencies", operation{handle: connectListUserProficiencies})
 	registerConnect("ListPredefinedAttributes", "GET", "predefined-attributes", 2, operation{handle: connectListPredefinedAttributes})
 	registerConnect("DescribePredefinedAttribute", "GET", "predefined-attributes", 3, operation{handle: connectDescribePredefinedAttribute})
 	registerConnect("CreatePredefinedAttribute", "PUT", "predefined-attributes", 2, operation{handle: connectCreatePredefinedAttribute, mutating: true})
