@@ -240,6 +240,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
+	writeSignInNotes(w, res)
 	writeUpdateSummary(w, verb, res)
 	if n := res.ExistingUsers + res.Counts[report.WouldCreate]; res.DryRun && res.ExistingUsers >= 0 && n > DefaultUsersQuota {
 		fmt.Fprintf(w, "%s: note: the instance would hold %d users, more than the default users-per-instance quota of %d;\n"+
@@ -253,6 +254,9 @@ func WriteSummary(w io.Writer, res *Result) {
 		note = " (it holds passwords: hand it on safely)"
 	}
 	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)
+	if res.RetryKept != "" {
+		fmt.Fprintf(w, "retry:   kept %s as it is\n", res.RetryKept)
+	}
 	if res.RetryPath != "" {
 		fmt.Fprintf(w, "retry:   %s (%s to fix or import again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
 	}
