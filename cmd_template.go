@@ -10,7 +10,7 @@ import (
 	"github.com/bulkagents/bulkagents/templates"
 )
 
-const templateUsage = `Usage: bulkagents template [--identity connect|saml|directory] [--example] [--out FILE] [--force]
+const templateUsage = `Usage: bulkagents template [--identity connect|saml|directory] [--example] [--extended] [--out FILE] [--force]
 
 Writes the header of the Amazon Connect console's current bulk-upload template
 (for a Connect-managed or a SAML instance), and with --example a few filled rows
