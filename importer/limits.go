@@ -80,6 +80,7 @@ type Limits struct {
 	scale float64
 	mu    sync.Mutex
 	apis  map[string]*APILimiter
+	rates map[string]float64 // set by SetRate (Service Quotas), not scaled
 }
 
 // NewLimits makes the limiters for the default rates times scale (0 means 1).
@@ -98,13 +99,31 @@ func (l *Limits) For(api string) *APILimiter {
 	if a, ok := l.apis[api]; ok {
 		return a
 	}
-	r, ok := defaultRates[api]
+	r, ok := l.rates[api]
 	if !ok {
-		r = defaultRate
+		r = defaultRates[api]
+		if r == 0 {
+			r = defaultRate
+		}
+		r *= l.scale
 	}
-	a := newAPILimiter(r*l.scale, defaultBurst)
+	a := newAPILimiter(r, defaultBurst)
 	l.apis[api] = a
 	return a
+}
+
+// SetRate configures an API's rate (the account's applied quota), in place
+// of its default times the scale.
+func (l *Limits) SetRate(api string, perSecond float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.rates == nil {
+		l.rates = map[string]float64{}
+	}
+	l.rates[api] = perSecond
+	if a, ok := l.apis[api]; ok {
+		a.configure(perSecond)
+	}
 }
 
 // APILimiter paces the calls of one API: a token bucket whose rate falls on
@@ -138,6 +157,14 @@ func newAPILimiter(perSecond float64, burst int) *APILimiter {
 		floor:   perSecond * floorFraction,
 		current: perSecond,
 	}
+}
+
+// configure resets the limiter to a new configured rate.
+func (a *APILimiter) configure(perSecond float64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.ceiling, a.floor, a.current = perSecond, perSecond*floorFraction, perSecond
+	a.lim.SetLimit(rate.Limit(perSecond))
 }
 
 // Wait blocks until the next call may be sent.

@@ -229,7 +229,14 @@ func WriteSummary(w io.Writer, res *Result) {
 		if r := s.CreateRate(); r > 0 && s.CreateCalls >= 4*defaultBurst {
 			line += fmt.Sprintf(" at %.2f/s", r)
 			if res.ConfiguredCreateRate > 0 {
-				line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredCreateRate)
+				line += fmt.Sprintf(" (limit %.2f/s", res.ConfiguredCreateRate)
+				if u := res.Rates.Of("Connect.CreateUser"); u.Source != "" {
+					line += ", " + u.Describe()
+				}
+				line += ")"
+				if r > res.ConfiguredCreateRate*1.01 {
+					line += ", above the limit thanks to the burst"
+				}
 			}
 		}
 		if res.CreateThrottles > 0 {
@@ -243,9 +250,12 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
-	if n := res.ExistingUsers + res.Counts[report.WouldCreate]; res.DryRun && res.ExistingUsers >= 0 && n > DefaultUsersQuota {
-		fmt.Fprintf(w, "%s: note: the instance would hold %d users, more than the default users-per-instance quota of %d;\n"+
-			"    unless it was raised (Service Quotas > Amazon Connect > Users per instance), the run stops there\n", verb, n, DefaultUsersQuota)
+	if res.Rates != nil && res.Rates.Note != "" {
+		fmt.Fprintln(w, res.Rates.Note)
+	}
+	if res.UsersQuotaNote != "" && res.DryRun {
+		// A real run said it before its first create.
+		fmt.Fprintln(w, res.UsersQuotaNote)
 	}
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)

@@ -38,6 +38,17 @@ func autoConcurrency(createRate float64) int {
 	return min(max(n, DefaultConcurrency), maxAutoConcurrency)
 }
 
+// sandboxQuotaMessage is quotaMessage for bulkagents' own sandbox.
+const sandboxQuotaMessage = "create connect user: the sandbox's users-per-instance quota is reached " +
+	"(LimitExceededException); start 'bulkagents sandbox' with a higher --users-quota"
+
+func (p *Provisioner) quotaFailure() string {
+	if p.QuotaMessage != "" {
+		return p.QuotaMessage
+	}
+	return quotaMessage
+}
+
 // quotaMessage is the error of the rows a users-per-instance quota stopped.
 const quotaMessage = "create connect user: the instance's users-per-instance quota is reached " +
 	"(LimitExceededException); ask AWS to raise \"Users per instance\" in Service Quotas, then run again with --resume"
@@ -74,6 +85,9 @@ type Job struct {
 type Provisioner struct {
 	Connect     ConnectAPI
 	Limits      *Limits // may be nil: nothing paced
+	// QuotaMessage is the error of the rows the users quota stopped; ""
+	// means quotaMessage.
+	QuotaMessage string
 	Instance    Instance
 	Log         OutcomeLog
 	Concurrency int
@@ -201,7 +215,7 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 	case p.logFailed.Load():
 		return haltReason{report.NotAttempted, "not attempted: the results file could not be written", false}, false
 	case p.quotaReached.Load():
-		return haltReason{report.Failed, quotaMessage, true}, false
+		return haltReason{report.Failed, p.quotaFailure(), true}, false
 	case p.refused.Load() != nil:
 		return haltReason{report.NotAttempted, *p.refused.Load(), true}, false
 	case stop.Err() != nil:
@@ -360,7 +374,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	failure := "create connect user: " + errText(err)
 	if isQuotaError(err) {
 		p.quotaReached.Store(true)
-		failure = quotaMessage
+		failure = p.quotaFailure()
 	}
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
 		o.Status, o.Error = report.Failed, failure

@@ -60,6 +60,17 @@ type Options struct {
 	UserQuota int           // Connect users per instance; 0 means 500
 	Region    string        // default "us-east-1"
 	Seed      int64         // for the fault injection's randomness (0: random)
+
+	// Quotas sets Connect APIs' rates (requests per second, by operation
+	// name, not scaled): both the one enforced and the one Service Quotas
+	// reports (--quota CreateUser=10).
+	Quotas map[string]float64
+	// ServiceQuotasOff makes Service Quotas answer AccessDeniedException.
+	ServiceQuotasOff bool
+	// IdentityStoreThrottle400 answers Identity Store throttling as HTTP
+	// 400 "Rate exceeded" (seen in real traffic) instead of HTTP 429
+	// ThrottlingException.
+	IdentityStoreThrottle400 bool
 }
 
 // ConnectUser is a user of the sandbox's Connect instance.
