@@ -76,9 +76,9 @@ func (c *Clients) CloseIdleConnections() {
 // chain, shared config profiles, AWS_REGION, AWS_ENDPOINT_URL and the
 // per-service AWS_ENDPOINT_URL_<SERVICE>) hold unless a field overrides them.
 type AWSConfig struct {
-	Profile     string  // --profile
-	Region      string  // --region (or the region of an instance ARN)
-	EndpointURL string  // --endpoint-url, for every service at once
+	Profile     string // --profile
+	Region      string // --region (or the region of an instance ARN)
+	EndpointURL string // --endpoint-url, for every service at once
 	// RateScale multiplies the default API rate limits, overriding what
 	// Service Quotas says; 0: not given (the rates come from Service
 	// Quotas, or the defaults, when ConfigureRates is called).

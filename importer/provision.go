@@ -83,14 +83,14 @@ type Job struct {
 // and its group membership can follow as further steps), each row's
 // failure an outcome, never a reason to stop the others.
 type Provisioner struct {
-	Connect     ConnectAPI
-	Limits      *Limits // may be nil: nothing paced
+	Connect ConnectAPI
+	Limits  *Limits // may be nil: nothing paced
 	// QuotaMessage is the error of the rows the users quota stopped; ""
 	// means quotaMessage.
 	QuotaMessage string
-	Instance    Instance
-	Log         OutcomeLog
-	Concurrency int
+	Instance     Instance
+	Log          OutcomeLog
+	Concurrency  int
 	// OnOutcome, when set, hears each row's final outcome (for progress).
 	OnOutcome func(report.Outcome)
 	// IdentityCenter, when set, gives each row its Identity Center user and
