@@ -56,14 +56,14 @@ var handoutCommand = &command{
 func runHandout(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "handout", handoutUsage)
 	results := fs.String("results", "", "the results file of the import (default: FILE-results.csv)")
-	splitBy := fs.String("split-by", "", "team key: hierarchy, routing-profile or a column's name")
-	templatePath := fs.String("handout-template", "", "a Go text/template for the handouts (default: a printable text page)")
-	protect := fs.Bool("protect", false, "write each team's file as a password-protected .xlsx workbook")
+	var split splitFlags
+	splitFlagsVar(fs, &split)
+	splitBy := &split.splitBy
 	out := fs.String("out", "", "the team folder (default: beside the results file, RESULTS-teams)")
 	force := fs.Bool("force", false, "replace team files that exist")
-	rest, err := parseArgs(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError(err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usageError(`bulkagents handout agents.csv --split-by hierarchy`, "handout takes one file (the import's input), got %d arguments", len(rest))
@@ -74,11 +74,11 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	}
 
 	// A broken template is reported before anything is read or written.
-	tmpl, err := handoutTemplate(ctx, *templatePath)
+	tmpl, err := handoutTemplate(ctx, split.template)
 	if err != nil {
 		return err
 	}
-	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: *protect, Force: *force}
+	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: split.protect, Force: *force}
 
 	// The import has already read this file; a column outside the template
 	// that it kept for one split (a "team lead") must not stop a split by
@@ -163,7 +163,7 @@ func handoutTemplate(ctx context.Context, path string) (*report.HandoutTemplate,
 func handOut(ctx context.Context, env *environment, file *importer.File, checked []importer.Checked, rows []report.Outcome, dir string, opts report.HandoutOptions) error {
 	teamOf, err := importer.TeamKey(file, checked, opts.SplitBy)
 	if err != nil {
-		return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%v", err)
+		return usageError(splitByHint, "%v", err)
 	}
 	h, err := report.WriteHandouts(ctx, dir, rows, teamOf, opts)
 	if errors.Is(err, report.ErrExists) {

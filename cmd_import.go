@@ -64,7 +64,8 @@ var importCommand = &command{
 
 // importFlags are the import command's flags.
 type importFlags struct {
-	instanceID  string
+	awsFlags
+	splitFlags
 	out         string
 	dryRun      bool
 	resume      bool
@@ -72,46 +73,35 @@ type importFlags struct {
 	concurrency int
 	rateScale   float64
 	noProgress  bool
-	profile     string
-	region      string
-	endpointURL string
 	sandbox     bool
 
-	// IAM Identity Center (SAML instances), then team hand-outs.
+	// IAM Identity Center (SAML instances).
 	sso             bool
 	identityStoreID string
 	ssoGroup        string
 	ssoAppARN       string
-	splitBy         string
-	handout         string
-	protect         bool
 }
 
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import", importUsage)
 	var fl importFlags
-	fs.StringVar(&fl.instanceID, "instance-id", "", "the Connect instance: its id, or its ARN (which also gives the region)")
-	fs.StringVar(&fl.out, "out", "", "the results file (default: FILE-results.csv next to FILE)")
+	awsFlagsVar(fs, &fl.awsFlags)
+	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: FILE-results.csv next to FILE)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
-	fs.IntVar(&fl.concurrency, "concurrency", 0, "rows provisioned at once (0: enough to keep up with the CreateUser rate)")
-	fs.Float64Var(&fl.rateScale, "rate-scale", 1, "multiply every default API rate limit by this (raised quotas)")
+	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
+	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
-	fs.StringVar(&fl.profile, "profile", "", "the AWS shared-config profile")
-	fs.StringVar(&fl.region, "region", "", "the AWS Region")
-	fs.StringVar(&fl.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint")
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "import into a local, in-process sandbox instead of AWS")
 	fs.BoolVar(&fl.sso, "sso", false, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)")
-	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
-	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
-	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application of Identity Center")
-	fs.StringVar(&fl.splitBy, "split-by", "", "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
-	fs.StringVar(&fl.handout, "handout-template", "", "render the handouts with this Go text/template `FILE` (see docs/handoff.md)")
-	fs.BoolVar(&fl.protect, "protect", false, "write each team's file as a password-protected .xlsx, passphrases listed apart")
-	rest, err := parseArgs(fs, args)
+	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store `ID` (d-XXXXXXXXXX)")
+	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group `NAME` of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
+	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
+	splitFlagsVar(fs, &fl.splitFlags)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError(err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usageError("bulkagents import agents.csv --instance-id ID (or --sandbox to try it)", "import takes one file, got %d arguments", len(rest))
@@ -129,9 +119,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		if _, err := importer.TeamKey(file, nil, fl.splitBy); err != nil {
-			return usageError(`--split-by hierarchy, --split-by routing-profile, or the name of a column of the file`, "%v", err)
+			return usageError(splitByHint, "%v", err)
 		}
-		if handoutTmpl, err = handoutTemplate(ctx, fl.handout); err != nil {
+		if handoutTmpl, err = handoutTemplate(ctx, fl.template); err != nil {
 			return err
 		}
 	}
@@ -140,7 +130,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Profile:     fl.profile,
 		Region:      fl.region,
 		EndpointURL: fl.endpointURL,
-		RateScale:   givenRateScale(fs, fl.rateScale),
+		RateScale:   givenRateScale(fs.FlagSet, fl.rateScale),
 	}
 	instanceID := ""
 	if fl.sandbox {
@@ -165,19 +155,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
 		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
 	} else {
-		ref, err := importer.ParseInstanceRef(fl.instanceID)
+		id, region, err := fl.instance()
 		if err != nil {
-			return usageError("give the instance id (Amazon Connect console > instance > Distribution settings)\n"+
-				"or its ARN: --instance-id arn:aws:connect:REGION:ACCOUNT:instance/ID", "--instance-id: %v", err)
+			return err
 		}
-		instanceID = ref.ID
-		if ref.Region != "" {
-			if fl.region != "" && fl.region != ref.Region {
-				return usageError("drop --region, or give the instance id alone",
-					"--region %s does not match the instance ARN's region %s", fl.region, ref.Region)
-			}
-			awsConfig.Region = ref.Region
-		}
+		instanceID, awsConfig.Region = id, region
 	}
 
 	clients, err := importer.NewClients(ctx, awsConfig)
@@ -256,8 +238,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 // check refuses flag combinations that cannot work, before anything runs.
 func (fl *importFlags) check() error {
 	switch {
-	case (fl.handout != "" || fl.protect) && fl.splitBy == "":
-		return usageError("add --split-by hierarchy, --split-by routing-profile or --split-by COLUMN", "--handout-template and --protect need --split-by")
+	case fl.splitFlags.check() != nil:
+		return fl.splitFlags.check()
 	case fl.sso && fl.identityStoreID != "":
 		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
 	case (fl.ssoGroup != "" || fl.ssoAppARN != "") && !fl.sso && fl.identityStoreID == "":
@@ -276,8 +258,8 @@ func (fl *importFlags) check() error {
 		return usageError("add --instance-id ID (Amazon Connect console > your instance > Distribution settings),\nor try it first with --sandbox", "no instance: --instance-id is required")
 	case fl.concurrency < 0 || fl.concurrency > 512:
 		return usageError("use a number of workers from 1 to 512, or 0 to let the rate decide", "--concurrency %d is out of range", fl.concurrency)
-	case !(fl.rateScale > 0) || fl.rateScale > 1e6:
-		return usageError("use a positive factor, for example --rate-scale 2 for doubled quotas", "--rate-scale %v is out of range", fl.rateScale)
+	case checkRateScale(fl.rateScale) != nil:
+		return checkRateScale(fl.rateScale)
 	}
 	return nil
 }

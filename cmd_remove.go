@@ -55,22 +55,22 @@ Examples:
 var removeCommand = &command{name: "remove", usage: removeUsage, run: runRemove}
 
 type removeFlags struct {
-	instanceID, out              string
-	dryRun, resume, force, yes   bool
-	sso                          bool
-	identityStoreID, ssoGroup    string
-	ssoDeleteUsers               bool
-	rateScale                    float64
-	noProgress                   bool
-	format                       string
-	profile, region, endpointURL string
-	sandbox                      bool
+	awsFlags
+	out                        string
+	dryRun, resume, force, yes bool
+	sso                        bool
+	identityStoreID, ssoGroup  string
+	ssoDeleteUsers             bool
+	rateScale                  float64
+	noProgress                 bool
+	format                     string
+	sandbox                    bool
 }
 
 func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "remove", removeUsage)
 	var fl removeFlags
-	fs.StringVar(&fl.instanceID, "instance-id", "", "the Connect instance: its id, or its ARN (which also gives the region)")
+	awsFlagsVar(fs, &fl.awsFlags)
 	fs.StringVar(&fl.out, "out", "", "the results file (default: FILE-removed.csv next to FILE)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and list who would be deleted")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
@@ -80,16 +80,13 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
 	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups")
-	fs.Float64Var(&fl.rateScale, "rate-scale", 1, "multiply every default API rate limit by this (raised quotas)")
+	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	fs.StringVar(&fl.profile, "profile", "", "the AWS shared-config profile")
-	fs.StringVar(&fl.region, "region", "", "the AWS Region")
-	fs.StringVar(&fl.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint")
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "try it on a local, in-process sandbox seeded with the file's users")
-	rest, err := parseArgs(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
-		return flagError(err)
+		return err
 	}
 	if len(rest) != 1 {
 		return usageError("bulkagents remove leavers.csv --instance-id ID --dry-run", "remove takes one file, got %d arguments", len(rest))
@@ -116,17 +113,11 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
 		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
 	} else {
-		ref, err := importer.ParseInstanceRef(fl.instanceID)
+		id, region, err := fl.instance()
 		if err != nil {
-			return usageError("give the instance id or its ARN: --instance-id arn:aws:connect:REGION:ACCOUNT:instance/ID", "--instance-id: %v", err)
+			return err
 		}
-		instanceID = ref.ID
-		if ref.Region != "" {
-			if fl.region != "" && fl.region != ref.Region {
-				return usageError("drop --region, or give the instance id alone", "--region %s does not match the instance ARN's region %s", fl.region, ref.Region)
-			}
-			awsConfig.Region = ref.Region
-		}
+		instanceID, awsConfig.Region = id, region
 	}
 	clients, err := importer.NewClients(ctx, awsConfig)
 	if err != nil {
@@ -136,11 +127,22 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 
 	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
 	defer abort()
+	nl := ""
+	if !fl.noProgress && isTerminalFile(env.stderr) {
+		nl = "\n" // the progress bar holds the current line
+	}
 	go func() {
 		select {
 		case <-env.interrupts:
-			fmt.Fprint(env.stderr, "\nbulkagents: aborting the calls in flight\n")
+			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
 			abort()
+		case <-calls.Done():
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the rows in flight (Ctrl-C again to abort them)\n")
 		case <-calls.Done():
 		}
 	}()
@@ -166,7 +168,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		return importError(input, err)
 	}
 	if fl.format == "json" {
-		if err := writeRemoveJSON(env.stdout, res); err != nil {
+		if err := writeRemoveJSON(env.stdout, res, fl); err != nil {
 			return err
 		}
 	} else {
@@ -195,8 +197,8 @@ func (fl *removeFlags) check() error {
 		return usageError("drop --instance-id, --endpoint-url and --identity-store-id: the sandbox has its own", "--sandbox runs on its own instance")
 	case !fl.sandbox && fl.instanceID == "":
 		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
-	case !(fl.rateScale > 0) || fl.rateScale > 1e6:
-		return usageError("use a positive factor, for example --rate-scale 2 for doubled quotas", "--rate-scale %v is out of range", fl.rateScale)
+	case checkRateScale(fl.rateScale) != nil:
+		return checkRateScale(fl.rateScale)
 	case fl.format != "text" && fl.format != "json":
 		return usageError("--format text or --format json", "--format %q is not known", fl.format)
 	}
@@ -261,7 +263,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 }
 
 // writeRemoveJSON prints the summary as one JSON object, for scripts.
-func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
+func writeRemoveJSON(w io.Writer, res *importer.RemoveResult, fl removeFlags) error {
 	counts := map[string]int{}
 	for _, s := range report.Statuses {
 		counts[string(s)] = res.Counts[s]
@@ -269,7 +271,7 @@ func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
 	v := map[string]any{
 		"command": "remove", "dry_run": res.DryRun, "instance": res.Instance.ID, "interrupted": res.Interrupted,
 		"counts": counts, "rows": res.Counts.Total(),
-		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": "default",
+		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": rateSource(fl.rateScale),
 			"achieved_per_second": res.DeleteRate(), "delete_calls": res.Deletes, "throttles": res.DeleteThrottles},
 		"elapsed_seconds":        res.Elapsed.Seconds(),
 		"quick_connects_deleted": res.QuickConnectsDeleted,
@@ -281,4 +283,12 @@ func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
 	}
 	enc := json.NewEncoder(w)
 	return enc.Encode(v)
+}
+
+// rateSource says where the DeleteUser rate came from.
+func rateSource(scale float64) string {
+	if scale == 1 {
+		return "default"
+	}
+	return fmt.Sprintf("default times --rate-scale %g", scale)
 }

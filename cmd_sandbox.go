@@ -10,8 +10,8 @@ import (
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
-const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity connect|saml] [--rate-scale X]
-                        [--error-rate F] [--latency D] [--users-quota N]
+const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity connect|saml|directory] [--rate-scale X]
+                        [--error-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
                         [--identity-store-throttle 429|400]
 
@@ -34,8 +34,10 @@ var sandboxCommand = &command{
 	run: func(ctx context.Context, env *environment, args []string) error {
 		fset := newFlagSet(env, "sandbox", sandboxUsage)
 		addr := fset.String("addr", "127.0.0.1:4566", "the `HOST:PORT` to listen on (port 0: any free port)")
-		identity := fset.String("identity", "connect", "the instance's identity management: connect, saml or directory")
-		rateScale := fset.Float64("rate-scale", 1, "multiply every API rate limit by `X`")
+		var identity string
+		var rateScale float64
+		identityFlag(fset, &identity)
+		rateScaleFlag(fset, &rateScale, "multiply every API rate limit by `X`")
 		errorRate := fset.Float64("error-rate", 0, "answer this `fraction` of mutating calls with HTTP 500 (half after applying the change)")
 		latency := fset.Duration("latency", 0, "add this `duration` to every call")
 		quota := fset.Int("users-quota", 500, "Connect users per instance")
@@ -44,22 +46,22 @@ var sandboxCommand = &command{
 		fset.Var(quotas, "quota", "set one Connect API's rate, enforced and reported by Service Quotas: `API=RATE` (repeatable)")
 		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
 		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (\"Rate exceeded\")")
-		rest, err := parseArgs(fset, args)
+		rest, err := fset.parse(args)
 		if err != nil {
-			return flagError(err)
+			return err
 		}
 		if len(rest) > 0 {
 			return usageError("bulkagents sandbox --addr 127.0.0.1:4566", "sandbox takes no file argument, got %q", rest[0])
 		}
-		id, err := parseIdentity(*identity)
+		id, err := parseIdentity(identity)
 		if err != nil {
+			return err
+		}
+		if err := checkRateScale(rateScale); err != nil {
 			return err
 		}
 		// Written as "not in range" so that NaN, which fails every
 		// comparison, is refused too (a NaN error rate fails every call).
-		if !(*rateScale > 0) || math.IsInf(*rateScale, 0) {
-			return usageError("--rate-scale 25 makes every limit 25 times the default", "--rate-scale must be above 0, got %v", *rateScale)
-		}
 		if !(*errorRate >= 0 && *errorRate <= 1) {
 			return usageError("--error-rate 0.1 fails one mutating call in ten", "--error-rate must be between 0 and 1, got %v", *errorRate)
 		}
@@ -77,7 +79,7 @@ var sandboxCommand = &command{
 		}
 		sb, err := sandbox.Start(ctx, *addr, sandbox.Options{
 			Identity:                 string(id),
-			RateScale:                *rateScale,
+			RateScale:                rateScale,
 			ErrorRate:                *errorRate,
 			Latency:                  *latency,
 			UserQuota:                *quota,
@@ -92,7 +94,10 @@ var sandboxCommand = &command{
 		fmt.Fprintf(env.stdout, "endpoint: %s\n", sb.URL())
 		fmt.Fprintf(env.stdout, "instance-id: %s\n", sb.InstanceID())
 		fmt.Fprintf(env.stdout, "identity-store-id: %s\n", sb.IdentityStoreID())
-		fmt.Fprintf(env.stderr, "serving %s instance %s until Ctrl-C (region %s, rate scale %v)\n", id, sb.InstanceAlias(), *region, *rateScale)
+		// The line to paste so that the AWS CLI or an SDK finds credentials
+		// and a region (any credentials are accepted).
+		fmt.Fprintf(env.stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=%s\n", *region)
+		fmt.Fprintf(env.stderr, "serving %s instance %s until Ctrl-C (region %s, rate scale %v)\n", id, sb.InstanceAlias(), *region, rateScale)
 		<-ctx.Done()
 		return sb.Close()
 	},

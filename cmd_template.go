@@ -10,7 +10,7 @@ import (
 	"github.com/bulkagents/bulkagents/templates"
 )
 
-const templateUsage = `Usage: bulkagents template [--identity connect|saml] [--example] [--out FILE]
+const templateUsage = `Usage: bulkagents template [--identity connect|saml|directory] [--example] [--out FILE] [--force]
 
 Writes the header of the Amazon Connect console's current bulk-upload template
 (for a Connect-managed or a SAML instance), and with --example a few filled rows
@@ -26,18 +26,19 @@ var templateCommand = &command{
 	usage: templateUsage,
 	run: func(ctx context.Context, env *environment, args []string) error {
 		fset := newFlagSet(env, "template", templateUsage)
-		identity := fset.String("identity", "connect", "the instance's identity management: connect, saml or directory")
+		var identity string
+		identityFlag(fset, &identity)
 		example := fset.Bool("example", false, "add a few example rows")
 		out := fset.String("out", "", "write to `FILE` instead of standard output")
 		force := fset.Bool("force", false, "replace FILE if it exists")
-		rest, err := parseArgs(fset, args)
+		rest, err := fset.parse(args)
 		if err != nil {
-			return flagError(err)
+			return err
 		}
 		if len(rest) > 0 {
 			return usageError("the template goes to standard output or to --out FILE", "template takes no file argument, got %q", rest[0])
 		}
-		id, err := parseIdentity(*identity)
+		id, err := parseIdentity(identity)
 		if err != nil {
 			return err
 		}

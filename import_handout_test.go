@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -136,12 +137,17 @@ func TestImportSplit300(t *testing.T) {
 
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	// Every CSV the tool writes starts with a UTF-8 byte order mark, for
+	// Excel.
+	if !bytes.HasPrefix(data, []byte("\ufeff")) {
+		t.Errorf("%s does not start with a UTF-8 byte order mark", path)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

@@ -165,8 +165,8 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("results file mode %v, want 0600", info.Mode().Perm())
 	}
 	data, _ := os.ReadFile(resultsPath)
-	if first, _, _ := strings.Cut(string(data), "\n"); first != strings.Join(report.Header, ",") {
-		t.Errorf("results header %q", first)
+	if first, _, _ := strings.Cut(string(data), "\n"); first != "\ufeff"+strings.Join(report.Header, ",") {
+		t.Errorf("results header %q: want a UTF-8 byte order mark and the header", first)
 	}
 	got := checkConsistent(t, sb, resultsPath, 50, true)
 	for _, o := range got {
@@ -244,7 +244,7 @@ func TestImportCommandDryRunThenRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(retry)), "\n")
-	if len(lines) != 5 || lines[0] != e2eHeader {
+	if len(lines) != 5 || lines[0] != "\ufeff"+e2eHeader {
 		t.Errorf("retry file:\n%s", retry)
 	}
 }

@@ -56,12 +56,12 @@ var commands = []*command{
 const mainUsage = `bulkagents creates Amazon Connect agents from the console's bulk-upload CSV template.
 
 Usage:
-    bulkagents template [--identity connect|saml] [--example] [--out FILE]
-    bulkagents validate [--identity connect|saml] [--sso] [--format text|json] FILE
+    bulkagents template [--identity connect|saml|directory] [--example] [--out FILE]
+    bulkagents validate [--identity connect|saml|directory] [--sso] [--format text|json] FILE
     bulkagents import   FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] ...
     bulkagents remove   FILE [--instance-id ID|ARN] [--dry-run] [--yes] [--sso] ...
     bulkagents handout  FILE --split-by KEY [--results FILE] [--protect] ...
-    bulkagents sandbox  [--addr HOST:PORT] [--identity connect|saml] [--rate-scale X] ...
+    bulkagents sandbox  [--addr HOST:PORT] [--identity connect|saml|directory] [--rate-scale X] ...
     bulkagents version
 
 Run 'bulkagents COMMAND -h' for a command's flags.
@@ -82,8 +82,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	if name == "-h" || name == "--help" || name == "help" {
-		fmt.Fprint(stdout, mainUsage)
-		return exitOK
+		// "bulkagents help import" is "bulkagents import -h".
+		if name != "help" || len(args) < 2 {
+			fmt.Fprint(stdout, mainUsage)
+			return exitOK
+		}
+		name, args = args[1], []string{args[1], "-h"}
 	}
 	if name == "-v" || name == "--version" {
 		name = "version"
@@ -95,7 +99,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if cmd == nil {
-		fmt.Fprintf(stderr, "bulkagents: unknown command %q\n\n%s", name, mainUsage)
+		fmt.Fprintf(stderr, "bulkagents: unknown command %q\n", name)
+		names := make([]string, len(commands))
+		for i, c := range commands {
+			names[i] = c.name
+		}
+		if near := closest(name, names); near != "" {
+			fmt.Fprintf(stderr, "hint: did you mean 'bulkagents %s'?\n", near)
+		}
+		fmt.Fprintf(stderr, "\n%s", usageLines(mainUsage[strings.Index(mainUsage, "Usage:"):]))
 		return exitUnusable
 	}
 
@@ -129,9 +141,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // exitError carries an exit status and, optionally, a message and a hint.
 type exitError struct {
-	code int
-	msg  string // printed as "bulkagents: msg" unless empty
-	hint string // printed as "hint: ..." unless empty
+	code  int
+	msg   string // printed as "bulkagents: msg" unless empty
+	hint  string // printed as "hint: ..." unless empty
+	usage string // printed after the hint, unless empty: the command's usage line
 }
 
 func (e *exitError) Error() string { return e.msg }
@@ -160,6 +173,9 @@ func exitStatus(err error, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "hint: %s\n", l)
 			}
 		}
+		if ee.usage != "" {
+			fmt.Fprintf(stderr, "\n%s", ee.usage)
+		}
 		return ee.code
 	}
 	fmt.Fprintf(stderr, "bulkagents: %v\n", err)
@@ -185,26 +201,4 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
-}
-
-// newFlagSet makes a flag set whose errors and usage go to stderr and are
-// returned, never exiting.
-func newFlagSet(env *environment, name, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(env.stderr, usage)
-		fmt.Fprintln(env.stderr, "\nFlags:")
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// flagError turns a flag parsing error into a usage error (exit 2); the flag
-// package has already printed the problem and the usage.
-func flagError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return &exitError{code: exitUnusable}
 }

@@ -321,3 +321,59 @@ func TestRemoveCommandCrash(t *testing.T) {
 		t.Errorf("%d kills, %d while deleting: the test proves little", kills, midRun)
 	}
 }
+
+// TestRemoveCommandInterrupt: Ctrl-C stops remove with exit 130, the rows
+// in flight finished and every other named row not-attempted; the results
+// file agrees with the instance. (TestRemoveCommandCrash resumes.)
+func TestRemoveCommandInterrupt(t *testing.T) {
+	t.Parallel()
+	fx := newRemoveFixture(t, sandbox.Options{RateScale: 2}) // DeleteUser 4/s: the run lasts about 50 s
+	cmd := importCmd(t, fx.sb, fx.dir, 2, "remove", "leavers.csv", "--yes", "--no-progress")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); fx.sb.Calls()["Connect.DeleteUser"].Sent < 8 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130\n%s", err, stderr.String())
+	}
+	got := results(t, filepath.Join(fx.dir, "leavers-removed.csv"))
+	left := map[string]bool{}
+	for _, u := range fx.sb.ConnectUsers() {
+		left[u.Username] = true
+	}
+	c := countStatuses(got)
+	if len(got) != 200 || c[report.Deleted]+c[report.NotAttempted] != 192 || c[report.NotAttempted] == 0 {
+		t.Fatalf("after Ctrl-C: %d rows, %v", len(got), c)
+	}
+	goneRows := 0
+	for _, o := range got {
+		switch o.Status {
+		case report.Deleted:
+			goneRows++
+			if left[o.Login] {
+				t.Errorf("line %d: deleted, but %s is still there", o.Line, o.Login)
+			}
+		case report.NotAttempted:
+			// Deleted, its quick connects left to --resume; or untouched.
+			if gone := strings.Contains(o.Error, "the user deleted"); gone == left[o.Login] {
+				t.Errorf("line %d: not-attempted (%s), but %s still there: %v", o.Line, o.Error, o.Login, left[o.Login])
+			}
+			if gone := strings.Contains(o.Error, "the user deleted"); gone {
+				goneRows++
+			}
+		}
+	}
+	if goneRows < 8 || len(left) != 1001-goneRows {
+		t.Errorf("%d rows say their user went, %d users left", goneRows, len(left))
+	}
+	if !strings.Contains(stderr.String(), "remove: interrupted: run the same command with --resume") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}

@@ -65,3 +65,29 @@ func BenchmarkValidate100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkValidateStream100k validates a generated 100,000-row file as the
+// validate command does: row by row as it is read, nothing of a valid row
+// kept but its login.
+//
+//	go test -run '^$' -bench BenchmarkValidateStream100k -benchmem ./importer/
+func BenchmarkValidateStream100k(b *testing.B) {
+	const rows = 100_000
+	data := agentsCSV(b, rows)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := NewScanner(bytes.NewReader(data), ReadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := ValidateRows(context.Background(), s, ValidateOptions{Identity: IdentityConnect})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary.Rows != rows || rep.Summary.Invalid != rows/100 {
+			b.Fatalf("got %+v", rep.Summary)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -245,10 +245,10 @@ func requiredColumns(id Identity) []Column {
 func displayName(header []string, idx int, c Column) string {
 	if idx >= 0 && idx < len(header) {
 		if h := strings.TrimSpace(header[idx]); h != "" && utf8.ValidString(h) {
-			return h
+			return cut(h, maxShown)
 		}
 		if header[idx] != "" {
-			return header[idx]
+			return cut(header[idx], maxShown)
 		}
 		return "column " + strconv.Itoa(idx+1)
 	}

@@ -76,16 +76,20 @@ func oneLine(s string) string {
 // problems and warnings as lists of {line, column, value, message, hint}.
 // Neither ever holds a password: validation keeps them out of problems.
 func WriteReport(w io.Writer, format string, checked []Checked) error {
+	return writeReport(w, format, Summarize(checked), checked)
+}
+
+func writeReport(w io.Writer, format string, sum Summary, checked []Checked) error {
 	switch format {
 	case "text", "":
-		return writeText(w, checked)
+		return writeText(w, sum, checked)
 	case "json":
-		return writeJSON(w, checked)
+		return writeJSON(w, sum, checked)
 	}
 	return fmt.Errorf("unknown report format %q (want text or json)", format)
 }
 
-func writeText(w io.Writer, checked []Checked) error {
+func writeText(w io.Writer, sum Summary, checked []Checked) error {
 	bw := bufio.NewWriter(w)
 	for _, c := range checked {
 		for _, p := range c.Problems {
@@ -97,7 +101,7 @@ func writeText(w io.Writer, checked []Checked) error {
 			bw.WriteByte('\n')
 		}
 	}
-	bw.WriteString(Summarize(checked).String())
+	bw.WriteString(sum.String())
 	bw.WriteByte('\n')
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing the validation report: %w", err)
@@ -112,8 +116,8 @@ type jsonReport struct {
 	Warnings []Problem `json:"warnings"`
 }
 
-func writeJSON(w io.Writer, checked []Checked) error {
-	r := jsonReport{Summary: Summarize(checked), Problems: []Problem{}, Warnings: []Problem{}}
+func writeJSON(w io.Writer, sum Summary, checked []Checked) error {
+	r := jsonReport{Summary: sum, Problems: []Problem{}, Warnings: []Problem{}}
 	for _, c := range checked {
 		r.Problems = append(r.Problems, c.Problems...)
 		r.Warnings = append(r.Warnings, c.Warnings...)

@@ -9,8 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/gocarina/gocsv"
+	"unicode/utf8"
 )
 
 // File is a template as read: its header and its data rows.
@@ -53,101 +52,49 @@ func (e *FileError) Error() string {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	if e.Column != "" {
-		fmt.Fprintf(&b, "column %q: ", e.Column)
+		fmt.Fprintf(&b, "column %q: ", cut(e.Column, maxShown))
 	}
 	b.WriteString(e.Message)
 	return b.String()
 }
 
-// templateRow is one row as gocsv decodes it, by the canonical column names
-// that templateReader puts in the header it hands over. Every field is a
-// string: validation, not decoding, judges the values, so that every problem
-// of a row is reported and none stops the read.
-type templateRow struct {
-	FirstName        string `csv:"first name"`
-	LastName         string `csv:"last name"`
-	Email            string `csv:"email address"`
-	SecondaryEmail   string `csv:"secondary email address"`
-	Mobile           string `csv:"mobile"`
-	Password         string `csv:"password"`
-	Login            string `csv:"user login"`
-	AgentHierarchy   string `csv:"agent hierarchy"`
-	RoutingProfile   string `csv:"routing profile name"`
-	SecurityProfiles string `csv:"security_profile_name_1|security_profile_name_2"`
-	Hierarchy        string `csv:"user_hierarchy_1|user_hierarchy_2"`
-	PhoneType        string `csv:"phone type (soft/desk)"`
-	PhoneNumber      string `csv:"phone number"`
-	AutoAccept       string `csv:"soft phone auto accept (yes/no)"`
-	ACWTimeout       string `csv:"acw timeout (seconds)"`
-	Tags             string `csv:"tags"`
-	UserHierarchy    string `csv:"userhierarchy"`
-}
-
-// columnByName maps the canonical names that templateReader gives gocsv back
-// to columns.
-var columnByName = func() map[string]Column {
-	m := make(map[string]Column, len(templateColumns))
-	for _, c := range templateColumns {
-		m[c.String()] = c
-	}
-	return m
-}()
-
-// UnmarshalCSVWithFields is gocsv's per-cell hook: with it gocsv sets each
-// cell by its header name without reflection and without boxing every
-// string, which is most of the cost of decoding a large file. The csv tags
-// above name the same columns.
-func (t *templateRow) UnmarshalCSVWithFields(key, value string) error {
-	if c, ok := columnByName[key]; ok {
-		t.set(c, value)
-	}
-	return nil
-}
-
-// set stores a cell by its column.
-func (t *templateRow) set(c Column, v string) {
-	switch c {
-	case ColFirstName:
-		t.FirstName = v
-	case ColLastName:
-		t.LastName = v
-	case ColEmail:
-		t.Email = v
-	case ColSecondaryEmail:
-		t.SecondaryEmail = v
-	case ColMobile:
-		t.Mobile = v
-	case ColPassword:
-		t.Password = v
-	case ColLogin:
-		t.Login = v
-	case ColAgentHierarchy:
-		t.AgentHierarchy = v
-	case ColRoutingProfile:
-		t.RoutingProfile = v
-	case ColSecurityProfiles:
-		t.SecurityProfiles = v
-	case ColHierarchy:
-		t.Hierarchy = v
-	case ColPhoneType:
-		t.PhoneType = v
-	case ColPhoneNumber:
-		t.PhoneNumber = v
-	case ColAutoAccept:
-		t.AutoAccept = v
-	case ColACWTimeout:
-		t.ACWTimeout = v
-	case ColTags:
-		t.Tags = v
-	case ColUserHierarchy:
-		t.UserHierarchy = v
-	}
-}
-
 // Read reads a whole template. A file that cannot be used at all (unknown or
-// missing required column, duplicate column, no data rows, not CSV) gives a
-// *FileError.
+// missing required column, duplicate column, no data rows, not CSV, a bound
+// of bounds.go passed) gives a *FileError.
 func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
+	s, err := NewScanner(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.keep = true
+	var rows []Row
+	for {
+		if len(rows)%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		row, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, s.noRows()
+	}
+	return &File{Header: s.header, Columns: s.columns, Rows: rows}, nil
+}
+
+// Scanner reads a template one row at a time, so that a large file is never
+// held whole: validate keeps nothing of a row once it is checked.
+type Scanner = templateReader
+
+// NewScanner reads the header; Next then gives the data rows.
+func NewScanner(r io.Reader, opts ReadOptions) (*Scanner, error) {
 	tr, err := newTemplateReader(r, opts)
 	if err != nil {
 		return nil, err
@@ -158,28 +105,32 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
 		}
 		return nil, err
 	}
-	for {
-		if len(tr.rows)%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		err := tr.readRow()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	return tr, nil
+}
+
+// Header is the header as the file spells it; Columns the column of each
+// of its fields.
+func (t *templateReader) Header() []string  { return t.header }
+func (t *templateReader) Columns() []Column { return t.columns }
+
+// Next gives the next data row, or io.EOF. Unless the scanner belongs to
+// Read, the row's Record is reused by the next call: copy what must stay.
+func (t *templateReader) Next() (Row, error) {
+	err := t.readRow()
+	if err != nil {
+		return Row{}, err
 	}
-	if len(tr.rows) == 0 {
-		return nil, &FileError{
-			Line:    tr.headerAt,
-			Message: "no data rows below the header",
-			Hint:    "add one row per agent below the header line",
-		}
+	t.rows++
+	return t.row, nil
+}
+
+// noRows is the error of a file without data rows.
+func (t *templateReader) noRows() error {
+	return &FileError{
+		Line:    t.headerAt,
+		Message: "no data rows below the header",
+		Hint:    "add one row per agent below the header line",
 	}
-	return &File{Header: tr.header, Columns: tr.columns, Rows: tr.rows}, nil
 }
 
 // templateReader is the csv.Reader that Read owns: BOM stripped, the header
@@ -188,11 +139,14 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
 // field spanning lines).
 type templateReader struct {
 	csv      *csv.Reader
+	bound    *boundedReader
 	opts     ReadOptions
 	header   []string
 	headerAt int // the header's line
 	columns  []Column
-	rows     []Row
+	row      Row  // the last row read
+	rows     int  // how many data rows were read
+	keep     bool // every record is kept (Read): no reuse
 }
 
 func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
@@ -203,11 +157,12 @@ func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
 	if err := sniffFormat(br); err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(br)
+	bound := &boundedReader{r: br, line: 1}
+	cr := csv.NewReader(bound)
 	cr.FieldsPerRecord = -1 // a row with too many or too few fields is a row problem
 	cr.LazyQuotes = false
-	cr.ReuseRecord = false // Row.Record keeps each record
-	return &templateReader{csv: cr, opts: opts}, nil
+	cr.ReuseRecord = false // set per record: Read keeps each one
+	return &templateReader{csv: cr, bound: bound, opts: opts}, nil
 }
 
 // skipBOM drops a UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) and
@@ -301,12 +256,13 @@ func sniffFormat(br *bufio.Reader) error {
 	return nil
 }
 
-// readRow reads the next data record into rows.
+// readRow reads the next data record into row.
 func (t *templateReader) readRow() error {
+	t.csv.ReuseRecord = !t.keep
 	for {
-		rec, err := t.csv.Read()
+		rec, err := t.read()
 		if err != nil {
-			return t.csvError(err)
+			return err
 		}
 		if blankRecord(rec) {
 			// Spreadsheets save empty rows as a line of commas: like a blank
@@ -314,9 +270,64 @@ func (t *templateReader) readRow() error {
 			continue
 		}
 		line, _ := t.csv.FieldPos(0)
-		t.rows = append(t.rows, Row{Line: line, Record: rec})
+		t.row = Row{Line: line, Record: rec}
 		return nil
 	}
+}
+
+// read reads one record within the bounds of bounds.go.
+func (t *templateReader) read() ([]string, error) {
+	t.bound.startRecord()
+	rec, err := t.csv.Read()
+	if err != nil {
+		return nil, t.csvError(err)
+	}
+	line, _ := t.csv.FieldPos(0)
+	if err := checkRecordBounds(rec, line); err != nil {
+		return nil, err
+	}
+	if err := t.checkEncoding(rec, line); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// checkEncoding refuses the whole file at its first cell that is not UTF-8.
+//
+// Excel's "CSV (Comma delimited)" on Windows writes the code page of the
+// region: Windows-1252 in Western Europe and the Americas, but 1250 in
+// Central Europe, 1251 for Cyrillic, and more. The bytes do not say which,
+// and read in the wrong one "Jiří" becomes "JiĹ™Ă­" without any error: names
+// changed in Connect that nobody asked for. Read as UTF-8, only the rows with
+// accents would fail, and the file would be imported in part. So the file is
+// refused whole (exit status 2) before any row is used, naming the line, the
+// value as Windows-1252 shows it when it reads as that, and how to re-save.
+func (t *templateReader) checkEncoding(rec []string, line int) error {
+	for i, v := range rec {
+		if ascii(v) || utf8.ValidString(v) {
+			continue
+		}
+		fe := &FileError{
+			Line:    line,
+			Message: fmt.Sprintf("field %d is not UTF-8 text, so the file was not saved as CSV UTF-8", i+1),
+			Hint:    `save it again as "CSV UTF-8 (Comma delimited)" (Excel: File > Save As; LibreOffice: Text CSV, character set Unicode (UTF-8)); the file is refused whole, so that no row is read with its accents wrong`,
+		}
+		if t.columns != nil && i < len(t.columns) {
+			fe.Column = displayName(t.header, i, t.columns[i])
+		}
+		// A password is never shown, nor a cell of a row whose fields may be
+		// misplaced (a password pushed right by a comma).
+		hidden := t.columns == nil || len(rec) != len(t.columns) || i >= len(t.columns) || t.columns[i] == ColPassword
+		if d, ok := fromWindows1252(v); ok {
+			if hidden {
+				fe.Message = fmt.Sprintf("field %d is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does", i+1)
+			} else {
+				fe.Message = fmt.Sprintf("%s is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does, or in another code page", quote(d))
+			}
+		}
+		return fe
+	}
+	return nil
 }
 
 // readHeader reads the first record and maps every field to its column.
@@ -324,9 +335,9 @@ func (t *templateReader) readHeader() error {
 	var rec []string
 	for {
 		var err error
-		rec, err = t.csv.Read()
+		rec, err = t.read()
 		if err != nil {
-			return t.csvError(err)
+			return err
 		}
 		// Excel's "sep=," line names the delimiter; a row of commas is blank.
 		if strings.EqualFold(strings.TrimSpace(strings.Join(rec, ",")), "sep=,") || blankRecord(rec) {
@@ -345,6 +356,10 @@ func (t *templateReader) readHeader() error {
 
 // csvError turns an encoding/csv error into a FileError at its line.
 func (t *templateReader) csvError(err error) error {
+	var be *boundError
+	if errors.As(err, &be) {
+		return be.fileError()
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		if errors.Is(err, io.EOF) {
@@ -417,8 +432,8 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		if j, dup := seen[key]; dup {
 			return nil, &FileError{
 				Line:    line,
-				Column:  strings.TrimSpace(field),
-				Message: fmt.Sprintf("duplicate column: field %d and field %d (%q) are both %q", j+1, i+1, strings.TrimSpace(header[j]), c.String()),
+				Column:  cut(strings.TrimSpace(field), maxShown),
+				Message: fmt.Sprintf("duplicate column: field %d and field %d (%q) are both %q", j+1, i+1, cut(strings.TrimSpace(header[j]), maxShown), c.String()),
 				Hint:    "remove or rename one of them",
 			}
 		}
@@ -453,7 +468,7 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		}
 	}
 	first := unknown[0]
-	field := strings.TrimSpace(header[first])
+	field := cut(strings.TrimSpace(header[first]), maxShown)
 	if known == 0 {
 		return &FileError{
 			Line:    line,
@@ -472,7 +487,7 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 				others = append(others, fmt.Sprintf("and %d more", len(unknown)-6))
 				break
 			}
-			others = append(others, fmt.Sprintf("%q", strings.TrimSpace(header[i])))
+			others = append(others, fmt.Sprintf("%q", cut(strings.TrimSpace(header[i]), maxShown)))
 		}
 		msg += fmt.Sprintf(" (also unknown: %s)", strings.Join(others, ", "))
 	}
@@ -483,67 +498,4 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		Hint: "rename it to one of the accepted names, or remove it: " + strings.Join(acceptedNames(), ", ") +
 			"\na column of your own is accepted by 'bulkagents import --split-by COLUMN', which splits the results by it",
 	}
-}
-
-// rowSource hands records that Read has already read to gocsv, through its
-// CSVReader interface: first the header with each field replaced by its
-// canonical column name (the csv tags of templateRow), then the records, cut
-// to the header's width because gocsv looks each cell's header name up by
-// position and would index past the header with a long row.
-type rowSource struct {
-	header []string
-	rows   []Row
-	next   int // -1: the header is next
-}
-
-func (s *rowSource) Read() ([]string, error) {
-	if s.next < 0 {
-		s.next = 0
-		return s.header, nil
-	}
-	if s.next >= len(s.rows) {
-		return nil, io.EOF
-	}
-	rec := s.rows[s.next].Record
-	s.next++
-	if len(rec) > len(s.header) {
-		rec = rec[:len(s.header)]
-	}
-	return rec, nil
-}
-
-func (s *rowSource) ReadAll() ([][]string, error) {
-	all := make([][]string, 0, len(s.rows)+1)
-	for {
-		rec, err := s.Read()
-		if errors.Is(err, io.EOF) {
-			return all, nil
-		}
-		all = append(all, rec)
-	}
-}
-
-// decodeRows decodes rows with gocsv into cells, reusing cells' storage; it
-// gives one templateRow per row. gocsv is handed our own reader rather than
-// configured through its package globals, which are shared and racy.
-// Validate decodes in chunks so that a large file's cells are never all held
-// at once.
-func decodeRows(columns []Column, rows []Row, cells []templateRow) ([]templateRow, error) {
-	header := make([]string, len(columns))
-	for i, c := range columns {
-		if c >= ColFirstName && c <= ColUserHierarchy {
-			header[i] = c.String()
-		}
-	}
-	if cap(cells) < len(rows) {
-		cells = make([]templateRow, len(rows))
-	}
-	cells = cells[:cap(cells)]
-	if err := gocsv.UnmarshalCSV(&rowSource{header: header, rows: rows, next: -1}, &cells); err != nil {
-		return nil, fmt.Errorf("decoding rows: %w", err)
-	}
-	if len(cells) < len(rows) {
-		return nil, fmt.Errorf("decoding rows: %d decoded of %d", len(cells), len(rows))
-	}
-	return cells[:len(rows)], nil
 }

@@ -86,6 +86,8 @@ type RemoveResult struct {
 	FinalDeleteRate      float64
 	DeleteThrottles      int
 
+	// QuickConnectsDeleted counts the quick connects deleted (a dry run:
+	// that would be).
 	QuickConnectsDeleted int
 	MembershipsRemoved   int
 	StoreUsersDeleted    int
@@ -194,7 +196,9 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		// a time does not hold the first DeleteUser back.
 		refs, err := listUserQuickConnects(stop, api, inst.ID)
 		if err == nil {
-			quick, err = startQuickConnectIndex(stop, calls, api, inst.ID, refs, !cfg.DryRun)
+			describing, done := context.WithCancel(calls)
+			defer done()
+			quick, err = startQuickConnectIndex(stop, describing, api, inst.ID, refs, !cfg.DryRun)
 		}
 		if err != nil {
 			if stop.Err() != nil {
@@ -250,7 +254,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 			progress.Settled(o.Status)
 		}
 	}
-	r := &remover{api: api, inst: inst, log: log, ic: ic, quick: quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
+	r := &remover{api: api, inst: inst, log: log, ic: ic, quick: quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
 	if cfg.DryRun {
 		r.dryRun(calls, targets, outcomes)

@@ -31,7 +31,9 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	// The input's bounds (bounds.go) hold here too: remove reads any CSV.
+	bound := &boundedReader{r: br, line: 1}
+	cr := csv.NewReader(bound)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
 	if first, err := br.Peek(br.Buffered()); err == nil {
@@ -42,6 +44,9 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		}
 	}
 	header, err := cr.Read()
+	if err == nil {
+		err = checkRecordBounds(header, 1)
+	}
 	if err == io.EOF {
 		return nil, &FileError{Message: "the file is empty", Hint: "give a CSV file with a \"user login\" column: the template, an export or a results file"}
 	}
@@ -66,6 +71,7 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		bound.startRecord()
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -74,6 +80,9 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 			return nil, csvFileError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if err := checkRecordBounds(rec, line); err != nil {
+			return nil, err
+		}
 		if blankRecord(rec) {
 			continue
 		}
@@ -100,6 +109,10 @@ func unmarkFormula(cell string) string {
 }
 
 func csvFileError(err error) error {
+	var be *boundError
+	if errors.As(err, &be) {
+		return be.fileError()
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return &FileError{Line: pe.StartLine, Message: "not a readable CSV file: " + pe.Err.Error(),

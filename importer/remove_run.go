@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ type remover struct {
 	log              *report.Log
 	ic               *removeIdentityCenter
 	quick            *quickConnectIndex
+	limits           *Limits // nil: nothing paced
 	deleteStoreUsers bool
 	onOutcome        func(report.Outcome)
 
@@ -88,6 +90,7 @@ func (r *remover) dryRun(calls context.Context, targets []*removeTarget, outcome
 		var changes []string
 		quick, _ := r.quick.of(calls, t.userID) // complete: the dry run described them all
 		if len(quick) > 0 {
+			r.count(func() { r.quickDeleted += len(quick) })
 			changes = append(changes, "quick connects: "+quickNames(quick))
 		}
 		if r.ic != nil {
@@ -122,7 +125,7 @@ func (r *remover) run(stop, calls context.Context, workers int, targets []*remov
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				o := r.removeOne(calls, t)
+				o := r.removeOne(stop, calls, t)
 				outcomes[t.slot] = o
 				r.onOutcome(o)
 			}
@@ -159,8 +162,18 @@ feed:
 // Center membership (and user). The row is written ahead, synced, before
 // DeleteUser is sent, so that a kill at any instant leaves a row that
 // --resume settles by looking the user up.
-func (r *remover) removeOne(calls context.Context, t *removeTarget) report.Outcome {
+func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report.Outcome {
 	o := t.outcome(r.inst)
+	// Take DeleteUser's token while a Ctrl-C can still leave the row
+	// untouched: a worker may wait here long at a low rate.
+	trace := &callTrace{stop: stop}
+	if r.limits != nil && !t.alreadyOff {
+		if err := r.limits.For("Connect.DeleteUser").Wait(stop); err != nil {
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, notStarted, ""
+			return o
+		}
+		trace.prepaid = true
+	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"
 	if !r.append(o, true) {
@@ -174,10 +187,14 @@ func (r *remover) removeOne(calls context.Context, t *removeTarget) report.Outco
 	}
 	var changes []string
 	if !t.alreadyOff {
-		trace := &callTrace{}
 		_, err := r.api.DeleteUser(withCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
 		switch {
 		case err == nil:
+		case errors.Is(err, errStopped):
+			// Throttled, then stopped by Ctrl-C before it went through.
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, notStarted, ""
+			r.append(o, false)
+			return o
 		case isConnectNotFound(err) && mayHaveApplied(trace.attempts[:len(trace.attempts)-1]):
 			// An attempt whose answer was lost went through.
 		case isConnectNotFound(err):
@@ -198,7 +215,15 @@ func (r *remover) removeOne(calls context.Context, t *removeTarget) report.Outco
 		}
 		r.count(func() { r.deletes++ })
 	}
-	quick, err := r.quick.of(calls, t.userID)
+	// A Ctrl-C while the quick connects are still being described leaves
+	// them to --resume, which finds the user gone and finishes the row.
+	quick, err := r.quick.of(stop, t.userID)
+	if err != nil && stop.Err() != nil {
+		o.Status = report.NotAttempted
+		o.Error = sentMarker + " and the user deleted; interrupted before its quick connects were deleted: run again with --resume to finish"
+		r.append(o, false)
+		return o
+	}
 	if err != nil {
 		return fail("find the user's quick connects", err)
 	}

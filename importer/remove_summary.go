@@ -36,7 +36,9 @@ func WriteRemoveSummary(w io.Writer, res *RemoveResult) {
 		}
 	}
 	fmt.Fprintln(w, line)
-	if !res.DryRun {
+	if res.DryRun {
+		fmt.Fprintf(w, "%s: %s would be deleted with the users\n", verb, report.Plural(res.QuickConnectsDeleted, "quick connect"))
+	} else {
 		fmt.Fprintf(w, "%s: %s deleted\n", verb, report.Plural(res.QuickConnectsDeleted, "quick connect"))
 	}
 	if res.IdentityStoreID != "" && !res.DryRun {

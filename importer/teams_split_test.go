@@ -269,6 +269,12 @@ func readCSVFile(t *testing.T, path string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every CSV the tool writes starts with a UTF-8 byte order mark, for
+	// Excel.
+	if !bytes.HasPrefix(data, []byte("\ufeff")) {
+		t.Errorf("%s does not start with a UTF-8 byte order mark", path)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)

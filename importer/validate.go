@@ -51,93 +51,149 @@ const (
 
 const e164Example = "+14255550100"
 
-// decodeChunk is how many rows gocsv decodes at a time.
-const decodeChunk = 4096
-
 // Validate checks every row; the result is in input order, one per row.
 // Agents whose rows repeat a security profiles, hierarchy or tags cell share
 // the parsed slice or map: treat them as read-only.
 func Validate(f *File, opts ValidateOptions) []Checked {
-	if opts.Identity == "" {
-		opts.Identity = IdentityConnect
-	}
-	lay := newLayout(f)
+	v := NewValidator(f.Header, f.Columns, opts)
 	out := make([]Checked, len(f.Rows))
+	for i, row := range f.Rows {
+		out[i] = v.Check(row)
+	}
+	v.Duplicates(func(i int, p Problem) {
+		out[i].Problems = append(out[i].Problems, p)
+		out[i].Agent = nil
+	})
+	return out
+}
+
+// Validator checks rows one at a time, remembering of each only its login
+// (for duplicates): a file of any length is validated in memory that grows
+// with its logins, not its rows.
+type Validator struct {
+	lay  *layout
+	opts ValidateOptions
+	seen *repeats
+	n    int // rows checked
 	// Logins are compared case-insensitively, as the console refuses
 	// "JDoe" next to "jdoe". first holds the first row of each login; only
 	// logins seen again get a list of rows.
-	first := make(map[string]int, len(f.Rows))
-	var dups map[string][]int
-	seen := newRepeats()
-	var chunk []templateRow
-	for i, row := range f.Rows {
-		if i%decodeChunk == 0 {
-			var err error
-			chunk, err = decodeRows(f.Columns, f.Rows[i:min(i+decodeChunk, len(f.Rows))], chunk)
-			if err != nil {
-				chunk = nil // gocsv cannot fail on string fields; should it, read the cells directly
-			}
-		}
-		var cells templateRow
-		if chunk != nil {
-			cells = chunk[i%decodeChunk]
-		} else {
-			cells = lay.cells(row.Record)
-		}
-		rc := rowCheck{lay: lay, opts: opts, line: row.Line, seen: seen}
-		agent, aligned := rc.check(row, &cells)
-		out[i] = Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
-		login := strings.ToLower(strings.TrimSpace(cells.Login))
-		if login == "" || !aligned {
-			// A misaligned row's login cell may hold anything, a password
-			// included: it is nobody's duplicate.
-			continue
-		}
-		if j, seen := first[login]; seen {
-			if dups == nil {
-				dups = make(map[string][]int)
-			}
-			if dups[login] == nil {
-				dups[login] = []int{j}
-			}
-			dups[login] = append(dups[login], i)
-			continue
-		}
-		first[login] = i
+	first loginSet
+	dups  map[string][]loginAt
+	// spelled is how a row spelt its login, for the rows whose spelling is
+	// not the lower-case key.
+	spelled map[int32]string
+	agent   Agent // the scratch agent of a Check whose agent is not kept
+	keep    bool  // Check gives each valid row its own Agent
+}
+
+// loginAt is where a login was seen: the row's index and line.
+type loginAt struct {
+	index, line int32
+}
+
+// NewValidator is a Validator for rows under header.
+func NewValidator(header []string, columns []Column, opts ValidateOptions) *Validator {
+	if opts.Identity == "" {
+		opts.Identity = IdentityConnect
 	}
-	for _, rows := range dups {
-		for _, i := range rows {
+	return &Validator{
+		lay:     newLayoutOf(header, columns),
+		opts:    opts,
+		seen:    newRepeats(),
+		keep:    true,
+		spelled: make(map[int32]string),
+	}
+}
+
+// Check validates one row; a login seen before is reported by Duplicates,
+// once every row is checked. row.Record may be reused after Check: nothing
+// of it is kept but the login.
+func (v *Validator) Check(row Row) Checked {
+	i := v.n
+	v.n++
+	rc := rowCheck{lay: v.lay, opts: v.opts, line: row.Line, seen: v.seen, rec: row.Record}
+	a := &v.agent
+	if v.keep {
+		a = new(Agent)
+	} else {
+		*a = Agent{}
+	}
+	agent, aligned := rc.check(row, a)
+	c := Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
+	spelled := strings.TrimSpace(rc.cell(ColLogin))
+	if spelled == "" || !aligned {
+		// A misaligned row's login cell may hold anything, a password
+		// included: it is nobody's duplicate.
+		return c
+	}
+	login := lower(spelled)
+	at := loginAt{index: int32(i), line: int32(row.Line)}
+	if login != spelled {
+		// Messages show each row's own spelling; most logins are lower
+		// case and need no copy.
+		v.spelled[at.index] = strings.Clone(spelled)
+	}
+	first, seen := v.first.firstOrAdd(login, at)
+	if !seen {
+		return c
+	}
+	if v.dups == nil {
+		v.dups = make(map[string][]loginAt)
+	}
+	if v.dups[login] == nil {
+		v.dups[strings.Clone(login)] = []loginAt{first}
+	}
+	v.dups[login] = append(v.dups[login], at)
+	return c
+}
+
+// lower is strings.ToLower with a fast path for the usual ASCII login.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// Duplicates gives, once every row is checked, the problem of each row
+// whose login another row has too, by the row's index in checking order.
+func (v *Validator) Duplicates(report func(index int, p Problem)) {
+	for login, rows := range v.dups {
+		for _, r := range rows {
 			// Name a few of the other lines: a file with one login on every
 			// row must not cost a message of every line for every row.
 			const named = 5
 			var others []string
-			for _, j := range rows {
-				if j == i {
+			for _, o := range rows {
+				if o.index == r.index {
 					continue
 				}
 				if len(others) == named {
 					others = append(others, fmt.Sprintf("and %d more", len(rows)-1-named))
 					break
 				}
-				others = append(others, strconv.Itoa(f.Rows[j].Line))
+				others = append(others, strconv.Itoa(int(o.line)))
 			}
-			c := &out[i]
-			value := strings.TrimSpace(lay.value(c.Row.Record, ColLogin))
+			value, ok := v.spelled[r.index]
+			if !ok {
+				value = login
+			}
 			word := "line"
 			if len(rows) > 2 {
 				word = "lines"
 			}
-			c.Problems = append(c.Problems, Problem{
-				Line:    c.Row.Line,
-				Column:  lay.name(ColLogin),
+			report(int(r.index), Problem{
+				Line:    int(r.line),
+				Column:  v.lay.name(ColLogin),
 				Value:   value,
 				Message: fmt.Sprintf("user login %s is also on %s %s (logins are compared without regard to case)", quote(value), word, strings.Join(others, ", ")),
 				Hint:    "give each agent a different user login, or remove the repeated row",
 			})
-			c.Agent = nil
 		}
 	}
-	return out
 }
 
 // layout is where each column sits in a file's records.
@@ -153,17 +209,19 @@ type extraColumn struct {
 	name  string // canonical, the key in Agent.Extra
 }
 
-func newLayout(f *File) *layout {
-	l := &layout{header: f.Header, columns: f.Columns}
+func newLayout(f *File) *layout { return newLayoutOf(f.Header, f.Columns) }
+
+func newLayoutOf(header []string, columns []Column) *layout {
+	l := &layout{header: header, columns: columns}
 	for i := range l.index {
 		l.index[i] = -1
 	}
-	for i, c := range f.Columns {
+	for i, c := range columns {
 		switch {
 		case c == ColExtra:
 			name := ""
-			if i < len(f.Header) {
-				name = CanonicalName(f.Header[i])
+			if i < len(header) {
+				name = CanonicalName(header[i])
 			}
 			l.extras = append(l.extras, extraColumn{index: i, name: name})
 		case c > 0 && c <= ColBlank && l.index[c] < 0:
@@ -178,6 +236,8 @@ func (l *layout) name(c Column) string {
 	return displayName(l.header, l.index[c], c)
 }
 
+// value is a row's cell of column c, its formula mark (see unmark) taken
+// off; "" when the column is absent or the row short.
 func (l *layout) value(rec []string, c Column) string {
 	if c <= 0 || c > ColBlank {
 		return ""
@@ -186,17 +246,23 @@ func (l *layout) value(rec []string, c Column) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return rec[i]
+	return unmark(rec[i])
 }
 
-// cells builds a row's cells from its record, for a File that was not read
-// by Read.
-func (l *layout) cells(rec []string) templateRow {
-	var t templateRow
-	for _, c := range templateColumns {
-		t.set(c, l.value(rec, c))
+// unmark takes off the ' that the results file, the export and a
+// spreadsheet put before a cell Excel would run as a formula (= + - @, a
+// tab or carriage return, or a ' itself; report.Neutralise), so that a file
+// written by bulkagents reads back as the values it was written from. Only
+// that mark is taken: a ' before anything else is the value's own.
+func unmark(cell string) string {
+	if len(cell) < 2 || cell[0] != '\'' {
+		return cell
 	}
-	return t
+	switch cell[1] {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return cell[1:]
+	}
+	return cell
 }
 
 // Value returns the named cell of a row ("" when the column is absent or the
@@ -210,7 +276,7 @@ func (f *File) Value(r Row, c Column) string {
 	for i, col := range f.Columns {
 		if col == c {
 			if i < len(r.Record) {
-				return r.Record[i]
+				return unmark(r.Record[i])
 			}
 			return ""
 		}
@@ -248,9 +314,13 @@ type rowCheck struct {
 	opts     ValidateOptions
 	line     int
 	seen     *repeats
+	rec      []string // the row's fields
 	problems []Problem
 	warnings []Problem
 }
+
+// cell is the row's value of column c, as layout.value gives it.
+func (rc *rowCheck) cell(c Column) string { return rc.lay.value(rc.rec, c) }
 
 // repeats remembers the parsed form of list cells that came out clean, so
 // that rows repeating a cell (the same security profiles, hierarchy or tags
@@ -293,20 +363,20 @@ func (rc *rowCheck) warn(c Column, value, message, hint string) {
 // under a header field left blank: its values then sit under the wrong
 // columns (a password under "email address", say), so only that is
 // reported, and no value that may be the password is shown.
-func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bool) {
+func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	if !rc.checkRecord(row.Record) {
 		return nil, false
 	}
-	a := &Agent{Line: row.Line}
+	a.Line = row.Line
 	id := rc.opts.Identity
 
-	a.FirstName = rc.checkName(ColFirstName, cells.FirstName, maxFirstName, "first name")
-	a.LastName = rc.checkName(ColLastName, cells.LastName, maxLastName, "last name")
-	a.Login = rc.checkLogin(cells.Login)
-	a.Password = rc.checkPassword(cells.Password)
-	a.Email = rc.checkEmail(ColEmail, cells.Email)
-	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, cells.SecondaryEmail)
-	if rc.opts.IdentityCenter && a.Email == "" && strings.TrimSpace(cells.Email) == "" {
+	a.FirstName = rc.checkName(ColFirstName, rc.cell(ColFirstName), maxFirstName, "first name")
+	a.LastName = rc.checkName(ColLastName, rc.cell(ColLastName), maxLastName, "last name")
+	a.Login = rc.checkLogin(rc.cell(ColLogin))
+	a.Password = rc.checkPassword(rc.cell(ColPassword))
+	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))
+	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, rc.cell(ColSecondaryEmail))
+	if rc.opts.IdentityCenter && a.Email == "" && strings.TrimSpace(rc.cell(ColEmail)) == "" {
 		if strings.Contains(a.Login, "@") {
 			a.Email = a.Login
 		} else {
@@ -316,7 +386,7 @@ func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bo
 	}
 	if rc.opts.IdentityCenter {
 		emailColumn := ColEmail
-		if strings.TrimSpace(cells.Email) == "" {
+		if strings.TrimSpace(rc.cell(ColEmail)) == "" {
 			emailColumn = ColLogin
 		}
 		for _, f := range []struct {
@@ -328,26 +398,26 @@ func (rc *rowCheck) check(row Row, cells *templateRow) (agent *Agent, aligned bo
 			}
 		}
 	}
-	a.Mobile = rc.checkPhone(ColMobile, cells.Mobile)
+	a.Mobile = rc.checkPhone(ColMobile, rc.cell(ColMobile))
 
-	a.RoutingProfile = strings.TrimSpace(cells.RoutingProfile)
+	a.RoutingProfile = strings.TrimSpace(rc.cell(ColRoutingProfile))
 	if a.RoutingProfile == "" {
 		rc.problem(ColRoutingProfile, "", "missing routing profile name",
 			"write the routing profile's name exactly as Connect shows it, for example Basic Routing Profile")
 	}
-	a.SecurityProfiles = rc.checkSecurityProfiles(cells.SecurityProfiles)
-	a.Hierarchy = rc.checkHierarchies(cells)
+	a.SecurityProfiles = rc.checkSecurityProfiles(rc.cell(ColSecurityProfiles))
+	a.Hierarchy = rc.checkHierarchies()
 
-	a.PhoneType, a.PhoneNumber = rc.checkPhoneConfig(cells.PhoneType, cells.PhoneNumber)
-	a.AutoAccept = rc.checkAutoAccept(cells.AutoAccept)
-	a.ACWTimeout = rc.checkACW(cells.ACWTimeout)
-	a.Tags = rc.checkTags(cells.Tags)
+	a.PhoneType, a.PhoneNumber = rc.checkPhoneConfig(rc.cell(ColPhoneType), rc.cell(ColPhoneNumber))
+	a.AutoAccept = rc.checkAutoAccept(rc.cell(ColAutoAccept))
+	a.ACWTimeout = rc.checkACW(rc.cell(ColACWTimeout))
+	a.Tags = rc.checkTags(rc.cell(ColTags))
 
 	if len(rc.lay.extras) > 0 {
 		a.Extra = make(map[string]string, len(rc.lay.extras))
 		for _, x := range rc.lay.extras {
 			if x.index < len(row.Record) {
-				a.Extra[x.name] = strings.TrimSpace(row.Record[x.index])
+				a.Extra[x.name] = strings.TrimSpace(unmark(row.Record[x.index]))
 			} else {
 				a.Extra[x.name] = ""
 			}
@@ -425,6 +495,9 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 		if i < len(rc.lay.columns) {
 			col = rc.lay.columns[i]
 		}
+		if ascii(v) {
+			continue // valid UTF-8, and no "…"
+		}
 		hidden := col == ColPassword
 		shown := v
 		if hidden {
@@ -493,14 +566,60 @@ func describe(shown string, hidden bool) string {
 	return quote(shown)
 }
 
+// ascii reports whether s is all ASCII, eight bytes at a time.
+func ascii(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// plainE164 is the usual number already in E.164 form: + then 2 to 15
+// digits, the first not 0.
+func plainE164(s string) bool {
+	if len(s) < 3 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // quote shows a value in a message: quoted, escaped, and cut when long.
 func quote(s string) string {
-	const max = 60
-	if utf8.RuneCountInString(s) > max {
-		r := []rune(s)
-		return strconv.Quote(string(r[:max])) + "..."
+	return strconv.Quote(cut(s, maxShown))
+}
+
+// maxShown is how many characters of a value or a column name a message
+// shows: a 5 MB cell must not be echoed whole.
+const maxShown = 60
+
+// cut shortens s to max characters and a "…".
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
 	}
-	return strconv.Quote(s)
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string {
@@ -517,6 +636,16 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		rc.problem(c, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, max), "shorten it")
+	}
+	if ascii(s) {
+		// Plain ASCII is in NFC; only its control characters need a look.
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x20 || s[i] == 0x7f {
+				rc.problem(c, s, fmt.Sprintf("%s holds a control character (%U)", quote(s), rune(s[i])), "remove line breaks and tabs from the name")
+				break
+			}
+		}
+		return s
 	}
 	if !utf8.ValidString(s) {
 		return s // reported by checkRecord
@@ -713,6 +842,9 @@ func (rc *rowCheck) checkPhone(c Column, raw string) string {
 // spaces, hyphens, dots and brackets people write numbers with. It never
 // guesses a country code: a number without + is refused with a hint.
 func parseE164(s string) (number, msg, hint string) {
+	if plainE164(s) {
+		return s, "", ""
+	}
 	switch s {
 	case "#NULL!", "#NAME?", "#VALUE!", "#REF!", "#NUM!", "#N/A", "#ERROR!":
 		// A number typed with + in a General cell is a formula to Excel,
@@ -889,7 +1021,7 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 
 // checkHierarchies reads the hierarchy from whichever hierarchy columns the
 // file has; when several are filled they must agree.
-func (rc *rowCheck) checkHierarchies(cells *templateRow) []string {
+func (rc *rowCheck) checkHierarchies() []string {
 	var path []string
 	var from Column
 	for _, h := range []struct {
@@ -897,9 +1029,9 @@ func (rc *rowCheck) checkHierarchies(cells *templateRow) []string {
 		raw string
 		sep string
 	}{
-		{ColHierarchy, cells.Hierarchy, "|"},
-		{ColAgentHierarchy, cells.AgentHierarchy, "|"},
-		{ColUserHierarchy, cells.UserHierarchy, "/"},
+		{ColHierarchy, rc.cell(ColHierarchy), "|"},
+		{ColAgentHierarchy, rc.cell(ColAgentHierarchy), "|"},
+		{ColUserHierarchy, rc.cell(ColUserHierarchy), "/"},
 	} {
 		p, ok := rc.checkHierarchy(h.c, h.raw, h.sep)
 		if !ok || p == nil {

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -204,7 +205,6 @@ func TestValidateRules(t *testing.T) {
 		{name: "three dots", opts: connect, set: map[Column]string{ColLastName: "Doe..."}},
 		{name: "excel ellipsis", opts: connect, set: map[Column]string{ColLastName: "Doe…"}, column: "last name", problem: "which Excel makes of"},
 		{name: "excel ellipsis in a routing profile", opts: connect, set: map[Column]string{ColRoutingProfile: "Basic…"}, column: "routing profile name", problem: "which Excel makes of"},
-		{name: "invalid UTF-8", opts: connect, set: map[Column]string{ColLastName: "M\xfcller"}, column: "last name", problem: "not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,7 +388,7 @@ func TestValidateFieldCount(t *testing.T) {
 
 // Problems about a password never show it.
 func TestValidatePasswordNeverShown(t *testing.T) {
-	for _, pw := range []string{"short", "Secr3t Pass…", "M\xfcller1aA"} {
+	for _, pw := range []string{"short", "Secr3t Pass…"} { // a password not in UTF-8: TestReadRefusesWindows1252
 		for _, id := range []Identity{IdentityConnect, IdentitySAML} {
 			cells := validCells()
 			cells[ColPassword] = pw
@@ -408,10 +408,9 @@ func TestValidatePasswordNeverShown(t *testing.T) {
 	}
 }
 
-// gocsv's decoding gives each row the cells its record holds, rows with too
-// many or too few fields included (gocsv would index past the header with a
-// long row if it were handed one).
-func TestDecodeRows(t *testing.T) {
+// Cells are read by their column's index, rows with too many or too few
+// fields included.
+func TestCellsByIndex(t *testing.T) {
 	in := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,notes\n" +
 		"Jane,Doe,jdoe,Basic Routing Profile,Agent,x,surplus,more\n" +
 		"John,Roe\n" +
@@ -420,23 +419,18 @@ func TestDecodeRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cells, err := decodeRows(f.Columns, f.Rows, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lay := newLayout(f)
-	for i, r := range f.Rows {
-		if want := lay.cells(r.Record); cells[i] != want {
-			t.Errorf("line %d: decoded %+v, want %+v", r.Line, cells[i], want)
+	for _, tt := range []struct {
+		row  int
+		col  Column
+		want string
+	}{
+		{0, ColLogin, "jdoe"}, {0, ColSecurityProfiles, "Agent"}, {1, ColLastName, "Roe"}, {1, ColLogin, ""},
+		{2, ColSecurityProfiles, "Agent|Admin"}, {2, ColFirstName, "Ann"}, {2, ColEmail, ""},
+	} {
+		if got := lay.value(f.Rows[tt.row].Record, tt.col); got != tt.want {
+			t.Errorf("row %d, %v: %q, want %q", tt.row, tt.col, got, tt.want)
 		}
-	}
-	if cells[2].SecurityProfiles != "Agent|Admin" || cells[1].LastName != "Roe" || cells[1].Login != "" {
-		t.Errorf("decoded %+v", cells)
-	}
-	// The storage is reused, and only the rows asked for are given.
-	again, err := decodeRows(f.Columns, f.Rows[:1], cells)
-	if err != nil || len(again) != 1 || &again[0] != &cells[0] || again[0].Login != "jdoe" {
-		t.Errorf("reuse: %d rows, %v", len(again), err)
 	}
 	// A hand-built File validates like a read one.
 	hand := &File{Header: f.Header, Columns: f.Columns, Rows: f.Rows}
@@ -543,28 +537,58 @@ func TestValidateMisalignedRowHidesPassword(t *testing.T) {
 	}
 }
 
-// Excel's plain "CSV" is Windows-1252: a cell that is not UTF-8 is shown as
-// the user sees it in the spreadsheet, and the encoding is named.
-func TestValidateWindows1252(t *testing.T) {
-	cells := validCells()
-	cells[ColLastName] = "O\x92Brien"
-	cells[ColFirstName] = "Ren\xe9e\x85"
-	c := checkOne(t, ValidateOptions{}, cells)
-	want := map[string]string{"last name": "O’Brien", "first name": "Renée…"}
-	for _, p := range c.Problems {
-		v, ok := want[p.Column]
-		if !ok {
-			t.Errorf("unexpected problem %+v", p)
-			continue
-		}
-		delete(want, p.Column)
-		if p.Value != v || !strings.Contains(p.Message, quote(v)) || !strings.Contains(p.Message, "Windows-1252") || !strings.Contains(p.Hint, "CSV UTF-8") {
-			t.Errorf("problem %+v, want the value %q and the encoding named", p, v)
+// Excel's plain "CSV" is Windows-1252 (or another code page): the file is
+// refused whole, at its first cell that is not UTF-8, shown as the
+// spreadsheet shows it when it reads as Windows-1252, a password never.
+func TestReadRefusesWindows1252(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		col       Column
+		cell      string
+		shown     string // "" for not shown
+		mentioned string
+	}{
+		{"last name", ColLastName, "O\x92Brien", "O’Brien", "Windows-1252"},
+		{"first name", ColFirstName, "Ren\xe9e\x85", "Renée…", "Windows-1252"},
+		{"password", ColPassword, "M\xfcller1aA", "", "Windows-1252"},
+		{"not 1252 either", ColLastName, "M\x81ller", "", "not UTF-8"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cells := validCells()
+			cells[tt.col] = tt.cell
+			in := csvOf(t, variantC, variantCColumns, validCells()) // line 2 is fine
+			in += strings.SplitN(csvOf(t, variantC, variantCColumns, cells), "\n", 2)[1]
+			_, err := Read(context.Background(), strings.NewReader(in), ReadOptions{})
+			var fe *FileError
+			if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(fe.Message, tt.mentioned) || !strings.Contains(fe.Hint, "CSV UTF-8") {
+				t.Fatalf("got %v, want a FileError on line 3 naming %s", err, tt.mentioned)
+			}
+			if tt.shown != "" && !strings.Contains(fe.Message, quote(tt.shown)) {
+				t.Errorf("%q not shown: %s", tt.shown, fe.Message)
+			}
+			if tt.col == ColPassword && (strings.Contains(fe.Error(), "ller1aA") || strings.Contains(fe.Hint, "ller1aA")) {
+				t.Errorf("the password is shown: %s", fe.Error())
+			}
+		})
+	}
+	// A File made otherwise still gets the row-level problem.
+	f := &File{Header: variantC, Columns: variantCColumns, Rows: []Row{{Line: 2, Record: recordOf(validCells(), map[Column]string{ColLastName: "O\x92Brien"})}}}
+	c := Validate(f, ValidateOptions{})[0]
+	if c.Agent != nil || !hasMessage(c.Problems, "last name", "Windows-1252") {
+		t.Errorf("hand-built file: %+v", c.Problems)
+	}
+}
+
+// recordOf is a variant-C record of cells, with changes.
+func recordOf(cells, changes map[Column]string) []string {
+	rec := make([]string, len(variantCColumns))
+	for i, c := range variantCColumns {
+		rec[i] = cells[c]
+		if v, ok := changes[c]; ok {
+			rec[i] = v
 		}
 	}
-	if len(want) > 0 {
-		t.Errorf("no problem for %v: %+v", want, c.Problems)
-	}
+	return rec
 }
 
 // Value gives nothing of a row whose fields do not fit the header: its

@@ -27,7 +27,7 @@ var (
 // of path, and syncs it. It returns the open file, its offset at the end, so
 // that the caller can keep writing to it once it is in place.
 func writeTemp(path string, records [][]string) (*os.File, error) {
-	return writeTempWith(path, "", records)
+	return writeTempWith(path, utf8BOM, records)
 }
 
 // writeTempWith is writeTemp with prefix (a byte order mark) written first.
@@ -119,10 +119,10 @@ func syncDir(dir string) error {
 // had them, not neutralised: the file is input for the next import. It
 // replaces an existing file only when force is set.
 //
-// A file whose text goes beyond ASCII starts with a UTF-8 byte order mark,
-// as Excel's "CSV UTF-8" does: without one, Excel opens it in the Windows
-// code page ("José" shows as "JosÃ©") and saves it back so. Text that is not
-// UTF-8 (a file saved in Windows-1252) is left as the input had it, unmarked.
+// The file starts with a UTF-8 byte order mark, as Excel's "CSV UTF-8"
+// does: without one, Excel opens it in the Windows code page ("José" shows
+// as "JosÃ©") and saves it back so. Text that is not UTF-8 (a file saved in
+// Windows-1252) is left as the input had it, unmarked.
 func WriteRetry(path string, header []string, records [][]string, force bool) error {
 	all := make([][]string, 0, len(records)+1)
 	all = append(all, header)
@@ -145,21 +145,15 @@ func WriteRetry(path string, header []string, records [][]string, force bool) er
 	return nil
 }
 
-// needsBOM reports whether records hold text beyond ASCII, all of it UTF-8.
+// needsBOM reports whether records are all UTF-8: a byte order mark would
+// make a spreadsheet misread anything else.
 func needsBOM(records [][]string) bool {
-	wide := false
 	for _, rec := range records {
 		for _, cell := range rec {
-			for i := 0; i < len(cell); i++ {
-				if cell[i] >= utf8.RuneSelf {
-					if !utf8.ValidString(cell) {
-						return false
-					}
-					wide = true
-					break
-				}
+			if !utf8.ValidString(cell) {
+				return false
 			}
 		}
 	}
-	return wide
+	return true
 }

@@ -554,6 +554,7 @@ func notHandedOutRecord(o Outcome, team string) []string {
 
 func csvBytes(records [][]string) ([]byte, error) {
 	var b bytes.Buffer
+	b.WriteString(utf8BOM) // for Excel: see utf8BOM
 	w := csv.NewWriter(&b)
 	if err := w.WriteAll(records); err != nil {
 		return nil, err

@@ -248,7 +248,12 @@ func readCSV(t *testing.T, path string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	// Every CSV a team lead opens starts with a UTF-8 byte order mark, so
+	// that Excel shows accented names right.
+	if !bytes.HasPrefix(data, []byte(utf8BOM)) {
+		t.Errorf("%s does not start with a UTF-8 byte order mark: %q", path, data[:min(len(data), 20)])
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte(utf8BOM)))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

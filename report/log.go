@@ -95,7 +95,7 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 		l.columns = lay.columns
 	}
 	if good == 0 { // an empty file, or a header torn by a power cut
-		if err := l.write(encode(Header)); err != nil {
+		if err := l.write(append([]byte(utf8BOM), encode(Header)...)); err != nil {
 			return fail(err)
 		}
 	}
@@ -289,7 +289,10 @@ func encode(record []string) []byte {
 	return b.Bytes()
 }
 
-// utf8BOM is what Excel puts in front of a CSV file it saves.
+// utf8BOM is what Excel puts in front of a CSV file it saves, and what the
+// results file, the team files and the retry file start with, so that Excel
+// reads their accented names as UTF-8. It goes in the header's write, so a
+// file is never without it once it has a header.
 const utf8BOM = "\ufeff"
 
 // parseResults reads the rows of a results file. Only a whole row counts:
@@ -301,6 +304,9 @@ const utf8BOM = "\ufeff"
 func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err error) {
 	rows = map[int]Outcome{}
 	start := 0
+	if len(data) < len(utf8BOM) && bytes.HasPrefix([]byte(utf8BOM), data) {
+		return rows, nil, 0, nil // the byte order mark itself torn
+	}
 	if bytes.HasPrefix(data, []byte(utf8BOM)) {
 		start = len(utf8BOM)
 	}

@@ -16,6 +16,10 @@ import (
 
 const headerLine = "line,user login,first name,last name,email,routing profile,status,connect user id,sso user id,password,sign-in url,error,changes,instance\n"
 
+// fileHeader is how a results file this version writes begins: a UTF-8
+// byte order mark (for Excel), then the header.
+const fileHeader = utf8BOM + headerLine
+
 // outcome returns a plausible row for line.
 func outcome(line int, status Status) Outcome {
 	o := Outcome{
@@ -79,7 +83,7 @@ func TestHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := readFile(t, path); got != headerLine {
+	if got := readFile(t, path); got != fileHeader {
 		t.Errorf("new results file holds %q, want just the header", got)
 	}
 	checkMode(t, path)
@@ -116,7 +120,7 @@ func TestCreateRefusesExistingFile(t *testing.T) {
 		t.Fatalf("Create with force: %v", err)
 	}
 	defer l.Close()
-	if got := readFile(t, path); got != headerLine {
+	if got := readFile(t, path); got != fileHeader {
 		t.Errorf("forced results file holds %q, want just the header", got)
 	}
 	checkMode(t, path) // not the old file's 0644
@@ -176,7 +180,7 @@ func TestAppendRejectsBadOutcome(t *testing.T) {
 			t.Errorf("Append(%+v) gave no error", o)
 		}
 	}
-	if got := readFile(t, path); got != headerLine {
+	if got := readFile(t, path); got != fileHeader {
 		t.Errorf("rejected rows were written: %q", got)
 	}
 }
@@ -317,9 +321,17 @@ func TestTornLastRow(t *testing.T) {
 
 func TestTornHeader(t *testing.T) {
 	dir := t.TempDir()
-	for _, cut := range []int{0, 1, len(headerLine) / 2, len(headerLine) - 1} {
+	// A file of an older version has no byte order mark; one of this
+	// version's starts with it, and the tear may fall inside it too.
+	var torn []string
+	for _, h := range []string{headerLine, fileHeader} {
+		for _, cut := range []int{0, 1, 2, 3, 4, len(h) / 2, len(h) - 1} {
+			torn = append(torn, h[:cut])
+		}
+	}
+	for cut, data := range torn {
 		path := filepath.Join(dir, fmt.Sprintf("torn%d.csv", cut))
-		if err := os.WriteFile(path, []byte(headerLine[:cut]), 0o600); err != nil {
+		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		l, rows, err := Resume(path)
@@ -333,7 +345,7 @@ func TestTornHeader(t *testing.T) {
 			t.Fatal(err)
 		}
 		l.Close()
-		if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record(Header))); got != want {
+		if got, want := readFile(t, path), fileHeader+string(encode(outcome(2, Exists).record(Header))); got != want {
 			t.Errorf("header cut at %d: file is %q, want %q", cut, got, want)
 		}
 	}
@@ -399,7 +411,7 @@ func TestFinish(t *testing.T) {
 	if err := l.Finish(final); err != nil {
 		t.Fatal(err)
 	}
-	want := headerLine
+	want := fileHeader
 	for _, o := range final {
 		want += string(encode(o.record(Header)))
 	}
@@ -450,7 +462,7 @@ func TestFinishFailureKeepsFile(t *testing.T) {
 	if err := l.Finish([]Outcome{outcome(2, Created), outcome(3, Exists)}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record(Header)))+string(encode(outcome(3, Exists).record(Header))); got != want {
+	if got, want := readFile(t, path), fileHeader+string(encode(outcome(2, Created).record(Header)))+string(encode(outcome(3, Exists).record(Header))); got != want {
 		t.Errorf("file %q, want %q", got, want)
 	}
 }
@@ -465,7 +477,7 @@ func TestFinishRejectsBadOutcome(t *testing.T) {
 	if err := l.Finish([]Outcome{outcome(2, Created), {Line: 3}}); err == nil {
 		t.Error("Finish with a row without status gave no error")
 	}
-	if got := readFile(t, path); got != headerLine {
+	if got := readFile(t, path); got != fileHeader {
 		t.Errorf("file %q, want the header only", got)
 	}
 }
@@ -481,7 +493,7 @@ func TestWriteRetry(t *testing.T) {
 	if err := WriteRetry(path, header, records, false); err != nil {
 		t.Fatal(err)
 	}
-	want := "First Name,Last Name,Email Address,Password,User Login,Routing Profile Name\n" +
+	want := utf8BOM + "First Name,Last Name,Email Address,Password,User Login,Routing Profile Name\n" +
 		"Ana,Lima,ana@example.com,,ana,Basic Routing Profile\n" +
 		"Bo,\"Chen, Jr.\",bo@example,-Secret1x,bo,\"Sales \"\"East\"\"\"\n"
 	if got := readFile(t, path); got != want {
@@ -598,7 +610,7 @@ func TestWriteFailureIsSticky(t *testing.T) {
 	if err := l2.Finish([]Outcome{outcome(2, Exists)}); err != nil {
 		t.Fatalf("Finish after a failed append: %v", err)
 	}
-	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Exists).record(Header))); got != want {
+	if got, want := readFile(t, path), fileHeader+string(encode(outcome(2, Exists).record(Header))); got != want {
 		t.Errorf("file %q, want %q", got, want)
 	}
 }
@@ -620,7 +632,7 @@ func TestCreateWithoutHardLinks(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := readFile(t, path), headerLine+string(encode(outcome(2, Created).record(Header))); got != want {
+	if got, want := readFile(t, path), fileHeader+string(encode(outcome(2, Created).record(Header))); got != want {
 		t.Errorf("file %q, want %q", got, want)
 	}
 	checkMode(t, path)
@@ -635,9 +647,9 @@ func TestCreateWithoutHardLinks(t *testing.T) {
 
 // Excel reads a CSV file without a byte order mark in the Windows code page:
 // a retry file holding "José" would open as "JosÃ©", and be saved back so.
-// A retry file with text beyond ASCII starts with the UTF-8 byte order mark
-// Excel writes itself; one that is ASCII, or not UTF-8 at all (a file saved
-// in Windows-1252 is written back in it), gets none.
+// A retry file starts with the UTF-8 byte order mark Excel writes itself;
+// one that is not UTF-8 at all (a file saved in Windows-1252 is written back
+// in it) gets none.
 func TestWriteRetryByteOrderMark(t *testing.T) {
 	header := []string{"first name", "last name", "user login"}
 	tests := []struct {
@@ -645,7 +657,7 @@ func TestWriteRetryByteOrderMark(t *testing.T) {
 		record []string
 		bom    bool
 	}{
-		{"ASCII", []string{"Ana", "Lima", "ana"}, false},
+		{"ASCII", []string{"Ana", "Lima", "ana"}, true},
 		{"accents", []string{"José", "O’Brien", "jose"}, true},
 		{"Windows-1252", []string{"Jos\xe9", "O\x92Brien", "jose"}, false},
 	}
@@ -709,7 +721,7 @@ func TestResumeTwelveColumnFile(t *testing.T) {
 	if back[3].Changes != next.Changes || back[2].Password != "Pw2xYz7Abcdefgh" {
 		t.Fatalf("after Finish: %+v", back)
 	}
-	if first, _, _ := strings.Cut(readFile(t, path), "\n"); first != strings.Join(Header, ",") {
+	if first, _, _ := strings.Cut(readFile(t, path), "\n"); first != utf8BOM+strings.Join(Header, ",") {
 		t.Fatalf("header after Finish %q", first)
 	}
 }

@@ -81,8 +81,8 @@ func TestConnectReadOperations(t *testing.T) {
 			}
 
 			routing, security := profileIDs(t, c)
-			if len(routing) != 1 || routing["Basic Routing Profile"] == "" {
-				t.Errorf("routing profiles = %v, want Basic Routing Profile", routing)
+			if len(routing) != 3 || routing["Basic Routing Profile"] == "" || routing["Sales Routing Profile"] == "" || routing["Support Routing Profile"] == "" {
+				t.Errorf("routing profiles = %v, want Basic, Sales and Support Routing Profile", routing)
 			}
 			for _, name := range []string{"Admin", "Agent", "CallCenterManager", "QualityAnalyst"} {
 				if !uuidPattern.MatchString(security[name]) {
@@ -504,7 +504,7 @@ func TestConnectMissingRequiredFields(t *testing.T) {
 
 func TestConnectProfileListsPaginate(t *testing.T) {
 	c := newClients(t, Options{Unlimited: true}, false)
-	for i := range 149 {
+	for i := range 147 { // and the seed's three
 		c.sb.AddRoutingProfile(fmt.Sprint("Queue ", i))
 	}
 	names := map[string]bool{}
@@ -520,7 +520,7 @@ func TestConnectProfileListsPaginate(t *testing.T) {
 			names[aws.ToString(r.Name)] = true
 		}
 	}
-	if len(names) != 150 || pages != 2 || !names["Basic Routing Profile"] || !names["Queue 148"] {
+	if len(names) != 150 || pages != 2 || !names["Basic Routing Profile"] || !names["Queue 146"] {
 		t.Errorf("listed %d routing profiles in %d pages, want 150 in 2", len(names), pages)
 	}
 }

@@ -41,6 +41,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -274,6 +275,8 @@ func New(opts Options) *Sandbox {
 // seed creates what a fresh Connect instance (and its Identity Center) has.
 func (s *Sandbox) seed() {
 	s.AddRoutingProfile("Basic Routing Profile")
+	s.AddRoutingProfile("Sales Routing Profile")
+	s.AddRoutingProfile("Support Routing Profile")
 	admin := s.AddSecurityProfile("Admin")
 	s.AddSecurityProfile("Agent")
 	s.AddSecurityProfile("CallCenterManager")
@@ -307,6 +310,11 @@ func Start(ctx context.Context, addr string, opts Options) (*Sandbox, error) {
 	}
 	s.listener = ln
 	s.url = "http://" + ln.Addr().String()
+	if ta, ok := ln.Addr().(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		// Listening on every interface (0.0.0.0, ::): the address to give
+		// a client is the loopback one, which works from this machine.
+		s.url = "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
+	}
 	s.server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.active.Add(1)
 		defer s.active.Add(-1)

@@ -1,0 +1,299 @@
+package main
+
+// What the commands share: flag sets whose help goes to standard output, the
+// error of a mistyped flag, and one registrar per flag that more than one
+// command takes, so that each flag is defined (and checked) once.
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/bulkagents/bulkagents/importer"
+)
+
+// flagSet is a command's flag set with its usage text. Its errors are not
+// printed by the flag package: flagError turns them into one message.
+type flagSet struct {
+	*flag.FlagSet
+	env   *environment
+	usage string
+}
+
+// newFlagSet makes a command's flag set. -h prints the usage and the flag
+// listing on standard output (so that `| less` shows it) and exits 0.
+func newFlagSet(env *environment, name, usage string) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(discard{})
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, env: env, usage: usage}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// parse parses args (flags before or after the positional arguments) and
+// returns the positional ones. -h has printed the help: the error is
+// flag.ErrHelp, which exits 0.
+func (fs *flagSet) parse(args []string) ([]string, error) {
+	rest, err := parseArgs(fs.FlagSet, args)
+	if err == nil {
+		return rest, nil
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		fs.printHelp()
+		return nil, err
+	}
+	return nil, fs.flagError(args, err)
+}
+
+// printHelp writes the usage text and the flags, spelt --flag, on stdout.
+func (fs *flagSet) printHelp() {
+	w := fs.env.stdout
+	fmt.Fprint(w, fs.usage)
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintln(w, line)
+		if !isZeroDefault(f) {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "        %s\n", strings.ReplaceAll(usage, "\n", "\n        "))
+	})
+}
+
+func isZeroDefault(f *flag.Flag) bool {
+	switch f.DefValue {
+	case "", "false", "0", "0s":
+		return true
+	}
+	return false
+}
+
+// usageLines is the usage text's first paragraph: the command's synopsis.
+func usageLines(usage string) string {
+	if i := strings.Index(usage, "\n\n"); i >= 0 {
+		return usage[:i+1]
+	}
+	return usage
+}
+
+// flagError turns a parse error into one message naming the flag as typed,
+// the closest flag when it looks mistyped, and the usage line, not the whole
+// help.
+func (fs *flagSet) flagError(args []string, err error) error {
+	// The flag package stops on the argument it could not use: the one
+	// before what it left unparsed (or the flag whose value that was).
+	msg := err.Error()
+	consumed := len(args) - len(fs.Args())
+	var typed, name string
+	for i := consumed - 1; i >= 0 && i >= consumed-2; i-- {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			continue
+		}
+		typed = a
+		if j := strings.Index(a, "="); j >= 0 {
+			typed = a[:j]
+		}
+		name = strings.TrimLeft(typed, "-")
+		break
+	}
+	hint := fmt.Sprintf("run 'bulkagents %s -h' for every flag", fs.Name())
+	switch {
+	case name != "" && fs.Lookup(name) == nil:
+		msg = fmt.Sprintf("unknown flag %s", typed)
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if near := closest(name, names); near != "" {
+			hint = fmt.Sprintf("did you mean --%s?", near)
+		}
+	case name != "":
+		// "invalid value "x" for flag -rate-scale: parse error": spell the
+		// flag as the usage line does.
+		msg = strings.Replace(msg, " -"+name, " --"+name, 1)
+	}
+	return &exitError{code: exitUnusable, msg: msg, hint: hint, usage: usageLines(fs.usage)}
+}
+
+// closest is the candidate nearest to s by edit distance, or "" when none is
+// near enough to be a typo of it.
+func closest(s string, candidates []string) string {
+	best, bestD := "", math.MaxInt
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(s), c)
+		if strings.HasPrefix(c, strings.ToLower(s)) && len(s) >= 3 {
+			d = min(d, 1)
+		}
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= max(2, len(s)/3) {
+		return best
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// was reports whether the flag was given on the command line.
+func (fs *flagSet) was(name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// --identity (template, validate, sandbox).
+
+const identityHint = "use --identity connect (Connect-managed users and passwords), --identity saml,\nor --identity directory (an existing directory supplies names and passwords)"
+
+// identityFlag registers --identity; its value is checked by parseIdentity.
+func identityFlag(fs *flagSet, p *string) {
+	fs.StringVar(p, "identity", "connect", "the instance's identity management: connect, saml or directory")
+}
+
+// parseIdentity maps the --identity flag to an identity type.
+func parseIdentity(s string) (importer.Identity, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "connect", "connect_managed", "connect-managed":
+		return importer.IdentityConnect, nil
+	case "saml":
+		return importer.IdentitySAML, nil
+	case "directory", "existing_directory", "existing-directory":
+		return importer.IdentityDirectory, nil
+	}
+	return "", usageError(identityHint, "unknown identity type %q", s)
+}
+
+// --rate-scale (import, sandbox, and the commands that call AWS).
+
+// rateScaleFlag registers --rate-scale; checkRateScale is its one rule.
+func rateScaleFlag(fs *flagSet, p *float64, usage string) {
+	fs.Float64Var(p, "rate-scale", 1, usage)
+}
+
+// checkRateScale refuses a factor that cannot pace anything. It is written
+// as "not in range" so that NaN, which fails every comparison, is refused
+// too.
+func checkRateScale(x float64) error {
+	const hint = "use a positive factor, for example --rate-scale 2 for doubled quotas"
+	if !(x > 0) {
+		return usageError(hint, "--rate-scale must be above 0, got %v", x)
+	}
+	if x > 1e6 {
+		return usageError(hint, "--rate-scale must be at most 1000000, got %v", x)
+	}
+	return nil
+}
+
+// The split trio: --split-by, --handout-template, --protect (import,
+// handout; validate takes --split-by alone).
+
+const splitByHint = `--split-by hierarchy, --split-by routing-profile, or the name of a column of the file (such as "team lead")`
+
+type splitFlags struct {
+	splitBy  string
+	template string
+	protect  bool
+}
+
+// splitByFlag registers --split-by alone.
+func splitByFlag(fs *flagSet, p *string) {
+	fs.StringVar(p, "split-by", "", "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
+}
+
+// splitFlagsVar registers the three hand-out flags.
+func splitFlagsVar(fs *flagSet, s *splitFlags) {
+	splitByFlag(fs, &s.splitBy)
+	fs.StringVar(&s.template, "handout-template", "", "render the handouts with this Go text/template `FILE` (see docs/handoff.md)")
+	fs.BoolVar(&s.protect, "protect", false, "write each team's file as a password-protected .xlsx, passphrases listed apart")
+}
+
+// check refuses hand-out flags without a key.
+func (s *splitFlags) check() error {
+	if (s.template != "" || s.protect) && s.splitBy == "" {
+		return usageError("add --split-by hierarchy, --split-by routing-profile or --split-by COLUMN", "--handout-template and --protect need --split-by")
+	}
+	return nil
+}
+
+// The AWS flags: --profile, --region, --endpoint-url, --instance-id (import,
+// and every command that calls AWS).
+
+type awsFlags struct {
+	profile     string
+	region      string
+	endpointURL string
+	instanceID  string
+}
+
+// awsFlagsVar registers the four AWS flags.
+func awsFlagsVar(fs *flagSet, a *awsFlags) {
+	fs.StringVar(&a.instanceID, "instance-id", "", "the Connect instance: its `ID`, or its ARN (which also gives the region)")
+	fs.StringVar(&a.profile, "profile", "", "the AWS shared-config profile `NAME`")
+	fs.StringVar(&a.region, "region", "", "the AWS Region `NAME`")
+	fs.StringVar(&a.endpointURL, "endpoint-url", "", "send every AWS call to this `URL`")
+}
+
+// instanceIDPattern is the form of a Connect instance id: a UUID.
+var instanceIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+const instanceIDHint = "give the instance id (Amazon Connect console > instance > Distribution settings)\n" +
+	"or its ARN: --instance-id arn:aws:connect:REGION:ACCOUNT:instance/ID"
+
+// instance checks --instance-id and --region before any call: the id must be
+// an instance id (a UUID) or an instance ARN, and an ARN's region must agree
+// with --region. It returns the id and the region to use ("" leaves the
+// SDK's).
+func (a *awsFlags) instance() (id, region string, err error) {
+	ref, err := importer.ParseInstanceRef(a.instanceID)
+	if err != nil {
+		return "", "", usageError(instanceIDHint, "--instance-id: %v", err)
+	}
+	region = a.region
+	if ref.Region != "" {
+		if a.region != "" && a.region != ref.Region {
+			return "", "", usageError("drop --region, or give the instance id alone",
+				"--region %s does not match the instance ARN's region %s", a.region, ref.Region)
+		}
+		region = ref.Region
+	}
+	if !instanceIDPattern.MatchString(ref.ID) {
+		return "", "", usageError(instanceIDHint,
+			"--instance-id %q is not an instance id (11111111-2222-3333-4444-555555555555) or an instance ARN", a.instanceID)
+	}
+	return ref.ID, region, nil
+}

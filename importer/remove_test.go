@@ -1,0 +1,169 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+func TestReadLogins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		want     []string // line:login
+		err      string
+	}{
+		{"template", "first name,last name,user login\nJane,Doe,jdoe\n\nRaj,Patel,rpatel\n", []string{"2:jdoe", "4:rpatel"}, ""},
+		{"results file with a neutralised login and a byte order mark",
+			"\ufeffline,user login,status\n2,'-dash,created\n3,'@at,created\n", []string{"2:-dash", "3:@at"}, ""},
+		{"semicolons", "user login;first name\njdoe;Jane\n", []string{"2:jdoe"}, ""},
+		{"any case and spacing", "User  Login\n jdoe\n", []string{"2: jdoe"}, ""},
+		{"a short row", "first name,user login\nJane\n", []string{"2:"}, ""},
+		{"no login column", "first name,last name\nJane,Doe\n", nil, `no "user login" column`},
+		{"twice", "user login,User Login\na,b\n", nil, "appears twice"},
+		{"empty", "", nil, "the file is empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := ReadLogins(context.Background(), strings.NewReader(tc.in))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range f.Rows {
+				got = append(got, strconv.Itoa(r.Line)+":"+r.Login)
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("rows = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRemoveResumeSettlesInFlight: a row whose DeleteUser an earlier run
+// sent (written ahead) and that went through is deleted, and its quick
+// connect, left behind by the kill, goes too; the row whose DeleteUser did
+// not go through is deleted now. No user is deleted twice, none not named.
+func TestRemoveResumeSettlesInFlight(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "gone"}, sandbox.ConnectUser{Username: "stays"},
+		sandbox.ConnectUser{Username: "sent"}, sandbox.ConnectUser{Username: "bystander"}); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, u := range sb.ConnectUsers() {
+		ids[u.Username] = u.ID
+	}
+	qc, err := sb.AddUserQuickConnect("Transfer to gone", ids["gone"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sb.AddUserQuickConnect("Transfer to bystander", ids["bystander"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "leavers.csv")
+	if err := os.WriteFile(input, []byte("user login\ngone\nsent\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clients := sandboxClients(t, sb, 1)
+	// The killed run: both rows written ahead; only gone's DeleteUser went through.
+	log, err := report.Create(filepath.Join(dir, "leavers-removed.csv"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, login := range []string{"gone", "sent"} {
+		if err := log.Append(report.Outcome{Line: i + 2, Login: login, Status: report.NotAttempted, ConnectUserID: ids[login],
+			Error: sentMarker + ": interrupted", Instance: sb.InstanceID()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log.Close()
+	if _, err := clients.Connect.(ConnectRemoveAPI).DeleteUser(context.Background(), &connect.DeleteUserInput{
+		InstanceId: aws.String(sb.InstanceID()), UserId: aws.String(ids["gone"])}); err != nil {
+		t.Fatal(err)
+	}
+	sb.ResetCalls()
+
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[report.Deleted] != 2 || res.Counts.Total() != 2 {
+		t.Fatalf("counts %v", res.Counts)
+	}
+	if n := sb.Calls()["Connect.DeleteUser"].Sent; n != 1 {
+		t.Errorf("%d DeleteUser calls, want 1 (sent's only)", n)
+	}
+	left := map[string]bool{}
+	for _, u := range sb.ConnectUsers() {
+		left[u.Username] = true
+	}
+	if left["gone"] || left["sent"] || !left["stays"] || !left["bystander"] {
+		t.Errorf("users left: %v", left)
+	}
+	qcs := sb.QuickConnects()
+	if len(qcs) != 1 || qcs[0].ID != other || qc == other {
+		t.Errorf("quick connects left: %+v", qcs)
+	}
+	for _, o := range res.Outcomes {
+		if o.Login == "gone" && !strings.Contains(o.Changes, "quick connects deleted: Transfer to gone") {
+			t.Errorf("gone: changes %q", o.Changes)
+		}
+	}
+}
+
+// TestRemoveConfirm: a refused confirmation changes nothing and writes no
+// results file; the question carries the number of users to delete.
+func TestRemoveConfirm(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "a"}, sandbox.ConnectUser{Username: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "leavers.csv")
+	if err := os.WriteFile(input, []byte("user login\na\nb\nB\nnobody\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	asked := 0
+	_, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
+		Confirm: func(_ context.Context, n int) error { asked = n; return ErrNotConfirmed }}, sandboxClients(t, sb, 1))
+	if err != ErrNotConfirmed || asked != 2 {
+		t.Fatalf("err %v, asked for %d, want ErrNotConfirmed for 2", err, asked)
+	}
+	if len(sb.ConnectUsers()) != 3 || sb.Calls()["Connect.DeleteUser"].Sent != 0 {
+		t.Errorf("something was deleted")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "leavers-removed.csv")); err == nil {
+		t.Errorf("a results file was written")
+	}
+}
+
+func TestReadLoginsBounds(t *testing.T) {
+	t.Parallel()
+	in := "user login\n" + strings.Repeat(",", maxFields+10) + "\n"
+	_, err := ReadLogins(context.Background(), strings.NewReader(in))
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(fe.Message, "more than") {
+		t.Fatalf("err = %#v", err)
+	}
+}
