@@ -94,9 +94,9 @@ func TestConfigureRatesScaleOverrides(t *testing.T) {
 // throttling as HTTP 400 "Rate exceeded"; the import rides it out.
 func TestImportIdentityStoreRateExceeded400(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, sandbox.Options{Identity: "SAML", RateScale: 2, IdentityStoreThrottle400: true,
+	sb := startSandbox(t, sandbox.Options{Identity: "SAML", RateScale: 0.5, IdentityStoreThrottle400: true,
 		Quotas: map[string]float64{"CreateUser": 1000}, UserQuota: 1000})
-	rows := agents("rate400-", 60)
+	rows := agents("rate400-", 20)
 	res, results := ssoImport(t, sb, writeAgents(t, t.TempDir(), rows), 50, nil)
 	if res.Counts[report.Created] != len(rows) {
 		t.Fatalf("counts %s, want all created", res.Counts)
