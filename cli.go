@@ -5,10 +5,13 @@ package main
 // command takes, so that each flag is defined (and checked) once.
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -296,4 +299,38 @@ func (a *awsFlags) instance() (id, region string, err error) {
 			"--instance-id %q is not an instance id (11111111-2222-3333-4444-555555555555) or an instance ARN", a.instanceID)
 	}
 	return ref.ID, region, nil
+}
+
+// checkInputFile reports, before anything starts (a sandbox, a client, a
+// call), an input file that is missing, unreadable or a folder.
+func checkInputFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "give the CSV file of the agents (bulkagents template --example --out agents.csv writes one)"}
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return usageError("give the CSV file of the agents, such as "+filepath.Join(path, "agents.csv"), "%s is a folder, not a file", path)
+	}
+	return nil
+}
+
+// checkAgentsHeader reads an agents file's header before any call, so that
+// an empty file, an unknown column or a missing one is reported before the
+// network is touched. The instance's identity type is not known yet: the
+// check asks for the columns every type needs (the name columns, which an
+// existing-directory instance does without, are checked once it is known).
+func checkAgentsHeader(ctx context.Context, path string, keep []string) error {
+	if err := checkInputFile(path); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error()}
+	}
+	defer f.Close()
+	if _, err := importer.NewScanner(f, importer.ReadOptions{Keep: keep, Identity: importer.IdentityDirectory}); err != nil {
+		return templateError(path, err)
+	}
+	return ctx.Err()
 }

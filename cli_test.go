@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bulkagents/bulkagents/report"
 )
 
 var flagInText = regexp.MustCompile(`--([a-z][a-z0-9-]*)`)
@@ -118,6 +120,26 @@ func TestClosest(t *testing.T) {
 	} {
 		if got := closest(c.typed, flags); got != c.want {
 			t.Errorf("closest(%q) = %q, want %q", c.typed, got, c.want)
+		}
+	}
+}
+
+// TestHelpNamesResultsFiles: the help names the files as the tool really
+// names them.
+func TestHelpNamesResultsFiles(t *testing.T) {
+	results, _ := report.Paths("agents.csv")
+	for _, c := range []struct{ command, want string }{
+		{"import", results},
+		{"handout", results},
+		{"handout", report.HandoutDir(results)},
+	} {
+		var stdout, stderr bytes.Buffer
+		run([]string{c.command, "-h"}, strings.NewReader(""), &stdout, &stderr)
+		if !strings.Contains(stdout.String(), c.want) {
+			t.Errorf("%s -h does not name %s", c.command, c.want)
+		}
+		if strings.Contains(stdout.String(), "FILE-results") {
+			t.Errorf("%s -h names FILE-results, which no file is called", c.command)
 		}
 	}
 }

@@ -19,12 +19,14 @@ import (
 const handoutUsage = `Usage: bulkagents handout FILE [--results RESULTS] --split-by KEY [--handout-template FILE] [--protect] [--out DIR] [--force]
 
 Hands a finished import to the team leads, without calling AWS: from the input
-FILE and its results file (FILE-results.csv unless --results says otherwise),
-writes a folder beside the results file (FILE-results-teams, mode 0700) with,
+FILE and its results file (agents-results.csv for agents.csv, unless --results
+says otherwise), writes a folder beside the results file (agents-results-teams,
+mode 0700) with,
 per team, a file of its agents only (name, user login, password where there is
 one, sign-in URL, first sign-in steps) and a printable handout, one section
 per agent. Rows that are invalid, failed or not attempted are listed for the
-administrator in FILE-results-teams-not-handed-out.csv, not in any team's file.
+administrator in agents-results-teams-not-handed-out.csv, not in any team's
+file.
 
 --split-by KEY names the teams:
     hierarchy          the agent's hierarchy group, by its whole path (Example Corp|Support|Tier 1)
@@ -34,7 +36,7 @@ administrator in FILE-results-teams-not-handed-out.csv, not in any team's file.
 
 --protect writes each team's file as a password-protected .xlsx workbook
 (agents and handout) instead, and lists one generated passphrase per team in
-FILE-results-teams-passphrases.csv (mode 0600): send it by another channel.
+agents-results-teams-passphrases.csv (mode 0600): send it by another channel.
 
 --handout-template FILE renders the handouts with a Go text/template of your
 own (see docs/handoff.md for its data); page.html.tmpl renders .html files.
@@ -55,11 +57,11 @@ var handoutCommand = &command{
 
 func runHandout(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "handout", handoutUsage)
-	results := fs.String("results", "", "the results file of the import (default: FILE-results.csv)")
+	results := fs.String("results", "", "the results `FILE` of the import (default: agents-results.csv for agents.csv)")
 	var split splitFlags
 	splitFlagsVar(fs, &split)
 	splitBy := &split.splitBy
-	out := fs.String("out", "", "the team folder (default: beside the results file, RESULTS-teams)")
+	out := fs.String("out", "", "the team folder `DIR` (default: beside the results file, agents-results-teams)")
 	force := fs.Bool("force", false, "replace team files that exist")
 	rest, err := fs.parse(args)
 	if err != nil {

@@ -22,7 +22,7 @@ const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out
 
 Creates the agents of FILE (Connect's bulk-upload CSV template) in an Amazon
 Connect instance, as fast as the API quotas allow, and writes a results file
-(FILE-results.csv, mode 0600) with each row's outcome and the password of each
+(agents-results.csv for agents.csv, mode 0600) with each row's outcome and the password of each
 user it created. A re-run reports existing users as "exists" and never creates
 them twice; --resume finishes an interrupted run.
 
@@ -86,7 +86,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import", importUsage)
 	var fl importFlags
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: FILE-results.csv next to FILE)")
+	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: beside the input, agents-results.csv for agents.csv)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
@@ -108,6 +108,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	input := rest[0]
 	if err := fl.check(); err != nil {
+		return err
+	}
+	// What the files alone can tell is told before a sandbox starts or a
+	// call is made.
+	if err := checkAgentsHeader(ctx, input, importer.SplitKeep(fl.splitBy)); err != nil {
 		return err
 	}
 	// The hand-out's key and template are checked before anything is sent,
@@ -244,6 +249,8 @@ func (fl *importFlags) check() error {
 		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
 	case (fl.ssoGroup != "" || fl.ssoAppARN != "") && !fl.sso && fl.identityStoreID == "":
 		return usageError("add --sso (or --identity-store-id ID) to make the agents' IAM Identity Center users", "--sso-group and --sso-application-arn need --sso or --identity-store-id")
+	case fl.ssoGroup != "" && ssoGroupProblem(fl.ssoGroup) != nil:
+		return ssoGroupProblem(fl.ssoGroup)
 	case fl.sandbox && fl.identityStoreID != "":
 		return usageError("use --sso with --sandbox: the sandbox has its own identity store", "--sandbox and --identity-store-id do not go together")
 	case fl.resume && fl.force:
@@ -280,4 +287,12 @@ func importError(input string, err error) error {
 		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check that the folder of the results file is writable"}
 	}
 	return &exitError{code: exitRowsFailed, msg: err.Error()}
+}
+
+// ssoGroupProblem refuses an --sso-group name that CreateGroup would refuse.
+func ssoGroupProblem(name string) error {
+	if msg, hint := importer.CheckGroupName(name); msg != "" {
+		return usageError(hint, "--sso-group: %s", msg)
+	}
+	return nil
 }

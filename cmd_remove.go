@@ -29,8 +29,8 @@ an export, a results file: any CSV with that column), and the quick connects
 of type USER that point at them. It never touches a user the file does not
 name. A login matches only exactly: one that matches a user only when case is
 ignored is "invalid" and that user is kept; one that matches no user is
-"absent". The results go to FILE-removed.csv (mode 0600); --resume finishes an
-interrupted run.
+"absent". The results go to leavers-removed.csv for leavers.csv (mode 0600);
+--resume finishes an interrupted run.
 
 Run --dry-run first: it lists each user that would go (name, routing profile,
 user id) and their quick connects. Without --dry-run, on a terminal, remove
@@ -71,7 +71,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "remove", removeUsage)
 	var fl removeFlags
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", "", "the results file (default: FILE-removed.csv next to FILE)")
+	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: beside the input, leavers-removed.csv for leavers.csv)")
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and list who would be deleted")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file")
@@ -93,6 +93,9 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	}
 	input := rest[0]
 	if err := fl.check(); err != nil {
+		return err
+	}
+	if err := checkInputFile(input); err != nil {
 		return err
 	}
 	onTerminal := isTerminalFile(env.stdin) && isTerminalFile(env.stderr)

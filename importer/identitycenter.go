@@ -235,7 +235,7 @@ func discoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, erro
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return "", &SetupError{Message: "find the IAM Identity Center instance: " + errText(err), Err: err,
-				Hint: "the credentials need sso:ListInstances; or give the identity store with --identity-store-id d-XXXXXXXXXX"}
+				Hint: identityCenterPermissionHint() + "; or give the identity store with --identity-store-id d-XXXXXXXXXX"}
 		}
 		for _, in := range page.Instances {
 			if in.Status != "" && in.Status != ssotypes.InstanceStatusActive {
@@ -681,7 +681,7 @@ func identityStoreHint(err error, storeID string) string {
 	case strings.Contains(text, "ResourceNotFoundException"), strings.Contains(text, "ValidationException"):
 		return fmt.Sprintf("check the identity store id %s (IAM Identity Center > Settings shows it) and the region", storeID)
 	case strings.Contains(text, "AccessDenied"):
-		return "the credentials need identitystore:ListUsers, GetUserId, GetGroupId, ListGroupMemberships, CreateUser, CreateGroup and CreateGroupMembership"
+		return identityCenterPermissionHint()
 	}
 	return ""
 }

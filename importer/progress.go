@@ -227,17 +227,10 @@ func WriteSummary(w io.Writer, res *Result) {
 		line += fmt.Sprintf("; %d CreateUser calls", s.CreateCalls)
 		// A handful of calls go out in one burst: their rate says nothing.
 		if r := s.CreateRate(); r > 0 && s.CreateCalls >= 4*defaultBurst {
-			line += fmt.Sprintf(" at %.2f/s", r)
-			if res.ConfiguredCreateRate > 0 {
-				line += fmt.Sprintf(" (limit %.2f/s", res.ConfiguredCreateRate)
-				if u := res.Rates.Of("Connect.CreateUser"); u.Source != "" {
-					line += ", " + u.Describe()
-				}
-				line += ")"
-				if r > res.ConfiguredCreateRate*1.01 {
-					line += ", above the limit thanks to the burst"
-				}
-			}
+			line += achievedRate(r, res.ConfiguredCreateRate)
+		}
+		if u := res.Rates.Of("Connect.CreateUser"); u.Source != "" && res.ConfiguredCreateRate > 0 {
+			line += fmt.Sprintf("; CreateUser paced to %.2f/s, %s", res.ConfiguredCreateRate, u.Describe())
 		}
 		if res.CreateThrottles > 0 {
 			// The real quota is lower than configured: say what worked.

@@ -279,7 +279,9 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		if r.job.Password != "" || r.job.MayExist {
 			o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
 		} else {
-			o.Status = report.Exists
+			// Where the agent signs in, so that a handout of existing
+			// agents has the address too.
+			o.Status, o.SignInURL = report.Exists, p.signInURL()
 		}
 		return true
 	}
@@ -367,7 +369,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		// after this run's listing, makes the user probably ours: it is
 		// looked up below.)
 		id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)
-		o.Status, o.ConnectUserID = report.Exists, id
+		o.Status, o.ConnectUserID, o.SignInURL = report.Exists, id, p.signInURL()
 		return true
 	}
 

@@ -26,9 +26,8 @@ func WriteRemoveSummary(w io.Writer, res *RemoveResult) {
 	if res.Deletes > 0 {
 		line += fmt.Sprintf("; %d DeleteUser calls", res.Deletes)
 		if r := res.DeleteRate(); r > 0 && res.Deletes >= 4*defaultBurst {
-			line += fmt.Sprintf(" at %.2f/s", r)
-		}
-		if res.ConfiguredDeleteRate > 0 {
+			line += achievedRate(r, res.ConfiguredDeleteRate)
+		} else if res.ConfiguredDeleteRate > 0 {
 			line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredDeleteRate)
 		}
 		if res.DeleteThrottles > 0 {

@@ -538,12 +538,16 @@ func existingResultsHint(path string, dryRun bool) string {
 	case passwords == 0 && done == 0:
 		return "it records no user made (a dry run's results?): add --force to replace it, or --out to write elsewhere"
 	case dryRun && passwords > 0:
-		return fmt.Sprintf("it holds the passwords of %d users: give the dry run another file with --out (--force would lose them)", passwords)
+		return fmt.Sprintf("it holds the passwords of %s: give the dry run another file with --out (--force would lose them)", report.Plural(passwords, "user"))
 	case dryRun:
 		return "give the dry run another file with --out, or --force to replace it"
 	case passwords > 0:
-		return fmt.Sprintf("add --resume to continue that run (rows done stay done, with their passwords), or --out to write elsewhere;\n"+
-			"--force replaces it, and the %d passwords it holds are lost", passwords)
+		lost := "the 1 password it holds is lost"
+		if passwords > 1 {
+			lost = fmt.Sprintf("the %d passwords it holds are lost", passwords)
+		}
+		return "add --resume to continue that run (rows done stay done, with their passwords), or --out to write elsewhere;\n" +
+			"--force replaces it, and " + lost
 	}
 	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
 }

@@ -35,6 +35,8 @@ type Checked struct {
 const (
 	maxFirstName        = 255
 	maxLastName         = 256
+	maxSAMLFirstName    = 100 // AgentFirstName, SAML
+	maxSAMLLastName     = 300 // AgentLastName, SAML
 	maxLogin            = 64
 	connectLoginDocs    = 20 // the documented Connect-managed limit, unconfirmed: a warning only
 	maxIdentityCenter   = 128
@@ -370,12 +372,23 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Line = row.Line
 	id := rc.opts.Identity
 
-	a.FirstName = rc.checkName(ColFirstName, rc.cell(ColFirstName), maxFirstName, "first name")
-	a.LastName = rc.checkName(ColLastName, rc.cell(ColLastName), maxLastName, "last name")
+	maxFirst, maxLast := maxFirstName, maxLastName
+	if id == IdentitySAML {
+		maxFirst, maxLast = maxSAMLFirstName, maxSAMLLastName
+	}
+	a.FirstName = rc.checkName(ColFirstName, rc.cell(ColFirstName), maxFirst, "first name")
+	a.LastName = rc.checkName(ColLastName, rc.cell(ColLastName), maxLast, "last name")
 	a.Login = rc.checkLogin(rc.cell(ColLogin))
 	a.Password = rc.checkPassword(rc.cell(ColPassword))
 	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))
 	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, rc.cell(ColSecondaryEmail))
+	if id == IdentityConnect && strings.TrimSpace(rc.cell(ColEmail)) == "" {
+		// CreateUser's documentation says a Connect-managed user needs an
+		// email, UserIdentityInfo's does not; unconfirmed, so a warning
+		// (README, "validate").
+		rc.warn(ColEmail, "", "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
+			"fill in the agent's email address")
+	}
 	if rc.opts.IdentityCenter && a.Email == "" && strings.TrimSpace(rc.cell(ColEmail)) == "" {
 		if strings.Contains(a.Login, "@") {
 			a.Email = a.Login
@@ -626,7 +639,8 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 	s := strings.TrimSpace(raw)
 	if rc.opts.Identity == IdentityDirectory {
 		if s != "" {
-			rc.warn(c, s, "ignored: for an EXISTING_DIRECTORY instance the "+what+" comes from the directory", "")
+			rc.warn(c, s, "ignored: for an existing-directory instance the "+what+" comes from the directory",
+				"leave the column out or blank: 'bulkagents template --identity directory' writes the template without it")
 		}
 		return ""
 	}
@@ -717,9 +731,14 @@ func (rc *rowCheck) checkPassword(raw string) string {
 	if strings.TrimSpace(raw) == "" {
 		return "" // blank: one is generated (Connect-managed)
 	}
-	if rc.opts.Identity != IdentityConnect {
-		rc.problem(ColPassword, "", fmt.Sprintf("a password cannot be set for a %s instance", rc.opts.Identity),
+	switch rc.opts.Identity {
+	case IdentitySAML:
+		rc.problem(ColPassword, "", "a password cannot be set for a SAML instance",
 			"leave the password column blank: these users sign in through their identity provider")
+		return ""
+	case IdentityDirectory:
+		rc.problem(ColPassword, "", "a password cannot be set for an existing-directory instance",
+			"leave the password column blank: these users sign in with their directory password")
 		return ""
 	}
 	var lower, upper, digit, space bool
@@ -736,7 +755,10 @@ func (rc *rowCheck) checkPassword(raw string) string {
 		}
 	}
 	var broken []string
-	if n := utf8.RuneCountInString(raw); n < minPassword {
+	// Connect checks the length with a Java/JavaScript regular expression,
+	// which counts UTF-16 code units: a character outside the Basic
+	// Multilingual Plane counts twice.
+	if n := utf16Len(raw); n < minPassword {
 		broken = append(broken, fmt.Sprintf("it has %d characters, fewer than %d", n, minPassword))
 	} else if n > maxPassword {
 		broken = append(broken, fmt.Sprintf("it has %d characters, more than %d", n, maxPassword))
@@ -767,15 +789,30 @@ func (rc *rowCheck) checkEmail(c Column, raw string) string {
 		return ""
 	}
 	if !validEmail(s) {
-		rc.problem(c, s, quote(s)+" is not an email address", "write a plain address such as jdoe@example.com")
+		rc.problem(c, s, quote(s)+" is not an email address Connect accepts", "write a plain address such as jdoe@example.com: letters, digits and . _ % + - before the @, a domain ending in a dot and 2 to 63 letters")
 		return ""
 	}
 	return s
 }
 
-// validEmail accepts a plain address: an ASCII local part of RFC 5322 atoms
-// joined by dots, @, and a domain of at least two labels of letters, digits
-// and hyphens, the last one not all digits.
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+// validEmail accepts a plain address as the model's pattern for
+// UserIdentityInfo's Email and SecondaryEmail does,
+// [a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63} (so neither ' nor !,
+// which RFC 5322 allows), and more strictly: no empty dot-separated part, at
+// most 254 characters, a label of at most 63 that neither starts nor ends
+// with a hyphen.
 func validEmail(s string) bool {
 	if len(s) > maxEmail {
 		return false
@@ -789,7 +826,7 @@ func validEmail(s string) bool {
 		return false
 	}
 	for i := 0; i < len(local); i++ {
-		if !atext(local[i]) && local[i] != '.' {
+		if !emailLocalByte(local[i]) {
 			return false
 		}
 	}
@@ -810,18 +847,21 @@ func validEmail(s string) bool {
 		return false
 	}
 	tld := domain[strings.LastIndexByte(domain, '.')+1:]
+	if len(tld) < 2 || len(tld) > 63 {
+		return false
+	}
 	for i := 0; i < len(tld); i++ {
-		if tld[i] < '0' || tld[i] > '9' {
-			return true
+		if b := tld[i]; !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
-// atext is a character of an RFC 5322 atom.
-func atext(b byte) bool {
+// emailLocalByte is a character the model's pattern allows before the @.
+func emailLocalByte(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
-		strings.IndexByte("!#$%&'*+/=?^_`{|}~-", b) >= 0
+		b == '.' || b == '_' || b == '%' || b == '+' || b == '-'
 }
 
 // checkPhone checks an optional E.164 number; blank is fine.

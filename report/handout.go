@@ -394,6 +394,13 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 			return nil, fmt.Errorf("rows not handed out: %w", err)
 		}
 	}
+	if !opts.Protect && opts.Force {
+		// The passphrases of an earlier --protect run open workbooks that
+		// are gone now: left there, they would be sent for nothing.
+		if err := os.Remove(passPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("passphrases: %w", err)
+		}
+	}
 	if opts.Protect {
 		data, err := csvBytes(append([][]string{{"team", "file", "passphrase"}}, passphrases...))
 		if err != nil {
@@ -668,7 +675,7 @@ func checkAbsent(dir, leftPath, passPath string, left, protect bool) error {
 	case err != nil:
 		return fmt.Errorf("team files: %w", err)
 	case len(entries) > 0:
-		return fmt.Errorf("%s: %w", dir, ErrExists)
+		return &folderExistsError{dir}
 	}
 	for _, p := range []struct {
 		path string
@@ -683,6 +690,14 @@ func checkAbsent(dir, leftPath, passPath string, left, protect bool) error {
 	}
 	return nil
 }
+
+// folderExistsError is ErrExists for a team folder that holds files.
+type folderExistsError struct{ dir string }
+
+func (e *folderExistsError) Error() string {
+	return fmt.Sprintf("%s: folder already exists, with files in it", e.dir)
+}
+func (e *folderExistsError) Is(target error) bool { return target == ErrExists }
 
 // prepareDir makes the team folder, mode 0700. With force an existing
 // folder is kept (and made 0700), and the files an earlier run wrote there,

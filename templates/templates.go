@@ -20,7 +20,23 @@ var (
 	samlHeader []byte
 	//go:embed saml-example.csv
 	samlExample []byte
+	// An existing-directory instance takes the names, the email and the
+	// password from the directory: its template has none of those columns.
+	//go:embed directory.csv
+	directoryHeader []byte
+	//go:embed directory-example.csv
+	directoryExample []byte
 )
+
+// isDirectory says whether an identity type names EXISTING_DIRECTORY (as
+// DescribeInstance spells it) or "directory" (as the --identity flag does).
+func isDirectory(identity string) bool {
+	switch strings.ToLower(strings.TrimSpace(identity)) {
+	case "existing_directory", "directory":
+		return true
+	}
+	return false
+}
 
 // isSAML says whether an identity type names SAML: "SAML" (as
 // DescribeInstance spells it) or "saml" (as the --identity flag does). Every
@@ -32,6 +48,9 @@ func isSAML(identity string) bool {
 // Header is the template's header line for an identity type ("CONNECT_MANAGED"
 // or "connect", "SAML" or "saml"), ending in a newline. The slice is a copy.
 func Header(identity string) []byte {
+	if isDirectory(identity) {
+		return clone(directoryHeader)
+	}
 	if isSAML(identity) {
 		return clone(samlHeader)
 	}
@@ -42,6 +61,9 @@ func Header(identity string) []byte {
 // logins are plain names with the password left blank (to be generated); SAML
 // logins are email addresses and carry no password.
 func Example(identity string) []byte {
+	if isDirectory(identity) {
+		return clone(directoryExample)
+	}
 	if isSAML(identity) {
 		return clone(samlExample)
 	}

@@ -20,10 +20,12 @@ func TestExamplesValidate(t *testing.T) {
 		{"connect", importer.IdentityConnect, false},
 		{"SAML", importer.IdentitySAML, true},
 		{"saml", importer.IdentitySAML, true},
+		{"EXISTING_DIRECTORY", importer.IdentityDirectory, false},
+		{"directory", importer.IdentityDirectory, false},
 	} {
 		t.Run(tt.identity, func(t *testing.T) {
 			data := templates.Example(tt.identity)
-			f, err := importer.Read(context.Background(), bytes.NewReader(data), importer.ReadOptions{})
+			f, err := importer.Read(context.Background(), bytes.NewReader(data), importer.ReadOptions{Identity: tt.as})
 			if err != nil {
 				t.Fatal(err)
 			}
