@@ -58,6 +58,9 @@ const (
 	raisePerSecond    = 0.10
 	minRaisePerSecond = 0.01
 	floorFraction     = 0.05
+	// edgeAchieved: a throttle is at the edge of the configured rate only
+	// while at least this fraction of that rate gets through.
+	edgeAchieved = 0.9
 	// successRing is how many recent successes the throughput estimate
 	// looks at.
 	successRing = 256
@@ -144,7 +147,11 @@ type APILimiter struct {
 	current   float64
 	lastCut   time.Time
 	lastRaise time.Time
-	throttles int
+	// lastThrottle is when the latest throttle came; edges counts the
+	// throttles taken as the edge of the configured rate (see Throttled).
+	lastThrottle time.Time
+	edges        int
+	throttles    int
 	successes [successRing]time.Time // a ring of the latest successes
 	next      int                    // where the next success goes
 }
@@ -192,6 +199,14 @@ func (a *APILimiter) Rate() float64 {
 	return a.current
 }
 
+// EdgeThrottles counts the throttles taken as the edge of the configured
+// rate, which left the rate as it was.
+func (a *APILimiter) EdgeThrottles() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.edges
+}
+
 // Throttles counts the throttling answers seen.
 func (a *APILimiter) Throttles() int {
 	a.mu.Lock()
@@ -235,11 +250,25 @@ func (a *APILimiter) achieved(now time.Time) (perSecond float64, ok bool) {
 // Throttled lowers the rate after a call sent at sentAt was throttled. One
 // cut per window: throttles of calls sent at the old rate, or before the
 // new rate could show its effect, say nothing new.
+//
+// A throttle while the limiter runs at the configured rate, with none in
+// the window before it, is the edge of that rate: the server's bucket and
+// ours differ by a fraction of a token (latency jitter), and the retry
+// waits for the next token anyway. Cutting there would lose seconds to the
+// climb back, so nothing changes and the throttle costs one token's time.
+// A real limit below the configured one throttles again within the window,
+// and that second throttle cuts to what got through, as before.
 func (a *APILimiter) Throttled(sentAt time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.throttles++
 	now := time.Now()
+	isolated := a.lastThrottle.IsZero() || now.Sub(a.lastThrottle) > a.window()
+	a.lastThrottle = now
+	if got, ok := a.achieved(now); isolated && a.current >= a.ceiling*0.999 && (!ok || got >= a.current*edgeAchieved) {
+		a.edges++
+		return
+	}
 	if sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < a.window() {
 		return
 	}
