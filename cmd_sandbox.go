@@ -14,6 +14,7 @@ const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity c
                         [--error-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
                         [--identity-store-throttle 429|400]
+                        [--short-logins]
 
 Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
 Service Quotas APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
@@ -46,6 +47,7 @@ var sandboxCommand = &command{
 		fset.Var(quotas, "quota", "set one Connect API's rate, enforced and reported by Service Quotas: `API=RATE` (repeatable)")
 		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
 		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (\"Rate exceeded\")")
+		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -87,6 +89,7 @@ var sandboxCommand = &command{
 			Quotas:                   quotas,
 			ServiceQuotasOff:         *serviceQuotas == "off",
 			IdentityStoreThrottle400: *isThrottle == "400",
+			ShortLogins:              *shortLogins,
 		})
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("starting the sandbox: %v", err), hint: "choose another --addr, or port 0 for any free port"}

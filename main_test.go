@@ -19,7 +19,8 @@ func TestMain(m *testing.M) {
 // commands a user types, their input files inline and their output compared.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:  "testdata/script",
+		Cmds: scriptCommands,
 		Setup: func(env *testscript.Env) error {
 			// Keep the AWS SDK off the real machine's credentials and IMDS.
 			env.Setenv("AWS_EC2_METADATA_DISABLED", "true")

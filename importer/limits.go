@@ -152,8 +152,8 @@ type APILimiter struct {
 	lastThrottle time.Time
 	edges        int
 	throttles    int
-	successes [successRing]time.Time // a ring of the latest successes
-	next      int                    // where the next success goes
+	successes    [successRing]time.Time // a ring of the latest successes
+	next         int                    // where the next success goes
 }
 
 func newAPILimiter(perSecond float64, burst int) *APILimiter {

@@ -379,7 +379,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		failure = p.quotaFailure()
 	}
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
-		o.Status, o.Error = report.Failed, failure
+		o.Status, o.Error = report.Failed, failure+loginLimitHint(p.Instance.Identity, login, err)
 		switch {
 		case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(errText(err), "TagResource"):
 			// Only the rows with tags need connect:TagResource: the others go on.

@@ -538,6 +538,8 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		return nil, invalidParameter("Username may contain only letters, digits and _ - . @")
 	case strings.Contains(in.Username, "@") && !emailPattern.MatchString(in.Username):
 		return nil, invalidParameter("Username may contain @ only in the form of an email address")
+	case s.checkLoginLength(in.Username) != nil:
+		return nil, s.checkLoginLength(in.Username)
 	}
 	if in.RoutingProfileId == "" {
 		return nil, invalidParameter("RoutingProfileId is required")
@@ -582,10 +584,8 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		return nil, invalidParameter("IdentityInfo.FirstName must be at most 255 characters")
 	case utf8.RuneCountInString(info.LastName) > 256:
 		return nil, invalidParameter("IdentityInfo.LastName must be at most 256 characters")
-	case info.Email != "" && !emailPattern.MatchString(info.Email):
-		return nil, invalidParameter("IdentityInfo.Email is not a valid email address")
-	case info.SecondaryEmail != "" && !emailPattern.MatchString(info.SecondaryEmail):
-		return nil, invalidParameter("IdentityInfo.SecondaryEmail is not a valid email address")
+	case s.checkIdentityInfo(info) != nil:
+		return nil, s.checkIdentityInfo(info)
 	case info.Mobile != "" && !e164Pattern.MatchString(info.Mobile):
 		return nil, invalidParameter("IdentityInfo.Mobile must be an E.164 number such as +14255550100")
 	}
@@ -645,10 +645,8 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		}
 		for k, v := range in.Tags {
 			switch {
-			case k == "" || utf8.RuneCountInString(k) > 128:
-				return nil, invalidParameter("A tag key must be 1 to 128 characters")
-			case strings.HasPrefix(strings.ToLower(k), "aws:"):
-				return nil, invalidParameter("Tag keys beginning with aws: are reserved")
+			case checkTagKey(k) != nil:
+				return nil, checkTagKey(k)
 			case utf8.RuneCountInString(v) > 256:
 				return nil, invalidParameter("A tag value must be at most 256 characters")
 			}

@@ -412,6 +412,9 @@ func isCreateGroup(c *call) (any, *apiError) {
 	if e := checkString("displayName", in.DisplayName, true); e != nil {
 		return nil, e
 	}
+	if reservedGroupName(in.DisplayName) {
+		return nil, validation("DisplayName " + in.DisplayName + " is reserved")
+	}
 	if e := checkString("description", in.Description, false); e != nil {
 		return nil, e
 	}

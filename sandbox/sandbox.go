@@ -72,6 +72,10 @@ type Options struct {
 	// 400 "Rate exceeded" (seen in real traffic) instead of HTTP 429
 	// ThrottlingException.
 	IdentityStoreThrottle400 bool
+	// ShortLogins refuses, on a Connect-managed instance, a user login over
+	// the 20 characters the Amazon Connect documentation gives (the API
+	// model allows 100; which one AWS enforces is unconfirmed).
+	ShortLogins bool
 }
 
 // ConnectUser is a user of the sandbox's Connect instance.
@@ -159,6 +163,7 @@ type Sandbox struct {
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
 	userOrder   []*connectUser // by seq
+	shortLogins bool           // Options.ShortLogins
 	routing     []*namedResource
 	security    []*namedResource
 	levels      []*hierarchyLevel
@@ -261,6 +266,7 @@ func New(opts Options) *Sandbox {
 	if opts.UserQuota > 0 {
 		s.quota = opts.UserQuota
 	}
+	s.shortLogins = opts.ShortLogins
 	seed := uint64(opts.Seed)
 	if seed == 0 {
 		seed = mrand.Uint64()

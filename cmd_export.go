@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+	"github.com/bulkagents/bulkagents/templates"
+)
+
+const exportUsage = `Usage: bulkagents export [--instance-id ID|ARN] [--out FILE|-] [--force] [--no-progress] [--format text|json]
+                         [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
+
+Writes every user of an Amazon Connect instance as the console's bulk-upload
+template for the instance's identity type, one row per user sorted by user
+login: names (routing profile, security profiles, hierarchy path from the top,
+tags, phone settings), never ids, and no passwords. Edit it and import it
+again, or import it into another instance to copy the agents.
+
+The file (default agents-export.csv) is written with mode 0600 (it holds
+personal data) through a temporary file, so a kill leaves no half file, and
+never over an existing file without --force. --out - writes to standard
+output.
+
+The cost is pages, not users: SearchUsers pages of 500 users and the profile
+and hierarchy listings, plus one DescribeUser per user for the email,
+secondary email and mobile that no page holds, at DescribeUser's own rate
+(10/s by default: about 100 seconds per 1,000 users).
+
+A name that no longer resolves (a routing profile deleted meanwhile) leaves
+its cell blank, with a warning naming the user.
+
+Examples:
+    bulkagents export --instance-id 11111111-2222-3333-4444-555555555555 --out agents.csv
+    bulkagents export --instance-id ID --out - > agents.csv
+    bulkagents export --sandbox --out -
+`
+
+var exportCommand = &command{name: "export", usage: exportUsage, run: runExport}
+
+// exportFlags are the export command's flags; the AWS ones mean what they
+// mean for import.
+type exportFlags struct {
+	awsFlags
+	out               string
+	force, noProgress bool
+	format            string
+	rateScale         float64
+	sandbox           bool
+}
+
+// defaultExportFile is where an export goes without --out.
+const defaultExportFile = "agents-export.csv"
+
+func runExport(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "export", exportUsage)
+	var fl exportFlags
+	awsFlagsVar(fs, &fl.awsFlags)
+	fs.StringVar(&fl.out, "out", defaultExportFile, "the `FILE` to write, or - for standard output")
+	fs.BoolVar(&fl.force, "force", false, "replace an existing file")
+	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
+	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
+	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
+	fs.BoolVar(&fl.sandbox, "sandbox", false, "export from a local, in-process sandbox holding the template's example agents")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		return usageError("the export goes to --out FILE (or --out - for standard output)", "export takes no file argument, got %q", rest[0])
+	}
+	if err := fl.check(); err != nil {
+		return err
+	}
+	awsConfig, instanceID, closeSandbox, err := exportTarget(ctx, env, fl)
+	if err != nil {
+		return err
+	}
+	defer closeSandbox()
+	clients, err := importer.NewClients(ctx, awsConfig)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+	}
+	defer clients.CloseIdleConnections()
+	mode := importer.ProgressAuto
+	if fl.noProgress {
+		mode = importer.ProgressOff
+	}
+	res, err := importer.Export(ctx, importer.ExportConfig{
+		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
+		Progress: env.stderr, ProgressMode: mode,
+	}, clients)
+	if err != nil {
+		return exportError(ctx, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.stderr, "warning: %s\n", w)
+	}
+	if fl.format == "json" {
+		return writeExportJSON(env.stdout, res)
+	}
+	writeExportSummary(env.stderr, res)
+	return nil
+}
+
+func (fl *exportFlags) check() error {
+	if err := checkRateScale(fl.rateScale); err != nil {
+		return err
+	}
+	switch {
+	case fl.sandbox && (fl.instanceID != "" || fl.endpointURL != ""):
+		return usageError("drop --instance-id and --endpoint-url: the sandbox has its own", "--sandbox runs on its own instance")
+	case !fl.sandbox && fl.instanceID == "":
+		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
+	case fl.format != "text" && fl.format != "json":
+		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	case fl.format == "json" && fl.out == "-":
+		return usageError("write the export to a file with --out FILE", "--format json and --out - both want standard output")
+	case fl.out == "":
+		return usageError("--out FILE, or --out - for standard output", "--out is empty")
+	}
+	return nil
+}
+
+// exportTarget gives the AWS configuration and instance to export from:
+// the one --instance-id names, or a sandbox holding the template's example
+// agents (imported into it as import would).
+func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
+	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.rateScale}
+	if !fl.sandbox {
+		id, region, err := fl.instance()
+		if err != nil {
+			return cfg, "", nil, err
+		}
+		cfg.Region = region
+		return cfg, id, func() {}, nil
+	}
+	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
+	if err != nil {
+		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+	}
+	cfg.Region, cfg.Profile, cfg.EndpointURL = "us-east-1", "", sb.URL()
+	cfg.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
+	if err := seedExportSandbox(ctx, cfg, sb); err != nil {
+		sb.Close()
+		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("seed the sandbox: %v", err)}
+	}
+	fmt.Fprintf(env.stderr, "sandbox: exporting from a local Amazon Connect emulator at %s holding the template's example agents (nothing is sent to AWS)\n", sb.URL())
+	return cfg, sb.InstanceID(), func() { sb.Close() }, nil
+}
+
+// seedExportSandbox imports the template's example rows into the sandbox.
+// The import's results file holds the sandbox users' passwords: it lives in
+// a private folder that is removed before the export starts.
+func seedExportSandbox(ctx context.Context, cfg importer.AWSConfig, sb *sandbox.Sandbox) error {
+	dir, err := os.MkdirTemp("", "bulkagents-sandbox-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	input := filepath.Join(dir, "agents.csv")
+	if err := os.WriteFile(input, templates.Example("connect"), 0o600); err != nil {
+		return err
+	}
+	clients, err := importer.NewClients(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer clients.CloseIdleConnections()
+	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: importer.ProgressOff}, clients)
+	if err != nil {
+		return err
+	}
+	if !res.Counts.Success() {
+		return fmt.Errorf("the example agents were not all created: %s", res.Counts)
+	}
+	return nil
+}
+
+// exportError turns an export's error into an exit status with a hint.
+func exportError(ctx context.Context, err error) error {
+	var ee *importer.ExistsError
+	var se *importer.SetupError
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{code: exitInterrupted, msg: "interrupted: nothing was written"}
+	case errors.As(err, &ee):
+		return usageError("choose another name, or add --force to replace it", "%v", ee)
+	case errors.As(err, &se):
+		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
+	case errors.Is(err, os.ErrPermission):
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check that the folder of --out is writable"}
+	}
+	return &exitError{code: exitRowsFailed, msg: err.Error() + " (nothing was written)"}
+}
+
+// writeExportSummary says what was written and what it cost.
+func writeExportSummary(w io.Writer, res *importer.ExportResult) {
+	where := res.Path
+	if where == "-" {
+		where = "standard output"
+	}
+	fmt.Fprintf(w, "export: %s of instance %s (%s) to %s\n", report.Plural(res.Users, "user"), res.Instance.ID, res.Instance.Identity, where)
+	apis := make([]string, 0, len(res.Calls))
+	for api := range res.Calls {
+		apis = append(apis, api)
+	}
+	sort.Strings(apis)
+	parts := make([]string, 0, len(apis))
+	for _, api := range apis {
+		p := fmt.Sprintf("%s %d", api, res.Calls[api])
+		if r := res.Rates[api]; r > 0 {
+			p += fmt.Sprintf(" (limit %.3g/s)", r)
+		}
+		if t := res.Throttles[api]; t > 0 {
+			p += fmt.Sprintf(", %d throttled and retried", t)
+		}
+		parts = append(parts, p)
+	}
+	fmt.Fprintf(w, "export: calls: %s\n", strings.Join(parts, "; "))
+	line := fmt.Sprintf("export: took %s", res.Elapsed.Round(time.Millisecond))
+	if s := res.Elapsed.Seconds(); s > 0 && res.Users > 0 {
+		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
+	}
+	if res.BoundAPI != "" {
+		line += fmt.Sprintf("; the %s rate alone needs %s", res.BoundAPI, res.Bound.Round(time.Millisecond))
+	}
+	fmt.Fprintln(w, line)
+	if n := len(res.Warnings); n > 0 {
+		fmt.Fprintf(w, "export: %s (above)\n", report.Plural(n, "warning"))
+	}
+}
+
+// writeExportJSON prints the summary as one JSON object, for scripts.
+func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
+	v := map[string]any{
+		"command": "export", "instance": res.Instance.ID, "identity": string(res.Instance.Identity),
+		"users": res.Users, "file": res.Path, "warnings": len(res.Warnings),
+		"calls": res.Calls, "rates_per_second": res.Rates, "source": "default",
+		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
+		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(),
+	}
+	return json.NewEncoder(w).Encode(v)
+}

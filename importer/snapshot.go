@@ -1,0 +1,329 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+)
+
+// searchPageSize is the largest page SearchUsers gives.
+const searchPageSize = 500
+
+// UserSnapshot is one Connect user as the instance holds it, with ids (the
+// names are worked out from the listings when the snapshot is written).
+type UserSnapshot struct {
+	ID, ARN, Username   string
+	FirstName, LastName string
+	// Email, SecondaryEmail and Mobile come from DescribeUser: no page
+	// holds them.
+	Email, SecondaryEmail, Mobile string
+
+	RoutingProfileID   string
+	SecurityProfileIDs []string
+	HierarchyGroupID   string
+
+	PhoneType   string // SOFT_PHONE or DESK_PHONE
+	PhoneNumber string
+	AutoAccept  bool
+	ACWSeconds  int64
+	Tags        map[string]string
+
+	// gone: DescribeUser answered ResourceNotFound, the user was deleted
+	// after its page was read.
+	gone bool
+}
+
+// Snapshot is an instance's users and the listings that name what they
+// refer to.
+type Snapshot struct {
+	Users    []*UserSnapshot
+	Routing  *nameIndex
+	Security *nameIndex
+	// groupPaths holds the path from the top of every hierarchy group a
+	// user is in; a group that could not be described is absent.
+	groupPaths map[string][]string
+	// Calls counts the calls made per API ("SearchUsers").
+	Calls map[string]int64
+	// Gone lists users deleted while the snapshot was taken.
+	Gone []string
+}
+
+// snapshotProgress is told how far the snapshot has come; the export's
+// progress display reads it.
+type snapshotProgress struct {
+	pages, read, described, total atomic.Int64
+}
+
+// describeWorkers is how many DescribeUser calls are in flight at once. The
+// rate limiter of limits.go paces them; enough workers are needed only to
+// keep the limiter's rate busy while each call waits for its answer.
+const describeWorkers = 32
+
+// counter counts calls per API, safe for concurrent use.
+type counter struct {
+	mu sync.Mutex
+	m  map[string]int64
+}
+
+func (c *counter) add(api string) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]int64{}
+	}
+	c.m[api]++
+	c.mu.Unlock()
+}
+
+// countingReader counts every call of the snapshot, by API.
+type countingReader struct {
+	ConnectReader
+	n *counter
+}
+
+func (r countingReader) ListRoutingProfiles(ctx context.Context, in *connect.ListRoutingProfilesInput, o ...func(*connect.Options)) (*connect.ListRoutingProfilesOutput, error) {
+	r.n.add("ListRoutingProfiles")
+	return r.ConnectReader.ListRoutingProfiles(ctx, in, o...)
+}
+
+func (r countingReader) ListSecurityProfiles(ctx context.Context, in *connect.ListSecurityProfilesInput, o ...func(*connect.Options)) (*connect.ListSecurityProfilesOutput, error) {
+	r.n.add("ListSecurityProfiles")
+	return r.ConnectReader.ListSecurityProfiles(ctx, in, o...)
+}
+
+func (r countingReader) DescribeUserHierarchyGroup(ctx context.Context, in *connect.DescribeUserHierarchyGroupInput, o ...func(*connect.Options)) (*connect.DescribeUserHierarchyGroupOutput, error) {
+	r.n.add("DescribeUserHierarchyGroup")
+	return r.ConnectReader.DescribeUserHierarchyGroup(ctx, in, o...)
+}
+
+func (r countingReader) SearchUsers(ctx context.Context, in *connect.SearchUsersInput, o ...func(*connect.Options)) (*connect.SearchUsersOutput, error) {
+	r.n.add("SearchUsers")
+	return r.ConnectReader.SearchUsers(ctx, in, o...)
+}
+
+// UserDescriber is DescribeUser; *connect.Client has it.
+type UserDescriber interface {
+	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
+}
+
+// TakeSnapshot reads every user of an instance at page cost: SearchUsers
+// pages of 500 carry almost everything; DescribeUser is called once per user
+// only for the email, secondary email and mobile that no page holds, at its
+// own rate (a bucket of its own, 10/s by default against SearchUsers' 2/s),
+// while the next pages are read. The listings of routing and security
+// profiles name their ids; a hierarchy group's path costs one
+// DescribeUserHierarchyGroup per group in use, also while the pages are read.
+func TakeSnapshot(ctx context.Context, api ConnectReader, describe UserDescriber, instanceID string, prog *snapshotProgress) (*Snapshot, error) {
+	if prog == nil {
+		prog = &snapshotProgress{}
+	}
+	calls := &counter{}
+	api = countingReader{ConnectReader: api, n: calls}
+	snap := &Snapshot{groupPaths: map[string][]string{}}
+	var err error
+	if snap.Routing, err = listRoutingProfiles(ctx, api, instanceID); err != nil {
+		return nil, err
+	}
+	if snap.Security, err = listSecurityProfiles(ctx, api, instanceID); err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	users := make(chan *UserSnapshot, 2*searchPageSize)
+	groups := make(chan string, 64)
+	var wg sync.WaitGroup
+	for range describeWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range users {
+				if err := describeOne(ctx, describe, instanceID, u, calls); err != nil {
+					cancel(err)
+				}
+				prog.described.Add(1)
+			}
+		}()
+	}
+	var gmu sync.Mutex
+	var gwg sync.WaitGroup
+	for range 4 {
+		gwg.Add(1)
+		go func() {
+			defer gwg.Done()
+			for id := range groups {
+				path, err := groupPath(ctx, api, instanceID, id)
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				if path != nil {
+					gmu.Lock()
+					snap.groupPaths[id] = path
+					gmu.Unlock()
+				}
+			}
+		}()
+	}
+
+	err = searchAll(ctx, api, instanceID, prog, func(u *UserSnapshot) {
+		snap.Users = append(snap.Users, u)
+		users <- u
+	}, func(groupID string) { groups <- groupID })
+	close(users)
+	close(groups)
+	wg.Wait()
+	gwg.Wait()
+	if err == nil {
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	kept := snap.Users[:0]
+	for _, u := range snap.Users {
+		if u.gone {
+			snap.Gone = append(snap.Gone, u.Username)
+			continue
+		}
+		kept = append(kept, u)
+	}
+	snap.Users = kept
+	calls.mu.Lock()
+	snap.Calls = calls.m
+	calls.mu.Unlock()
+	return snap, nil
+}
+
+// searchAll reads every SearchUsers page (no criteria: every user) and hands
+// each user on, and each hierarchy group id the first time it is seen.
+func searchAll(ctx context.Context, api ConnectReader, instanceID string, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	seen := map[string]bool{}
+	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
+				return c
+			}
+			return &PlanError{Step: "search users", Err: err}
+		}
+		prog.pages.Add(1)
+		if page.ApproximateTotalCount != nil {
+			prog.total.Store(*page.ApproximateTotalCount)
+		}
+		for i := range page.Users {
+			u := fromSearchSummary(&page.Users[i])
+			if u.HierarchyGroupID != "" && !seen[u.HierarchyGroupID] {
+				seen[u.HierarchyGroupID] = true
+				group(u.HierarchyGroupID)
+			}
+			user(u)
+			prog.read.Add(1)
+		}
+	}
+	return nil
+}
+
+// fromSearchSummary takes what a SearchUsers page says of a user.
+func fromSearchSummary(s *types.UserSearchSummary) *UserSnapshot {
+	u := &UserSnapshot{
+		ID: aws.ToString(s.Id), ARN: aws.ToString(s.Arn), Username: aws.ToString(s.Username),
+		RoutingProfileID:   aws.ToString(s.RoutingProfileId),
+		SecurityProfileIDs: s.SecurityProfileIds,
+		HierarchyGroupID:   aws.ToString(s.HierarchyGroupId),
+		Tags:               s.Tags,
+		PhoneType:          string(types.PhoneTypeSoftPhone),
+	}
+	if ii := s.IdentityInfo; ii != nil {
+		u.FirstName, u.LastName = aws.ToString(ii.FirstName), aws.ToString(ii.LastName)
+	}
+	if pc := s.PhoneConfig; pc != nil {
+		if pc.PhoneType != "" {
+			u.PhoneType = string(pc.PhoneType)
+		}
+		u.PhoneNumber = aws.ToString(pc.DeskPhoneNumber)
+		u.AutoAccept = pc.AutoAccept
+		// SearchUsers gives the after-contact-work limit in milliseconds
+		// (DescribeUser in seconds); the template holds seconds.
+		u.ACWSeconds = int64(pc.AfterContactWorkTimeLimit) / 1000
+	}
+	// The per-channel form, where the instance uses it, is the voice
+	// channel's setting the template's columns mean.
+	for _, c := range s.PhoneNumberConfigs {
+		if c.Channel == types.ChannelVoice {
+			if c.PhoneType != "" {
+				u.PhoneType = string(c.PhoneType)
+			}
+			u.PhoneNumber = aws.ToString(c.PhoneNumber)
+		}
+	}
+	for _, c := range s.AutoAcceptConfigs {
+		if c.Channel == types.ChannelVoice {
+			u.AutoAccept = c.AutoAccept
+		}
+	}
+	for _, c := range s.AfterContactWorkConfigs {
+		if c.Channel == types.ChannelVoice && c.AfterContactWorkConfig != nil {
+			u.ACWSeconds = int64(c.AfterContactWorkConfig.AfterContactWorkTimeLimit) / 1000
+		}
+	}
+	return u
+}
+
+// describeOne reads what no page holds of a user. A user deleted since its
+// page was read is marked gone, not an error.
+func describeOne(ctx context.Context, api UserDescriber, instanceID string, u *UserSnapshot, calls *counter) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	calls.add("DescribeUser")
+	out, err := api.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(instanceID), UserId: aws.String(u.ID)})
+	var nf *types.ResourceNotFoundException
+	switch {
+	case errors.As(err, &nf):
+		u.gone = true
+		return nil
+	case err != nil:
+		return &PlanError{Step: fmt.Sprintf("describe user %q", u.Username), Err: err}
+	}
+	if out.User != nil && out.User.IdentityInfo != nil {
+		ii := out.User.IdentityInfo
+		u.Email, u.SecondaryEmail, u.Mobile = aws.ToString(ii.Email), aws.ToString(ii.SecondaryEmail), aws.ToString(ii.Mobile)
+	}
+	return nil
+}
+
+// groupPath gives a hierarchy group's path from the top; nil when the
+// group no longer exists.
+func groupPath(ctx context.Context, api ConnectReader, instanceID, id string) ([]string, error) {
+	out, err := api.DescribeUserHierarchyGroup(ctx, &connect.DescribeUserHierarchyGroupInput{
+		InstanceId: aws.String(instanceID), HierarchyGroupId: aws.String(id)})
+	var nf *types.ResourceNotFoundException
+	switch {
+	case errors.As(err, &nf):
+		return nil, nil
+	case err != nil:
+		return nil, &PlanError{Step: "describe user hierarchy group " + id, Err: err}
+	}
+	var path []string
+	if g := out.HierarchyGroup; g != nil && g.HierarchyPath != nil {
+		hp := g.HierarchyPath
+		for _, l := range []*types.HierarchyGroupSummary{hp.LevelOne, hp.LevelTwo, hp.LevelThree, hp.LevelFour, hp.LevelFive} {
+			if l == nil {
+				break
+			}
+			path = append(path, aws.ToString(l.Name))
+		}
+	}
+	if path == nil {
+		path = []string{}
+	}
+	return path, nil
+}

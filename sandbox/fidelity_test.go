@@ -1,0 +1,136 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/smithy-go"
+)
+
+// TestCreateUserRefusesWhatAWSRefuses: names not in NFC, addresses outside
+// the model's pattern, Email on a SAML instance, tag keys outside TagKey's
+// pattern; each through the real SDK client, each leaving no user behind.
+func TestCreateUserRefusesWhatAWSRefuses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name, identity string
+		edit           func(*connect.CreateUserInput)
+		code           string // "" accepted
+	}{
+		{"accepted", "CONNECT_MANAGED", func(*connect.CreateUserInput) {}, ""},
+		{"NFC name accepted", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.IdentityInfo.FirstName = aws.String("Jos\u00e9") }, ""},
+		{"first name not NFC", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.IdentityInfo.FirstName = aws.String("Jose\u0301") }, "InvalidParameterException"},
+		{"last name not NFC", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.IdentityInfo.LastName = aws.String("Mu\u0308ller") }, "InvalidParameterException"},
+		{"secondary email with an apostrophe", "CONNECT_MANAGED", func(in *connect.CreateUserInput) {
+			in.IdentityInfo.SecondaryEmail = aws.String("o'brien@example.com")
+		}, "InvalidParameterException"},
+		{"secondary email with a one-letter top-level domain", "CONNECT_MANAGED", func(in *connect.CreateUserInput) {
+			in.IdentityInfo.SecondaryEmail = aws.String("ada@example.c")
+		}, "InvalidParameterException"},
+		{"secondary email over 265 characters", "CONNECT_MANAGED", func(in *connect.CreateUserInput) {
+			in.IdentityInfo.SecondaryEmail = aws.String(strings.Repeat("a", 260) + "@example.com")
+		}, "InvalidParameterException"},
+		{"email with a bang", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.IdentityInfo.Email = aws.String("ada!@example.com") }, "InvalidParameterException"},
+		{"email on SAML", "SAML", func(in *connect.CreateUserInput) { in.IdentityInfo.Email = aws.String("ada@example.com") }, "InvalidRequestException"},
+		{"secondary email on SAML accepted", "SAML", func(in *connect.CreateUserInput) { in.IdentityInfo.SecondaryEmail = aws.String("ada@example.com") }, ""},
+		{"tag key with a space", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.Tags = map[string]string{"cost centre": "1"} }, "InvalidParameterException"},
+		{"tag key with an accent", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.Tags = map[string]string{"équipe": "1"} }, "InvalidParameterException"},
+		{"tag key in the model's range", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.Tags = map[string]string{"team:site/1=a": "x"} }, ""},
+		{"tag key aws:", "CONNECT_MANAGED", func(in *connect.CreateUserInput) { in.Tags = map[string]string{"aws:team": "x"} }, "InvalidParameterException"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := newClients(t, Options{Unlimited: true, Identity: tt.identity}, false)
+			in := createInput(c.sb, tt.identity)
+			tt.edit(in)
+			_, err := c.connect.CreateUser(ctx, in)
+			checkRefusal(t, err, tt.code)
+			want := 1
+			if tt.code == "" {
+				want = 2
+			}
+			if n := len(c.sb.ConnectUsers()); n != want {
+				t.Errorf("%d users, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestShortLogins: started with ShortLogins, a Connect-managed instance
+// refuses a login over 20 characters, and takes one of 20; without it, or
+// on SAML, the model's limit holds.
+func TestShortLogins(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tt := range []struct {
+		identity string
+		short    bool
+		login    string
+		code     string
+	}{
+		{"CONNECT_MANAGED", true, strings.Repeat("a", 20), ""},
+		{"CONNECT_MANAGED", true, strings.Repeat("a", 21), "InvalidParameterException"},
+		{"CONNECT_MANAGED", false, strings.Repeat("a", 21), ""},
+		{"SAML", true, strings.Repeat("a", 40), ""},
+	} {
+		c := newClients(t, Options{Unlimited: true, Identity: tt.identity, ShortLogins: tt.short}, false)
+		in := createInput(c.sb, tt.identity)
+		in.Username = aws.String(tt.login)
+		_, err := c.connect.CreateUser(ctx, in)
+		checkRefusal(t, err, tt.code)
+	}
+}
+
+// TestCreateGroupReservedNames: Identity Store keeps these group names.
+func TestCreateGroupReservedNames(t *testing.T) {
+	t.Parallel()
+	c := newClients(t, Options{Unlimited: true, Identity: "SAML"}, false)
+	for _, name := range []string{"Administrator", "AWSAdministrators", "awsadministrators"} {
+		_, err := c.store.CreateGroup(context.Background(), &identitystore.CreateGroupInput{IdentityStoreId: aws.String(c.sb.IdentityStoreID()), DisplayName: aws.String(name)})
+		checkRefusal(t, err, "ValidationException")
+	}
+	if _, err := c.store.CreateGroup(context.Background(), &identitystore.CreateGroupInput{IdentityStoreId: aws.String(c.sb.IdentityStoreID()), DisplayName: aws.String("Administrators of agents")}); err != nil {
+		t.Errorf("an ordinary group name: %v", err)
+	}
+}
+
+func createInput(sb *Sandbox, identity string) *connect.CreateUserInput {
+	var agent string
+	for _, p := range sb.security {
+		if p.name == "Agent" {
+			agent = p.id
+		}
+	}
+	in := &connect.CreateUserInput{
+		InstanceId:         aws.String(sb.InstanceID()),
+		Username:           aws.String("ada"),
+		IdentityInfo:       &types.UserIdentityInfo{FirstName: aws.String("Ada"), LastName: aws.String("Lovelace")},
+		RoutingProfileId:   aws.String(sb.routing[0].id),
+		SecurityProfileIds: []string{agent},
+		PhoneConfig:        &types.UserPhoneConfig{PhoneType: types.PhoneTypeSoftPhone},
+	}
+	if identity == "CONNECT_MANAGED" {
+		in.Password = aws.String("Sandbox1pass")
+	}
+	return in
+}
+
+func checkRefusal(t *testing.T, err error, code string) {
+	t.Helper()
+	var ae smithy.APIError
+	switch {
+	case code == "" && err != nil:
+		t.Errorf("refused: %v", err)
+	case code != "" && !errors.As(err, &ae):
+		t.Errorf("got %v, want %s", err, code)
+	case code != "" && ae.ErrorCode() != code:
+		t.Errorf("got %s (%s), want %s", ae.ErrorCode(), ae.ErrorMessage(), code)
+	}
+}
