@@ -15,6 +15,7 @@ import (
 )
 
 const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
+                         [--update]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--split-by KEY] [--handout-template FILE] [--protect]
                          [--concurrency N] [--rate-scale X] [--no-progress]
@@ -25,6 +26,14 @@ Connect instance, as fast as the API quotas allow, and writes a results file
 (agents-results.csv for agents.csv, mode 0600) with each row's outcome and the password of each
 user it created. A re-run reports existing users as "exists" and never creates
 them twice; --resume finishes an interrupted run.
+
+With --update, an existing user whose fields differ from the file is changed
+to match it, one Connect update API per aspect (routing profile, security
+profiles, hierarchy, phone settings, names and email, tags), each at its own
+quota. A blank cell leaves a field as it is; "(none)" clears hierarchy, tags,
+secondary email or mobile; a security profiles or tags cell replaces the set.
+A password is never changed. The changes column says, per row, what changed
+(with --dry-run: what would); without --update it says what differs.
 
 Credentials and region follow the AWS conventions: the default credential
 chain, --profile, AWS_REGION, AWS_ENDPOINT_URL. --sandbox imports into a local
@@ -43,7 +52,7 @@ printable handout per team, beside the results file, for the team leads;
 --protect writes each team's file as a password-protected workbook instead.
 'bulkagents handout' does the same for a finished run.
 
-Exit status: 0 every row created, existing or would-create; 1 some rows invalid,
+Exit status: 0 every row created, existing, updated, would-create or would-update; 1 some rows invalid,
 failed or not attempted (see the retry file); 2 nothing could be done; 130
 interrupted (the results file is complete up to that point).
 
@@ -52,6 +61,7 @@ Examples:
     bulkagents import agents.csv --instance-id 11111111-2222-3333-4444-555555555555 --dry-run
     bulkagents import agents.csv --instance-id arn:aws:connect:eu-west-2:123456789012:instance/11111111-2222-3333-4444-555555555555
     bulkagents import agents.csv --instance-id ID --resume
+    bulkagents import agents.csv --instance-id ID --update --dry-run
     bulkagents import agents.csv --instance-id ID --split-by hierarchy --protect
     bulkagents import agents.csv --instance-id ID --sso --sso-application-arn arn:aws:sso::123456789012:application/ssoins-EXAMPLE/apl-EXAMPLE
 `
@@ -70,6 +80,7 @@ type importFlags struct {
 	dryRun      bool
 	resume      bool
 	force       bool
+	update      bool
 	concurrency int
 	rateScale   float64
 	noProgress  bool
@@ -90,6 +101,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
+	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
@@ -210,6 +222,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		DryRun:       fl.dryRun,
 		Resume:       fl.resume,
 		Force:        fl.force,
+		Update:       fl.update,
 		Concurrency:  fl.concurrency,
 		Sandbox:      fl.sandbox,
 		Keep:         importer.SplitKeep(fl.splitBy),

@@ -39,7 +39,8 @@ back; elsewhere it needs --yes.
 
 With --sso (or --identity-store-id), each user's IAM Identity Center user (user
 name = the login) also leaves the group --sso-group (default ConnectAgents);
---sso-delete-users deletes that user too, unless it is in other groups.
+--sso-delete-users deletes that user too, unless it is in other groups or has
+application assignments of its own.
 
 Exit status: 0 every row deleted, would-delete or absent; 1 some rows invalid,
 failed or not attempted (see the retry file); 2 nothing could be done, or the
@@ -79,7 +80,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.sso, "sso", false, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)")
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
-	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups")
+	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups or has application assignments of its own")
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")

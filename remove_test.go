@@ -22,12 +22,13 @@ import (
 // agents' group (a few of them in another group too), and a file naming 200
 // logins: 192 agents, 5 that do not exist and 3 that differ only in case.
 type removeFixture struct {
-	sb      *sandbox.Sandbox
-	dir     string
-	named   map[string]bool // the 192 agents the file names exactly
-	ids     map[string]string
-	quick   map[string]string // quick connect id -> user login
-	keepers map[string]bool   // named agents whose Identity Center user is in another group
+	sb       *sandbox.Sandbox
+	dir      string
+	named    map[string]bool // the 192 agents the file names exactly
+	ids      map[string]string
+	quick    map[string]string // quick connect id -> user login
+	keepers  map[string]bool   // named agents whose Identity Center user is in another group or assigned directly
+	assigned map[string]bool   // named agents whose Identity Center user is assigned to the application directly
 }
 
 func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
@@ -35,7 +36,7 @@ func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
 	opts.Identity = "SAML"
 	sb := e2eSandbox(t, opts)
 	fx := &removeFixture{sb: sb, dir: t.TempDir(), named: map[string]bool{}, ids: map[string]string{},
-		quick: map[string]string{}, keepers: map[string]bool{}}
+		quick: map[string]string{}, keepers: map[string]bool{}, assigned: map[string]bool{}}
 	users := make([]sandbox.ConnectUser, 1000)
 	for i := range users {
 		users[i] = sandbox.ConnectUser{Username: fmt.Sprintf("agent%04d", i+1), FirstName: "Agent", LastName: fmt.Sprint(i + 1)}
@@ -90,10 +91,16 @@ func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
 				addMember(t, sb, other, uid)
 				fx.keepers[login] = true
 			}
+			if fx.named[login] && i%80 == 60 {
+				// Assigned to the application directly, not only through the group.
+				sb.AddApplicationAssignment(uid, "USER")
+				fx.keepers[login] = true
+				fx.assigned[login] = true
+			}
 			n++
 		}
 	}
-	if len(fx.quick) < 20 || n < 40 || len(fx.keepers) < 2 {
+	if len(fx.quick) < 20 || n < 40 || len(fx.keepers) < 2 || len(fx.assigned) < 2 {
 		t.Fatalf("fixture too thin: %d quick connects, %d identity center users, %d keepers", len(fx.quick), n, len(fx.keepers))
 	}
 	body := "first name,last name,user login\n" + strings.Join(rows, "\n") + "\n"
@@ -213,7 +220,10 @@ func TestRemoveCommandAcceptance(t *testing.T) {
 		t.Errorf("summary does not count the quick connects:\n%s", out)
 	}
 	for _, o := range got {
-		if fx.keepers[o.Login] && !strings.Contains(o.Changes, "user kept: it is in 1 other group") {
+		if fx.assigned[o.Login] && !strings.Contains(o.Changes, "user kept: it has 1 application assignment(s) of its own") {
+			t.Errorf("line %d: an identity center user assigned directly: %q", o.Line, o.Changes)
+		}
+		if fx.keepers[o.Login] && !fx.assigned[o.Login] && !strings.Contains(o.Changes, "user kept: it is in 1 other group") {
 			t.Errorf("line %d: a supervisor's identity center user: %q", o.Line, o.Changes)
 		}
 	}

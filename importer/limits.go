@@ -22,13 +22,20 @@ import (
 // account and Region) of aws-facts §3, keyed "Service.Operation" as the SDK
 // names them. An API missing here gets defaultRate.
 var defaultRates = map[string]float64{
-	"Connect.CreateUser":                 2,
-	"Connect.DeleteUser":                 2,
-	"Connect.SearchUsers":                2,
-	"Connect.ListSecurityProfiles":       2,
-	"Connect.DescribeInstance":           2,
-	"Connect.TagResource":                2,
-	"Connect.UpdateUserHierarchy":        2,
+	"Connect.CreateUser":           2,
+	"Connect.DeleteUser":           2,
+	"Connect.SearchUsers":          2,
+	"Connect.ListSecurityProfiles": 2,
+	"Connect.DescribeInstance":     2,
+	"Connect.TagResource":          2,
+	"Connect.UpdateUserHierarchy":  2,
+	// The other update APIs of import --update: 2/s (burst 5) each, the
+	// documented default, until Service Quotas says otherwise.
+	"Connect.UpdateUserRoutingProfile":   2,
+	"Connect.UpdateUserSecurityProfiles": 2,
+	"Connect.UpdateUserPhoneConfig":      2,
+	"Connect.UpdateUserIdentityInfo":     2,
+	"Connect.UntagResource":              2,
 	"Connect.DescribeUser":               10,
 	"Connect.ListUsers":                  10,
 	"Connect.ListRoutingProfiles":        10,

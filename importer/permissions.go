@@ -13,6 +13,7 @@ var identityCenterActions = []string{
 	"identitystore:ListGroupMemberships", "identitystore:ListGroupMembershipsForMember",
 	"identitystore:GetGroupMembershipId", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership",
 	"sso:ListInstances", "sso:ListApplicationAssignments", "sso:CreateApplicationAssignment",
+	"sso:ListApplicationAssignmentsForPrincipal",
 }
 
 // identityCenterPermissionHint is the hint of an access refused by IAM

@@ -243,6 +243,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
+	writeUpdateSummary(w, verb, res)
 	if res.Rates != nil && res.Rates.Note != "" {
 		fmt.Fprintln(w, res.Rates.Note)
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
 	"github.com/bulkagents/bulkagents/report"
 )
@@ -259,6 +261,8 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 // and the agents' group.
 type removeIdentityCenter struct {
 	store   IdentityStoreRemoveAPI
+	admin   SSOAdminRemoveAPI
+	ssoARN  string // the SSO instance of the store, for a user's assignments ("" unless deleting users)
 	storeID string
 	group   string
 	groupID string // "" when the group does not exist
@@ -287,7 +291,44 @@ func planRemoveIdentityCenter(ctx context.Context, clients *Clients, cfg RemoveC
 	default:
 		ic.groupID = aws.ToString(out.GroupId)
 	}
+	if cfg.DeleteIdentityCenterUsers {
+		// A user is kept when it has application assignments of its own,
+		// which are found per SSO instance.
+		admin, ok := clients.SSOAdmin.(SSOAdminRemoveAPI)
+		if !ok {
+			return nil, &SetupError{Message: "this SSO Admin client cannot list assignments"}
+		}
+		ic.admin = admin
+		if ic.ssoARN, err = ssoInstanceOf(ctx, admin, ic.storeID); err != nil {
+			return nil, err
+		}
+	}
 	return ic, nil
+}
+
+// SSOAdminRemoveAPI is the part of SSO Admin that --sso-delete-users uses.
+type SSOAdminRemoveAPI interface {
+	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
+	ListApplicationAssignmentsForPrincipal(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsForPrincipalInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsForPrincipalOutput, error)
+}
+
+// ssoInstanceOf finds the ARN of the SSO instance whose identity store this is.
+func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string) (string, error) {
+	p := ssoadmin.NewListInstancesPaginator(admin, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return "", &SetupError{Message: "--sso-delete-users: find the IAM Identity Center instance: " + errText(err), Err: err,
+				Hint: "the credentials need sso:ListInstances and sso:ListApplicationAssignmentsForPrincipal, to see what else a user is assigned to before deleting it"}
+		}
+		for _, in := range page.Instances {
+			if aws.ToString(in.IdentityStoreId) == storeID {
+				return aws.ToString(in.InstanceArn), nil
+			}
+		}
+	}
+	return "", &SetupError{Message: fmt.Sprintf("--sso-delete-users: no IAM Identity Center instance of this account uses identity store %s", storeID),
+		Hint: "without it, what else a user is assigned to cannot be checked: drop --sso-delete-users, or check --identity-store-id and --region"}
 }
 
 func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (string, bool, error) {
@@ -330,13 +371,13 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 		}
 	}
 	if r.deleteStoreUsers {
-		others, err := ic.otherGroups(ctx, id)
+		why, err := ic.keepReason(ctx, id)
 		if err != nil {
 			return "", id, err
 		}
-		if others > 0 {
+		if why != "" {
 			r.count(func() { r.storeUsersKept++ })
-			did = append(did, fmt.Sprintf("user kept: it is in %d other group(s)", others))
+			did = append(did, "user kept: "+why)
 		} else {
 			_, err := ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.storeID), UserId: aws.String(id)})
 			if err != nil && !isNotFound(err) {
@@ -347,6 +388,33 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 		}
 	}
 	return "identity center: " + strings.Join(did, ", "), id, nil
+}
+
+// keepReason says why an Identity Center user must stay ("" when nothing
+// but the agents' group holds it): other groups, or application
+// assignments of its own.
+func (ic *removeIdentityCenter) keepReason(ctx context.Context, userID string) (string, error) {
+	groups, err := ic.otherGroups(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	if groups > 0 {
+		return fmt.Sprintf("it is in %d other group(s)", groups), nil
+	}
+	apps := 0
+	p := ssoadmin.NewListApplicationAssignmentsForPrincipalPaginator(ic.admin, &ssoadmin.ListApplicationAssignmentsForPrincipalInput{
+		InstanceArn: aws.String(ic.ssoARN), PrincipalId: aws.String(userID), PrincipalType: ssotypes.PrincipalTypeUser})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return "", fmt.Errorf("list the application assignments of identity center user %s: %s", userID, errText(err))
+		}
+		apps += len(page.ApplicationAssignments)
+	}
+	if apps > 0 {
+		return fmt.Sprintf("it has %d application assignment(s) of its own", apps), nil
+	}
+	return "", nil
 }
 
 // otherGroups counts the groups other than the agents' that a user is in.

@@ -28,6 +28,9 @@ type Config struct {
 	DryRun bool // read calls only; rows that would be created are would-create
 	Resume bool // continue from the results file of an earlier run
 	Force  bool // replace an existing results file
+	// Update changes existing users whose fields differ from the file
+	// (--update); without it their changes column only says what differs.
+	Update bool
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
@@ -85,6 +88,11 @@ type Result struct {
 	MoreWarnings int
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
+	// Update is how many existing users differ from the file, and the
+	// changes per field; nil when no existing user was compared.
+	Update *UpdateCounts
+	// UpdateRequested: the run had --update.
+	UpdateRequested bool
 
 	// File, Checked and Outcomes are the input as read and validated and
 	// the final outcome of each of its rows, in input order, for what is
@@ -255,9 +263,13 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	outcomes := make([]report.Outcome, len(plan.Rows))
 	var jobs []Job
 	var jobIndex []int
+	upd := newUpdater(cfg, clients, inst, f, log)
+	var updJobs []UpdateJob
+	var updIndex []int
 	for i := range plan.Rows {
 		pr := &plan.Rows[i]
 		line := pr.Row.Line
+		warnPasswordIgnored(f, pr)
 		if pr.Action != ActionInvalid {
 			for _, w := range pr.Warnings {
 				if len(res.Warnings) < summaryProblems {
@@ -269,8 +281,13 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 		// A row done by a run without Identity Center is not done for one
 		// with it: it still needs its Identity Center user.
-		if p, ok := prev[line]; ok && p.Status.Done() && (sso == nil || p.SSOUserID != "") {
+		if p, ok := prev[line]; ok && p.Status.Done() && (sso == nil || p.SSOUserID != "") && !(cfg.Update && p.Status == report.Exists) {
 			outcomes[i] = p
+			continue
+		}
+		if upd != nil && pr.Action == ActionExists && sso == nil && prev[line].Password == "" && !unsettled(prev[line]) {
+			updJobs = append(updJobs, UpdateJob{Planned: pr, Base: existsOutcome(pr, inst), Prev: prev[line]})
+			updIndex = append(updIndex, i)
 			continue
 		}
 		switch {
@@ -335,12 +352,51 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	if cfg.Sandbox {
 		prov.QuotaMessage = sandboxQuotaMessage
 	}
+	if upd != nil {
+		upd.OnOutcome = func(o report.Outcome) { progress.Add(o.Status) }
+	}
+	// Creates and updates go at once: they draw on different buckets.
+	var updDone []report.Outcome
+	var updErr error
+	updFinished := make(chan struct{})
+	go func() {
+		defer close(updFinished)
+		if len(updJobs) > 0 {
+			updDone, updErr = upd.Run(stop, calls, updJobs)
+		}
+	}()
 	if len(jobs) > 0 {
 		done := prov.Run(stop, calls, jobs)
 		for k, o := range done {
 			outcomes[jobIndex[k]] = o
 		}
 	}
+	<-updFinished
+	if updErr == nil && upd != nil && sso != nil {
+		// With Identity Center, an existing user first gets its Identity
+		// Center side, then its Connect fields are compared.
+		updJobs, updIndex = nil, nil
+		for k, i := range jobIndex {
+			if pr := jobs[k].Planned; pr.Action == ActionExists && outcomes[i].Status == report.Exists {
+				updJobs = append(updJobs, UpdateJob{Planned: pr, Base: outcomes[i], Prev: prev[pr.Row.Line]})
+				updIndex = append(updIndex, i)
+			}
+		}
+		if len(updJobs) > 0 {
+			updDone, updErr = upd.Run(stop, calls, updJobs)
+		}
+	}
+	if updErr != nil {
+		return nil, updErr
+	}
+	for k, o := range updDone {
+		outcomes[updIndex[k]] = o
+	}
+	if upd != nil && upd.names != nil {
+		c := upd.Counts()
+		res.Update = &c
+	}
+	res.UpdateRequested = cfg.Update
 	progress.Stop()
 	res.Stats = prov.Stats()
 	if clients.Limits != nil {

@@ -254,8 +254,18 @@ func fromSearchSummary(s *types.UserSearchSummary) *UserSnapshot {
 		// (DescribeUser in seconds); the template holds seconds.
 		u.ACWSeconds = int64(pc.AfterContactWorkTimeLimit) / 1000
 	}
-	// The per-channel form, where the instance uses it, is the voice
-	// channel's setting the template's columns mean.
+	if s.PhoneConfig == nil {
+		voiceChannel(u, s)
+	}
+	return u
+}
+
+// voiceChannel takes the voice channel's per-channel settings, which the
+// template's phone columns mean, for a user whose page has no PhoneConfig.
+// Where both forms are given, PhoneConfig is used: SearchUsers' unit for it
+// (milliseconds) is the one known from real answers, while the per-channel
+// ACW limit is documented in seconds with no word on SearchUsers.
+func voiceChannel(u *UserSnapshot, s *types.UserSearchSummary) {
 	for _, c := range s.PhoneNumberConfigs {
 		if c.Channel == types.ChannelVoice {
 			if c.PhoneType != "" {
@@ -271,10 +281,9 @@ func fromSearchSummary(s *types.UserSearchSummary) *UserSnapshot {
 	}
 	for _, c := range s.AfterContactWorkConfigs {
 		if c.Channel == types.ChannelVoice && c.AfterContactWorkConfig != nil {
-			u.ACWSeconds = int64(c.AfterContactWorkConfig.AfterContactWorkTimeLimit) / 1000
+			u.ACWSeconds = int64(c.AfterContactWorkConfig.AfterContactWorkTimeLimit)
 		}
 	}
-	return u
 }
 
 // describeOne reads what no page holds of a user. A user deleted since its

@@ -785,8 +785,8 @@ func (rc *rowCheck) checkPassword(raw string) string {
 
 func (rc *rowCheck) checkEmail(c Column, raw string) string {
 	s := strings.TrimSpace(raw)
-	if s == "" {
-		return ""
+	if s == "" || c == ColSecondaryEmail && s == ClearCell {
+		return "" // (none): import --update clears it
 	}
 	if !validEmail(s) {
 		rc.problem(c, s, quote(s)+" is not an email address Connect accepts", "write a plain address such as jdoe@example.com: letters, digits and . _ % + - before the @, a domain ending in a dot and 2 to 63 letters")
@@ -867,8 +867,8 @@ func emailLocalByte(b byte) bool {
 // checkPhone checks an optional E.164 number; blank is fine.
 func (rc *rowCheck) checkPhone(c Column, raw string) string {
 	s := strings.TrimSpace(raw)
-	if s == "" {
-		return ""
+	if s == "" || c == ColMobile && s == ClearCell {
+		return "" // (none): import --update clears it
 	}
 	n, msg, hint := parseE164(s)
 	if msg != "" {
@@ -1093,8 +1093,8 @@ func (rc *rowCheck) checkHierarchies() []string {
 // checkHierarchy parses one hierarchy cell: level names from the top down.
 func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
 	s := strings.TrimSpace(raw)
-	if s == "" {
-		return nil, true
+	if s == "" || s == ClearCell {
+		return nil, true // (none): import --update clears it
 	}
 	key := sep + s
 	if v, ok := rc.seen.hierarchy[key]; ok {
@@ -1139,8 +1139,8 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 // checkTags parses key|value pairs joined by ||.
 func (rc *rowCheck) checkTags(raw string) map[string]string {
 	s := strings.TrimSpace(raw)
-	if s == "" {
-		return nil
+	if s == "" || s == ClearCell {
+		return nil // (none): import --update clears them
 	}
 	if v, ok := rc.seen.tags[s]; ok {
 		return v

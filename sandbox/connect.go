@@ -74,6 +74,9 @@ func routeConnect(method, escapedPath string) (string, []string) {
 			parts[i] = u
 		}
 	}
+	if op, args, ok := routeAspect(method, parts); ok {
+		return op, args
+	}
 	for _, rt := range connectRoutes {
 		if rt.method == method && rt.first == parts[0] && rt.segments == len(parts) {
 			return rt.op, parts[1:]

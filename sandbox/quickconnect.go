@@ -22,6 +22,9 @@ import (
 //     quick connect's queue is never found.
 //   - ListGroupMembershipsForMember of a user that does not exist answers
 //     ResourceNotFoundException, as IsMemberInGroups does.
+//   - ListApplicationAssignmentsForPrincipal of another SSO instance is
+//     AccessDeniedException, as ListApplications is; it lists only the
+//     principal's own assignments (a user's group's are the group's).
 func init() {
 	registerConnect("CreateQuickConnect", "PUT", "quick-connects", 2, operation{handle: connectCreateQuickConnect, mutating: true})
 	registerConnect("ListQuickConnects", "GET", "quick-connects", 2, operation{handle: connectListQuickConnects})
@@ -29,6 +32,7 @@ func init() {
 	registerConnect("DeleteQuickConnect", "DELETE", "quick-connects", 3, operation{handle: connectDeleteQuickConnect, mutating: true})
 	identityStoreOps["DeleteGroupMembership"] = operation{handle: isDeleteGroupMembership, mutating: true}
 	identityStoreOps["ListGroupMembershipsForMember"] = operation{handle: isListGroupMembershipsForMember}
+	ssoAdminOps["ListApplicationAssignmentsForPrincipal"] = operation{handle: ssoListApplicationAssignmentsForPrincipal}
 }
 
 // quickConnectQuota is the default number of quick connects per instance.
@@ -351,4 +355,57 @@ func (s *Sandbox) AddMembership(groupID, userID string) error {
 	}
 	s.members = append(s.members, &isMembership{Membership: Membership{ID: s.newResourceID(), GroupID: groupID, UserID: userID}, seq: s.nextSeq(), created: time.Now().UTC()})
 	return nil
+}
+
+func ssoListApplicationAssignmentsForPrincipal(c *call) (any, *apiError) {
+	var in struct {
+		InstanceArn   string
+		PrincipalId   string
+		PrincipalType string
+		Filter        *struct{ ApplicationArn string }
+		MaxResults    *int
+		NextToken     string
+	}
+	if e := c.decode(&in); e != nil {
+		return nil, e
+	}
+	switch {
+	case in.InstanceArn == "":
+		return nil, validation("InstanceArn is required")
+	case in.InstanceArn != c.s.SSOInstanceARN():
+		return nil, &apiError{status: http.StatusForbidden, code: "AccessDeniedException", message: "User is not authorized to perform this action on instance " + in.InstanceArn}
+	case in.PrincipalId == "":
+		return nil, validation("PrincipalId is required")
+	case in.PrincipalType != "USER" && in.PrincipalType != "GROUP":
+		return nil, validation("1 validation error detected: Value '" + in.PrincipalType + "' at 'principalType' failed to satisfy constraint: Member must satisfy enum value set: [USER, GROUP]")
+	}
+	max, e := c.maxResults(in.MaxResults, 100, 1, 100)
+	if e != nil {
+		return nil, e
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	var found []*assignment
+	for _, a := range c.s.assignments {
+		if a.PrincipalID == in.PrincipalId && a.PrincipalType == in.PrincipalType && (in.Filter == nil || in.Filter.ApplicationArn == "" || in.Filter.ApplicationArn == a.ApplicationARN) {
+			found = append(found, a)
+		}
+	}
+	got, next, e := page(c, found, func(a *assignment) int64 { return a.seq }, in.NextToken, max)
+	if e != nil {
+		return nil, e
+	}
+	out := make([]map[string]any, 0, len(got))
+	for _, a := range got {
+		out = append(out, map[string]any{"ApplicationArn": a.ApplicationARN, "PrincipalId": a.PrincipalID, "PrincipalType": a.PrincipalType})
+	}
+	return map[string]any{"ApplicationAssignments": out, "NextToken": next}, nil
+}
+
+// AddApplicationAssignment assigns a user or group to the Amazon Connect
+// application, for tests that seed an identity store.
+func (s *Sandbox) AddApplicationAssignment(principalID, principalType string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.assignments = append(s.assignments, &assignment{Assignment: Assignment{ApplicationARN: s.appARN, PrincipalID: principalID, PrincipalType: principalType}, seq: s.nextSeq()})
 }

@@ -129,6 +129,11 @@ func TestAWSCLIRemoveOps(t *testing.T) {
 	if l, _ := forMember["GroupMemberships"].([]any); len(l) != 1 || l[0].(map[string]any)["GroupId"] != group {
 		t.Errorf("list-group-memberships-for-member = %v", forMember)
 	}
+	must("sso-admin", "create-application-assignment", "--application-arn", sb.ConnectApplicationARN(), "--principal-id", isID, "--principal-type", "USER")
+	forPrincipal := must("sso-admin", "list-application-assignments-for-principal", "--instance-arn", sb.SSOInstanceARN(), "--principal-id", isID, "--principal-type", "USER")
+	if l, _ := forPrincipal["ApplicationAssignments"].([]any); len(l) != 1 || l[0].(map[string]any)["ApplicationArn"] != sb.ConnectApplicationARN() {
+		t.Errorf("list-application-assignments-for-principal = %v", forPrincipal)
+	}
 	must("identitystore", "delete-group-membership", "--identity-store-id", store, "--membership-id", membership)
 	if _, stderr, err := aws("identitystore", "delete-group-membership", "--identity-store-id", store, "--membership-id", membership); err == nil || !strings.Contains(stderr, "ResourceNotFoundException") {
 		t.Errorf("delete-group-membership twice: %v %q", err, stderr)

@@ -1,0 +1,358 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// ConnectUpdater is the part of the Connect API that import --update (and
+// the changes column of a plain re-run) uses beyond ConnectAPI.
+// *connect.Client satisfies it.
+type ConnectUpdater interface {
+	ConnectReader
+	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
+	UpdateUserIdentityInfo(ctx context.Context, in *connect.UpdateUserIdentityInfoInput, optFns ...func(*connect.Options)) (*connect.UpdateUserIdentityInfoOutput, error)
+	UpdateUserRoutingProfile(ctx context.Context, in *connect.UpdateUserRoutingProfileInput, optFns ...func(*connect.Options)) (*connect.UpdateUserRoutingProfileOutput, error)
+	UpdateUserSecurityProfiles(ctx context.Context, in *connect.UpdateUserSecurityProfilesInput, optFns ...func(*connect.Options)) (*connect.UpdateUserSecurityProfilesOutput, error)
+	UpdateUserHierarchy(ctx context.Context, in *connect.UpdateUserHierarchyInput, optFns ...func(*connect.Options)) (*connect.UpdateUserHierarchyOutput, error)
+	UpdateUserPhoneConfig(ctx context.Context, in *connect.UpdateUserPhoneConfigInput, optFns ...func(*connect.Options)) (*connect.UpdateUserPhoneConfigOutput, error)
+	TagResource(ctx context.Context, in *connect.TagResourceInput, optFns ...func(*connect.Options)) (*connect.TagResourceOutput, error)
+	UntagResource(ctx context.Context, in *connect.UntagResourceInput, optFns ...func(*connect.Options)) (*connect.UntagResourceOutput, error)
+}
+
+// interruptedUpdating is the error written ahead of a row's updates: a
+// kill leaves it, and --resume settles the row by reading the user again.
+const interruptedUpdating = "interrupted while updating the user: run again with --resume to settle it"
+
+// UpdateJob is one existing user's row: read the user, compare, and (with
+// Apply) change what differs.
+type UpdateJob struct {
+	Planned *PlannedRow
+	Base    report.Outcome // the row's outcome so far (exists)
+	// Prev is the row's outcome in the results file resumed from, if any:
+	// an update written ahead there and not finished keeps its changes.
+	Prev report.Outcome
+}
+
+// Updater reads existing users and, when Apply is set, updates them. Each
+// row is a pipeline: DescribeUser (paced at its own rate), the diff, then
+// one call per changed aspect, all at once, each paced by its own API's
+// limiter, so a row with three changes costs three calls in three buckets
+// at the same time, and the reads of later rows go on meanwhile.
+type Updater struct {
+	Connect  ConnectUpdater
+	Instance Instance
+	File     *File
+	Log      OutcomeLog
+	// Update changes what differs (--update); without it, or with DryRun,
+	// the changes column only says what differs or would change.
+	Update      bool
+	DryRun      bool
+	Concurrency int
+	OnOutcome   func(report.Outcome)
+
+	names *names
+
+	mu     sync.Mutex
+	fields map[string]int // changes per field, of the rows that differ
+	differ int
+}
+
+// UpdateCounts is what the comparison found: how many rows differ, and
+// how many changes each field has.
+type UpdateCounts struct {
+	Differ int
+	Fields map[string]int
+}
+
+// Counts reports the rows that differ and the changes per field.
+func (u *Updater) Counts() UpdateCounts {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	f := make(map[string]int, len(u.fields))
+	for k, v := range u.fields {
+		f[k] = v
+	}
+	return UpdateCounts{Differ: u.differ, Fields: f}
+}
+
+// prepare lists what turns ids into names: profiles and hierarchy groups,
+// a page each.
+func (u *Updater) prepare(ctx context.Context) error {
+	if u.names != nil {
+		return nil
+	}
+	r, err := listRoutingProfiles(ctx, u.Connect, u.Instance.ID)
+	if err != nil {
+		return err
+	}
+	s, err := listSecurityProfiles(ctx, u.Connect, u.Instance.ID)
+	if err != nil {
+		return err
+	}
+	h, err := newHierarchyIndex(ctx, u.Connect, u.Instance.ID)
+	if err != nil {
+		return err
+	}
+	u.names = &names{routing: r, security: s, hierarchy: h}
+	u.fields = map[string]int{}
+	return nil
+}
+
+// Run handles the jobs and gives one outcome each, in order. stop ends the
+// starting of rows; calls ends the calls in flight.
+func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.Outcome, error) {
+	if err := u.prepare(stop); err != nil {
+		return nil, err
+	}
+	outcomes := make([]report.Outcome, len(jobs))
+	n := u.Concurrency
+	if n <= 0 {
+		n = 64
+	}
+	var g errgroup.Group
+	g.SetLimit(n)
+	for i := range jobs {
+		if stop.Err() != nil {
+			o := jobs[i].Base
+			o.Status, o.Error = report.NotAttempted, notStarted
+			outcomes[i] = o
+			continue
+		}
+		g.Go(func() error {
+			outcomes[i] = u.row(stop, calls, &jobs[i])
+			if u.Log != nil {
+				if err := u.Log.Append(outcomes[i]); err != nil {
+					return fmt.Errorf("write results file: %w", err)
+				}
+			}
+			if u.OnOutcome != nil {
+				u.OnOutcome(outcomes[i])
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return outcomes, nil
+}
+
+// resumedChanges is the changes cell an interrupted earlier run wrote
+// ahead for this row, if it did.
+func resumedChanges(p report.Outcome) string {
+	if p.Status == report.NotAttempted && p.Error == interruptedUpdating {
+		return p.Changes
+	}
+	return ""
+}
+
+func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcome {
+	o := job.Base
+	pr := job.Planned
+	earlier := resumedChanges(job.Prev)
+	out, err := u.Connect.DescribeUser(calls, &connect.DescribeUserInput{
+		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
+	if err == nil && out.User == nil {
+		err = errors.New("the answer holds no user")
+	}
+	if err != nil {
+		o.Status, o.Error = report.Failed, "describe user: "+errSummary(err)
+		if earlier != "" {
+			o.Changes = earlier
+		}
+		return o
+	}
+	up, err := diffUser(calls, u.File, u.Instance, pr, out.User, u.names)
+	if err != nil {
+		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+errSummary(err)
+		return o
+	}
+	u.count(up)
+	o.Changes = up.Cell()
+	switch {
+	case up.Empty() && earlier != "":
+		// An interrupted run applied it all before the kill.
+		o.Status, o.Changes = report.Updated, earlier
+		return o
+	case up.Empty():
+		return o // exists, as it was
+	case u.DryRun && u.Update:
+		o.Status = report.WouldUpdate
+		return o
+	case !u.Update:
+		return o // exists; the changes cell says what differs
+	}
+	if stop.Err() != nil {
+		o.Status, o.Error = report.NotAttempted, notStarted
+		return o
+	}
+	ahead := o
+	ahead.Status, ahead.Error = report.NotAttempted, interruptedUpdating
+	if earlier != "" {
+		ahead.Changes = earlier
+	}
+	if u.Log != nil {
+		if err := u.Log.Append(ahead); err != nil {
+			o.Status, o.Error = report.NotAttempted, "write results file: "+err.Error()
+			return o
+		}
+	}
+	if msg := u.apply(calls, up); msg != "" {
+		o.Status, o.Error = report.Failed, msg
+		return o
+	}
+	o.Status = report.Updated
+	if earlier != "" {
+		o.Changes = earlier
+	}
+	return o
+}
+
+func (u *Updater) count(up *UserUpdate) {
+	if up.Empty() {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.differ++
+	for _, c := range up.Changes {
+		u.fields[c.Field]++
+	}
+}
+
+// apply sends one call per changed aspect, all at once; it gives the
+// errors of the refused ones, each naming its fields, or "".
+func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
+	aspects := up.Aspects()
+	errs := make([]string, len(aspects))
+	var wg sync.WaitGroup
+	for i, a := range aspects {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := u.send(ctx, up, a); err != nil {
+				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), errSummary(err))
+			}
+		}()
+	}
+	wg.Wait()
+	msg := ""
+	for _, e := range errs {
+		if e == "" {
+			continue
+		}
+		if msg != "" {
+			msg += "; "
+		}
+		msg += e
+	}
+	return msg
+}
+
+func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
+	inst, user := aws.String(u.Instance.ID), aws.String(up.UserID)
+	var err error
+	switch a {
+	case AspectIdentity:
+		info := up.identity
+		_, err = u.Connect.UpdateUserIdentityInfo(ctx, &connect.UpdateUserIdentityInfoInput{InstanceId: inst, UserId: user, IdentityInfo: &info})
+	case AspectRouting:
+		_, err = u.Connect.UpdateUserRoutingProfile(ctx, &connect.UpdateUserRoutingProfileInput{InstanceId: inst, UserId: user, RoutingProfileId: aws.String(up.routing)})
+	case AspectSecurity:
+		_, err = u.Connect.UpdateUserSecurityProfiles(ctx, &connect.UpdateUserSecurityProfilesInput{InstanceId: inst, UserId: user, SecurityProfileIds: up.security})
+	case AspectHierarchy:
+		// An empty id takes the user out of its group.
+		_, err = u.Connect.UpdateUserHierarchy(ctx, &connect.UpdateUserHierarchyInput{InstanceId: inst, UserId: user, HierarchyGroupId: aws.String(up.hierarchy)})
+	case AspectPhone:
+		pc := up.phone
+		_, err = u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: inst, UserId: user, PhoneConfig: &pc})
+	case AspectTags:
+		// Set before unset: a kill between them leaves a user with a tag
+		// too many, never one too few, and either way a resumed run reads
+		// the user again and finishes.
+		if len(up.tagSet) > 0 {
+			_, err = u.Connect.TagResource(ctx, &connect.TagResourceInput{ResourceArn: aws.String(up.UserARN), Tags: up.tagSet})
+		}
+		if err == nil && len(up.tagUnset) > 0 {
+			_, err = u.Connect.UntagResource(ctx, &connect.UntagResourceInput{ResourceArn: aws.String(up.UserARN), TagKeys: up.tagUnset})
+		}
+	}
+	return err
+}
+
+// newUpdater gives the updater of an import, or nil when the client cannot
+// read users one at a time (a test double of ConnectAPI alone).
+func newUpdater(cfg Config, clients *Clients, inst Instance, f *File, log OutcomeLog) *Updater {
+	api, ok := clients.Connect.(ConnectUpdater)
+	if !ok {
+		return nil
+	}
+	n := 0
+	if clients.Limits != nil {
+		// Enough rows in flight to keep DescribeUser busy while earlier
+		// rows wait in the update buckets.
+		n = int(4 * clients.Limits.For("Connect.DescribeUser").Configured())
+	}
+	return &Updater{Connect: api, Instance: inst, File: f, Log: log, Update: cfg.Update, DryRun: cfg.DryRun,
+		Concurrency: min(max(n, 64), 1024)}
+}
+
+// existsOutcome is the outcome of an existing user's row before it is
+// compared.
+func existsOutcome(pr *PlannedRow, inst Instance) report.Outcome {
+	o := plannedOutcome(pr, report.Exists)
+	o.ConnectUserID = pr.ExistingUserID
+	o.SignInURL = dryRunSignInURL(inst)
+	return o
+}
+
+// warnPasswordIgnored warns that a password cell on an existing user's row
+// is not applied: bulkagents never resets a password.
+func warnPasswordIgnored(f *File, pr *PlannedRow) {
+	if pr.Action != ActionExists || strings.TrimSpace(f.Value(pr.Row, ColPassword)) == "" {
+		return
+	}
+	pr.Warnings = append(pr.Warnings, Problem{Line: pr.Row.Line, Column: columnNames(f).name(ColPassword),
+		Message: "ignored: the user exists, and bulkagents never changes an existing user's password",
+		Hint:    "reset it in the Connect admin website if the agent needs a new one"})
+}
+
+// writeUpdateSummary says how many existing users differ from the file and
+// how many changes each field has: with --update, what was (or would be)
+// changed; without it, what differs and how to change it.
+func writeUpdateSummary(w io.Writer, verb string, res *Result) {
+	u := res.Update
+	if u == nil || u.Differ == 0 {
+		return
+	}
+	fields := make([]string, 0, len(u.Fields))
+	for f := range u.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	per := make([]string, len(fields))
+	for i, f := range fields {
+		per[i] = fmt.Sprintf("%s %d", f, u.Fields[f])
+	}
+	users := report.Plural(u.Differ, "existing user")
+	switch {
+	case !res.UpdateRequested:
+		fmt.Fprintf(w, "%s: %s differ from the file (%s); left as they are: add --update to change them\n", verb, users, strings.Join(per, ", "))
+	case res.DryRun:
+		fmt.Fprintf(w, "%s: %s would be updated; changes per field: %s\n", verb, users, strings.Join(per, ", "))
+	default:
+		fmt.Fprintf(w, "%s: %s to update; changes per field: %s\n", verb, users, strings.Join(per, ", "))
+	}
+}
