@@ -38,6 +38,14 @@ type Agent struct {
 
 	Tags map[string]string
 
+	// Proficiencies are the routing proficiencies of the proficiencies
+	// column (extension.go), in the cell's order; empty: none.
+	Proficiencies []Proficiency
+	// Channels holds the per-channel settings of the extension columns;
+	// nil when the row sets none. The voice channel's auto accept and ACW
+	// stay in AutoAccept and ACWTimeout above, whichever column gave them.
+	Channels *ChannelSettings
+
 	// Extra holds the values of columns outside the template that the caller
 	// asked to keep (for example a "team lead" column to split results by),
 	// keyed by their canonical (lower-case, single-spaced) header name.

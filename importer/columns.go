@@ -37,6 +37,21 @@ const (
 	// ColUserHierarchy is a home-made "UserHierarchy" column holding a path
 	// joined by / (technical support/IT/Eastern).
 	ColUserHierarchy
+	// The extension columns (extension.go): what CreateUser takes beyond the
+	// console's template.
+	ColProficiencies
+	ColChatAutoAccept
+	ColTaskAutoAccept
+	ColEmailAutoAccept
+	ColVoiceAutoAccept
+	ColChatACW
+	ColTaskACW
+	ColEmailACW
+	ColVoiceACW
+	ColCallbackAutoAccept
+	ColCallbackACW
+	ColPersistentConnection
+	ColVoiceEnhancement
 	// ColExtra is a column outside the template that the caller asked to keep
 	// (ReadOptions.Keep); its values go to Agent.Extra.
 	ColExtra
@@ -71,8 +86,22 @@ var canonicalNames = map[Column]string{
 	ColACWTimeout:       "acw timeout (seconds)",
 	ColTags:             "tags",
 	ColUserHierarchy:    "userhierarchy",
-	ColExtra:            "extra",
-	ColBlank:            "",
+
+	ColProficiencies:        "proficiencies",
+	ColChatAutoAccept:       "chat auto accept (yes/no)",
+	ColTaskAutoAccept:       "task auto accept (yes/no)",
+	ColEmailAutoAccept:      "email auto accept (yes/no)",
+	ColVoiceAutoAccept:      "voice auto accept (yes/no)",
+	ColChatACW:              "chat acw timeout (seconds)",
+	ColTaskACW:              "task acw timeout (seconds)",
+	ColEmailACW:             "email acw timeout (seconds)",
+	ColVoiceACW:             "voice acw timeout (seconds)",
+	ColCallbackAutoAccept:   "callback auto accept (yes/no)",
+	ColCallbackACW:          "callback acw timeout (seconds)",
+	ColPersistentConnection: "persistent connection (yes/no)",
+	ColVoiceEnhancement:     "voice enhancement (isolation/suppression/none)",
+	ColExtra:                "extra",
+	ColBlank:                "",
 }
 
 // String gives the column's canonical (lower-case) name.
@@ -111,6 +140,9 @@ var columnByKey = func() map[string]Column {
 	m := make(map[string]Column, len(canonicalNames)+len(aliases))
 	for _, c := range templateColumns {
 		m[matchKey(canonicalNames[c])] = c
+	}
+	for _, x := range extensionColumns {
+		m[matchKey(canonicalNames[x.column])] = x.column
 	}
 	for _, a := range aliases {
 		m[matchKey(a.name)] = a.column
@@ -168,6 +200,9 @@ func acceptedNames() []string {
 	for _, c := range templateColumns {
 		names = append(names, canonicalNames[c])
 	}
+	for _, x := range extensionColumns {
+		names = append(names, canonicalNames[x.column])
+	}
 	return append(names, "secondary email")
 }
 
@@ -186,6 +221,9 @@ func closestName(field string) string {
 	}
 	for _, c := range templateColumns {
 		consider(canonicalNames[c])
+	}
+	for _, x := range extensionColumns {
+		consider(canonicalNames[x.column])
 	}
 	for _, a := range aliases {
 		consider(a.name)

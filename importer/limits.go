@@ -41,6 +41,12 @@ var defaultRates = map[string]float64{
 	"Connect.ListRoutingProfiles":        10,
 	"Connect.ListUserHierarchyGroups":    10,
 	"Connect.DescribeUserHierarchyGroup": 10,
+	// The proficiency and predefined attribute APIs: rates unconfirmed
+	// (aws-facts §7), assumed 2/s like the other per-user writes.
+	"Connect.AssociateUserProficiencies":  2,
+	"Connect.ListUserProficiencies":       2,
+	"Connect.ListPredefinedAttributes":    2,
+	"Connect.DescribePredefinedAttribute": 2,
 	// The Identity Store's limit is shared by all its operations (see
 	// limitKey); SSO Admin's is not documented per API.
 	"identitystore": 20,

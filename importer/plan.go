@@ -169,6 +169,10 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, ch
 			return nil, err
 		}
 	}
+	attrs, err := planAttributes(ctx, api, inst.ID, valid)
+	if err != nil {
+		return nil, err
+	}
 	users, err := listUsers(ctx, api, inst.ID)
 	if err != nil {
 		return nil, err
@@ -203,6 +207,9 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, ch
 			} else {
 				problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
 			}
+		}
+		if attrs != nil {
+			attrs.check(a, func(value, msg, hint string) { problem(ColProficiencies, value, msg, hint) })
 		}
 		switch {
 		case len(pr.Problems) > 0:

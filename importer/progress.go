@@ -243,6 +243,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	fmt.Fprintln(w, line)
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
+	writeSignInNotes(w, res)
 	writeUpdateSummary(w, verb, res)
 	if res.Rates != nil && res.Rates.Note != "" {
 		fmt.Fprintln(w, res.Rates.Note)
@@ -259,6 +260,9 @@ func WriteSummary(w io.Writer, res *Result) {
 		note = " (it holds passwords: hand it on safely)"
 	}
 	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)
+	if res.RetryKept != "" {
+		fmt.Fprintf(w, "retry:   kept %s as it is\n", res.RetryKept)
+	}
 	if res.RetryPath != "" {
 		fmt.Fprintf(w, "retry:   %s (%s to fix or import again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
 	}

@@ -166,7 +166,7 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 			n = autoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
 		}
 	}
-	steps := []rowStep{p.createConnectUser}
+	steps := []rowStep{p.createConnectUser, p.associateProficiencies}
 	if p.IdentityCenter != nil {
 		steps = append(steps, p.IdentityCenter.steps()...)
 	}
@@ -552,6 +552,7 @@ func createUserInput(inst Instance, pr *PlannedRow, password string) *connect.Cr
 	if len(a.Tags) > 0 {
 		in.Tags = a.Tags
 	}
+	addChannelConfigs(in, a)
 	switch inst.Identity {
 	case IdentityConnect:
 		in.Password = aws.String(password)

@@ -58,6 +58,7 @@ type Result struct {
 	ResultsPath string
 	RetryPath   string // "" when no row needs a retry
 	RetryRows   int
+	RetryKept   string // an earlier retry file left as it is: the user's now
 	Elapsed     time.Duration
 	Stats       Stats
 	// ConfiguredCreateRate is the CreateUser rate the limiter was set to;
@@ -162,6 +163,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
 	}
 	resultsExist := fileExists(resultsPath)
+	retryOwner := checkRetryFile(resultsPath, retryPath)
 	if resultsExist && !cfg.Resume && !cfg.Force {
 		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
 			Hint: existingResultsHint(resultsPath, cfg.DryRun)}
@@ -425,15 +427,25 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		// The retry file is made from the input alone (it holds the
 		// passwords the input supplied, and is mode 0600, like the input
 		// should be): each run replaces it.
-		if err := report.WriteRetry(retryPath, f.Header, retry, true); err != nil {
+		path := freeRetryPath(retryPath, retryOwner)
+		if err := report.WriteRetry(path, f.Header, retry, true); err != nil {
 			return nil, fmt.Errorf("write retry file: %w", err)
 		}
-		res.RetryPath, res.RetryRows = retryPath, len(retry)
-	} else if !cfg.DryRun {
-		// A retry file left by an earlier run of this input is stale now.
-		if err := os.Remove(retryPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("remove the stale retry file: %w", err)
+		if path == retryPath {
+			if err := stampRetryFile(resultsPath, path); err != nil {
+				return nil, fmt.Errorf("write retry file: %w", err)
+			}
 		}
+		res.RetryPath, res.RetryRows = path, len(retry)
+	} else if !cfg.DryRun {
+		// A retry file left by an earlier run of this input is stale now,
+		// unless the user edited or imported it.
+		if err := removeStaleRetry(retryPath, retryOwner); err != nil {
+			return nil, err
+		}
+	}
+	if retryOwner.userOwned {
+		res.RetryKept = retryPath + " (" + retryOwner.why + " since a run wrote it)"
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil

@@ -425,6 +425,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.AutoAccept = rc.checkAutoAccept(rc.cell(ColAutoAccept))
 	a.ACWTimeout = rc.checkACW(rc.cell(ColACWTimeout))
 	a.Tags = rc.checkTags(rc.cell(ColTags))
+	rc.checkExtensions(a)
 
 	if len(rc.lay.extras) > 0 {
 		a.Extra = make(map[string]string, len(rc.lay.extras))

@@ -291,18 +291,23 @@ func connectDescribeUser(c *call) (any, *apiError) {
 		return nil, notFound("User", c.args[1])
 	}
 	return map[string]any{"User": map[string]any{
-		"Id":                 u.ID,
-		"Arn":                u.ARN,
-		"Username":           u.Username,
-		"IdentityInfo":       identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile},
-		"PhoneConfig":        phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout), DeskPhoneNumber: u.DeskPhoneNumber},
-		"DirectoryUserId":    strp(u.DirectoryUserID),
-		"SecurityProfileIds": u.SecurityProfileIDs,
-		"RoutingProfileId":   u.RoutingProfileID,
-		"HierarchyGroupId":   strp(u.HierarchyGroupID),
-		"Tags":               u.Tags,
-		"LastModifiedTime":   epoch(u.modified),
-		"LastModifiedRegion": c.s.region,
+		"Id":                          u.ID,
+		"Arn":                         u.ARN,
+		"Username":                    u.Username,
+		"IdentityInfo":                identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile},
+		"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout), DeskPhoneNumber: u.DeskPhoneNumber},
+		"DirectoryUserId":             strp(u.DirectoryUserID),
+		"SecurityProfileIds":          u.SecurityProfileIDs,
+		"RoutingProfileId":            u.RoutingProfileID,
+		"HierarchyGroupId":            strp(u.HierarchyGroupID),
+		"Tags":                        u.Tags,
+		"AutoAcceptConfigs":           autoAcceptConfigsJSON(&u.ConnectUser),
+		"AfterContactWorkConfigs":     acwConfigsJSON(&u.ConnectUser, 1),
+		"PhoneNumberConfigs":          phoneNumberConfigsJSON(&u.ConnectUser),
+		"PersistentConnectionConfigs": persistentConfigsJSON(&u.ConnectUser),
+		"VoiceEnhancementConfigs":     enhancementConfigsJSON(&u.ConnectUser),
+		"LastModifiedTime":            epoch(u.modified),
+		"LastModifiedRegion":          c.s.region,
 	}}, nil
 }
 
@@ -441,11 +446,16 @@ func connectSearchUsers(c *call) (any, *apiError) {
 			"Id":               u.ID,
 			"IdentityInfo":     identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName},
 			// SearchUsers reports the after-contact-work limit in milliseconds.
-			"PhoneConfig":        phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout) * 1000, DeskPhoneNumber: u.DeskPhoneNumber},
-			"RoutingProfileId":   u.RoutingProfileID,
-			"SecurityProfileIds": u.SecurityProfileIDs,
-			"Tags":               u.Tags,
-			"Username":           u.Username,
+			"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout) * 1000, DeskPhoneNumber: u.DeskPhoneNumber},
+			"RoutingProfileId":            u.RoutingProfileID,
+			"SecurityProfileIds":          u.SecurityProfileIDs,
+			"Tags":                        u.Tags,
+			"Username":                    u.Username,
+			"AutoAcceptConfigs":           autoAcceptConfigsJSON(&u.ConnectUser),
+			"AfterContactWorkConfigs":     acwConfigsJSON(&u.ConnectUser, 1000),
+			"PhoneNumberConfigs":          phoneNumberConfigsJSON(&u.ConnectUser),
+			"PersistentConnectionConfigs": persistentConfigsJSON(&u.ConnectUser),
+			"VoiceEnhancementConfigs":     enhancementConfigsJSON(&u.ConnectUser),
 		})
 	}
 	return map[string]any{"Users": out, "NextToken": next, "ApproximateTotalCount": len(found)}, nil
@@ -460,27 +470,14 @@ type createUserInput struct {
 		AutoAccept                *bool
 		AfterContactWorkTimeLimit *int64
 		DeskPhoneNumber           string
+		PersistentConnection      *bool
 	}
 	DirectoryUserId    string
 	SecurityProfileIds []string
 	RoutingProfileId   string
 	HierarchyGroupId   string
 	Tags               map[string]string
-	AutoAcceptConfigs  []struct {
-		Channel    string
-		AutoAccept bool
-	}
-	AfterContactWorkConfigs []struct {
-		Channel                string
-		AfterContactWorkConfig struct {
-			AfterContactWorkTimeLimit int64
-		}
-	}
-	PhoneNumberConfigs []struct {
-		Channel     string
-		PhoneType   string
-		PhoneNumber string
-	}
+	channelConfigsInput
 }
 
 var (
@@ -595,13 +592,15 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 	u.FirstName, u.LastName, u.Email, u.SecondaryEmail, u.Mobile = info.FirstName, info.LastName, info.Email, info.SecondaryEmail, info.Mobile
 
 	if pc := in.PhoneConfig; pc != nil {
-		if len(in.PhoneNumberConfigs) > 0 || len(in.AutoAcceptConfigs) > 0 || len(in.AfterContactWorkConfigs) > 0 {
-			return nil, invalidRequest("PhoneConfig cannot be set together with the per-channel configurations")
+		if e := phoneConfigConflicts(pc.AutoAccept != nil, pc.AfterContactWorkTimeLimit != nil, pc.PhoneType != "" || pc.DeskPhoneNumber != "", pc.PersistentConnection != nil, &in.channelConfigsInput); e != nil {
+			return nil, e
 		}
-		if pc.PhoneType != "SOFT_PHONE" && pc.PhoneType != "DESK_PHONE" {
+		if pc.PhoneType != "" && pc.PhoneType != "SOFT_PHONE" && pc.PhoneType != "DESK_PHONE" {
 			return nil, invalidParameter("PhoneConfig.PhoneType must be SOFT_PHONE or DESK_PHONE")
 		}
-		u.PhoneType = pc.PhoneType
+		if pc.PhoneType != "" {
+			u.PhoneType = pc.PhoneType
+		}
 		u.DeskPhoneNumber = pc.DeskPhoneNumber
 		if pc.AutoAccept != nil {
 			u.AutoAccept = *pc.AutoAccept
@@ -612,28 +611,13 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 			}
 			u.ACWTimeout = int32(*pc.AfterContactWorkTimeLimit)
 		}
-	}
-	for _, p := range in.PhoneNumberConfigs {
-		if p.Channel == "VOICE" {
-			if p.PhoneType != "SOFT_PHONE" && p.PhoneType != "DESK_PHONE" {
-				return nil, invalidParameter("PhoneNumberConfigs.PhoneType must be SOFT_PHONE or DESK_PHONE")
-			}
-			u.PhoneType, u.DeskPhoneNumber = p.PhoneType, p.PhoneNumber
+		if pc.PersistentConnection != nil {
+			v := *pc.PersistentConnection
+			u.PersistentConnection = &v
 		}
 	}
-	for _, a := range in.AutoAcceptConfigs {
-		if a.Channel == "VOICE" {
-			u.AutoAccept = a.AutoAccept
-		}
-	}
-	for _, a := range in.AfterContactWorkConfigs {
-		if a.Channel == "VOICE" {
-			t := a.AfterContactWorkConfig.AfterContactWorkTimeLimit
-			if t < 0 || t > maxACW {
-				return nil, invalidParameter("AfterContactWorkTimeLimit must be between 0 and 2000000 seconds")
-			}
-			u.ACWTimeout = int32(t)
-		}
+	if e := in.channelConfigsInput.apply(u); e != nil {
+		return nil, e
 	}
 	if u.PhoneType == "DESK_PHONE" && u.DeskPhoneNumber == "" {
 		return nil, invalidParameter("A desk phone number is required for PhoneType DESK_PHONE")

@@ -98,6 +98,7 @@ type ConnectUser struct {
 	AutoAccept         bool
 	ACWTimeout         int32 // seconds, 0 = no limit
 	Tags               map[string]string
+	ChannelSettings    // per-channel settings beyond the voice ones above (proficiency.go)
 }
 
 // IdentityStoreUser is a user of the sandbox's identity store.
@@ -174,7 +175,8 @@ type Sandbox struct {
 	groupOrder  []*isGroup
 	members     []*isMembership
 	assignments []*assignment
-	quick       quickConnects // see quickconnect.go
+	attributes  map[string]*predefinedAttribute // by name (proficiency.go)
+	quick       quickConnects                   // see quickconnect.go
 
 	server   *http.Server
 	listener net.Listener
@@ -290,6 +292,7 @@ func (s *Sandbox) seed() {
 	s.AddHierarchyGroup("Example Corp", "Support", "Tier 1")
 	s.AddHierarchyGroup("Example Corp", "Support", "Tier 2")
 	s.AddHierarchyGroup("Example Corp", "Sales")
+	s.seedAttributes()
 	u := ConnectUser{
 		Username:           "admin",
 		FirstName:          "Admin",
