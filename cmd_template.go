@@ -10,7 +10,7 @@ import (
 	"github.com/bulkagents/bulkagents/templates"
 )
 
-const templateUsage = `Usage: bulkagents template [--identity connect|saml|directory] [--example] [--out FILE] [--force]
+const templateUsage = `Usage: bulkagents template [--identity connect|saml|directory] [--example] [--extended] [--out FILE] [--force]
 
 Writes the header of the Amazon Connect console's current bulk-upload template
 (for a Connect-managed or a SAML instance), and with --example a few filled rows
@@ -29,6 +29,7 @@ var templateCommand = &command{
 		var identity string
 		identityFlag(fset, &identity)
 		example := fset.Bool("example", false, "add a few example rows")
+		extended := fset.Bool("extended", false, "add the extension columns (proficiencies, per-channel settings)")
 		out := fset.String("out", "", "write to `FILE` instead of standard output")
 		force := fset.Bool("force", false, "replace FILE if it exists")
 		rest, err := fset.parse(args)
@@ -45,6 +46,9 @@ var templateCommand = &command{
 		data := templates.Header(string(id))
 		if *example {
 			data = templates.Example(string(id))
+		}
+		if *extended {
+			data = templates.Extended(data)
 		}
 		if *out == "" {
 			_, err := env.stdout.Write(data)
