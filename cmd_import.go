@@ -147,12 +147,13 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Profile:     fl.profile,
 		Region:      fl.region,
 		EndpointURL: fl.endpointURL,
-		RateScale:   fl.rateScale,
+		RateScale:   givenRateScale(fs.FlagSet, fl.rateScale),
 	}
 	instanceID := ""
 	if fl.sandbox {
 		// The sandbox outlives the first Ctrl-C: the calls in flight finish.
-		sbOpts := sandbox.Options{RateScale: fl.rateScale}
+		// Room for every row of the file besides what the sandbox seeds.
+		sbOpts := sandbox.Options{RateScale: fl.rateScale, UserQuota: sandboxUsersQuota(ctx, input)}
 		if fl.sso {
 			// Identity Center users go with a SAML instance.
 			sbOpts.Identity = "SAML"
@@ -223,6 +224,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Force:        fl.force,
 		Update:       fl.update,
 		Concurrency:  fl.concurrency,
+		Sandbox:      fl.sandbox,
 		Keep:         importer.SplitKeep(fl.splitBy),
 		Progress:     env.stderr,
 		ProgressMode: mode,

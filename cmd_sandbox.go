@@ -3,22 +3,30 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
 const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity connect|saml|directory] [--rate-scale X]
                         [--error-rate F] [--drop-rate F] [--latency D] [--users-quota N] [--region NAME]
+                        [--quota API=RATE]... [--service-quotas on|off]
+                        [--identity-store-throttle 429|400]
                         [--short-logins]
 
-Serves a local emulator of the Amazon Connect, Identity Store and SSO Admin
-APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
+Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
+Service Quotas APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
 bulkagents, the AWS CLI or any AWS SDK at it with --endpoint-url; any
 credentials are accepted.
 
 Examples:
     bulkagents sandbox --addr 127.0.0.1:4566
     aws --endpoint-url http://127.0.0.1:4566 connect list-users --instance-id ID
+    bulkagents sandbox --quota CreateUser=10 --users-quota 5000
+    aws --endpoint-url http://127.0.0.1:4566 service-quotas get-service-quota \
+        --service-code connect --quota-code L-CBDEE3E4
 `
 
 var sandboxCommand = &command{
@@ -36,6 +44,10 @@ var sandboxCommand = &command{
 		latency := fset.Duration("latency", 0, "add this `duration` to every call")
 		quota := fset.Int("users-quota", 500, "Connect users per instance")
 		region := fset.String("region", "us-east-1", "the Region the sandbox pretends to be in")
+		quotas := quotaFlag{}
+		fset.Var(quotas, "quota", "set one Connect API's rate, enforced and reported by Service Quotas: `API=RATE` (repeatable)")
+		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
+		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (\"Rate exceeded\")")
 		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		rest, err := fset.parse(args)
 		if err != nil {
@@ -65,15 +77,24 @@ var sandboxCommand = &command{
 		if *latency < 0 {
 			return usageError("--latency 200ms slows every call by 200 ms", "--latency must not be negative, got %v", *latency)
 		}
+		if *serviceQuotas != "on" && *serviceQuotas != "off" {
+			return usageError("--service-quotas off makes Service Quotas refuse every call", "--service-quotas must be on or off, got %q", *serviceQuotas)
+		}
+		if *isThrottle != "429" && *isThrottle != "400" {
+			return usageError("--identity-store-throttle 400 answers throttling as HTTP 400 \"Rate exceeded\"", "--identity-store-throttle must be 429 or 400, got %q", *isThrottle)
+		}
 		sb, err := sandbox.Start(ctx, *addr, sandbox.Options{
-			Identity:    string(id),
-			RateScale:   rateScale,
-			ErrorRate:   *errorRate,
-			DropRate:    *dropRate,
-			Latency:     *latency,
-			UserQuota:   *quota,
-			Region:      *region,
-			ShortLogins: *shortLogins,
+			Identity:                 string(id),
+			RateScale:                rateScale,
+			ErrorRate:                *errorRate,
+			DropRate:                 *dropRate,
+			Latency:                  *latency,
+			UserQuota:                *quota,
+			Region:                   *region,
+			Quotas:                   quotas,
+			ServiceQuotasOff:         *serviceQuotas == "off",
+			IdentityStoreThrottle400: *isThrottle == "400",
+			ShortLogins:              *shortLogins,
 		})
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("starting the sandbox: %v", err), hint: "choose another --addr, or port 0 for any free port"}
@@ -88,4 +109,26 @@ var sandboxCommand = &command{
 		<-ctx.Done()
 		return sb.Close()
 	},
+}
+
+// quotaFlag collects --quota API=RATE, one Connect API's rate per use.
+type quotaFlag map[string]float64
+
+func (q quotaFlag) String() string { return "" }
+
+func (q quotaFlag) Set(v string) error {
+	api, r, ok := strings.Cut(v, "=")
+	api = strings.TrimPrefix(strings.TrimSpace(api), "Connect.")
+	if !ok || api == "" {
+		return fmt.Errorf("want API=RATE, such as CreateUser=10, got %q", v)
+	}
+	if !sandbox.IsConnectOperation(api) {
+		return fmt.Errorf("%q is not a Connect operation the sandbox serves (such as CreateUser)", api)
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(r), 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return fmt.Errorf("the rate of %s must be a number above 0, got %q", api, r)
+	}
+	q[api] = f
+	return nil
 }

@@ -259,8 +259,13 @@ func TestImportCommandQuota(t *testing.T) {
 	}
 	// The terminal says why, once, without the results file.
 	if !strings.Contains(stderr, "and 18 more: failed: create connect user: the instance's users-per-instance quota is reached") ||
-		strings.Count(stderr, "Service Quotas") != 1 {
+		strings.Count(stderr, "quota is reached") != 1 {
 		t.Errorf("the summary does not say, once, that the users quota stopped the run:\n%s", stderr)
+	}
+	// And before the first create, with the numbers the sandbox's Service
+	// Quotas gave.
+	if !strings.Contains(stderr, "holds 1 user and this run would create 40: 41 in all, over its users-per-instance quota of 21") {
+		t.Errorf("no warning before the creates:\n%s", stderr)
 	}
 	got := checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), 40, false)
 	for line, o := range got {

@@ -10,11 +10,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/smithy-go/logging"
 )
 
@@ -51,9 +54,13 @@ type Clients struct {
 	// --sso and --identity-store-id.
 	IdentityStore IdentityStoreAPI
 	SSOAdmin      SSOAdminAPI
+	// Quotas reads the account's rate quotas (ConfigureRates).
+	Quotas ServiceQuotasAPI
 
-	transport *http.Transport
-	endpoint  string // --endpoint-url, "" for AWS's own
+	rateScaleGiven bool   // --rate-scale was given: Service Quotas is not asked
+	rates          *Rates // what ConfigureRates found
+	transport      *http.Transport
+	endpoint       string // --endpoint-url, "" for AWS's own
 }
 
 // Endpoint names where the calls go, for messages.
@@ -67,6 +74,9 @@ func (c *Clients) Endpoint() string {
 	return "the AWS endpoints"
 }
 
+// Rates is what ConfigureRates found; nil before it ran.
+func (c *Clients) Rates() *Rates { return c.rates }
+
 // CloseIdleConnections closes the connections kept for reuse.
 func (c *Clients) CloseIdleConnections() {
 	if c.transport != nil {
@@ -78,10 +88,13 @@ func (c *Clients) CloseIdleConnections() {
 // chain, shared config profiles, AWS_REGION, AWS_ENDPOINT_URL and the
 // per-service AWS_ENDPOINT_URL_<SERVICE>) hold unless a field overrides them.
 type AWSConfig struct {
-	Profile     string  // --profile
-	Region      string  // --region (or the region of an instance ARN)
-	EndpointURL string  // --endpoint-url, for every service at once
-	RateScale   float64 // multiplies the default API rate limits; 0 means 1
+	Profile     string // --profile
+	Region      string // --region (or the region of an instance ARN)
+	EndpointURL string // --endpoint-url, for every service at once
+	// RateScale multiplies the default API rate limits, overriding what
+	// Service Quotas says; 0: not given (the rates come from Service
+	// Quotas, or the defaults, when ConfigureRates is called).
+	RateScale float64
 
 	// StaticCredentials, when set, replace the credential chain (the
 	// sandbox and tests), and no EC2 instance metadata is consulted.
@@ -137,12 +150,23 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		limits.apply(&o.Retryer, &o.APIOptions)
 	})
 	store, admin := newIdentityCenterClients(cfg, c.EndpointURL, limits)
+	quotas := servicequotas.NewFromConfig(cfg, func(o *servicequotas.Options) {
+		if c.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(c.EndpointURL)
+		}
+		// A few quick attempts: the run goes on with the defaults anyway.
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = 3
+			so.MaxBackoff = time.Second
+			so.RateLimiter = ratelimit.None
+		})
+	})
 	profile := c.Profile
 	if profile == "" && c.StaticCredentials == nil {
 		profile = os.Getenv("AWS_PROFILE")
 	}
 	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
-		IdentityStore: store, SSOAdmin: admin, transport: transport, endpoint: c.EndpointURL}, nil
+		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, transport: transport, endpoint: c.EndpointURL}, nil
 }
 
 // InstanceRef is what --instance-id names: an instance id, and the region

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
 	"github.com/bulkagents/bulkagents/report"
@@ -127,4 +129,81 @@ func BenchmarkPreflight(b *testing.B) {
 		b.ReportMetric(float64(reads), "read-calls")
 		b.ReportMetric(float64(counter.calls["Connect.ListUsers"].Sent), "ListUsers-pages")
 	}
+}
+
+// benchBound imports rows into a sandbox (opts) with clients at
+// clientScale (0: no --rate-scale, so Service Quotas gives the rates) and
+// reports CreateUser's time against the bound (N - burst) / rate, where
+// rate is the sandbox's enforced CreateUser rate and burst the client's
+// (defaultBurst): bound/actual of 1 is as fast as that rate allows.
+func benchBound(b *testing.B, rows int, opts sandbox.Options, clientScale float64) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		opts.UserQuota = rows + 10
+		sb := startSandbox(b, opts)
+		rate, _ := sb.Rate("Connect", "CreateUser")
+		input := writeAgents(b, b.TempDir(), agents(fmt.Sprintf("bound%d-", i), rows))
+		var clients *Clients
+		if clientScale > 0 {
+			clients = sandboxClients(b, sb, clientScale)
+		} else {
+			c, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: sb.URL(),
+				StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(c.CloseIdleConnections)
+			clients = c
+		}
+		b.StartTimer()
+		res, err := Import(context.Background(), context.Background(),
+			Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff, Concurrency: 32}, clients)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if res.Counts[report.Created] != rows {
+			b.Fatalf("counts %v: a row was not created", res.Counts)
+		}
+		bound := float64(rows-defaultBurst) / rate
+		lim := clients.Limits.For("Connect.CreateUser")
+		b.ReportMetric(bound/res.Stats.CreateSpan.Seconds(), "achieved/bound")
+		b.ReportMetric(res.Stats.CreateRate()/rate, "achieved/sandbox-rate")
+		b.ReportMetric(float64(res.Counts[report.Failed]), "failed-rows")
+		b.ReportMetric(float64(lim.Throttles()), "throttles")
+		b.ReportMetric(float64(lim.EdgeThrottles()), "edge-throttles")
+		if clientScale == 0 {
+			b.Logf("CreateUser rate used %.2f/s (%s); sandbox enforces %.2f/s", lim.Configured(), res.Rates.Of("Connect.CreateUser").Describe(), rate)
+		}
+	}
+}
+
+// BenchmarkBoundDefaultRate: 300 rows at the default CreateUser rate (2/s)
+// with 50 ms of latency. Target: achieved/bound ≥ 0.99, no failed row.
+//
+//	go test -run '^$' -bench BoundDefaultRate -benchtime 1x ./importer/
+func BenchmarkBoundDefaultRate(b *testing.B) {
+	benchBound(b, 300, sandbox.Options{Latency: 50 * time.Millisecond}, 1)
+}
+
+// BenchmarkBoundScale10 and BenchmarkBoundScale25: 1,000 rows with the
+// client and the sandbox at rate scale 10 (20/s) and 25 (50/s). Target:
+// achieved/bound ≥ 0.99, no failed row.
+//
+//	go test -run '^$' -bench 'BoundScale' -benchtime 1x ./importer/
+func BenchmarkBoundScale10(b *testing.B) {
+	benchBound(b, 1000, sandbox.Options{RateScale: 10}, 10)
+}
+
+func BenchmarkBoundScale25(b *testing.B) {
+	benchBound(b, 1000, sandbox.Options{RateScale: 25}, 25)
+}
+
+// BenchmarkServiceQuotasRaised: the sandbox's Service Quotas answers 5
+// times the default CreateUser rate (10/s) and the client is given no
+// --rate-scale. Target: achieved/sandbox-rate ≥ 0.95.
+//
+//	go test -run '^$' -bench ServiceQuotasRaised -benchtime 1x ./importer/
+func BenchmarkServiceQuotasRaised(b *testing.B) {
+	benchBound(b, 300, sandbox.Options{Quotas: map[string]float64{"CreateUser": 10}}, 0)
 }

@@ -71,6 +71,9 @@ const (
 	raisePerSecond    = 0.10
 	minRaisePerSecond = 0.01
 	floorFraction     = 0.05
+	// edgeAchieved: a throttle is at the edge of the configured rate only
+	// while at least this fraction of that rate gets through.
+	edgeAchieved = 0.9
 	// successRing is how many recent successes the throughput estimate
 	// looks at.
 	successRing = 256
@@ -93,6 +96,7 @@ type Limits struct {
 	scale float64
 	mu    sync.Mutex
 	apis  map[string]*APILimiter
+	rates map[string]float64 // set by SetRate (Service Quotas), not scaled
 	// Breaker stops every call once the endpoint stopped answering.
 	Breaker Breaker
 }
@@ -113,13 +117,31 @@ func (l *Limits) For(api string) *APILimiter {
 	if a, ok := l.apis[api]; ok {
 		return a
 	}
-	r, ok := defaultRates[api]
+	r, ok := l.rates[api]
 	if !ok {
-		r = defaultRate
+		r = defaultRates[api]
+		if r == 0 {
+			r = defaultRate
+		}
+		r *= l.scale
 	}
-	a := newAPILimiter(r*l.scale, defaultBurst)
+	a := newAPILimiter(r, defaultBurst)
 	l.apis[api] = a
 	return a
+}
+
+// SetRate configures an API's rate (the account's applied quota), in place
+// of its default times the scale.
+func (l *Limits) SetRate(api string, perSecond float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.rates == nil {
+		l.rates = map[string]float64{}
+	}
+	l.rates[api] = perSecond
+	if a, ok := l.apis[api]; ok {
+		a.configure(perSecond)
+	}
 }
 
 // APILimiter paces the calls of one API: a token bucket whose rate falls on
@@ -140,9 +162,13 @@ type APILimiter struct {
 	current   float64
 	lastCut   time.Time
 	lastRaise time.Time
-	throttles int
-	successes [successRing]time.Time // a ring of the latest successes
-	next      int                    // where the next success goes
+	// lastThrottle is when the latest throttle came; edges counts the
+	// throttles taken as the edge of the configured rate (see Throttled).
+	lastThrottle time.Time
+	edges        int
+	throttles    int
+	successes    [successRing]time.Time // a ring of the latest successes
+	next         int                    // where the next success goes
 }
 
 func newAPILimiter(perSecond float64, burst int) *APILimiter {
@@ -153,6 +179,14 @@ func newAPILimiter(perSecond float64, burst int) *APILimiter {
 		floor:   perSecond * floorFraction,
 		current: perSecond,
 	}
+}
+
+// configure resets the limiter to a new configured rate.
+func (a *APILimiter) configure(perSecond float64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.ceiling, a.floor, a.current = perSecond, perSecond*floorFraction, perSecond
+	a.lim.SetLimit(rate.Limit(perSecond))
 }
 
 // Wait blocks until the next call may be sent.
@@ -178,6 +212,14 @@ func (a *APILimiter) Rate() float64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.current
+}
+
+// EdgeThrottles counts the throttles taken as the edge of the configured
+// rate, which left the rate as it was.
+func (a *APILimiter) EdgeThrottles() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.edges
 }
 
 // Throttles counts the throttling answers seen.
@@ -223,11 +265,25 @@ func (a *APILimiter) achieved(now time.Time) (perSecond float64, ok bool) {
 // Throttled lowers the rate after a call sent at sentAt was throttled. One
 // cut per window: throttles of calls sent at the old rate, or before the
 // new rate could show its effect, say nothing new.
+//
+// A throttle while the limiter runs at the configured rate, with none in
+// the window before it, is the edge of that rate: the server's bucket and
+// ours differ by a fraction of a token (latency jitter), and the retry
+// waits for the next token anyway. Cutting there would lose seconds to the
+// climb back, so nothing changes and the throttle costs one token's time.
+// A real limit below the configured one throttles again within the window,
+// and that second throttle cuts to what got through, as before.
 func (a *APILimiter) Throttled(sentAt time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.throttles++
 	now := time.Now()
+	isolated := a.lastThrottle.IsZero() || now.Sub(a.lastThrottle) > a.window()
+	a.lastThrottle = now
+	if got, ok := a.achieved(now); isolated && a.current >= a.ceiling*0.999 && (!ok || got >= a.current*edgeAchieved) {
+		a.edges++
+		return
+	}
 	if sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < a.window() {
 		return
 	}

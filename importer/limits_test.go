@@ -25,6 +25,12 @@ func TestAPILimiterAdapts(t *testing.T) {
 		a.lastRaise = a.lastRaise.Add(-time.Minute)
 		a.mu.Unlock()
 	}
+	// A lone throttle at the configured rate is its edge: no cut.
+	a.Throttled(time.Now())
+	if got := a.Rate(); got != 100 || a.EdgeThrottles() != 1 {
+		t.Fatalf("after a lone throttle the rate is %v (%d edge throttles), want 100 and 1", got, a.EdgeThrottles())
+	}
+	// A second within the window is a real limit.
 	before := time.Now()
 	a.Throttled(time.Now())
 	if got := a.Rate(); got != 100*cutFactor {
@@ -66,8 +72,8 @@ func TestAPILimiterAdapts(t *testing.T) {
 	if got := b.Rate(); got < 54.9 || got > 55.1 {
 		t.Errorf("a second after 50/s the rate is %v, want 55/s", got)
 	}
-	if a.Throttles() != 203 {
-		t.Errorf("counted %d throttles, want 203", a.Throttles())
+	if a.Throttles() != 204 || a.EdgeThrottles() != 1 {
+		t.Errorf("counted %d throttles (%d at the edge), want 204 (1)", a.Throttles(), a.EdgeThrottles())
 	}
 }
 

@@ -229,6 +229,9 @@ func WriteSummary(w io.Writer, res *Result) {
 		if r := s.CreateRate(); r > 0 && s.CreateCalls >= 4*defaultBurst {
 			line += achievedRate(r, res.ConfiguredCreateRate)
 		}
+		if u := res.Rates.Of("Connect.CreateUser"); u.Source != "" && res.ConfiguredCreateRate > 0 {
+			line += fmt.Sprintf("; CreateUser paced to %.2f/s, %s", res.ConfiguredCreateRate, u.Describe())
+		}
 		if res.CreateThrottles > 0 {
 			// The real quota is lower than configured: say what worked.
 			if res.FinalCreateRate < res.ConfiguredCreateRate*0.99 {
@@ -242,9 +245,12 @@ func WriteSummary(w io.Writer, res *Result) {
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
 	writeSignInNotes(w, res)
 	writeUpdateSummary(w, verb, res)
-	if n := res.ExistingUsers + res.Counts[report.WouldCreate]; res.DryRun && res.ExistingUsers >= 0 && n > DefaultUsersQuota {
-		fmt.Fprintf(w, "%s: note: the instance would hold %d users, more than the default users-per-instance quota of %d;\n"+
-			"    unless it was raised (Service Quotas > Amazon Connect > Users per instance), the run stops there\n", verb, n, DefaultUsersQuota)
+	if res.Rates != nil && res.Rates.Note != "" {
+		fmt.Fprintln(w, res.Rates.Note)
+	}
+	if res.UsersQuotaNote != "" && res.DryRun {
+		// A real run said it before its first create.
+		fmt.Fprintln(w, res.UsersQuotaNote)
 	}
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)

@@ -36,6 +36,17 @@ func autoConcurrency(createRate float64) int {
 	return min(max(n, DefaultConcurrency), maxAutoConcurrency)
 }
 
+// sandboxQuotaMessage is quotaMessage for bulkagents' own sandbox.
+const sandboxQuotaMessage = "create connect user: the sandbox's users-per-instance quota is reached " +
+	"(LimitExceededException); start 'bulkagents sandbox' with a higher --users-quota"
+
+func (p *Provisioner) quotaFailure() string {
+	if p.QuotaMessage != "" {
+		return p.QuotaMessage
+	}
+	return quotaMessage
+}
+
 // quotaMessage is the error of the rows a users-per-instance quota stopped.
 const quotaMessage = "create connect user: the instance's users-per-instance quota is reached " +
 	"(LimitExceededException); ask AWS to raise \"Users per instance\" in Service Quotas, then run again with --resume"
@@ -70,11 +81,14 @@ type Job struct {
 // and its group membership can follow as further steps), each row's
 // failure an outcome, never a reason to stop the others.
 type Provisioner struct {
-	Connect     ConnectAPI
-	Limits      *Limits // may be nil: nothing paced
-	Instance    Instance
-	Log         OutcomeLog
-	Concurrency int
+	Connect ConnectAPI
+	Limits  *Limits // may be nil: nothing paced
+	// QuotaMessage is the error of the rows the users quota stopped; ""
+	// means quotaMessage.
+	QuotaMessage string
+	Instance     Instance
+	Log          OutcomeLog
+	Concurrency  int
 	// OnOutcome, when set, hears each row's final outcome (for progress).
 	OnOutcome func(report.Outcome)
 	// IdentityCenter, when set, gives each row its Identity Center user and
@@ -210,7 +224,7 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 	case p.gone.Load() != nil:
 		return haltReason{report.NotAttempted, *p.gone.Load(), false}, false
 	case p.quotaReached.Load():
-		return haltReason{report.Failed, quotaMessage, true}, false
+		return haltReason{report.Failed, p.quotaFailure(), true}, false
 	case p.refused.Load() != nil:
 		return haltReason{report.NotAttempted, *p.refused.Load(), true}, false
 	case stop.Err() != nil:
@@ -382,7 +396,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	failure := "create connect user: " + errText(err)
 	if isQuotaError(err) {
 		p.quotaReached.Store(true)
-		failure = quotaMessage
+		failure = p.quotaFailure()
 	}
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
 		o.Status, o.Error = report.Failed, failure+loginLimitHint(p.Instance.Identity, login, err)

@@ -34,6 +34,10 @@ type Config struct {
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
+	// Sandbox: the instance is bulkagents' own sandbox, so messages about
+	// its quotas speak of the sandbox, not of Service Quotas.
+	Sandbox bool
+
 	// Keep names columns outside the template to accept (the column a
 	// --split-by names); every other unknown column is still refused.
 	Keep []string
@@ -69,6 +73,11 @@ type Result struct {
 	// ExistingUsers is how many users the instance held before (-1:
 	// unknown).
 	ExistingUsers int
+	// Rates are the rates the run was paced to and where they came from,
+	// with the users-per-instance quota; UsersQuotaNote, when not "", says
+	// that the users the run creates would pass that quota.
+	Rates          *Rates
+	UsersQuotaNote string
 	// Problems are the first problems of the invalid rows, for the
 	// summary; MoreProblems counts the rest.
 	Problems     []Problem
@@ -194,6 +203,10 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			Hint: "give the CSV file of the agents, such as " + filepath.Join(cfg.Input, "agents.csv")}
 	}
 
+	rates := clients.Rates()
+	if rates == nil {
+		rates = clients.ConfigureRates(stop, ImportAPIs, cfg.Progress)
+	}
 	inst, err := DescribeInstance(stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		if stop.Err() != nil {
@@ -284,7 +297,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 	}
 
-	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers}
+	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers, Rates: rates}
 	if clients.Limits != nil {
 		res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
 	}
@@ -357,6 +370,12 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 	}
 
+	// Before the first create: a run that would pass the users quota is
+	// said with its numbers, not found out user by user.
+	res.UsersQuotaNote = usersQuotaNote(plan, outcomes, jobs, rates, cfg.DryRun, cfg.Sandbox)
+	if res.UsersQuotaNote != "" && cfg.Progress != nil && !cfg.DryRun {
+		fmt.Fprintln(cfg.Progress, res.UsersQuotaNote)
+	}
 	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(plan.Rows))
 	for i := range outcomes {
 		if outcomes[i].Status != "" {
@@ -373,6 +392,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		Endpoint:    clients.Endpoint(),
 
 		IdentityCenter: sso,
+	}
+	if cfg.Sandbox {
+		prov.QuotaMessage = sandboxQuotaMessage
 	}
 	if upd != nil {
 		upd.OnOutcome = func(o report.Outcome) { progress.Add(o.Status) }

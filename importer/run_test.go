@@ -338,16 +338,39 @@ func TestWriteSummaryPaceRecovered(t *testing.T) {
 	}
 }
 
-func TestWriteSummaryWarnsOfTheUsersQuota(t *testing.T) {
-	var b strings.Builder
-	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 450, Counts: report.Counts{report.WouldCreate: 100}})
-	if !strings.Contains(b.String(), "550 users") || !strings.Contains(b.String(), "Service Quotas") {
-		t.Errorf("a dry run past the default users quota says:\n%s", b.String())
+func TestUsersQuotaNote(t *testing.T) {
+	wouldCreate := func(n int) []report.Outcome {
+		out := make([]report.Outcome, n)
+		for i := range out {
+			out[i].Status = report.WouldCreate
+		}
+		return out
 	}
-	b.Reset()
-	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 10, Counts: report.Counts{report.WouldCreate: 100}})
-	if strings.Contains(b.String(), "quota") {
-		t.Errorf("a dry run within the quota warns:\n%s", b.String())
+	rates := &Rates{UsersQuota: 500, UsersQuotaSource: SourceServiceQuotas}
+	note := usersQuotaNote(&Plan{ExistingUsers: 450}, wouldCreate(100), nil, rates, true, false)
+	for _, want := range []string{"dry run:", "holds 450 users", "would create 100", "550 in all", "quota of 500", UsersQuotaCode} {
+		if !strings.Contains(note, want) {
+			t.Errorf("a dry run past the users quota says %q, want %q in it", note, want)
+		}
+	}
+	if note := usersQuotaNote(&Plan{ExistingUsers: 400}, wouldCreate(100), nil, rates, true, false); note != "" {
+		t.Errorf("a dry run that just fits warns: %q", note)
+	}
+	if note := usersQuotaNote(&Plan{ExistingUsers: -1}, wouldCreate(1000), nil, rates, true, false); note != "" {
+		t.Errorf("an unknown count warns: %q", note)
+	}
+	jobs := make([]Job, 30)
+	for i := range jobs {
+		jobs[i].Planned = &PlannedRow{Action: ActionCreate}
+	}
+	note = usersQuotaNote(&Plan{ExistingUsers: 480}, nil, jobs, &Rates{UsersQuota: 500, UsersQuotaSource: SourceDefault}, false, true)
+	if !strings.Contains(note, "import:") || !strings.Contains(note, "510 in all") || !strings.Contains(note, "sandbox") || strings.Contains(note, "Service Quotas") {
+		t.Errorf("a sandbox import past its quota says %q", note)
+	}
+	var b strings.Builder
+	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 450, UsersQuotaNote: note, Counts: report.Counts{report.WouldCreate: 100}})
+	if !strings.Contains(b.String(), note) {
+		t.Errorf("the dry run's summary leaves the note out:\n%s", b.String())
 	}
 }
 

@@ -46,24 +46,42 @@ type limits struct {
 func newLimits(opts Options) *limits {
 	l := &limits{unlimited: opts.Unlimited, scale: opts.RateScale, connect: map[string]*rate.Limiter{}}
 	for _, op := range connectOperations() {
-		r, ok := connectRates[op]
-		if !ok {
-			r = connectDefaultRate
+		if r, ok := opts.Quotas[op]; ok && r > 0 {
+			// --quota sets the rate itself, not a default to scale.
+			l.connect[op] = rate.NewLimiter(rate.Limit(r), l.burst(connectBurst))
+			continue
 		}
-		l.connect[op] = l.limiter(r, connectBurst)
+		l.connect[op] = l.limiter(defaultConnectRate(op), connectBurst)
 	}
 	l.identityStore = l.limiter(identityStoreRate, identityStoreBurst)
 	l.ssoAdmin = l.limiter(ssoAdminRate, ssoAdminBurst)
 	return l
 }
 
-// limiter scales a rate and its burst; a burst never falls below minBurst.
-func (l *limits) limiter(perSecond float64, burst int) *rate.Limiter {
-	b := int(math.Round(float64(burst) * l.scale))
-	if b < minBurst {
-		b = minBurst
+// defaultConnectRate is the documented default rate of a Connect API.
+func defaultConnectRate(op string) float64 {
+	if r, ok := connectRates[op]; ok {
+		return r
 	}
-	return rate.NewLimiter(rate.Limit(perSecond*l.scale), b)
+	return connectDefaultRate
+}
+
+// connectRate is the rate a Connect API's bucket enforces, per second.
+func (l *limits) connectRate(op string) float64 {
+	if lim := l.connect[op]; lim != nil {
+		return float64(lim.Limit())
+	}
+	return defaultConnectRate(op) * l.scale
+}
+
+// burst scales a burst; it never falls below minBurst.
+func (l *limits) burst(burst int) int {
+	return max(int(math.Round(float64(burst)*l.scale)), minBurst)
+}
+
+// limiter scales a rate and its burst.
+func (l *limits) limiter(perSecond float64, burst int) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(perSecond*l.scale), l.burst(burst))
 }
 
 // Rate and Burst of the bucket that an operation draws from, for tests and

@@ -66,6 +66,17 @@ type Options struct {
 	// DropRate is the fraction of mutating calls that are applied, then
 	// their connection closed with no answer (a lost answer, see drop.go).
 	DropRate float64
+
+	// Quotas sets Connect APIs' rates (requests per second, by operation
+	// name, not scaled): both the one enforced and the one Service Quotas
+	// reports (--quota CreateUser=10).
+	Quotas map[string]float64
+	// ServiceQuotasOff makes Service Quotas answer AccessDeniedException.
+	ServiceQuotasOff bool
+	// IdentityStoreThrottle400 answers Identity Store throttling as HTTP
+	// 400 "Rate exceeded" (seen in real traffic) instead of HTTP 429
+	// ThrottlingException.
+	IdentityStoreThrottle400 bool
 	// ShortLogins refuses, on a Connect-managed instance, a user login over
 	// the 20 characters the Amazon Connect documentation gives (the API
 	// model allows 100; which one AWS enforces is unconfirmed).

@@ -71,6 +71,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case targetSSOAdmin:
 			c.service = serviceSSOAdmin
 			op, known = ssoAdminOps[name]
+		case targetServiceQuotas:
+			c.service = serviceServiceQuotas
+			op, known = serviceQuotasOps[name]
 		default:
 			c.service = "Unknown"
 			if c.op == "" {
@@ -232,6 +235,11 @@ func (c *call) writeError(w http.ResponseWriter, e *apiError) {
 func (c *call) throttling() *apiError {
 	e := &apiError{status: http.StatusTooManyRequests, code: "ThrottlingException", message: "Rate exceeded"}
 	if c.service == serviceIdentityStore {
+		if c.s.opts.IdentityStoreThrottle400 {
+			// The form seen in real traffic (aws-facts §4): a 400 whose
+			// only sign is its message.
+			return &apiError{status: http.StatusBadRequest, code: "ValidationException", message: "Rate exceeded"}
+		}
 		e.extra = map[string]any{"RetryAfterSeconds": 1}
 	}
 	return e

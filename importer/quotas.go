@@ -1,0 +1,321 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// ServiceQuotasAPI is the part of Service Quotas that reading the account's
+// rates needs. *servicequotas.Client satisfies it.
+type ServiceQuotasAPI interface {
+	GetServiceQuota(ctx context.Context, in *servicequotas.GetServiceQuotaInput, optFns ...func(*servicequotas.Options)) (*servicequotas.GetServiceQuotaOutput, error)
+	ListServiceQuotas(ctx context.Context, in *servicequotas.ListServiceQuotasInput, optFns ...func(*servicequotas.Options)) (*servicequotas.ListServiceQuotasOutput, error)
+}
+
+// connectQuotaCodes are the documented codes of Connect's rate quotas
+// (README, "Rates"), keyed like the limiters. The APIs without a known code
+// are found in ListServiceQuotas by name ("Rate of <Op> API requests").
+var connectQuotaCodes = map[string]string{
+	"Connect.CreateUser":                 "L-CBDEE3E4",
+	"Connect.DescribeUser":               "L-EE6F0D82",
+	"Connect.ListUsers":                  "L-CCC38177",
+	"Connect.SearchUsers":                "L-E2C35CCE",
+	"Connect.ListRoutingProfiles":        "L-30929A21",
+	"Connect.ListSecurityProfiles":       "L-A408782D",
+	"Connect.ListUserHierarchyGroups":    "L-E6DB6D6D",
+	"Connect.DescribeUserHierarchyGroup": "L-50D07AB9",
+	"Connect.DescribeInstance":           "L-D14CF86E",
+	"Connect.TagResource":                "L-EA358306",
+	"Connect.UpdateUserHierarchy":        "L-AEAF5C4B",
+}
+
+// UsersQuotaCode is the code of Connect's "Users per instance" quota.
+const UsersQuotaCode = "L-9A46857E"
+
+// ImportAPIs are the rate-limited APIs an import calls.
+var ImportAPIs = []string{
+	"Connect.DescribeInstance", "Connect.ListUsers", "Connect.SearchUsers", "Connect.DescribeUser",
+	"Connect.ListRoutingProfiles", "Connect.ListSecurityProfiles", "Connect.ListUserHierarchyGroups",
+	"Connect.DescribeUserHierarchyGroup", "Connect.CreateUser",
+}
+
+// Where a rate came from.
+const (
+	SourceServiceQuotas = "service-quotas" // the account's applied quota
+	SourceDefault       = "default"        // the documented default
+	SourceRateScale     = "rate-scale"     // the default times --rate-scale
+)
+
+// RateUsed is the rate one API is paced to, and where it came from.
+type RateUsed struct {
+	API       string  `json:"api"`
+	PerSecond float64 `json:"per_second"`
+	Source    string  `json:"source"`
+	QuotaCode string  `json:"quota_code,omitempty"`
+}
+
+// Rates is what the run learned of its quotas: one rate per API, the
+// users-per-instance quota, and a line to show when Service Quotas could
+// not be used.
+type Rates struct {
+	APIs             []RateUsed `json:"apis"`
+	UsersQuota       int        `json:"users_quota"`
+	UsersQuotaSource string     `json:"users_quota_source"`
+	// Note says, in one line, that Service Quotas was refused or silent
+	// and the defaults are used; "" when it answered.
+	Note string `json:"note,omitempty"`
+}
+
+// Of returns the rate used for an API (the zero RateUsed when unknown).
+func (r *Rates) Of(api string) RateUsed {
+	if r == nil {
+		return RateUsed{}
+	}
+	for _, u := range r.APIs {
+		if u.API == api {
+			return u
+		}
+	}
+	return RateUsed{}
+}
+
+// Describe says in words where a rate came from, for the summary.
+func (u RateUsed) Describe() string {
+	switch u.Source {
+	case SourceServiceQuotas:
+		return "from Service Quotas " + u.QuotaCode
+	case SourceRateScale:
+		return "the default times --rate-scale"
+	}
+	return "the documented default"
+}
+
+// quotaLookupTimeout bounds the whole look-up: a silent Service Quotas must
+// not hold the run up.
+const quotaLookupTimeout = 10 * time.Second
+
+// ConfigureRates sets the rate of each API in apis for the run (import,
+// export and remove call it once, before their first paced call): the
+// default times --rate-scale when that was given, otherwise the account's
+// applied quota from Service Quotas (one GetServiceQuota per API with a
+// known code, one ListServiceQuotas for the others), falling back to the
+// documented default where Service Quotas refuses or does not list it. It
+// also reads the users-per-instance quota. It never fails: a refusal is a
+// note, and the defaults hold. note, when not nil, gets the note's line.
+func (c *Clients) ConfigureRates(ctx context.Context, apis []string, note io.Writer) *Rates {
+	r := &Rates{UsersQuota: DefaultUsersQuota, UsersQuotaSource: SourceDefault}
+	if c.Limits == nil {
+		return r
+	}
+	if c.rateScaleGiven || c.Quotas == nil {
+		if c.Quotas != nil {
+			// --rate-scale overrides the rates, not the users quota.
+			ctx, cancel := context.WithTimeout(ctx, quotaLookupTimeout)
+			if _, n, _ := lookupQuotas(ctx, c.Quotas, nil); n > 0 {
+				r.UsersQuota, r.UsersQuotaSource = n, SourceServiceQuotas
+			}
+			cancel()
+		}
+		for _, api := range apis {
+			src := SourceDefault
+			if c.rateScaleGiven {
+				src = SourceRateScale
+			}
+			r.APIs = append(r.APIs, RateUsed{API: api, PerSecond: c.Limits.For(api).Configured(), Source: src})
+		}
+		c.rates = r
+		return r
+	}
+	ctx, cancel := context.WithTimeout(ctx, quotaLookupTimeout)
+	defer cancel()
+	found, usersQuota, err := lookupQuotas(ctx, c.Quotas, apis)
+	if usersQuota > 0 {
+		r.UsersQuota, r.UsersQuotaSource = usersQuota, SourceServiceQuotas
+	}
+	for _, api := range apis {
+		u := RateUsed{API: api, Source: SourceDefault}
+		if q, ok := found[api]; ok && q.value > 0 {
+			c.Limits.SetRate(api, q.value)
+			u.Source, u.QuotaCode = SourceServiceQuotas, q.code
+		}
+		u.PerSecond = c.Limits.For(api).Configured()
+		r.APIs = append(r.APIs, u)
+	}
+	if err != nil {
+		r.Note = "rates: Service Quotas " + quotaErrorWords(err) + ": using the documented default rates " +
+			"(allow servicequotas:GetServiceQuota and servicequotas:ListServiceQuotas, or give --rate-scale)"
+		if note != nil {
+			fmt.Fprintln(note, r.Note)
+		}
+	}
+	c.rates = r
+	return r
+}
+
+// quotaErrorWords says briefly why Service Quotas did not answer.
+func quotaErrorWords(err error) string {
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &ae) && ae.ErrorCode() == "AccessDeniedException":
+		return "refused (AccessDeniedException)"
+	case errors.As(err, &ae):
+		return "answered " + ae.ErrorCode()
+	case errors.Is(err, context.DeadlineExceeded):
+		return "did not answer in time"
+	}
+	return "could not be reached"
+}
+
+type quotaValue struct {
+	code  string
+	value float64
+}
+
+// lookupQuotas asks Service Quotas, at once, for the applied quota of each
+// API with a known code and for the users quota, then lists the service's
+// quotas once if an API has no known code. A quota Service Quotas does not
+// have (NoSuchResourceException) is simply missing; the first other error
+// is returned with whatever was found.
+func lookupQuotas(ctx context.Context, sq ServiceQuotasAPI, apis []string) (map[string]quotaValue, int, error) {
+	found := map[string]quotaValue{}
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	var unknown []string
+	usersQuota := 0
+	get := func(key, code string) {
+		defer wg.Done()
+		out, err := sq.GetServiceQuota(ctx, &servicequotas.GetServiceQuotaInput{ServiceCode: aws.String("connect"), QuotaCode: aws.String(code)})
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err == nil && out.Quota != nil && out.Quota.Value != nil:
+			if key == "" {
+				usersQuota = int(*out.Quota.Value)
+			} else {
+				found[key] = quotaValue{code: code, value: perSecond(out.Quota)}
+			}
+		case err != nil && !isNoSuchQuota(err) && firstErr == nil:
+			firstErr = err
+		}
+	}
+	for _, api := range apis {
+		code, ok := connectQuotaCodes[api]
+		if !ok {
+			if strings.HasPrefix(api, "Connect.") {
+				unknown = append(unknown, api)
+			}
+			continue
+		}
+		wg.Add(1)
+		go get(api, code)
+	}
+	wg.Add(1)
+	go get("", UsersQuotaCode)
+	wg.Wait()
+	if len(unknown) == 0 || firstErr != nil {
+		return found, usersQuota, firstErr
+	}
+	byName := map[string]string{}
+	for _, api := range unknown {
+		byName["rate of "+strings.ToLower(strings.TrimPrefix(api, "Connect."))+" api requests"] = api
+	}
+	p := servicequotas.NewListServiceQuotasPaginator(sq, &servicequotas.ListServiceQuotasInput{ServiceCode: aws.String("connect"), MaxResults: aws.Int32(100)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return found, usersQuota, err
+		}
+		for _, q := range page.Quotas {
+			if q.QuotaName == nil || q.Value == nil || q.QuotaCode == nil {
+				continue
+			}
+			if api, ok := byName[strings.ToLower(strings.TrimSpace(*q.QuotaName))]; ok {
+				found[api] = quotaValue{code: *q.QuotaCode, value: perSecond(&q)}
+			}
+		}
+	}
+	return found, usersQuota, nil
+}
+
+// perSecond is a rate quota's value per second (rate quotas are reported
+// per second; a period of another length is converted).
+func perSecond(q *sqtypes.ServiceQuota) float64 {
+	v := aws.ToFloat64(q.Value)
+	if q.Period == nil || q.Period.PeriodValue == nil || *q.Period.PeriodValue <= 0 {
+		return v
+	}
+	n := float64(*q.Period.PeriodValue)
+	switch q.Period.PeriodUnit {
+	case sqtypes.PeriodUnitMillisecond:
+		return v * 1000 / n
+	case sqtypes.PeriodUnitMinute:
+		return v / (60 * n)
+	case sqtypes.PeriodUnitHour:
+		return v / (3600 * n)
+	case sqtypes.PeriodUnitDay:
+		return v / (86400 * n)
+	case sqtypes.PeriodUnitWeek:
+		return v / (7 * 86400 * n)
+	}
+	return v / n
+}
+
+func isNoSuchQuota(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchResourceException"
+}
+
+// usersQuotaNote says, with the numbers, when the users the instance holds
+// plus those this run creates would pass the users-per-instance quota; ""
+// when they fit or the count is unknown.
+func usersQuotaNote(plan *Plan, outcomes []report.Outcome, jobs []Job, rates *Rates, dryRun, sandbox bool) string {
+	if plan.ExistingUsers < 0 || rates == nil || rates.UsersQuota <= 0 {
+		return ""
+	}
+	create := 0
+	if dryRun {
+		for _, o := range outcomes {
+			if o.Status == report.WouldCreate {
+				create++
+			}
+		}
+	} else {
+		for _, j := range jobs {
+			if j.Planned.Action == ActionCreate && !j.MayExist {
+				create++
+			}
+		}
+	}
+	total := plan.ExistingUsers + create
+	if create == 0 || total <= rates.UsersQuota {
+		return ""
+	}
+	verb, will := "import", "the creates past it will fail"
+	if dryRun {
+		verb, will = "dry run", "an import would fail the creates past it"
+	}
+	where := "the documented default; unless it was raised, "
+	if rates.UsersQuotaSource == SourceServiceQuotas {
+		where = "Service Quotas " + UsersQuotaCode + "; "
+	}
+	fix := "ask AWS to raise \"Users per instance\" (Service Quotas > Amazon Connect), or import fewer rows"
+	if sandbox {
+		where, fix = "the sandbox's; ", "start the sandbox with a higher --users-quota"
+	}
+	return fmt.Sprintf("%s: warning: the instance holds %s and this run would create %d: %d in all, "+
+		"over its users-per-instance quota of %d (%s%s)\n    hint: %s",
+		verb, report.Plural(plan.ExistingUsers, "user"), create, total, rates.UsersQuota, where, will, fix)
+}
