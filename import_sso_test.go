@@ -168,9 +168,26 @@ func TestImportCommandSSOCrash(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
+		// Kill at a random instant after this run's first change reaches the
+		// sandbox (an event, not a guess at how long start-up takes on a
+		// busy machine), so that every kill lands while users are being made.
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		count := func() int { return len(sb.ConnectUsers()) + len(sb.IdentityStoreUsers()) + len(sb.Memberships()) }
+		var err error
+		finished := false
+		for !finished && count() <= before {
+			select {
+			case err = <-done:
+				finished = true
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+		if !finished {
+			time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
+			cmd.Process.Signal(syscall.SIGKILL)
+			err = <-done
+		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && !ee.Exited() {
 			kills++

@@ -147,6 +147,16 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	if err := checkRemovePaths(cfg, resultsPath); err != nil {
 		return nil, err
 	}
+	// One run per results file, as for import: two removes resuming one
+	// file would each settle the other's deletes.
+	lock, err := report.AcquireLock(resultsPath)
+	if err != nil {
+		return nil, lockError(err, resultsPath)
+	}
+	defer lock.Release()
+	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: writeHint(resultsPath)}
+	}
 	in, err := os.Open(cfg.Input)
 	if err != nil {
 		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}

@@ -167,3 +167,51 @@ func TestReadLoginsBounds(t *testing.T) {
 		t.Fatalf("err = %#v", err)
 	}
 }
+
+// TestRemoveLockedResults: a second remove on a results file that another
+// run holds refuses before any call; once the lock is let go it runs, and
+// leaves no lock file behind.
+func TestRemoveLockedResults(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "a"}, sandbox.ConnectUser{Username: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "leavers.csv")
+	if err := os.WriteFile(input, []byte("user login\na\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	results, _ := RemovePaths(input, "")
+	held, err := report.AcquireLock(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clients := sandboxClients(t, sb, 1)
+	sb.ResetCalls()
+	cfg := RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true,
+		Confirm: func(context.Context, int) error { return nil }}
+	_, err = Remove(context.Background(), context.Background(), cfg, clients)
+	var se *SetupError
+	if !errors.As(err, &se) || !errors.Is(err, report.ErrLocked) || !strings.Contains(se.Message, results) {
+		t.Fatalf("second run: %v, want a set-up error naming %s", err, results)
+	}
+	if n := len(sb.Calls()); n != 0 {
+		t.Errorf("the refused run made %d kinds of call", n)
+	}
+	held.Release()
+	res, err := Remove(context.Background(), context.Background(), cfg, clients)
+	if err != nil || res.Counts[report.Deleted] != 1 {
+		t.Fatalf("after the lock was let go: %v %v", err, res)
+	}
+	left := map[string]bool{}
+	for _, u := range sb.ConnectUsers() {
+		left[u.Username] = true
+	}
+	if left["a"] || !left["b"] {
+		t.Errorf("users left: %v, want b and not a", left)
+	}
+	if _, err := os.Stat(report.LockPath(results)); !os.IsNotExist(err) {
+		t.Errorf("the lock file is left behind: %v", err)
+	}
+}
