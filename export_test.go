@@ -87,7 +87,7 @@ func statuses(t *testing.T, path string) map[report.Status]int {
 	return n
 }
 
-// TestExportCopy is the copy of product.md: agents imported with every
+// TestExportCopy is the copy that the README promises: agents imported with every
 // column into instance A, exported, imported into a fresh instance B (every
 // row created but the instance's own admin, which exists), and B's export
 // equals A's cell for cell; importing A's export into A finds every row

@@ -15,7 +15,7 @@ import (
 	"syscall"
 )
 
-// Exit statuses of product.md.
+// Exit statuses, as the README gives them.
 const (
 	exitOK          = 0
 	exitRowsFailed  = 1

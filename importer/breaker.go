@@ -17,7 +17,7 @@ import (
 // all before the run stops sending. Lost answers one at a time (a reset
 // connection now and then) are settled row by row; ten in a row, with every
 // worker seeing the same, is the endpoint or the network gone, and each
-// remaining row would otherwise retry 20 times before failing (aws-facts §8).
+// remaining row would otherwise retry 20 times before failing (docs/aws.md §8).
 // At a 20% rate of lost answers, ten in a row come once in ten million.
 const breakerThreshold = 10
 

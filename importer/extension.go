@@ -103,7 +103,7 @@ var extensionColumns = []struct {
 	{ColVoiceEnhancement, kindEnhancement, ChannelVoice},
 }
 
-// Limits of the proficiency API (aws-facts §7).
+// Limits of the proficiency API (docs/aws.md §7).
 const (
 	maxProficiencies    = 10 // per user, the default quota
 	maxProficiencyName  = 100

@@ -19,7 +19,7 @@ import (
 )
 
 // defaultRates are the documented default request rates (per second, per
-// account and Region) of aws-facts §3, keyed "Service.Operation" as the SDK
+// account and Region) of docs/aws.md §3, keyed "Service.Operation" as the SDK
 // names them. An API missing here gets defaultRate.
 var defaultRates = map[string]float64{
 	"Connect.CreateUser":           2,
@@ -42,7 +42,7 @@ var defaultRates = map[string]float64{
 	"Connect.ListUserHierarchyGroups":    10,
 	"Connect.DescribeUserHierarchyGroup": 10,
 	// The proficiency and predefined attribute APIs: rates unconfirmed
-	// (aws-facts §7), assumed 2/s like the other per-user writes.
+	// (docs/aws.md §7), assumed 2/s like the other per-user writes.
 	"Connect.AssociateUserProficiencies":  2,
 	"Connect.ListUserProficiencies":       2,
 	"Connect.ListPredefinedAttributes":    2,
@@ -328,7 +328,7 @@ func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stac
 	})
 }
 
-// newRetryer is the SDK's standard retryer set up for a bulk job (aws-facts
+// newRetryer is the SDK's standard retryer set up for a bulk job (docs/aws.md
 // §5). The default one keeps a client-wide retry quota of 500 tokens that
 // many workers exhaust under throttling ("retry quota exceeded": rows fail
 // for nothing), so it is turned off; our own limiter does the pacing, so
@@ -339,7 +339,7 @@ func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stac
 //
 // Throttles are retried far longer than other errors: the limiter keeps
 // them few, and a row must never fail because of throttling, even when
-// other callers in the account use up most of the quota (product.md). The
+// other callers in the account use up most of the quota (README.md). The
 // SDK counts every attempt against MaxAttempts, so that is set for
 // throttles, and RetryDelay gives up on other errors after
 // maxOtherAttempts.

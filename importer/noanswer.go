@@ -8,7 +8,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// How the SDK reports an attempt whose answer never came (aws-facts §8, and
+// How the SDK reports an attempt whose answer never came (docs/aws.md §8, and
 // smithy-go's transport/http/client.go, aws-sdk-go-v2's
 // aws/transport/http/response_error_middleware.go):
 //

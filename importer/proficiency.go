@@ -29,7 +29,7 @@ type PredefinedAttributeReader interface {
 
 // addChannelConfigs adds a row's per-channel settings to its CreateUser
 // request. CreateUser refuses a PhoneConfig field sent together with its
-// per-channel twin (aws-facts §7), so each field goes in one form only: the
+// per-channel twin (docs/aws.md §7), so each field goes in one form only: the
 // per-channel one when the row fills in a per-channel column for it, the
 // PhoneConfig one otherwise (as before these columns existed).
 func addChannelConfigs(in *connect.CreateUserInput, a *Agent) {

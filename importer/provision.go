@@ -524,7 +524,7 @@ func (p *Provisioner) noteCreate(sending bool) {
 }
 
 // createUserInput is the CreateUser request for a planned row, shaped for
-// the instance's identity type (aws-facts §2).
+// the instance's identity type (docs/aws.md §2).
 func createUserInput(inst Instance, pr *PlannedRow, password string) *connect.CreateUserInput {
 	a := pr.Agent
 	in := &connect.CreateUserInput{

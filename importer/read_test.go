@@ -174,7 +174,7 @@ func TestReadCancelled(t *testing.T) {
 	}
 }
 
-// The header variants of aws-facts §1, each as written plainly and as Excel
+// The header variants of docs/aws.md §1, each as written plainly and as Excel
 // saves it (BOM, CRLF, quoted header), must give the same verdicts.
 var (
 	variantA = []string{"first name", "last name", "email address", "password", "user login", "routing profile name",

@@ -408,7 +408,7 @@ func listUserQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID
 }
 
 // quickConnectIndex is the USER quick connects by the user each points at:
-// the listing does not say, so each is described (aws-facts §7).
+// the listing does not say, so each is described (docs/aws.md §7).
 type quickConnectIndex struct {
 	done   chan struct{}
 	byUser map[string][]quickConnectRef

@@ -176,7 +176,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
 	}
 	// One run per results file, from before it is first read to after its
-	// last rewrite (aws-facts §8).
+	// last rewrite (docs/aws.md §8).
 	lock, err := report.AcquireLock(resultsPath)
 	if err != nil {
 		return nil, lockError(err, resultsPath)

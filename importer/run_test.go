@@ -252,7 +252,7 @@ func TestOutputPaths(t *testing.T) {
 }
 
 // TestImportSAML: a SAML instance's users get no password, and no email is
-// sent for them (aws-facts §2).
+// sent for them (docs/aws.md §2).
 func TestImportSAML(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
 	dir := t.TempDir()

@@ -82,7 +82,7 @@ func newFleet(t testing.TB, opts sandbox.Options, n int) *fleet {
 	fl := &fleet{sb: sb}
 	fl.routing, fl.security = profileIDs(t, sb)
 	if fl.routing["Sales Routing Profile"] == "" {
-		// product.md seeds it; the sandbox of this version may not.
+		// README.md seeds it; the sandbox of this version may not.
 		fl.routing["Sales Routing Profile"] = sb.AddRoutingProfile("Sales Routing Profile")
 	}
 	fl.tier1 = sb.AddHierarchyGroup("Example Corp", "Support", "Tier 1")

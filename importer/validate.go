@@ -31,7 +31,7 @@ type Checked struct {
 	Warnings []Problem
 }
 
-// Limits of CreateUser and the template (aws-facts §1, §2).
+// Limits of CreateUser and the template (docs/aws.md §1, §2).
 const (
 	maxFirstName        = 255
 	maxLastName         = 256

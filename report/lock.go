@@ -10,7 +10,7 @@ import (
 // lock of a results file.
 var ErrLocked = errors.New("another bulkagents run is using it")
 
-// Lock is the exclusive hold of one run on a results file (aws-facts §8:
+// Lock is the exclusive hold of one run on a results file (docs/aws.md §8:
 // nothing in the file system stops two processes from rewriting it, and the
 // last rewrite would win). It is a lock file beside the results file,
 // PATH.lock, locked with the operating system's advisory lock: the results

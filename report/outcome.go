@@ -18,7 +18,7 @@ import (
 // Status is what happened to one input row.
 type Status string
 
-// The status words of the results file (product.md).
+// The status words of the results file (README.md).
 const (
 	Created      Status = "created"       // this run created the Connect and/or Identity Center user
 	Exists       Status = "exists"        // everything already existed

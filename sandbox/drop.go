@@ -4,7 +4,7 @@ import (
 	"net/http"
 )
 
-// Lost answers (aws-facts §8): a call that reaches AWS and is applied, while
+// Lost answers (docs/aws.md §8): a call that reaches AWS and is applied, while
 // its answer never arrives. Options.DropRate closes the connection, with no
 // answer written, after a mutating call was handled; SetHang holds the answer
 // of chosen calls until the client gives up (its timeout), so that a test

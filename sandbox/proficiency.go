@@ -36,7 +36,7 @@ type predefinedAttribute struct {
 	modified time.Time
 }
 
-// Quotas of the proficiency model (aws-facts §7): proficiencies per user
+// Quotas of the proficiency model (docs/aws.md §7): proficiencies per user
 // (a Service Quotas default), values per predefined attribute (the model's
 // list bound), and name and value lengths.
 const (

@@ -17,7 +17,7 @@ import (
 //     times Options.RateScale, or what Options.Quotas sets), so that a
 //     client that paces to Service Quotas paces to the sandbox's buckets.
 //     GetAWSDefaultServiceQuota reports the documented default, unscaled.
-//   - The quota codes of aws-facts §7 are used where known; the other
+//   - The quota codes of docs/aws.md §7 are used where known; the other
 //     Connect APIs get a stable made-up code and the name "Rate of <Op> API
 //     requests", which is how a client must find them (by name).
 //   - Errors answer HTTP 400, as the model gives no status (awsJson1_1's
@@ -34,7 +34,7 @@ var serviceQuotasOps = map[string]operation{
 }
 
 // ConnectQuotaCodes are the documented quota codes of Connect's rate quotas
-// (aws-facts §7), by operation.
+// (docs/aws.md §7), by operation.
 var connectQuotaCodes = map[string]string{
 	"CreateUser":                 "L-CBDEE3E4",
 	"DescribeUser":               "L-EE6F0D82",

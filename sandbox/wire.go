@@ -236,7 +236,7 @@ func (c *call) throttling() *apiError {
 	e := &apiError{status: http.StatusTooManyRequests, code: "ThrottlingException", message: "Rate exceeded"}
 	if c.service == serviceIdentityStore {
 		if c.s.opts.IdentityStoreThrottle400 {
-			// The form seen in real traffic (aws-facts §4): a 400 whose
+			// The form seen in real traffic (docs/aws.md §4): a 400 whose
 			// only sign is its message.
 			return &apiError{status: http.StatusBadRequest, code: "ValidationException", message: "Rate exceeded"}
 		}
