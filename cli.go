@@ -137,7 +137,7 @@ func (fs *flagSet) flagError(args []string, err error) error {
 func closest(s string, candidates []string) string {
 	best, bestD := "", math.MaxInt
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), c)
+		d := importer.EditDistance(strings.ToLower(s), c)
 		if strings.HasPrefix(c, strings.ToLower(s)) && len(s) >= 3 {
 			d = min(d, 1)
 		}
@@ -149,27 +149,6 @@ func closest(s string, candidates []string) string {
 		return best
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // was reports whether the flag was given on the command line.
@@ -333,4 +312,33 @@ func checkAgentsHeader(ctx context.Context, path string, keep []string) error {
 		return templateError(path, err)
 	}
 	return ctx.Err()
+}
+
+// interruptible gives the context a run's AWS calls use. The first Ctrl-C
+// cancels ctx: no new row starts and the calls in flight finish (what says
+// so is "the <what> in flight"). A second abandons the calls in flight too.
+// abort ends the watchers; call it when the run is over.
+func interruptible(ctx context.Context, env *environment, progress bool, what string) (calls context.Context, abort context.CancelFunc) {
+	calls, abort = context.WithCancel(context.WithoutCancel(ctx))
+	// On a terminal the progress bar holds the current line: start a new one.
+	nl := ""
+	if progress && isTerminalFile(env.stderr) {
+		nl = "\n"
+	}
+	go func() {
+		select {
+		case <-env.interrupts:
+			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
+			abort()
+		case <-calls.Done():
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the "+what+" in flight (Ctrl-C again to abort them)\n")
+		case <-calls.Done():
+		}
+	}()
+	return calls, abort
 }

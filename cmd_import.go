@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"golang.org/x/term"
 
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
@@ -186,30 +184,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	defer clients.CloseIdleConnections()
 
-	// The first Ctrl-C cancels ctx: no row starts, the calls in flight
-	// finish. A second abandons the calls in flight too.
-	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
+	calls, abort := interruptible(ctx, env, !fl.noProgress, "calls")
 	defer abort()
-	// On a terminal the progress bar holds the current line: start a new one.
-	nl := ""
-	if f, ok := env.stderr.(*os.File); ok && !fl.noProgress && term.IsTerminal(int(f.Fd())) {
-		nl = "\n"
-	}
-	go func() {
-		select {
-		case <-env.interrupts:
-			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
-			abort()
-		case <-calls.Done():
-		}
-	}()
-	go func() {
-		select {
-		case <-ctx.Done():
-			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the calls in flight (Ctrl-C again to abort them)\n")
-		case <-calls.Done():
-		}
-	}()
 
 	mode := importer.ProgressAuto
 	if fl.noProgress {

@@ -129,27 +129,8 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	}
 	defer clients.CloseIdleConnections()
 
-	calls, abort := context.WithCancel(context.WithoutCancel(ctx))
+	calls, abort := interruptible(ctx, env, !fl.noProgress, "rows")
 	defer abort()
-	nl := ""
-	if !fl.noProgress && isTerminalFile(env.stderr) {
-		nl = "\n" // the progress bar holds the current line
-	}
-	go func() {
-		select {
-		case <-env.interrupts:
-			fmt.Fprint(env.stderr, nl+"bulkagents: aborting the calls in flight\n")
-			abort()
-		case <-calls.Done():
-		}
-	}()
-	go func() {
-		select {
-		case <-ctx.Done():
-			fmt.Fprint(env.stderr, nl+"bulkagents: interrupted: finishing the rows in flight (Ctrl-C again to abort them)\n")
-		case <-calls.Done():
-		}
-	}()
 	mode := importer.ProgressAuto
 	if fl.noProgress {
 		mode = importer.ProgressOff

@@ -214,7 +214,7 @@ func closestName(field string) string {
 	key := matchKey(field)
 	best, bestDist := "", -1
 	consider := func(name string) {
-		d := editDistance(key, matchKey(name))
+		d := EditDistance(key, matchKey(name))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = name, d
 		}
@@ -234,9 +234,9 @@ func closestName(field string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes. Header
+// EditDistance is the Levenshtein distance between a and b, in runes. Header
 // names are short, so the quadratic cost does not matter; long inputs are cut.
-func editDistance(a, b string) int {
+func EditDistance(a, b string) int {
 	const limit = 200
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > limit {
