@@ -130,8 +130,13 @@ type IdentityCenter struct {
 	groupID string // "" while the group does not exist
 	dryRun  bool
 
-	rows map[int]*ssoRowPlan // by input line; read-only once planned
+	rows map[int]*ssoRowPlan // by input line; a real run's lookahead settles its rows' before they start
 	plan *Plan
+	file *File
+	// ahead: the rows a real run looks up in its lookahead
+	// (sso_lookahead.go), by line; late: the problems it found.
+	ahead map[int]bool
+	late  []Problem
 
 	mu          sync.Mutex
 	justCreated map[int]bool // rows whose user this run created: not yet a member of anything
@@ -202,7 +207,7 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 		return nil, errors.New("identity center: no identity store client")
 	}
 	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.group(), dryRun: dryRun,
-		rows: map[int]*ssoRowPlan{}, plan: plan, justCreated: map[int]bool{}}
+		rows: map[int]*ssoRowPlan{}, plan: plan, file: f, ahead: map[int]bool{}, justCreated: map[int]bool{}}
 	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
 	if ic.StoreID == "" {
 		id, err := discoverIdentityStore(ctx, admin)
@@ -497,14 +502,20 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 		}
 	}
 	if ic.dryRun {
-		// A dry run must say what the real run will do, row by row. (Only
-		// an email taken by a user the listing did not reach is found
-		// later by a real run, when its CreateUser is refused: the dry run
-		// calls that row invalid, the real run failed.)
+		// A dry run says what the real run will do, row by row: it looks
+		// up now what the real run's lookahead looks up before each
+		// row's Connect user is made.
 		taken = lookups
+	} else {
+		for _, pr := range lookups {
+			ic.ahead[pr.Row.Line] = true
+		}
+		for _, pr := range taken {
+			delete(ic.ahead, pr.Row.Line)
+		}
 	}
 	if len(taken) > 0 {
-		return ic.lookUpRows(ctx, cols, taken)
+		return ic.lookUpRows(ctx, taken)
 	}
 	return nil
 }
@@ -571,52 +582,21 @@ func emailTaken(line int, column, email, owner, login string) Problem {
 }
 
 // lookUpRows settles the rows the listing did not reach, a few at a time
-// (the limiter sets the pace).
-func (ic *IdentityCenter) lookUpRows(ctx context.Context, cols emailColumn, rows []*PlannedRow) error {
+// (the limiter sets the pace), before the run starts.
+func (ic *IdentityCenter) lookUpRows(ctx context.Context, rows []*PlannedRow) error {
 	var g errgroup.Group
 	g.SetLimit(8)
 	var mu sync.Mutex
 	for _, pr := range rows {
 		g.Go(func() error {
-			rp := ic.rows[pr.Row.Line]
-			a := pr.Agent
-			if rp.user == unknown {
-				id, found, err := ic.findUser(ctx, a.Login)
-				if err != nil {
-					return err
-				}
-				if found {
-					u, err := ic.describeUser(ctx, id)
-					if err != nil {
-						return err
-					}
-					rp.user, rp.userID, rp.email = present, id, u.email
-					ic.checkReused(pr.Row.Line, a, u)
-				} else {
-					rp.user, rp.member = absent, absent
-					owner, taken, err := ic.emailOwner(ctx, a.Email)
-					if err != nil {
-						return err
-					}
-					if taken && !strings.EqualFold(owner, a.Login) {
-						mu.Lock()
-						pr.Action = ActionInvalid
-						pr.Problems = append(pr.Problems, emailTaken(pr.Row.Line, cols.of(pr.Row), a.Email, owner, a.Login))
-						mu.Unlock()
-					}
-				}
+			p, err := ic.lookUpRow(ctx, pr)
+			if p != nil {
+				mu.Lock()
+				pr.Action = ActionInvalid
+				pr.Problems = append(pr.Problems, *p)
+				mu.Unlock()
 			}
-			if rp.user == present && rp.member == unknown {
-				in, err := ic.isMember(ctx, rp.userID)
-				if err != nil {
-					return err
-				}
-				rp.member = absent
-				if in {
-					rp.member = present
-				}
-			}
-			return nil
+			return err
 		})
 	}
 	return g.Wait()

@@ -448,6 +448,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		res.FinalCreateRate, res.CreateThrottles = lim.Rate(), lim.Throttles()
 	}
 	res.IdentityCenter = sso.Report()
+	res.addProblems(sso.LateProblems())
 	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
 
 	// Rows whose CreateUser may have gone through: a last look settles
