@@ -144,7 +144,9 @@ type cutProxy struct {
 	ln     net.Listener
 	mu     sync.Mutex
 	conns  []net.Conn
+	ups    []net.Conn
 	closed bool
+	hushed atomic.Bool // stopped answering: connections stay open, nothing comes back
 }
 
 func startProxy(t *testing.T, target string) *cutProxy {
@@ -161,6 +163,10 @@ func startProxy(t *testing.T, target string) *cutProxy {
 			if err != nil {
 				return
 			}
+			if p.hushed.Load() {
+				p.track(c, nil) // accepted, never answered
+				continue
+			}
 			up, err := net.Dial("tcp", strings.TrimPrefix(target, "http://"))
 			if err != nil {
 				c.Close()
@@ -170,23 +176,44 @@ func startProxy(t *testing.T, target string) *cutProxy {
 				return
 			}
 			go func() { io.Copy(up, c); up.Close() }()
-			go func() { io.Copy(c, up); c.Close() }()
+			go func() {
+				io.Copy(c, up)
+				if !p.hushed.Load() {
+					c.Close()
+				}
+			}()
 		}
 	}()
 	return p
 }
 
-func (p *cutProxy) track(conns ...net.Conn) bool {
+func (p *cutProxy) track(c, up net.Conn) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
-		for _, c := range conns {
-			c.Close()
+		c.Close()
+		if up != nil {
+			up.Close()
 		}
 		return false
 	}
-	p.conns = append(p.conns, conns...)
+	p.conns = append(p.conns, c)
+	if up != nil {
+		p.ups = append(p.ups, up)
+	}
 	return true
+}
+
+// hush makes the endpoint stop answering without closing anything: the
+// sandbox side of each connection is closed, the client's stays open, and
+// new connections are accepted and never answered.
+func (p *cutProxy) hush() {
+	p.hushed.Store(true)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, up := range p.ups {
+		up.Close()
+	}
 }
 
 func (p *cutProxy) URL() string { return "http://" + p.ln.Addr().String() }
@@ -196,7 +223,7 @@ func (p *cutProxy) cut() {
 	defer p.mu.Unlock()
 	p.closed = true
 	p.ln.Close()
-	for _, c := range p.conns {
+	for _, c := range append(p.conns, p.ups...) {
 		c.Close()
 	}
 }
@@ -206,6 +233,17 @@ func (p *cutProxy) cut() {
 // is not-attempted, the retry file is written, exit 1, and the time from
 // the cut to the end is logged; --resume, with the endpoint back, finishes.
 func TestAcceptanceEndpointGone(t *testing.T) {
+	if os.Getenv("BULKAGENTS_FULL") != "1" {
+		// The breaker waits out its quiet (5 s) or its silence (20 s):
+		// importer's TestImportEndpointRefused and TestImportEndpointSilent
+		// test the same, in the suite, with short ones.
+		t.Skip("waits for the breaker's real delays: run with BULKAGENTS_FULL=1")
+	}
+	t.Run("listener closed", func(t *testing.T) { endpointGone(t, (*cutProxy).cut) })
+	t.Run("no answer", func(t *testing.T) { endpointGone(t, (*cutProxy).hush) })
+}
+
+func endpointGone(t *testing.T, gone func(*cutProxy)) {
 	t.Parallel()
 	rows := fullSize(t, 60, 300)
 	sb := e2eSandbox(t, sandbox.Options{RateScale: 20, UserQuota: rows + 10}) // CreateUser 40/s
@@ -229,11 +267,11 @@ func TestAcceptanceEndpointGone(t *testing.T) {
 	case err = <-done:
 		t.Fatalf("the run ended before the cut: %v\n%s", err, stderr.String())
 	}
-	proxy.cut()
+	gone(proxy)
 	cutAt := time.Now()
 	err = <-done
 	ended := time.Since(cutAt)
-	t.Logf("%d rows, endpoint cut after %d creates: the run ended %.1f s after the cut (acceptance: within 30 s of the last answer)",
+	t.Logf("%d rows, endpoint gone after %d creates: the run ended %.1f s after it went (acceptance: within 30 s of the last answer)",
 		rows, watch.n.Load(), ended.Seconds())
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {

@@ -3,10 +3,14 @@ package importer
 import (
 	"context"
 	"encoding/csv"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -155,4 +159,112 @@ func TestImportInstanceVanishes(t *testing.T) {
 	if res.RetryRows != res.Counts[report.NotAttempted] {
 		t.Errorf("retry file holds %d rows, want the %d not attempted", res.RetryRows, res.Counts[report.NotAttempted])
 	}
+}
+
+// TestImportEndpointSilent: the endpoint stops answering without closing
+// anything (every call from the Nth CreateUser on is applied, then held with
+// no answer): once calls have been in flight for the breaker's silence with
+// no answer at all, the run abandons them and stops. The rows in flight
+// keep their passwords and are pointed at --resume, the rest are
+// not-attempted, and --resume, once the endpoint answers, finishes them.
+func TestImportEndpointSilent(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	const answered = 8
+	var creates atomic.Int32
+	var silent atomic.Bool
+	sb.SetHang(func(service, op string) bool {
+		if service == "Connect" && op == "CreateUser" && creates.Add(1) > answered {
+			silent.Store(true)
+		}
+		return silent.Load()
+	})
+	clients := sandboxClients(t, sb, 1000)
+	clients.Limits.Breaker.Silence = 300 * time.Millisecond
+	dir := t.TempDir()
+	rows := agents("silent", 40)
+	input := writeAgents(t, dir, rows)
+	start := time.Now()
+	res, err := Import(context.Background(), context.Background(),
+		Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff, Concurrency: 4}, clients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the run ended %v after it started, with a silence of %v", time.Since(start).Round(time.Millisecond), clients.Limits.Breaker.Silence)
+	if !strings.Contains(res.Halted, "stopped answering") {
+		t.Errorf("halted %q, want the endpoint named silent", res.Halted)
+	}
+	if res.InDoubt == 0 || res.Counts[report.NotAttempted] < len(rows)/2 {
+		t.Errorf("counts %v, %d in doubt: want the rows in flight in doubt, the rest not-attempted", res.Counts, res.InDoubt)
+	}
+	users := usersByName(t, sb)
+	for line, o := range loadResults(t, res.ResultsPath) {
+		if u, made := users[strings.ToLower(o.Login)]; made && (o.Password == "" || o.Password != u.Password) {
+			t.Errorf("line %d: %s, its user made, without the sandbox's password", line, o.Status)
+		}
+	}
+	sb.SetHang(nil)
+	res, err = importInto(t, sb, Config{Input: input, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCreatedOnce(t, sb, rows, loadResults(t, res.ResultsPath))
+}
+
+// TestImportEndpointRefused: the endpoint goes away mid-run (its listener
+// and connections closed): the run stops sending once the breaker opens,
+// the rest is not-attempted and in the retry file, the rows in flight keep
+// their passwords out of it; --resume against the endpoint back finishes.
+func TestImportEndpointRefused(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	const answered = 8
+	var creates atomic.Int32
+	cut := make(chan struct{})
+	sb.SetHang(func(service, op string) bool {
+		if service == "Connect" && op == "CreateUser" && creates.Add(1) == answered {
+			close(cut)
+		}
+		return false
+	})
+	var cutAt atomic.Pointer[time.Time]
+	go func() {
+		<-cut
+		srv.Listener.Close()
+		srv.CloseClientConnections()
+		now := time.Now()
+		cutAt.Store(&now)
+	}()
+	clients, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: srv.URL, RateScale: 1000,
+		StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(clients.CloseIdleConnections)
+	clients.Limits.Breaker.Quiet = 200 * time.Millisecond
+	dir := t.TempDir()
+	rows := agents("refused", 60)
+	input := writeAgents(t, dir, rows)
+	res, err := Import(context.Background(), context.Background(),
+		Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff, Concurrency: 4}, clients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := cutAt.Load(); at != nil {
+		t.Logf("the run ended %v after the cut, with a quiet of %v", time.Since(*at).Round(time.Millisecond), clients.Limits.Breaker.Quiet)
+	}
+	if !strings.Contains(res.Halted, "stopped answering") || !strings.Contains(res.Halted, srv.URL) {
+		t.Errorf("halted %q, want the endpoint named", res.Halted)
+	}
+	if res.Counts[report.NotAttempted] < len(rows)/2 || res.RetryRows != res.Counts[report.NotAttempted]+res.Counts[report.Failed]-res.InDoubt {
+		t.Errorf("counts %v, %d in doubt, %d in the retry file", res.Counts, res.InDoubt, res.RetryRows)
+	}
+	sb.SetHang(nil)
+	res, err = importInto(t, sb, Config{Input: input, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCreatedOnce(t, sb, rows, loadResults(t, res.ResultsPath))
 }
