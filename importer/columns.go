@@ -292,3 +292,8 @@ func displayName(header []string, idx int, c Column) string {
 	}
 	return c.String()
 }
+
+// ClearCell is the cell that, with import --update, clears an optional
+// field (hierarchy, tags, secondary email, mobile). A blank cell leaves a
+// field as it is.
+const ClearCell = "(none)"

@@ -12,11 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 )
 
-// ClearCell is the cell that, with import --update, clears an optional
-// field (hierarchy, tags, secondary email, mobile). A blank cell leaves a
-// field as it is.
-const ClearCell = "(none)"
-
 // Aspect is one part of a user that one Connect API updates.
 type Aspect int
 

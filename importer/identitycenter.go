@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -509,14 +507,6 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 	return nil
 }
 
-// identityStoreText is the identity store's pattern for a name or an email
-// (the model's SensitiveStringType): letters, marks, symbols, digits,
-// punctuation and a few spaces. Connect takes more, such as the zero-width
-// space or the soft hyphen that a copy from a web page leaves.
-var identityStoreText = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
-
-const identityStoreMaxText = 1024 // characters
-
 // identityStoreRefuses gives the problems of a row's names and email that
 // the identity store's CreateUser would refuse, found before the row's
 // Connect user is made.
@@ -533,21 +523,6 @@ func identityStoreRefuses(f *File, pr *PlannedRow, cols emailColumn) []Problem {
 		}
 	}
 	return problems
-}
-
-// identityStoreRefusesText says why the identity store would refuse a name
-// or an email, if it would. validate --sso and the import share it.
-func identityStoreRefusesText(value string) (msg, hint string, bad bool) {
-	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {
-		return "", "", false
-	}
-	for _, r := range value {
-		if !identityStoreText.MatchString(string(r)) {
-			return fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", value, r),
-				"remove it (it is often invisible: retype the cell)", true
-		}
-	}
-	return fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", value), "shorten it", true
 }
 
 // emailColumn names the column a row's email came from: the email column,

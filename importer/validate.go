@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -1221,3 +1222,26 @@ func badTagRune(key string) (rune, bool) {
 	}
 	return 0, false
 }
+
+// identityStoreRefusesText says why the identity store would refuse a name
+// or an email, if it would. validate --sso and the import share it.
+func identityStoreRefusesText(value string) (msg, hint string, bad bool) {
+	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {
+		return "", "", false
+	}
+	for _, r := range value {
+		if !identityStoreText.MatchString(string(r)) {
+			return fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", value, r),
+				"remove it (it is often invisible: retype the cell)", true
+		}
+	}
+	return fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", value), "shorten it", true
+}
+
+// identityStoreText is the identity store's pattern for a name or an email
+// (the model's SensitiveStringType): letters, marks, symbols, digits,
+// punctuation and a few spaces. Connect takes more, such as the zero-width
+// space or the soft hyphen that a copy from a web page leaves.
+var identityStoreText = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
+
+const identityStoreMaxText = 1024 // characters
