@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"strconv"
@@ -189,7 +189,7 @@ func matchKey(s string) string {
 }
 
 // lookupColumn finds the template column a header field names.
-func lookupColumn(field string) (Column, bool) {
+func LookupColumn(field string) (Column, bool) {
 	c, ok := columnByKey[matchKey(field)]
 	return c, ok
 }
