@@ -62,7 +62,7 @@ var validateCommand = &command{
 		}
 		// The file is validated as it is read: a row leaves nothing behind
 		// but its login (for duplicates) and its problems. What stays is
-		// held without pointers (importer/logins.go), so the collector is
+		// held without pointers (agentfile/logins.go), so the collector is
 		// cheap to run often: a heap of 1.25 times what is live rather than
 		// the default twice keeps a million rows in about 100 MB.
 		defer debug.SetGCPercent(debug.SetGCPercent(25))
