@@ -127,7 +127,7 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	for i := range jobs {
 		if stop.Err() != nil {
 			o := jobs[i].Base
-			o.Status, o.Error = report.NotAttempted, notStarted
+			o.Status, o.Error = report.NotAttempted, NotStarted
 			outcomes[i] = o
 			continue
 		}
@@ -169,7 +169,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		err = errors.New("the answer holds no user")
 	}
 	if err != nil {
-		o.Status, o.Error = report.Failed, "describe user: "+errSummary(err)
+		o.Status, o.Error = report.Failed, "describe user: "+ErrSummary(err)
 		if earlier != "" {
 			o.Changes = earlier
 		}
@@ -177,7 +177,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	}
 	up, err := diffUser(calls, u.File, u.Instance, pr, out.User, u.names)
 	if err != nil {
-		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+errSummary(err)
+		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+ErrSummary(err)
 		return o
 	}
 	u.count(up)
@@ -196,7 +196,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		return o // exists; the changes cell says what differs
 	}
 	if stop.Err() != nil {
-		o.Status, o.Error = report.NotAttempted, notStarted
+		o.Status, o.Error = report.NotAttempted, NotStarted
 		return o
 	}
 	ahead := o
@@ -244,7 +244,7 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 		go func() {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
-				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), errSummary(err))
+				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), ErrSummary(err))
 			}
 		}()
 	}

@@ -54,7 +54,7 @@ func BenchmarkUpdate300(b *testing.B) {
 		if res.Counts[report.Updated] != 300 {
 			b.Fatalf("counts %v", res.Counts)
 		}
-		bound := time.Duration(float64(100-defaultBurst) / (2 * scale) * float64(time.Second))
+		bound := time.Duration(float64(100-DefaultBurst) / (2 * scale) * float64(time.Second))
 		b.ReportMetric(elapsed.Seconds()/bound.Seconds(), "x-bound")
 		b.ReportMetric(elapsed.Seconds(), "s/run")
 	}
