@@ -306,6 +306,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	var jobs []Job
 	var jobIndex []int
 	upd := newUpdater(cfg, clients, inst, f, log)
+	if upd != nil {
+		upd.InstanceUsers = plan.ExistingUsers
+	}
 	var updJobs []UpdateJob
 	var updIndex []int
 	for i := range plan.Rows {
