@@ -34,6 +34,32 @@ func TestUpdateUnderFaults(t *testing.T) {
 	assertState(t, fl)
 }
 
+// TestUpdateUnderDrops: with a tenth of the mutating calls applied and
+// their answers lost, the final state equals the file. A lost answer is a
+// call that may have been applied: the retry sets the same value again, and
+// a lost TagResource or UntagResource is settled by reading the user again.
+func TestUpdateUnderDrops(t *testing.T) {
+	t.Parallel()
+	fl := newFleet(t, sandbox.Options{Unlimited: true, DropRate: 0.1, Seed: 11}, 300)
+	change300(fl.rows)
+	input := writeUpdateRows(t, t.TempDir(), "agents.csv", fl.rows)
+	res, err := importInto(t, fl.sb, Config{Input: input, Update: true})
+	for try := 0; err == nil && res.Counts[report.Failed]+res.Counts[report.NotAttempted] > 0 && try < 3; try++ {
+		t.Logf("run %d: %v", try+1, res.Counts)
+		res, err = importInto(t, fl.sb, Config{Input: input, Update: true, Resume: true})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[report.Updated] != 300 {
+		t.Errorf("counts %v, want 300 updated", res.Counts)
+	}
+	if fl.sb.Dropped() == 0 {
+		t.Error("no answer was dropped: the test proves nothing")
+	}
+	assertState(t, fl)
+}
+
 // BenchmarkUpdate300 times the acceptance file's 300 changed rows (each
 // update API gets 100 calls) at ten times the default rates, against the
 // bound of the busiest API the run called, reads included (see busiestBound).
