@@ -601,6 +601,9 @@ func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, pat
 // outcome it did not learn (interrupted, or the lookup after an ambiguous
 // answer failed).
 func unsettled(o report.Outcome) bool {
+	if o.Error == interruptedUpdating {
+		return false // an update of an existing user, not a CreateUser: the updater settles it
+	}
 	return !o.Status.Done() && (o.Password != "" || strings.Contains(o.Error, "--resume to settle it"))
 }
 
