@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // Why the rows of an update are not read in file order: each row waits for
@@ -44,7 +46,7 @@ func (u *Updater) readPages(ctx context.Context) (map[string]*UserSnapshot, erro
 // pageUser is what a page says of a user, as DescribeUser would give it;
 // the fields no page holds are taken as the row wants them, so that they
 // show no difference.
-func pageUser(s *UserSnapshot, a *Agent) *types.User {
+func pageUser(s *UserSnapshot, a *agentfile.Agent) *types.User {
 	u := &types.User{
 		Id: aws.String(s.ID), Arn: aws.String(s.ARN), Username: aws.String(s.Username),
 		RoutingProfileId: aws.String(s.RoutingProfileID), SecurityProfileIds: s.SecurityProfileIDs,
