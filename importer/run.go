@@ -307,6 +307,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	var jobs []Job
 	var jobIndex []int
 	upd := newUpdater(cfg, clients, inst, f, log)
+	if upd != nil {
+		upd.InstanceUsers = plan.ExistingUsers
+	}
 	var updJobs []UpdateJob
 	var updIndex []int
 	for i := range plan.Rows {
@@ -599,6 +602,9 @@ func checkResumable(f *agentfile.File, checked []agentfile.Checked, prev map[int
 // outcome it did not learn (interrupted, or the lookup after an ambiguous
 // answer failed).
 func unsettled(o report.Outcome) bool {
+	if o.Error == interruptedUpdating {
+		return false // an update of an existing user, not a CreateUser: the updater settles it
+	}
 	return !o.Status.Done() && (o.Password != "" || strings.Contains(o.Error, "--resume to settle it"))
 }
 

@@ -62,6 +62,9 @@ type Updater struct {
 	DryRun      bool
 	Concurrency int
 	OnOutcome   func(report.Outcome)
+	// InstanceUsers is how many users the instance holds (-1: unknown):
+	// it decides whether the pages are worth reading to order the rows.
+	InstanceUsers int
 
 	names *names
 
@@ -124,7 +127,7 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	}
 	var g errgroup.Group
 	g.SetLimit(n)
-	for i := range jobs {
+	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil {
 			o := jobs[i].Base
 			o.Status, o.Error = report.NotAttempted, NotStarted
