@@ -26,14 +26,7 @@ import (
 //
 //	BULKAGENTS_FULL=1 go test -run 'TestAcceptance' -v .
 
-// fullSize is small in the suite and full when BULKAGENTS_FULL=1 is set.
-func fullSize(t testing.TB, small, full int) int {
-	t.Helper()
-	if os.Getenv("BULKAGENTS_FULL") == "1" {
-		return full
-	}
-	return small
-}
+// fullSize is in update_crash_test.go.
 
 // createWatch counts the CreateUser calls the sandbox has applied (any
 // service) and tells a test when a count is reached: kill and cut moments

@@ -42,7 +42,7 @@ func BenchmarkSSOLookahead(b *testing.B) {
 				if store > 0 && lookups < 2*rows {
 					b.Fatalf("%d GetUserId calls: the rows were not looked up", lookups)
 				}
-				bound := float64(rows-defaultBurst) / rate
+				bound := float64(rows-DefaultBurst) / rate
 				b.ReportMetric(bound/res.Stats.CreateSpan.Seconds(), "achieved/bound")
 				b.ReportMetric(float64(lookups), "GetUserId-calls")
 				b.ReportMetric(float64(clients.Limits.For("identitystore").Throttles()), "identitystore-throttles")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -32,8 +33,8 @@ const aheadWorkers = 4
 type aheadRow struct {
 	pr      *PlannedRow
 	done    chan struct{}
-	problem *Problem // the row's email belongs to another user
-	err     error    // the lookups failed (errLookupSkipped: never sent)
+	problem *agentfile.Problem // the row's email belongs to another user
+	err     error              // the lookups failed (errLookupSkipped: never sent)
 }
 
 // errLookupSkipped is the lookups of a row that the run stopped before
@@ -134,7 +135,7 @@ func (la *lookahead) step(p *Provisioner) rowStep {
 			// Identity Center step then fails with the email's owner.
 			return true
 		case errors.Is(e.err, errLookupSkipped), e.err != nil && calls.Err() != nil:
-			o.Status, o.Error = report.NotAttempted, notStarted
+			o.Status, o.Error = report.NotAttempted, NotStarted
 		case errors.Is(e.err, errCircuitOpen):
 			o.Status, o.Error = report.NotAttempted, BreakerMessage(p.endpoint())
 		case e.err != nil:
@@ -148,10 +149,10 @@ func (la *lookahead) step(p *Provisioner) rowStep {
 
 // lateInvalid makes a row that the lookups found invalid the outcome the
 // dry run gives it, and keeps its problem for the summary.
-func (ic *IdentityCenter) lateInvalid(o *report.Outcome, pr *PlannedRow, p Problem) {
+func (ic *IdentityCenter) lateInvalid(o *report.Outcome, pr *PlannedRow, p agentfile.Problem) {
 	cp := *pr
 	cp.Action = ActionInvalid
-	cp.Problems = append(append([]Problem(nil), pr.Problems...), p)
+	cp.Problems = append(append([]agentfile.Problem(nil), pr.Problems...), p)
 	inv := invalidOutcome(ic.file, &cp)
 	inv.Instance = o.Instance
 	*o = inv
@@ -162,13 +163,13 @@ func (ic *IdentityCenter) lateInvalid(o *report.Outcome, pr *PlannedRow, p Probl
 
 // LateProblems are the problems of the rows that the lookups of a real run
 // found invalid, by line.
-func (ic *IdentityCenter) LateProblems() []Problem {
+func (ic *IdentityCenter) LateProblems() []agentfile.Problem {
 	if ic == nil {
 		return nil
 	}
 	ic.mu.Lock()
 	defer ic.mu.Unlock()
-	out := append([]Problem(nil), ic.late...)
+	out := append([]agentfile.Problem(nil), ic.late...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
 }
@@ -176,7 +177,7 @@ func (ic *IdentityCenter) LateProblems() []Problem {
 // lookUpRow settles what the listing did not of one row: whether its user
 // exists (and if so its email and membership), and if not, whether its
 // email belongs to another user (the row's problem then).
-func (ic *IdentityCenter) lookUpRow(ctx context.Context, pr *PlannedRow) (*Problem, error) {
+func (ic *IdentityCenter) lookUpRow(ctx context.Context, pr *PlannedRow) (*agentfile.Problem, error) {
 	rp := ic.rows[pr.Row.Line]
 	a := pr.Agent
 	if rp.user == unknown {
@@ -214,16 +215,4 @@ func (ic *IdentityCenter) lookUpRow(ctx context.Context, pr *PlannedRow) (*Probl
 		}
 	}
 	return nil, nil
-}
-
-// addProblems adds problems to the summary's, past its first few only
-// counted.
-func (res *Result) addProblems(problems []Problem) {
-	for _, p := range problems {
-		if len(res.Problems) < summaryProblems {
-			res.Problems = append(res.Problems, p)
-		} else {
-			res.MoreProblems++
-		}
-	}
 }
