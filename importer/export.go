@@ -48,6 +48,10 @@ type ExportResult struct {
 	Bound     time.Duration
 	BoundAPI  string
 	Throttles map[string]int
+
+	// RateSources say where each API's rate came from (Service Quotas,
+	// the documented default, --rate-scale).
+	RateSources *Rates
 }
 
 // ExistsError is an export's output file that exists already: nothing
@@ -70,6 +74,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	if !ok {
 		return nil, errors.New("the Connect client cannot describe users")
 	}
+	sources := clients.configuredRates(ctx, ExportAPIs, cfg.Progress)
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		return nil, &SetupError{Message: err.Error(), Hint: "check --instance-id, --region and the credentials", Err: err}
@@ -97,6 +102,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	}
 	res.Elapsed = time.Since(start)
 	res.rates(clients.Limits)
+	res.RateSources = sources
 	return res, nil
 }
 

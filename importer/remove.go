@@ -95,6 +95,10 @@ type RemoveResult struct {
 	IdentityStoreID      string
 	Group                string
 
+	// Rates say where each API's rate came from (Service Quotas, the
+	// documented default, --rate-scale).
+	Rates *Rates
+
 	Outcomes []report.Outcome
 }
 
@@ -170,6 +174,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		}
 		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
 	}
+	rates := clients.configuredRates(stop, RemoveAPIs, cfg.Progress)
 	inst, err := DescribeInstance(stop, api, cfg.InstanceID)
 	if err != nil {
 		if stop.Err() != nil {
@@ -194,7 +199,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		return nil, &SetupError{Message: "cannot list the instance's users: " + errSummary(err), Err: err,
 			Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
 	}
-	res := &RemoveResult{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	res := &RemoveResult{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, Rates: rates}
 	outcomes, targets := planRemove(f, snap, prev, inst)
 	var quick *quickConnectIndex
 	if len(targets) > 0 {
