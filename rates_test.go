@@ -43,7 +43,7 @@ func TestExportRatesFromServiceQuotas(t *testing.T) {
 		t.Fatalf("export: exit %d\n%s", code, stderr)
 	}
 	for _, want := range []string{"DescribeUser 1 (limit 37/s)", "SearchUsers 1 (limit 3/s)",
-		"export: rates: from Service Quotas for DescribeInstance (L-D14CF86E), DescribeUser (L-EE6F0D82), "} {
+		"export: rates: from Service Quotas for DescribeInstance (L-D14CF86E), ", " DescribeUser (L-EE6F0D82), "} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stderr)
 		}

@@ -31,6 +31,9 @@ type ExportConfig struct {
 	// Progress receives progress lines and warnings (stderr).
 	Progress     io.Writer
 	ProgressMode ProgressMode
+	// Proficiencies is how the users' proficiencies are found: by
+	// default the cheaper way for the instance.
+	Proficiencies ProficiencyLookup
 }
 
 // ExportResult is what an export did.
@@ -49,6 +52,8 @@ type ExportResult struct {
 	BoundAPI  string
 	Throttles map[string]int
 
+	// Lookup is how the proficiencies were found.
+	Lookup ProficiencyLookup
 	// RateSources say where each API's rate came from (Service Quotas,
 	// the documented default, --rate-scale).
 	RateSources *Rates
@@ -81,13 +86,17 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	}
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
-	snap, err := TakeSnapshot(ctx, clients.Connect, describe, inst.ID, prog)
+	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}
+	readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
+	snap, err := TakeSnapshot(ctx, readers, inst.ID, prog)
 	stop()
 	if err != nil {
 		return nil, err
 	}
 	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls}
 	res.Calls["DescribeInstance"]++
+	res.Lookup = snap.Lookup
+	res.Warnings = append(res.Warnings, snap.Warnings...)
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
@@ -156,9 +165,10 @@ func exportCSV(id Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 }
 
 // exportHeader is the header of the console's current template for an
-// identity type (templates/), the names the reader matches.
+// identity type (templates/) and the extension columns, the names the
+// reader matches.
 func exportHeader(id Identity) []string {
-	line := strings.TrimRight(string(templates.Header(string(id))), "\r\n")
+	line := strings.TrimRight(string(templates.Extended(templates.Header(string(id)))), "\r\n")
 	return strings.Split(line, ",")
 }
 
@@ -241,6 +251,7 @@ func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
 	}
 	cells[ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
 	cells[ColTags] = exportTags(u.Tags, warn)
+	extensionCells(cells, u, warn)
 	return cells, warns
 }
 
