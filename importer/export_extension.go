@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // channelsOf takes a user's per-channel settings from DescribeUser, whose
@@ -15,13 +17,13 @@ import (
 // per-channel lists is not documented), beyond the voice channel's auto
 // accept and ACW, which the console's columns hold. A channel the answer
 // does not list stays nil: its cell is left blank.
-func channelsOf(u *types.User) ChannelSettings {
-	var c ChannelSettings
+func channelsOf(u *types.User) agentfile.ChannelSettings {
+	var c agentfile.ChannelSettings
 	for _, a := range u.AutoAcceptConfigs {
 		ch, ok := channelOf(a.Channel)
 		switch {
 		case !ok:
-		case ch == ChannelVoice:
+		case ch == agentfile.ChannelVoice:
 			c.CallbackAutoAccept = copyPtr(a.AgentFirstCallbackAutoAccept)
 		default:
 			c.AutoAccept[ch] = aws.Bool(a.AutoAccept)
@@ -31,7 +33,7 @@ func channelsOf(u *types.User) ChannelSettings {
 		ch, ok := channelOf(a.Channel)
 		switch {
 		case !ok:
-		case ch == ChannelVoice:
+		case ch == agentfile.ChannelVoice:
 			if cb := a.AgentFirstCallbackAfterContactWorkConfig; cb != nil {
 				c.CallbackACW = aws.Int32(cb.AfterContactWorkTimeLimit)
 			}
@@ -55,10 +57,10 @@ func channelsOf(u *types.User) ChannelSettings {
 	return c
 }
 
-func channelOf(ch types.Channel) (Channel, bool) {
-	for i, n := range ChannelNames {
+func channelOf(ch types.Channel) (agentfile.Channel, bool) {
+	for i, n := range agentfile.ChannelNames {
 		if string(ch) == n {
-			return Channel(i), true
+			return agentfile.Channel(i), true
 		}
 	}
 	return 0, false
@@ -74,30 +76,30 @@ func copyPtr[T any](p *T) *T {
 
 // extensionCells writes a user's extension columns: the per-channel
 // settings in the words the reader takes, and the proficiencies.
-func extensionCells(cells map[Column]string, u *UserSnapshot, warn func(string, ...any)) {
+func extensionCells(cells map[agentfile.Column]string, u *UserSnapshot, warn func(string, ...any)) {
 	c := &u.Channels
 	for _, x := range []struct {
-		aa, acw Column
-		ch      Channel
-	}{{ColChatAutoAccept, ColChatACW, ChannelChat}, {ColTaskAutoAccept, ColTaskACW, ChannelTask}, {ColEmailAutoAccept, ColEmailACW, ChannelEmail}} {
+		aa, acw agentfile.Column
+		ch      agentfile.Channel
+	}{{agentfile.ColChatAutoAccept, agentfile.ColChatACW, agentfile.ChannelChat}, {agentfile.ColTaskAutoAccept, agentfile.ColTaskACW, agentfile.ChannelTask}, {agentfile.ColEmailAutoAccept, agentfile.ColEmailACW, agentfile.ChannelEmail}} {
 		cells[x.aa] = yesNoCell(c.AutoAccept[x.ch])
 		cells[x.acw] = secondsCell(c.ACW[x.ch])
 	}
-	cells[ColCallbackAutoAccept] = yesNoCell(c.CallbackAutoAccept)
-	cells[ColCallbackACW] = secondsCell(c.CallbackACW)
-	cells[ColPersistentConnection] = yesNoCell(c.PersistentConnection)
+	cells[agentfile.ColCallbackAutoAccept] = yesNoCell(c.CallbackAutoAccept)
+	cells[agentfile.ColCallbackACW] = secondsCell(c.CallbackACW)
+	cells[agentfile.ColPersistentConnection] = yesNoCell(c.PersistentConnection)
 	switch c.VoiceEnhancement {
 	case "VOICE_ISOLATION":
-		cells[ColVoiceEnhancement] = "isolation"
+		cells[agentfile.ColVoiceEnhancement] = "isolation"
 	case "NOISE_SUPPRESSION":
-		cells[ColVoiceEnhancement] = "suppression"
+		cells[agentfile.ColVoiceEnhancement] = "suppression"
 	case "NONE":
-		cells[ColVoiceEnhancement] = "none"
+		cells[agentfile.ColVoiceEnhancement] = "none"
 	case "":
 	default:
 		warn("voice enhancement %q is not a mode the template knows: its cell is left blank", c.VoiceEnhancement)
 	}
-	cells[ColProficiencies] = proficienciesCell(u.Proficiencies, warn)
+	cells[agentfile.ColProficiencies] = proficienciesCell(u.Proficiencies, warn)
 }
 
 func yesNoCell(v *bool) string {
@@ -126,14 +128,14 @@ func proficienciesCell(held []HeldProficiency, warn func(string, ...any)) string
 	parts := make([]string, 0, len(held))
 	for _, p := range held {
 		lv := float64(p.Level)
-		if lv != math.Trunc(lv) || lv < minProficiencyLevel || lv > maxProficiencyLevel {
+		if lv != math.Trunc(lv) || lv < minLevel || lv > maxLevel {
 			warn("proficiency %s|%s has level %g, which the template cannot carry (a whole number from 1 to 5): the proficiencies cell is left blank", p.Attribute, p.Value, lv)
 			return ""
 		}
 		if strings.Contains(p.Attribute, "|") || strings.Contains(p.Value, "|") {
 			warn("proficiency %q|%q holds |, which the template uses between attribute, value and level: it will not read back as written", p.Attribute, p.Value)
 		}
-		parts = append(parts, Proficiency{Attribute: p.Attribute, Value: p.Value, Level: int(lv)}.String())
+		parts = append(parts, agentfile.Proficiency{Attribute: p.Attribute, Value: p.Value, Level: int(lv)}.String())
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "||")

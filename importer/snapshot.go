@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // searchPageSize is the largest page SearchUsers gives.
@@ -37,7 +39,7 @@ type UserSnapshot struct {
 	// Channels are the per-channel settings beyond the voice channel's
 	// auto accept and ACW (DescribeUser's); Proficiencies nil when they
 	// were not read.
-	Channels      ChannelSettings
+	Channels      agentfile.ChannelSettings
 	Proficiencies []HeldProficiency
 
 	// gone: DescribeUser answered ResourceNotFound, the user was deleted

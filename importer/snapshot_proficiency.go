@@ -118,9 +118,12 @@ func isAccessDenied(err error) bool {
 	return errors.As(err, &ae) && (ae.ErrorCode() == "AccessDeniedException" || ae.ErrorCode() == "AccessDenied")
 }
 
+// The levels the API gives proficiencies: 1 to 5 (docs/aws.md §7).
+const minLevel, maxLevel = 1, 5
+
 // searchCallsPerPair is what the search lookup costs per attribute value at
 // least: one search for its holders, then one per level when it has any.
-const searchCallsPerPair = 1 + maxProficiencyLevel - minProficiencyLevel + 1
+const searchCallsPerPair = 1 + maxLevel - minLevel + 1
 
 // chooseLookup picks the cheaper lookup in time: the search costs
 // searchCallsPerPair SearchUsers calls per attribute value (at most; one
@@ -188,7 +191,7 @@ func (l *proficiencyLookup) searchPair(ctx context.Context, p attributePair) err
 		return err
 	}
 	leveled := map[string]bool{}
-	for lv := minProficiencyLevel; lv <= maxProficiencyLevel; lv++ {
+	for lv := minLevel; lv <= maxLevel; lv++ {
 		ids, err := l.searchIDs(ctx, p, int32(lv))
 		if err != nil {
 			return err
