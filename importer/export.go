@@ -80,7 +80,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	if !ok {
 		return nil, errors.New("the Connect client cannot describe users")
 	}
-	sources := clients.configuredRates(ctx, ExportAPIs, cfg.Progress)
+	sources := clients.ConfiguredRates(ctx, ExportAPIs, cfg.Progress)
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		return nil, &SetupError{Message: err.Error(), Hint: "check --instance-id, --region and the credentials", Err: err}
@@ -128,7 +128,7 @@ func (res *ExportResult) rates(l *Limits) {
 		r := lim.Configured()
 		res.Rates[api], res.Throttles[api] = r, lim.Throttles()
 		// The burst is spent at once; the rest comes at the rate.
-		d := time.Duration(math.Max(0, float64(n-defaultBurst)) / r * float64(time.Second))
+		d := time.Duration(math.Max(0, float64(n-DefaultBurst)) / r * float64(time.Second))
 		if d > res.Bound {
 			res.Bound, res.BoundAPI = d, api
 		}
@@ -340,7 +340,7 @@ func showExportProgress(w io.Writer, mode ProgressMode, p *snapshotProgress, sta
 			s += fmt.Sprintf(" of %d", total)
 			if el := time.Since(start); described > 0 && described < total {
 				left := time.Duration(float64(el) / float64(described) * float64(total-described))
-				s += ", about " + roundDuration(left).String() + " left"
+				s += ", about " + RoundDuration(left).String() + " left"
 			}
 		}
 		return s

@@ -161,18 +161,18 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
 	}
 	switch {
-	case samePath(cfg.Input, resultsPath):
+	case SamePath(cfg.Input, resultsPath):
 		return nil, &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
 			Hint: "give the results file another name: the input stays as it is"}
-	case samePath(cfg.Input, retryPath):
+	case SamePath(cfg.Input, retryPath):
 		return nil, &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
 			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
 	}
-	if isDir(resultsPath) {
+	if IsDir(resultsPath) {
 		return nil, &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
 			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
 	}
-	if dir := filepath.Dir(resultsPath); !isDir(dir) {
+	if dir := filepath.Dir(resultsPath); !IsDir(dir) {
 		return nil, &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
 			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
 	}
@@ -180,14 +180,14 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	// last rewrite (docs/aws.md §8).
 	lock, err := report.AcquireLock(resultsPath)
 	if err != nil {
-		return nil, lockError(err, resultsPath)
+		return nil, LockError(err, resultsPath)
 	}
 	defer lock.Release()
 	// What a killed run's atomic rewrite left behind: each holds passwords.
 	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: writeHint(resultsPath)}
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(resultsPath)}
 	}
-	resultsExist := fileExists(resultsPath)
+	resultsExist := FileExists(resultsPath)
 	retryOwner := checkRetryFile(resultsPath, retryPath)
 	if resultsExist && !cfg.Resume && !cfg.Force {
 		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
@@ -196,7 +196,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 
 	input, err := os.Open(cfg.Input)
 	if err != nil {
-		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	defer input.Close()
 	if st, err := input.Stat(); err == nil && st.IsDir() {
@@ -213,7 +213,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		if stop.Err() != nil {
 			return nil, ErrInterrupted
 		}
-		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
+		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
 	f, err := agentfile.Read(stop, input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
 	if err != nil {
@@ -225,7 +225,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			return nil, ErrInterrupted
 		}
 		// The file could not be read at all: nothing was changed.
-		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	checked := agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
 
@@ -252,9 +252,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		msg := err.Error()
 		var pe *PlanError
 		if errors.As(err, &pe) {
-			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, errSummary(pe.Err))
+			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, ErrSummary(pe.Err))
 		}
-		return nil, &SetupError{Message: msg, Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
+		return nil, &SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
 	}
 	var sso *IdentityCenter
 	if cfg.IdentityCenter.Enabled() {
@@ -277,7 +277,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		log, err = report.Create(resultsPath, cfg.Force)
 	}
 	if err != nil {
-		hint := writeHint(resultsPath)
+		hint := WriteHint(resultsPath)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}
@@ -452,7 +452,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		res.FinalCreateRate, res.CreateThrottles = lim.Rate(), lim.Throttles()
 	}
 	res.IdentityCenter = sso.Report()
-	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
+	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && CountStatus(outcomes, report.NotAttempted) > 0
 
 	// Rows whose CreateUser may have gone through: a last look settles
 	// those it can, while the endpoint still answers.
@@ -511,7 +511,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	return res, nil
 }
 
-func countStatus(outcomes []report.Outcome, s report.Status) int {
+func CountStatus(outcomes []report.Outcome, s report.Status) int {
 	n := 0
 	for _, o := range outcomes {
 		if o.Status == s {
@@ -635,7 +635,7 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 		o := invalid
 		o.Status, o.Password = report.Failed, prev.Password
 		o.Error = fmt.Sprintf("an interrupted run may have created this user with the password in this row, and looking it up failed (%s): "+
-			"run again with --resume to settle it; the row is invalid now: %s", errText(err), invalid.Error)
+			"run again with --resume to settle it; the row is invalid now: %s", ErrText(err), invalid.Error)
 		return o
 	case found:
 		o := prev
@@ -684,7 +684,7 @@ func existingResultsHint(path string, dryRun bool) string {
 }
 
 // samePath says whether two paths name one file, or would.
-func samePath(a, b string) bool {
+func SamePath(a, b string) bool {
 	if ai, err := os.Stat(a); err == nil {
 		if bi, err := os.Stat(b); err == nil {
 			return os.SameFile(ai, bi)
@@ -700,17 +700,17 @@ func defaultResults(input string) string {
 	return results
 }
 
-func isDir(path string) bool {
+func IsDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }
 
-func fileExists(path string) bool {
+func FileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
 
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -721,17 +721,17 @@ func unwrapPath(err error) error {
 // describeError turns a failed DescribeInstance into one line and a hint:
 // it is the first call, so it is the one that meets missing credentials, a
 // wrong region or a wrong instance id.
-func describeError(err error, instanceID, region, profile string) error {
-	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, errSummary(err))
-	return &SetupError{Message: msg, Hint: apiHint(err, instanceID, region, profile), Err: err}
+func DescribeError(err error, instanceID, region, profile string) error {
+	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, ErrSummary(err))
+	return &SetupError{Message: msg, Hint: APIHint(err, instanceID, region, profile), Err: err}
 }
 
 // errSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
-func errSummary(err error) string {
+func ErrSummary(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return errText(err)
+		return ErrText(err)
 	}
 	var re *smithyhttp.RequestSendError
 	if errors.As(err, &re) {
@@ -772,7 +772,7 @@ func unwrapAll(err error) error {
 }
 
 // apiHint says what the user can do about an AWS error.
-func apiHint(err error, instanceID, region, profile string) string {
+func APIHint(err error, instanceID, region, profile string) string {
 	text := strings.ToLower(err.Error())
 	login := "aws sso login --profile NAME"
 	if profile != "" {

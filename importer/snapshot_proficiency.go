@@ -337,7 +337,7 @@ func (sp *snapshotProficiencies) finish(ctx context.Context, users []*UserSnapsh
 		if !isAccessDenied(sp.err) {
 			return sp.err
 		}
-		sp.warning = "proficiencies not read (" + errText(sp.err) + "): the proficiencies column is left blank; " +
+		sp.warning = "proficiencies not read (" + ErrText(sp.err) + "): the proficiencies column is left blank; " +
 			"allow connect:ListPredefinedAttributes, connect:DescribePredefinedAttribute and connect:ListUserProficiencies to export them"
 		return nil
 	}

@@ -13,17 +13,10 @@ var ExportAPIs = []string{
 	"Connect.ListPredefinedAttributes", "Connect.DescribePredefinedAttribute", "Connect.ListUserProficiencies",
 }
 
-// RemoveAPIs are the rate-limited APIs a remove calls.
-var RemoveAPIs = []string{
-	"Connect.DescribeInstance", "Connect.ListRoutingProfiles", "Connect.SearchUsers",
-	"Connect.ListQuickConnects", "Connect.DescribeQuickConnect", "Connect.DeleteQuickConnect",
-	"Connect.DeleteUser", "identitystore",
-}
-
-// configuredRates gives the run's rates: those already configured on the
+// ConfiguredRates gives the run's rates: those already configured on the
 // clients, or, the first time, what ConfigureRates finds (its note, if any,
 // goes to note).
-func (c *Clients) configuredRates(ctx context.Context, apis []string, note io.Writer) *Rates {
+func (c *Clients) ConfiguredRates(ctx context.Context, apis []string, note io.Writer) *Rates {
 	if r := c.Rates(); r != nil {
 		return r
 	}
