@@ -159,8 +159,9 @@ func TestImportCommandSSOCrash(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 2))
 	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", RateScale: 50, UserQuota: 1000, ErrorRate: 0.05, Seed: seed}) // CreateUser 100/s
 	dir := t.TempDir()
-	const rows = 400
+	rows := fullSize(t, 100, 400)
 	writeFile(t, dir, "agents.csv", e2eRows("ssocrash", rows))
+	watch := watchCreates(sb, "Connect", "IdentityStore")
 	kills, midRun := 0, 0
 	for kills < 20 {
 		before := len(sb.ConnectUsers()) + len(sb.IdentityStoreUsers()) + len(sb.Memberships())
@@ -168,25 +169,18 @@ func TestImportCommandSSOCrash(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Kill at a random instant after this run's first change reaches the
-		// sandbox (an event, not a guess at how long start-up takes on a
-		// busy machine), so that every kill lands while users are being made.
+		// Kill when the Nth change of this run reaches the sandbox (N at
+		// random): an event, not a guess at how long start-up takes on a
+		// busy machine, so that every kill lands while users are being made.
+		hit := watch.after(1 + rng.IntN(12))
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		count := func() int { return len(sb.ConnectUsers()) + len(sb.IdentityStoreUsers()) + len(sb.Memberships()) }
 		var err error
-		finished := false
-		for !finished && count() <= before {
-			select {
-			case err = <-done:
-				finished = true
-			case <-time.After(2 * time.Millisecond):
-			}
-		}
-		if !finished {
-			time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
+		select {
+		case <-hit:
 			cmd.Process.Signal(syscall.SIGKILL)
 			err = <-done
+		case err = <-done:
 		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && !ee.Exited() {
