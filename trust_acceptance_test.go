@@ -386,3 +386,85 @@ func TestImportCommandResultsUnfinished(t *testing.T) {
 		t.Errorf("the sandbox holds %d users, want %d and its admin", n, rows)
 	}
 }
+
+// smallDisk mounts a tmpfs of size bytes at dir (root only, and where
+// mounting is allowed): a disk that can really fill.
+func smallDisk(t *testing.T, dir string, size int) bool {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return false
+	}
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).Run(); err != nil {
+		return false
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	return true
+}
+
+// fill writes to path until the disk is full.
+func fill(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	block := make([]byte, 4096)
+	for {
+		if _, err := f.Write(block); err != nil {
+			return nil // full
+		}
+	}
+}
+
+// TestImportCommandDiskFull: the disk of the results file fills up after
+// users were made: the run stops sending (exit 1), prints its summary,
+// says that the disk is full, that the results file is the complete log and
+// to --resume; no password is lost, and --resume, with space again,
+// finishes every row with the password the sandbox holds.
+func TestImportCommandDiskFull(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "disk")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if !smallDisk(t, dir, 1<<20) {
+		t.Skip("cannot mount a small disk here (needs root and mount)")
+	}
+	const rows = 30
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	filler := filepath.Join(dir, "filler")
+	var creates atomic.Int32
+	sb.SetHang(func(service, op string) bool {
+		if service == "Connect" && op == "CreateUser" && creates.Add(1) == 4 {
+			if err := fill(filler); err != nil {
+				t.Errorf("fill the disk: %v", err)
+			}
+		}
+		return false
+	})
+	writeFile(t, dir, "agents.csv", e2eRows("full", rows))
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--no-progress", "--concurrency", "2")
+	t.Logf("the run with the disk full:\n%s", stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (users were made)\n%s", code, stderr)
+	}
+	for _, want := range []string{fmt.Sprintf("import: %d rows:", rows), "could not be finished", "agents-results.csv is the complete log", "is full", "--resume"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "agents-results.csv")
+	checkConsistent(t, sb, path, rowsIn(t, dir), false) // every user made has its password in the log
+	sb.SetHang(nil)
+	code, out := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--resume", "--no-progress")
+	if code != 0 {
+		t.Fatalf("--resume: exit %d\n%s", code, out)
+	}
+	checkConsistent(t, sb, path, rows, true)
+	if n := len(sb.ConnectUsers()); n != rows+1 {
+		t.Errorf("the sandbox holds %d users, want %d and its admin", n, rows)
+	}
+}
