@@ -166,21 +166,12 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	o := job.Base
 	pr := job.Planned
 	earlier := resumedChanges(job.Prev)
-	out, err := u.Connect.DescribeUser(calls, &connect.DescribeUserInput{
-		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
-	if err == nil && out.User == nil {
-		err = errors.New("the answer holds no user")
-	}
-	if err != nil {
-		o.Status, o.Error = report.Failed, "describe user: "+errSummary(err)
+	up, msg := u.compare(calls, pr)
+	if msg != "" {
+		o.Status, o.Error = report.Failed, msg
 		if earlier != "" {
 			o.Changes = earlier
 		}
-		return o
-	}
-	up, err := diffUser(calls, u.File, u.Instance, pr, out.User, u.names)
-	if err != nil {
-		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+errSummary(err)
 		return o
 	}
 	u.count(up)
@@ -222,6 +213,27 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		o.Changes = earlier
 	}
 	return o
+}
+
+// compare reads the user and gives what differs from the row, or why it
+// could not.
+func (u *Updater) compare(ctx context.Context, pr *PlannedRow) (*UserUpdate, string) {
+	out, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{
+		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
+	if err == nil && out.User == nil {
+		err = errors.New("the answer holds no user")
+	}
+	if err != nil {
+		return nil, "describe user: " + errSummary(err)
+	}
+	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
+	if err != nil {
+		return nil, "describe the user's hierarchy group: " + errSummary(err)
+	}
+	if err := u.diffExtensions(ctx, pr, out.User, up); err != nil {
+		return nil, "list user proficiencies: " + errSummary(err)
+	}
+	return up, ""
 }
 
 func (u *Updater) count(up *UserUpdate) {
@@ -282,6 +294,10 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 	case AspectPhone:
 		pc := up.phone
 		_, err = u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: inst, UserId: user, PhoneConfig: &pc})
+	case AspectConfig:
+		err = u.sendConfig(ctx, up)
+	case AspectProficiencies:
+		err = u.sendProficiencies(ctx, up)
 	case AspectTags:
 		// Set before unset: a kill between them leaves a user with a tag
 		// too many, never one too few, and either way a resumed run reads
