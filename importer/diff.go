@@ -19,14 +19,14 @@ import (
 type Aspect int
 
 const (
-	AspectIdentity  Aspect = iota // UpdateUserIdentityInfo
-	AspectRouting                 // UpdateUserRoutingProfile
-	AspectSecurity                // UpdateUserSecurityProfiles
-	AspectHierarchy               // UpdateUserHierarchy
-	AspectPhone                   // UpdateUserPhoneConfig
-	AspectTags                    // TagResource and UntagResource
-	AspectConfig                  // UpdateUserConfig: the per-channel settings (update_ext.go)
-	AspectProficiencies           // Disassociate, Update and AssociateUserProficiencies (update_ext.go)
+	AspectIdentity      Aspect = iota // UpdateUserIdentityInfo
+	AspectRouting                     // UpdateUserRoutingProfile
+	AspectSecurity                    // UpdateUserSecurityProfiles
+	AspectHierarchy                   // UpdateUserHierarchy
+	AspectPhone                       // UpdateUserPhoneConfig
+	AspectTags                        // TagResource and UntagResource
+	AspectConfig                      // UpdateUserConfig: the per-channel settings (update_ext.go)
+	AspectProficiencies               // Disassociate, Update and AssociateUserProficiencies (update_ext.go)
 	aspectCount
 )
 
