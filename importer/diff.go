@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 )
@@ -27,6 +28,7 @@ const (
 	AspectTags                        // TagResource and UntagResource
 	AspectConfig                      // UpdateUserConfig: the per-channel settings (update_ext.go)
 	AspectProficiencies               // Disassociate, Update and AssociateUserProficiencies (update_ext.go)
+	AspectSSO                         // the Identity Store's UpdateUser (update_sso.go)
 	aspectCount
 )
 
@@ -68,6 +70,8 @@ type UserUpdate struct {
 	tagUnset  []string
 	config    connect.UpdateUserConfigInput // the per-channel settings that change, and only those
 	profs     proficiencyChange
+	ssoUserID string
+	ssoOps    []istypes.AttributeOperation
 }
 
 // Empty reports whether nothing differs.

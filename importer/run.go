@@ -308,7 +308,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	var jobIndex []int
 	upd := newUpdater(cfg, clients, inst, f, log)
 	if upd != nil {
-		upd.InstanceUsers = plan.ExistingUsers
+		upd.InstanceUsers, upd.SSO = plan.ExistingUsers, sso
 	}
 	var updJobs []UpdateJob
 	var updIndex []int
@@ -354,6 +354,12 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			}
 		case cfg.DryRun && sso != nil:
 			outcomes[i] = sso.DryRunOutcome(pr)
+			if upd != nil && pr.Action == ActionExists && outcomes[i].Status == report.Exists {
+				// Both sides exist: compare them with the row.
+				updJobs = append(updJobs, UpdateJob{Planned: pr, Base: outcomes[i], Prev: prev[line]})
+				updIndex = append(updIndex, i)
+				continue
+			}
 		case cfg.DryRun && pr.Action == ActionExists:
 			outcomes[i] = plannedOutcome(pr, report.Exists)
 			outcomes[i].ConnectUserID = pr.ExistingUserID
@@ -420,12 +426,18 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 	}
 	<-updFinished
+	for k, o := range updDone {
+		outcomes[updIndex[k]] = o
+	}
+	updDone = nil
 	if updErr == nil && upd != nil && sso != nil {
 		// With Identity Center, an existing user first gets its Identity
-		// Center side, then its Connect fields are compared.
+		// Center side, then both sides are compared.
 		updJobs, updIndex = nil, nil
 		for k, i := range jobIndex {
-			if pr := jobs[k].Planned; pr.Action == ActionExists && outcomes[i].Status == report.Exists {
+			// Created: its Identity Center user or membership was made now.
+			if st := outcomes[i].Status; jobs[k].Planned.Action == ActionExists && (st == report.Exists || st == report.Created) {
+				pr := jobs[k].Planned
 				updJobs = append(updJobs, UpdateJob{Planned: pr, Base: outcomes[i], Prev: prev[pr.Row.Line]})
 				updIndex = append(updIndex, i)
 			}
