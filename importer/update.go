@@ -133,7 +133,7 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil {
 			o := jobs[i].Base
-			o.Status, o.Error = report.NotAttempted, notStarted
+			o.Status, o.Error = report.NotAttempted, NotStarted
 			outcomes[i] = o
 			continue
 		}
@@ -193,7 +193,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		return o // exists; the changes cell says what differs
 	}
 	if stop.Err() != nil {
-		o.Status, o.Error = report.NotAttempted, notStarted
+		o.Status, o.Error = report.NotAttempted, NotStarted
 		return o
 	}
 	ahead := o
@@ -231,17 +231,17 @@ func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string)
 		err = errors.New("the answer holds no user")
 	}
 	if err != nil {
-		return nil, "describe user: " + errSummary(err)
+		return nil, "describe user: " + ErrSummary(err)
 	}
 	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
 	if err != nil {
-		return nil, "describe the user's hierarchy group: " + errSummary(err)
+		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
 	}
 	if err := u.diffExtensions(ctx, pr, out.User, up); err != nil {
-		return nil, "list user proficiencies: " + errSummary(err)
+		return nil, "list user proficiencies: " + ErrSummary(err)
 	}
 	if err := u.diffSSO(ctx, pr, ssoUserID, up); err != nil {
-		return nil, "describe identity center user: " + errSummary(err)
+		return nil, "describe identity center user: " + ErrSummary(err)
 	}
 	return up, ""
 }
@@ -269,7 +269,7 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 		go func() {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
-				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), errSummary(err))
+				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), ErrSummary(err))
 			}
 		}()
 	}
