@@ -68,7 +68,7 @@ func channelIndex(c types.Channel) int {
 	return -1
 }
 
-func channelsOf(u *types.User) userChannels {
+func userChannelsOf(u *types.User) userChannels {
 	c := userChannels{enhancement: "NONE"}
 	if pc := u.PhoneConfig; pc != nil {
 		c.autoAccept[agentfile.ChannelVoice], c.acw[agentfile.ChannelVoice] = pc.AutoAccept, pc.AfterContactWorkTimeLimit
@@ -112,7 +112,7 @@ func diffChannels(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column
 	if ch == nil {
 		return
 	}
-	have := channelsOf(u)
+	have := userChannelsOf(u)
 	in := &up.config
 	for c := agentfile.ChannelChat; c < agentfile.ChannelCount; c++ {
 		name, api := strings.ToLower(agentfile.ChannelNames[c]), types.Channel(agentfile.ChannelNames[c])

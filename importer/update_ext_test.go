@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -182,5 +183,66 @@ func TestUpdateExtensionsUnderDrops(t *testing.T) {
 		if p := proficiencyText(u.Proficiencies); p != "Language|English|5||Skill|Sales|3" || u.AutoAcceptByChannel["CHAT"] || u.PersistentConnection == nil || *u.PersistentConnection {
 			t.Errorf("%s: proficiencies %s, chat auto accept %v, persistent connection %v", u.Username, p, u.AutoAcceptByChannel["CHAT"], u.PersistentConnection)
 		}
+	}
+}
+
+// TestUpdateExportRoundTrip: users created with the extension columns,
+// exported, and the export imported with --update --dry-run: no change;
+// one proficiency changed through the sandbox is then exactly the one
+// change the dry run lists.
+func TestUpdateExportRoundTrip(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeExtFile(t, dir, "agents.csv", extRow("ann", nil), extRow("bob", map[string]string{"task auto accept (yes/no)": "yes",
+		"proficiencies": "Skill|Technical|5"}), extRow("cid", map[string]string{"voice enhancement (isolation/suppression/none)": "none"}))
+	if res, err := importInto(t, sb, Config{Input: input}); err != nil || res.Counts[report.Created] != 3 {
+		t.Fatalf("create: %v %v", res, err)
+	}
+	export := filepath.Join(dir, "export.csv")
+	if _, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: export, ProgressMode: ProgressOff}, sandboxClients(t, sb, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	head, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(head), "proficiencies") || !strings.Contains(string(head), "chat auto accept") {
+		t.Fatalf("the export has no extension columns:\n%s", head)
+	}
+	dry := func(name string) map[int]report.Outcome {
+		t.Helper()
+		res, err := importInto(t, sb, Config{Input: export, Update: true, DryRun: true, Out: filepath.Join(dir, name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := res.Counts[report.Invalid]; n != 0 {
+			t.Fatalf("%d rows of the export are invalid: %v", n, res.Problems)
+		}
+		return loadResults(t, res.ResultsPath)
+	}
+	for line, o := range dry("same.csv") {
+		if o.Status != report.Exists || o.Changes != "" {
+			t.Errorf("export line %d (%s): %s %q, want exists with no change", line, o.Login, o.Status, o.Changes)
+		}
+	}
+	sb.ChangeConnectUser("ann", func(u *sandbox.ConnectUser) {
+		u.Proficiencies = slices.Clone(u.Proficiencies)
+		u.Proficiencies[1].Level = 5 // Skill|Billing, 2 in the export
+	})
+	changed := 0
+	for line, o := range dry("changed.csv") {
+		switch {
+		case o.Login == "ann":
+			changed++
+			if o.Status != report.WouldUpdate || o.Changes != "proficiencies: Skill|Billing: 5 -> 2" {
+				t.Errorf("export line %d (ann): %s %q, want the one proficiency change", line, o.Status, o.Changes)
+			}
+		case o.Status != report.Exists || o.Changes != "":
+			t.Errorf("export line %d (%s): %s %q, want exists with no change", line, o.Login, o.Status, o.Changes)
+		}
+	}
+	if changed != 1 {
+		t.Errorf("ann is on %d lines of the export, want 1", changed)
 	}
 }
