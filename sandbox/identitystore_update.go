@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -11,10 +10,6 @@ import (
 func init() {
 	identityStoreOps["UpdateUser"] = operation{handle: isUpdateUser, mutating: true}
 }
-
-// isAttributePathPattern is the model's AttributePath (botocore
-// identitystore 2020-06-15): letters, up to three parts joined by dots.
-var isAttributePathPattern = regexp.MustCompile(`^\p{L}+(?:\.\p{L}+){0,2}$`)
 
 type isOperation struct {
 	AttributePath  string
