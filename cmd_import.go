@@ -202,6 +202,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Concurrency:  fl.concurrency,
 		Sandbox:      fl.sandbox,
 		Keep:         importer.SplitKeep(fl.splitBy),
+		KeepRows:     fl.splitBy != "", // the team hand-outs read every row
 		Progress:     env.stderr,
 		ProgressMode: mode,
 		IdentityCenter: importer.IdentityCenterConfig{

@@ -41,6 +41,10 @@ type Config struct {
 	// Keep names columns outside the template to accept (the column a
 	// --split-by names); every other unknown column is still refused.
 	Keep []string
+	// KeepRows: Result.File and Result.Checked are read afterwards (the
+	// team hand-outs), so every row stays whole to the end; otherwise rows
+	// are let go of as they are done (run_memory.go).
+	KeepRows bool
 
 	// IdentityCenter: also make each agent's IAM Identity Center user and
 	// group membership (--sso, --identity-store-id).
@@ -227,6 +231,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
 	}
 	checked := Validate(f, ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	f.Rows = nil // checked holds them (run_memory.go)
 
 	var prev map[int]report.Outcome
 	if cfg.Resume && resultsExist {
@@ -254,6 +259,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, errSummary(pe.Err))
 		}
 		return nil, &SetupError{Message: msg, Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
+	}
+	if !cfg.KeepRows {
+		checked = nil // the plan holds the rows (run_memory.go)
 	}
 	var sso *IdentityCenter
 	if cfg.IdentityCenter.Enabled() {
@@ -410,10 +418,16 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 	}()
 	if len(jobs) > 0 {
-		done := prov.Run(stop, calls, jobs)
-		for k, o := range done {
-			outcomes[jobIndex[k]] = o
+		lean := lean(cfg, sso)
+		if lean {
+			dropRecords(jobs)
 		}
+		prov.RunEach(stop, calls, jobs, func(k int, o report.Outcome) {
+			outcomes[jobIndex[k]] = o
+			if lean {
+				letGo(jobs[k].Planned)
+			}
+		})
 	}
 	<-updFinished
 	if updErr == nil && upd != nil && sso != nil {
@@ -467,18 +481,19 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	res.Counts = report.Count(outcomes)
 	res.File, res.Checked, res.Outcomes = f, checked, outcomes
 
-	var retry [][]string
-	for i, o := range outcomes {
-		switch {
-		case inDoubt(o):
+	for _, o := range outcomes {
+		if inDoubt(o) {
 			// Its CreateUser may have made the user: importing it again
 			// would report it exists, its password only in this file.
 			res.InDoubt++
-		case o.Status.NeedsRetry():
-			retry = append(retry, plan.Rows[i].Row.Record)
 		}
 	}
-	if len(retry) > 0 {
+	// Written even after a second Ctrl-C, as the results file is: reading
+	// the input again is local and quick.
+	retry, err := retryRecords(context.WithoutCancel(calls), input, ReadOptions{Identity: inst.Identity, Keep: cfg.Keep}, plan.Rows, outcomes)
+	if err != nil {
+		res.RetryErr = fmt.Errorf("write retry file: %w", err)
+	} else if len(retry) > 0 {
 		// The retry file is made from the input alone (it holds the
 		// passwords the input supplied, and is mode 0600, like the input
 		// should be): each run replaces it.
