@@ -203,6 +203,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Sandbox:      fl.sandbox,
 		Keep:         importer.SplitKeep(fl.splitBy),
 		KeepRows:     fl.splitBy != "", // the team hand-outs read every row
+		OnRead: func(rows int) {
+			if !fl.sandbox { // an in-process sandbox holds its users in this process too
+				setImportMemoryLimit(rows)
+			}
+		},
 		Progress:     env.stderr,
 		ProgressMode: mode,
 		IdentityCenter: importer.IdentityCenterConfig{

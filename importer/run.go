@@ -45,6 +45,10 @@ type Config struct {
 	// team hand-outs), so every row stays whole to the end; otherwise rows
 	// are let go of as they are done (run_memory.go).
 	KeepRows bool
+	// OnRead, when set, hears how many data rows the file holds, once it
+	// is read and before anything is planned (the command sizes the
+	// process's memory limit by it).
+	OnRead func(rows int)
 
 	// IdentityCenter: also make each agent's IAM Identity Center user and
 	// group membership (--sso, --identity-store-id).
@@ -229,6 +233,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 		// The file could not be read at all: nothing was changed.
 		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+	}
+	if cfg.OnRead != nil {
+		cfg.OnRead(len(f.Rows))
 	}
 	checked := Validate(f, ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
 	f.Rows = nil // checked holds them (run_memory.go)
