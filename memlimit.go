@@ -25,7 +25,7 @@ const (
 // setImportMemoryLimit sets the soft memory limit for an import of rows data
 // rows, unless the user set one with GOMEMLIMIT.
 func setImportMemoryLimit(rows int) {
-	if _, ok := os.LookupEnv("GOMEMLIMIT"); ok {
+	if os.Getenv("GOMEMLIMIT") != "" { // as the runtime reads it: empty is unset
 		return
 	}
 	debug.SetMemoryLimit(memoryAllowance + int64(rows)*memoryPerRow)
