@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/templates"
 )
@@ -112,7 +113,7 @@ func (res *ExportResult) rates(l *Limits) {
 		r := lim.Configured()
 		res.Rates[api], res.Throttles[api] = r, lim.Throttles()
 		// The burst is spent at once; the rest comes at the rate.
-		d := time.Duration(math.Max(0, float64(n-defaultBurst)) / r * float64(time.Second))
+		d := time.Duration(math.Max(0, float64(n-DefaultBurst)) / r * float64(time.Second))
 		if d > res.Bound {
 			res.Bound, res.BoundAPI = d, api
 		}
@@ -121,11 +122,11 @@ func (res *ExportResult) rates(l *Limits) {
 
 // exportCSV renders the snapshot. A file gets the byte-order mark that
 // makes Excel read it as UTF-8, as the results file does.
-func exportCSV(id Identity, snap *Snapshot, bom bool) ([]byte, []string) {
+func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 	header := exportHeader(id)
-	cols := make([]Column, len(header))
+	cols := make([]agentfile.Column, len(header))
 	for i, h := range header {
-		cols[i], _ = lookupColumn(h)
+		cols[i], _ = agentfile.LookupColumn(h)
 	}
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
@@ -151,7 +152,7 @@ func exportCSV(id Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 
 // exportHeader is the header of the console's current template for an
 // identity type (templates/), the names the reader matches.
-func exportHeader(id Identity) []string {
+func exportHeader(id agentfile.Identity) []string {
 	line := strings.TrimRight(string(templates.Header(string(id))), "\r\n")
 	return strings.Split(line, ",")
 }
@@ -180,18 +181,18 @@ func cachedName(cache map[string]string, x *nameIndex, id string) string {
 // longer resolves. Such a cell is left blank: a blank cell means "leave as
 // it is" to import --update, so the row can be imported again without
 // changing what could not be named, and the warning says what is missing.
-func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
+func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []string) {
 	var warns []string
 	warn := func(format string, a ...any) {
 		warns = append(warns, fmt.Sprintf("user %q: ", u.Username)+fmt.Sprintf(format, a...))
 	}
-	cells := map[Column]string{
-		ColFirstName: u.FirstName, ColLastName: u.LastName, ColLogin: u.Username,
-		ColEmail: u.Email, ColSecondaryEmail: u.SecondaryEmail, ColMobile: u.Mobile,
+	cells := map[agentfile.Column]string{
+		agentfile.ColFirstName: u.FirstName, agentfile.ColLastName: u.LastName, agentfile.ColLogin: u.Username,
+		agentfile.ColEmail: u.Email, agentfile.ColSecondaryEmail: u.SecondaryEmail, agentfile.ColMobile: u.Mobile,
 	}
 	if u.RoutingProfileID != "" {
 		if name := cachedName(n.routing, n.snap.Routing, u.RoutingProfileID); name != "" {
-			cells[ColRoutingProfile] = name
+			cells[agentfile.ColRoutingProfile] = name
 		} else {
 			warn("routing profile %s is not in the instance's listing (deleted since?): its cell is left blank", u.RoutingProfileID)
 		}
@@ -209,7 +210,7 @@ func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
 		sps = append(sps, name)
 	}
 	sort.Strings(sps)
-	cells[ColSecurityProfiles] = strings.Join(sps, "|")
+	cells[agentfile.ColSecurityProfiles] = strings.Join(sps, "|")
 	if u.HierarchyGroupID != "" {
 		path, ok := n.snap.groupPaths[u.HierarchyGroupID]
 		switch {
@@ -221,20 +222,20 @@ func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
 					warn("hierarchy level %q holds |, which the template uses between levels: it will not read back as one level", l)
 				}
 			}
-			cells[ColHierarchy] = strings.Join(path, "|")
+			cells[agentfile.ColHierarchy] = strings.Join(path, "|")
 		}
 	}
-	cells[ColPhoneType] = "soft"
+	cells[agentfile.ColPhoneType] = "soft"
 	if u.PhoneType == "DESK_PHONE" {
-		cells[ColPhoneType] = "desk"
+		cells[agentfile.ColPhoneType] = "desk"
 	}
-	cells[ColPhoneNumber] = u.PhoneNumber
-	cells[ColAutoAccept] = "no"
+	cells[agentfile.ColPhoneNumber] = u.PhoneNumber
+	cells[agentfile.ColAutoAccept] = "no"
 	if u.AutoAccept {
-		cells[ColAutoAccept] = "yes"
+		cells[agentfile.ColAutoAccept] = "yes"
 	}
-	cells[ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
-	cells[ColTags] = exportTags(u.Tags, warn)
+	cells[agentfile.ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
+	cells[agentfile.ColTags] = exportTags(u.Tags, warn)
 	return cells, warns
 }
 
@@ -322,7 +323,7 @@ func showExportProgress(w io.Writer, mode ProgressMode, p *snapshotProgress, sta
 			s += fmt.Sprintf(" of %d", total)
 			if el := time.Since(start); described > 0 && described < total {
 				left := time.Duration(float64(el) / float64(described) * float64(total-described))
-				s += ", about " + roundDuration(left).String() + " left"
+				s += ", about " + RoundDuration(left).String() + " left"
 			}
 		}
 		return s

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -19,6 +17,7 @@ import (
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -60,7 +59,8 @@ type IdentityCenterConfig struct {
 // Enabled says whether the import makes Identity Center users at all.
 func (c IdentityCenterConfig) Enabled() bool { return c.Discover || c.IdentityStoreID != "" }
 
-func (c IdentityCenterConfig) group() string {
+// GroupName is the group the agents join: --sso-group, or DefaultSSOGroup.
+func (c IdentityCenterConfig) GroupName() string {
 	if g := strings.TrimSpace(c.Group); g != "" {
 		return g
 	}
@@ -191,8 +191,8 @@ func (ic *IdentityCenter) Report() *IdentityCenterReport {
 // of each valid row's Identity Center side exists, with read calls only. A
 // row whose email belongs to another Identity Center user becomes invalid
 // here, before anything is created for it.
-func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAdminAPI, cfg IdentityCenterConfig, f *File, plan *Plan, dryRun bool) (*IdentityCenter, error) {
-	if plan.Instance.Identity != IdentitySAML {
+func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAdminAPI, cfg IdentityCenterConfig, f *agentfile.File, plan *Plan, dryRun bool) (*IdentityCenter, error) {
+	if plan.Instance.Identity != agentfile.IdentitySAML {
 		return nil, &SetupError{
 			Message: fmt.Sprintf("instance %s is %s: IAM Identity Center users go with a SAML instance", plan.Instance.ID, plan.Instance.Identity),
 			Hint:    "leave out --sso and --identity-store-id: this instance's agents sign in with a Connect password",
@@ -201,11 +201,11 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 	if store == nil || (cfg.IdentityStoreID == "" && admin == nil) {
 		return nil, errors.New("identity center: no identity store client")
 	}
-	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.group(), dryRun: dryRun,
+	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.GroupName(), dryRun: dryRun,
 		rows: map[int]*ssoRowPlan{}, plan: plan, justCreated: map[int]bool{}}
 	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
 	if ic.StoreID == "" {
-		id, err := discoverIdentityStore(ctx, admin)
+		id, err := DiscoverIdentityStore(ctx, admin)
 		if err != nil {
 			return nil, err
 		}
@@ -215,26 +215,26 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 
 	groupID, found, err := ic.findGroup(ctx)
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: identityStoreHint(err, ic.StoreID)}
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: IdentityStoreHint(err, ic.StoreID)}
 	}
 	if found {
 		ic.groupID = groupID
 	}
 	if err := ic.planRows(ctx, f, plan); err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: identityStoreHint(err, ic.StoreID)}
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: IdentityStoreHint(err, ic.StoreID)}
 	}
 	return ic, nil
 }
 
 // discoverIdentityStore finds the account's one IAM Identity Center
 // instance (--sso).
-func discoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, error) {
+func DiscoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, error) {
 	var ids, arns []string
 	p := ssoadmin.NewListInstancesPaginator(admin, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", &SetupError{Message: "find the IAM Identity Center instance: " + errText(err), Err: err,
+			return "", &SetupError{Message: "find the IAM Identity Center instance: " + ErrText(err), Err: err,
 				Hint: identityCenterPermissionHint() + "; or give the identity store with --identity-store-id d-XXXXXXXXXX"}
 		}
 		for _, in := range page.Instances {
@@ -260,12 +260,12 @@ func discoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, erro
 		Hint: "choose one with --identity-store-id"}
 }
 
-func uniqueAttribute(path, value string) istypes.AlternateIdentifier {
+func UniqueAttribute(path, value string) istypes.AlternateIdentifier {
 	return &istypes.AlternateIdentifierMemberUniqueAttribute{Value: istypes.UniqueAttribute{
 		AttributePath: aws.String(path), AttributeValue: document.NewLazyDocument(value)}}
 }
 
-func isNotFound(err error) bool {
+func IsNotFound(err error) bool {
 	var nf *istypes.ResourceNotFoundException
 	return errors.As(err, &nf)
 }
@@ -278,12 +278,12 @@ func isConflict(err error) bool {
 
 func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
 	out, err := ic.store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.StoreID),
-		AlternateIdentifier: uniqueAttribute("displayName", ic.Group)})
+		AlternateIdentifier: UniqueAttribute("displayName", ic.Group)})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, errText(err))
+		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, ErrText(err))
 	}
 	return aws.ToString(out.GroupId), true, nil
 }
@@ -291,12 +291,12 @@ func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
 // findUser looks a user up by user name.
 func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string, bool, error) {
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
-		AlternateIdentifier: uniqueAttribute("userName", userName)})
+		AlternateIdentifier: UniqueAttribute("userName", userName)})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, errText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, ErrText(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -304,16 +304,16 @@ func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string
 // emailOwner gives the user name of the user whose email this is, if any.
 func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string, bool, error) {
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
-		AlternateIdentifier: uniqueAttribute("emails.value", email)})
+		AlternateIdentifier: UniqueAttribute("emails.value", email)})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center email %q: %s", email, errText(err))
+		return "", false, fmt.Errorf("look up identity center email %q: %s", email, ErrText(err))
 	}
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: out.UserId})
 	if err != nil {
-		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), errText(err))
+		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), ErrText(err))
 	}
 	return aws.ToString(u.UserName), true, nil
 }
@@ -323,7 +323,7 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (storeUser, error) {
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(userID)})
 	if err != nil {
-		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, errText(err))
+		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, ErrText(err))
 	}
 	su := storeUser{id: userID, userName: aws.ToString(u.UserName)}
 	for _, e := range u.Emails {
@@ -340,7 +340,7 @@ func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (stor
 // spelt there, and Connect user names are case-sensitive. And the one-time
 // password of the first sign-in goes to the email the user has, which the
 // agent may not read.
-func (ic *IdentityCenter) checkReused(line int, a *Agent, u storeUser) {
+func (ic *IdentityCenter) checkReused(line int, a *agentfile.Agent, u storeUser) {
 	if u.userName != "" && u.userName != a.Login {
 		ic.warn(nil, fmt.Sprintf("warning: line %d: the user login is %q, but the IAM Identity Center user it reuses is %q:\n"+
 			"  Identity Center signs the agent in to Connect as %q, and Connect user names are case-sensitive.\n"+
@@ -350,7 +350,7 @@ func (ic *IdentityCenter) checkReused(line int, a *Agent, u storeUser) {
 }
 
 // checkEmail warns when a reused user's email is not the row's.
-func (ic *IdentityCenter) checkEmail(line int, a *Agent, email string) {
+func (ic *IdentityCenter) checkEmail(line int, a *agentfile.Agent, email string) {
 	switch {
 	case strings.EqualFold(email, a.Email):
 	case email == "":
@@ -377,10 +377,10 @@ func (ic *IdentityCenter) isMember(ctx context.Context, userID string) (bool, er
 	_, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.StoreID),
 		GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, errText(err))
+		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, ErrText(err))
 	}
 	return true, nil
 }
@@ -420,7 +420,7 @@ func (ic *IdentityCenter) listBudget(plan *Plan) int {
 
 // planRows lists what it can within the budget, resolves the rows from it,
 // and, in a dry run, looks up one by one what the listing did not reach.
-func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) error {
+func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan *Plan) error {
 	budget := ic.listBudget(plan)
 	users, usersComplete, err := ic.listUsers(ctx, &budget)
 	if err != nil {
@@ -486,7 +486,7 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 		}
 		if line, ok := claimed[email]; ok {
 			pr.Action = ActionInvalid
-			pr.Problems = append(pr.Problems, Problem{Line: pr.Row.Line, Column: cols.of(pr.Row), Value: a.Email,
+			pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.of(pr.Row), Value: a.Email,
 				Message: fmt.Sprintf("email %q is also the email of line %d: IAM Identity Center gives an email to one user only", a.Email, line),
 				Hint:    "give each agent their own email address"})
 			continue
@@ -509,63 +509,40 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 	return nil
 }
 
-// identityStoreText is the identity store's pattern for a name or an email
-// (the model's SensitiveStringType): letters, marks, symbols, digits,
-// punctuation and a few spaces. Connect takes more, such as the zero-width
-// space or the soft hyphen that a copy from a web page leaves.
-var identityStoreText = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
-
-const identityStoreMaxText = 1024 // characters
-
 // identityStoreRefuses gives the problems of a row's names and email that
 // the identity store's CreateUser would refuse, found before the row's
 // Connect user is made.
-func identityStoreRefuses(f *File, pr *PlannedRow, cols emailColumn) []Problem {
+func identityStoreRefuses(f *agentfile.File, pr *PlannedRow, cols emailColumn) []agentfile.Problem {
 	a := pr.Agent
-	var problems []Problem
+	var problems []agentfile.Problem
 	for _, field := range []struct{ column, value string }{
-		{columnNames(f).name(ColFirstName), a.FirstName},
-		{columnNames(f).name(ColLastName), a.LastName},
+		{columnNames(f).name(agentfile.ColFirstName), a.FirstName},
+		{columnNames(f).name(agentfile.ColLastName), a.LastName},
 		{cols.of(pr.Row), a.Email},
 	} {
-		if msg, hint, bad := identityStoreRefusesText(field.value); bad {
-			problems = append(problems, Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
+		if msg, hint, bad := agentfile.IdentityStoreRefusesText(field.value); bad {
+			problems = append(problems, agentfile.Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
 		}
 	}
 	return problems
 }
 
-// identityStoreRefusesText says why the identity store would refuse a name
-// or an email, if it would. validate --sso and the import share it.
-func identityStoreRefusesText(value string) (msg, hint string, bad bool) {
-	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {
-		return "", "", false
-	}
-	for _, r := range value {
-		if !identityStoreText.MatchString(string(r)) {
-			return fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", value, r),
-				"remove it (it is often invisible: retype the cell)", true
-		}
-	}
-	return fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", value), "shorten it", true
-}
-
 // emailColumn names the column a row's email came from: the email column,
 // or the user login when the row gave no email.
 type emailColumn struct {
-	f *File
+	f *agentfile.File
 }
 
-func (c emailColumn) of(row Row) string {
+func (c emailColumn) of(row agentfile.Row) string {
 	cols := columnNames(c.f)
-	if c.f != nil && strings.TrimSpace(c.f.Value(row, ColEmail)) == "" {
-		return cols.name(ColLogin)
+	if c.f != nil && strings.TrimSpace(c.f.Value(row, agentfile.ColEmail)) == "" {
+		return cols.name(agentfile.ColLogin)
 	}
-	return cols.name(ColEmail)
+	return cols.name(agentfile.ColEmail)
 }
 
-func emailTaken(line int, column, email, owner, login string) Problem {
-	return Problem{Line: line, Column: column, Value: email,
+func emailTaken(line int, column, email, owner, login string) agentfile.Problem {
+	return agentfile.Problem{Line: line, Column: column, Value: email,
 		Message: fmt.Sprintf("email %q belongs to IAM Identity Center user %q, not to %q", email, owner, login),
 		Hint:    fmt.Sprintf("use %s as the user login to reuse that user, or give this agent another email address", owner)}
 }
@@ -635,7 +612,7 @@ func (ic *IdentityCenter) listUsers(ctx context.Context, budget *int) (users map
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, errText(err))
+			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, ErrText(err))
 		}
 		for _, u := range page.Users {
 			su := storeUser{id: aws.ToString(u.UserId), userName: aws.ToString(u.UserName)}
@@ -662,7 +639,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, errText(err))
+			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, ErrText(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if u, ok := m.MemberId.(*istypes.MemberIdMemberUserId); ok {
@@ -675,7 +652,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 
 // identityStoreHint says what the user can do about a failed identity store
 // call at the start.
-func identityStoreHint(err error, storeID string) string {
+func IdentityStoreHint(err error, storeID string) string {
 	text := err.Error()
 	switch {
 	case strings.Contains(text, "ResourceNotFoundException"), strings.Contains(text, "ValidationException"):
@@ -732,7 +709,7 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 				case err != nil:
 					ic.assignment = fmt.Sprintf("would try to assign group %q to %s, but reading its assignments failed (%s): "+
 						"check the ARN (IAM Identity Center > Applications > the Amazon Connect application) and the sso:ListApplicationAssignments permission",
-						ic.Group, arn, errText(err))
+						ic.Group, arn, ErrText(err))
 				case done && ic.groupID != "":
 					ic.assignment = fmt.Sprintf("group %q is assigned to %s", ic.Group, arn)
 				}
@@ -753,12 +730,12 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 			// Made meanwhile, or by an attempt whose answer was lost.
 			id, found, lerr := ic.findGroup(ctx)
 			if lerr != nil || !found {
-				return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, errText(err)), Err: err}
+				return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, ErrText(err)), Err: err}
 			}
 			ic.groupID = id
 		default:
-			return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, errText(err)), Err: err,
-				Hint: identityStoreHint(err, ic.StoreID)}
+			return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, ErrText(err)), Err: err,
+				Hint: IdentityStoreHint(err, ic.StoreID)}
 		}
 	}
 	if ic.cfg.ApplicationARN != "" {
@@ -793,7 +770,7 @@ func (ic *IdentityCenter) assign(ctx context.Context, warn io.Writer) {
 	}
 	ic.mu.Unlock()
 	if err != nil && !isConflict(err) {
-		ic.warn(warn, assignmentWarning(ic.Group, arn, errText(err)))
+		ic.warn(warn, assignmentWarning(ic.Group, arn, ErrText(err)))
 	}
 }
 
@@ -881,8 +858,8 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		}
 	}
 
-	trace := &callTrace{}
-	out, err := ic.store.CreateUser(withCallTrace(calls, trace), ic.createUserInput(a))
+	trace := &CallTrace{}
+	out, err := ic.store.CreateUser(WithCallTrace(calls, trace), ic.createUserInput(a))
 	if err == nil {
 		ic.userCreated(r, aws.ToString(out.UserId))
 		return true
@@ -891,7 +868,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		return interrupted(o, "creating the identity center user")
 	}
 	if !isConflict(err) && !ambiguous(err) {
-		return failed(o, "create identity center user: "+errText(err))
+		return failed(o, "create identity center user: "+ErrText(err))
 	}
 	// A conflict is the user name or the email taken (by an attempt of ours
 	// whose answer was lost, by someone else, or by another user); an
@@ -901,26 +878,26 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	case calls.Err() != nil:
 		return interrupted(o, "creating the identity center user")
 	case lerr != nil:
-		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", errText(err), lerr))
-	case found && (ambiguous(err) || mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)])):
+		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", ErrText(err), lerr))
+	case found && (ambiguous(err) || MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)])):
 		ic.userCreated(r, id)
 		return true
 	case found:
 		return ic.reuseFound(calls, r, id) // made by someone else since the plan: reuse it
 	case ambiguous(err):
-		return failed(o, "create identity center user: "+errText(err))
+		return failed(o, "create identity center user: "+ErrText(err))
 	}
 	owner, taken, oerr := ic.emailOwner(calls, a.Email)
 	switch {
 	case calls.Err() != nil:
 		return interrupted(o, "creating the identity center user")
 	case oerr != nil:
-		return failed(o, fmt.Sprintf("create identity center user: %s; then %v", errText(err), oerr))
+		return failed(o, fmt.Sprintf("create identity center user: %s; then %v", ErrText(err), oerr))
 	case taken:
 		return failed(o, fmt.Sprintf("create identity center user: email %q belongs to IAM Identity Center user %q, not to %q: "+
 			"use %s as the user login to reuse that user, or give this agent another email address", a.Email, owner, a.Login, owner))
 	}
-	return failed(o, "create identity center user: "+errText(err))
+	return failed(o, "create identity center user: "+ErrText(err))
 }
 
 // reuseFound makes a user that a lookup found during the run the row's,
@@ -951,7 +928,7 @@ func (ic *IdentityCenter) userCreated(r *rowRun, id string) {
 // createUserInput is the Identity Store CreateUser for an agent: the
 // Connect user login as the user name (what Identity Center sends Connect
 // as the SAML session name), one primary work email.
-func (ic *IdentityCenter) createUserInput(a *Agent) *identitystore.CreateUserInput {
+func (ic *IdentityCenter) createUserInput(a *agentfile.Agent) *identitystore.CreateUserInput {
 	return &identitystore.CreateUserInput{
 		IdentityStoreId: aws.String(ic.StoreID),
 		UserName:        aws.String(a.Login),
@@ -993,8 +970,8 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		}
 	}
 	msg := fmt.Sprintf("add identity center user to group %q", ic.Group)
-	trace := &callTrace{}
-	_, err := ic.store.CreateGroupMembership(withCallTrace(calls, trace), &identitystore.CreateGroupMembershipInput{
+	trace := &CallTrace{}
+	_, err := ic.store.CreateGroupMembership(WithCallTrace(calls, trace), &identitystore.CreateGroupMembershipInput{
 		IdentityStoreId: aws.String(ic.StoreID), GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	switch {
 	case err == nil:
@@ -1004,7 +981,7 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		return interrupted(o, "adding the user to the group")
 	case isConflict(err):
 		// Already a member: ours if an earlier attempt may have made it.
-		if mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
+		if MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)]) {
 			ic.membershipCreated(o)
 		}
 		return true
@@ -1014,13 +991,13 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		case calls.Err() != nil:
 			return interrupted(o, "adding the user to the group")
 		case lerr != nil:
-			return failed(o, fmt.Sprintf("%s: %s; then %v: run again to settle it", msg, errText(err), lerr))
+			return failed(o, fmt.Sprintf("%s: %s; then %v: run again to settle it", msg, ErrText(err), lerr))
 		case in:
 			ic.membershipCreated(o)
 			return true
 		}
 	}
-	return failed(o, msg+": "+errText(err))
+	return failed(o, msg+": "+ErrText(err))
 }
 
 func (ic *IdentityCenter) membershipCreated(o *report.Outcome) {

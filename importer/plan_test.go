@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -29,11 +30,11 @@ func planFor(t *testing.T, sb *sandbox.Sandbox, rows []agentRow) *Plan {
 	for _, r := range rows {
 		b.WriteString(r.csv() + "\n")
 	}
-	f, err := Read(ctx, strings.NewReader(b.String()), ReadOptions{Identity: inst.Identity})
+	f, err := agentfile.Read(ctx, strings.NewReader(b.String()), agentfile.ReadOptions{Identity: inst.Identity})
 	if err != nil {
 		t.Fatalf("read: %v", err)
 	}
-	plan, err := MakePlan(ctx, c.Connect, inst, f, Validate(f, ValidateOptions{Identity: inst.Identity}))
+	plan, err := MakePlan(ctx, c.Connect, inst, f, agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity}))
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
@@ -44,7 +45,7 @@ func planFor(t *testing.T, sb *sandbox.Sandbox, rows []agentRow) *Plan {
 }
 
 func TestDescribeInstance(t *testing.T) {
-	for _, identity := range []Identity{IdentityConnect, IdentitySAML} {
+	for _, identity := range []agentfile.Identity{agentfile.IdentityConnect, agentfile.IdentitySAML} {
 		t.Run(string(identity), func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: string(identity), Unlimited: true})
 			c := sandboxClients(t, sb, 0)
@@ -67,7 +68,7 @@ func TestDescribeInstance(t *testing.T) {
 		if err == nil {
 			t.Fatal("no error for an unknown instance")
 		}
-		se := describeError(err, "11111111-2222-3333-4444-555555555555", "us-east-1", "").(*SetupError)
+		se := DescribeError(err, "11111111-2222-3333-4444-555555555555", "us-east-1", "").(*SetupError)
 		if !strings.Contains(se.Hint, "--instance-id") {
 			t.Errorf("hint %q does not mention --instance-id", se.Hint)
 		}
@@ -241,7 +242,7 @@ func TestFindUserMatchesExactly(t *testing.T) {
 func TestDescribeErrorOfAnExpiredSSOSession(t *testing.T) {
 	err := fmt.Errorf("operation error Connect: DescribeInstance, get identity: get credentials: %w",
 		errors.New("failed to refresh cached credentials, the SSO session has expired or is invalid: open /home/ana/.aws/sso/cache/0a1b.json: no such file or directory"))
-	se := describeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)
+	se := DescribeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)
 	if !strings.Contains(se.Message, "SSO session has expired") || !strings.Contains(se.Hint, "aws sso login --profile contact-centre") {
 		t.Errorf("message %q, hint %q: want the SSO session named, and the sign-in command for the profile", se.Message, se.Hint)
 	}

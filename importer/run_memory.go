@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -54,7 +55,7 @@ func letGo(pr *PlannedRow) {
 // again from input. A row read again must still name the user it named
 // (want: the login of each line read again); if the file was changed under
 // the run, the retry file is not written rather than written wrong.
-func retryRecords(ctx context.Context, input io.ReaderAt, opts ReadOptions, rows []PlannedRow, outcomes []report.Outcome) ([][]string, error) {
+func retryRecords(ctx context.Context, input io.ReaderAt, opts agentfile.ReadOptions, rows []PlannedRow, outcomes []report.Outcome) ([][]string, error) {
 	want := map[int]string{}
 	for i, o := range outcomes {
 		if needsRetry(o) && rows[i].Row.Record == nil {
@@ -91,13 +92,13 @@ func needsRetry(o report.Outcome) bool {
 
 // readLines reads input again and gives the records of the lines of want,
 // each checked to still hold the user login want gives.
-func readLines(ctx context.Context, input io.ReaderAt, opts ReadOptions, want map[int]string) (map[int][]string, error) {
+func readLines(ctx context.Context, input io.ReaderAt, opts agentfile.ReadOptions, want map[int]string) (map[int][]string, error) {
 	changed := errors.New("the input file changed during the run")
-	s, err := NewScanner(io.NewSectionReader(input, 0, math.MaxInt64), opts)
+	s, err := agentfile.NewScanner(io.NewSectionReader(input, 0, math.MaxInt64), opts)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", changed, err)
 	}
-	f := &File{Header: s.Header(), Columns: s.Columns()}
+	f := &agentfile.File{Header: s.Header(), Columns: s.Columns()}
 	got := make(map[int][]string, len(want))
 	for n := 0; len(got) < len(want); n++ {
 		if n%1024 == 0 && ctx.Err() != nil {
@@ -114,7 +115,7 @@ func readLines(ctx context.Context, input io.ReaderAt, opts ReadOptions, want ma
 		if !ok {
 			continue
 		}
-		if strings.TrimSpace(f.Value(row, ColLogin)) != login {
+		if strings.TrimSpace(f.Value(row, agentfile.ColLogin)) != login {
 			return nil, fmt.Errorf("%w: its line %d no longer holds user %q", changed, row.Line, login)
 		}
 		got[row.Line] = slices.Clone(row.Record)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -62,17 +63,17 @@ func TestRetryRecordsRefuseAChangedInput(t *testing.T) {
 	was := agents("was", 2)
 	now := agents("now", 2)
 	input := strings.NewReader(header + now[0].csv() + "\n" + now[1].csv() + "\n")
-	rows := []PlannedRow{{Row: Row{Line: 2}}, {Row: Row{Line: 3}}}
+	rows := []PlannedRow{{Row: agentfile.Row{Line: 2}}, {Row: agentfile.Row{Line: 3}}}
 	outcomes := []report.Outcome{
 		{Line: 2, Login: was[0].Login, Status: report.Created},
 		{Line: 3, Login: was[1].Login, Status: report.Failed},
 	}
-	_, err := retryRecords(context.Background(), input, ReadOptions{}, rows, outcomes)
+	_, err := retryRecords(context.Background(), input, agentfile.ReadOptions{}, rows, outcomes)
 	if err == nil || !strings.Contains(err.Error(), "changed during the run") || !strings.Contains(err.Error(), "line 3") {
 		t.Fatalf("error %v, want the input changed at line 3", err)
 	}
 	outcomes[1].Login = now[1].Login
-	got, err := retryRecords(context.Background(), input, ReadOptions{}, rows, outcomes)
+	got, err := retryRecords(context.Background(), input, agentfile.ReadOptions{}, rows, outcomes)
 	if err != nil || len(got) != 1 || got[0][6] != now[1].Login {
 		t.Fatalf("records %q, error %v; want line 3's", got, err)
 	}

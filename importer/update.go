@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -53,7 +54,7 @@ type UpdateJob struct {
 type Updater struct {
 	Connect  ConnectUpdater
 	Instance Instance
-	File     *File
+	File     *agentfile.File
 	Log      OutcomeLog
 	// Update changes what differs (--update); without it, or with DryRun,
 	// the changes column only says what differs or would change.
@@ -61,6 +62,9 @@ type Updater struct {
 	DryRun      bool
 	Concurrency int
 	OnOutcome   func(report.Outcome)
+	// InstanceUsers is how many users the instance holds (-1: unknown):
+	// it decides whether the pages are worth reading to order the rows.
+	InstanceUsers int
 
 	names *names
 
@@ -123,10 +127,10 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	}
 	var g errgroup.Group
 	g.SetLimit(n)
-	for i := range jobs {
+	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil {
 			o := jobs[i].Base
-			o.Status, o.Error = report.NotAttempted, notStarted
+			o.Status, o.Error = report.NotAttempted, NotStarted
 			outcomes[i] = o
 			continue
 		}
@@ -168,7 +172,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		err = errors.New("the answer holds no user")
 	}
 	if err != nil {
-		o.Status, o.Error = report.Failed, "describe user: "+errSummary(err)
+		o.Status, o.Error = report.Failed, "describe user: "+ErrSummary(err)
 		if earlier != "" {
 			o.Changes = earlier
 		}
@@ -176,7 +180,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	}
 	up, err := diffUser(calls, u.File, u.Instance, pr, out.User, u.names)
 	if err != nil {
-		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+errSummary(err)
+		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+ErrSummary(err)
 		return o
 	}
 	u.count(up)
@@ -195,7 +199,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		return o // exists; the changes cell says what differs
 	}
 	if stop.Err() != nil {
-		o.Status, o.Error = report.NotAttempted, notStarted
+		o.Status, o.Error = report.NotAttempted, NotStarted
 		return o
 	}
 	ahead := o
@@ -243,7 +247,7 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 		go func() {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
-				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), errSummary(err))
+				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), ErrSummary(err))
 			}
 		}()
 	}
@@ -294,7 +298,7 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 
 // newUpdater gives the updater of an import, or nil when the client cannot
 // read users one at a time (a test double of ConnectAPI alone).
-func newUpdater(cfg Config, clients *Clients, inst Instance, f *File, log OutcomeLog) *Updater {
+func newUpdater(cfg Config, clients *Clients, inst Instance, f *agentfile.File, log OutcomeLog) *Updater {
 	api, ok := clients.Connect.(ConnectUpdater)
 	if !ok {
 		return nil
@@ -320,11 +324,11 @@ func existsOutcome(pr *PlannedRow, inst Instance) report.Outcome {
 
 // warnPasswordIgnored warns that a password cell on an existing user's row
 // is not applied: bulkagents never resets a password.
-func warnPasswordIgnored(f *File, pr *PlannedRow) {
-	if pr.Action != ActionExists || strings.TrimSpace(f.Value(pr.Row, ColPassword)) == "" {
+func warnPasswordIgnored(f *agentfile.File, pr *PlannedRow) {
+	if pr.Action != ActionExists || strings.TrimSpace(f.Value(pr.Row, agentfile.ColPassword)) == "" {
 		return
 	}
-	pr.Warnings = append(pr.Warnings, Problem{Line: pr.Row.Line, Column: columnNames(f).name(ColPassword),
+	pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: columnNames(f).name(agentfile.ColPassword),
 		Message: "ignored: the user exists, and bulkagents never changes an existing user's password",
 		Hint:    "reset it in the Connect admin website if the agent needs a new one"})
 }
