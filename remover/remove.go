@@ -100,6 +100,10 @@ type Result struct {
 	IdentityStoreID      string
 	Group                string
 
+	// Rates say where each API's rate came from (Service Quotas, the
+	// documented default, --rate-scale).
+	Rates *importer.Rates
+
 	Outcomes []report.Outcome
 }
 
@@ -175,6 +179,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		}
 		return nil, &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
+	rates := clients.ConfiguredRates(stop, RemoveAPIs, cfg.Progress)
 	inst, err := importer.DescribeInstance(stop, api, cfg.InstanceID)
 	if err != nil {
 		if stop.Err() != nil {
@@ -199,7 +204,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		return nil, &importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
 			Hint: importer.APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
 	}
-	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, Rates: rates}
 	outcomes, targets := planRemove(f, snap, prev, inst)
 	var quick *quickConnectIndex
 	if len(targets) > 0 {
