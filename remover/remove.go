@@ -100,6 +100,10 @@ type Result struct {
 	IdentityStoreID      string
 	Group                string
 
+	// Rates say where each API's rate came from (Service Quotas, the
+	// documented default, --rate-scale).
+	Rates *importer.Rates
+
 	Outcomes []report.Outcome
 }
 
@@ -183,6 +187,7 @@ type removeRun struct {
 	in                     *os.File
 	f                      *LoginFile
 	inst                   importer.Instance
+	rates                  *importer.Rates
 	prev                   map[int]report.Outcome
 	res                    *Result
 	outcomes               []report.Outcome
@@ -250,6 +255,7 @@ func (r *removeRun) readInput() error {
 		}
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
+	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, cfg.Progress)
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
@@ -275,7 +281,7 @@ func (r *removeRun) plan() error {
 		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
 			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
 	}
-	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun}
+	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
 	return nil
 }
