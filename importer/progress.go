@@ -25,6 +25,8 @@ const (
 	ProgressOff
 	// ProgressLines: plain lines even on a terminal.
 	ProgressLines
+	// ProgressTerminal: as on a terminal, whatever the writer (tests).
+	ProgressTerminal
 )
 
 // DefaultUsersQuota is Amazon Connect's default users-per-instance quota.
@@ -59,7 +61,7 @@ func StartProgress(w io.Writer, mode ProgressMode, total int) *Progress {
 		return nil
 	}
 	p := &Progress{w: w, total: total, start: time.Now(), quit: make(chan struct{})}
-	if mode == ProgressAuto && isTerminal(w) {
+	if barMode(w, mode) {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w), // it would write to stdout otherwise
 			progressbar.OptionSetDescription("importing"),
@@ -76,6 +78,12 @@ func StartProgress(w io.Writer, mode ProgressMode, total int) *Progress {
 	p.wg.Add(1)
 	go p.lines()
 	return p
+}
+
+// barMode says whether progress is drawn in place (a bar, a status line)
+// rather than written as plain lines.
+func barMode(w io.Writer, mode ProgressMode) bool {
+	return mode == ProgressTerminal || mode == ProgressAuto && isTerminal(w)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -223,6 +231,10 @@ func WriteSummary(w io.Writer, res *Result) {
 	writeFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
 	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
+	if res.SetupElapsed >= time.Second && !res.DryRun {
+		// The bar's clock started after the set-up: say where the rest went.
+		line += fmt.Sprintf(" (set-up %s)", roundDuration(res.SetupElapsed))
+	}
 	if s := res.Stats; s.CreateCalls > 0 {
 		line += fmt.Sprintf("; %d CreateUser calls", s.CreateCalls)
 		// A handful of calls go out in one burst: their rate says nothing.

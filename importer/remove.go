@@ -170,6 +170,9 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		}
 		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
 	}
+	// On a terminal, the set-up's calls are shown until the prompt or the bar.
+	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", start, clients)
+	defer status.Stop()
 	inst, err := DescribeInstance(stop, api, cfg.InstanceID)
 	if err != nil {
 		if stop.Err() != nil {
@@ -228,6 +231,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		}
 		res.IdentityStoreID, res.Group = ic.storeID, ic.group
 	}
+	status.Stop()
 	if !cfg.DryRun && cfg.Confirm != nil && len(targets) > 0 {
 		if err := cfg.Confirm(stop, len(targets)); err != nil {
 			return nil, err
@@ -241,7 +245,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		log, err = report.Create(resultsPath, cfg.Force)
 	}
 	if err != nil {
-		hint := ""
+		hint := writeHint(resultsPath)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}

@@ -60,7 +60,10 @@ type Result struct {
 	RetryRows   int
 	RetryKept   string // an earlier retry file left as it is: the user's now
 	Elapsed     time.Duration
-	Stats       Stats
+	// SetupElapsed is the part of Elapsed before the first row was sent:
+	// the quotas, the instance, the listings.
+	SetupElapsed time.Duration
+	Stats        Stats
 	// ConfiguredCreateRate is the CreateUser rate the limiter was set to;
 	// FinalCreateRate is where throttling left it, and CreateThrottles
 	// counts the throttling answers.
@@ -203,9 +206,12 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 			Hint: "give the CSV file of the agents, such as " + filepath.Join(cfg.Input, "agents.csv")}
 	}
 
+	// On a terminal, the set-up's calls are shown until the bar appears.
+	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", start, clients)
+	defer status.Stop()
 	rates := clients.Rates()
 	if rates == nil {
-		rates = clients.ConfigureRates(stop, ImportAPIs, cfg.Progress)
+		rates = clients.ConfigureRates(stop, ImportAPIs, status.Out(cfg.Progress))
 	}
 	inst, err := DescribeInstance(stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
@@ -238,7 +244,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		if err := checkResumable(f, checked, prev, resultsPath); err != nil {
 			return nil, err
 		}
-		if err := checkInstance(prev, inst, resultsPath, cfg.Progress); err != nil {
+		if err := checkInstance(prev, inst, resultsPath, status.Out(cfg.Progress)); err != nil {
 			return nil, err
 		}
 	}
@@ -289,7 +295,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	}
 
 	if sso != nil {
-		if err := sso.Prepare(stop, cfg.Progress); err != nil {
+		if err := sso.Prepare(stop, status.Out(cfg.Progress)); err != nil {
 			if stop.Err() != nil {
 				return nil, ErrInterrupted
 			}
@@ -373,6 +379,8 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	// Before the first create: a run that would pass the users quota is
 	// said with its numbers, not found out user by user.
 	res.UsersQuotaNote = usersQuotaNote(plan, outcomes, jobs, rates, cfg.DryRun, cfg.Sandbox)
+	status.Stop()
+	res.SetupElapsed = time.Since(start)
 	if res.UsersQuotaNote != "" && cfg.Progress != nil && !cfg.DryRun {
 		fmt.Fprintln(cfg.Progress, res.UsersQuotaNote)
 	}
@@ -722,6 +730,10 @@ func describeError(err error, instanceID, region, profile string) error {
 // errSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
 func errSummary(err error) string {
+	var ue *UnreachableError
+	if errors.As(err, &ue) {
+		return ue.Error()
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return errText(err)
@@ -770,6 +782,10 @@ func apiHint(err error, instanceID, region, profile string) string {
 	login := "aws sso login --profile NAME"
 	if profile != "" {
 		login = "aws sso login --profile " + profile
+	}
+	var ue *UnreachableError
+	if errors.As(err, &ue) {
+		return ue.Hint()
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
