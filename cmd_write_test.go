@@ -37,14 +37,16 @@ func unwritableDir(t *testing.T) string {
 	return ""
 }
 
-// runWith runs bulkagents in dir with stdout going to stdout (nil: discarded)
-// and returns its exit status and standard error.
+// runWith runs bulkagents in dir with stdout going to stdout (nil: discarded),
+// with dummy AWS credentials and no shared configuration, and returns its
+// exit status and standard error.
 func runWith(t *testing.T, dir string, stdout *os.File, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(bulkagentsCommand(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "no-aws-config"),
-		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "no-aws-credentials"), "AWS_EC2_METADATA_DISABLED=true")
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "no-aws-credentials"), "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret")
 	if stdout != nil {
 		cmd.Stdout = stdout
 	}
