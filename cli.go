@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
 )
 
@@ -137,7 +138,7 @@ func (fs *flagSet) flagError(args []string, err error) error {
 func closest(s string, candidates []string) string {
 	best, bestD := "", math.MaxInt
 	for _, c := range candidates {
-		d := importer.EditDistance(strings.ToLower(s), c)
+		d := agentfile.EditDistance(strings.ToLower(s), c)
 		if strings.HasPrefix(c, strings.ToLower(s)) && len(s) >= 3 {
 			d = min(d, 1)
 		}
@@ -168,14 +169,14 @@ func identityFlag(fs *flagSet, p *string) {
 }
 
 // parseIdentity maps the --identity flag to an identity type.
-func parseIdentity(s string) (importer.Identity, error) {
+func parseIdentity(s string) (agentfile.Identity, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "connect", "connect_managed", "connect-managed":
-		return importer.IdentityConnect, nil
+		return agentfile.IdentityConnect, nil
 	case "saml":
-		return importer.IdentitySAML, nil
+		return agentfile.IdentitySAML, nil
 	case "directory", "existing_directory", "existing-directory":
-		return importer.IdentityDirectory, nil
+		return agentfile.IdentityDirectory, nil
 	}
 	return "", usageError(identityHint, "unknown identity type %q", s)
 }
@@ -308,7 +309,7 @@ func checkAgentsHeader(ctx context.Context, path string, keep []string) error {
 		return &exitError{code: exitUnusable, msg: err.Error()}
 	}
 	defer f.Close()
-	if _, err := importer.NewScanner(f, importer.ReadOptions{Keep: keep, Identity: importer.IdentityDirectory}); err != nil {
+	if _, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory}); err != nil {
 		return templateError(path, err)
 	}
 	return ctx.Err()

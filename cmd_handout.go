@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -85,11 +85,11 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	// The import has already read this file; a column outside the template
 	// that it kept for one split (a "team lead") must not stop a split by
 	// another key now.
-	file, err := readTemplate(ctx, input, importer.ReadOptions{Keep: append(headerFields(ctx, input), importer.SplitKeep(*splitBy)...)})
+	file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: append(headerFields(ctx, input), agentfile.SplitKeep(*splitBy)...)})
 	if err != nil {
 		return err
 	}
-	checked := importer.Validate(file, importer.ValidateOptions{})
+	checked := agentfile.Validate(file, agentfile.ValidateOptions{})
 
 	resultsPath := *results
 	if resultsPath == "" {
@@ -99,7 +99,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return &exitError{code: exitUnusable, msg: err.Error(), hint: "give the import's results file with --results"}
 	}
-	inInput := make(map[int]importer.Row, len(file.Rows))
+	inInput := make(map[int]agentfile.Row, len(file.Rows))
 	for _, r := range file.Rows {
 		inInput[r.Line] = r
 	}
@@ -122,7 +122,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 		if !report.HandedOut(o.Status) {
 			continue // no password, and the row may have been fixed since
 		}
-		login := file.Value(inInput[o.Line], importer.ColLogin)
+		login := file.Value(inInput[o.Line], agentfile.ColLogin)
 		if strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &exitError{
 				code: exitUnusable,
@@ -162,8 +162,8 @@ func handoutTemplate(ctx context.Context, path string) (*report.HandoutTemplate,
 // dir and says on stderr what it wrote, never a password. file and checked
 // are the input as read (with importer.SplitKeep(opts.SplitBy) kept) and
 // validated. import calls it at the end of a run with --split-by.
-func handOut(ctx context.Context, env *environment, file *importer.File, checked []importer.Checked, rows []report.Outcome, dir string, opts report.HandoutOptions) error {
-	teamOf, err := importer.TeamKey(file, checked, opts.SplitBy)
+func handOut(ctx context.Context, env *environment, file *agentfile.File, checked []agentfile.Checked, rows []report.Outcome, dir string, opts report.HandoutOptions) error {
+	teamOf, err := agentfile.TeamKey(file, checked, opts.SplitBy)
 	if err != nil {
 		return usageError(splitByHint, "%v", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -122,18 +123,18 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	// What the files alone can tell is told before a sandbox starts or a
 	// call is made.
-	if err := checkAgentsHeader(ctx, input, importer.SplitKeep(fl.splitBy)); err != nil {
+	if err := checkAgentsHeader(ctx, input, agentfile.SplitKeep(fl.splitBy)); err != nil {
 		return err
 	}
 	// The hand-out's key and template are checked before anything is sent,
 	// so a typo cannot surface only after the users exist.
 	var handoutTmpl *report.HandoutTemplate
 	if fl.splitBy != "" {
-		file, err := readTemplate(ctx, input, importer.ReadOptions{Keep: importer.SplitKeep(fl.splitBy)})
+		file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy)})
 		if err != nil {
 			return err
 		}
-		if _, err := importer.TeamKey(file, nil, fl.splitBy); err != nil {
+		if _, err := agentfile.TeamKey(file, nil, fl.splitBy); err != nil {
 			return usageError(splitByHint, "%v", err)
 		}
 		if handoutTmpl, err = handoutTemplate(ctx, fl.template); err != nil {
@@ -201,7 +202,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Update:       fl.update,
 		Concurrency:  fl.concurrency,
 		Sandbox:      fl.sandbox,
-		Keep:         importer.SplitKeep(fl.splitBy),
+		Keep:         agentfile.SplitKeep(fl.splitBy),
 		Progress:     env.stderr,
 		ProgressMode: mode,
 		IdentityCenter: importer.IdentityCenterConfig{
@@ -288,7 +289,7 @@ func (fl *importFlags) check() error {
 
 // importError turns an import's error into an exit status with a hint.
 func importError(input string, err error) error {
-	var fe *importer.FileError
+	var fe *agentfile.FileError
 	var se *importer.SetupError
 	switch {
 	case errors.Is(err, importer.ErrInterrupted):

@@ -10,7 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--split-by KEY] [--format text|json] FILE
@@ -55,14 +55,14 @@ var validateCommand = &command{
 			return err
 		}
 		if *sso {
-			if fset.was("identity") && id != importer.IdentitySAML {
+			if fset.was("identity") && id != agentfile.IdentitySAML {
 				return usageError("drop --identity, or use --identity saml", "--sso goes with a SAML instance, not --identity %s", *identity)
 			}
-			id = importer.IdentitySAML
+			id = agentfile.IdentitySAML
 		}
 		// The file is validated as it is read: a row leaves nothing behind
 		// but its login (for duplicates) and its problems. What stays is
-		// held without pointers (importer/logins.go), so the collector is
+		// held without pointers (agentfile/logins.go), so the collector is
 		// cheap to run often: a heap of 1.25 times what is live rather than
 		// the default twice keeps a million rows in about 100 MB.
 		defer debug.SetGCPercent(debug.SetGCPercent(25))
@@ -80,16 +80,16 @@ var validateCommand = &command{
 			return fileError(err)
 		}
 		defer in.Close()
-		scan, err := importer.NewScanner(in, importer.ReadOptions{Keep: importer.SplitKeep(*splitBy)})
+		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy)})
 		if err != nil {
 			return fileError(err)
 		}
 		if *splitBy != "" {
-			if _, err := importer.TeamKey(&importer.File{Header: scan.Header(), Columns: scan.Columns()}, nil, *splitBy); err != nil {
+			if _, err := agentfile.TeamKey(&agentfile.File{Header: scan.Header(), Columns: scan.Columns()}, nil, *splitBy); err != nil {
 				return usageError(splitByHint, "%v", err)
 			}
 		}
-		rep, err := importer.ValidateRows(ctx, scan, importer.ValidateOptions{Identity: id, IdentityCenter: *sso})
+		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso})
 		if err != nil {
 			return fileError(err)
 		}
@@ -112,7 +112,7 @@ var validateCommand = &command{
 
 // readTemplate opens and reads an agents file, turning an unusable file into
 // an exit-2 error that names the line and column.
-func readTemplate(ctx context.Context, path string, opts importer.ReadOptions) (*importer.File, error) {
+func readTemplate(ctx context.Context, path string, opts agentfile.ReadOptions) (*agentfile.File, error) {
 	file, err := loadTemplate(ctx, path, opts)
 	if err != nil {
 		return nil, templateError(path, err)
@@ -122,18 +122,18 @@ func readTemplate(ctx context.Context, path string, opts importer.ReadOptions) (
 
 // loadTemplate opens and reads an agents file; its errors are as Read and
 // os.Open give them.
-func loadTemplate(ctx context.Context, path string, opts importer.ReadOptions) (*importer.File, error) {
+func loadTemplate(ctx context.Context, path string, opts agentfile.ReadOptions) (*agentfile.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return importer.Read(ctx, f, opts)
+	return agentfile.Read(ctx, f, opts)
 }
 
 // templateError is loadTemplate's error as the exit-2 error the user sees.
 func templateError(path string, err error) error {
-	var fe *importer.FileError
+	var fe *agentfile.FileError
 	if errors.As(err, &fe) {
 		return &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", path, fe), hint: fe.Hint}
 	}
@@ -148,14 +148,14 @@ func templateError(path string, err error) error {
 // {"error": {"line", "column", "message", "hint"}}, the fields of the text
 // message.
 func writeJSONFileError(w io.Writer, err error) error {
-	var fe *importer.FileError
+	var fe *agentfile.FileError
 	if !errors.As(err, &fe) {
-		fe = &importer.FileError{Message: err.Error()}
+		fe = &agentfile.FileError{Message: err.Error()}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(struct {
-		Error *importer.FileError `json:"error"`
+		Error *agentfile.FileError `json:"error"`
 	}{fe}); err != nil {
 		return fmt.Errorf("writing the validation report: %w", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/templates"
 )
 
@@ -16,12 +16,12 @@ func TestTemplateExtendedExampleValidates(t *testing.T) {
 	if !strings.Contains(strings.SplitN(string(data), "\n", 2)[0], "proficiencies") {
 		t.Fatalf("header lacks the extension columns: %s", data)
 	}
-	f, err := importer.Read(context.Background(), bytes.NewReader(data), importer.ReadOptions{})
+	f, err := agentfile.Read(context.Background(), bytes.NewReader(data), agentfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	withProf := 0
-	for _, c := range importer.Validate(f, importer.ValidateOptions{}) {
+	for _, c := range agentfile.Validate(f, agentfile.ValidateOptions{}) {
 		if c.Agent == nil {
 			t.Errorf("line %d: %+v", c.Row.Line, c.Problems)
 			continue

@@ -10,12 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/bulkagents/bulkagents/agentfile"
 )
-
-// ClearCell is the cell that, with import --update, clears an optional
-// field (hierarchy, tags, secondary email, mobile). A blank cell leaves a
-// field as it is.
-const ClearCell = "(none)"
 
 // Aspect is one part of a user that one Connect API updates.
 type Aspect int
@@ -47,7 +43,7 @@ func (c FieldChange) String() string {
 
 func shown(v string) string {
 	if v == "" {
-		return ClearCell
+		return agentfile.ClearCell
 	}
 	return v
 }
@@ -142,9 +138,9 @@ func orID(name, id string) string {
 
 // diffUser compares a valid row with its user as DescribeUser gave it.
 // Only cells that are not blank are compared; ClearCell stands for "none".
-func diffUser(ctx context.Context, f *File, inst Instance, pr *PlannedRow, u *types.User, n *names) (*UserUpdate, error) {
+func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *PlannedRow, u *types.User, n *names) (*UserUpdate, error) {
 	a := pr.Agent
-	cell := func(c Column) string { return strings.TrimSpace(f.Value(pr.Row, c)) }
+	cell := func(c agentfile.Column) string { return strings.TrimSpace(f.Value(pr.Row, c)) }
 	up := &UserUpdate{UserID: aws.ToString(u.Id), UserARN: aws.ToString(u.Arn)}
 	add := func(asp Aspect, field, old, new string) {
 		up.Changes = append(up.Changes, FieldChange{Field: field, Old: old, New: new, Aspect: asp})
@@ -157,15 +153,15 @@ func diffUser(ctx context.Context, f *File, inst Instance, pr *PlannedRow, u *ty
 		info = *u.IdentityInfo
 	}
 	want := info
-	if inst.Identity != IdentityDirectory {
+	if inst.Identity != agentfile.IdentityDirectory {
 		want.FirstName, want.LastName = aws.String(a.FirstName), aws.String(a.LastName)
-		if inst.Identity == IdentityConnect && cell(ColEmail) != "" {
+		if inst.Identity == agentfile.IdentityConnect && cell(agentfile.ColEmail) != "" {
 			want.Email = aws.String(a.Email)
 		}
-		if cell(ColSecondaryEmail) != "" {
+		if cell(agentfile.ColSecondaryEmail) != "" {
 			want.SecondaryEmail = aws.String(a.SecondaryEmail)
 		}
-		if cell(ColMobile) != "" {
+		if cell(agentfile.ColMobile) != "" {
 			want.Mobile = aws.String(a.Mobile)
 		}
 		for _, fld := range []struct {
@@ -182,7 +178,7 @@ func diffUser(ctx context.Context, f *File, inst Instance, pr *PlannedRow, u *ty
 				add(AspectIdentity, fld.name, aws.ToString(fld.old), aws.ToString(fld.new))
 			}
 		}
-		if inst.Identity == IdentitySAML {
+		if inst.Identity == agentfile.IdentitySAML {
 			want.Email = nil // not sent on SAML: Connect refuses it
 		}
 		up.identity = want
@@ -200,7 +196,7 @@ func diffUser(ctx context.Context, f *File, inst Instance, pr *PlannedRow, u *ty
 
 	if hc := cell(columnNames(f).hierarchyColumn()); hc != "" {
 		old, want := aws.ToString(u.HierarchyGroupId), pr.HierarchyGroupID
-		if hc == ClearCell {
+		if hc == agentfile.ClearCell {
 			want = ""
 		}
 		if old != want {
@@ -214,13 +210,13 @@ func diffUser(ctx context.Context, f *File, inst Instance, pr *PlannedRow, u *ty
 	}
 
 	diffPhone(up, a, cell, u.PhoneConfig, add)
-	diffTags(up, a, cell(ColTags), u.Tags, add)
+	diffTags(up, a, cell(agentfile.ColTags), u.Tags, add)
 	return up, nil
 }
 
 // diffPhone compares the phone settings whose cells are not blank; the
 // update sends the whole configuration, the unchanged fields as they are.
-func diffPhone(up *UserUpdate, a *Agent, cell func(Column) string, pc *types.UserPhoneConfig, add func(Aspect, string, string, string)) {
+func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) string, pc *types.UserPhoneConfig, add func(Aspect, string, string, string)) {
 	var old types.UserPhoneConfig
 	if pc != nil {
 		old = *pc
@@ -234,16 +230,16 @@ func diffPhone(up *UserUpdate, a *Agent, cell func(Column) string, pc *types.Use
 	if want.PhoneType == "" {
 		want.PhoneType = types.PhoneTypeSoftPhone
 	}
-	if cell(ColPhoneType) != "" {
+	if cell(agentfile.ColPhoneType) != "" {
 		want.PhoneType = types.PhoneType(a.PhoneType)
 	}
-	if cell(ColPhoneNumber) != "" {
+	if cell(agentfile.ColPhoneNumber) != "" {
 		want.DeskPhoneNumber = aws.String(a.PhoneNumber)
 	}
-	if cell(ColAutoAccept) != "" {
+	if cell(agentfile.ColAutoAccept) != "" {
 		want.AutoAccept = a.AutoAccept
 	}
-	if cell(ColACWTimeout) != "" {
+	if cell(agentfile.ColACWTimeout) != "" {
 		want.AfterContactWorkTimeLimit = a.ACWTimeout
 	}
 	changed := false
@@ -269,12 +265,12 @@ func diffPhone(up *UserUpdate, a *Agent, cell func(Column) string, pc *types.Use
 }
 
 // diffTags: a tags cell that is not blank is the user's whole set.
-func diffTags(up *UserUpdate, a *Agent, raw string, have map[string]string, add func(Aspect, string, string, string)) {
+func diffTags(up *UserUpdate, a *agentfile.Agent, raw string, have map[string]string, add func(Aspect, string, string, string)) {
 	if raw == "" {
 		return
 	}
 	want := a.Tags
-	if raw == ClearCell {
+	if raw == agentfile.ClearCell {
 		want = nil
 	}
 	var items []string

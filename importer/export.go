@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/templates"
 )
@@ -123,11 +124,11 @@ func (res *ExportResult) rates(l *Limits) {
 
 // exportCSV renders the snapshot. A file gets the byte-order mark that
 // makes Excel read it as UTF-8, as the results file does.
-func exportCSV(id Identity, snap *Snapshot, bom bool) ([]byte, []string) {
+func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 	header := exportHeader(id)
-	cols := make([]Column, len(header))
+	cols := make([]agentfile.Column, len(header))
 	for i, h := range header {
-		cols[i], _ = lookupColumn(h)
+		cols[i], _ = agentfile.LookupColumn(h)
 	}
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
@@ -153,7 +154,7 @@ func exportCSV(id Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 
 // exportHeader is the header of the console's current template for an
 // identity type (templates/), the names the reader matches.
-func exportHeader(id Identity) []string {
+func exportHeader(id agentfile.Identity) []string {
 	line := strings.TrimRight(string(templates.Header(string(id))), "\r\n")
 	return strings.Split(line, ",")
 }
@@ -182,18 +183,18 @@ func cachedName(cache map[string]string, x *nameIndex, id string) string {
 // longer resolves. Such a cell is left blank: a blank cell means "leave as
 // it is" to import --update, so the row can be imported again without
 // changing what could not be named, and the warning says what is missing.
-func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
+func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []string) {
 	var warns []string
 	warn := func(format string, a ...any) {
 		warns = append(warns, fmt.Sprintf("user %q: ", u.Username)+fmt.Sprintf(format, a...))
 	}
-	cells := map[Column]string{
-		ColFirstName: u.FirstName, ColLastName: u.LastName, ColLogin: u.Username,
-		ColEmail: u.Email, ColSecondaryEmail: u.SecondaryEmail, ColMobile: u.Mobile,
+	cells := map[agentfile.Column]string{
+		agentfile.ColFirstName: u.FirstName, agentfile.ColLastName: u.LastName, agentfile.ColLogin: u.Username,
+		agentfile.ColEmail: u.Email, agentfile.ColSecondaryEmail: u.SecondaryEmail, agentfile.ColMobile: u.Mobile,
 	}
 	if u.RoutingProfileID != "" {
 		if name := cachedName(n.routing, n.snap.Routing, u.RoutingProfileID); name != "" {
-			cells[ColRoutingProfile] = name
+			cells[agentfile.ColRoutingProfile] = name
 		} else {
 			warn("routing profile %s is not in the instance's listing (deleted since?): its cell is left blank", u.RoutingProfileID)
 		}
@@ -211,7 +212,7 @@ func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
 		sps = append(sps, name)
 	}
 	sort.Strings(sps)
-	cells[ColSecurityProfiles] = strings.Join(sps, "|")
+	cells[agentfile.ColSecurityProfiles] = strings.Join(sps, "|")
 	if u.HierarchyGroupID != "" {
 		path, ok := n.snap.groupPaths[u.HierarchyGroupID]
 		switch {
@@ -223,20 +224,20 @@ func (n *exportNames) row(u *UserSnapshot) (map[Column]string, []string) {
 					warn("hierarchy level %q holds |, which the template uses between levels: it will not read back as one level", l)
 				}
 			}
-			cells[ColHierarchy] = strings.Join(path, "|")
+			cells[agentfile.ColHierarchy] = strings.Join(path, "|")
 		}
 	}
-	cells[ColPhoneType] = "soft"
+	cells[agentfile.ColPhoneType] = "soft"
 	if u.PhoneType == "DESK_PHONE" {
-		cells[ColPhoneType] = "desk"
+		cells[agentfile.ColPhoneType] = "desk"
 	}
-	cells[ColPhoneNumber] = u.PhoneNumber
-	cells[ColAutoAccept] = "no"
+	cells[agentfile.ColPhoneNumber] = u.PhoneNumber
+	cells[agentfile.ColAutoAccept] = "no"
 	if u.AutoAccept {
-		cells[ColAutoAccept] = "yes"
+		cells[agentfile.ColAutoAccept] = "yes"
 	}
-	cells[ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
-	cells[ColTags] = exportTags(u.Tags, warn)
+	cells[agentfile.ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
+	cells[agentfile.ColTags] = exportTags(u.Tags, warn)
 	return cells, warns
 }
 

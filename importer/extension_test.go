@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -39,13 +40,13 @@ func extRow(login string, set map[string]string) string {
 	return strings.Join(out, ",")
 }
 
-func validateExt(t *testing.T, set map[string]string) Checked {
+func validateExt(t *testing.T, set map[string]string) agentfile.Checked {
 	t.Helper()
-	f, err := Read(context.Background(), strings.NewReader(extHeader+"\n"+extRow("ann", set)+"\n"), ReadOptions{})
+	f, err := agentfile.Read(context.Background(), strings.NewReader(extHeader+"\n"+extRow("ann", set)+"\n"), agentfile.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Validate(f, ValidateOptions{})[0]
+	return agentfile.Validate(f, agentfile.ValidateOptions{})[0]
 }
 
 // Every rule of the extension columns: a cell it refuses, and one it takes.
@@ -111,16 +112,16 @@ func TestExtensionAgent(t *testing.T) {
 		t.Fatalf("refused: %+v", c.Problems)
 	}
 	a := c.Agent
-	if len(a.Proficiencies) != 2 || a.Proficiencies[0] != (Proficiency{"Language", "English", 4}) || a.Proficiencies[1] != (Proficiency{"Skill", "Billing", 2}) {
+	if len(a.Proficiencies) != 2 || a.Proficiencies[0] != (agentfile.Proficiency{Attribute: "Language", Value: "English", Level: 4}) || a.Proficiencies[1] != (agentfile.Proficiency{Attribute: "Skill", Value: "Billing", Level: 2}) {
 		t.Errorf("proficiencies %+v", a.Proficiencies)
 	}
 	ch := a.Channels
-	if ch == nil || !a.AutoAccept || !ch.VoiceAutoAcceptSet || *ch.AutoAccept[ChannelChat] != true || *ch.ACW[ChannelChat] != 60 ||
-		*ch.ACW[ChannelEmail] != 300 || ch.AutoAccept[ChannelTask] != nil || *ch.CallbackAutoAccept != false || *ch.CallbackACW != 15 ||
+	if ch == nil || !a.AutoAccept || !ch.VoiceAutoAcceptSet || *ch.AutoAccept[agentfile.ChannelChat] != true || *ch.ACW[agentfile.ChannelChat] != 60 ||
+		*ch.ACW[agentfile.ChannelEmail] != 300 || ch.AutoAccept[agentfile.ChannelTask] != nil || *ch.CallbackAutoAccept != false || *ch.CallbackACW != 15 ||
 		*ch.PersistentConnection != true || ch.VoiceEnhancement != "VOICE_ISOLATION" {
 		t.Errorf("channels %+v", ch)
 	}
-	in := createUserInput(Instance{ID: "i", Identity: IdentityConnect}, &PlannedRow{Agent: a}, "Passw0rd!")
+	in := createUserInput(Instance{ID: "i", Identity: agentfile.IdentityConnect}, &PlannedRow{Agent: a}, "Passw0rd!")
 	if in.PhoneConfig.AutoAccept || in.PhoneConfig.AfterContactWorkTimeLimit != 0 {
 		t.Errorf("PhoneConfig carries a field whose per-channel twin is sent: %+v", in.PhoneConfig)
 	}
@@ -135,7 +136,7 @@ func TestExtensionAgent(t *testing.T) {
 	if plain.Agent == nil || plain.Agent.Channels != nil {
 		t.Fatalf("plain row: %+v %+v", plain.Problems, plain.Agent)
 	}
-	in = createUserInput(Instance{ID: "i", Identity: IdentityConnect}, &PlannedRow{Agent: plain.Agent}, "Passw0rd!")
+	in = createUserInput(Instance{ID: "i", Identity: agentfile.IdentityConnect}, &PlannedRow{Agent: plain.Agent}, "Passw0rd!")
 	if !in.PhoneConfig.AutoAccept || in.PhoneConfig.AfterContactWorkTimeLimit != 30 || in.AutoAcceptConfigs != nil || in.AfterContactWorkConfigs != nil {
 		t.Errorf("plain request %+v", in)
 	}
@@ -231,4 +232,13 @@ func TestExtensionImport300(t *testing.T) {
 			t.Fatalf("%s: settings %+v", login, u.ChannelSettings)
 		}
 	}
+}
+
+func hasMessage(ps []agentfile.Problem, column, substr string) bool {
+	for _, p := range ps {
+		if (column == "" || p.Column == column) && strings.Contains(p.Message, substr) {
+			return true
+		}
+	}
+	return false
 }

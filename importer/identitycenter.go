@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -19,6 +17,7 @@ import (
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -191,8 +190,8 @@ func (ic *IdentityCenter) Report() *IdentityCenterReport {
 // of each valid row's Identity Center side exists, with read calls only. A
 // row whose email belongs to another Identity Center user becomes invalid
 // here, before anything is created for it.
-func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAdminAPI, cfg IdentityCenterConfig, f *File, plan *Plan, dryRun bool) (*IdentityCenter, error) {
-	if plan.Instance.Identity != IdentitySAML {
+func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAdminAPI, cfg IdentityCenterConfig, f *agentfile.File, plan *Plan, dryRun bool) (*IdentityCenter, error) {
+	if plan.Instance.Identity != agentfile.IdentitySAML {
 		return nil, &SetupError{
 			Message: fmt.Sprintf("instance %s is %s: IAM Identity Center users go with a SAML instance", plan.Instance.ID, plan.Instance.Identity),
 			Hint:    "leave out --sso and --identity-store-id: this instance's agents sign in with a Connect password",
@@ -340,7 +339,7 @@ func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (stor
 // spelt there, and Connect user names are case-sensitive. And the one-time
 // password of the first sign-in goes to the email the user has, which the
 // agent may not read.
-func (ic *IdentityCenter) checkReused(line int, a *Agent, u storeUser) {
+func (ic *IdentityCenter) checkReused(line int, a *agentfile.Agent, u storeUser) {
 	if u.userName != "" && u.userName != a.Login {
 		ic.warn(nil, fmt.Sprintf("warning: line %d: the user login is %q, but the IAM Identity Center user it reuses is %q:\n"+
 			"  Identity Center signs the agent in to Connect as %q, and Connect user names are case-sensitive.\n"+
@@ -350,7 +349,7 @@ func (ic *IdentityCenter) checkReused(line int, a *Agent, u storeUser) {
 }
 
 // checkEmail warns when a reused user's email is not the row's.
-func (ic *IdentityCenter) checkEmail(line int, a *Agent, email string) {
+func (ic *IdentityCenter) checkEmail(line int, a *agentfile.Agent, email string) {
 	switch {
 	case strings.EqualFold(email, a.Email):
 	case email == "":
@@ -420,7 +419,7 @@ func (ic *IdentityCenter) listBudget(plan *Plan) int {
 
 // planRows lists what it can within the budget, resolves the rows from it,
 // and, in a dry run, looks up one by one what the listing did not reach.
-func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) error {
+func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan *Plan) error {
 	budget := ic.listBudget(plan)
 	users, usersComplete, err := ic.listUsers(ctx, &budget)
 	if err != nil {
@@ -486,7 +485,7 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 		}
 		if line, ok := claimed[email]; ok {
 			pr.Action = ActionInvalid
-			pr.Problems = append(pr.Problems, Problem{Line: pr.Row.Line, Column: cols.of(pr.Row), Value: a.Email,
+			pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.of(pr.Row), Value: a.Email,
 				Message: fmt.Sprintf("email %q is also the email of line %d: IAM Identity Center gives an email to one user only", a.Email, line),
 				Hint:    "give each agent their own email address"})
 			continue
@@ -509,63 +508,40 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *File, plan *Plan) err
 	return nil
 }
 
-// identityStoreText is the identity store's pattern for a name or an email
-// (the model's SensitiveStringType): letters, marks, symbols, digits,
-// punctuation and a few spaces. Connect takes more, such as the zero-width
-// space or the soft hyphen that a copy from a web page leaves.
-var identityStoreText = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
-
-const identityStoreMaxText = 1024 // characters
-
 // identityStoreRefuses gives the problems of a row's names and email that
 // the identity store's CreateUser would refuse, found before the row's
 // Connect user is made.
-func identityStoreRefuses(f *File, pr *PlannedRow, cols emailColumn) []Problem {
+func identityStoreRefuses(f *agentfile.File, pr *PlannedRow, cols emailColumn) []agentfile.Problem {
 	a := pr.Agent
-	var problems []Problem
+	var problems []agentfile.Problem
 	for _, field := range []struct{ column, value string }{
-		{columnNames(f).name(ColFirstName), a.FirstName},
-		{columnNames(f).name(ColLastName), a.LastName},
+		{columnNames(f).name(agentfile.ColFirstName), a.FirstName},
+		{columnNames(f).name(agentfile.ColLastName), a.LastName},
 		{cols.of(pr.Row), a.Email},
 	} {
-		if msg, hint, bad := identityStoreRefusesText(field.value); bad {
-			problems = append(problems, Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
+		if msg, hint, bad := agentfile.IdentityStoreRefusesText(field.value); bad {
+			problems = append(problems, agentfile.Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
 		}
 	}
 	return problems
 }
 
-// identityStoreRefusesText says why the identity store would refuse a name
-// or an email, if it would. validate --sso and the import share it.
-func identityStoreRefusesText(value string) (msg, hint string, bad bool) {
-	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {
-		return "", "", false
-	}
-	for _, r := range value {
-		if !identityStoreText.MatchString(string(r)) {
-			return fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", value, r),
-				"remove it (it is often invisible: retype the cell)", true
-		}
-	}
-	return fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", value), "shorten it", true
-}
-
 // emailColumn names the column a row's email came from: the email column,
 // or the user login when the row gave no email.
 type emailColumn struct {
-	f *File
+	f *agentfile.File
 }
 
-func (c emailColumn) of(row Row) string {
+func (c emailColumn) of(row agentfile.Row) string {
 	cols := columnNames(c.f)
-	if c.f != nil && strings.TrimSpace(c.f.Value(row, ColEmail)) == "" {
-		return cols.name(ColLogin)
+	if c.f != nil && strings.TrimSpace(c.f.Value(row, agentfile.ColEmail)) == "" {
+		return cols.name(agentfile.ColLogin)
 	}
-	return cols.name(ColEmail)
+	return cols.name(agentfile.ColEmail)
 }
 
-func emailTaken(line int, column, email, owner, login string) Problem {
-	return Problem{Line: line, Column: column, Value: email,
+func emailTaken(line int, column, email, owner, login string) agentfile.Problem {
+	return agentfile.Problem{Line: line, Column: column, Value: email,
 		Message: fmt.Sprintf("email %q belongs to IAM Identity Center user %q, not to %q", email, owner, login),
 		Hint:    fmt.Sprintf("use %s as the user login to reuse that user, or give this agent another email address", owner)}
 }
@@ -951,7 +927,7 @@ func (ic *IdentityCenter) userCreated(r *rowRun, id string) {
 // createUserInput is the Identity Store CreateUser for an agent: the
 // Connect user login as the user name (what Identity Center sends Connect
 // as the SAML session name), one primary work email.
-func (ic *IdentityCenter) createUserInput(a *Agent) *identitystore.CreateUserInput {
+func (ic *IdentityCenter) createUserInput(a *agentfile.Agent) *identitystore.CreateUserInput {
 	return &identitystore.CreateUserInput{
 		IdentityStoreId: aws.String(ic.StoreID),
 		UserName:        aws.String(a.Login),

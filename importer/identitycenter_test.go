@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -494,7 +495,7 @@ func (s *ssoAdminStub) CreateApplicationAssignment(context.Context, *ssoadmin.Cr
 func TestIdentityCenterDiscovery(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	c := sandboxClients(t, sb, 100)
-	plan := &Plan{Instance: Instance{ID: sb.InstanceID(), Identity: IdentitySAML}}
+	plan := &Plan{Instance: Instance{ID: sb.InstanceID(), Identity: agentfile.IdentitySAML}}
 	ctx := context.Background()
 
 	ic, err := PlanIdentityCenter(ctx, c.IdentityStore, c.SSOAdmin, IdentityCenterConfig{Discover: true}, nil, plan, true)
@@ -524,7 +525,7 @@ func TestIdentityCenterDiscovery(t *testing.T) {
 
 	t.Run("not SAML", func(t *testing.T) {
 		_, err := PlanIdentityCenter(ctx, c.IdentityStore, c.SSOAdmin, IdentityCenterConfig{Discover: true}, nil,
-			&Plan{Instance: Instance{ID: "i", Identity: IdentityConnect}}, true)
+			&Plan{Instance: Instance{ID: "i", Identity: agentfile.IdentityConnect}}, true)
 		var se *SetupError
 		if !errors.As(err, &se) || !strings.Contains(se.Message, "SAML") {
 			t.Errorf("error %v, want a setup error about SAML", err)

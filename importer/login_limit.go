@@ -6,15 +6,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
-// loginLimitHint explains (validate only warns above connectLoginDocs, the
+// loginLimitHint explains (validate only warns above agentfile.ConnectLoginDocs, the
 // limit being unconfirmed) a CreateUser refusal that the documented
 // 20-character limit would explain: a Connect-managed row whose login is
 // longer, refused as an invalid parameter. "" otherwise.
-func loginLimitHint(identity Identity, login string, err error) string {
+func loginLimitHint(identity agentfile.Identity, login string, err error) string {
 	var ae smithy.APIError
-	if identity != IdentityConnect || utf8.RuneCountInString(login) <= connectLoginDocs ||
+	if identity != agentfile.IdentityConnect || utf8.RuneCountInString(login) <= agentfile.ConnectLoginDocs ||
 		!errors.As(err, &ae) || ae.ErrorCode() != "InvalidParameterException" {
 		return ""
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // pageSize is the largest page the Connect list operations give.
@@ -19,7 +20,7 @@ type Instance struct {
 	ID        string
 	ARN       string
 	Alias     string
-	Identity  Identity
+	Identity  agentfile.Identity
 	AccessURL string // where Connect-managed agents sign in
 }
 
@@ -38,7 +39,7 @@ func DescribeInstance(ctx context.Context, api ConnectReader, id string) (Instan
 		ID:       aws.ToString(in.Id),
 		ARN:      aws.ToString(in.Arn),
 		Alias:    aws.ToString(in.InstanceAlias),
-		Identity: Identity(in.IdentityManagementType),
+		Identity: agentfile.Identity(in.IdentityManagementType),
 	}
 	if inst.ID == "" {
 		inst.ID = id
@@ -47,7 +48,7 @@ func DescribeInstance(ctx context.Context, api ConnectReader, id string) (Instan
 		return Instance{}, fmt.Errorf("instance %s is %s, not ACTIVE", id, s)
 	}
 	switch inst.Identity {
-	case IdentityConnect, IdentitySAML, IdentityDirectory:
+	case agentfile.IdentityConnect, agentfile.IdentitySAML, agentfile.IdentityDirectory:
 	default:
 		return Instance{}, fmt.Errorf("instance %s: unknown identity management type %q", id, inst.Identity)
 	}
@@ -93,11 +94,11 @@ func (a Action) String() string {
 
 // PlannedRow is one data row of the input with what the import will do.
 type PlannedRow struct {
-	Row      Row
-	Agent    *Agent // nil when validation refused the row
+	Row      agentfile.Row
+	Agent    *agentfile.Agent // nil when validation refused the row
 	Action   Action
-	Problems []Problem // why the row is invalid
-	Warnings []Problem
+	Problems []agentfile.Problem // why the row is invalid
+	Warnings []agentfile.Problem
 
 	// ExistingUserID is the Connect user id of an existing user
 	// (ActionExists).
@@ -134,7 +135,7 @@ func (p *Plan) Count(a Action) int {
 // users exist, with read calls that cost pages, not rows: each kind of
 // object is listed once, a thousand a page; hierarchy groups are described
 // only when their name matches a path's last level.
-func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, checked []Checked) (*Plan, error) {
+func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfile.File, checked []agentfile.Checked) (*Plan, error) {
 	plan := &Plan{Instance: inst, Rows: make([]PlannedRow, len(checked)), ExistingUsers: -1}
 	var valid []*PlannedRow
 	needHierarchy := false
@@ -182,19 +183,19 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, ch
 	cols := columnNames(f)
 	for _, pr := range valid {
 		a := pr.Agent
-		problem := func(col Column, value, msg, hint string) {
-			pr.Problems = append(pr.Problems, Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
+		problem := func(col agentfile.Column, value, msg, hint string) {
+			pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
 		}
 		if id, msg, hint := routing.resolve("routing profile", a.RoutingProfile); id != "" {
 			pr.RoutingProfileID = id
 		} else {
-			problem(ColRoutingProfile, a.RoutingProfile, msg, hint)
+			problem(agentfile.ColRoutingProfile, a.RoutingProfile, msg, hint)
 		}
 		for _, name := range a.SecurityProfiles {
 			if id, msg, hint := security.resolve("security profile", name); id != "" {
 				pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
 			} else {
-				problem(ColSecurityProfiles, name, msg, hint)
+				problem(agentfile.ColSecurityProfiles, name, msg, hint)
 			}
 		}
 		if len(a.Hierarchy) > 0 {
@@ -209,7 +210,7 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, ch
 			}
 		}
 		if attrs != nil {
-			attrs.check(a, func(value, msg, hint string) { problem(ColProficiencies, value, msg, hint) })
+			attrs.check(a, func(value, msg, hint string) { problem(agentfile.ColProficiencies, value, msg, hint) })
 		}
 		switch {
 		case len(pr.Problems) > 0:
@@ -220,7 +221,7 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *File, ch
 			} else {
 				pr.Action = ActionCreate
 				if other, ok := users.foldMatch(a.Login); ok {
-					pr.Warnings = append(pr.Warnings, Problem{Line: pr.Row.Line, Column: cols.name(ColLogin), Value: a.Login,
+					pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(agentfile.ColLogin), Value: a.Login,
 						Message: fmt.Sprintf("user %q exists; this row creates another user whose name differs only in case", other)})
 				}
 			}
@@ -492,12 +493,12 @@ func findUser(ctx context.Context, api ConnectReader, instanceID, login string) 
 
 // fileColumns gives the header names of a file as the file spells them.
 type fileColumns struct {
-	f *File
+	f *agentfile.File
 }
 
-func columnNames(f *File) fileColumns { return fileColumns{f: f} }
+func columnNames(f *agentfile.File) fileColumns { return fileColumns{f: f} }
 
-func (c fileColumns) name(col Column) string {
+func (c fileColumns) name(col agentfile.Column) string {
 	if c.f != nil {
 		for i, fc := range c.f.Columns {
 			if fc == col && i < len(c.f.Header) {
@@ -509,14 +510,14 @@ func (c fileColumns) name(col Column) string {
 }
 
 // hierarchyColumn is whichever hierarchy column the file has.
-func (c fileColumns) hierarchyColumn() Column {
+func (c fileColumns) hierarchyColumn() agentfile.Column {
 	if c.f != nil {
 		for _, fc := range c.f.Columns {
 			switch fc {
-			case ColHierarchy, ColAgentHierarchy, ColUserHierarchy:
+			case agentfile.ColHierarchy, agentfile.ColAgentHierarchy, agentfile.ColUserHierarchy:
 				return fc
 			}
 		}
 	}
-	return ColHierarchy
+	return agentfile.ColHierarchy
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -29,11 +30,11 @@ func planFor(t *testing.T, sb *sandbox.Sandbox, rows []agentRow) *Plan {
 	for _, r := range rows {
 		b.WriteString(r.csv() + "\n")
 	}
-	f, err := Read(ctx, strings.NewReader(b.String()), ReadOptions{Identity: inst.Identity})
+	f, err := agentfile.Read(ctx, strings.NewReader(b.String()), agentfile.ReadOptions{Identity: inst.Identity})
 	if err != nil {
 		t.Fatalf("read: %v", err)
 	}
-	plan, err := MakePlan(ctx, c.Connect, inst, f, Validate(f, ValidateOptions{Identity: inst.Identity}))
+	plan, err := MakePlan(ctx, c.Connect, inst, f, agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity}))
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
@@ -44,7 +45,7 @@ func planFor(t *testing.T, sb *sandbox.Sandbox, rows []agentRow) *Plan {
 }
 
 func TestDescribeInstance(t *testing.T) {
-	for _, identity := range []Identity{IdentityConnect, IdentitySAML} {
+	for _, identity := range []agentfile.Identity{agentfile.IdentityConnect, agentfile.IdentitySAML} {
 		t.Run(string(identity), func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: string(identity), Unlimited: true})
 			c := sandboxClients(t, sb, 0)

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -32,7 +33,7 @@ type PredefinedAttributeReader interface {
 // per-channel twin (docs/aws.md §7), so each field goes in one form only: the
 // per-channel one when the row fills in a per-channel column for it, the
 // PhoneConfig one otherwise (as before these columns existed).
-func addChannelConfigs(in *connect.CreateUserInput, a *Agent) {
+func addChannelConfigs(in *connect.CreateUserInput, a *agentfile.Agent) {
 	c := a.Channels
 	if c == nil {
 		return
@@ -44,9 +45,9 @@ func addChannelConfigs(in *connect.CreateUserInput, a *Agent) {
 			in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{
 				Channel: voice, AutoAccept: a.AutoAccept, AgentFirstCallbackAutoAccept: c.CallbackAutoAccept})
 		}
-		for ch := ChannelChat; ch < channelCount; ch++ {
+		for ch := agentfile.ChannelChat; ch < agentfile.ChannelCount; ch++ {
 			if v := c.AutoAccept[ch]; v != nil {
-				in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: types.Channel(ChannelNames[ch]), AutoAccept: *v})
+				in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: types.Channel(agentfile.ChannelNames[ch]), AutoAccept: *v})
 			}
 		}
 	}
@@ -60,10 +61,10 @@ func addChannelConfigs(in *connect.CreateUserInput, a *Agent) {
 			}
 			in.AfterContactWorkConfigs = append(in.AfterContactWorkConfigs, cfg)
 		}
-		for ch := ChannelChat; ch < channelCount; ch++ {
+		for ch := agentfile.ChannelChat; ch < agentfile.ChannelCount; ch++ {
 			if v := c.ACW[ch]; v != nil {
 				in.AfterContactWorkConfigs = append(in.AfterContactWorkConfigs, types.AfterContactWorkConfigPerChannel{
-					Channel: types.Channel(ChannelNames[ch]), AfterContactWorkConfig: &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: *v}})
+					Channel: types.Channel(agentfile.ChannelNames[ch]), AfterContactWorkConfig: &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: *v}})
 			}
 		}
 	}
@@ -135,7 +136,7 @@ func (p *Provisioner) proficienciesFailed(o *report.Outcome, err error) bool {
 	return false
 }
 
-func userProficiencies(ps []Proficiency) []types.UserProficiency {
+func userProficiencies(ps []agentfile.Proficiency) []types.UserProficiency {
 	out := make([]types.UserProficiency, len(ps))
 	for i, p := range ps {
 		out[i] = types.UserProficiency{AttributeName: aws.String(p.Attribute), AttributeValue: aws.String(p.Value), Level: aws.Float32(float32(p.Level))}
@@ -145,7 +146,7 @@ func userProficiencies(ps []Proficiency) []types.UserProficiency {
 
 // missingProficiencies lists a user's proficiencies and gives those of want
 // it lacks (at the wanted level).
-func missingProficiencies(ctx context.Context, api ProficiencyAPI, instanceID, userID string, want []Proficiency) ([]Proficiency, error) {
+func missingProficiencies(ctx context.Context, api ProficiencyAPI, instanceID, userID string, want []agentfile.Proficiency) ([]agentfile.Proficiency, error) {
 	have := map[string]float32{}
 	p := connect.NewListUserProficienciesPaginator(api, &connect.ListUserProficienciesInput{
 		InstanceId: aws.String(instanceID), UserId: aws.String(userID), MaxResults: aws.Int32(100)})
@@ -158,7 +159,7 @@ func missingProficiencies(ctx context.Context, api ProficiencyAPI, instanceID, u
 			have[aws.ToString(up.AttributeName)+"|"+aws.ToString(up.AttributeValue)] = aws.ToFloat32(up.Level)
 		}
 	}
-	var missing []Proficiency
+	var missing []agentfile.Proficiency
 	for _, w := range want {
 		if lv, ok := have[w.Attribute+"|"+w.Value]; !ok || lv != float32(w.Level) {
 			missing = append(missing, w)
@@ -230,7 +231,7 @@ func newAttributeIndex(ctx context.Context, api ConnectReader, instanceID string
 
 // check gives a problem for each proficiency of a whose attribute or value
 // does not exist, with the exact name when only case or spacing differs.
-func (x *attributeIndex) check(a *Agent, problem func(value, msg, hint string)) {
+func (x *attributeIndex) check(a *agentfile.Agent, problem func(value, msg, hint string)) {
 	for _, pf := range a.Proficiencies {
 		if _, msg, hint := x.names.resolve("predefined attribute", pf.Attribute); msg != "" {
 			if !strings.Contains(msg, "exactly") {

@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -217,13 +218,13 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	// The same words as 'bulkagents validate' for the same problem.
 	for _, p := range res.Problems {
-		fmt.Fprintln(w, FormatProblem(p))
+		fmt.Fprintln(w, agentfile.FormatProblem(p))
 	}
 	if res.MoreProblems > 0 {
 		fmt.Fprintf(w, "... and %d more problems: see the results file\n", res.MoreProblems)
 	}
 	for _, p := range res.Warnings {
-		fmt.Fprintln(w, FormatWarning(p))
+		fmt.Fprintln(w, agentfile.FormatWarning(p))
 	}
 	if res.MoreWarnings > 0 {
 		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)
@@ -269,7 +270,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	}
 	writeTrustSummary(w, verb, res)
 	note := ""
-	if res.Counts[report.Created] > 0 && res.Instance.Identity == IdentityConnect {
+	if res.Counts[report.Created] > 0 && res.Instance.Identity == agentfile.IdentityConnect {
 		note = " (it holds passwords: hand it on safely)"
 	}
 	fmt.Fprintf(w, "results: %s%s\n", res.ResultsPath, note)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -269,7 +270,7 @@ func (p *Provisioner) append(o report.Outcome) bool {
 // signInURL is where an agent of this instance signs in: the access URL,
 // except on a SAML instance, where the identity provider decides.
 func (p *Provisioner) signInURL() string {
-	if p.Instance.Identity == IdentitySAML {
+	if p.Instance.Identity == agentfile.IdentitySAML {
 		return ""
 	}
 	return p.Instance.AccessURL
@@ -298,15 +299,15 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	if password == "" {
 		password = pr.Agent.Password // supplied in the input: used as given
 	}
-	if p.Instance.Identity == IdentityConnect && password == "" {
-		pw, err := GeneratePassword()
+	if p.Instance.Identity == agentfile.IdentityConnect && password == "" {
+		pw, err := agentfile.GeneratePassword()
 		if err != nil {
 			o.Status, o.Error = report.Failed, fmt.Sprintf("generate password: %v", err)
 			return false
 		}
 		password = pw
 	}
-	if p.Instance.Identity != IdentityConnect {
+	if p.Instance.Identity != agentfile.IdentityConnect {
 		password = ""
 	}
 
@@ -552,7 +553,7 @@ func createUserInput(inst Instance, pr *PlannedRow, password string) *connect.Cr
 	}
 	addChannelConfigs(in, a)
 	switch inst.Identity {
-	case IdentityConnect:
+	case agentfile.IdentityConnect:
 		in.Password = aws.String(password)
 		in.IdentityInfo = &types.UserIdentityInfo{
 			FirstName:      optional(a.FirstName),
@@ -561,7 +562,7 @@ func createUserInput(inst Instance, pr *PlannedRow, password string) *connect.Cr
 			SecondaryEmail: optional(a.SecondaryEmail),
 			Mobile:         optional(a.Mobile),
 		}
-	case IdentitySAML:
+	case agentfile.IdentitySAML:
 		// Email is not sent for SAML users: the docs contradict each other
 		// and sending it can fail; the secondary email is safe.
 		in.IdentityInfo = &types.UserIdentityInfo{
@@ -570,7 +571,7 @@ func createUserInput(inst Instance, pr *PlannedRow, password string) *connect.Cr
 			SecondaryEmail: optional(a.SecondaryEmail),
 			Mobile:         optional(a.Mobile),
 		}
-	case IdentityDirectory:
+	case agentfile.IdentityDirectory:
 		// Names and email come from the directory.
 	}
 	return in

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -164,7 +165,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	defer in.Close()
 	f, err := ReadLogins(stop, in)
 	if err != nil {
-		var fe *FileError
+		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return nil, err
 		}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // LoginFile is the file remove reads: any CSV with a "user login" column
@@ -32,7 +34,7 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		br.Discard(3)
 	}
 	// The input's bounds (bounds.go) hold here too: remove reads any CSV.
-	bound := &boundedReader{r: br, line: 1}
+	bound := &agentfile.BoundedReader{R: br, Line: 1}
 	cr := csv.NewReader(bound)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
@@ -45,25 +47,25 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 	}
 	header, err := cr.Read()
 	if err == nil {
-		err = checkRecordBounds(header, 1)
+		err = agentfile.CheckRecordBounds(header, 1)
 	}
 	if err == io.EOF {
-		return nil, &FileError{Message: "the file is empty", Hint: "give a CSV file with a \"user login\" column: the template, an export or a results file"}
+		return nil, &agentfile.FileError{Message: "the file is empty", Hint: "give a CSV file with a \"user login\" column: the template, an export or a results file"}
 	}
 	if err != nil {
 		return nil, csvFileError(err)
 	}
 	col := -1
 	for i, h := range header {
-		if CanonicalName(h) == "user login" {
+		if agentfile.CanonicalName(h) == "user login" {
 			if col >= 0 {
-				return nil, &FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
+				return nil, &agentfile.FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
 			}
 			col = i
 		}
 	}
 	if col < 0 {
-		return nil, &FileError{Line: 1, Message: fmt.Sprintf("no \"user login\" column in the header %q", strings.Join(header, ",")),
+		return nil, &agentfile.FileError{Line: 1, Message: fmt.Sprintf("no \"user login\" column in the header %q", strings.Join(header, ",")),
 			Hint: "remove reads the logins from a column named \"user login\", as the template, an export and a results file have"}
 	}
 	f := &LoginFile{Header: header}
@@ -71,7 +73,7 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		bound.startRecord()
+		bound.StartRecord()
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -80,10 +82,10 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 			return nil, csvFileError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		if err := checkRecordBounds(rec, line); err != nil {
+		if err := agentfile.CheckRecordBounds(rec, line); err != nil {
 			return nil, err
 		}
-		if blankRecord(rec) {
+		if agentfile.BlankRecord(rec) {
 			continue
 		}
 		login := ""
@@ -109,13 +111,13 @@ func unmarkFormula(cell string) string {
 }
 
 func csvFileError(err error) error {
-	var be *boundError
+	var be *agentfile.BoundError
 	if errors.As(err, &be) {
-		return be.fileError()
+		return be.FileError()
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &FileError{Line: pe.StartLine, Message: "not a readable CSV file: " + pe.Err.Error(),
+		return &agentfile.FileError{Line: pe.StartLine, Message: "not a readable CSV file: " + pe.Err.Error(),
 			Hint: "save the file from the spreadsheet as CSV (comma separated)"}
 	}
 	return err

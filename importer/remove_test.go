@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -160,9 +161,9 @@ func TestRemoveConfirm(t *testing.T) {
 
 func TestReadLoginsBounds(t *testing.T) {
 	t.Parallel()
-	in := "user login\n" + strings.Repeat(",", maxFields+10) + "\n"
+	in := "user login\n" + strings.Repeat(",", agentfile.MaxFields+10) + "\n"
 	_, err := ReadLogins(context.Background(), strings.NewReader(in))
-	var fe *FileError
+	var fe *agentfile.FileError
 	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(fe.Message, "more than") {
 		t.Fatalf("err = %#v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -83,12 +84,12 @@ type Result struct {
 	UsersQuotaNote string
 	// Problems are the first problems of the invalid rows, for the
 	// summary; MoreProblems counts the rest.
-	Problems     []Problem
+	Problems     []agentfile.Problem
 	MoreProblems int
 	// Warnings are the first warnings of the rows (a value ignored, a
 	// login longer than the documentation allows, a user whose name
 	// differs only in case), for the summary; MoreWarnings counts the rest.
-	Warnings     []Problem
+	Warnings     []agentfile.Problem
 	MoreWarnings int
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
@@ -114,8 +115,8 @@ type Result struct {
 	// File, Checked and Outcomes are the input as read and validated and
 	// the final outcome of each of its rows, in input order, for what is
 	// made from them afterwards (the team hand-outs).
-	File     *File
-	Checked  []Checked
+	File     *agentfile.File
+	Checked  []agentfile.Checked
 	Outcomes []report.Outcome
 }
 
@@ -220,9 +221,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		}
 		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
-	f, err := Read(stop, input, ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
+	f, err := agentfile.Read(stop, input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
 	if err != nil {
-		var fe *FileError
+		var fe *agentfile.FileError
 		switch {
 		case errors.As(err, &fe):
 			return nil, err
@@ -232,7 +233,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		// The file could not be read at all: nothing was changed.
 		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
 	}
-	checked := Validate(f, ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	checked := agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
 
 	var prev map[int]report.Outcome
 	if cfg.Resume && resultsExist {
@@ -312,6 +313,9 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	var jobs []Job
 	var jobIndex []int
 	upd := newUpdater(cfg, clients, inst, f, log)
+	if upd != nil {
+		upd.InstanceUsers = plan.ExistingUsers
+	}
 	var updJobs []UpdateJob
 	var updIndex []int
 	for i := range plan.Rows {
@@ -538,21 +542,21 @@ func plannedOutcome(pr *PlannedRow, s report.Status) report.Outcome {
 // except on a SAML instance, where the identity provider decides (as the real
 // run's outcomes say).
 func dryRunSignInURL(inst Instance) string {
-	if inst.Identity == IdentitySAML {
+	if inst.Identity == agentfile.IdentitySAML {
 		return ""
 	}
 	return inst.AccessURL
 }
 
 // invalidOutcome is an invalid row: its cells as typed, its problems.
-func invalidOutcome(f *File, pr *PlannedRow) report.Outcome {
+func invalidOutcome(f *agentfile.File, pr *PlannedRow) report.Outcome {
 	o := plannedOutcome(pr, report.Invalid)
 	if pr.Agent == nil {
-		o.Login = f.Value(pr.Row, ColLogin)
-		o.FirstName = f.Value(pr.Row, ColFirstName)
-		o.LastName = f.Value(pr.Row, ColLastName)
-		o.Email = f.Value(pr.Row, ColEmail)
-		o.RoutingProfile = f.Value(pr.Row, ColRoutingProfile)
+		o.Login = f.Value(pr.Row, agentfile.ColLogin)
+		o.FirstName = f.Value(pr.Row, agentfile.ColFirstName)
+		o.LastName = f.Value(pr.Row, agentfile.ColLastName)
+		o.Email = f.Value(pr.Row, agentfile.ColEmail)
+		o.RoutingProfile = f.Value(pr.Row, agentfile.ColRoutingProfile)
 	}
 	msgs := make([]string, 0, len(pr.Problems))
 	for _, p := range pr.Problems {
@@ -574,8 +578,8 @@ func invalidOutcome(f *File, pr *PlannedRow) report.Outcome {
 // on which something was done, or whose password was written ahead, bind
 // the input; they must name the same user, and user names are
 // case-sensitive. A row on which nothing was done may have been fixed.
-func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, path string) error {
-	byLine := make(map[int]Row, len(checked))
+func checkResumable(f *agentfile.File, checked []agentfile.Checked, prev map[int]report.Outcome, path string) error {
+	byLine := make(map[int]agentfile.Row, len(checked))
 	for _, c := range checked {
 		byLine[c.Row.Line] = c.Row
 	}
@@ -590,7 +594,7 @@ func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, pat
 			continue
 		}
 		row, ok := byLine[line]
-		login := f.Value(row, ColLogin)
+		login := f.Value(row, agentfile.ColLogin)
 		if !ok || strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &SetupError{
 				Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
@@ -606,6 +610,9 @@ func checkResumable(f *File, checked []Checked, prev map[int]report.Outcome, pat
 // outcome it did not learn (interrupted, or the lookup after an ambiguous
 // answer failed).
 func unsettled(o report.Outcome) bool {
+	if o.Error == interruptedUpdating {
+		return false // an update of an existing user, not a CreateUser: the updater settles it
+	}
 	return !o.Status.Done() && (o.Password != "" || strings.Contains(o.Error, "--resume to settle it"))
 }
 
@@ -641,7 +648,7 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 	case found:
 		o := prev
 		o.Status, o.ConnectUserID, o.Error = report.Created, id, ""
-		if inst.Identity != IdentitySAML {
+		if inst.Identity != agentfile.IdentitySAML {
 			o.SignInURL = inst.AccessURL
 		}
 		return o

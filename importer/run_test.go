@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -254,7 +255,7 @@ func TestOutputPaths(t *testing.T) {
 // TestImportSAML: a SAML instance's users get no password, and no email is
 // sent for them (docs/aws.md §2).
 func TestImportSAML(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentitySAML)})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("saml", 5))
 	res, err := importInto(t, sb, Config{Input: input})
@@ -279,7 +280,7 @@ func TestImportSAML(t *testing.T) {
 func TestWriteSummary(t *testing.T) {
 	var b strings.Builder
 	WriteSummary(&b, &Result{
-		Instance:             Instance{Identity: IdentityConnect},
+		Instance:             Instance{Identity: agentfile.IdentityConnect},
 		Counts:               report.Counts{report.Created: 40, report.Invalid: 1},
 		ResultsPath:          "agents-results.csv",
 		RetryPath:            "agents-retry.csv",
@@ -289,7 +290,7 @@ func TestWriteSummary(t *testing.T) {
 		FinalCreateRate:      1.6,
 		CreateThrottles:      3,
 		ExistingUsers:        -1,
-		Problems:             []Problem{{Line: 7, Column: "routing profile name", Message: "routing profile \"x\" does not exist", Hint: "existing: \"Basic Routing Profile\""}},
+		Problems:             []agentfile.Problem{{Line: 7, Column: "routing profile name", Message: "routing profile \"x\" does not exist", Hint: "existing: \"Basic Routing Profile\""}},
 	})
 	out := b.String()
 	for _, want := range []string{
@@ -432,7 +433,7 @@ func TestProgressRateLeavesSettledRowsOut(t *testing.T) {
 // TestImportDirectory: on an EXISTING_DIRECTORY instance names come from
 // the directory: none is sent, and no password.
 func TestImportDirectory(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentityDirectory)})
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentityDirectory)})
 	dir := t.TempDir()
 	path := filepath.Join(dir, "agents.csv")
 	data := "user login,routing profile name,security_profile_name_1|security_profile_name_2\n" +
@@ -727,7 +728,7 @@ func TestImportResumeFromASpreadsheetsSave(t *testing.T) {
 // second Ctrl-C abandoned leaves no password, but its user may exist: the
 // row's login may not change on --resume.
 func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentitySAML)})
 	dir := t.TempDir()
 	rows := agents("abandoned", 2)
 	resultsPath := filepath.Join(dir, "agents-results.csv")
@@ -749,7 +750,7 @@ func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
 // that --resume continues, though no password tells it: not an agent who
 // already existed.
 func TestImportResumeSettlesAnAbandonedSAMLRow(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(IdentitySAML)})
+	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentitySAML)})
 	dir := t.TempDir()
 	rows := agents("abandoned", 3)
 	input := writeAgents(t, dir, rows)

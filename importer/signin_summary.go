@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"io"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // writeSignInNotes tells the administrator what the run left for the
@@ -13,7 +15,7 @@ import (
 func writeSignInNotes(w io.Writer, res *Result) {
 	ic := res.IdentityCenter
 	switch {
-	case res.Instance.Identity == IdentitySAML && ic == nil:
+	case res.Instance.Identity == agentfile.IdentitySAML && ic == nil:
 		fmt.Fprint(w, "sign-in: this is a SAML instance: its agents sign in through the identity provider, with no password from\n"+
 			"  Amazon Connect (the results file's password and sign-in url stay empty). Only their Connect users were made:\n"+
 			"  the identity provider must know them under the same user login. If that provider is IAM Identity Center,\n"+

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 func TestSignInNotes(t *testing.T) {
@@ -13,11 +15,11 @@ func TestSignInNotes(t *testing.T) {
 		res  Result
 		want []string // "" lines: no note
 	}{
-		{"SAML without --sso", Result{Instance: Instance{Identity: IdentitySAML}}, []string{"SAML instance", "identity provider", "--sso"}},
-		{"--sso without an application", Result{Instance: Instance{Identity: IdentitySAML}, IdentityCenter: &IdentityCenterReport{Group: "ConnectAgents"}},
+		{"SAML without --sso", Result{Instance: Instance{Identity: agentfile.IdentitySAML}}, []string{"SAML instance", "identity provider", "--sso"}},
+		{"--sso without an application", Result{Instance: Instance{Identity: agentfile.IdentitySAML}, IdentityCenter: &IdentityCenterReport{Group: "ConnectAgents"}},
 			[]string{`group "ConnectAgents" must still be assigned to the Amazon Connect application`, "Assign users and groups > Groups > ConnectAgents > Assign", "--sso-application-arn"}},
-		{"--sso with an application", Result{Instance: Instance{Identity: IdentitySAML}, IdentityCenter: &IdentityCenterReport{Group: "ConnectAgents", Assignment: `group "ConnectAgents" assigned to arn`}}, nil},
-		{"Connect-managed", Result{Instance: Instance{Identity: IdentityConnect}}, nil},
+		{"--sso with an application", Result{Instance: Instance{Identity: agentfile.IdentitySAML}, IdentityCenter: &IdentityCenterReport{Group: "ConnectAgents", Assignment: `group "ConnectAgents" assigned to arn`}}, nil},
+		{"Connect-managed", Result{Instance: Instance{Identity: agentfile.IdentityConnect}}, nil},
 	} {
 		var b bytes.Buffer
 		writeSignInNotes(&b, &tt.res)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // maxGroupName is the Identity Store's GroupDisplayName limit (1 to 1024).
@@ -21,7 +23,7 @@ func CheckGroupName(name string) (problem, hint string) {
 	if name == "" {
 		return "the group name is empty", fix
 	}
-	if n := utf16Len(name); n > maxGroupName {
+	if n := agentfile.UTF16Len(name); n > maxGroupName {
 		return fmt.Sprintf("the group name has %d characters, at most %d", n, maxGroupName), "shorten it"
 	}
 	for _, r := range name {
@@ -29,10 +31,10 @@ func CheckGroupName(name string) (problem, hint string) {
 			r == '\t' || r == '\n' || r == '\r' || r == ' ' || r == '\u00a0' {
 			continue
 		}
-		return fmt.Sprintf("the group name %s holds %q, which an IAM Identity Center group name cannot hold", quote(name), r), fix
+		return fmt.Sprintf("the group name %s holds %q, which an IAM Identity Center group name cannot hold", agentfile.Quote(name), r), fix
 	}
 	if strings.EqualFold(name, "Administrator") || strings.EqualFold(name, "AWSAdministrators") {
-		return fmt.Sprintf("%s is a name IAM Identity Center reserves", quote(name)), "choose another group name, for example " + DefaultSSOGroup
+		return fmt.Sprintf("%s is a name IAM Identity Center reserves", agentfile.Quote(name)), "choose another group name, for example " + DefaultSSOGroup
 	}
 	return "", ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -53,7 +54,7 @@ type UpdateJob struct {
 type Updater struct {
 	Connect  ConnectUpdater
 	Instance Instance
-	File     *File
+	File     *agentfile.File
 	Log      OutcomeLog
 	// Update changes what differs (--update); without it, or with DryRun,
 	// the changes column only says what differs or would change.
@@ -61,6 +62,9 @@ type Updater struct {
 	DryRun      bool
 	Concurrency int
 	OnOutcome   func(report.Outcome)
+	// InstanceUsers is how many users the instance holds (-1: unknown):
+	// it decides whether the pages are worth reading to order the rows.
+	InstanceUsers int
 
 	names *names
 
@@ -123,7 +127,7 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	}
 	var g errgroup.Group
 	g.SetLimit(n)
-	for i := range jobs {
+	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil {
 			o := jobs[i].Base
 			o.Status, o.Error = report.NotAttempted, notStarted
@@ -294,7 +298,7 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 
 // newUpdater gives the updater of an import, or nil when the client cannot
 // read users one at a time (a test double of ConnectAPI alone).
-func newUpdater(cfg Config, clients *Clients, inst Instance, f *File, log OutcomeLog) *Updater {
+func newUpdater(cfg Config, clients *Clients, inst Instance, f *agentfile.File, log OutcomeLog) *Updater {
 	api, ok := clients.Connect.(ConnectUpdater)
 	if !ok {
 		return nil
@@ -320,11 +324,11 @@ func existsOutcome(pr *PlannedRow, inst Instance) report.Outcome {
 
 // warnPasswordIgnored warns that a password cell on an existing user's row
 // is not applied: bulkagents never resets a password.
-func warnPasswordIgnored(f *File, pr *PlannedRow) {
-	if pr.Action != ActionExists || strings.TrimSpace(f.Value(pr.Row, ColPassword)) == "" {
+func warnPasswordIgnored(f *agentfile.File, pr *PlannedRow) {
+	if pr.Action != ActionExists || strings.TrimSpace(f.Value(pr.Row, agentfile.ColPassword)) == "" {
 		return
 	}
-	pr.Warnings = append(pr.Warnings, Problem{Line: pr.Row.Line, Column: columnNames(f).name(ColPassword),
+	pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: columnNames(f).name(agentfile.ColPassword),
 		Message: "ignored: the user exists, and bulkagents never changes an existing user's password",
 		Hint:    "reset it in the Connect admin website if the agent needs a new one"})
 }

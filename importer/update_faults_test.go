@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -33,9 +34,35 @@ func TestUpdateUnderFaults(t *testing.T) {
 	assertState(t, fl)
 }
 
+// TestUpdateUnderDrops: with a tenth of the mutating calls applied and
+// their answers lost, the final state equals the file. A lost answer is a
+// call that may have been applied: the retry sets the same value again, and
+// a lost TagResource or UntagResource is settled by reading the user again.
+func TestUpdateUnderDrops(t *testing.T) {
+	t.Parallel()
+	fl := newFleet(t, sandbox.Options{Unlimited: true, DropRate: 0.1, Seed: 11}, 300)
+	change300(fl.rows)
+	input := writeUpdateRows(t, t.TempDir(), "agents.csv", fl.rows)
+	res, err := importInto(t, fl.sb, Config{Input: input, Update: true})
+	for try := 0; err == nil && res.Counts[report.Failed]+res.Counts[report.NotAttempted] > 0 && try < 3; try++ {
+		t.Logf("run %d: %v", try+1, res.Counts)
+		res, err = importInto(t, fl.sb, Config{Input: input, Update: true, Resume: true})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[report.Updated] != 300 {
+		t.Errorf("counts %v, want 300 updated", res.Counts)
+	}
+	if fl.sb.Dropped() == 0 {
+		t.Error("no answer was dropped: the test proves nothing")
+	}
+	assertState(t, fl)
+}
+
 // BenchmarkUpdate300 times the acceptance file's 300 changed rows (each
 // update API gets 100 calls) at ten times the default rates, against the
-// bound of the busiest update API: (100 - burst) / (2/s x 10).
+// bound of the busiest API the run called, reads included (see busiestBound).
 func BenchmarkUpdate300(b *testing.B) {
 	const scale = 10
 	for i := 0; i < b.N; i++ {
@@ -43,6 +70,7 @@ func BenchmarkUpdate300(b *testing.B) {
 		fl := newFleet(b, sandbox.Options{RateScale: scale}, 300)
 		change300(fl.rows)
 		input := writeUpdateRows(b, b.TempDir(), "agents.csv", fl.rows)
+		fl.sb.ResetCalls()
 		b.StartTimer()
 		start := time.Now()
 		res, err := Import(b.Context(), b.Context(), Config{Input: input, InstanceID: fl.sb.InstanceID(), Update: true, ProgressMode: ProgressOff},
@@ -54,8 +82,29 @@ func BenchmarkUpdate300(b *testing.B) {
 		if res.Counts[report.Updated] != 300 {
 			b.Fatalf("counts %v", res.Counts)
 		}
-		bound := time.Duration(float64(100-defaultBurst) / (2 * scale) * float64(time.Second))
-		b.ReportMetric(elapsed.Seconds()/bound.Seconds(), "x-bound")
+		api, bound := busiestBound(fl.sb)
+		b.Logf("busiest API %s: bound %.2f s, run %.2f s", api, bound, elapsed.Seconds())
+		b.ReportMetric(elapsed.Seconds()/bound, "x-bound")
 		b.ReportMetric(elapsed.Seconds(), "s/run")
 	}
+}
+
+// busiestBound is the shortest time the calls the sandbox counted can take
+// at its rates: for each API, the calls beyond its burst at its rate; the
+// busiest API sets the bound. The burst is AWS's documented 5 (the
+// engine's defaultBurst), not the scaled sandbox's (five times ten): at
+// --rate-scale 10 the run is then the real run at a tenth of the time.
+// Throttled calls are not counted: they are the limiter's probing, not work.
+func busiestBound(sb *sandbox.Sandbox) (api string, seconds float64) {
+	for key, n := range sb.Calls() {
+		service, op, _ := strings.Cut(key, ".")
+		perSecond, _ := sb.Rate(service, op)
+		if perSecond <= 0 {
+			continue
+		}
+		if t := float64(n.Sent-n.Throttled-defaultBurst) / perSecond; t > seconds {
+			api, seconds = key, t
+		}
+	}
+	return api, seconds
 }

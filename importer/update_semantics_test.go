@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -48,7 +49,7 @@ func TestUpdateBlankNoneAndPassword(t *testing.T) {
 	blank.Login = "blank"
 	cleared := base
 	cleared.Login = "cleared"
-	cleared.Secondary, cleared.Mobile, cleared.Hierarchy, cleared.Tags = ClearCell, ClearCell, ClearCell, ClearCell
+	cleared.Secondary, cleared.Mobile, cleared.Hierarchy, cleared.Tags = agentfile.ClearCell, agentfile.ClearCell, agentfile.ClearCell, agentfile.ClearCell
 	withPassword := base
 	withPassword.Login, withPassword.Password = "withpassword", "Another-Pw2"
 	dir := t.TempDir()

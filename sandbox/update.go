@@ -323,3 +323,16 @@ func connectListTagsForResource(c *call) (any, *apiError) {
 	}
 	return map[string]any{"tags": t}, nil
 }
+
+// SecurityProfileID gives the id of the security profile named name (""
+// when none is), for tests that compare users with a file.
+func (s *Sandbox) SecurityProfileID(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.security {
+		if r.name == name {
+			return r.id
+		}
+	}
+	return ""
+}

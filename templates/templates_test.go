@@ -6,35 +6,35 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/templates"
 )
 
 func TestExamplesValidate(t *testing.T) {
 	for _, tt := range []struct {
 		identity string
-		as       importer.Identity
+		as       agentfile.Identity
 		at       bool // logins are email addresses
 	}{
-		{"CONNECT_MANAGED", importer.IdentityConnect, false},
-		{"connect", importer.IdentityConnect, false},
-		{"SAML", importer.IdentitySAML, true},
-		{"saml", importer.IdentitySAML, true},
-		{"EXISTING_DIRECTORY", importer.IdentityDirectory, false},
-		{"directory", importer.IdentityDirectory, false},
+		{"CONNECT_MANAGED", agentfile.IdentityConnect, false},
+		{"connect", agentfile.IdentityConnect, false},
+		{"SAML", agentfile.IdentitySAML, true},
+		{"saml", agentfile.IdentitySAML, true},
+		{"EXISTING_DIRECTORY", agentfile.IdentityDirectory, false},
+		{"directory", agentfile.IdentityDirectory, false},
 	} {
 		t.Run(tt.identity, func(t *testing.T) {
 			data := templates.Example(tt.identity)
-			f, err := importer.Read(context.Background(), bytes.NewReader(data), importer.ReadOptions{Identity: tt.as})
+			f, err := agentfile.Read(context.Background(), bytes.NewReader(data), agentfile.ReadOptions{Identity: tt.as})
 			if err != nil {
 				t.Fatal(err)
 			}
-			checked := importer.Validate(f, importer.ValidateOptions{Identity: tt.as, IdentityCenter: tt.as == importer.IdentitySAML})
+			checked := agentfile.Validate(f, agentfile.ValidateOptions{Identity: tt.as, IdentityCenter: tt.as == agentfile.IdentitySAML})
 			if len(checked) < 3 {
 				t.Fatalf("only %d example rows", len(checked))
 			}
 			var report bytes.Buffer
-			_ = importer.WriteReport(&report, "text", checked)
+			_ = agentfile.WriteReport(&report, "text", checked)
 			for _, c := range checked {
 				if c.Agent == nil || len(c.Warnings) > 0 {
 					t.Fatalf("the example does not validate cleanly:\n%s", report.String())
@@ -84,7 +84,7 @@ func TestHeaders(t *testing.T) {
 	}
 	// A header alone is a usable header: only the data rows are missing.
 	for _, h := range []string{connect, saml} {
-		_, err := importer.Read(context.Background(), strings.NewReader(h), importer.ReadOptions{})
+		_, err := agentfile.Read(context.Background(), strings.NewReader(h), agentfile.ReadOptions{})
 		if err == nil || !strings.Contains(err.Error(), "no data rows") {
 			t.Errorf("header alone: %v", err)
 		}

@@ -1,7 +1,8 @@
-package importer
+package agentfile
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -38,7 +39,7 @@ const (
 	maxSAMLFirstName    = 100 // AgentFirstName, SAML
 	maxSAMLLastName     = 300 // AgentLastName, SAML
 	maxLogin            = 64
-	connectLoginDocs    = 20 // the documented Connect-managed limit, unconfirmed: a warning only
+	ConnectLoginDocs    = 20 // the documented Connect-managed limit, unconfirmed: a warning only
 	maxIdentityCenter   = 128
 	minPassword         = 8
 	maxPassword         = 64
@@ -191,7 +192,7 @@ func (v *Validator) Duplicates(report func(index int, p Problem)) {
 				Line:    int(r.line),
 				Column:  v.lay.name(ColLogin),
 				Value:   value,
-				Message: fmt.Sprintf("user login %s is also on %s %s (logins are compared without regard to case)", quote(value), word, strings.Join(others, ", ")),
+				Message: fmt.Sprintf("user login %s is also on %s %s (logins are compared without regard to case)", Quote(value), word, strings.Join(others, ", ")),
 				Hint:    "give each agent a different user login, or remove the repeated row",
 			})
 		}
@@ -293,7 +294,7 @@ func (f *File) Value(r Row, c Column) string {
 func fitsHeader(columns []Column, rec []string) bool {
 	n, want := len(rec), len(columns)
 	switch {
-	case n > want && !blankRecord(rec[want:]):
+	case n > want && !BlankRecord(rec[want:]):
 		return false
 	case n < want:
 		for _, c := range columns[n:] {
@@ -406,7 +407,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 			c Column
 			v string
 		}{{ColFirstName, a.FirstName}, {ColLastName, a.LastName}, {emailColumn, a.Email}} {
-			if msg, hint, bad := identityStoreRefusesText(f.v); bad {
+			if msg, hint, bad := IdentityStoreRefusesText(f.v); bad {
 				rc.problem(f.c, f.v, msg, hint)
 			}
 		}
@@ -465,7 +466,7 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 		return false
 	case n > want:
 		extra := rec[want:]
-		if blankRecord(extra) {
+		if BlankRecord(extra) {
 			rc.warnings = append(rc.warnings, Problem{
 				Line:    rc.line,
 				Message: fmt.Sprintf("the row has %d fields but the header has %d; the extra fields are blank and ignored", n, want),
@@ -490,7 +491,7 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 		stray = true
 		p := Problem{
 			Line: rc.line, Column: displayName(rc.lay.header, i, ColBlank), Value: v,
-			Message: quote(v) + " is in a column without a name",
+			Message: Quote(v) + " is in a column without a name",
 			Hint:    `give the column a name in the header, or move the value to its column; a value holding a comma must be enclosed in double quotes: "Smith, Jr."`,
 		}
 		if rc.lay.index[ColPassword] >= 0 && rc.lay.index[ColPassword] < i {
@@ -577,7 +578,7 @@ func describe(shown string, hidden bool) string {
 	if hidden {
 		return "the password"
 	}
-	return quote(shown)
+	return Quote(shown)
 }
 
 // ascii reports whether s is all ASCII, eight bytes at a time.
@@ -613,7 +614,7 @@ func plainE164(s string) bool {
 }
 
 // quote shows a value in a message: quoted, escaped, and cut when long.
-func quote(s string) string {
+func Quote(s string) string {
 	return strconv.Quote(cut(s, maxShown))
 }
 
@@ -650,13 +651,13 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 		return ""
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		rc.problem(c, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, max), "shorten it")
+		rc.problem(c, s, fmt.Sprintf("%s is too long: %d characters, at most %d", Quote(s), n, max), "shorten it")
 	}
 	if ascii(s) {
 		// Plain ASCII is in NFC; only its control characters need a look.
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 || s[i] == 0x7f {
-				rc.problem(c, s, fmt.Sprintf("%s holds a control character (%U)", quote(s), rune(s[i])), "remove line breaks and tabs from the name")
+				rc.problem(c, s, fmt.Sprintf("%s holds a control character (%U)", Quote(s), rune(s[i])), "remove line breaks and tabs from the name")
 				break
 			}
 		}
@@ -667,13 +668,13 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			rc.problem(c, s, fmt.Sprintf("%s holds a control character (%U)", quote(s), r), "remove line breaks and tabs from the name")
+			rc.problem(c, s, fmt.Sprintf("%s holds a control character (%U)", Quote(s), r), "remove line breaks and tabs from the name")
 			break
 		}
 	}
 	if !norm.NFC.IsNormalString(s) {
-		rc.problem(c, s, quote(s)+" is not in Unicode NFC form (it holds decomposed accents)",
-			fmt.Sprintf("write it in the composed form %s; retyping it usually does that", quote(norm.NFC.String(s))))
+		rc.problem(c, s, Quote(s)+" is not in Unicode NFC form (it holds decomposed accents)",
+			fmt.Sprintf("write it in the composed form %s; retyping it usually does that", Quote(norm.NFC.String(s))))
 	}
 	return s
 }
@@ -687,34 +688,34 @@ func (rc *rowCheck) checkLogin(raw string) string {
 	for i := 0; i < len(s); i++ {
 		if !loginByte(s[i]) {
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			rc.problem(ColLogin, s, fmt.Sprintf("%s holds %q, which a user login cannot hold", quote(s), r),
+			rc.problem(ColLogin, s, fmt.Sprintf("%s holds %q, which a user login cannot hold", Quote(s), r),
 				"use only letters, digits and _ - . @")
 			break
 		}
 	}
 	if strings.Contains(s, "@") && !validEmail(s) {
-		rc.problem(ColLogin, s, quote(s)+" holds an @ but is not an email address",
+		rc.problem(ColLogin, s, Quote(s)+" holds an @ but is not an email address",
 			"an @ is allowed only in an email form, such as jdoe@example.com")
 	}
 	n := len(s)
 	switch rc.opts.Identity {
 	case IdentityConnect:
 		if n > maxLogin {
-			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, maxLogin), "shorten it")
-		} else if n > connectLoginDocs {
-			rc.warn(ColLogin, s, fmt.Sprintf("%s has %d characters; the Connect documentation says at most %d for Connect-managed users (the API allows more)", quote(s), n, connectLoginDocs),
+			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long: %d characters, at most %d", Quote(s), n, maxLogin), "shorten it")
+		} else if n > ConnectLoginDocs {
+			rc.warn(ColLogin, s, fmt.Sprintf("%s has %d characters; the Connect documentation says at most %d for Connect-managed users (the API allows more)", Quote(s), n, ConnectLoginDocs),
 				"if Connect refuses it, shorten it")
 		}
 	default:
 		if n > maxLogin {
-			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long: %d characters, at most %d", quote(s), n, maxLogin), "shorten it")
+			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long: %d characters, at most %d", Quote(s), n, maxLogin), "shorten it")
 		}
 	}
 	if rc.opts.IdentityCenter {
 		if strings.EqualFold(s, "Administrator") || strings.EqualFold(s, "AWSAdministrators") {
-			rc.problem(ColLogin, s, quote(s)+" is a reserved IAM Identity Center user name", "choose another user login")
+			rc.problem(ColLogin, s, Quote(s)+" is a reserved IAM Identity Center user name", "choose another user login")
 		} else if n > maxIdentityCenter {
-			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long for IAM Identity Center: %d characters, at most %d", quote(s), n, maxIdentityCenter), "shorten it")
+			rc.problem(ColLogin, s, fmt.Sprintf("%s is too long for IAM Identity Center: %d characters, at most %d", Quote(s), n, maxIdentityCenter), "shorten it")
 		}
 	}
 	return s
@@ -759,7 +760,7 @@ func (rc *rowCheck) checkPassword(raw string) string {
 	// Connect checks the length with a Java/JavaScript regular expression,
 	// which counts UTF-16 code units: a character outside the Basic
 	// Multilingual Plane counts twice.
-	if n := utf16Len(raw); n < minPassword {
+	if n := UTF16Len(raw); n < minPassword {
 		broken = append(broken, fmt.Sprintf("it has %d characters, fewer than %d", n, minPassword))
 	} else if n > maxPassword {
 		broken = append(broken, fmt.Sprintf("it has %d characters, more than %d", n, maxPassword))
@@ -790,14 +791,14 @@ func (rc *rowCheck) checkEmail(c Column, raw string) string {
 		return "" // (none): import --update clears it
 	}
 	if !validEmail(s) {
-		rc.problem(c, s, quote(s)+" is not an email address Connect accepts", "write a plain address such as jdoe@example.com: letters, digits and . _ % + - before the @, a domain ending in a dot and 2 to 63 letters")
+		rc.problem(c, s, Quote(s)+" is not an email address Connect accepts", "write a plain address such as jdoe@example.com: letters, digits and . _ % + - before the @, a domain ending in a dot and 2 to 63 letters")
 		return ""
 	}
 	return s
 }
 
 // utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s string) int {
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		n++
@@ -873,7 +874,7 @@ func (rc *rowCheck) checkPhone(c Column, raw string) string {
 	}
 	n, msg, hint := parseE164(s)
 	if msg != "" {
-		rc.problem(c, s, quote(s)+" "+msg, hint)
+		rc.problem(c, s, Quote(s)+" "+msg, hint)
 		return ""
 	}
 	return n
@@ -938,7 +939,7 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 	case "desk", "desk_phone", "desk phone", "deskphone":
 		phoneType = "DESK_PHONE"
 	default:
-		rc.problem(ColPhoneType, t, quote(t)+" is not a phone type", "write soft or desk")
+		rc.problem(ColPhoneType, t, Quote(t)+" is not a phone type", "write soft or desk")
 	}
 	num := strings.TrimSpace(rawNumber)
 	switch {
@@ -949,7 +950,7 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 		number = rc.checkPhone(ColPhoneNumber, num)
 	case phoneType == "SOFT_PHONE" && num != "":
 		if _, msg, hint := parseE164(num); msg != "" {
-			rc.problem(ColPhoneNumber, num, quote(num)+" "+msg, hint)
+			rc.problem(ColPhoneNumber, num, Quote(num)+" "+msg, hint)
 		} else {
 			rc.warn(ColPhoneNumber, num, "ignored: a soft phone does not use the phone number", "make the phone type desk to use it")
 		}
@@ -965,7 +966,7 @@ func (rc *rowCheck) checkAutoAccept(raw string) bool {
 	case "yes", "y", "true":
 		return true
 	}
-	rc.problem(ColAutoAccept, s, quote(s)+" is neither yes nor no", "write yes or no")
+	rc.problem(ColAutoAccept, s, Quote(s)+" is neither yes nor no", "write yes or no")
 	return false
 }
 
@@ -979,7 +980,7 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
-			rc.problem(ColACWTimeout, s, quote(s)+" is not a whole number of seconds", hint)
+			rc.problem(ColACWTimeout, s, Quote(s)+" is not a whole number of seconds", hint)
 			return 0
 		}
 		if n <= maxACW {
@@ -987,7 +988,7 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 		}
 	}
 	if n > maxACW {
-		rc.problem(ColACWTimeout, s, fmt.Sprintf("%s seconds is more than %d", quote(s), maxACW), hint)
+		rc.problem(ColACWTimeout, s, fmt.Sprintf("%s seconds is more than %d", Quote(s), maxACW), hint)
 		return 0
 	}
 	return int32(n)
@@ -1043,13 +1044,13 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 			}
 		}
 		if dup {
-			rc.warn(ColSecurityProfiles, s, fmt.Sprintf("security profile %s is named twice; it is given once", quote(n)), "")
+			rc.warn(ColSecurityProfiles, s, fmt.Sprintf("security profile %s is named twice; it is given once", Quote(n)), "")
 			continue
 		}
 		out = append(out, n)
 	}
 	if blank {
-		rc.problem(ColSecurityProfiles, s, quote(s)+" has an empty security profile name", "remove the extra |; "+hint)
+		rc.problem(ColSecurityProfiles, s, Quote(s)+" has an empty security profile name", "remove the extra |; "+hint)
 	}
 	if len(out) == 0 {
 		if !blank {
@@ -1084,7 +1085,7 @@ func (rc *rowCheck) checkHierarchies() []string {
 		}
 		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
 			rc.problem(h.c, strings.TrimSpace(h.raw),
-				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", quote(strings.TrimSpace(h.raw)), rc.lay.name(from), quote(strings.Join(path, "|"))),
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(strings.TrimSpace(h.raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
 				"fill in one hierarchy column only, or make them agree")
 		}
 	}
@@ -1125,10 +1126,10 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 		return fmt.Sprintf("name the levels from the top down joined by %s, at most %d, for example Example Corp%sSupport%sTier 1", sep, maxHierarchyLevels, sep, sep)
 	}
 	if !ok {
-		rc.problem(c, s, quote(s)+" has an empty level name", "remove the extra "+sep+"; "+hint())
+		rc.problem(c, s, Quote(s)+" has an empty level name", "remove the extra "+sep+"; "+hint())
 	}
 	if len(levels) > maxHierarchyLevels {
-		rc.problem(c, s, fmt.Sprintf("%s has %d levels, at most %d", quote(s), len(levels), maxHierarchyLevels), hint())
+		rc.problem(c, s, fmt.Sprintf("%s has %d levels, at most %d", Quote(s), len(levels), maxHierarchyLevels), hint())
 		ok = false
 	}
 	if !ok {
@@ -1169,36 +1170,36 @@ func (rc *rowCheck) parseTags(s string) map[string]string {
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 		switch {
 		case strings.TrimSpace(pair) == "":
-			rc.problem(ColTags, s, quote(s)+" has an empty tag", "remove the extra ||; "+hint)
+			rc.problem(ColTags, s, Quote(s)+" has an empty tag", "remove the extra ||; "+hint)
 			bad = true
 			continue
 		case !found || strings.Contains(value, "|"):
-			rc.problem(ColTags, s, fmt.Sprintf("tag %s is not one key|value pair", quote(pair)), hint)
+			rc.problem(ColTags, s, fmt.Sprintf("tag %s is not one key|value pair", Quote(pair)), hint)
 			bad = true
 			continue
 		}
 		if key == "" {
-			rc.problem(ColTags, s, fmt.Sprintf("tag %s has an empty key", quote(pair)), hint)
+			rc.problem(ColTags, s, fmt.Sprintf("tag %s has an empty key", Quote(pair)), hint)
 			bad = true
 		} else if n := utf8.RuneCountInString(key); n > maxTagKey {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is too long: %d characters, at most %d", quote(key), n, maxTagKey), "shorten it")
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is too long: %d characters, at most %d", Quote(key), n, maxTagKey), "shorten it")
 			bad = true
 		}
 		if strings.HasPrefix(strings.ToLower(key), "aws:") {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s starts with aws:, which AWS reserves", quote(key)), "choose a key without the aws: prefix")
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s starts with aws:, which AWS reserves", Quote(key)), "choose a key without the aws: prefix")
 			bad = true
 		}
 		if r, ok := badTagRune(key); ok {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s holds %q, which a tag key cannot hold", quote(key), r),
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s holds %q, which a tag key cannot hold", Quote(key), r),
 				"use letters, digits, spaces and _ . : / = + - @")
 			bad = true
 		}
 		if n := utf8.RuneCountInString(value); n > maxTagValue {
-			rc.problem(ColTags, s, fmt.Sprintf("the value of tag %s is too long: %d characters, at most %d", quote(key), n, maxTagValue), "shorten it")
+			rc.problem(ColTags, s, fmt.Sprintf("the value of tag %s is too long: %d characters, at most %d", Quote(key), n, maxTagValue), "shorten it")
 			bad = true
 		}
 		if _, dup := tags[key]; dup {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is given twice", quote(key)), "give each key once")
+			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is given twice", Quote(key)), "give each key once")
 			bad = true
 		}
 		tags[key] = value
@@ -1221,3 +1222,26 @@ func badTagRune(key string) (rune, bool) {
 	}
 	return 0, false
 }
+
+// identityStoreRefusesText says why the identity store would refuse a name
+// or an email, if it would. validate --sso and the import share it.
+func IdentityStoreRefusesText(value string) (msg, hint string, bad bool) {
+	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {
+		return "", "", false
+	}
+	for _, r := range value {
+		if !identityStoreText.MatchString(string(r)) {
+			return fmt.Sprintf("%q holds %U, a character IAM Identity Center does not accept", value, r),
+				"remove it (it is often invisible: retype the cell)", true
+		}
+	}
+	return fmt.Sprintf("%q is longer than IAM Identity Center takes (1,024 characters)", value), "shorten it", true
+}
+
+// identityStoreText is the identity store's pattern for a name or an email
+// (the model's SensitiveStringType): letters, marks, symbols, digits,
+// punctuation and a few spaces. Connect takes more, such as the zero-width
+// space or the soft hyphen that a copy from a web page leaves.
+var identityStoreText = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
+
+const identityStoreMaxText = 1024 // characters

@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"context"
@@ -584,7 +584,7 @@ func TestReadRefusesWindows1252(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(fe.Message, tt.mentioned) || !strings.Contains(fe.Hint, "CSV UTF-8") {
 				t.Fatalf("got %v, want a FileError on line 3 naming %s", err, tt.mentioned)
 			}
-			if tt.shown != "" && !strings.Contains(fe.Message, quote(tt.shown)) {
+			if tt.shown != "" && !strings.Contains(fe.Message, Quote(tt.shown)) {
 				t.Errorf("%q not shown: %s", tt.shown, fe.Message)
 			}
 			if tt.col == ColPassword && (strings.Contains(fe.Error(), "ller1aA") || strings.Contains(fe.Hint, "ller1aA")) {

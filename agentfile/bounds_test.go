@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"context"
@@ -19,10 +19,10 @@ func TestReadBounds(t *testing.T) {
 	}{
 		{"line too long", header + row + "x\n" + row + strings.Repeat("x", maxRecordBytes+8192) + "\n", "the row is longer than", 3},
 		{"quote left open", header + row + "\"x\n" + strings.Repeat("y\n", maxRecordBytes/2+8192), "the row is longer than", -1},
-		{"too many fields", header + row + strings.Repeat(",", maxFields+5) + "\n", "more than 16384 fields", 2},
+		{"too many fields", header + row + strings.Repeat(",", MaxFields+5) + "\n", "more than 16384 fields", 2},
 		{"field too large", header + row + strings.Repeat("x", maxFieldBytes+1) + "\n", "field 6 holds 131073 bytes", 2},
 		{"header field too large", strings.TrimSuffix(header, "\n") + strings.Repeat("x", maxFieldBytes+1) + "\n" + row + "\n", "field 6 holds", 1},
-		{"just inside", header + row + strings.Repeat("x", maxFieldBytes) + "\n" + row + strings.Repeat(",", maxFields-8) + "\n", "", 0},
+		{"just inside", header + row + strings.Repeat("x", maxFieldBytes) + "\n" + row + strings.Repeat(",", MaxFields-8) + "\n", "", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := Read(context.Background(), strings.NewReader(tt.in), ReadOptions{Keep: []string{"notes"}})

@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"strconv"
@@ -189,7 +189,7 @@ func matchKey(s string) string {
 }
 
 // lookupColumn finds the template column a header field names.
-func lookupColumn(field string) (Column, bool) {
+func LookupColumn(field string) (Column, bool) {
 	c, ok := columnByKey[matchKey(field)]
 	return c, ok
 }
@@ -292,3 +292,8 @@ func displayName(header []string, idx int, c Column) string {
 	}
 	return c.String()
 }
+
+// ClearCell is the cell that, with import --update, clears an optional
+// field (hierarchy, tags, secondary email, mobile). A blank cell leaves a
+// field as it is.
+const ClearCell = "(none)"

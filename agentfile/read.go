@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"bufio"
@@ -149,7 +149,7 @@ type templateReader struct {
 	fastRec  []string
 	csv      *csv.Reader // nil until a line holds a quote
 	csvAt    int         // the line encoding/csv calls line 1
-	bound    *boundedReader
+	bound    *BoundedReader
 	opts     ReadOptions
 	header   []string
 	headerAt int // the header's line
@@ -173,7 +173,7 @@ func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
 // startCSV hands the rest of the input, from line (whose bytes are
 // pending), to encoding/csv.
 func (t *templateReader) startCSV(pending []byte, line int) {
-	t.bound = &boundedReader{r: io.MultiReader(bytes.NewReader(pending), t.br), line: line}
+	t.bound = &BoundedReader{R: io.MultiReader(bytes.NewReader(pending), t.br), Line: line}
 	cr := csv.NewReader(t.bound)
 	cr.FieldsPerRecord = -1 // a row with too many or too few fields is a row problem
 	cr.LazyQuotes = false
@@ -192,7 +192,7 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			t.buf = append(t.buf[:0], b...)
 			for errors.Is(err, bufio.ErrBufferFull) {
 				if len(t.buf) > maxRecordBytes {
-					return nil, 0, (&boundError{line: t.line, what: "record"}).fileError()
+					return nil, 0, (&BoundError{line: t.line, what: "record"}).FileError()
 				}
 				b, err = t.br.ReadSlice('\n')
 				t.buf = append(t.buf, b...)
@@ -212,7 +212,7 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 		}
 		t.line++
 		if len(b) > maxRecordBytes {
-			return nil, 0, (&boundError{line: line, what: "record"}).fileError()
+			return nil, 0, (&BoundError{line: line, what: "record"}).FileError()
 		}
 		switch n := len(b); {
 		case n >= 2 && b[n-2] == '\r' && b[n-1] == '\n':
@@ -229,8 +229,8 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			continue // an empty line
 		}
 		fields := bytes.Count(b, []byte{','}) + 1
-		if fields > maxFields {
-			return nil, 0, (&boundError{line: line, what: "fields", n: fields}).fileError()
+		if fields > MaxFields {
+			return nil, 0, (&BoundError{line: line, what: "fields", n: fields}).FileError()
 		}
 		text := string(b)
 		reuse := !t.keep && t.header != nil // the header is kept
@@ -355,7 +355,7 @@ func (t *templateReader) readRow() error {
 		if err != nil {
 			return err
 		}
-		if blankRecord(rec) {
+		if BlankRecord(rec) {
 			// Spreadsheets save empty rows as a line of commas: like a blank
 			// line, it is not a data row.
 			continue
@@ -372,7 +372,7 @@ func (t *templateReader) read() ([]string, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := checkRecordBounds(rec, line); err != nil {
+	if err := CheckRecordBounds(rec, line); err != nil {
 		return nil, 0, err
 	}
 	if err := t.checkEncoding(rec, line); err != nil {
@@ -389,7 +389,7 @@ func (t *templateReader) readRecord() ([]string, int, error) {
 		}
 	}
 	t.csv.ReuseRecord = !t.keep && t.header != nil
-	t.bound.startRecord()
+	t.bound.StartRecord()
 	rec, err := t.csv.Read()
 	if err != nil {
 		return nil, 0, t.csvError(err)
@@ -428,7 +428,7 @@ func (t *templateReader) checkEncoding(rec []string, line int) error {
 			if hidden {
 				fe.Message = fmt.Sprintf("field %d is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does", i+1)
 			} else {
-				fe.Message = fmt.Sprintf("%s is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does, or in another code page", quote(d))
+				fe.Message = fmt.Sprintf("%s is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does, or in another code page", Quote(d))
 			}
 		}
 		return fe
@@ -446,7 +446,7 @@ func (t *templateReader) readHeader() error {
 			return err
 		}
 		// Excel's "sep=," line names the delimiter; a row of commas is blank.
-		if strings.EqualFold(strings.TrimSpace(strings.Join(rec, ",")), "sep=,") || blankRecord(rec) {
+		if strings.EqualFold(strings.TrimSpace(strings.Join(rec, ",")), "sep=,") || BlankRecord(rec) {
 			continue
 		}
 		break
@@ -461,9 +461,9 @@ func (t *templateReader) readHeader() error {
 
 // csvError turns an encoding/csv error into a FileError at its line.
 func (t *templateReader) csvError(err error) error {
-	var be *boundError
+	var be *BoundError
 	if errors.As(err, &be) {
-		return be.fileError()
+		return be.FileError()
 	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
@@ -498,7 +498,7 @@ func (t *templateReader) csvError(err error) error {
 }
 
 // blankRecord is a record with nothing but white space in it.
-func blankRecord(rec []string) bool {
+func BlankRecord(rec []string) bool {
 	for _, f := range rec {
 		if strings.TrimSpace(f) != "" {
 			return false
@@ -519,7 +519,7 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 	var unknown []int
 	for i, field := range header {
 		name := CanonicalName(field)
-		c, ok := lookupColumn(field)
+		c, ok := LookupColumn(field)
 		switch {
 		case name == "":
 			c = ColBlank

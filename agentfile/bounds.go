@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ const (
 	maxRecordBytes = 1 << 20
 	// maxFields is Excel's column limit (XFD): a spreadsheet cannot write a
 	// row with more.
-	maxFields = 16_384
+	MaxFields = 16_384
 	// maxFieldBytes bounds one cell: Excel's cell limit is 32,767
 	// characters, at most 4 bytes each in UTF-8.
 	maxFieldBytes = 128 << 10
@@ -32,17 +32,17 @@ const (
 // before it returns, and a MiB of commas is a million fields, 60 MB of
 // bookkeeping. More commas than maxFields (quoted ones included, which no
 // real cell holds so many of) fail the record before that.
-type boundedReader struct {
-	r      io.Reader
-	line   int // the line the next byte is on
+type BoundedReader struct {
+	R      io.Reader
+	Line   int // the line the next byte is on
 	record int // bytes since startRecord
 	commas int // commas since startRecord
-	failed *boundError
+	failed *BoundError
 }
 
-func (b *boundedReader) startRecord() { b.record, b.commas = 0, 0 }
+func (b *BoundedReader) StartRecord() { b.record, b.commas = 0, 0 }
 
-func (b *boundedReader) Read(p []byte) (int, error) {
+func (b *BoundedReader) Read(p []byte) (int, error) {
 	if b.failed != nil {
 		return 0, b.failed
 	}
@@ -52,21 +52,21 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	if len(p) > 4096 {
 		p = p[:4096] // counted in small steps, to stop near the bound
 	}
-	n, err := b.r.Read(p)
+	n, err := b.R.Read(p)
 	b.record += n
 	b.commas += bytes.Count(p[:n], []byte{','})
 	lines := bytes.Count(p[:n], []byte{'\n'})
-	b.line += lines
+	b.Line += lines
 	// Say where a bound was crossed: the line of the last byte read.
-	line := b.line
+	line := b.Line
 	if n > 0 && p[n-1] == '\n' {
 		line--
 	}
 	switch {
-	case b.commas >= maxFields:
-		b.failed = &boundError{line: line, what: "fields", n: b.commas + 1}
+	case b.commas >= MaxFields:
+		b.failed = &BoundError{line: line, what: "fields", n: b.commas + 1}
 	case b.record >= maxRecordBytes:
-		b.failed = &boundError{line: line, what: "record"}
+		b.failed = &BoundError{line: line, what: "record"}
 	}
 	if b.failed != nil {
 		return n, b.failed
@@ -75,21 +75,21 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 }
 
 // boundError is a bound of the input passed.
-type boundError struct {
+type BoundError struct {
 	line  int
 	what  string // "record", "fields" or "field"
 	field int    // the field's position (1-based), for "field"
 	n     int    // how many fields or bytes
 }
 
-func (e *boundError) Error() string { return e.fileError().Error() }
+func (e *BoundError) Error() string { return e.FileError().Error() }
 
-func (e *boundError) fileError() *FileError {
+func (e *BoundError) FileError() *FileError {
 	switch e.what {
 	case "fields":
 		return &FileError{
 			Line:    e.line,
-			Message: fmt.Sprintf("the row has more than %d fields (the most columns a spreadsheet has)", maxFields),
+			Message: fmt.Sprintf("the row has more than %d fields (the most columns a spreadsheet has)", MaxFields),
 			Hint:    "the file is not an agents template, or a row holds a run of commas: remove it",
 		}
 	case "field":
@@ -108,13 +108,13 @@ func (e *boundError) fileError() *FileError {
 }
 
 // checkRecordBounds applies the field bounds to a record read.
-func checkRecordBounds(rec []string, line int) error {
-	if len(rec) > maxFields {
-		return (&boundError{line: line, what: "fields", n: len(rec)}).fileError()
+func CheckRecordBounds(rec []string, line int) error {
+	if len(rec) > MaxFields {
+		return (&BoundError{line: line, what: "fields", n: len(rec)}).FileError()
 	}
 	for i, f := range rec {
 		if len(f) > maxFieldBytes {
-			return (&boundError{line: line, what: "field", field: i + 1, n: len(f)}).fileError()
+			return (&BoundError{line: line, what: "field", field: i + 1, n: len(f)}).FileError()
 		}
 	}
 	return nil

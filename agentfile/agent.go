@@ -1,7 +1,7 @@
 // Package importer reads Amazon Connect's bulk-upload CSV template, validates
 // every row, plans the import against an instance (names to ids, who already
 // exists) and provisions the agents within the API rate limits.
-package importer
+package agentfile
 
 // Identity is an Amazon Connect instance's identity management type.
 type Identity string

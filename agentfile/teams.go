@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"fmt"
@@ -113,7 +113,7 @@ func (f *File) columnIndex(key string) int {
 			return i
 		}
 	}
-	if c, ok := lookupColumn(key); ok {
+	if c, ok := LookupColumn(key); ok {
 		for i, col := range f.Columns {
 			if col == c {
 				return i

@@ -1,4 +1,4 @@
-package importer
+package agentfile
 
 import (
 	"fmt"
@@ -28,11 +28,11 @@ const (
 	ChannelChat
 	ChannelTask
 	ChannelEmail
-	channelCount
+	ChannelCount
 )
 
 // ChannelNames are the API's names of the channels, by Channel.
-var ChannelNames = [channelCount]string{"VOICE", "CHAT", "TASK", "EMAIL"}
+var ChannelNames = [ChannelCount]string{"VOICE", "CHAT", "TASK", "EMAIL"}
 
 // ChannelSettings are a row's per-channel settings. A nil pointer is a
 // setting the row leaves blank: CreateUser does not send it. The voice
@@ -40,8 +40,8 @@ var ChannelNames = [channelCount]string{"VOICE", "CHAT", "TASK", "EMAIL"}
 // VoiceAutoAcceptSet and VoiceACWSet say whether a per-channel column set
 // them, which decides the form CreateUser sends them in.
 type ChannelSettings struct {
-	AutoAccept           [channelCount]*bool  // CHAT, TASK, EMAIL (VOICE unused)
-	ACW                  [channelCount]*int32 // CHAT, TASK, EMAIL (VOICE unused)
+	AutoAccept           [ChannelCount]*bool  // CHAT, TASK, EMAIL (VOICE unused)
+	ACW                  [ChannelCount]*int32 // CHAT, TASK, EMAIL (VOICE unused)
 	VoiceAutoAcceptSet   bool
 	VoiceACWSet          bool
 	CallbackAutoAccept   *bool  // VOICE agent-first callbacks
@@ -135,7 +135,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 				continue
 			}
 			if console := strings.TrimSpace(rc.cell(ColAutoAccept)); console != "" && a.AutoAccept != v {
-				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), quote(s), rc.lay.name(ColAutoAccept), quote(console)),
+				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColAutoAccept), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
 			}
@@ -146,7 +146,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 				continue
 			}
 			if console := strings.TrimSpace(rc.cell(ColACWTimeout)); console != "" && a.ACWTimeout != v {
-				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), quote(s), rc.lay.name(ColACWTimeout), quote(console)),
+				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColACWTimeout), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
 			}
@@ -193,7 +193,7 @@ func (rc *rowCheck) yesNo(c Column, s string) (bool, bool) {
 	case "yes", "y", "true":
 		return true, true
 	}
-	rc.problem(c, s, quote(s)+" is neither yes nor no", "write yes or no")
+	rc.problem(c, s, Quote(s)+" is neither yes nor no", "write yes or no")
 	return false, false
 }
 
@@ -203,7 +203,7 @@ func (rc *rowCheck) acw(c Column, s string) (int32, bool) {
 	for i := 0; i < len(s); i++ {
 		d := s[i]
 		if d < '0' || d > '9' {
-			rc.problem(c, s, quote(s)+" is not a whole number of seconds", hint)
+			rc.problem(c, s, Quote(s)+" is not a whole number of seconds", hint)
 			return 0, false
 		}
 		if n <= maxACW {
@@ -211,7 +211,7 @@ func (rc *rowCheck) acw(c Column, s string) (int32, bool) {
 		}
 	}
 	if n > maxACW {
-		rc.problem(c, s, fmt.Sprintf("%s seconds is more than %d", quote(s), maxACW), hint)
+		rc.problem(c, s, fmt.Sprintf("%s seconds is more than %d", Quote(s), maxACW), hint)
 		return 0, false
 	}
 	return int32(n), true
@@ -228,7 +228,7 @@ func (rc *rowCheck) enhancement(c Column, s string) (string, bool) {
 	case "none":
 		return "NONE", true
 	}
-	rc.problem(c, s, quote(s)+" is not a voice enhancement mode", "write isolation, suppression or none")
+	rc.problem(c, s, Quote(s)+" is not a voice enhancement mode", "write isolation, suppression or none")
 	return "", false
 }
 
@@ -248,7 +248,7 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 		}
 		f := strings.Split(part, "|")
 		if len(f) != 3 {
-			rc.problem(ColProficiencies, s, fmt.Sprintf("%s is not attribute|value|level", quote(part)), hint)
+			rc.problem(ColProficiencies, s, fmt.Sprintf("%s is not attribute|value|level", Quote(part)), hint)
 			bad = true
 			continue
 		}
@@ -256,24 +256,24 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 		for _, name := range []string{p.Attribute, p.Value} {
 			switch {
 			case name == "":
-				rc.problem(ColProficiencies, s, fmt.Sprintf("%s has an empty attribute or value", quote(part)), hint)
+				rc.problem(ColProficiencies, s, fmt.Sprintf("%s has an empty attribute or value", Quote(part)), hint)
 				bad = true
 			case utf8.RuneCountInString(name) > maxProficiencyName:
-				rc.problem(ColProficiencies, s, fmt.Sprintf("%s is longer than %d characters", quote(name), maxProficiencyName), "predefined attribute names and values have at most 100 characters")
+				rc.problem(ColProficiencies, s, fmt.Sprintf("%s is longer than %d characters", Quote(name), maxProficiencyName), "predefined attribute names and values have at most 100 characters")
 				bad = true
 			}
 		}
 		lv := strings.TrimSpace(f[2])
 		n, err := strconv.Atoi(lv)
 		if err != nil || n < minProficiencyLevel || n > maxProficiencyLevel {
-			rc.problem(ColProficiencies, s, fmt.Sprintf("level %s of %s is not a whole number from 1 to 5", quote(lv), quote(p.Attribute+"|"+p.Value)), hint)
+			rc.problem(ColProficiencies, s, fmt.Sprintf("level %s of %s is not a whole number from 1 to 5", Quote(lv), Quote(p.Attribute+"|"+p.Value)), hint)
 			bad = true
 			continue
 		}
 		p.Level = n
 		key := p.Attribute + "|" + p.Value
 		if seen[key] {
-			rc.problem(ColProficiencies, s, fmt.Sprintf("%s is given twice", quote(key)), "give each attribute|value once")
+			rc.problem(ColProficiencies, s, fmt.Sprintf("%s is given twice", Quote(key)), "give each attribute|value once")
 			bad = true
 			continue
 		}

@@ -1,0 +1,102 @@
+package importer
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
+)
+
+// Why the rows of an update are not read in file order: each row waits for
+// its DescribeUser before its updates, so rows that change late in the file
+// would start their updates late, and an update API whose rows are all near
+// the end would idle while earlier rows are read. The SearchUsers pages say,
+// at page cost, which aspects of which rows differ (all but email,
+// secondary email and mobile, which no page holds); the rows are then read
+// taking turns between the aspects, so that every update API gets its first
+// rows at once and the next ones faster than it can send them (DescribeUser
+// runs at five times an update API's rate, docs/aws.md §7). The diff itself
+// still comes from DescribeUser: a page that lags a write only costs order.
+
+// pagesWorthReading says whether the pages of an instance of users users
+// cost little beside reading rows users one by one: a page (500 users, at
+// SearchUsers' 2/s) costs five DescribeUser calls' time (10/s), and the
+// pages may take at most half as long as the reads.
+func pagesWorthReading(users, rows int) bool {
+	if users < 0 || rows < 2 {
+		return false
+	}
+	pages := (users + searchPageSize - 1) / searchPageSize
+	return pages*10 <= rows
+}
+
+// readPages reads every user of the instance at page cost, by id.
+func (u *Updater) readPages(ctx context.Context) (map[string]*UserSnapshot, error) {
+	byID := map[string]*UserSnapshot{}
+	err := searchAll(ctx, u.Connect, u.Instance.ID, &snapshotProgress{}, func(s *UserSnapshot) { byID[s.ID] = s }, func(string) {})
+	if err != nil {
+		return nil, err
+	}
+	return byID, nil
+}
+
+// pageUser is what a page says of a user, as DescribeUser would give it;
+// the fields no page holds are taken as the row wants them, so that they
+// show no difference.
+func pageUser(s *UserSnapshot, a *agentfile.Agent) *types.User {
+	u := &types.User{
+		Id: aws.String(s.ID), Arn: aws.String(s.ARN), Username: aws.String(s.Username),
+		RoutingProfileId: aws.String(s.RoutingProfileID), SecurityProfileIds: s.SecurityProfileIDs,
+		HierarchyGroupId: aws.String(s.HierarchyGroupID), Tags: s.Tags,
+		IdentityInfo: &types.UserIdentityInfo{FirstName: aws.String(s.FirstName), LastName: aws.String(s.LastName),
+			Email: aws.String(a.Email), SecondaryEmail: aws.String(a.SecondaryEmail), Mobile: aws.String(a.Mobile)},
+		PhoneConfig: &types.UserPhoneConfig{PhoneType: types.PhoneType(s.PhoneType), DeskPhoneNumber: aws.String(s.PhoneNumber),
+			AutoAccept: s.AutoAccept, AfterContactWorkTimeLimit: int32(s.ACWSeconds)},
+	}
+	if s.HierarchyGroupID == "" {
+		u.HierarchyGroupId = nil
+	}
+	return u
+}
+
+// readOrder gives the order in which to start the jobs: file order, unless
+// the pages are worth reading; then the rows whose pages differ come first,
+// taking turns between the aspects that differ, and the others after them
+// in file order.
+func (u *Updater) readOrder(ctx context.Context, jobs []UpdateJob) []int {
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	if !pagesWorthReading(u.InstanceUsers, len(jobs)) {
+		return order
+	}
+	pages, err := u.readPages(ctx)
+	if err != nil {
+		return order // the order is only an optimisation: the reads still come
+	}
+	const last = int(^uint(0) >> 1)
+	rank := make([]int, len(jobs))
+	var perAspect [aspectCount]int
+	for i := range jobs {
+		rank[i] = last
+		pr := jobs[i].Planned
+		s := pages[pr.ExistingUserID]
+		if s == nil || resumedChanges(jobs[i].Prev) != "" {
+			continue
+		}
+		up, err := diffUser(ctx, u.File, u.Instance, pr, pageUser(s, pr.Agent), u.names)
+		if err != nil {
+			continue
+		}
+		for _, a := range up.Aspects() {
+			rank[i] = min(rank[i], perAspect[a])
+			perAspect[a]++
+		}
+	}
+	sort.SliceStable(order, func(x, y int) bool { return rank[order[x]] < rank[order[y]] })
+	return order
+}
