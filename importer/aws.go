@@ -107,7 +107,7 @@ type AWSConfig struct {
 	// the user up.
 	HTTPTimeout time.Duration
 	// ReachTimeout bounds the first contact with each endpoint (reach.go);
-	// 0 means DefaultReachTimeout.
+	// 0 means $BULKAGENTS_REACH_TIMEOUT, or DefaultReachTimeout.
 	ReachTimeout time.Duration
 }
 
@@ -134,6 +134,10 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	if timeout <= 0 {
 		timeout = 60 * time.Second
 	}
+	reach, err := reachTimeout(c.ReachTimeout)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load aws configuration: %w", err)
@@ -146,7 +150,7 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		transport = bc.GetTransport()
 		transport.MaxIdleConnsPerHost = 128
 		transport.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
-		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: newReachTransport(transport, c.ReachTimeout)}
+		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: newReachTransport(transport, reach)}
 	}
 	// Every client is built from cfg: the watch sees all their calls.
 	watch := &callWatch{}

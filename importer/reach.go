@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,6 +22,28 @@ import (
 // answers would otherwise hold the set-up for the SDK's retries, minutes of
 // silence.
 const DefaultReachTimeout = 5 * time.Second
+
+// ReachTimeoutVariable names the environment variable that overrides
+// DefaultReachTimeout, for a network whose first answer is slow to come (a
+// proxy that inspects TLS, a link across the world), and for tests whose
+// in-process sandbox a loaded machine can starve for seconds.
+const ReachTimeoutVariable = "BULKAGENTS_REACH_TIMEOUT"
+
+// reachTimeout is given, or else the variable's value, or else the default.
+func reachTimeout(given time.Duration) (time.Duration, error) {
+	if given > 0 {
+		return given, nil
+	}
+	v := strings.TrimSpace(os.Getenv(ReachTimeoutVariable))
+	if v == "" {
+		return DefaultReachTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 10s or 1m", ReachTimeoutVariable, v)
+	}
+	return d, nil
+}
 
 // dialTimeout bounds opening one connection (the SDK's default is 30 s). A
 // dial that fails sent nothing, so it is always safe to retry.

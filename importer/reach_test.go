@@ -129,3 +129,25 @@ func TestReachTransportStepsAside(t *testing.T) {
 		t.Errorf("the first contact's context is not released once its body is closed")
 	}
 }
+
+func TestReachTimeoutVariable(t *testing.T) {
+	// Not parallel: it sets the environment.
+	for _, c := range []struct {
+		given time.Duration
+		env   string
+		want  time.Duration
+		fails bool
+	}{
+		{given: time.Second, env: "1m", want: time.Second},
+		{env: "", want: DefaultReachTimeout},
+		{env: "30s", want: 30 * time.Second},
+		{env: "soon", fails: true},
+		{env: "-1s", fails: true},
+	} {
+		t.Setenv(ReachTimeoutVariable, c.env)
+		got, err := reachTimeout(c.given)
+		if (err != nil) != c.fails || got != c.want {
+			t.Errorf("given %v, %s=%q: %v, %v; want %v (error: %v)", c.given, ReachTimeoutVariable, c.env, got, err, c.want, c.fails)
+		}
+	}
+}
