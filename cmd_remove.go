@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -135,7 +136,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	if fl.noProgress {
 		mode = importer.ProgressOff
 	}
-	cfg := importer.RemoveConfig{
+	cfg := remover.Config{
 		Input: input, Out: fl.out, InstanceID: instanceID,
 		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
 		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
@@ -145,9 +146,9 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	if !fl.yes {
 		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, instanceID, n) }
 	}
-	res, err := importer.Remove(ctx, calls, cfg, clients)
+	res, err := remover.Remove(ctx, calls, cfg, clients)
 	if err != nil {
-		if errors.Is(err, importer.ErrNotConfirmed) {
+		if errors.Is(err, remover.ErrNotConfirmed) {
 			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to see who would go"}
 		}
 		return importError(input, err)
@@ -157,7 +158,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	} else {
-		importer.WriteRemoveSummary(env.stderr, res)
+		remover.WriteSummary(env.stderr, res)
 	}
 	switch {
 	case res.Interrupted:
@@ -210,7 +211,7 @@ func confirmCount(ctx context.Context, env *environment, instanceID string, n in
 		return importer.ErrInterrupted
 	case a := <-answer:
 		if a != strconv.Itoa(n) {
-			return importer.ErrNotConfirmed
+			return remover.ErrNotConfirmed
 		}
 	}
 	return nil
@@ -230,7 +231,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 	f, err := os.Open(input)
 	if err == nil {
 		defer f.Close()
-		if lf, err := importer.ReadLogins(ctx, f); err == nil {
+		if lf, err := remover.ReadLogins(ctx, f); err == nil {
 			var users []sandbox.ConnectUser
 			for _, r := range lf.Rows {
 				if r.Login != "" {
@@ -248,7 +249,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 }
 
 // writeRemoveJSON prints the summary as one JSON object, for scripts.
-func writeRemoveJSON(w io.Writer, res *importer.RemoveResult, fl removeFlags) error {
+func writeRemoveJSON(w io.Writer, res *remover.Result, fl removeFlags) error {
 	counts := map[string]int{}
 	for _, s := range report.Statuses {
 		counts[string(s)] = res.Counts[s]

@@ -47,7 +47,7 @@ func agentsCSV(tb testing.TB, n int) []byte {
 
 // BenchmarkValidate100k reads and validates a generated 100,000-row file.
 //
-//	go test -run '^$' -bench BenchmarkValidate100k -benchmem ./importer/
+//	go test -run '^$' -bench BenchmarkValidate100k -benchmem ./agentfile/
 func BenchmarkValidate100k(b *testing.B) {
 	const rows = 100_000
 	data := agentsCSV(b, rows)
@@ -70,7 +70,7 @@ func BenchmarkValidate100k(b *testing.B) {
 // validate command does: row by row as it is read, nothing of a valid row
 // kept but its login.
 //
-//	go test -run '^$' -bench BenchmarkValidateStream100k -benchmem ./importer/
+//	go test -run '^$' -bench BenchmarkValidateStream100k -benchmem ./agentfile/
 func BenchmarkValidateStream100k(b *testing.B) {
 	const rows = 100_000
 	data := agentsCSV(b, rows)

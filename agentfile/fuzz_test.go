@@ -19,7 +19,7 @@ import (
 // exactly one Checked, validating as the file is read agrees with validating it whole,
 // and a password never reaches a problem.
 //
-//	go test -run '^$' -fuzz FuzzReadValidate -fuzztime 3m ./importer/
+//	go test -run '^$' -fuzz FuzzReadValidate -fuzztime 3m ./agentfile/
 func FuzzReadValidate(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "*.csv"))
 	for _, path := range seeds {

@@ -75,7 +75,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	status.Stop()
 	if err != nil {
-		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
+		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
@@ -115,7 +115,7 @@ func (res *ExportResult) rates(l *Limits) {
 		r := lim.Configured()
 		res.Rates[api], res.Throttles[api] = r, lim.Throttles()
 		// The burst is spent at once; the rest comes at the rate.
-		d := time.Duration(math.Max(0, float64(n-defaultBurst)) / r * float64(time.Second))
+		d := time.Duration(math.Max(0, float64(n-DefaultBurst)) / r * float64(time.Second))
 		if d > res.Bound {
 			res.Bound, res.BoundAPI = d, api
 		}
@@ -325,7 +325,7 @@ func showExportProgress(w io.Writer, mode ProgressMode, p *snapshotProgress, sta
 			s += fmt.Sprintf(" of %d", total)
 			if el := time.Since(start); described > 0 && described < total {
 				left := time.Duration(float64(el) / float64(described) * float64(total-described))
-				s += ", about " + roundDuration(left).String() + " left"
+				s += ", about " + RoundDuration(left).String() + " left"
 			}
 		}
 		return s

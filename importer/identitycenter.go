@@ -59,7 +59,8 @@ type IdentityCenterConfig struct {
 // Enabled says whether the import makes Identity Center users at all.
 func (c IdentityCenterConfig) Enabled() bool { return c.Discover || c.IdentityStoreID != "" }
 
-func (c IdentityCenterConfig) group() string {
+// GroupName is the group the agents join: --sso-group, or DefaultSSOGroup.
+func (c IdentityCenterConfig) GroupName() string {
 	if g := strings.TrimSpace(c.Group); g != "" {
 		return g
 	}
@@ -200,11 +201,11 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 	if store == nil || (cfg.IdentityStoreID == "" && admin == nil) {
 		return nil, errors.New("identity center: no identity store client")
 	}
-	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.group(), dryRun: dryRun,
+	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.GroupName(), dryRun: dryRun,
 		rows: map[int]*ssoRowPlan{}, plan: plan, justCreated: map[int]bool{}}
 	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
 	if ic.StoreID == "" {
-		id, err := discoverIdentityStore(ctx, admin)
+		id, err := DiscoverIdentityStore(ctx, admin)
 		if err != nil {
 			return nil, err
 		}
@@ -214,26 +215,26 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 
 	groupID, found, err := ic.findGroup(ctx)
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: identityStoreHint(err, ic.StoreID)}
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: IdentityStoreHint(err, ic.StoreID)}
 	}
 	if found {
 		ic.groupID = groupID
 	}
 	if err := ic.planRows(ctx, f, plan); err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: identityStoreHint(err, ic.StoreID)}
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: IdentityStoreHint(err, ic.StoreID)}
 	}
 	return ic, nil
 }
 
 // discoverIdentityStore finds the account's one IAM Identity Center
 // instance (--sso).
-func discoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, error) {
+func DiscoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, error) {
 	var ids, arns []string
 	p := ssoadmin.NewListInstancesPaginator(admin, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", &SetupError{Message: "find the IAM Identity Center instance: " + errText(err), Err: err,
+			return "", &SetupError{Message: "find the IAM Identity Center instance: " + ErrText(err), Err: err,
 				Hint: identityCenterPermissionHint() + "; or give the identity store with --identity-store-id d-XXXXXXXXXX"}
 		}
 		for _, in := range page.Instances {
@@ -259,12 +260,12 @@ func discoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, erro
 		Hint: "choose one with --identity-store-id"}
 }
 
-func uniqueAttribute(path, value string) istypes.AlternateIdentifier {
+func UniqueAttribute(path, value string) istypes.AlternateIdentifier {
 	return &istypes.AlternateIdentifierMemberUniqueAttribute{Value: istypes.UniqueAttribute{
 		AttributePath: aws.String(path), AttributeValue: document.NewLazyDocument(value)}}
 }
 
-func isNotFound(err error) bool {
+func IsNotFound(err error) bool {
 	var nf *istypes.ResourceNotFoundException
 	return errors.As(err, &nf)
 }
@@ -277,12 +278,12 @@ func isConflict(err error) bool {
 
 func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
 	out, err := ic.store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.StoreID),
-		AlternateIdentifier: uniqueAttribute("displayName", ic.Group)})
+		AlternateIdentifier: UniqueAttribute("displayName", ic.Group)})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, errText(err))
+		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, ErrText(err))
 	}
 	return aws.ToString(out.GroupId), true, nil
 }
@@ -290,12 +291,12 @@ func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
 // findUser looks a user up by user name.
 func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string, bool, error) {
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
-		AlternateIdentifier: uniqueAttribute("userName", userName)})
+		AlternateIdentifier: UniqueAttribute("userName", userName)})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, errText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, ErrText(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -303,16 +304,16 @@ func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string
 // emailOwner gives the user name of the user whose email this is, if any.
 func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string, bool, error) {
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
-		AlternateIdentifier: uniqueAttribute("emails.value", email)})
+		AlternateIdentifier: UniqueAttribute("emails.value", email)})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center email %q: %s", email, errText(err))
+		return "", false, fmt.Errorf("look up identity center email %q: %s", email, ErrText(err))
 	}
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: out.UserId})
 	if err != nil {
-		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), errText(err))
+		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), ErrText(err))
 	}
 	return aws.ToString(u.UserName), true, nil
 }
@@ -322,7 +323,7 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (storeUser, error) {
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(userID)})
 	if err != nil {
-		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, errText(err))
+		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, ErrText(err))
 	}
 	su := storeUser{id: userID, userName: aws.ToString(u.UserName)}
 	for _, e := range u.Emails {
@@ -376,10 +377,10 @@ func (ic *IdentityCenter) isMember(ctx context.Context, userID string) (bool, er
 	_, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.StoreID),
 		GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	switch {
-	case isNotFound(err):
+	case IsNotFound(err):
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, errText(err))
+		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, ErrText(err))
 	}
 	return true, nil
 }
@@ -611,7 +612,7 @@ func (ic *IdentityCenter) listUsers(ctx context.Context, budget *int) (users map
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, errText(err))
+			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, ErrText(err))
 		}
 		for _, u := range page.Users {
 			su := storeUser{id: aws.ToString(u.UserId), userName: aws.ToString(u.UserName)}
@@ -638,7 +639,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, errText(err))
+			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, ErrText(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if u, ok := m.MemberId.(*istypes.MemberIdMemberUserId); ok {
@@ -651,7 +652,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 
 // identityStoreHint says what the user can do about a failed identity store
 // call at the start.
-func identityStoreHint(err error, storeID string) string {
+func IdentityStoreHint(err error, storeID string) string {
 	text := err.Error()
 	switch {
 	case strings.Contains(text, "ResourceNotFoundException"), strings.Contains(text, "ValidationException"):
@@ -708,7 +709,7 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 				case err != nil:
 					ic.assignment = fmt.Sprintf("would try to assign group %q to %s, but reading its assignments failed (%s): "+
 						"check the ARN (IAM Identity Center > Applications > the Amazon Connect application) and the sso:ListApplicationAssignments permission",
-						ic.Group, arn, errText(err))
+						ic.Group, arn, ErrText(err))
 				case done && ic.groupID != "":
 					ic.assignment = fmt.Sprintf("group %q is assigned to %s", ic.Group, arn)
 				}
@@ -729,12 +730,12 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 			// Made meanwhile, or by an attempt whose answer was lost.
 			id, found, lerr := ic.findGroup(ctx)
 			if lerr != nil || !found {
-				return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, errText(err)), Err: err}
+				return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, ErrText(err)), Err: err}
 			}
 			ic.groupID = id
 		default:
-			return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, errText(err)), Err: err,
-				Hint: identityStoreHint(err, ic.StoreID)}
+			return &SetupError{Message: fmt.Sprintf("create group %q in identity store %s: %s", ic.Group, ic.StoreID, ErrText(err)), Err: err,
+				Hint: IdentityStoreHint(err, ic.StoreID)}
 		}
 	}
 	if ic.cfg.ApplicationARN != "" {
@@ -769,7 +770,7 @@ func (ic *IdentityCenter) assign(ctx context.Context, warn io.Writer) {
 	}
 	ic.mu.Unlock()
 	if err != nil && !isConflict(err) {
-		ic.warn(warn, assignmentWarning(ic.Group, arn, errText(err)))
+		ic.warn(warn, assignmentWarning(ic.Group, arn, ErrText(err)))
 	}
 }
 
@@ -857,8 +858,8 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		}
 	}
 
-	trace := &callTrace{}
-	out, err := ic.store.CreateUser(withCallTrace(calls, trace), ic.createUserInput(a))
+	trace := &CallTrace{}
+	out, err := ic.store.CreateUser(WithCallTrace(calls, trace), ic.createUserInput(a))
 	if err == nil {
 		ic.userCreated(r, aws.ToString(out.UserId))
 		return true
@@ -867,7 +868,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		return interrupted(o, "creating the identity center user")
 	}
 	if !isConflict(err) && !ambiguous(err) {
-		return failed(o, "create identity center user: "+errText(err))
+		return failed(o, "create identity center user: "+ErrText(err))
 	}
 	// A conflict is the user name or the email taken (by an attempt of ours
 	// whose answer was lost, by someone else, or by another user); an
@@ -877,26 +878,26 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	case calls.Err() != nil:
 		return interrupted(o, "creating the identity center user")
 	case lerr != nil:
-		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", errText(err), lerr))
-	case found && (ambiguous(err) || mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)])):
+		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", ErrText(err), lerr))
+	case found && (ambiguous(err) || MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)])):
 		ic.userCreated(r, id)
 		return true
 	case found:
 		return ic.reuseFound(calls, r, id) // made by someone else since the plan: reuse it
 	case ambiguous(err):
-		return failed(o, "create identity center user: "+errText(err))
+		return failed(o, "create identity center user: "+ErrText(err))
 	}
 	owner, taken, oerr := ic.emailOwner(calls, a.Email)
 	switch {
 	case calls.Err() != nil:
 		return interrupted(o, "creating the identity center user")
 	case oerr != nil:
-		return failed(o, fmt.Sprintf("create identity center user: %s; then %v", errText(err), oerr))
+		return failed(o, fmt.Sprintf("create identity center user: %s; then %v", ErrText(err), oerr))
 	case taken:
 		return failed(o, fmt.Sprintf("create identity center user: email %q belongs to IAM Identity Center user %q, not to %q: "+
 			"use %s as the user login to reuse that user, or give this agent another email address", a.Email, owner, a.Login, owner))
 	}
-	return failed(o, "create identity center user: "+errText(err))
+	return failed(o, "create identity center user: "+ErrText(err))
 }
 
 // reuseFound makes a user that a lookup found during the run the row's,
@@ -969,8 +970,8 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		}
 	}
 	msg := fmt.Sprintf("add identity center user to group %q", ic.Group)
-	trace := &callTrace{}
-	_, err := ic.store.CreateGroupMembership(withCallTrace(calls, trace), &identitystore.CreateGroupMembershipInput{
+	trace := &CallTrace{}
+	_, err := ic.store.CreateGroupMembership(WithCallTrace(calls, trace), &identitystore.CreateGroupMembershipInput{
 		IdentityStoreId: aws.String(ic.StoreID), GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	switch {
 	case err == nil:
@@ -980,7 +981,7 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		return interrupted(o, "adding the user to the group")
 	case isConflict(err):
 		// Already a member: ours if an earlier attempt may have made it.
-		if mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)]) {
+		if MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)]) {
 			ic.membershipCreated(o)
 		}
 		return true
@@ -990,13 +991,13 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		case calls.Err() != nil:
 			return interrupted(o, "adding the user to the group")
 		case lerr != nil:
-			return failed(o, fmt.Sprintf("%s: %s; then %v: run again to settle it", msg, errText(err), lerr))
+			return failed(o, fmt.Sprintf("%s: %s; then %v: run again to settle it", msg, ErrText(err), lerr))
 		case in:
 			ic.membershipCreated(o)
 			return true
 		}
 	}
-	return failed(o, msg+": "+errText(err))
+	return failed(o, msg+": "+ErrText(err))
 }
 
 func (ic *IdentityCenter) membershipCreated(o *report.Outcome) {

@@ -165,7 +165,7 @@ func benchBound(b *testing.B, rows int, opts sandbox.Options, clientScale float6
 		if res.Counts[report.Created] != rows {
 			b.Fatalf("counts %v: a row was not created", res.Counts)
 		}
-		bound := float64(rows-defaultBurst) / rate
+		bound := float64(rows-DefaultBurst) / rate
 		lim := clients.Limits.For("Connect.CreateUser")
 		b.ReportMetric(bound/res.Stats.CreateSpan.Seconds(), "achieved/bound")
 		b.ReportMetric(res.Stats.CreateRate()/rate, "achieved/sandbox-rate")

@@ -55,7 +55,7 @@ var defaultRates = map[string]float64{
 
 const (
 	defaultRate  = 2.0
-	defaultBurst = 5
+	DefaultBurst = 5
 
 	// On a throttle the rate drops to what actually got through lately
 	// (the real limit, when calls were being refused), or to cutFactor of
@@ -125,7 +125,7 @@ func (l *Limits) For(api string) *APILimiter {
 		}
 		r *= l.scale
 	}
-	a := newAPILimiter(r, defaultBurst)
+	a := newAPILimiter(r, DefaultBurst)
 	l.apis[api] = a
 	return a
 }
@@ -433,43 +433,43 @@ func isQuotaError(err error) bool {
 // callTrace records the attempts of one call, for settling an ambiguous
 // CreateUser: a DuplicateResourceException after an attempt that may have
 // reached the server means the user is probably ours.
-type callTrace struct {
-	prepaid bool // the first attempt's token was taken by the caller
+type CallTrace struct {
+	Prepaid bool // the first attempt's token was taken by the caller
 	// stop, when set, is the first Ctrl-C: a call none of whose attempts
 	// can have changed anything (each was throttled or cleanly refused)
 	// is not retried after it, so that the run stops promptly however
 	// throttled it is.
-	stop     context.Context
-	attempts []error
+	Stop     context.Context
+	Attempts []error
 }
 
 // errStopped ends a call that was to be retried when the run was stopped:
 // no attempt of it can have changed anything.
-var errStopped = errors.New("the run was stopped before the call went through")
+var ErrStopped = errors.New("the run was stopped before the call went through")
 
 type callTraceKey struct{}
 
-func withCallTrace(ctx context.Context, t *callTrace) context.Context {
+func WithCallTrace(ctx context.Context, t *CallTrace) context.Context {
 	return context.WithValue(ctx, callTraceKey{}, t)
 }
 
 // wait takes an attempt's token. A retry of a call that cannot have
 // changed anything yet is dropped when the run is stopped, even while it
 // waits.
-func (p *pacer) wait(ctx context.Context, a *APILimiter, trace *callTrace) error {
-	if trace == nil || trace.stop == nil || len(trace.attempts) == 0 || mayHaveApplied(trace.attempts) {
+func (p *pacer) wait(ctx context.Context, a *APILimiter, trace *CallTrace) error {
+	if trace == nil || trace.Stop == nil || len(trace.Attempts) == 0 || MayHaveApplied(trace.Attempts) {
 		return a.Wait(ctx)
 	}
-	if trace.stop.Err() != nil {
-		return &aws.RequestCanceledError{Err: errStopped}
+	if trace.Stop.Err() != nil {
+		return &aws.RequestCanceledError{Err: ErrStopped}
 	}
 	waitCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	unhook := context.AfterFunc(trace.stop, cancel)
+	unhook := context.AfterFunc(trace.Stop, cancel)
 	defer unhook()
 	err := a.Wait(waitCtx)
-	if err != nil && ctx.Err() == nil && trace.stop.Err() != nil {
-		return &aws.RequestCanceledError{Err: errStopped}
+	if err != nil && ctx.Err() == nil && trace.Stop.Err() != nil {
+		return &aws.RequestCanceledError{Err: ErrStopped}
 	}
 	return err
 }
@@ -487,23 +487,23 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 ) {
 	key := limitKey(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
 	a := p.limits.For(key)
-	trace, _ := ctx.Value(callTraceKey{}).(*callTrace)
+	trace, _ := ctx.Value(callTraceKey{}).(*CallTrace)
 	if open, _ := p.limits.Breaker.Open(); open {
 		err := circuitError{}
 		if trace != nil {
-			trace.attempts = append(trace.attempts, err)
+			trace.Attempts = append(trace.Attempts, err)
 		}
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 	}
-	if trace != nil && trace.prepaid {
-		trace.prepaid = false
+	if trace != nil && trace.Prepaid {
+		trace.Prepaid = false
 	} else if err := p.wait(ctx, a, trace); err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for the %s rate limit: %w", key, err)
 	}
 	sent := time.Now()
 	out, md, err := next.HandleFinalize(ctx, in)
 	if trace != nil {
-		trace.attempts = append(trace.attempts, err)
+		trace.Attempts = append(trace.Attempts, err)
 	}
 	p.limits.Breaker.note(err)
 	switch {

@@ -13,7 +13,7 @@ import (
 )
 
 // pageSize is the largest page the Connect list operations give.
-const pageSize = 1000
+const PageSize = 1000
 
 // Instance is the Amazon Connect instance an import writes to.
 type Instance struct {
@@ -264,7 +264,7 @@ func (x *nameIndex) resolve(kind, name string) (id, msg, hint string) {
 	}
 	if near := x.near[nameKey(name)]; len(near) > 0 {
 		return "", fmt.Sprintf("%s %q does not exist; names are matched exactly", kind, name),
-			fmt.Sprintf("write it as %s", quoteAll(near))
+			fmt.Sprintf("write it as %s", QuoteAll(near))
 	}
 	return "", fmt.Sprintf("%s %q does not exist in this instance", kind, name), x.knownHint(kind)
 }
@@ -285,10 +285,10 @@ func (x *nameIndex) knownHint(kind string) string {
 		more = fmt.Sprintf(" and %d more", len(names)-most)
 		names = names[:most]
 	}
-	return fmt.Sprintf("existing %ss: %s%s", kind, quoteAll(names), more)
+	return fmt.Sprintf("existing %ss: %s%s", kind, QuoteAll(names), more)
 }
 
-func quoteAll(names []string) string {
+func QuoteAll(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
 		q[i] = fmt.Sprintf("%q", n)
@@ -299,7 +299,7 @@ func quoteAll(names []string) string {
 func listRoutingProfiles(ctx context.Context, api ConnectReader, instanceID string) (*nameIndex, error) {
 	x := newNameIndex()
 	p := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -315,7 +315,7 @@ func listRoutingProfiles(ctx context.Context, api ConnectReader, instanceID stri
 func listSecurityProfiles(ctx context.Context, api ConnectReader, instanceID string) (*nameIndex, error) {
 	x := newNameIndex()
 	p := connect.NewListSecurityProfilesPaginator(api, &connect.ListSecurityProfilesInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -342,7 +342,7 @@ type hierarchyIndex struct {
 func newHierarchyIndex(ctx context.Context, api ConnectReader, instanceID string) (*hierarchyIndex, error) {
 	h := &hierarchyIndex{api: api, instanceID: instanceID, byKey: map[string][]string{}, paths: map[string][]string{}}
 	p := connect.NewListUserHierarchyGroupsPaginator(api, &connect.ListUserHierarchyGroupsInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -414,12 +414,12 @@ func (h *hierarchyIndex) resolve(ctx context.Context, want []string) (id, msg, h
 	}
 	if len(near) > 0 {
 		return "", fmt.Sprintf("hierarchy group %q does not exist; names are matched exactly", shown),
-			fmt.Sprintf("write it as %s", quoteAll(near)), nil
+			fmt.Sprintf("write it as %s", QuoteAll(near)), nil
 	}
 	if len(partial) > 0 {
 		sort.Strings(partial)
 		return "", fmt.Sprintf("hierarchy group %q does not exist in this instance", shown),
-			fmt.Sprintf("give the whole path from the top level down, joined by |: %s", quoteAll(partial)), nil
+			fmt.Sprintf("give the whole path from the top level down, joined by |: %s", QuoteAll(partial)), nil
 	}
 	return "", fmt.Sprintf("hierarchy group %q does not exist in this instance", shown),
 		"give the levels from the top down joined by |, as the Connect admin website shows them (for example Example Corp|Support|Tier 1)", nil
@@ -450,7 +450,7 @@ func (u *userIndex) foldMatch(login string) (string, bool) {
 func listUsers(ctx context.Context, api ConnectReader, instanceID string) (*userIndex, error) {
 	u := &userIndex{exact: map[string]string{}, fold: map[string]string{}}
 	p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -68,7 +68,7 @@ func TestDescribeInstance(t *testing.T) {
 		if err == nil {
 			t.Fatal("no error for an unknown instance")
 		}
-		se := describeError(err, "11111111-2222-3333-4444-555555555555", "us-east-1", "").(*SetupError)
+		se := DescribeError(err, "11111111-2222-3333-4444-555555555555", "us-east-1", "").(*SetupError)
 		if !strings.Contains(se.Hint, "--instance-id") {
 			t.Errorf("hint %q does not mention --instance-id", se.Hint)
 		}
@@ -242,7 +242,7 @@ func TestFindUserMatchesExactly(t *testing.T) {
 func TestDescribeErrorOfAnExpiredSSOSession(t *testing.T) {
 	err := fmt.Errorf("operation error Connect: DescribeInstance, get identity: get credentials: %w",
 		errors.New("failed to refresh cached credentials, the SSO session has expired or is invalid: open /home/ana/.aws/sso/cache/0a1b.json: no such file or directory"))
-	se := describeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)
+	se := DescribeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)
 	if !strings.Contains(se.Message, "SSO session has expired") || !strings.Contains(se.Hint, "aws sso login --profile contact-centre") {
 		t.Errorf("message %q, hint %q: want the SSO session named, and the sign-in command for the profile", se.Message, se.Hint)
 	}

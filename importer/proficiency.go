@@ -132,7 +132,7 @@ func (p *Provisioner) associateProficiencies(_, calls context.Context, r *rowRun
 
 func (p *Provisioner) proficienciesFailed(o *report.Outcome, err error) bool {
 	o.Status = report.NotAttempted
-	o.Error = fmt.Sprintf("user created, but its proficiencies are not associated (%s): %s", errText(err), interruptedProficiencies)
+	o.Error = fmt.Sprintf("user created, but its proficiencies are not associated (%s): %s", ErrText(err), interruptedProficiencies)
 	return false
 }
 

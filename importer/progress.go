@@ -180,7 +180,7 @@ func (p *Progress) line() string {
 		r := float64(done-settled) / elapsed.Seconds()
 		fmt.Fprintf(&b, ", %.1f rows/s", r)
 		if left := p.total - done; left > 0 && r > 0 {
-			fmt.Fprintf(&b, ", about %s left", roundDuration(time.Duration(float64(left)/r*float64(time.Second))))
+			fmt.Fprintf(&b, ", about %s left", RoundDuration(time.Duration(float64(left)/r*float64(time.Second))))
 		}
 	}
 	return b.String()
@@ -199,7 +199,7 @@ func (p *Progress) Stop() {
 	p.wg.Wait()
 }
 
-func roundDuration(d time.Duration) time.Duration {
+func RoundDuration(d time.Duration) time.Duration {
 	switch {
 	case d >= time.Minute:
 		return d.Round(time.Second)
@@ -229,18 +229,18 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.MoreWarnings > 0 {
 		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)
 	}
-	writeFailures(w, res.Outcomes)
+	WriteFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
-	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
+	line := fmt.Sprintf("%s: took %s", verb, RoundDuration(res.Elapsed))
 	if res.SetupElapsed >= time.Second && !res.DryRun {
 		// The bar's clock started after the set-up: say where the rest went.
-		line += fmt.Sprintf(" (set-up %s)", roundDuration(res.SetupElapsed))
+		line += fmt.Sprintf(" (set-up %s)", RoundDuration(res.SetupElapsed))
 	}
 	if s := res.Stats; s.CreateCalls > 0 {
 		line += fmt.Sprintf("; %d CreateUser calls", s.CreateCalls)
 		// A handful of calls go out in one burst: their rate says nothing.
-		if r := s.CreateRate(); r > 0 && s.CreateCalls >= 4*defaultBurst {
-			line += achievedRate(r, res.ConfiguredCreateRate)
+		if r := s.CreateRate(); r > 0 && s.CreateCalls >= 4*DefaultBurst {
+			line += AchievedRate(r, res.ConfiguredCreateRate)
 		}
 		if u := res.Rates.Of("Connect.CreateUser"); u.Source != "" && res.ConfiguredCreateRate > 0 {
 			line += fmt.Sprintf("; CreateUser paced to %.2f/s, %s", res.ConfiguredCreateRate, u.Describe())
@@ -288,11 +288,11 @@ const failureKinds = 5
 // writeFailures says why rows failed or were not attempted, each error
 // once with the lines it stopped, so that a quota or a missing permission is
 // seen without opening the results file. Errors never hold a password.
-func writeFailures(w io.Writer, outcomes []report.Outcome) {
+func WriteFailures(w io.Writer, outcomes []report.Outcome) {
 	var order []string
 	lines := map[string][]int{}
 	for _, o := range outcomes {
-		if o.Status != report.Failed && o.Status != report.NotAttempted || o.Error == notStarted {
+		if o.Status != report.Failed && o.Status != report.NotAttempted || o.Error == NotStarted {
 			continue // an interruption is said once, below
 		}
 		key := string(o.Status) + ": " + o.Error

@@ -32,7 +32,7 @@ const maxAutoConcurrency = 256
 // autoConcurrency is enough workers for rows taking up to a second each at
 // the configured CreateUser rate: a row is a CreateUser, and with Identity
 // Center a few more calls, each some tens of milliseconds away.
-func autoConcurrency(createRate float64) int {
+func AutoConcurrency(createRate float64) int {
 	n := int(math.Ceil(createRate))
 	return min(max(n, DefaultConcurrency), maxAutoConcurrency)
 }
@@ -57,7 +57,7 @@ const quotaMessage = "create connect user: the instance's users-per-instance quo
 const interruptedCreating = "interrupted while creating the user: run again with --resume to settle it"
 
 // notStarted is the error of the rows an interruption kept from starting.
-const notStarted = "not started: the run was interrupted; run again with --resume"
+const NotStarted = "not started: the run was interrupted; run again with --resume"
 
 // OutcomeLog takes each outcome the moment it is known; *report.Log is one.
 type OutcomeLog interface {
@@ -169,7 +169,7 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 	if n <= 0 {
 		n = DefaultConcurrency
 		if p.Limits != nil {
-			n = autoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
+			n = AutoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
 		}
 	}
 	steps := []rowStep{p.createConnectUser, p.associateProficiencies}
@@ -229,7 +229,7 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 	case p.refused.Load() != nil:
 		return haltReason{report.NotAttempted, *p.refused.Load(), true}, false
 	case stop.Err() != nil:
-		return haltReason{report.NotAttempted, notStarted, false}, false
+		return haltReason{report.NotAttempted, NotStarted, false}, false
 	}
 	return haltReason{}, true
 }
@@ -313,13 +313,13 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 
 	// Take the first attempt's token while a Ctrl-C can still leave the row
 	// untouched: a worker may wait here long at a low rate.
-	trace := &callTrace{stop: stop}
+	trace := &CallTrace{Stop: stop}
 	if p.Limits != nil {
 		if err := p.Limits.For("Connect.CreateUser").Wait(stop); err != nil {
-			o.Status, o.Error = report.NotAttempted, notStarted
+			o.Status, o.Error = report.NotAttempted, NotStarted
 			return false
 		}
-		trace.prepaid = true
+		trace.Prepaid = true
 	}
 	if why, ok := p.halted(context.Background()); !ok {
 		o.Status, o.Error = why.status, why.msg
@@ -339,8 +339,8 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 
 	in := createUserInput(p.Instance, pr, password)
 	p.noteCreate(true)
-	out, err := p.Connect.CreateUser(withCallTrace(calls, trace), in)
-	if !errors.Is(err, errStopped) { // a dropped call says nothing of the pace
+	out, err := p.Connect.CreateUser(WithCallTrace(calls, trace), in)
+	if !errors.Is(err, ErrStopped) { // a dropped call says nothing of the pace
 		p.noteCreate(false)
 	}
 	if err == nil {
@@ -354,12 +354,12 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 // attempt may have reached Connect, the last attempt's error (a duplicate,
 // the users quota that user filled, a refusal, a throttle that outlasted the
 // retries) does not say whether the user was made: it is looked up.
-func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, trace *callTrace, err error) bool {
+func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, trace *CallTrace, err error) bool {
 	o := &r.outcome
 	login := r.job.Planned.Agent.Login
 	var dup *types.DuplicateResourceException
 	isDup := errors.As(err, &dup)
-	earlierMayHaveApplied := mayHaveApplied(trace.attempts[:max(len(trace.attempts)-1, 0)])
+	earlierMayHaveApplied := MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)])
 	switch {
 	case calls.Err() != nil:
 		// Aborted in flight: the call may or may not have reached Connect.
@@ -367,9 +367,9 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		o.Status, o.Password, o.Error = report.NotAttempted, password, interruptedCreating
 		return false
 
-	case errors.Is(err, errStopped):
+	case errors.Is(err, ErrStopped):
 		// Throttled, then stopped: no attempt reached Connect's users.
-		o.Status, o.Error = report.NotAttempted, notStarted
+		o.Status, o.Error = report.NotAttempted, NotStarted
 		return false
 
 	case errors.Is(err, errCircuitOpen) && !earlierMayHaveApplied:
@@ -394,7 +394,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		return true
 	}
 
-	failure := "create connect user: " + errText(err)
+	failure := "create connect user: " + ErrText(err)
 	if isQuotaError(err) {
 		p.quotaReached.Store(true)
 		failure = p.quotaFailure()
@@ -402,11 +402,11 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
 		o.Status, o.Error = report.Failed, failure+loginLimitHint(p.Instance.Identity, login, err)
 		switch {
-		case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(errText(err), "TagResource"):
+		case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(ErrText(err), "TagResource"):
 			// Only the rows with tags need connect:TagResource: the others go on.
 			o.Error += "; hint: tags need connect:TagResource on the instance: add it to the credentials' policy, or remove the row's tags"
 		case isRefusal(err):
-			msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", errText(err), refusalFix)
+			msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", ErrText(err), refusalFix)
 			p.refused.CompareAndSwap(nil, &msg)
 		}
 		return false
@@ -423,7 +423,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	switch {
 	case lerr != nil:
 		o.Status, o.Password = report.Failed, password
-		o.Error = fmt.Sprintf("%s; then could not tell whether it was created (%s): run again with --resume to settle it", failure, errText(lerr))
+		o.Error = fmt.Sprintf("%s; then could not tell whether it was created (%s): run again with --resume to settle it", failure, ErrText(lerr))
 		return false
 	case found:
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
@@ -488,7 +488,7 @@ func isCredentialsError(err error) bool {
 // mayHaveApplied says whether any of these attempts could have changed
 // something on the server: anything but a throttle, a client-side error or
 // a clean 4xx answer.
-func mayHaveApplied(attempts []error) bool {
+func MayHaveApplied(attempts []error) bool {
 	for _, err := range attempts {
 		if err != nil && ambiguous(err) {
 			return true
@@ -499,7 +499,7 @@ func mayHaveApplied(attempts []error) bool {
 
 // errText is an error as the results file's error column shows it: the
 // API's code and message, without the SDK's request ids.
-func errText(err error) string {
+func ErrText(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		if m := ae.ErrorMessage(); m != "" {

@@ -285,7 +285,7 @@ func TestAmbiguous(t *testing.T) {
 
 func TestAutoConcurrency(t *testing.T) {
 	for rate, want := range map[float64]int{2: DefaultConcurrency, 50: 50, 100.5: 101, 2000: maxAutoConcurrency} {
-		if got := autoConcurrency(rate); got != want {
+		if got := AutoConcurrency(rate); got != want {
 			t.Errorf("autoConcurrency(%v) = %d, want %d", rate, got, want)
 		}
 	}

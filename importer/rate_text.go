@@ -6,7 +6,7 @@ import "fmt"
 // to be mostly the token bucket's first burst goes faster than the limit
 // for a while; the figure is then labelled so, lest it read as the limit
 // broken.
-func achievedRate(rate, limit float64) string {
+func AchievedRate(rate, limit float64) string {
 	s := fmt.Sprintf(" at %.2f/s", rate)
 	switch {
 	case limit > 0 && rate > limit*1.01:

@@ -31,7 +31,7 @@ func checkRetryFile(resultsPath, retryPath string) retryOwner {
 	if err != nil {
 		return retryOwner{}
 	}
-	if own, _ := report.Paths(retryPath); fileExists(own) {
+	if own, _ := report.Paths(retryPath); FileExists(own) {
 		return retryOwner{userOwned: true, why: "imported"}
 	}
 	res, err := os.Stat(resultsPath)
@@ -50,7 +50,7 @@ func freeRetryPath(retryPath string, owner retryOwner) string {
 	stem := strings.TrimSuffix(retryPath, ".csv")
 	for n := 2; ; n++ {
 		p := fmt.Sprintf("%s-%d.csv", stem, n)
-		if !fileExists(p) {
+		if !FileExists(p) {
 			return p
 		}
 	}

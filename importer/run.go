@@ -149,377 +149,8 @@ func OutputPaths(input, out string) (results, retry string) {
 	return out, stem + "-retry.csv"
 }
 
-// Import runs one import: read and validate the file for the instance's
-// identity type, plan with read calls, then create the users and write the
-// results file (and the retry file when a row needs one). stop is cancelled
-// by the first Ctrl-C: no new row starts, the calls in flight finish, the
-// results are written. calls is cancelled by a second one: the calls in
-// flight are abandoned, and the results file still says, for each row,
-// what is known.
-func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
-	start := time.Now()
-	resultsPath, retryPath := OutputPaths(cfg.Input, cfg.Out)
-	if cfg.DryRun && cfg.Resume {
-		return nil, &SetupError{Message: "--dry-run and --resume do not go together",
-			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
-	}
-	switch {
-	case samePath(cfg.Input, resultsPath):
-		return nil, &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
-			Hint: "give the results file another name: the input stays as it is"}
-	case samePath(cfg.Input, retryPath):
-		return nil, &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
-			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
-	}
-	if isDir(resultsPath) {
-		return nil, &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
-			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
-	}
-	if dir := filepath.Dir(resultsPath); !isDir(dir) {
-		return nil, &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
-			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
-	}
-	// One run per results file, from before it is first read to after its
-	// last rewrite (docs/aws.md §8).
-	lock, err := report.AcquireLock(resultsPath)
-	if err != nil {
-		return nil, lockError(err, resultsPath)
-	}
-	defer lock.Release()
-	// What a killed run's atomic rewrite left behind: each holds passwords.
-	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: writeHint(resultsPath)}
-	}
-	resultsExist := fileExists(resultsPath)
-	retryOwner := checkRetryFile(resultsPath, retryPath)
-	if resultsExist && !cfg.Resume && !cfg.Force {
-		return nil, &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath),
-			Hint: existingResultsHint(resultsPath, cfg.DryRun)}
-	}
-
-	input, err := os.Open(cfg.Input)
-	if err != nil {
-		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}
-	}
-	defer input.Close()
-	if st, err := input.Stat(); err == nil && st.IsDir() {
-		return nil, &SetupError{Message: fmt.Sprintf("%s is a folder, not a file", cfg.Input),
-			Hint: "give the CSV file of the agents, such as " + filepath.Join(cfg.Input, "agents.csv")}
-	}
-
-	// On a terminal, the set-up's calls are shown until the bar appears.
-	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", start, clients)
-	defer status.Stop()
-	rates := clients.Rates()
-	if rates == nil {
-		rates = clients.ConfigureRates(stop, ImportAPIs, status.Out(cfg.Progress))
-	}
-	inst, err := DescribeInstance(stop, clients.Connect, cfg.InstanceID)
-	if err != nil {
-		if stop.Err() != nil {
-			return nil, ErrInterrupted
-		}
-		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
-	}
-	f, err := agentfile.Read(stop, input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
-	if err != nil {
-		var fe *agentfile.FileError
-		switch {
-		case errors.As(err, &fe):
-			return nil, err
-		case stop.Err() != nil:
-			return nil, ErrInterrupted
-		}
-		// The file could not be read at all: nothing was changed.
-		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
-	}
-	checked := agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
-
-	var prev map[int]report.Outcome
-	if cfg.Resume && resultsExist {
-		if prev, err = report.Load(resultsPath); err != nil {
-			return nil, &SetupError{Message: err.Error(), Err: err,
-				Hint: "resume from the file as bulkagents wrote it (a spreadsheet that saved it may have changed it),\n" +
-					"or run with --out NEW-results.csv: users already made are then reported as exists, so keep this file for their passwords"}
-		}
-		if err := checkResumable(f, checked, prev, resultsPath); err != nil {
-			return nil, err
-		}
-		if err := checkInstance(prev, inst, resultsPath, status.Out(cfg.Progress)); err != nil {
-			return nil, err
-		}
-	}
-
-	plan, err := MakePlan(stop, clients.Connect, inst, f, checked)
-	if err != nil {
-		if stop.Err() != nil {
-			return nil, ErrInterrupted
-		}
-		msg := err.Error()
-		var pe *PlanError
-		if errors.As(err, &pe) {
-			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, errSummary(pe.Err))
-		}
-		return nil, &SetupError{Message: msg, Err: err, Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
-	}
-	var sso *IdentityCenter
-	if cfg.IdentityCenter.Enabled() {
-		sso, err = PlanIdentityCenter(stop, clients.IdentityStore, clients.SSOAdmin, cfg.IdentityCenter, f, plan, cfg.DryRun)
-		if err != nil {
-			if stop.Err() != nil {
-				return nil, ErrInterrupted
-			}
-			return nil, err
-		}
-	}
-
-	// The results file is made (or opened) before the first change to AWS,
-	// the Identity Center group included: a folder that cannot be written
-	// stops the run while nothing was changed.
-	var log *report.Log
-	if cfg.Resume && resultsExist {
-		log, _, err = report.Resume(resultsPath)
-	} else {
-		log, err = report.Create(resultsPath, cfg.Force)
-	}
-	if err != nil {
-		hint := writeHint(resultsPath)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
-	}
-	defer log.Close()
-	stamp := func(o report.Outcome) report.Outcome {
-		o.Instance = inst.ID
-		return o
-	}
-
-	if sso != nil {
-		if err := sso.Prepare(stop, status.Out(cfg.Progress)); err != nil {
-			if stop.Err() != nil {
-				return nil, ErrInterrupted
-			}
-			return nil, err
-		}
-	}
-
-	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers, Rates: rates}
-	if clients.Limits != nil {
-		res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
-	}
-
-	outcomes := make([]report.Outcome, len(plan.Rows))
-	var jobs []Job
-	var jobIndex []int
-	upd := newUpdater(cfg, clients, inst, f, log)
-	if upd != nil {
-		upd.InstanceUsers = plan.ExistingUsers
-	}
-	var updJobs []UpdateJob
-	var updIndex []int
-	for i := range plan.Rows {
-		pr := &plan.Rows[i]
-		line := pr.Row.Line
-		warnPasswordIgnored(f, pr)
-		if pr.Action != ActionInvalid {
-			for _, w := range pr.Warnings {
-				if len(res.Warnings) < summaryProblems {
-					res.Warnings = append(res.Warnings, w)
-				} else {
-					res.MoreWarnings++
-				}
-			}
-		}
-		// A row done by a run without Identity Center is not done for one
-		// with it: it still needs its Identity Center user.
-		if p, ok := prev[line]; ok && p.Status.Done() && (sso == nil || p.SSOUserID != "") && !(cfg.Update && p.Status == report.Exists) {
-			outcomes[i] = p
-			continue
-		}
-		if upd != nil && pr.Action == ActionExists && sso == nil && prev[line].Password == "" && !unsettled(prev[line]) {
-			updJobs = append(updJobs, UpdateJob{Planned: pr, Base: existsOutcome(pr, inst), Prev: prev[line]})
-			updIndex = append(updIndex, i)
-			continue
-		}
-		switch {
-		case pr.Action == ActionInvalid:
-			outcomes[i] = invalidOutcome(f, pr)
-			if p, ok := prev[line]; ok && p.Password != "" {
-				outcomes[i] = settleWrittenAhead(calls, clients.Connect, inst, outcomes[i], p)
-				if outcomes[i].Status == report.Created {
-					break
-				}
-			}
-			for _, p := range pr.Problems {
-				if len(res.Problems) < summaryProblems {
-					res.Problems = append(res.Problems, p)
-				} else {
-					res.MoreProblems++
-				}
-			}
-		case cfg.DryRun && sso != nil:
-			outcomes[i] = sso.DryRunOutcome(pr)
-		case cfg.DryRun && pr.Action == ActionExists:
-			outcomes[i] = plannedOutcome(pr, report.Exists)
-			outcomes[i].ConnectUserID = pr.ExistingUserID
-			outcomes[i].SignInURL = dryRunSignInURL(inst)
-		case cfg.DryRun:
-			outcomes[i] = plannedOutcome(pr, report.WouldCreate)
-			outcomes[i].SignInURL = dryRunSignInURL(inst)
-		default:
-			// A password written ahead by an interrupted run is the one
-			// its CreateUser may have set: keep it.
-			jobs = append(jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line])})
-			jobIndex = append(jobIndex, i)
-			continue
-		}
-		outcomes[i] = stamp(outcomes[i])
-		if err := log.Append(outcomes[i]); err != nil {
-			return nil, fmt.Errorf("write results file: %w", err)
-		}
-	}
-
-	// Before the first create: a run that would pass the users quota is
-	// said with its numbers, not found out user by user.
-	res.UsersQuotaNote = usersQuotaNote(plan, outcomes, jobs, rates, cfg.DryRun, cfg.Sandbox)
-	status.Stop()
-	res.SetupElapsed = time.Since(start)
-	if res.UsersQuotaNote != "" && cfg.Progress != nil && !cfg.DryRun {
-		fmt.Fprintln(cfg.Progress, res.UsersQuotaNote)
-	}
-	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(plan.Rows))
-	for i := range outcomes {
-		if outcomes[i].Status != "" {
-			progress.Settled(outcomes[i].Status)
-		}
-	}
-	prov := &Provisioner{
-		Connect:     clients.Connect,
-		Limits:      clients.Limits,
-		Instance:    inst,
-		Log:         log,
-		Concurrency: cfg.Concurrency,
-		OnOutcome:   func(o report.Outcome) { progress.Add(o.Status) },
-		Endpoint:    clients.Endpoint(),
-
-		IdentityCenter: sso,
-	}
-	if cfg.Sandbox {
-		prov.QuotaMessage = sandboxQuotaMessage
-	}
-	if upd != nil {
-		upd.OnOutcome = func(o report.Outcome) { progress.Add(o.Status) }
-	}
-	// Creates and updates go at once: they draw on different buckets.
-	var updDone []report.Outcome
-	var updErr error
-	updFinished := make(chan struct{})
-	go func() {
-		defer close(updFinished)
-		if len(updJobs) > 0 {
-			updDone, updErr = upd.Run(stop, calls, updJobs)
-		}
-	}()
-	if len(jobs) > 0 {
-		done := prov.Run(stop, calls, jobs)
-		for k, o := range done {
-			outcomes[jobIndex[k]] = o
-		}
-	}
-	<-updFinished
-	if updErr == nil && upd != nil && sso != nil {
-		// With Identity Center, an existing user first gets its Identity
-		// Center side, then its Connect fields are compared.
-		updJobs, updIndex = nil, nil
-		for k, i := range jobIndex {
-			if pr := jobs[k].Planned; pr.Action == ActionExists && outcomes[i].Status == report.Exists {
-				updJobs = append(updJobs, UpdateJob{Planned: pr, Base: outcomes[i], Prev: prev[pr.Row.Line]})
-				updIndex = append(updIndex, i)
-			}
-		}
-		if len(updJobs) > 0 {
-			updDone, updErr = upd.Run(stop, calls, updJobs)
-		}
-	}
-	if updErr != nil {
-		return nil, updErr
-	}
-	for k, o := range updDone {
-		outcomes[updIndex[k]] = o
-	}
-	if upd != nil && upd.names != nil {
-		c := upd.Counts()
-		res.Update = &c
-	}
-	res.UpdateRequested = cfg.Update
-	progress.Stop()
-	res.Stats = prov.Stats()
-	if clients.Limits != nil {
-		lim := clients.Limits.For("Connect.CreateUser")
-		res.FinalCreateRate, res.CreateThrottles = lim.Rate(), lim.Throttles()
-	}
-	res.IdentityCenter = sso.Report()
-	res.Interrupted = stop.Err() != nil && len(jobs) > 0 && countStatus(outcomes, report.NotAttempted) > 0
-
-	// Rows whose CreateUser may have gone through: a last look settles
-	// those it can, while the endpoint still answers.
-	if len(jobs) > 0 {
-		settleInDoubt(calls, prov, inst, outcomes)
-	}
-	res.Halted = prov.haltMessage()
-
-	// Once provisioning began, something may have changed in AWS: whatever
-	// fails now, the summary is printed and the retry file written (exit 1).
-	if err := prov.LogErr(); err != nil {
-		res.ResultsErr = err
-	} else if err := log.Finish(outcomes); err != nil {
-		res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
-	}
-	res.Counts = report.Count(outcomes)
-	res.File, res.Checked, res.Outcomes = f, checked, outcomes
-
-	var retry [][]string
-	for i, o := range outcomes {
-		switch {
-		case inDoubt(o):
-			// Its CreateUser may have made the user: importing it again
-			// would report it exists, its password only in this file.
-			res.InDoubt++
-		case o.Status.NeedsRetry():
-			retry = append(retry, plan.Rows[i].Row.Record)
-		}
-	}
-	if len(retry) > 0 {
-		// The retry file is made from the input alone (it holds the
-		// passwords the input supplied, and is mode 0600, like the input
-		// should be): each run replaces it.
-		path := freeRetryPath(retryPath, retryOwner)
-		if err := report.WriteRetry(path, f.Header, retry, true); err != nil {
-			res.RetryErr = fmt.Errorf("write retry file: %w", err)
-		} else if path == retryPath {
-			if err := stampRetryFile(resultsPath, path); err != nil {
-				res.RetryErr = fmt.Errorf("write retry file: %w", err)
-			}
-		}
-		if res.RetryErr == nil {
-			res.RetryPath, res.RetryRows = path, len(retry)
-		}
-	} else if !cfg.DryRun && res.InDoubt == 0 {
-		// A retry file left by an earlier run of this input is stale now,
-		// unless the user edited or imported it.
-		if err := removeStaleRetry(retryPath, retryOwner); err != nil {
-			res.RetryErr = err
-		}
-	}
-	if retryOwner.userOwned {
-		res.RetryKept = retryPath + " (" + retryOwner.why + " since a run wrote it)"
-	}
-	res.Elapsed = time.Since(start)
-	return res, nil
-}
-
-func countStatus(outcomes []report.Outcome, s report.Status) int {
+// CountStatus counts the outcomes with status s.
+func CountStatus(outcomes []report.Outcome, s report.Status) int {
 	n := 0
 	for _, o := range outcomes {
 		if o.Status == s {
@@ -643,7 +274,7 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 		o := invalid
 		o.Status, o.Password = report.Failed, prev.Password
 		o.Error = fmt.Sprintf("an interrupted run may have created this user with the password in this row, and looking it up failed (%s): "+
-			"run again with --resume to settle it; the row is invalid now: %s", errText(err), invalid.Error)
+			"run again with --resume to settle it; the row is invalid now: %s", ErrText(err), invalid.Error)
 		return o
 	case found:
 		o := prev
@@ -692,7 +323,7 @@ func existingResultsHint(path string, dryRun bool) string {
 }
 
 // samePath says whether two paths name one file, or would.
-func samePath(a, b string) bool {
+func SamePath(a, b string) bool {
 	if ai, err := os.Stat(a); err == nil {
 		if bi, err := os.Stat(b); err == nil {
 			return os.SameFile(ai, bi)
@@ -708,17 +339,17 @@ func defaultResults(input string) string {
 	return results
 }
 
-func isDir(path string) bool {
+func IsDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
 }
 
-func fileExists(path string) bool {
+func FileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
 
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -729,21 +360,21 @@ func unwrapPath(err error) error {
 // describeError turns a failed DescribeInstance into one line and a hint:
 // it is the first call, so it is the one that meets missing credentials, a
 // wrong region or a wrong instance id.
-func describeError(err error, instanceID, region, profile string) error {
-	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, errSummary(err))
-	return &SetupError{Message: msg, Hint: apiHint(err, instanceID, region, profile), Err: err}
+func DescribeError(err error, instanceID, region, profile string) error {
+	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, ErrSummary(err))
+	return &SetupError{Message: msg, Hint: APIHint(err, instanceID, region, profile), Err: err}
 }
 
 // errSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
-func errSummary(err error) string {
+func ErrSummary(err error) string {
 	var ue *UnreachableError
 	if errors.As(err, &ue) {
 		return ue.Error()
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return errText(err)
+		return ErrText(err)
 	}
 	var re *smithyhttp.RequestSendError
 	if errors.As(err, &re) {
@@ -784,7 +415,7 @@ func unwrapAll(err error) error {
 }
 
 // apiHint says what the user can do about an AWS error.
-func apiHint(err error, instanceID, region, profile string) string {
+func APIHint(err error, instanceID, region, profile string) string {
 	text := strings.ToLower(err.Error())
 	login := "aws sso login --profile NAME"
 	if profile != "" {

@@ -312,8 +312,8 @@ func TestWriteSummarySaysWhyRowsFailed(t *testing.T) {
 	}
 	outcomes = append(outcomes,
 		report.Outcome{Line: 8, Status: report.Failed, Error: "create connect user: InvalidParameterException: bad"},
-		report.Outcome{Line: 9, Status: report.NotAttempted, Error: notStarted},
-		report.Outcome{Line: 10, Status: report.NotAttempted, Error: notStarted})
+		report.Outcome{Line: 9, Status: report.NotAttempted, Error: NotStarted},
+		report.Outcome{Line: 10, Status: report.NotAttempted, Error: NotStarted})
 	var b strings.Builder
 	WriteSummary(&b, &Result{Counts: report.Count(outcomes), Outcomes: outcomes, Interrupted: true, ExistingUsers: -1})
 	out := b.String()
@@ -734,7 +734,7 @@ func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
 	resultsPath := filepath.Join(dir, "agents-results.csv")
 	writeResults(t, resultsPath,
 		report.Outcome{Line: 2, Login: rows[0].Login, Status: report.NotAttempted, Error: "interrupted while creating the user: run again with --resume to settle it"},
-		report.Outcome{Line: 3, Login: rows[1].Login, Status: report.NotAttempted, Error: notStarted})
+		report.Outcome{Line: 3, Login: rows[1].Login, Status: report.NotAttempted, Error: NotStarted})
 	rows[0].Login += "x"
 	rows[1].Login += "y" // never sent: may change
 	input := writeAgents(t, dir, rows)

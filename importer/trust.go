@@ -15,7 +15,7 @@ import (
 )
 
 // lockError says that another run holds the results file.
-func lockError(err error, path string) error {
+func LockError(err error, path string) error {
 	if errors.Is(err, report.ErrLocked) {
 		return &SetupError{
 			Message: fmt.Sprintf("results file %s is in use by another bulkagents run", path),
@@ -24,12 +24,12 @@ func lockError(err error, path string) error {
 			Err: err,
 		}
 	}
-	return &SetupError{Message: err.Error(), Hint: writeHint(path), Err: err}
+	return &SetupError{Message: err.Error(), Hint: WriteHint(path), Err: err}
 }
 
 // writeHint says what to do when the results file's folder cannot be
 // written (a read-only folder or file system, a full disk).
-func writeHint(path string) string {
+func WriteHint(path string) string {
 	dir := filepath.Dir(path)
 	return fmt.Sprintf("bulkagents writes the results file in %s: make that folder writable (chmod u+w %s), free some space if the disk is full,\n"+
 		"or give --out a results file in a folder you can write to", dir, dir)

@@ -130,7 +130,7 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil {
 			o := jobs[i].Base
-			o.Status, o.Error = report.NotAttempted, notStarted
+			o.Status, o.Error = report.NotAttempted, NotStarted
 			outcomes[i] = o
 			continue
 		}
@@ -172,7 +172,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		err = errors.New("the answer holds no user")
 	}
 	if err != nil {
-		o.Status, o.Error = report.Failed, "describe user: "+errSummary(err)
+		o.Status, o.Error = report.Failed, "describe user: "+ErrSummary(err)
 		if earlier != "" {
 			o.Changes = earlier
 		}
@@ -180,7 +180,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	}
 	up, err := diffUser(calls, u.File, u.Instance, pr, out.User, u.names)
 	if err != nil {
-		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+errSummary(err)
+		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+ErrSummary(err)
 		return o
 	}
 	u.count(up)
@@ -199,7 +199,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		return o // exists; the changes cell says what differs
 	}
 	if stop.Err() != nil {
-		o.Status, o.Error = report.NotAttempted, notStarted
+		o.Status, o.Error = report.NotAttempted, NotStarted
 		return o
 	}
 	ahead := o
@@ -247,7 +247,7 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 		go func() {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
-				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), errSummary(err))
+				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), ErrSummary(err))
 			}
 		}()
 	}

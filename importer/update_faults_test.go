@@ -92,7 +92,7 @@ func BenchmarkUpdate300(b *testing.B) {
 // busiestBound is the shortest time the calls the sandbox counted can take
 // at its rates: for each API, the calls beyond its burst at its rate; the
 // busiest API sets the bound. The burst is AWS's documented 5 (the
-// engine's defaultBurst), not the scaled sandbox's (five times ten): at
+// engine's DefaultBurst), not the scaled sandbox's (five times ten): at
 // --rate-scale 10 the run is then the real run at a tenth of the time.
 // Throttled calls are not counted: they are the limiter's probing, not work.
 func busiestBound(sb *sandbox.Sandbox) (api string, seconds float64) {
@@ -102,7 +102,7 @@ func busiestBound(sb *sandbox.Sandbox) (api string, seconds float64) {
 		if perSecond <= 0 {
 			continue
 		}
-		if t := float64(n.Sent-n.Throttled-defaultBurst) / perSecond; t > seconds {
+		if t := float64(n.Sent-n.Throttled-DefaultBurst) / perSecond; t > seconds {
 			api, seconds = key, t
 		}
 	}

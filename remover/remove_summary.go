@@ -1,16 +1,17 @@
-package importer
+package remover
 
 import (
 	"fmt"
 	"io"
 
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// WriteRemoveSummary writes the end of a remove: the invalid and failed
+// WriteSummary writes the end of a remove: the invalid and failed
 // rows' reasons, rows per status, the DeleteUser pace, what went with the
 // users, and where the files are.
-func WriteRemoveSummary(w io.Writer, res *RemoveResult) {
+func WriteSummary(w io.Writer, res *Result) {
 	verb := "remove"
 	if res.DryRun {
 		verb = "dry run"
@@ -20,13 +21,13 @@ func WriteRemoveSummary(w io.Writer, res *RemoveResult) {
 			fmt.Fprintf(w, "line %d: %s\n", o.Line, o.Error)
 		}
 	}
-	writeFailures(w, res.Outcomes)
+	importer.WriteFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
-	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
+	line := fmt.Sprintf("%s: took %s", verb, importer.RoundDuration(res.Elapsed))
 	if res.Deletes > 0 {
 		line += fmt.Sprintf("; %d DeleteUser calls", res.Deletes)
-		if r := res.DeleteRate(); r > 0 && res.Deletes >= 4*defaultBurst {
-			line += achievedRate(r, res.ConfiguredDeleteRate)
+		if r := res.DeleteRate(); r > 0 && res.Deletes >= 4*importer.DefaultBurst {
+			line += importer.AchievedRate(r, res.ConfiguredDeleteRate)
 		} else if res.ConfiguredDeleteRate > 0 {
 			line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredDeleteRate)
 		}
@@ -54,7 +55,7 @@ func WriteRemoveSummary(w io.Writer, res *RemoveResult) {
 }
 
 // DeleteRate is the DeleteUser calls per second of the delete phase.
-func (res *RemoveResult) DeleteRate() float64 {
+func (res *Result) DeleteRate() float64 {
 	if res.Deletes == 0 || res.DeletePhase <= 0 {
 		return 0
 	}

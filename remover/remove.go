@@ -1,4 +1,7 @@
-package importer
+// Package remover deletes the agents a file names: their Connect users, the
+// quick connects that point at them and, with --sso, their IAM Identity
+// Center users, after a plan that says exactly what will go (docs/remove.md).
+package remover
 
 import (
 	"context"
@@ -18,13 +21,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
 
 // ConnectRemoveAPI is the part of the Amazon Connect API that remove uses.
 // *connect.Client satisfies it.
 type ConnectRemoveAPI interface {
-	ConnectReader
+	importer.ConnectReader
 	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
 	DescribeQuickConnect(ctx context.Context, in *connect.DescribeQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DescribeQuickConnectOutput, error)
@@ -42,8 +46,8 @@ type IdentityStoreRemoveAPI interface {
 	DeleteUser(ctx context.Context, in *identitystore.DeleteUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteUserOutput, error)
 }
 
-// RemoveConfig is one remove as the command line asks for it.
-type RemoveConfig struct {
+// Config is one remove as the command line asks for it.
+type Config struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
@@ -60,17 +64,17 @@ type RemoveConfig struct {
 	// the group (--sso, --identity-store-id, --sso-group);
 	// DeleteIdentityCenterUsers deletes that user too, unless it belongs to
 	// other groups (--sso-delete-users).
-	IdentityCenter            IdentityCenterConfig
+	IdentityCenter            importer.IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
 
 	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
 	Progress     io.Writer
-	ProgressMode ProgressMode
+	ProgressMode importer.ProgressMode
 }
 
-// RemoveResult is what a remove did.
-type RemoveResult struct {
-	Instance    Instance
+// Result is what a remove did.
+type Result struct {
+	Instance    importer.Instance
 	Counts      report.Counts
 	ResultsPath string
 	RetryPath   string
@@ -103,8 +107,8 @@ type RemoveResult struct {
 // was changed.
 var ErrNotConfirmed = errors.New("not confirmed: nothing was deleted")
 
-// RemovePaths gives the results and retry files of a remove.
-func RemovePaths(input, out string) (results, retry string) {
+// Paths gives the results and retry files of a remove.
+func Paths(input, out string) (results, retry string) {
 	stem := input
 	if ext := filepath.Ext(input); ext != filepath.Base(input) {
 		stem = strings.TrimSuffix(input, ext)
@@ -138,13 +142,13 @@ const sentMarker = "DeleteUser sent"
 // connects, and with Identity Center their group membership and user). stop
 // is the first Ctrl-C (no row starts), calls the second (calls in flight are
 // abandoned).
-func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*RemoveResult, error) {
+func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) (*Result, error) {
 	start := time.Now()
 	api, ok := clients.Connect.(ConnectRemoveAPI)
 	if !ok {
-		return nil, &SetupError{Message: "this Connect client cannot delete users"}
+		return nil, &importer.SetupError{Message: "this Connect client cannot delete users"}
 	}
-	resultsPath, retryPath := RemovePaths(cfg.Input, cfg.Out)
+	resultsPath, retryPath := Paths(cfg.Input, cfg.Out)
 	if err := checkRemovePaths(cfg, resultsPath); err != nil {
 		return nil, err
 	}
@@ -152,15 +156,15 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	// file would each settle the other's deletes.
 	lock, err := report.AcquireLock(resultsPath)
 	if err != nil {
-		return nil, lockError(err, resultsPath)
+		return nil, importer.LockError(err, resultsPath)
 	}
 	defer lock.Release()
 	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: writeHint(resultsPath)}
+		return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: importer.WriteHint(resultsPath)}
 	}
 	in, err := os.Open(cfg.Input)
 	if err != nil {
-		return nil, &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+		return nil, &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	defer in.Close()
 	f, err := ReadLogins(stop, in)
@@ -169,22 +173,22 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		if errors.As(err, &fe) {
 			return nil, err
 		}
-		return nil, &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, unwrapPath(err)), Err: err}
+		return nil, &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	// On a terminal, the set-up's calls are shown until the prompt or the bar.
-	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", start, clients)
+	status := importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", start, clients)
 	defer status.Stop()
-	inst, err := DescribeInstance(stop, api, cfg.InstanceID)
+	inst, err := importer.DescribeInstance(stop, api, cfg.InstanceID)
 	if err != nil {
 		if stop.Err() != nil {
-			return nil, ErrInterrupted
+			return nil, importer.ErrInterrupted
 		}
-		return nil, describeError(err, cfg.InstanceID, clients.Region, clients.Profile)
+		return nil, importer.DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
 	var prev map[int]report.Outcome
-	if cfg.Resume && fileExists(resultsPath) {
+	if cfg.Resume && importer.FileExists(resultsPath) {
 		if prev, err = report.Load(resultsPath); err != nil {
-			return nil, &SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+			return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
 		}
 		if err := checkRemoveResumable(f, prev, inst, resultsPath); err != nil {
 			return nil, err
@@ -193,12 +197,12 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	snap, err := snapshotUsers(stop, api, inst.ID)
 	if err != nil {
 		if stop.Err() != nil {
-			return nil, ErrInterrupted
+			return nil, importer.ErrInterrupted
 		}
-		return nil, &SetupError{Message: "cannot list the instance's users: " + errSummary(err), Err: err,
-			Hint: apiHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
+		return nil, &importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
+			Hint: importer.APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
 	}
-	res := &RemoveResult{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
 	outcomes, targets := planRemove(f, snap, prev, inst)
 	var quick *quickConnectIndex
 	if len(targets) > 0 {
@@ -216,9 +220,9 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		}
 		if err != nil {
 			if stop.Err() != nil {
-				return nil, ErrInterrupted
+				return nil, importer.ErrInterrupted
 			}
-			return nil, &SetupError{Message: "cannot list the quick connects: " + errSummary(err), Err: err,
+			return nil, &importer.SetupError{Message: "cannot list the quick connects: " + importer.ErrSummary(err), Err: err,
 				Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"}
 		}
 	}
@@ -226,7 +230,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	if cfg.IdentityCenter.Enabled() {
 		if ic, err = planRemoveIdentityCenter(stop, clients, cfg); err != nil {
 			if stop.Err() != nil {
-				return nil, ErrInterrupted
+				return nil, importer.ErrInterrupted
 			}
 			return nil, err
 		}
@@ -240,17 +244,17 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	}
 
 	var log *report.Log
-	if cfg.Resume && fileExists(resultsPath) {
+	if cfg.Resume && importer.FileExists(resultsPath) {
 		log, _, err = report.Resume(resultsPath)
 	} else {
 		log, err = report.Create(resultsPath, cfg.Force)
 	}
 	if err != nil {
-		hint := writeHint(resultsPath)
+		hint := importer.WriteHint(resultsPath)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}
-		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return nil, &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
 	defer log.Close()
 	for i := range outcomes {
@@ -263,7 +267,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
-	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(outcomes))
+	progress := importer.StartProgress(cfg.Progress, cfg.ProgressMode, len(outcomes))
 	for _, o := range outcomes {
 		if o.Status != "" {
 			progress.Settled(o.Status)
@@ -276,7 +280,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	} else {
 		workers := cfg.Concurrency
 		if workers <= 0 {
-			workers = autoConcurrency(res.ConfiguredDeleteRate)
+			workers = importer.AutoConcurrency(res.ConfiguredDeleteRate)
 		}
 		phase := time.Now()
 		r.run(stop, calls, workers, targets, outcomes)
@@ -292,7 +296,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	}
 	res.Deletes, res.QuickConnectsDeleted = r.deletes, r.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = r.membershipsRemoved, r.storeUsersDeleted, r.storeUsersKept
-	res.Interrupted = stop.Err() != nil && countStatus(outcomes, report.NotAttempted) > 0
+	res.Interrupted = stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
 	if err := log.Finish(outcomes); err != nil {
 		return nil, fmt.Errorf("write results file: %w", err)
 	}
@@ -305,40 +309,40 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	return res, nil
 }
 
-func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
+func checkRemovePaths(cfg Config, resultsPath string) error {
 	switch {
 	case cfg.DryRun && cfg.Resume:
-		return &SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
-	case samePath(cfg.Input, resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
-	case isDir(resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
-	case !isDir(filepath.Dir(resultsPath)):
-		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
-	case fileExists(resultsPath) && !cfg.Resume && !cfg.Force:
+		return &importer.SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
+	case importer.SamePath(cfg.Input, resultsPath):
+		return &importer.SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
+	case importer.IsDir(resultsPath):
+		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
+	case !importer.IsDir(filepath.Dir(resultsPath)):
+		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
+	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
 		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
 		if cfg.DryRun {
 			hint = "give the dry run another file with --out, or --force to replace it"
 		}
-		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
 	}
 	return nil
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
 // another version of the input.
-func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst Instance, path string) error {
+func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst importer.Instance, path string) error {
 	byLine := map[int]string{}
 	for _, r := range f.Rows {
 		byLine[r.Line] = r.Login
 	}
 	for line, o := range prev {
 		if o.Instance != "" && o.Instance != inst.ID {
-			return &SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
+			return &importer.SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
 				Hint: "resume against the instance of the interrupted run, or --out a new results file"}
 		}
 		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
-			return &SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
+			return &importer.SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
 				Hint: "resume with the same input file as the interrupted run, or --out a new results file"}
 		}
 	}
@@ -359,9 +363,9 @@ type userSnapshot struct {
 // snapshotUsers lists every user at page cost: SearchUsers gives 500 a
 // page with names and routing profile; the routing profiles' names come
 // from their own listing.
-func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*userSnapshot, error) {
+func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID string) (*userSnapshot, error) {
 	profiles := map[string]string{}
-	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(pageSize)})
+	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(importer.PageSize)})
 	for rp.HasMorePages() {
 		page, err := rp.NextPage(ctx)
 		if err != nil {
@@ -399,7 +403,7 @@ func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*
 func listUserQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID string) ([]quickConnectRef, error) {
 	var refs []quickConnectRef
 	p := connect.NewListQuickConnectsPaginator(api, &connect.ListQuickConnectsInput{InstanceId: aws.String(instanceID),
-		MaxResults: aws.Int32(pageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
+		MaxResults: aws.Int32(importer.PageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -467,7 +471,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, DefaultConcurrency)
+	sem := make(chan struct{}, importer.DefaultConcurrency)
 	for _, q := range refs {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -502,7 +506,7 @@ func isConnectNotFound(err error) bool {
 // or invalid (blank, a second row for one login, or a login that matches a
 // user only when case is ignored, which is never deleted). A row an
 // earlier run finished stays as it was.
-func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst Instance) ([]report.Outcome, []*removeTarget) {
+func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst importer.Instance) ([]report.Outcome, []*removeTarget) {
 	outcomes := make([]report.Outcome, len(f.Rows))
 	var targets []*removeTarget
 	seen := map[string]int{}
@@ -537,7 +541,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 			names := snap.fold[strings.ToLower(login)]
 			o.Status = report.Invalid
 			o.Error = fmt.Sprintf("user login: no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
-				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, quoteAll(names), quoteAll(names))
+				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, importer.QuoteAll(names), importer.QuoteAll(names))
 		default:
 			o.Status = report.Absent
 			o.Changes = "no such user"
@@ -547,7 +551,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 	return outcomes, targets
 }
 
-func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {
+func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *Result) error {
 	var retry [][]string
 	for i, o := range outcomes {
 		if o.Status.NeedsRetry() {

@@ -1,4 +1,4 @@
-package importer
+package remover
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -23,11 +24,11 @@ import (
 // calls go out beside it: the run is paced by DeleteUser alone.
 type remover struct {
 	api              ConnectRemoveAPI
-	inst             Instance
+	inst             importer.Instance
 	log              *report.Log
 	ic               *removeIdentityCenter
 	quick            *quickConnectIndex
-	limits           *Limits // nil: nothing paced
+	limits           *importer.Limits // nil: nothing paced
 	deleteStoreUsers bool
 	onOutcome        func(report.Outcome)
 
@@ -70,7 +71,7 @@ func (r *remover) append(o report.Outcome, sync bool) bool {
 	return true
 }
 
-func (t *removeTarget) outcome(inst Instance) report.Outcome {
+func (t *removeTarget) outcome(inst importer.Instance) report.Outcome {
 	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last,
 		RoutingProfile: t.routing, ConnectUserID: t.userID, Instance: inst.ID}
 }
@@ -155,7 +156,7 @@ feed:
 			o.Error = sentMarker + " by an earlier run; "
 		}
 		o.Status = report.NotAttempted
-		o.Error += notStarted
+		o.Error += importer.NotStarted
 		outcomes[t.slot] = o
 	}
 }
@@ -168,13 +169,13 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	o := t.outcome(r.inst)
 	// Take DeleteUser's token while a Ctrl-C can still leave the row
 	// untouched: a worker may wait here long at a low rate.
-	trace := &callTrace{stop: stop}
+	trace := &importer.CallTrace{Stop: stop}
 	if r.limits != nil && !t.alreadyOff {
 		if err := r.limits.For("Connect.DeleteUser").Wait(stop); err != nil {
-			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, notStarted, ""
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
 			return o
 		}
-		trace.prepaid = true
+		trace.Prepaid = true
 	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"
@@ -183,21 +184,21 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	}
 	fail := func(step string, err error) report.Outcome {
 		o.Status = report.Failed
-		o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, errText(err), sentMarker)
+		o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, importer.ErrText(err), sentMarker)
 		r.append(o, false)
 		return o
 	}
 	var changes []string
 	if !t.alreadyOff {
-		_, err := r.api.DeleteUser(withCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
+		_, err := r.api.DeleteUser(importer.WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
 		switch {
 		case err == nil:
-		case errors.Is(err, errStopped):
+		case errors.Is(err, importer.ErrStopped):
 			// Throttled, then stopped by Ctrl-C before it went through.
-			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, notStarted, ""
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
 			r.append(o, false)
 			return o
-		case isConnectNotFound(err) && mayHaveApplied(trace.attempts[:len(trace.attempts)-1]):
+		case isConnectNotFound(err) && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
 			// An attempt whose answer was lost went through.
 		case isConnectNotFound(err):
 			// Deleted by someone else since the listing: this run changed nothing.
@@ -206,8 +207,8 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 			return o
 		default:
 			o.Status = report.Failed
-			o.Error = "delete connect user: " + errText(err)
-			if mayHaveApplied(trace.attempts) {
+			o.Error = "delete connect user: " + importer.ErrText(err)
+			if importer.MayHaveApplied(trace.Attempts) {
 				o.Error += " (" + sentMarker + "; it may have gone through: run again with --resume to settle it)"
 			} else {
 				o.ConnectUserID = t.userID
@@ -268,26 +269,26 @@ type removeIdentityCenter struct {
 	groupID string // "" when the group does not exist
 }
 
-func planRemoveIdentityCenter(ctx context.Context, clients *Clients, cfg RemoveConfig) (*removeIdentityCenter, error) {
+func planRemoveIdentityCenter(ctx context.Context, clients *importer.Clients, cfg Config) (*removeIdentityCenter, error) {
 	store, ok := clients.IdentityStore.(IdentityStoreRemoveAPI)
 	if !ok {
-		return nil, &SetupError{Message: "this identity store client cannot remove users"}
+		return nil, &importer.SetupError{Message: "this identity store client cannot remove users"}
 	}
-	ic := &removeIdentityCenter{store: store, storeID: cfg.IdentityCenter.IdentityStoreID, group: cfg.IdentityCenter.group()}
+	ic := &removeIdentityCenter{store: store, storeID: cfg.IdentityCenter.IdentityStoreID, group: cfg.IdentityCenter.GroupName()}
 	if ic.storeID == "" {
-		id, err := discoverIdentityStore(ctx, clients.SSOAdmin)
+		id, err := importer.DiscoverIdentityStore(ctx, clients.SSOAdmin)
 		if err != nil {
 			return nil, err
 		}
 		ic.storeID = id
 	}
 	out, err := store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.storeID),
-		AlternateIdentifier: uniqueAttribute("displayName", ic.group)})
+		AlternateIdentifier: importer.UniqueAttribute("displayName", ic.group)})
 	switch {
-	case isNotFound(err):
+	case importer.IsNotFound(err):
 	case err != nil:
-		return nil, &SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, errText(err)), Err: err,
-			Hint: identityStoreHint(err, ic.storeID)}
+		return nil, &importer.SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, importer.ErrText(err)), Err: err,
+			Hint: importer.IdentityStoreHint(err, ic.storeID)}
 	default:
 		ic.groupID = aws.ToString(out.GroupId)
 	}
@@ -296,7 +297,7 @@ func planRemoveIdentityCenter(ctx context.Context, clients *Clients, cfg RemoveC
 		// which are found per SSO instance.
 		admin, ok := clients.SSOAdmin.(SSOAdminRemoveAPI)
 		if !ok {
-			return nil, &SetupError{Message: "this SSO Admin client cannot list assignments"}
+			return nil, &importer.SetupError{Message: "this SSO Admin client cannot list assignments"}
 		}
 		ic.admin = admin
 		if ic.ssoARN, err = ssoInstanceOf(ctx, admin, ic.storeID); err != nil {
@@ -318,7 +319,7 @@ func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", &SetupError{Message: "--sso-delete-users: find the IAM Identity Center instance: " + errText(err), Err: err,
+			return "", &importer.SetupError{Message: "--sso-delete-users: find the IAM Identity Center instance: " + importer.ErrText(err), Err: err,
 				Hint: "the credentials need sso:ListInstances and sso:ListApplicationAssignmentsForPrincipal, to see what else a user is assigned to before deleting it"}
 		}
 		for _, in := range page.Instances {
@@ -327,18 +328,18 @@ func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string)
 			}
 		}
 	}
-	return "", &SetupError{Message: fmt.Sprintf("--sso-delete-users: no IAM Identity Center instance of this account uses identity store %s", storeID),
+	return "", &importer.SetupError{Message: fmt.Sprintf("--sso-delete-users: no IAM Identity Center instance of this account uses identity store %s", storeID),
 		Hint: "without it, what else a user is assigned to cannot be checked: drop --sso-delete-users, or check --identity-store-id and --region"}
 }
 
 func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (string, bool, error) {
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.storeID),
-		AlternateIdentifier: uniqueAttribute("userName", login)})
+		AlternateIdentifier: importer.UniqueAttribute("userName", login)})
 	switch {
-	case isNotFound(err):
+	case importer.IsNotFound(err):
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", login, errText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %s", login, importer.ErrText(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -357,14 +358,14 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 		m, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.storeID),
 			GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: id}})
 		switch {
-		case isNotFound(err):
+		case importer.IsNotFound(err):
 			did = append(did, "not in group "+ic.group)
 		case err != nil:
-			return "", id, fmt.Errorf("find the membership of %s in %s: %s", login, ic.group, errText(err))
+			return "", id, fmt.Errorf("find the membership of %s in %s: %s", login, ic.group, importer.ErrText(err))
 		default:
 			_, err := ic.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: aws.String(ic.storeID), MembershipId: m.MembershipId})
-			if err != nil && !isNotFound(err) {
-				return "", id, fmt.Errorf("remove %s from group %s: %s", login, ic.group, errText(err))
+			if err != nil && !importer.IsNotFound(err) {
+				return "", id, fmt.Errorf("remove %s from group %s: %s", login, ic.group, importer.ErrText(err))
 			}
 			r.count(func() { r.membershipsRemoved++ })
 			did = append(did, "removed from group "+ic.group)
@@ -380,8 +381,8 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 			did = append(did, "user kept: "+why)
 		} else {
 			_, err := ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.storeID), UserId: aws.String(id)})
-			if err != nil && !isNotFound(err) {
-				return "", id, fmt.Errorf("delete identity center user %s: %s", login, errText(err))
+			if err != nil && !importer.IsNotFound(err) {
+				return "", id, fmt.Errorf("delete identity center user %s: %s", login, importer.ErrText(err))
 			}
 			r.count(func() { r.storeUsersDeleted++ })
 			did = append(did, "user deleted")
@@ -407,7 +408,7 @@ func (ic *removeIdentityCenter) keepReason(ctx context.Context, userID string) (
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", fmt.Errorf("list the application assignments of identity center user %s: %s", userID, errText(err))
+			return "", fmt.Errorf("list the application assignments of identity center user %s: %s", userID, importer.ErrText(err))
 		}
 		apps += len(page.ApplicationAssignments)
 	}
@@ -424,11 +425,11 @@ func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) 
 		IdentityStoreId: aws.String(ic.storeID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
-		if isNotFound(err) {
+		if importer.IsNotFound(err) {
 			return 0, nil
 		}
 		if err != nil {
-			return 0, fmt.Errorf("list the groups of identity center user %s: %s", userID, errText(err))
+			return 0, fmt.Errorf("list the groups of identity center user %s: %s", userID, importer.ErrText(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if aws.ToString(m.GroupId) != ic.groupID {

@@ -1,4 +1,4 @@
-package importer
+package remover
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -104,7 +105,7 @@ func TestRemoveResumeSettlesInFlight(t *testing.T) {
 	}
 	sb.ResetCalls()
 
-	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
+	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestRemoveConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked := 0
-	_, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
+	_, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(),
 		Confirm: func(_ context.Context, n int) error { asked = n; return ErrNotConfirmed }}, sandboxClients(t, sb, 1))
 	if err != ErrNotConfirmed || asked != 2 {
 		t.Fatalf("err %v, asked for %d, want ErrNotConfirmed for 2", err, asked)
@@ -183,17 +184,17 @@ func TestRemoveLockedResults(t *testing.T) {
 	if err := os.WriteFile(input, []byte("user login\na\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	results, _ := RemovePaths(input, "")
+	results, _ := Paths(input, "")
 	held, err := report.AcquireLock(results)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clients := sandboxClients(t, sb, 1)
 	sb.ResetCalls()
-	cfg := RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true,
+	cfg := Config{Input: input, InstanceID: sb.InstanceID(), Resume: true,
 		Confirm: func(context.Context, int) error { return nil }}
 	_, err = Remove(context.Background(), context.Background(), cfg, clients)
-	var se *SetupError
+	var se *importer.SetupError
 	if !errors.As(err, &se) || !errors.Is(err, report.ErrLocked) || !strings.Contains(se.Message, results) {
 		t.Fatalf("second run: %v, want a set-up error naming %s", err, results)
 	}

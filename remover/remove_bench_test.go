@@ -1,4 +1,4 @@
-package importer
+package remover
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -19,7 +20,7 @@ import (
 // DeleteUser bound (500 calls at 2/s times the scale). Acceptance: at most
 // 1.1.
 //
-//	go test -run '^$' -bench BenchmarkRemove500 -benchtime 1x ./importer/
+//	go test -run '^$' -bench BenchmarkRemove500 -benchtime 1x ./remover/
 func BenchmarkRemove500(b *testing.B) {
 	const users = 500
 	for range b.N {
@@ -29,9 +30,9 @@ func BenchmarkRemove500(b *testing.B) {
 		seedRemove(b, sb, dir, users)
 		clients := sandboxClients(b, sb, removeBenchScale)
 		b.StartTimer()
-		res, err := Remove(context.Background(), context.Background(), RemoveConfig{
+		res, err := Remove(context.Background(), context.Background(), Config{
 			Input: filepath.Join(dir, "leavers.csv"), InstanceID: sb.InstanceID(),
-			IdentityCenter: IdentityCenterConfig{Discover: true}, DeleteIdentityCenterUsers: true,
+			IdentityCenter: importer.IdentityCenterConfig{Discover: true}, DeleteIdentityCenterUsers: true,
 		}, clients)
 		b.StopTimer()
 		if err != nil {
@@ -68,7 +69,7 @@ func seedRemove(tb testing.TB, sb *sandbox.Sandbox, dir string, n int) {
 	if err := sb.AddConnectUsers(list...); err != nil {
 		tb.Fatal(err)
 	}
-	group, err := sb.AddGroup(DefaultSSOGroup)
+	group, err := sb.AddGroup(importer.DefaultSSOGroup)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,0 +1,267 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// importRun is one import as it goes through its stages. Each stage reads
+// what the ones before it left here and adds its own part.
+type importRun struct {
+	stop, calls context.Context
+	cfg         Config
+	clients     *Clients
+	start       time.Time
+
+	resultsPath, retryPath string
+	resultsExist           bool
+	retryOwner             retryOwner
+	lock                   *report.Lock
+	input                  *os.File
+
+	rates   *Rates
+	inst    Instance
+	f       *agentfile.File
+	checked []agentfile.Checked
+	prev    map[int]report.Outcome // --resume: the earlier run's outcomes by line
+	plan    *Plan
+	sso     *IdentityCenter
+	log     *report.Log
+	res     *Result
+
+	// outcomes has one entry per planned row. Rows the plan settles are
+	// filled at once; the rest become create jobs or update jobs, and the
+	// index slices map each job back to its row.
+	outcomes []report.Outcome
+	jobs     []Job
+	jobIndex []int
+	upd      *Updater
+	updJobs  []UpdateJob
+	updIndex []int
+	updDone  []report.Outcome
+	prov     *Provisioner
+	progress *Progress
+	// status shows the set-up on a terminal until the progress bar starts.
+	status *SetupStatus
+}
+
+// Import runs one import: read and validate the file for the instance's
+// identity type, plan with read calls, then create the users and write the
+// results file (and the retry file when a row needs one). stop is cancelled
+// by the first Ctrl-C: no new row starts, the calls in flight finish, the
+// results are written. calls is cancelled by a second one: the calls in
+// flight are abandoned, and the results file still says, for each row,
+// what is known.
+//
+// Until the first change to AWS, a stage that fails returns a SetupError
+// and nothing was changed. Once provisioning began, whatever fails is
+// recorded in the Result, which is always returned, so that the summary
+// is printed and the retry file written.
+func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
+	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
+	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
+	defer r.close()
+	for _, stage := range []func() error{
+		r.checkOutputs,          // flags and paths that cannot work
+		r.lockResults,           // one run per results file
+		r.openInput,             // the file exists and is a file
+		r.readInput,             // describe the instance; read and validate the file for its identity type
+		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
+		r.makePlan,              // read calls: what each row needs
+		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
+		r.prepareIdentityCenter, // the group, before the first user
+		r.sortRows,              // rows the plan settles are written; the others become jobs
+	} {
+		if err := stage(); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.apply(); err != nil {
+		return nil, err
+	}
+	r.finish()
+	return r.res, nil
+}
+
+func (r *importRun) close() {
+	r.status.Stop()
+	if r.log != nil {
+		r.log.Close()
+	}
+	if r.input != nil {
+		r.input.Close()
+	}
+	if r.lock != nil {
+		r.lock.Release()
+	}
+}
+
+// interrupted turns a stage's error into ErrInterrupted when a Ctrl-C came
+// first: the error is then the interruption's, not a fault to report.
+func (r *importRun) interrupted(err error) error {
+	if err != nil && r.stop.Err() != nil {
+		return ErrInterrupted
+	}
+	return err
+}
+
+func (r *importRun) checkOutputs() error {
+	cfg, resultsPath, retryPath := r.cfg, r.resultsPath, r.retryPath
+	if cfg.DryRun && cfg.Resume {
+		return &SetupError{Message: "--dry-run and --resume do not go together",
+			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
+	}
+	switch {
+	case SamePath(cfg.Input, resultsPath):
+		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
+			Hint: "give the results file another name: the input stays as it is"}
+	case SamePath(cfg.Input, retryPath):
+		return &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
+			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
+	}
+	if IsDir(resultsPath) {
+		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
+			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
+	}
+	if dir := filepath.Dir(resultsPath); !IsDir(dir) {
+		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
+			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
+	}
+	return nil
+}
+
+// lockResults holds the results file for one run, from before it is first
+// read to after its last rewrite (docs/aws.md §8), and clears what a killed
+// run's atomic rewrite left behind (each holds passwords).
+func (r *importRun) lockResults() error {
+	lock, err := report.AcquireLock(r.resultsPath)
+	if err != nil {
+		return LockError(err, r.resultsPath)
+	}
+	r.lock = lock
+	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
+		return &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(r.resultsPath)}
+	}
+	r.resultsExist = FileExists(r.resultsPath)
+	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force {
+		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
+			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
+	}
+	return nil
+}
+
+func (r *importRun) openInput() error {
+	input, err := os.Open(r.cfg.Input)
+	if err != nil {
+		return &SetupError{Message: fmt.Sprintf("open %s: %v", r.cfg.Input, UnwrapPath(err)), Err: err}
+	}
+	r.input = input
+	if st, err := input.Stat(); err == nil && st.IsDir() {
+		return &SetupError{Message: fmt.Sprintf("%s is a folder, not a file", r.cfg.Input),
+			Hint: "give the CSV file of the agents, such as " + filepath.Join(r.cfg.Input, "agents.csv")}
+	}
+	return nil
+}
+
+func (r *importRun) readInput() error {
+	cfg, clients := r.cfg, r.clients
+	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
+	r.rates = clients.Rates()
+	if r.rates == nil {
+		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
+	}
+	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
+	if err != nil {
+		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
+	}
+	r.inst = inst
+	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
+	if err != nil {
+		var fe *agentfile.FileError
+		if errors.As(err, &fe) {
+			return err
+		}
+		// The file could not be read at all: nothing was changed.
+		return r.interrupted(&SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err})
+	}
+	r.f = f
+	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	return nil
+}
+
+func (r *importRun) loadPrevious() error {
+	if !r.cfg.Resume || !r.resultsExist {
+		return nil
+	}
+	prev, err := report.Load(r.resultsPath)
+	if err != nil {
+		return &SetupError{Message: err.Error(), Err: err,
+			Hint: "resume from the file as bulkagents wrote it (a spreadsheet that saved it may have changed it),\n" +
+				"or run with --out NEW-results.csv: users already made are then reported as exists, so keep this file for their passwords"}
+	}
+	r.prev = prev
+	if err := checkResumable(r.f, r.checked, prev, r.resultsPath); err != nil {
+		return err
+	}
+	return checkInstance(prev, r.inst, r.resultsPath, r.status.Out(r.cfg.Progress))
+}
+
+func (r *importRun) makePlan() error {
+	cfg, clients := r.cfg, r.clients
+	plan, err := MakePlan(r.stop, clients.Connect, r.inst, r.f, r.checked)
+	if err != nil {
+		msg := err.Error()
+		var pe *PlanError
+		if errors.As(err, &pe) {
+			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, ErrSummary(pe.Err))
+		}
+		return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)})
+	}
+	r.plan = plan
+	if cfg.IdentityCenter.Enabled() {
+		r.sso, err = PlanIdentityCenter(r.stop, clients.IdentityStore, clients.SSOAdmin, cfg.IdentityCenter, r.f, plan, cfg.DryRun)
+		if err != nil {
+			return r.interrupted(err)
+		}
+	}
+	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers, Rates: r.rates}
+	if clients.Limits != nil {
+		r.res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
+	}
+	return nil
+}
+
+// openResults makes (or, resuming, opens) the results file before the
+// first change to AWS, the Identity Center group included: a folder that
+// cannot be written stops the run while nothing was changed.
+func (r *importRun) openResults() error {
+	var err error
+	if r.cfg.Resume && r.resultsExist {
+		r.log, _, err = report.Resume(r.resultsPath)
+	} else {
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+	}
+	if err != nil {
+		hint := WriteHint(r.resultsPath)
+		if errors.Is(err, report.ErrExists) {
+			hint = "add --resume to continue that run, or --force to replace it"
+		}
+		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
+	}
+	return nil
+}
+
+func (r *importRun) prepareIdentityCenter() error {
+	if r.sso == nil {
+		return nil
+	}
+	return r.interrupted(r.sso.Prepare(r.stop, r.status.Out(r.cfg.Progress)))
+}

@@ -1,0 +1,256 @@
+package importer
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/bulkagents/bulkagents/report"
+)
+
+// sortRows decides each row from the plan: rows done by an earlier run keep
+// their outcome, invalid rows and a dry run's rows are written now, and the
+// rest become create jobs (the Provisioner's) or update jobs (the
+// Updater's).
+func (r *importRun) sortRows() error {
+	r.outcomes = make([]report.Outcome, len(r.plan.Rows))
+	r.upd = newUpdater(r.cfg, r.clients, r.inst, r.f, r.log)
+	for i := range r.plan.Rows {
+		pr := &r.plan.Rows[i]
+		warnPasswordIgnored(r.f, pr)
+		if pr.Action != ActionInvalid {
+			r.res.Warnings, r.res.MoreWarnings = firstProblems(r.res.Warnings, r.res.MoreWarnings, pr.Warnings)
+		}
+		o, settled := r.sortRow(i, pr)
+		if !settled {
+			continue
+		}
+		if o.Status == "" {
+			continue // kept from the earlier run as it was
+		}
+		o.Instance = r.inst.ID
+		r.outcomes[i] = o
+		if err := r.log.Append(o); err != nil {
+			return fmt.Errorf("write results file: %w", err)
+		}
+	}
+	return nil
+}
+
+// sortRow gives row i's outcome when the plan settles it (settled), or
+// queues it as a job. A zero outcome that is settled is the earlier run's,
+// already in r.outcomes.
+func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bool) {
+	cfg, prev, line := r.cfg, r.prev, pr.Row.Line
+	// A row done by a run without Identity Center is not done for one
+	// with it: it still needs its Identity Center user.
+	if p, ok := prev[line]; ok && p.Status.Done() && (r.sso == nil || p.SSOUserID != "") && !(cfg.Update && p.Status == report.Exists) {
+		r.outcomes[i] = p
+		return report.Outcome{}, true
+	}
+	if r.upd != nil && pr.Action == ActionExists && r.sso == nil && prev[line].Password == "" && !unsettled(prev[line]) {
+		r.updJobs = append(r.updJobs, UpdateJob{Planned: pr, Base: existsOutcome(pr, r.inst), Prev: prev[line]})
+		r.updIndex = append(r.updIndex, i)
+		return report.Outcome{}, false
+	}
+	switch {
+	case pr.Action == ActionInvalid:
+		o = invalidOutcome(r.f, pr)
+		if p, ok := prev[line]; ok && p.Password != "" {
+			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p)
+			if o.Status == report.Created {
+				return o, true
+			}
+		}
+		r.res.Problems, r.res.MoreProblems = firstProblems(r.res.Problems, r.res.MoreProblems, pr.Problems)
+	case cfg.DryRun && r.sso != nil:
+		o = r.sso.DryRunOutcome(pr)
+	case cfg.DryRun && pr.Action == ActionExists:
+		o = plannedOutcome(pr, report.Exists)
+		o.ConnectUserID = pr.ExistingUserID
+		o.SignInURL = dryRunSignInURL(r.inst)
+	case cfg.DryRun:
+		o = plannedOutcome(pr, report.WouldCreate)
+		o.SignInURL = dryRunSignInURL(r.inst)
+	default:
+		// A password written ahead by an interrupted run is the one
+		// its CreateUser may have set: keep it.
+		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line])})
+		r.jobIndex = append(r.jobIndex, i)
+		return report.Outcome{}, false
+	}
+	return o, true
+}
+
+// firstProblems keeps the first summaryProblems problems for the summary
+// and counts the rest.
+func firstProblems[P any](kept []P, more int, add []P) ([]P, int) {
+	for _, p := range add {
+		if len(kept) < summaryProblems {
+			kept = append(kept, p)
+		} else {
+			more++
+		}
+	}
+	return kept, more
+}
+
+// apply makes the changes: creates and updates at once, since they draw on
+// different buckets. With Identity Center, an existing user first gets its
+// Identity Center side, then its Connect fields are compared.
+func (r *importRun) apply() error {
+	r.status.Stop()
+	r.res.SetupElapsed = time.Since(r.start)
+	r.res.UsersQuotaNote = usersQuotaNote(r.plan, r.outcomes, r.jobs, r.rates, r.cfg.DryRun, r.cfg.Sandbox)
+	if r.res.UsersQuotaNote != "" && r.cfg.Progress != nil && !r.cfg.DryRun {
+		// Before the first create: a run that would pass the users quota
+		// is said with its numbers, not found out user by user.
+		fmt.Fprintln(r.cfg.Progress, r.res.UsersQuotaNote)
+	}
+	r.startProgress()
+	var updErr error
+	updFinished := make(chan struct{})
+	go func() {
+		defer close(updFinished)
+		if len(r.updJobs) > 0 {
+			r.updDone, updErr = r.upd.Run(r.stop, r.calls, r.updJobs)
+		}
+	}()
+	if len(r.jobs) > 0 {
+		for k, o := range r.prov.Run(r.stop, r.calls, r.jobs) {
+			r.outcomes[r.jobIndex[k]] = o
+		}
+	}
+	<-updFinished
+	if updErr == nil && r.upd != nil && r.sso != nil {
+		updErr = r.updateAfterIdentityCenter()
+	}
+	if updErr != nil {
+		return updErr
+	}
+	for k, o := range r.updDone {
+		r.outcomes[r.updIndex[k]] = o
+	}
+	return nil
+}
+
+func (r *importRun) startProgress() {
+	r.progress = StartProgress(r.cfg.Progress, r.cfg.ProgressMode, len(r.plan.Rows))
+	for i := range r.outcomes {
+		if r.outcomes[i].Status != "" {
+			r.progress.Settled(r.outcomes[i].Status)
+		}
+	}
+	onOutcome := func(o report.Outcome) { r.progress.Add(o.Status) }
+	r.prov = &Provisioner{
+		Connect:     r.clients.Connect,
+		Limits:      r.clients.Limits,
+		Instance:    r.inst,
+		Log:         r.log,
+		Concurrency: r.cfg.Concurrency,
+		OnOutcome:   onOutcome,
+		Endpoint:    r.clients.Endpoint(),
+
+		IdentityCenter: r.sso,
+	}
+	if r.cfg.Sandbox {
+		r.prov.QuotaMessage = sandboxQuotaMessage
+	}
+	if r.upd != nil {
+		r.upd.OnOutcome = onOutcome
+	}
+}
+
+// updateAfterIdentityCenter compares the existing users whose Identity
+// Center side the create jobs settled.
+func (r *importRun) updateAfterIdentityCenter() error {
+	r.updJobs, r.updIndex = nil, nil
+	for k, i := range r.jobIndex {
+		if pr := r.jobs[k].Planned; pr.Action == ActionExists && r.outcomes[i].Status == report.Exists {
+			r.updJobs = append(r.updJobs, UpdateJob{Planned: pr, Base: r.outcomes[i], Prev: r.prev[pr.Row.Line]})
+			r.updIndex = append(r.updIndex, i)
+		}
+	}
+	if len(r.updJobs) == 0 {
+		return nil
+	}
+	var err error
+	r.updDone, err = r.upd.Run(r.stop, r.calls, r.updJobs)
+	return err
+}
+
+// finish settles what can be settled, rewrites the results file and writes
+// the retry file. Something may have changed in AWS by now: whatever fails
+// is recorded in the result (exit 1), never returned.
+func (r *importRun) finish() {
+	res, outcomes := r.res, r.outcomes
+	if r.upd != nil && r.upd.names != nil {
+		c := r.upd.Counts()
+		res.Update = &c
+	}
+	res.UpdateRequested = r.cfg.Update
+	r.progress.Stop()
+	res.Stats = r.prov.Stats()
+	if r.clients.Limits != nil {
+		lim := r.clients.Limits.For("Connect.CreateUser")
+		res.FinalCreateRate, res.CreateThrottles = lim.Rate(), lim.Throttles()
+	}
+	res.IdentityCenter = r.sso.Report()
+	res.Interrupted = r.stop.Err() != nil && len(r.jobs) > 0 && CountStatus(outcomes, report.NotAttempted) > 0
+
+	// Rows whose CreateUser may have gone through: a last look settles
+	// those it can, while the endpoint still answers.
+	if len(r.jobs) > 0 {
+		settleInDoubt(r.calls, r.prov, r.inst, outcomes)
+	}
+	res.Halted = r.prov.haltMessage()
+	if err := r.prov.LogErr(); err != nil {
+		res.ResultsErr = err
+	} else if err := r.log.Finish(outcomes); err != nil {
+		res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
+	}
+	res.Counts = report.Count(outcomes)
+	res.File, res.Checked, res.Outcomes = r.f, r.checked, outcomes
+	r.writeRetry()
+	res.Elapsed = time.Since(r.start)
+}
+
+// writeRetry writes the rows that need another run to the retry file,
+// made from the input alone (it holds the passwords the input supplied,
+// and is mode 0600, like the input should be): each run replaces it.
+func (r *importRun) writeRetry() {
+	res := r.res
+	var retry [][]string
+	for i, o := range r.outcomes {
+		switch {
+		case inDoubt(o):
+			// Its CreateUser may have made the user: importing it again
+			// would report it exists, its password only in this file.
+			res.InDoubt++
+		case o.Status.NeedsRetry():
+			retry = append(retry, r.plan.Rows[i].Row.Record)
+		}
+	}
+	switch {
+	case len(retry) > 0:
+		path := freeRetryPath(r.retryPath, r.retryOwner)
+		if err := report.WriteRetry(path, r.f.Header, retry, true); err != nil {
+			res.RetryErr = fmt.Errorf("write retry file: %w", err)
+		} else if path == r.retryPath {
+			if err := stampRetryFile(r.resultsPath, path); err != nil {
+				res.RetryErr = fmt.Errorf("write retry file: %w", err)
+			}
+		}
+		if res.RetryErr == nil {
+			res.RetryPath, res.RetryRows = path, len(retry)
+		}
+	case !r.cfg.DryRun && res.InDoubt == 0:
+		// A retry file left by an earlier run of this input is stale now,
+		// unless the user edited or imported it.
+		if err := removeStaleRetry(r.retryPath, r.retryOwner); err != nil {
+			res.RetryErr = err
+		}
+	}
+	if r.retryOwner.userOwned {
+		res.RetryKept = r.retryPath + " (" + r.retryOwner.why + " since a run wrote it)"
+	}
+}
