@@ -59,6 +59,9 @@ type exportFlags struct {
 	format            string
 	rateScale         float64
 	sandbox           bool
+	// givenScale is --rate-scale when given, 0 otherwise (then the rates
+	// come from Service Quotas).
+	givenScale float64
 }
 
 // defaultExportFile is where an export goes without --out.
@@ -84,6 +87,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	if err := fl.check(); err != nil {
 		return err
 	}
+	fl.givenScale = givenRateScale(fs.FlagSet, fl.rateScale)
 	awsConfig, instanceID, closeSandbox, err := exportTarget(ctx, env, fl)
 	if err != nil {
 		return err
@@ -138,7 +142,7 @@ func (fl *exportFlags) check() error {
 // the one --instance-id names, or a sandbox holding the template's example
 // agents (imported into it as import would).
 func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
-	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.rateScale}
+	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.givenScale}
 	if !fl.sandbox {
 		id, region, err := fl.instance()
 		if err != nil {
@@ -235,6 +239,9 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		parts = append(parts, p)
 	}
 	fmt.Fprintf(w, "export: calls: %s\n", strings.Join(parts, "; "))
+	if l := rateSourcesLine(apis, res.RateSources); l != "" {
+		fmt.Fprintf(w, "export: rates: %s\n", l)
+	}
 	line := fmt.Sprintf("export: took %s", res.Elapsed.Round(time.Millisecond))
 	if s := res.Elapsed.Seconds(); s > 0 && res.Users > 0 {
 		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
@@ -253,9 +260,51 @@ func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
 	v := map[string]any{
 		"command": "export", "instance": res.Instance.ID, "identity": string(res.Instance.Identity),
 		"users": res.Users, "file": res.Path, "warnings": len(res.Warnings),
-		"calls": res.Calls, "rates_per_second": res.Rates, "source": "default",
+		"calls": res.Calls, "rates_per_second": res.Rates, "rate_sources": exportRateSources(res),
 		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
 		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(),
 	}
 	return json.NewEncoder(w).Encode(v)
+}
+
+// exportRateSources says, per API called, where its rate came from.
+func exportRateSources(res *importer.ExportResult) map[string]string {
+	m := map[string]string{}
+	for api := range res.Calls {
+		if u := res.RateSources.Of("Connect." + api); u.Source != "" {
+			m[api] = u.Source
+		}
+	}
+	return m
+}
+
+// rateSourcesLine says where the rates of the APIs called came from,
+// grouped by source: "from Service Quotas for DescribeUser (L-EE6F0D82);
+// the documented default for SearchUsers", or "the default times
+// --rate-scale for every API".
+func rateSourcesLine(apis []string, rates *importer.Rates) string {
+	groups := map[string][]string{}
+	var order []string
+	for _, api := range apis {
+		u := rates.Of("Connect." + api)
+		if u.Source == "" {
+			continue
+		}
+		key, name := u.Describe(), api
+		if u.Source == importer.SourceServiceQuotas {
+			key, name = "from Service Quotas", api+" ("+u.QuotaCode+")"
+		}
+		if groups[key] == nil {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], name)
+	}
+	if len(order) == 1 && len(groups[order[0]]) == len(apis) && rates.Of("Connect."+apis[0]).Source != importer.SourceServiceQuotas {
+		return order[0] + " for every API"
+	}
+	parts := make([]string, len(order))
+	for i, key := range order {
+		parts[i] = key + " for " + strings.Join(groups[key], ", ")
+	}
+	return strings.Join(parts, "; ")
 }

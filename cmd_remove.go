@@ -106,7 +106,8 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 			"remove deletes users: without a terminal to confirm on, it needs --yes (nothing was deleted)")
 	}
 
-	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.rateScale}
+	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL,
+		RateScale: givenRateScale(fs.FlagSet, fl.rateScale)}
 	instanceID := ""
 	if fl.sandbox {
 		sb, err := startRemoveSandbox(ctx, env, input, fl)
@@ -154,7 +155,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		return importError(input, err)
 	}
 	if fl.format == "json" {
-		if err := writeRemoveJSON(env.stdout, res, fl); err != nil {
+		if err := writeRemoveJSON(env.stdout, res); err != nil {
 			return err
 		}
 	} else {
@@ -249,7 +250,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 }
 
 // writeRemoveJSON prints the summary as one JSON object, for scripts.
-func writeRemoveJSON(w io.Writer, res *remover.Result, fl removeFlags) error {
+func writeRemoveJSON(w io.Writer, res *remover.Result) error {
 	counts := map[string]int{}
 	for _, s := range report.Statuses {
 		counts[string(s)] = res.Counts[s]
@@ -257,8 +258,9 @@ func writeRemoveJSON(w io.Writer, res *remover.Result, fl removeFlags) error {
 	v := map[string]any{
 		"command": "remove", "dry_run": res.DryRun, "instance": res.Instance.ID, "interrupted": res.Interrupted,
 		"counts": counts, "rows": res.Counts.Total(),
-		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": rateSource(fl.rateScale),
+		"rate": map[string]any{"api": "DeleteUser", "configured_per_second": res.ConfiguredDeleteRate, "source": res.Rates.Of("Connect.DeleteUser").Source,
 			"achieved_per_second": res.DeleteRate(), "delete_calls": res.Deletes, "throttles": res.DeleteThrottles},
+		"rates_used":             res.Rates,
 		"elapsed_seconds":        res.Elapsed.Seconds(),
 		"quick_connects_deleted": res.QuickConnectsDeleted,
 		"files":                  map[string]any{"results": res.ResultsPath, "retry": res.RetryPath},
@@ -269,12 +271,4 @@ func writeRemoveJSON(w io.Writer, res *remover.Result, fl removeFlags) error {
 	}
 	enc := json.NewEncoder(w)
 	return enc.Encode(v)
-}
-
-// rateSource says where the DeleteUser rate came from.
-func rateSource(scale float64) string {
-	if scale == 1 {
-		return "default"
-	}
-	return fmt.Sprintf("default times --rate-scale %g", scale)
 }

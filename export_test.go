@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,10 +16,11 @@ import (
 
 // fullRows makes n rows of the identity's current template with every
 // column in use: hierarchy, tags, desk phones, two security profiles,
-// secondary email, mobile (and email for a Connect-managed instance).
+// secondary email, mobile (and email for a Connect-managed instance), and
+// the extension columns: proficiencies and per-channel settings.
 func fullRows(identity string, prefix string, n int) string {
 	var b strings.Builder
-	b.Write(templates.Header(identity))
+	b.Write(templates.Extended(templates.Header(identity)))
 	hier := []string{"Example Corp|Support|Tier 1", "Example Corp|Support|Tier 2", "Example Corp|Sales", ""}
 	for i := 1; i <= n; i++ {
 		login := fmt.Sprintf("%s%03d", prefix, i)
@@ -39,17 +41,45 @@ func fullRows(identity string, prefix string, n int) string {
 		acw := fmt.Sprint(i % 120)
 		auto := []string{"yes", "no"}[i%2]
 		h := hier[i%len(hier)]
+		ext := extensionCells(i)
 		if identity == "SAML" {
 			// first,last,secondary email,mobile,login,routing,security,hierarchy,phone type,number,auto,acw,tags
-			fmt.Fprintf(&b, "Agent,Number %d,%s,%s,%s,Basic Routing Profile,%s,%s,%s,%s,%s,%s,%s\n",
-				i, second, mobile, login, sps, h, phone, number, auto, acw, tags)
+			fmt.Fprintf(&b, "Agent,Number %d,%s,%s,%s,Basic Routing Profile,%s,%s,%s,%s,%s,%s,%s,%s\n",
+				i, second, mobile, login, sps, h, phone, number, auto, acw, tags, ext)
 			continue
 		}
 		// first,last,email,secondary,mobile,password,login,agent hierarchy,routing,security,hierarchy,phone type,number,auto,acw,tags
-		fmt.Fprintf(&b, "Agent,Number %d,%s@example.com,%s,%s,,%s,,Basic Routing Profile,%s,%s,%s,%s,%s,%s,%s\n",
-			i, login, second, mobile, login, sps, h, phone, number, auto, acw, tags)
+		fmt.Fprintf(&b, "Agent,Number %d,%s@example.com,%s,%s,,%s,,Basic Routing Profile,%s,%s,%s,%s,%s,%s,%s,%s\n",
+			i, login, second, mobile, login, sps, h, phone, number, auto, acw, tags, ext)
 	}
 	return b.String()
+}
+
+// extensionCells are row i's cells of the extension columns, in the order
+// of templates.ExtensionHeader, varied so that every column is used, blank
+// and not: proficiencies, chat/task/email auto accept, chat/task/email ACW,
+// callback auto accept and ACW, persistent connection, voice enhancement.
+func extensionCells(i int) string {
+	profs := []string{"Language|English|4||Skill|Billing|2", "Language|Spanish|5", "", "Skill|Technical|1||Language|French|3||Skill|Sales|5"}[i%4]
+	chat := []string{"yes", "no", ""}[i%3]
+	task, email := "", ""
+	if i%2 == 0 {
+		task = "yes"
+	}
+	if i%4 == 1 {
+		email = "no"
+	}
+	chatACW, taskACW, emailACW := "", fmt.Sprint(i%7*10), ""
+	if i%3 == 0 {
+		chatACW, emailACW = "45", "600"
+	}
+	cbAuto, cbACW := "", ""
+	if i%5 == 0 {
+		cbAuto, cbACW = "no", "15"
+	}
+	persistent := []string{"yes", "no"}[i%2]
+	enhancement := []string{"isolation", "suppression", "none", ""}[i%4]
+	return strings.Join([]string{profs, chat, task, email, chatACW, taskACW, emailACW, cbAuto, cbACW, persistent, enhancement}, ",")
 }
 
 // export runs bulkagents export against sb into dir/name and returns the
@@ -113,6 +143,7 @@ func TestExportCopy(t *testing.T) {
 			if strings.Contains(fromA, a.RoutingProfileID("Basic Routing Profile")) {
 				t.Errorf("A's export holds a routing profile id")
 			}
+			checkExtensionCells(t, fromA, identity, n)
 
 			// The export imported into A again: every row exists.
 			if code, stderr := runCommand(t, a, dir, 1000, "import", "a.csv", "--dry-run", "--no-progress", "--out", "a-again.csv"); code != 0 {
@@ -217,5 +248,31 @@ func TestExportKeepsNoHalfFile(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(stderr), []byte("bulkagents:")) {
 		t.Errorf("no error message:\n%s", stderr)
+	}
+}
+
+// checkExtensionCells wants each agent's row of an export to end with the
+// extension cells fullRows gave it (the proficiencies sorted, as export
+// writes them).
+func checkExtensionCells(t *testing.T, export, identity string, n int) {
+	t.Helper()
+	rows := map[string]string{}
+	for _, l := range strings.Split(export, "\n") {
+		if f := strings.Split(l, ","); len(f) > 7 {
+			rows[f[4]], rows[f[6]] = l, l // the login's column: SAML 5th, Connect-managed 7th
+		}
+	}
+	for i := 1; i <= n; i++ {
+		login := fmt.Sprintf("agent%03d", i)
+		if identity == "SAML" {
+			login += "@example.com"
+		}
+		want := strings.Split(extensionCells(i), ",")
+		profs := strings.Split(want[0], "||")
+		slices.Sort(profs)
+		want[0] = strings.Join(profs, "||")
+		if row := rows[login]; !strings.HasSuffix(row, ","+strings.Join(want, ",")) {
+			t.Errorf("%s's row %q does not end with its extension cells %q", login, row, strings.Join(want, ","))
+		}
 	}
 }

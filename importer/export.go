@@ -32,6 +32,9 @@ type ExportConfig struct {
 	// Progress receives progress lines and warnings (stderr).
 	Progress     io.Writer
 	ProgressMode ProgressMode
+	// Proficiencies is how the users' proficiencies are found: by
+	// default the cheaper way for the instance.
+	Proficiencies ProficiencyLookup
 }
 
 // ExportResult is what an export did.
@@ -49,6 +52,12 @@ type ExportResult struct {
 	Bound     time.Duration
 	BoundAPI  string
 	Throttles map[string]int
+
+	// Lookup is how the proficiencies were found.
+	Lookup ProficiencyLookup
+	// RateSources say where each API's rate came from (Service Quotas,
+	// the documented default, --rate-scale).
+	RateSources *Rates
 }
 
 // ExistsError is an export's output file that exists already: nothing
@@ -72,6 +81,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		return nil, errors.New("the Connect client cannot describe users")
 	}
 	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
+	sources := clients.ConfiguredRates(ctx, ExportAPIs, status.Out(cfg.Progress))
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	status.Stop()
 	if err != nil {
@@ -79,13 +89,17 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	}
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
-	snap, err := TakeSnapshot(ctx, clients.Connect, describe, inst.ID, prog)
+	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}
+	readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
+	snap, err := TakeSnapshot(ctx, readers, inst.ID, prog)
 	stop()
 	if err != nil {
 		return nil, err
 	}
 	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls}
 	res.Calls["DescribeInstance"]++
+	res.Lookup = snap.Lookup
+	res.Warnings = append(res.Warnings, snap.Warnings...)
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
@@ -100,6 +114,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	}
 	res.Elapsed = time.Since(start)
 	res.rates(clients.Limits)
+	res.RateSources = sources
 	return res, nil
 }
 
@@ -153,9 +168,10 @@ func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []strin
 }
 
 // exportHeader is the header of the console's current template for an
-// identity type (templates/), the names the reader matches.
+// identity type (templates/) and the extension columns, the names the
+// reader matches.
 func exportHeader(id agentfile.Identity) []string {
-	line := strings.TrimRight(string(templates.Header(string(id))), "\r\n")
+	line := strings.TrimRight(string(templates.Extended(templates.Header(string(id)))), "\r\n")
 	return strings.Split(line, ",")
 }
 
@@ -238,6 +254,7 @@ func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []strin
 	}
 	cells[agentfile.ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
 	cells[agentfile.ColTags] = exportTags(u.Tags, warn)
+	extensionCells(cells, u, warn)
 	return cells, warns
 }
 

@@ -38,8 +38,11 @@ func TestExportSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Users != n+1 || res.Calls["SearchUsers"] != 2 || res.Calls["DescribeUser"] != n+1 || res.Calls["DescribeUserHierarchyGroup"] != 2 {
-		t.Errorf("users %d, calls %v; want %d users, 2 pages, one DescribeUser each, two groups described", res.Users, res.Calls, n+1)
+	// SearchUsers: 2 pages, and one search per value of the sandbox's two
+	// predefined attributes (3 values each), which nobody holds: no
+	// search per level.
+	if res.Users != n+1 || res.Calls["SearchUsers"] != 2+6 || res.Calls["DescribeUser"] != n+1 || res.Calls["DescribeUserHierarchyGroup"] != 2 {
+		t.Errorf("users %d, calls %v; want %d users, 2 pages and 6 proficiency searches, one DescribeUser each, two groups described", res.Users, res.Calls, n+1)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if len(lines) != n+2 {
@@ -49,7 +52,7 @@ func TestExportSnapshot(t *testing.T) {
 		t.Errorf("first row %q, want the admin (logins sorted)", lines[1])
 	}
 	// u0001 is users[n-1]: an odd index, so Tier 2.
-	want := fmt.Sprintf("F,%d,e%d@example.com,s%d@example.org,'+4477%08d,,u0001,,Basic Routing Profile,Agent,Example Corp|Support|Tier 2,soft,,no,%d,k|%d",
+	want := fmt.Sprintf("F,%d,e%d@example.com,s%d@example.org,'+4477%08d,,u0001,,Basic Routing Profile,Agent,Example Corp|Support|Tier 2,soft,,no,%d,k|%d,,,,,,,,,,,",
 		n-1, n-1, n-1, n-1, (n-1)%90, n-1)
 	if lines[2] != want {
 		t.Errorf("row of u0001:\n%s\nwant\n%s", lines[2], want)

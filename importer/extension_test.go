@@ -232,6 +232,12 @@ func TestExtensionImport300(t *testing.T) {
 			t.Fatalf("%s: settings %+v", login, u.ChannelSettings)
 		}
 	}
+	// And as an administrator sees them: the AWS CLI, for a sample.
+	sample := map[string][]string{}
+	for _, i := range []int{0, 299} {
+		sample[fmt.Sprintf("ext%04d", i+1)] = []string{fmt.Sprintf("Language|English|%d", i%5+1), fmt.Sprintf("Skill|Sales|%d", (i+2)%5+1)}
+	}
+	checkExtensionsWithCLI(t, sb, sample)
 }
 
 func hasMessage(ps []agentfile.Problem, column, substr string) bool {

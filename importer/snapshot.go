@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // searchPageSize is the largest page SearchUsers gives.
@@ -34,6 +36,12 @@ type UserSnapshot struct {
 	ACWSeconds  int64
 	Tags        map[string]string
 
+	// Channels are the per-channel settings beyond the voice channel's
+	// auto accept and ACW (DescribeUser's); Proficiencies nil when they
+	// were not read.
+	Channels      agentfile.ChannelSettings
+	Proficiencies []HeldProficiency
+
 	// gone: DescribeUser answered ResourceNotFound, the user was deleted
 	// after its page was read.
 	gone bool
@@ -52,6 +60,10 @@ type Snapshot struct {
 	Calls map[string]int64
 	// Gone lists users deleted while the snapshot was taken.
 	Gone []string
+	// Lookup is how the proficiencies were found; Warnings say what
+	// could not be read (and was left blank).
+	Lookup   ProficiencyLookup
+	Warnings []string
 }
 
 // snapshotProgress is told how far the snapshot has come; the export's
@@ -111,19 +123,34 @@ type UserDescriber interface {
 	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
 }
 
+// SnapshotReaders are what a snapshot reads with; the SDK's client is
+// each of them.
+type SnapshotReaders struct {
+	Connect  ConnectReader
+	Describe UserDescriber
+	// Proficiencies, when not nil, reads the users' proficiencies the
+	// way Lookup says; Limits (nil: the defaults) gives the rates that
+	// choose the cheaper way.
+	Proficiencies ProficiencyReader
+	Lookup        ProficiencyLookup
+	Limits        *Limits
+}
+
 // TakeSnapshot reads every user of an instance at page cost: SearchUsers
 // pages of 500 carry almost everything; DescribeUser is called once per user
-// only for the email, secondary email and mobile that no page holds, at its
-// own rate (a bucket of its own, 10/s by default against SearchUsers' 2/s),
-// while the next pages are read. The listings of routing and security
-// profiles name their ids; a hierarchy group's path costs one
-// DescribeUserHierarchyGroup per group in use, also while the pages are read.
-func TakeSnapshot(ctx context.Context, api ConnectReader, describe UserDescriber, instanceID string, prog *snapshotProgress) (*Snapshot, error) {
+// only for the email, secondary email and mobile that no page holds (and
+// the per-channel settings, in seconds), at its own rate (a bucket of its
+// own, 10/s by default against SearchUsers' 2/s), while the next pages are
+// read. The listings of routing and security profiles name their ids; a
+// hierarchy group's path costs one DescribeUserHierarchyGroup per group in
+// use, also while the pages are read. Proficiencies are found once the
+// pages are in, while the DescribeUser calls go on (snapshot_proficiency.go).
+func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, prog *snapshotProgress) (*Snapshot, error) {
 	if prog == nil {
 		prog = &snapshotProgress{}
 	}
 	calls := &counter{}
-	api = countingReader{ConnectReader: api, n: calls}
+	api := countingReader{ConnectReader: r.Connect, n: calls}
 	snap := &Snapshot{groupPaths: map[string][]string{}}
 	var err error
 	if snap.Routing, err = listRoutingProfiles(ctx, api, instanceID); err != nil {
@@ -132,11 +159,45 @@ func TakeSnapshot(ctx context.Context, api ConnectReader, describe UserDescriber
 	if snap.Security, err = listSecurityProfiles(ctx, api, instanceID); err != nil {
 		return nil, err
 	}
-
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	var profs *snapshotProficiencies
+	if r.Proficiencies != nil {
+		profs = startProficiencies(ctx, api, countingProficiencies{r.Proficiencies, calls}, instanceID)
+	}
+	users, describing := startDescribers(ctx, cancel, r.Describe, instanceID, calls, prog)
+	groups, grouping := startGroupPaths(ctx, cancel, api, instanceID, snap)
+	err = searchAll(ctx, api, instanceID, prog, func(u *UserSnapshot) {
+		snap.Users = append(snap.Users, u)
+		users <- u
+	}, func(groupID string) { groups <- groupID })
+	close(groups)
+	if err == nil && profs != nil {
+		err = profs.finish(ctx, snap.Users, r.Lookup, r.Limits)
+	}
+	close(users)
+	describing.Wait()
+	grouping.Wait()
+	if err == nil {
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if profs != nil {
+		profs.assign(snap)
+	}
+	snap.dropGone()
+	calls.mu.Lock()
+	snap.Calls = calls.m
+	calls.mu.Unlock()
+	return snap, nil
+}
+
+// startDescribers starts the DescribeUser workers: each user sent on the
+// channel is described; the first error cancels the snapshot.
+func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, describe UserDescriber, instanceID string, calls *counter, prog *snapshotProgress) (chan<- *UserSnapshot, *sync.WaitGroup) {
 	users := make(chan *UserSnapshot, 2*searchPageSize)
-	groups := make(chan string, 64)
 	var wg sync.WaitGroup
 	for range describeWorkers {
 		wg.Add(1)
@@ -150,12 +211,19 @@ func TakeSnapshot(ctx context.Context, api ConnectReader, describe UserDescriber
 			}
 		}()
 	}
-	var gmu sync.Mutex
-	var gwg sync.WaitGroup
+	return users, &wg
+}
+
+// startGroupPaths starts the workers that describe each hierarchy group
+// sent on the channel, for its path from the top.
+func startGroupPaths(ctx context.Context, cancel context.CancelCauseFunc, api ConnectReader, instanceID string, snap *Snapshot) (chan<- string, *sync.WaitGroup) {
+	groups := make(chan string, 64)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
 	for range 4 {
-		gwg.Add(1)
+		wg.Add(1)
 		go func() {
-			defer gwg.Done()
+			defer wg.Done()
 			for id := range groups {
 				path, err := groupPath(ctx, api, instanceID, id)
 				if err != nil {
@@ -163,28 +231,19 @@ func TakeSnapshot(ctx context.Context, api ConnectReader, describe UserDescriber
 					continue
 				}
 				if path != nil {
-					gmu.Lock()
+					mu.Lock()
 					snap.groupPaths[id] = path
-					gmu.Unlock()
+					mu.Unlock()
 				}
 			}
 		}()
 	}
+	return groups, &wg
+}
 
-	err = searchAll(ctx, api, instanceID, prog, func(u *UserSnapshot) {
-		snap.Users = append(snap.Users, u)
-		users <- u
-	}, func(groupID string) { groups <- groupID })
-	close(users)
-	close(groups)
-	wg.Wait()
-	gwg.Wait()
-	if err == nil {
-		err = context.Cause(ctx)
-	}
-	if err != nil {
-		return nil, err
-	}
+// dropGone leaves out the users deleted while the snapshot was taken,
+// naming them in Gone.
+func (snap *Snapshot) dropGone() {
 	kept := snap.Users[:0]
 	for _, u := range snap.Users {
 		if u.gone {
@@ -194,10 +253,6 @@ func TakeSnapshot(ctx context.Context, api ConnectReader, describe UserDescriber
 		kept = append(kept, u)
 	}
 	snap.Users = kept
-	calls.mu.Lock()
-	snap.Calls = calls.m
-	calls.mu.Unlock()
-	return snap, nil
 }
 
 // searchAll reads every SearchUsers page (no criteria: every user) and hands
@@ -305,6 +360,9 @@ func describeOne(ctx context.Context, api UserDescriber, instanceID string, u *U
 	if out.User != nil && out.User.IdentityInfo != nil {
 		ii := out.User.IdentityInfo
 		u.Email, u.SecondaryEmail, u.Mobile = aws.ToString(ii.Email), aws.ToString(ii.SecondaryEmail), aws.ToString(ii.Mobile)
+	}
+	if out.User != nil {
+		u.Channels = channelsOf(out.User)
 	}
 	return nil
 }

@@ -100,6 +100,10 @@ type Result struct {
 	IdentityStoreID      string
 	Group                string
 
+	// Rates say where each API's rate came from (Service Quotas, the
+	// documented default, --rate-scale).
+	Rates *importer.Rates
+
 	Outcomes []report.Outcome
 }
 
@@ -178,6 +182,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 	// On a terminal, the set-up's calls are shown until the prompt or the bar.
 	status := importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", start, clients)
 	defer status.Stop()
+	rates := clients.ConfiguredRates(stop, RemoveAPIs, status.Out(cfg.Progress))
 	inst, err := importer.DescribeInstance(stop, api, cfg.InstanceID)
 	if err != nil {
 		if stop.Err() != nil {
@@ -202,7 +207,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		return nil, &importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
 			Hint: importer.APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
 	}
-	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun}
+	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, Rates: rates}
 	outcomes, targets := planRemove(f, snap, prev, inst)
 	var quick *quickConnectIndex
 	if len(targets) > 0 {

@@ -35,6 +35,9 @@ func WriteSummary(w io.Writer, res *Result) {
 			line += fmt.Sprintf("; %d throttled and retried", res.DeleteThrottles)
 		}
 	}
+	if u := res.Rates.Of("Connect.DeleteUser"); u.Source != "" && res.ConfiguredDeleteRate > 0 {
+		line += fmt.Sprintf("; DeleteUser paced to %.2f/s, %s", res.ConfiguredDeleteRate, u.Describe())
+	}
 	fmt.Fprintln(w, line)
 	if res.DryRun {
 		fmt.Fprintf(w, "%s: %s would be deleted with the users\n", verb, report.Plural(res.QuickConnectsDeleted, "quick connect"))

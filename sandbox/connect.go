@@ -325,6 +325,7 @@ type userSearchCriteria struct {
 		Value                   string
 		HierarchyGroupMatchType string
 	}
+	ListCondition *listCondition // search_proficiency.go
 }
 
 // matches evaluates a search criteria tree against a user. A node may
@@ -374,6 +375,11 @@ func (cr *userSearchCriteria) matches(s *Sandbox, u *connectUser) (bool, *apiErr
 		}
 		if !ok {
 			return false, nil
+		}
+	}
+	if lc := cr.ListCondition; lc != nil {
+		if ok, e := lc.matches(u); e != nil || !ok {
+			return false, e
 		}
 	}
 	for i := range cr.AndConditions {

@@ -58,3 +58,35 @@ func (s *Sandbox) loseAnswer(w http.ResponseWriter, r *http.Request, c *call, mu
 	}
 	return false
 }
+
+// SetHold makes the calls for which f returns true wait, before they are
+// handled, until the client gives up or the sandbox closes: they are never
+// applied. A test uses it to stop a run between two of its steps (a kill
+// while a call is in flight that AWS had not yet received). nil removes the
+// hook; calls already held stay held.
+func (s *Sandbox) SetHold(f func(service, op string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = f
+}
+
+// Held is how many calls SetHold has held: a test waits on it.
+func (s *Sandbox) Held() int64 { return s.held.Load() }
+
+// holdCall holds c when the hook asks for it, and reports whether it did
+// (then nothing may be written to w: the client is gone).
+func (s *Sandbox) holdCall(r *http.Request, c *call) bool {
+	s.mu.Lock()
+	hold := s.hold != nil && s.hold(c.service, c.op)
+	s.mu.Unlock()
+	if !hold {
+		return false
+	}
+	s.count(c, func(n *CallCount) { n.Dropped++ })
+	s.held.Add(1)
+	select {
+	case <-r.Context().Done():
+	case <-s.done:
+	}
+	return true
+}

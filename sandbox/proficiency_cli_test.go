@@ -117,6 +117,15 @@ func TestAWSCLIProficiencies(t *testing.T) {
 	if !strings.Contains(list, `"AttributeValue": "APAC"`) || !strings.Contains(list, `"Level": 5`) || strings.Contains(list, "English") {
 		t.Errorf("list-user-proficiencies: %s", list)
 	}
+	// SearchUsers by proficiency (search_proficiency.go), as export sends it.
+	found := mustJSON(must("search-users", "--instance-id", instance, "--search-criteria",
+		`{"ListCondition":{"TargetListType":"PROFICIENCIES","Conditions":[`+
+			`{"StringCondition":{"FieldName":"name","Value":"Region","ComparisonType":"EXACT"}},`+
+			`{"StringCondition":{"FieldName":"value","Value":"APAC","ComparisonType":"EXACT"}},`+
+			`{"NumberCondition":{"FieldName":"limit","MinValue":5,"MaxValue":5,"ComparisonType":"EQUAL"}}]}}`))
+	if !strings.Contains(found, `"Username": "jdoe"`) || strings.Count(found, `"Username"`) != 1 {
+		t.Errorf("search-users by proficiency: %s", found)
+	}
 }
 
 func mustJSON(v any) string {

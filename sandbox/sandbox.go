@@ -167,6 +167,7 @@ type Sandbox struct {
 	rng   *mrand.Rand
 	fail  func(op, userName string) bool
 	hang  func(service, op string) bool
+	hold  func(service, op string) bool // SetHold
 
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
@@ -189,6 +190,7 @@ type Sandbox struct {
 	listener net.Listener
 	active   atomic.Int64 // requests being served, for Close
 	dropped  atomic.Int64 // answers lost on purpose (drop.go)
+	held     atomic.Int64 // calls held before handling (SetHold)
 	url      string
 	done     chan struct{}
 	stopOnce sync.Once

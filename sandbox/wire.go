@@ -123,6 +123,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.body = body
+	if s.holdCall(r, c) {
+		return
+	}
 
 	fault := faultNone
 	if op.mutating {

@@ -1,0 +1,142 @@
+package importer
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
+)
+
+// channelsOf takes a user's per-channel settings from DescribeUser, whose
+// ACW limits are in seconds (the model's unit; SearchUsers' unit for its
+// per-channel lists is not documented), beyond the voice channel's auto
+// accept and ACW, which the console's columns hold. A channel the answer
+// does not list stays nil: its cell is left blank.
+func channelsOf(u *types.User) agentfile.ChannelSettings {
+	var c agentfile.ChannelSettings
+	for _, a := range u.AutoAcceptConfigs {
+		ch, ok := channelOf(a.Channel)
+		switch {
+		case !ok:
+		case ch == agentfile.ChannelVoice:
+			c.CallbackAutoAccept = copyPtr(a.AgentFirstCallbackAutoAccept)
+		default:
+			c.AutoAccept[ch] = aws.Bool(a.AutoAccept)
+		}
+	}
+	for _, a := range u.AfterContactWorkConfigs {
+		ch, ok := channelOf(a.Channel)
+		switch {
+		case !ok:
+		case ch == agentfile.ChannelVoice:
+			if cb := a.AgentFirstCallbackAfterContactWorkConfig; cb != nil {
+				c.CallbackACW = aws.Int32(cb.AfterContactWorkTimeLimit)
+			}
+		case a.AfterContactWorkConfig != nil:
+			c.ACW[ch] = aws.Int32(a.AfterContactWorkConfig.AfterContactWorkTimeLimit)
+		}
+	}
+	for _, p := range u.PersistentConnectionConfigs {
+		if p.Channel == types.ChannelVoice && p.PersistentConnection != nil {
+			c.PersistentConnection = copyPtr(p.PersistentConnection)
+		}
+	}
+	if c.PersistentConnection == nil && u.PhoneConfig != nil && u.PhoneConfig.PersistentConnection != nil {
+		c.PersistentConnection = copyPtr(u.PhoneConfig.PersistentConnection)
+	}
+	for _, v := range u.VoiceEnhancementConfigs {
+		if v.Channel == types.ChannelVoice {
+			c.VoiceEnhancement = string(v.VoiceEnhancementMode)
+		}
+	}
+	return c
+}
+
+func channelOf(ch types.Channel) (agentfile.Channel, bool) {
+	for i, n := range agentfile.ChannelNames {
+		if string(ch) == n {
+			return agentfile.Channel(i), true
+		}
+	}
+	return 0, false
+}
+
+func copyPtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// extensionCells writes a user's extension columns: the per-channel
+// settings in the words the reader takes, and the proficiencies.
+func extensionCells(cells map[agentfile.Column]string, u *UserSnapshot, warn func(string, ...any)) {
+	c := &u.Channels
+	for _, x := range []struct {
+		aa, acw agentfile.Column
+		ch      agentfile.Channel
+	}{{agentfile.ColChatAutoAccept, agentfile.ColChatACW, agentfile.ChannelChat}, {agentfile.ColTaskAutoAccept, agentfile.ColTaskACW, agentfile.ChannelTask}, {agentfile.ColEmailAutoAccept, agentfile.ColEmailACW, agentfile.ChannelEmail}} {
+		cells[x.aa] = yesNoCell(c.AutoAccept[x.ch])
+		cells[x.acw] = secondsCell(c.ACW[x.ch])
+	}
+	cells[agentfile.ColCallbackAutoAccept] = yesNoCell(c.CallbackAutoAccept)
+	cells[agentfile.ColCallbackACW] = secondsCell(c.CallbackACW)
+	cells[agentfile.ColPersistentConnection] = yesNoCell(c.PersistentConnection)
+	switch c.VoiceEnhancement {
+	case "VOICE_ISOLATION":
+		cells[agentfile.ColVoiceEnhancement] = "isolation"
+	case "NOISE_SUPPRESSION":
+		cells[agentfile.ColVoiceEnhancement] = "suppression"
+	case "NONE":
+		cells[agentfile.ColVoiceEnhancement] = "none"
+	case "":
+	default:
+		warn("voice enhancement %q is not a mode the template knows: its cell is left blank", c.VoiceEnhancement)
+	}
+	cells[agentfile.ColProficiencies] = proficienciesCell(u.Proficiencies, warn)
+}
+
+func yesNoCell(v *bool) string {
+	switch {
+	case v == nil:
+		return ""
+	case *v:
+		return "yes"
+	}
+	return "no"
+}
+
+func secondsCell(v *int32) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(int(*v))
+}
+
+// proficienciesCell writes attribute|value|level triples joined by ||,
+// sorted. A cell that is not blank replaces the user's whole set on import
+// --update, so one proficiency the template cannot carry (a level that is
+// not a whole number) leaves the whole cell blank, with a warning, rather
+// than a cell that would drop it.
+func proficienciesCell(held []HeldProficiency, warn func(string, ...any)) string {
+	parts := make([]string, 0, len(held))
+	for _, p := range held {
+		lv := float64(p.Level)
+		if lv != math.Trunc(lv) || lv < minLevel || lv > maxLevel {
+			warn("proficiency %s|%s has level %g, which the template cannot carry (a whole number from 1 to 5): the proficiencies cell is left blank", p.Attribute, p.Value, lv)
+			return ""
+		}
+		if strings.Contains(p.Attribute, "|") || strings.Contains(p.Value, "|") {
+			warn("proficiency %q|%q holds |, which the template uses between attribute, value and level: it will not read back as written", p.Attribute, p.Value)
+		}
+		parts = append(parts, agentfile.Proficiency{Attribute: p.Attribute, Value: p.Value, Level: int(lv)}.String())
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "||")
+}
