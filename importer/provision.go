@@ -165,6 +165,16 @@ func (p *Provisioner) LogErr() error {
 // or failed when the users quota stopped the run.
 func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outcome {
 	outcomes := make([]report.Outcome, len(jobs))
+	p.RunEach(stop, calls, jobs, func(i int, o report.Outcome) { outcomes[i] = o })
+	return outcomes
+}
+
+// RunEach is Run handing each job's final outcome to done, with the job's
+// index, as it becomes known (done may be called from several goroutines at
+// once, for different indexes), so that the caller can keep it where it
+// belongs, and let go of what the row needed, without a second copy of
+// every outcome.
+func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func(i int, o report.Outcome)) {
 	n := p.Concurrency
 	if n <= 0 {
 		n = DefaultConcurrency
@@ -190,11 +200,12 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 			ok = true // the users quota or a refusal stops CreateUser only; this user exists
 		}
 		if !ok {
-			outcomes[i] = p.baseOutcome(job)
-			outcomes[i].Status, outcomes[i].Error = why.status, why.msg
+			o := p.baseOutcome(job)
+			o.Status, o.Error = why.status, why.msg
 			if why.status == report.Failed {
-				p.finish(outcomes[i])
+				p.finish(o)
 			}
+			done(i, o)
 			continue
 		}
 		g.Go(func() error {
@@ -204,13 +215,12 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 					break
 				}
 			}
-			outcomes[i] = r.outcome
 			p.finish(r.outcome)
+			done(i, r.outcome)
 			return nil
 		})
 	}
 	_ = g.Wait() // a row's failure is its outcome: the workers return no error
-	return outcomes
 }
 
 type haltReason struct {
