@@ -104,6 +104,10 @@ type AWSConfig struct {
 	// CreateUser is an ambiguous outcome that the import settles by looking
 	// the user up.
 	HTTPTimeout time.Duration
+
+	// Retry is how calls are retried; the zero value means
+	// DefaultRetryPolicy.
+	Retry RetryPolicy
 }
 
 // NewClients builds the AWS clients of an import with the retryer and rate
@@ -143,6 +147,9 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: transport}
 	}
 	limits := NewLimits(c.RateScale)
+	if c.Retry != (RetryPolicy{}) {
+		limits.Retry = c.Retry
+	}
 	client := connect.NewFromConfig(cfg, func(o *connect.Options) {
 		if c.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(c.EndpointURL)
