@@ -42,6 +42,14 @@ type Config struct {
 	// Keep names columns outside the template to accept (the column a
 	// --split-by names); every other unknown column is still refused.
 	Keep []string
+	// KeepRows: Result.File and Result.Checked are read afterwards (the
+	// team hand-outs), so every row stays whole to the end; otherwise rows
+	// are let go of as they are done (run_memory.go).
+	KeepRows bool
+	// OnRead, when set, hears how many data rows the file holds, once it
+	// is read and before anything is planned (the command sizes the
+	// process's memory limit by it).
+	OnRead func(rows int)
 
 	// IdentityCenter: also make each agent's IAM Identity Center user and
 	// group membership (--sso, --identity-store-id).
@@ -319,7 +327,7 @@ func existingResultsHint(path string, dryRun bool) string {
 	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
 }
 
-// samePath says whether two paths name one file, or would.
+// SamePath says whether two paths name one file, or would.
 func SamePath(a, b string) bool {
 	if ai, err := os.Stat(a); err == nil {
 		if bi, err := os.Stat(b); err == nil {
@@ -354,7 +362,7 @@ func UnwrapPath(err error) error {
 	return err
 }
 
-// describeError turns a failed DescribeInstance into one line and a hint:
+// DescribeError turns a failed DescribeInstance into one line and a hint:
 // it is the first call, so it is the one that meets missing credentials, a
 // wrong region or a wrong instance id.
 func DescribeError(err error, instanceID, region, profile string) error {
@@ -362,7 +370,7 @@ func DescribeError(err error, instanceID, region, profile string) error {
 	return &SetupError{Message: msg, Hint: APIHint(err, instanceID, region, profile), Err: err}
 }
 
-// errSummary is an AWS error without the SDK's operation and request-id
+// ErrSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
 func ErrSummary(err error) string {
 	var ae smithy.APIError
@@ -407,7 +415,7 @@ func unwrapAll(err error) error {
 	}
 }
 
-// apiHint says what the user can do about an AWS error.
+// APIHint says what the user can do about an AWS error.
 func APIHint(err error, instanceID, region, profile string) string {
 	text := strings.ToLower(err.Error())
 	login := "aws sso login --profile NAME"
