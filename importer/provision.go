@@ -75,6 +75,9 @@ type Job struct {
 	// learning its outcome, so an existing user is probably its doing
 	// (on a SAML instance there is no password to tell).
 	MayExist bool
+	// Prev is the row's outcome in the results file being resumed (zero
+	// when there is none): its steps column says which steps are done.
+	Prev report.Outcome
 }
 
 // Provisioner creates the users of a plan: a bounded pool of workers, each
@@ -117,10 +120,6 @@ type Provisioner struct {
 	firstCreate time.Time
 	lastCreate  time.Time
 }
-
-// rowStep is one step of provisioning a row. It fills in r.outcome and
-// says whether the row goes on to its next step.
-type rowStep func(stop, calls context.Context, r *rowRun) bool
 
 // rowRun is one row being provisioned.
 type rowRun struct {
@@ -182,15 +181,8 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 			n = AutoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
 		}
 	}
-	steps := []rowStep{p.createConnectUser, p.associateProficiencies}
-	if p.IdentityCenter != nil {
-		// Each row's Identity Center conflicts are known before its
-		// Connect user is made (sso_lookahead.go).
-		la := p.IdentityCenter.startLookahead(stop, calls, jobs)
-		defer la.close()
-		steps = append([]rowStep{la.step(p)}, steps...)
-		steps = append(steps, p.IdentityCenter.steps()...)
-	}
+	steps, stopSteps := p.steps(stop, calls, jobs)
+	defer stopSteps()
 	var g errgroup.Group
 	g.SetLimit(n)
 	for i := range jobs {
@@ -210,11 +202,7 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 		}
 		g.Go(func() error {
 			r := &rowRun{job: job, outcome: p.baseOutcome(job)}
-			for _, step := range steps {
-				if !step(stop, calls, r) {
-					break
-				}
-			}
+			runSteps(stop, calls, steps, r)
 			p.finish(r.outcome)
 			done(i, r.outcome)
 			return nil
