@@ -150,7 +150,7 @@ type templateReader struct {
 	line     int    // fastRead: the line the next byte is on
 	buf      []byte // fastRead: a line longer than br's buffer
 	fastRec  []string
-	ascii    bool // fastRead: the last record's line is all ASCII
+	ascii    bool        // fastRead: the last record's line is all ASCII
 	csv      *csv.Reader // nil until a line holds a quote
 	csvAt    int         // the line encoding/csv calls line 1
 	bound    *BoundedReader
