@@ -241,6 +241,9 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 	if l := rateSourcesLine(apis, res.RateSources); l != "" {
 		fmt.Fprintf(w, "export: rates: %s\n", l)
 	}
+	if res.Lookup != importer.ProficienciesCheaper { // the lookup that ran
+		fmt.Fprintf(w, "export: proficiencies: %s\n", res.Lookup)
+	}
 	line := fmt.Sprintf("export: took %s", res.Elapsed.Round(time.Millisecond))
 	if s := res.Elapsed.Seconds(); s > 0 && res.Users > 0 {
 		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
@@ -261,7 +264,7 @@ func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
 		"users": res.Users, "file": res.Path, "warnings": len(res.Warnings),
 		"calls": res.Calls, "rates_per_second": res.Rates, "rate_sources": exportRateSources(res),
 		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
-		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(),
+		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(), "proficiency_lookup": res.Lookup.String(),
 	}
 	return json.NewEncoder(w).Encode(v)
 }
