@@ -5,12 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -359,69 +357,8 @@ func TestImportCommandInterrupt(t *testing.T) {
 	}
 }
 
-// TestImportCommandCrash kills the import with SIGKILL at random moments,
-// resuming each time: in the end every row is created or exists, no user
-// is made twice, and every password in the results file is the sandbox's.
-func TestImportCommandCrash(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills the import 20 times")
-	}
-	seed := time.Now().UnixNano()
-	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(uint64(seed), 1))
-	sb := e2eSandbox(t, sandbox.Options{RateScale: 50, UserQuota: 1000, ErrorRate: 0.05, Seed: seed}) // CreateUser 100/s
-	dir := t.TempDir()
-	const rows = 400
-	writeFile(t, dir, "agents.csv", e2eRows("crash", rows))
-	kills, midRun := 0, 0
-	for kills < 20 {
-		before := len(sb.ConnectUsers())
-		cmd := importCmd(t, sb, dir, 50, "import", "agents.csv", "--resume", "--no-progress")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if kills%2 == 0 {
-			// Anywhere: starting up, planning, creating.
-			time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
-		} else {
-			// While users are being created, however slow the start.
-			for deadline := time.Now().Add(20 * time.Second); len(sb.ConnectUsers()) == before && time.Now().Before(deadline); {
-				time.Sleep(2 * time.Millisecond)
-			}
-			time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
-		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && !ee.Exited() {
-			kills++
-			if len(sb.ConnectUsers()) > before {
-				midRun++
-			}
-		} else {
-			t.Logf("run finished before the kill: %v", err)
-			break
-		}
-		if _, err := os.Stat(filepath.Join(dir, "agents-results.csv")); err == nil {
-			checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), rowsIn(t, dir), false)
-		}
-	}
-	code, out := runCommand(t, sb, dir, 50, "import", "agents.csv", "--resume", "--no-progress")
-	if code != 0 {
-		t.Fatalf("final --resume: exit %d\n%s", code, out)
-	}
-	checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), rows, true)
-	if n := len(sb.ConnectUsers()); n != rows+1 {
-		t.Errorf("sandbox holds %d users, want %d", n, rows+1)
-	}
-	t.Logf("%d kills, %d of them while users were being created", kills, midRun)
-	if kills < 20 {
-		t.Errorf("only %d kills before the import finished: the test proves little", kills)
-	}
-	if midRun < 5 {
-		t.Errorf("only %d kills came while users were being created: the test proves little", midRun)
-	}
-}
+// The kill test (SIGKILL at moments chosen by events, --resume after
+// each) is TestAcceptanceKills in trust_kills_test.go.
 
 // waitForFile waits until a file exists.
 func waitForFile(t *testing.T, path string) {

@@ -122,8 +122,8 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			continue
 		}
 		s := strings.TrimSpace(rc.cell(x.column))
-		if s == "" {
-			continue
+		if s == "" || x.column == ColProficiencies && s == ClearCell {
+			continue // (none): import --update removes the user's proficiencies
 		}
 		switch x.column {
 		case ColProficiencies:

@@ -43,6 +43,13 @@ type Breaker struct {
 	open       bool
 	lastErr    error // the last attempt's error when it opened, for the message
 	now        func() time.Time
+	// Quiet, when not 0, is breakerQuiet for this breaker (tests).
+	Quiet time.Duration
+	// Silence is how long calls may be in flight with no answer at all
+	// before the breaker opens (silence.go); 0 means
+	// defaultBreakerSilence.
+	Silence  time.Duration
+	inFlight map[*byte]context.CancelFunc
 }
 
 func (b *Breaker) clock() time.Time {
@@ -68,13 +75,20 @@ func (b *Breaker) note(err error) {
 		if since.IsZero() {
 			since = b.firstLost
 		}
-		if b.inARow >= breakerThreshold && now.Sub(since) >= breakerQuiet {
+		if b.inARow >= breakerThreshold && now.Sub(since) >= b.quiet() {
 			b.open, b.lastErr = true, err
 		}
 	case answered(err):
 		// Any answer at all, even a throttle or a 5xx, is the endpoint alive.
 		b.inARow, b.lastAnswer = 0, b.clock()
 	}
+}
+
+func (b *Breaker) quiet() time.Duration {
+	if b.Quiet > 0 {
+		return b.Quiet
+	}
+	return breakerQuiet
 }
 
 // Open says whether the breaker stopped the run, and with what error.
@@ -109,8 +123,9 @@ func (circuitError) RetryableError() bool { return false }
 // BreakerMessage is what rows stopped by the breaker say, naming where the
 // calls went.
 func BreakerMessage(endpoint string) string {
-	return fmt.Sprintf("not attempted: %d calls in a row, over %v, got no answer from %s; check the network (and that the endpoint is up), then run again with --resume",
-		breakerThreshold, breakerQuiet, endpoint)
+	return fmt.Sprintf("not attempted: %s stopped answering (%d calls in a row over %v got no answer, or none came for %v); "+
+		"check the network (and that the endpoint is up), then run again with --resume",
+		endpoint, breakerThreshold, breakerQuiet, defaultBreakerSilence)
 }
 
 // breakerOpen says whether the circuit breaker stopped the calls.

@@ -9,7 +9,10 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
+
 	"github.com/bulkagents/bulkagents/agentfile"
 )
 
@@ -17,12 +20,15 @@ import (
 type Aspect int
 
 const (
-	AspectIdentity  Aspect = iota // UpdateUserIdentityInfo
-	AspectRouting                 // UpdateUserRoutingProfile
-	AspectSecurity                // UpdateUserSecurityProfiles
-	AspectHierarchy               // UpdateUserHierarchy
-	AspectPhone                   // UpdateUserPhoneConfig
-	AspectTags                    // TagResource and UntagResource
+	AspectIdentity      Aspect = iota // UpdateUserIdentityInfo
+	AspectRouting                     // UpdateUserRoutingProfile
+	AspectSecurity                    // UpdateUserSecurityProfiles
+	AspectHierarchy                   // UpdateUserHierarchy
+	AspectPhone                       // UpdateUserPhoneConfig
+	AspectTags                        // TagResource and UntagResource
+	AspectConfig                      // UpdateUserConfig: the per-channel settings (update_ext.go)
+	AspectProficiencies               // Disassociate, Update and AssociateUserProficiencies (update_ext.go)
+	AspectSSO                         // the Identity Store's UpdateUser (update_sso.go)
 	aspectCount
 )
 
@@ -35,7 +41,7 @@ type FieldChange struct {
 }
 
 func (c FieldChange) String() string {
-	if c.Field == "security profiles" || c.Field == "tags" {
+	if c.Field == "security profiles" || c.Field == "tags" || c.Field == fieldProficiencies {
 		return c.Field + ": " + c.New // already a list of + and - items
 	}
 	return c.Field + ": " + shown(c.Old) + " -> " + shown(c.New)
@@ -62,6 +68,10 @@ type UserUpdate struct {
 	phone     types.UserPhoneConfig // the whole of it, as UpdateUserPhoneConfig replaces it
 	tagSet    map[string]string
 	tagUnset  []string
+	config    connect.UpdateUserConfigInput // the per-channel settings that change, and only those
+	profs     proficiencyChange
+	ssoUserID string
+	ssoOps    []istypes.AttributeOperation
 }
 
 // Empty reports whether nothing differs.
@@ -236,10 +246,11 @@ func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) s
 	if cell(agentfile.ColPhoneNumber) != "" {
 		want.DeskPhoneNumber = aws.String(a.PhoneNumber)
 	}
-	if cell(agentfile.ColAutoAccept) != "" {
+	// The voice channel's per-channel columns set the same fields.
+	if cell(agentfile.ColAutoAccept) != "" || a.Channels != nil && a.Channels.VoiceAutoAcceptSet {
 		want.AutoAccept = a.AutoAccept
 	}
-	if cell(agentfile.ColACWTimeout) != "" {
+	if cell(agentfile.ColACWTimeout) != "" || a.Channels != nil && a.Channels.VoiceACWSet {
 		want.AfterContactWorkTimeLimit = a.ACWTimeout
 	}
 	changed := false

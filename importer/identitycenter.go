@@ -130,8 +130,13 @@ type IdentityCenter struct {
 	groupID string // "" while the group does not exist
 	dryRun  bool
 
-	rows map[int]*ssoRowPlan // by input line; read-only once planned
+	rows map[int]*ssoRowPlan // by input line; a real run's lookahead settles its rows' before they start
 	plan *Plan
+	file *agentfile.File
+	// ahead: the rows a real run looks up in its lookahead
+	// (sso_lookahead.go), by line; late: the problems it found.
+	ahead map[int]bool
+	late  []agentfile.Problem
 
 	mu          sync.Mutex
 	justCreated map[int]bool // rows whose user this run created: not yet a member of anything
@@ -202,7 +207,7 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 		return nil, errors.New("identity center: no identity store client")
 	}
 	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.GroupName(), dryRun: dryRun,
-		rows: map[int]*ssoRowPlan{}, plan: plan, justCreated: map[int]bool{}}
+		rows: map[int]*ssoRowPlan{}, plan: plan, file: f, ahead: map[int]bool{}, justCreated: map[int]bool{}}
 	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
 	if ic.StoreID == "" {
 		id, err := DiscoverIdentityStore(ctx, admin)
@@ -421,25 +426,11 @@ func (ic *IdentityCenter) listBudget(plan *Plan) int {
 // planRows lists what it can within the budget, resolves the rows from it,
 // and, in a dry run, looks up one by one what the listing did not reach.
 func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan *Plan) error {
-	budget := ic.listBudget(plan)
-	users, usersComplete, err := ic.listUsers(ctx, &budget)
+	l, err := ic.listStore(ctx, plan)
 	if err != nil {
 		return err
 	}
-	members, membersComplete := map[string]bool{}, ic.groupID == ""
-	if ic.groupID != "" {
-		if members, membersComplete, err = ic.listMembers(ctx, &budget); err != nil {
-			return err
-		}
-	}
-	emails := make(map[string]string, len(users)) // lower-case email → user name
-	for _, u := range users {
-		if u.email != "" {
-			emails[strings.ToLower(u.email)] = u.userName
-		}
-	}
 	claimed := map[string]int{} // lower-case email of a user this import creates → its line
-
 	cols := emailColumn{f: f}
 	// lookups: rows the listing did not settle; taken: those of them whose
 	// email the listing shows on another user, settled now even in a real
@@ -457,27 +448,12 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan 
 			pr.Problems = append(pr.Problems, problems...)
 			continue
 		}
-		rp := &ssoRowPlan{}
-		ic.rows[pr.Row.Line] = rp
-		if u, ok := users[strings.ToLower(a.Login)]; ok {
-			rp.user, rp.userID, rp.email = present, u.id, u.email
-			ic.checkReused(pr.Row.Line, a, u)
-		} else if usersComplete {
-			rp.user = absent
-		}
-		switch {
-		case ic.groupID == "", rp.user == absent:
-			rp.member = absent
-		case rp.user == present && members[rp.userID]:
-			rp.member = present
-		case rp.user == present && membersComplete:
-			rp.member = absent
-		}
+		rp := ic.fromListing(l, pr)
 		if rp.user == present {
 			continue
 		}
 		email := strings.ToLower(a.Email)
-		if owner, ok := emails[email]; ok && rp.user == absent {
+		if owner, ok := l.emails[email]; ok && rp.user == absent {
 			pr.Action = ActionInvalid
 			pr.Problems = append(pr.Problems, emailTaken(pr.Row.Line, cols.of(pr.Row), a.Email, owner, a.Login))
 			continue
@@ -496,17 +472,81 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan 
 			lookups = append(lookups, pr)
 		}
 	}
+	return ic.lookUpLater(ctx, lookups, taken)
+}
+
+// lookUpLater looks up the rows the listing did not settle: a dry run all
+// of them now, to say what the real run will do row by row; a real run only
+// those whose email the listing shows on another user, and the rest in its
+// lookahead (sso_lookahead.go), before each row's Connect user is made.
+func (ic *IdentityCenter) lookUpLater(ctx context.Context, lookups, taken []*PlannedRow) error {
 	if ic.dryRun {
-		// A dry run must say what the real run will do, row by row. (Only
-		// an email taken by a user the listing did not reach is found
-		// later by a real run, when its CreateUser is refused: the dry run
-		// calls that row invalid, the real run failed.)
 		taken = lookups
+	} else {
+		for _, pr := range lookups {
+			ic.ahead[pr.Row.Line] = true
+		}
+		for _, pr := range taken {
+			delete(ic.ahead, pr.Row.Line)
+		}
 	}
 	if len(taken) > 0 {
-		return ic.lookUpRows(ctx, cols, taken)
+		return ic.lookUpRows(ctx, taken)
 	}
 	return nil
+}
+
+// storeListing is what the plan's listing of the store found.
+type storeListing struct {
+	users                          map[string]storeUser // by lower-case user name
+	members                        map[string]bool      // user ids in the group
+	emails                         map[string]string    // lower-case email → user name
+	usersComplete, membersComplete bool
+}
+
+// listStore lists the store's users and the group's members within the
+// budget.
+func (ic *IdentityCenter) listStore(ctx context.Context, plan *Plan) (*storeListing, error) {
+	budget := ic.listBudget(plan)
+	l := &storeListing{members: map[string]bool{}, membersComplete: ic.groupID == ""}
+	var err error
+	if l.users, l.usersComplete, err = ic.listUsers(ctx, &budget); err != nil {
+		return nil, err
+	}
+	if ic.groupID != "" {
+		if l.members, l.membersComplete, err = ic.listMembers(ctx, &budget); err != nil {
+			return nil, err
+		}
+	}
+	l.emails = make(map[string]string, len(l.users))
+	for _, u := range l.users {
+		if u.email != "" {
+			l.emails[strings.ToLower(u.email)] = u.userName
+		}
+	}
+	return l, nil
+}
+
+// fromListing is what the listing says of a row's user and membership.
+func (ic *IdentityCenter) fromListing(l *storeListing, pr *PlannedRow) *ssoRowPlan {
+	a := pr.Agent
+	rp := &ssoRowPlan{}
+	ic.rows[pr.Row.Line] = rp
+	if u, ok := l.users[strings.ToLower(a.Login)]; ok {
+		rp.user, rp.userID, rp.email = present, u.id, u.email
+		ic.checkReused(pr.Row.Line, a, u)
+	} else if l.usersComplete {
+		rp.user = absent
+	}
+	switch {
+	case ic.groupID == "", rp.user == absent:
+		rp.member = absent
+	case rp.user == present && l.members[rp.userID]:
+		rp.member = present
+	case rp.user == present && l.membersComplete:
+		rp.member = absent
+	}
+	return rp
 }
 
 // identityStoreRefuses gives the problems of a row's names and email that
@@ -548,52 +588,21 @@ func emailTaken(line int, column, email, owner, login string) agentfile.Problem 
 }
 
 // lookUpRows settles the rows the listing did not reach, a few at a time
-// (the limiter sets the pace).
-func (ic *IdentityCenter) lookUpRows(ctx context.Context, cols emailColumn, rows []*PlannedRow) error {
+// (the limiter sets the pace), before the run starts.
+func (ic *IdentityCenter) lookUpRows(ctx context.Context, rows []*PlannedRow) error {
 	var g errgroup.Group
 	g.SetLimit(8)
 	var mu sync.Mutex
 	for _, pr := range rows {
 		g.Go(func() error {
-			rp := ic.rows[pr.Row.Line]
-			a := pr.Agent
-			if rp.user == unknown {
-				id, found, err := ic.findUser(ctx, a.Login)
-				if err != nil {
-					return err
-				}
-				if found {
-					u, err := ic.describeUser(ctx, id)
-					if err != nil {
-						return err
-					}
-					rp.user, rp.userID, rp.email = present, id, u.email
-					ic.checkReused(pr.Row.Line, a, u)
-				} else {
-					rp.user, rp.member = absent, absent
-					owner, taken, err := ic.emailOwner(ctx, a.Email)
-					if err != nil {
-						return err
-					}
-					if taken && !strings.EqualFold(owner, a.Login) {
-						mu.Lock()
-						pr.Action = ActionInvalid
-						pr.Problems = append(pr.Problems, emailTaken(pr.Row.Line, cols.of(pr.Row), a.Email, owner, a.Login))
-						mu.Unlock()
-					}
-				}
+			p, err := ic.lookUpRow(ctx, pr)
+			if p != nil {
+				mu.Lock()
+				pr.Action = ActionInvalid
+				pr.Problems = append(pr.Problems, *p)
+				mu.Unlock()
 			}
-			if rp.user == present && rp.member == unknown {
-				in, err := ic.isMember(ctx, rp.userID)
-				if err != nil {
-					return err
-				}
-				rp.member = absent
-				if in {
-					rp.member = present
-				}
-			}
-			return nil
+			return err
 		})
 	}
 	return g.Wait()

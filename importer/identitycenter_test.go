@@ -367,10 +367,10 @@ func seedStore(t testing.TB, sb *sandbox.Sandbox, n int) {
 }
 
 // TestIdentityCenterLargeStore: when the store is too large to list within
-// the budget, the rows look up what they need in their own steps; an email
-// the listing shows on another user makes the row invalid before anything
-// is made, and one taken by a user the listing did not reach still fails
-// the row with its owner's name.
+// the budget, the rows are looked up one by one ahead of their Connect
+// creates; an email that belongs to another user makes the row invalid
+// before anything is made for it, whether the listing showed that user or
+// only the lookup found it.
 func TestIdentityCenterLargeStore(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	seedStore(t, sb, 800) // 8 pages: beyond the budget of 10 fresh rows
@@ -394,8 +394,11 @@ func TestIdentityCenterLargeStore(t *testing.T) {
 	if o := results[2]; o.Status != report.Created || o.SSOUserID != late {
 		t.Errorf("line 2: %+v, want the existing user %s reused", o, late)
 	}
-	if o := results[3]; o.Status != report.Failed || !strings.Contains(o.Error, `"other"`) {
-		t.Errorf("line 3: %+v, want failed naming user other", o)
+	if o := results[3]; o.Status != report.Invalid || !strings.Contains(o.Error, `"other"`) || o.ConnectUserID != "" {
+		t.Errorf("line 3: %+v, want invalid naming user other, found by the lookahead before its Connect user is made", o)
+	}
+	if _, made := usersByName(t, sb)["big0002"]; made {
+		t.Error("line 3: a Connect user was made for a row whose email belongs to another Identity Center user")
 	}
 	if o := results[4]; o.Status != report.Invalid || !strings.Contains(o.Error, `"staff00001"`) || o.ConnectUserID != "" {
 		t.Errorf("line 4: %+v, want invalid naming user staff00001, before its Connect user is made", o)

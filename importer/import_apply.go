@@ -14,6 +14,9 @@ import (
 func (r *importRun) sortRows() error {
 	r.outcomes = make([]report.Outcome, len(r.plan.Rows))
 	r.upd = newUpdater(r.cfg, r.clients, r.inst, r.f, r.log)
+	if r.upd != nil {
+		r.upd.InstanceUsers, r.upd.SSO = r.plan.ExistingUsers, r.sso
+	}
 	for i := range r.plan.Rows {
 		pr := &r.plan.Rows[i]
 		warnPasswordIgnored(r.f, pr)
@@ -64,6 +67,12 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 		r.res.Problems, r.res.MoreProblems = firstProblems(r.res.Problems, r.res.MoreProblems, pr.Problems)
 	case cfg.DryRun && r.sso != nil:
 		o = r.sso.DryRunOutcome(pr)
+		if r.upd != nil && pr.Action == ActionExists && o.Status == report.Exists {
+			// Both sides exist: compare them with the row.
+			r.updJobs = append(r.updJobs, UpdateJob{Planned: pr, Base: o, Prev: prev[line]})
+			r.updIndex = append(r.updIndex, i)
+			return report.Outcome{}, false
+		}
 	case cfg.DryRun && pr.Action == ActionExists:
 		o = plannedOutcome(pr, report.Exists)
 		o.ConnectUserID = pr.ExistingUserID
@@ -119,6 +128,10 @@ func (r *importRun) apply() error {
 		}
 	}
 	<-updFinished
+	for k, o := range r.updDone {
+		r.outcomes[r.updIndex[k]] = o
+	}
+	r.updDone = nil
 	if updErr == nil && r.upd != nil && r.sso != nil {
 		updErr = r.updateAfterIdentityCenter()
 	}
@@ -159,11 +172,12 @@ func (r *importRun) startProgress() {
 }
 
 // updateAfterIdentityCenter compares the existing users whose Identity
-// Center side the create jobs settled.
+// Center side the create jobs settled: exists, or created (its Identity
+// Center user or membership was made now).
 func (r *importRun) updateAfterIdentityCenter() error {
 	r.updJobs, r.updIndex = nil, nil
 	for k, i := range r.jobIndex {
-		if pr := r.jobs[k].Planned; pr.Action == ActionExists && r.outcomes[i].Status == report.Exists {
+		if pr, st := r.jobs[k].Planned, r.outcomes[i].Status; pr.Action == ActionExists && (st == report.Exists || st == report.Created) {
 			r.updJobs = append(r.updJobs, UpdateJob{Planned: pr, Base: r.outcomes[i], Prev: r.prev[pr.Row.Line]})
 			r.updIndex = append(r.updIndex, i)
 		}
@@ -193,6 +207,7 @@ func (r *importRun) finish() {
 		res.FinalCreateRate, res.CreateThrottles = lim.Rate(), lim.Throttles()
 	}
 	res.IdentityCenter = r.sso.Report()
+	res.Problems, res.MoreProblems = firstProblems(res.Problems, res.MoreProblems, r.sso.LateProblems())
 	res.Interrupted = r.stop.Err() != nil && len(r.jobs) > 0 && CountStatus(outcomes, report.NotAttempted) > 0
 
 	// Rows whose CreateUser may have gone through: a last look settles

@@ -501,7 +501,9 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for the %s rate limit: %w", key, err)
 	}
 	sent := time.Now()
+	ctx, end := p.limits.Breaker.begin(ctx)
 	out, md, err := next.HandleFinalize(ctx, in)
+	end()
 	if trace != nil {
 		trace.Attempts = append(trace.Attempts, err)
 	}

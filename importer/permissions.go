@@ -8,7 +8,7 @@ import "strings"
 // TestIdentityCenterActionsListed keeps the list in step with the code.
 var identityCenterActions = []string{
 	"identitystore:ListUsers", "identitystore:GetUserId", "identitystore:DescribeUser",
-	"identitystore:CreateUser", "identitystore:DeleteUser",
+	"identitystore:CreateUser", "identitystore:UpdateUser", "identitystore:DeleteUser",
 	"identitystore:GetGroupId", "identitystore:CreateGroup",
 	"identitystore:ListGroupMemberships", "identitystore:ListGroupMembershipsForMember",
 	"identitystore:GetGroupMembershipId", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership",

@@ -174,6 +174,11 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 	}
 	steps := []rowStep{p.createConnectUser, p.associateProficiencies}
 	if p.IdentityCenter != nil {
+		// Each row's Identity Center conflicts are known before its
+		// Connect user is made (sso_lookahead.go).
+		la := p.IdentityCenter.startLookahead(stop, calls, jobs)
+		defer la.close()
+		steps = append([]rowStep{la.step(p)}, steps...)
 		steps = append(steps, p.IdentityCenter.steps()...)
 	}
 	var g errgroup.Group

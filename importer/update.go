@@ -62,6 +62,9 @@ type Updater struct {
 	DryRun      bool
 	Concurrency int
 	OnOutcome   func(report.Outcome)
+	// SSO is the Identity Center side (--sso), or nil: the row's Identity
+	// Center user is compared too.
+	SSO *IdentityCenter
 	// InstanceUsers is how many users the instance holds (-1: unknown):
 	// it decides whether the pages are worth reading to order the rows.
 	InstanceUsers int
@@ -166,21 +169,12 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	o := job.Base
 	pr := job.Planned
 	earlier := resumedChanges(job.Prev)
-	out, err := u.Connect.DescribeUser(calls, &connect.DescribeUserInput{
-		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
-	if err == nil && out.User == nil {
-		err = errors.New("the answer holds no user")
-	}
-	if err != nil {
-		o.Status, o.Error = report.Failed, "describe user: "+ErrSummary(err)
+	up, msg := u.compare(calls, pr, o.SSOUserID)
+	if msg != "" {
+		o.Status, o.Error = report.Failed, msg
 		if earlier != "" {
 			o.Changes = earlier
 		}
-		return o
-	}
-	up, err := diffUser(calls, u.File, u.Instance, pr, out.User, u.names)
-	if err != nil {
-		o.Status, o.Error = report.Failed, "describe the user's hierarchy group: "+ErrSummary(err)
 		return o
 	}
 	u.count(up)
@@ -217,11 +211,39 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		o.Status, o.Error = report.Failed, msg
 		return o
 	}
-	o.Status = report.Updated
+	if o.Status != report.Created {
+		// Created stays: this run made its Identity Center user or
+		// membership, and the changes column says what else changed.
+		o.Status = report.Updated
+	}
 	if earlier != "" {
 		o.Changes = earlier
 	}
 	return o
+}
+
+// compare reads the user and gives what differs from the row, or why it
+// could not.
+func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string) (*UserUpdate, string) {
+	out, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{
+		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
+	if err == nil && out.User == nil {
+		err = errors.New("the answer holds no user")
+	}
+	if err != nil {
+		return nil, "describe user: " + ErrSummary(err)
+	}
+	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
+	if err != nil {
+		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
+	}
+	if err := u.diffExtensions(ctx, pr, out.User, up); err != nil {
+		return nil, "list user proficiencies: " + ErrSummary(err)
+	}
+	if err := u.diffSSO(ctx, pr, ssoUserID, up); err != nil {
+		return nil, "describe identity center user: " + ErrSummary(err)
+	}
+	return up, ""
 }
 
 func (u *Updater) count(up *UserUpdate) {
@@ -282,6 +304,12 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 	case AspectPhone:
 		pc := up.phone
 		_, err = u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: inst, UserId: user, PhoneConfig: &pc})
+	case AspectConfig:
+		err = u.sendConfig(ctx, up)
+	case AspectProficiencies:
+		err = u.sendProficiencies(ctx, up)
+	case AspectSSO:
+		err = u.sendSSO(ctx, up)
 	case AspectTags:
 		// Set before unset: a kill between them leaves a user with a tag
 		// too many, never one too few, and either way a resumed run reads

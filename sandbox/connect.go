@@ -87,7 +87,7 @@ func routeConnect(method, escapedPath string) (string, []string) {
 
 // instance checks the instance id (or ARN) of the path or body.
 func (c *call) instance(id string) *apiError {
-	if id == c.s.instanceID || id == c.s.InstanceARN() {
+	if (id == c.s.instanceID || id == c.s.InstanceARN()) && !c.s.deleted.Load() {
 		return nil
 	}
 	return &apiError{status: http.StatusNotFound, code: "ResourceNotFoundException", message: "Instance not found: " + id}

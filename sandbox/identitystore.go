@@ -218,29 +218,73 @@ func isCreateUser(c *call) (any, *apiError) {
 }
 
 type alternateIdentifier struct {
-	ExternalId *struct {
-		Issuer string
-		Id     string
-	}
+	ExternalId      *externalID
 	UniqueAttribute *struct {
 		AttributePath  string
 		AttributeValue any
 	}
 }
 
-// uniqueValue reads a UniqueAttribute lookup: its path and string value.
+type externalID struct {
+	Issuer string
+	Id     string
+}
+
+// uniqueValue reads a GetUserId or GetGroupId lookup: its path and string
+// value. The model's AlternateIdentifier is a union (exactly one of
+// ExternalId and UniqueAttribute); UniqueAttribute needs both its members,
+// AttributePath of 1-255 letters in up to three dotted parts, and
+// AttributeValue a document (bulkagents and the AWS CLI send a string).
+// What AWS answers to a value that is not a string is not documented: the
+// sandbox refuses it with ValidationException, the stricter reading.
 func (a *alternateIdentifier) uniqueValue() (string, string, *apiError) {
-	if a == nil || (a.ExternalId == nil && a.UniqueAttribute == nil) {
+	switch {
+	case a == nil || (a.ExternalId == nil && a.UniqueAttribute == nil):
 		return "", "", validation("AlternateIdentifier is required")
+	case a.ExternalId != nil && a.UniqueAttribute != nil:
+		return "", "", validation("AlternateIdentifier is a union: set exactly one of ExternalId and UniqueAttribute")
+	case a.ExternalId != nil:
+		return a.ExternalId.value()
 	}
-	if a.ExternalId != nil {
-		return "externalId", a.ExternalId.Issuer + "\x00" + a.ExternalId.Id, nil
+	u := a.UniqueAttribute
+	if u.AttributePath == "" {
+		return "", "", validation("UniqueAttribute.AttributePath is required")
 	}
-	v, ok := a.UniqueAttribute.AttributeValue.(string)
+	if len(u.AttributePath) > 255 {
+		return "", "", validation("1 validation error detected: Value at 'alternateIdentifier.uniqueAttribute.attributePath' failed to satisfy constraint: Member must have length less than or equal to 255")
+	}
+	if e := checkPattern("alternateIdentifier.uniqueAttribute.attributePath", u.AttributePath, isAttributePathPattern); e != nil {
+		return "", "", e
+	}
+	if u.AttributeValue == nil {
+		return "", "", validation("UniqueAttribute.AttributeValue is required")
+	}
+	v, ok := u.AttributeValue.(string)
 	if !ok || v == "" {
-		return "", "", validation("AttributeValue must be a non-empty string")
+		return "", "", validation("AttributeValue must be a non-empty string for " + u.AttributePath)
 	}
-	return a.UniqueAttribute.AttributePath, v, nil
+	return u.AttributePath, v, nil
+}
+
+// isAttributePathPattern is the model's AttributePath.
+var isAttributePathPattern = regexp.MustCompile(`^\p{L}+(?:\.\p{L}+){0,2}$`)
+
+// value checks an ExternalId lookup against the model (Issuer 1-100
+// characters not starting "arn:" or "aws:", Id 1-256, no whitespace in
+// either) and gives its key.
+func (x *externalID) value() (string, string, *apiError) {
+	switch {
+	case x.Issuer == "" || x.Id == "":
+		return "", "", validation("ExternalId needs both Issuer and Id")
+	case utf8.RuneCountInString(x.Issuer) > 100 || utf8.RuneCountInString(x.Id) > 256:
+		return "", "", validation("ExternalId: Issuer is at most 100 characters, Id at most 256")
+	case !isUserNamePattern.MatchString(x.Issuer) || !isUserNamePattern.MatchString(x.Id):
+		return "", "", validation("ExternalId: Issuer and Id may not hold whitespace or control characters")
+	}
+	if l := strings.ToLower(x.Issuer); strings.HasPrefix(l, "arn:") || strings.HasPrefix(l, "aws:") {
+		return "", "", validation("ExternalId: Issuer may not start with arn: or aws:")
+	}
+	return "externalId", x.Issuer + "\x00" + x.Id, nil
 }
 
 func isGetUserID(c *call) (any, *apiError) {

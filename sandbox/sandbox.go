@@ -160,6 +160,9 @@ type Sandbox struct {
 	appARN        string
 
 	limits *limits
+	// deleted: the instance was deleted (DeleteInstance); every Connect
+	// call naming it answers ResourceNotFoundException.
+	deleted atomic.Bool
 
 	mu    sync.Mutex // guards everything below
 	seq   int64      // creation order, for stable pagination

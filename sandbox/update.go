@@ -336,3 +336,11 @@ func (s *Sandbox) SecurityProfileID(name string) string {
 	}
 	return ""
 }
+
+// SetDropRate changes Options.DropRate of a running sandbox: a test can
+// seed users through the API first, then lose answers.
+func (s *Sandbox) SetDropRate(f float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.DropRate = f
+}
