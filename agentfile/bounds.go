@@ -15,7 +15,7 @@ const (
 	// maxRecordBytes bounds a row: one line, or the lines a quoted field
 	// spans. A full template row is well under 4 KiB.
 	maxRecordBytes = 1 << 20
-	// maxFields is Excel's column limit (XFD): a spreadsheet cannot write a
+	// MaxFields is Excel's column limit (XFD): a spreadsheet cannot write a
 	// row with more.
 	MaxFields = 16_384
 	// maxFieldBytes bounds one cell: Excel's cell limit is 32,767
@@ -23,7 +23,7 @@ const (
 	maxFieldBytes = 128 << 10
 )
 
-// boundedReader counts the bytes and line breaks it passes on, and fails
+// BoundedReader counts the bytes and line breaks it passes on, and fails
 // once a record (counted from startRecord) passes maxRecordBytes. The CSV
 // reader's own buffer reads a few KiB ahead, so the count is exact to within
 // that, which a bound of a MiB does not notice.
@@ -74,7 +74,7 @@ func (b *BoundedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// boundError is a bound of the input passed.
+// BoundError is a bound of the input passed.
 type BoundError struct {
 	line  int
 	what  string // "record", "fields" or "field"
@@ -107,7 +107,7 @@ func (e *BoundError) FileError() *FileError {
 	}
 }
 
-// checkRecordBounds applies the field bounds to a record read.
+// CheckRecordBounds applies the field bounds to a record read.
 func CheckRecordBounds(rec []string, line int) error {
 	if len(rec) > MaxFields {
 		return (&BoundError{line: line, what: "fields", n: len(rec)}).FileError()

@@ -188,7 +188,7 @@ func matchKey(s string) string {
 	}, c)
 }
 
-// lookupColumn finds the template column a header field names.
+// LookupColumn finds the template column a header field names.
 func LookupColumn(field string) (Column, bool) {
 	c, ok := columnByKey[matchKey(field)]
 	return c, ok

@@ -497,7 +497,7 @@ func (t *templateReader) csvError(err error) error {
 	return fe
 }
 
-// blankRecord is a record with nothing but white space in it.
+// BlankRecord is a record with nothing but white space in it.
 func BlankRecord(rec []string) bool {
 	for _, f := range rec {
 		if strings.TrimSpace(f) != "" {

@@ -613,7 +613,7 @@ func plainE164(s string) bool {
 	return true
 }
 
-// quote shows a value in a message: quoted, escaped, and cut when long.
+// Quote shows a value in a message: quoted, escaped, and cut when long.
 func Quote(s string) string {
 	return strconv.Quote(cut(s, maxShown))
 }
@@ -797,7 +797,7 @@ func (rc *rowCheck) checkEmail(c Column, raw string) string {
 	return s
 }
 
-// utf16Len is the length of s in UTF-16 code units.
+// UTF16Len is the length of s in UTF-16 code units.
 func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
@@ -1223,7 +1223,7 @@ func badTagRune(key string) (rune, bool) {
 	return 0, false
 }
 
-// identityStoreRefusesText says why the identity store would refuse a name
+// IdentityStoreRefusesText says why the identity store would refuse a name
 // or an email, if it would. validate --sso and the import share it.
 func IdentityStoreRefusesText(value string) (msg, hint string, bad bool) {
 	if value == "" || (identityStoreText.MatchString(value) && utf8.RuneCountInString(value) <= identityStoreMaxText) {

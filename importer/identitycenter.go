@@ -231,7 +231,7 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 	return ic, nil
 }
 
-// discoverIdentityStore finds the account's one IAM Identity Center
+// DiscoverIdentityStore finds the account's one IAM Identity Center
 // instance (--sso).
 func DiscoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, error) {
 	var ids, arns []string
@@ -659,7 +659,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 	return members, true, nil
 }
 
-// identityStoreHint says what the user can do about a failed identity store
+// IdentityStoreHint says what the user can do about a failed identity store
 // call at the start.
 func IdentityStoreHint(err error, storeID string) string {
 	text := err.Error()

@@ -430,12 +430,12 @@ func isQuotaError(err error) bool {
 	return errors.As(err, &ae) && (ae.ErrorCode() == "LimitExceededException" || ae.ErrorCode() == "ServiceQuotaExceededException")
 }
 
-// callTrace records the attempts of one call, for settling an ambiguous
+// CallTrace records the attempts of one call, for settling an ambiguous
 // CreateUser: a DuplicateResourceException after an attempt that may have
 // reached the server means the user is probably ours.
 type CallTrace struct {
 	Prepaid bool // the first attempt's token was taken by the caller
-	// stop, when set, is the first Ctrl-C: a call none of whose attempts
+	// Stop, when set, is the first Ctrl-C: a call none of whose attempts
 	// can have changed anything (each was throttled or cleanly refused)
 	// is not retried after it, so that the run stops promptly however
 	// throttled it is.

@@ -156,78 +156,98 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfil
 		return plan, nil
 	}
 
-	routing, err := listRoutingProfiles(ctx, api, inst.ID)
+	l, err := planListings(ctx, api, inst.ID, valid, needHierarchy)
 	if err != nil {
 		return nil, err
 	}
-	security, err := listSecurityProfiles(ctx, api, inst.ID)
-	if err != nil {
-		return nil, err
-	}
-	var hierarchy *hierarchyIndex
-	if needHierarchy {
-		if hierarchy, err = newHierarchyIndex(ctx, api, inst.ID); err != nil {
+	plan.ExistingUsers = len(l.users.exact)
+	cols := columnNames(f)
+	for _, pr := range valid {
+		if err := l.resolve(ctx, pr, cols); err != nil {
 			return nil, err
 		}
 	}
-	attrs, err := planAttributes(ctx, api, inst.ID, valid)
-	if err != nil {
-		return nil, err
-	}
-	users, err := listUsers(ctx, api, inst.ID)
-	if err != nil {
-		return nil, err
-	}
-	plan.ExistingUsers = len(users.exact)
-
-	cols := columnNames(f)
-	for _, pr := range valid {
-		a := pr.Agent
-		problem := func(col agentfile.Column, value, msg, hint string) {
-			pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
-		}
-		if id, msg, hint := routing.resolve("routing profile", a.RoutingProfile); id != "" {
-			pr.RoutingProfileID = id
-		} else {
-			problem(agentfile.ColRoutingProfile, a.RoutingProfile, msg, hint)
-		}
-		for _, name := range a.SecurityProfiles {
-			if id, msg, hint := security.resolve("security profile", name); id != "" {
-				pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
-			} else {
-				problem(agentfile.ColSecurityProfiles, name, msg, hint)
-			}
-		}
-		if len(a.Hierarchy) > 0 {
-			id, msg, hint, err := hierarchy.resolve(ctx, a.Hierarchy)
-			if err != nil {
-				return nil, err
-			}
-			if id != "" {
-				pr.HierarchyGroupID = id
-			} else {
-				problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
-			}
-		}
-		if attrs != nil {
-			attrs.check(a, func(value, msg, hint string) { problem(agentfile.ColProficiencies, value, msg, hint) })
-		}
-		switch {
-		case len(pr.Problems) > 0:
-			pr.Action = ActionInvalid
-		default:
-			if id, ok := users.find(a.Login); ok {
-				pr.Action, pr.ExistingUserID = ActionExists, id
-			} else {
-				pr.Action = ActionCreate
-				if other, ok := users.foldMatch(a.Login); ok {
-					pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(agentfile.ColLogin), Value: a.Login,
-						Message: fmt.Sprintf("user %q exists; this row creates another user whose name differs only in case", other)})
-				}
-			}
-		}
-	}
 	return plan, nil
+}
+
+// listings are what the plan reads of the instance, once, to turn the
+// file's names into ids and find the users that exist.
+type listings struct {
+	routing, security *nameIndex
+	hierarchy         *hierarchyIndex // nil when no row names a hierarchy
+	attrs             *attributeIndex // nil when no row has proficiencies
+	users             *userIndex
+}
+
+func planListings(ctx context.Context, api ConnectReader, instanceID string, valid []*PlannedRow, needHierarchy bool) (*listings, error) {
+	var l listings
+	var err error
+	if l.routing, err = listRoutingProfiles(ctx, api, instanceID); err != nil {
+		return nil, err
+	}
+	if l.security, err = listSecurityProfiles(ctx, api, instanceID); err != nil {
+		return nil, err
+	}
+	if needHierarchy {
+		if l.hierarchy, err = newHierarchyIndex(ctx, api, instanceID); err != nil {
+			return nil, err
+		}
+	}
+	if l.attrs, err = planAttributes(ctx, api, instanceID, valid); err != nil {
+		return nil, err
+	}
+	if l.users, err = listUsers(ctx, api, instanceID); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// resolve turns one valid row's names into ids and decides its action.
+func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns) error {
+	a := pr.Agent
+	problem := func(col agentfile.Column, value, msg, hint string) {
+		pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
+	}
+	if id, msg, hint := l.routing.resolve("routing profile", a.RoutingProfile); id != "" {
+		pr.RoutingProfileID = id
+	} else {
+		problem(agentfile.ColRoutingProfile, a.RoutingProfile, msg, hint)
+	}
+	for _, name := range a.SecurityProfiles {
+		if id, msg, hint := l.security.resolve("security profile", name); id != "" {
+			pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
+		} else {
+			problem(agentfile.ColSecurityProfiles, name, msg, hint)
+		}
+	}
+	if len(a.Hierarchy) > 0 {
+		id, msg, hint, err := l.hierarchy.resolve(ctx, a.Hierarchy)
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			pr.HierarchyGroupID = id
+		} else {
+			problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
+		}
+	}
+	if l.attrs != nil {
+		l.attrs.check(a, func(value, msg, hint string) { problem(agentfile.ColProficiencies, value, msg, hint) })
+	}
+	if len(pr.Problems) > 0 {
+		pr.Action = ActionInvalid
+		return nil
+	}
+	if id, ok := l.users.find(a.Login); ok {
+		pr.Action, pr.ExistingUserID = ActionExists, id
+		return nil
+	}
+	pr.Action = ActionCreate
+	if other, ok := l.users.foldMatch(a.Login); ok {
+		pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(agentfile.ColLogin), Value: a.Login,
+			Message: fmt.Sprintf("user %q exists; this row creates another user whose name differs only in case", other)})
+	}
+	return nil
 }
 
 // nameKey is how two names compare when case and spacing are ignored: the

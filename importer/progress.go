@@ -273,7 +273,7 @@ func WriteSummary(w io.Writer, res *Result) {
 // failureKinds is how many different errors of failed rows the summary shows.
 const failureKinds = 5
 
-// writeFailures says why rows failed or were not attempted, each error
+// WriteFailures says why rows failed or were not attempted, each error
 // once with the lines it stopped, so that a quota or a missing permission is
 // seen without opening the results file. Errors never hold a password.
 func WriteFailures(w io.Writer, outcomes []report.Outcome) {

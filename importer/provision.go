@@ -29,7 +29,7 @@ const DefaultConcurrency = 16
 // maxAutoConcurrency bounds the workers chosen for a raised rate.
 const maxAutoConcurrency = 256
 
-// autoConcurrency is enough workers for rows taking up to a second each at
+// AutoConcurrency is enough workers for rows taking up to a second each at
 // the configured CreateUser rate: a row is a CreateUser, and with Identity
 // Center a few more calls, each some tens of milliseconds away.
 func AutoConcurrency(createRate float64) int {
@@ -405,17 +405,35 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		failure = p.quotaFailure()
 	}
 	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
-		o.Status, o.Error = report.Failed, failure+loginLimitHint(p.Instance.Identity, login, err)
-		switch {
-		case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(ErrText(err), "TagResource"):
-			// Only the rows with tags need connect:TagResource: the others go on.
-			o.Error += "; hint: tags need connect:TagResource on the instance: add it to the credentials' policy, or remove the row's tags"
-		case isRefusal(err):
-			msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", ErrText(err), refusalFix)
-			p.refused.CompareAndSwap(nil, &msg)
-		}
+		p.refusedCreate(r, failure, err)
 		return false
 	}
+	return p.settleByLookup(calls, r, password, failure, isDup)
+}
+
+// refusedCreate records a CreateUser that Connect refused and that no
+// attempt can have made: the row failed; a refusal every row would meet
+// stops the rows not yet started.
+func (p *Provisioner) refusedCreate(r *rowRun, failure string, err error) {
+	o := &r.outcome
+	o.Status, o.Error = report.Failed, failure+loginLimitHint(p.Instance.Identity, r.job.Planned.Agent.Login, err)
+	switch {
+	case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(ErrText(err), "TagResource"):
+		// Only the rows with tags need connect:TagResource: the others go on.
+		o.Error += "; hint: tags need connect:TagResource on the instance: add it to the credentials' policy, or remove the row's tags"
+	case isRefusal(err):
+		msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", ErrText(err), refusalFix)
+		p.refused.CompareAndSwap(nil, &msg)
+	}
+}
+
+// settleByLookup decides a CreateUser that may have made the user (an
+// ambiguous answer, or a duplicate after an attempt that may have gone
+// through) by looking the user up: found, it was this run's, with the
+// password written ahead.
+func (p *Provisioner) settleByLookup(calls context.Context, r *rowRun, password, failure string, isDup bool) bool {
+	o := &r.outcome
+	login := r.job.Planned.Agent.Login
 	id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
 	// A duplicate says the user exists, so a search that misses it lags
 	// behind (Connect's search index is eventually consistent): look again.
@@ -490,7 +508,7 @@ func isCredentialsError(err error) bool {
 		strings.Contains(text, "refresh cached credentials") || strings.Contains(text, "get identity")
 }
 
-// mayHaveApplied says whether any of these attempts could have changed
+// MayHaveApplied says whether any of these attempts could have changed
 // something on the server: anything but a throttle, a client-side error or
 // a clean 4xx answer.
 func MayHaveApplied(attempts []error) bool {
@@ -502,7 +520,7 @@ func MayHaveApplied(attempts []error) bool {
 	return false
 }
 
-// errText is an error as the results file's error column shows it: the
+// ErrText is an error as the results file's error column shows it: the
 // API's code and message, without the SDK's request ids.
 func ErrText(err error) string {
 	var ae smithy.APIError

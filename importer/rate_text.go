@@ -2,7 +2,7 @@ package importer
 
 import "fmt"
 
-// achievedRate is the summary's " at X/s (limit Y/s)". A run short enough
+// AchievedRate is the summary's " at X/s (limit Y/s)". A run short enough
 // to be mostly the token bucket's first burst goes faster than the limit
 // for a while; the figure is then labelled so, lest it read as the limit
 // broken.

@@ -319,7 +319,7 @@ func existingResultsHint(path string, dryRun bool) string {
 	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
 }
 
-// samePath says whether two paths name one file, or would.
+// SamePath says whether two paths name one file, or would.
 func SamePath(a, b string) bool {
 	if ai, err := os.Stat(a); err == nil {
 		if bi, err := os.Stat(b); err == nil {
@@ -354,7 +354,7 @@ func UnwrapPath(err error) error {
 	return err
 }
 
-// describeError turns a failed DescribeInstance into one line and a hint:
+// DescribeError turns a failed DescribeInstance into one line and a hint:
 // it is the first call, so it is the one that meets missing credentials, a
 // wrong region or a wrong instance id.
 func DescribeError(err error, instanceID, region, profile string) error {
@@ -362,7 +362,7 @@ func DescribeError(err error, instanceID, region, profile string) error {
 	return &SetupError{Message: msg, Hint: APIHint(err, instanceID, region, profile), Err: err}
 }
 
-// errSummary is an AWS error without the SDK's operation and request-id
+// ErrSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
 func ErrSummary(err error) string {
 	var ae smithy.APIError
@@ -407,7 +407,7 @@ func unwrapAll(err error) error {
 	}
 }
 
-// apiHint says what the user can do about an AWS error.
+// APIHint says what the user can do about an AWS error.
 func APIHint(err error, instanceID, region, profile string) string {
 	text := strings.ToLower(err.Error())
 	login := "aws sso login --profile NAME"

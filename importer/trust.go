@@ -14,7 +14,7 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// lockError says that another run holds the results file.
+// LockError says that another run holds the results file.
 func LockError(err error, path string) error {
 	if errors.Is(err, report.ErrLocked) {
 		return &SetupError{
@@ -27,7 +27,7 @@ func LockError(err error, path string) error {
 	return &SetupError{Message: err.Error(), Hint: WriteHint(path), Err: err}
 }
 
-// writeHint says what to do when the results file's folder cannot be
+// WriteHint says what to do when the results file's folder cannot be
 // written (a read-only folder or file system, a full disk).
 func WriteHint(path string) string {
 	dir := filepath.Dir(path)

@@ -147,166 +147,260 @@ const sentMarker = "DeleteUser sent"
 // is the first Ctrl-C (no row starts), calls the second (calls in flight are
 // abandoned).
 func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) (*Result, error) {
-	start := time.Now()
 	api, ok := clients.Connect.(ConnectRemoveAPI)
 	if !ok {
 		return nil, &importer.SetupError{Message: "this Connect client cannot delete users"}
 	}
-	resultsPath, retryPath := Paths(cfg.Input, cfg.Out)
-	if err := checkRemovePaths(cfg, resultsPath); err != nil {
+	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
+	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
+	defer r.close()
+	for _, stage := range []func() error{
+		r.lockResults,       // the paths, then one run per results file
+		r.readInput,         // the logins, and the instance
+		r.loadPrevious,      // --resume: the earlier run's outcomes
+		r.plan,              // the users the file names, as the instance has them
+		r.listQuickConnects, // before anything is deleted, so a missing permission changes nothing
+		r.planIdentityCenter,
+		r.confirm,
+		r.openResults,
+	} {
+		if err := stage(); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.apply(); err != nil {
 		return nil, err
 	}
-	// One run per results file, as for import: two removes resuming one
-	// file would each settle the other's deletes.
-	lock, err := report.AcquireLock(resultsPath)
+	return r.finish()
+}
+
+// removeRun is one remove as it goes through its stages.
+type removeRun struct {
+	stop, calls context.Context
+	cfg         Config
+	clients     *importer.Clients
+	api         ConnectRemoveAPI
+	start       time.Time
+
+	resultsPath, retryPath string
+	lock                   *report.Lock
+	in                     *os.File
+	f                      *LoginFile
+	inst                   importer.Instance
+	rates                  *importer.Rates
+	prev                   map[int]report.Outcome
+	res                    *Result
+	outcomes               []report.Outcome
+	targets                []*removeTarget
+	quick                  *quickConnectIndex
+	stopDescribing         context.CancelFunc
+	ic                     *removeIdentityCenter
+	log                    *report.Log
+	remover                *remover
+}
+
+func (r *removeRun) close() {
+	if r.log != nil {
+		r.log.Close()
+	}
+	if r.stopDescribing != nil {
+		r.stopDescribing()
+	}
+	if r.in != nil {
+		r.in.Close()
+	}
+	if r.lock != nil {
+		r.lock.Release()
+	}
+}
+
+// interrupted turns a stage's error into ErrInterrupted when a Ctrl-C came
+// first.
+func (r *removeRun) interrupted(err error) error {
+	if err != nil && r.stop.Err() != nil {
+		return importer.ErrInterrupted
+	}
+	return err
+}
+
+// lockResults checks the paths and holds the results file for one run, as
+// import does: two removes resuming one file would each settle the other's
+// deletes.
+func (r *removeRun) lockResults() error {
+	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
+		return err
+	}
+	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
-		return nil, importer.LockError(err, resultsPath)
+		return importer.LockError(err, r.resultsPath)
 	}
-	defer lock.Release()
-	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
-		return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: importer.WriteHint(resultsPath)}
+	r.lock = lock
+	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
+		return &importer.SetupError{Message: err.Error(), Err: err, Hint: importer.WriteHint(r.resultsPath)}
 	}
+	return nil
+}
+
+func (r *removeRun) readInput() error {
+	cfg := r.cfg
 	in, err := os.Open(cfg.Input)
 	if err != nil {
-		return nil, &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
+		return &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
-	defer in.Close()
-	f, err := ReadLogins(stop, in)
-	if err != nil {
+	r.in = in
+	if r.f, err = ReadLogins(r.stop, in); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
-			return nil, err
+			return err
 		}
-		return nil, &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
+		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
-	rates := clients.ConfiguredRates(stop, RemoveAPIs, cfg.Progress)
-	inst, err := importer.DescribeInstance(stop, api, cfg.InstanceID)
+	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, cfg.Progress)
+	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
-		if stop.Err() != nil {
-			return nil, importer.ErrInterrupted
-		}
-		return nil, importer.DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
+		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
-	var prev map[int]report.Outcome
-	if cfg.Resume && importer.FileExists(resultsPath) {
-		if prev, err = report.Load(resultsPath); err != nil {
-			return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
-		}
-		if err := checkRemoveResumable(f, prev, inst, resultsPath); err != nil {
-			return nil, err
-		}
-	}
-	snap, err := snapshotUsers(stop, api, inst.ID)
-	if err != nil {
-		if stop.Err() != nil {
-			return nil, importer.ErrInterrupted
-		}
-		return nil, &importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
-			Hint: importer.APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)}
-	}
-	res := &Result{Instance: inst, ResultsPath: resultsPath, DryRun: cfg.DryRun, Rates: rates}
-	outcomes, targets := planRemove(f, snap, prev, inst)
-	var quick *quickConnectIndex
-	if len(targets) > 0 {
-		// The listing and a first description are made before anything is
-		// deleted, so that a missing permission stops the run while nothing
-		// is changed. The dry run needs every description; the real run
-		// describes the rest beside the deletes (a user's quick connects
-		// still name it once it is deleted), so that describing them one at
-		// a time does not hold the first DeleteUser back.
-		refs, err := listUserQuickConnects(stop, api, inst.ID)
-		if err == nil {
-			describing, done := context.WithCancel(calls)
-			defer done()
-			quick, err = startQuickConnectIndex(stop, describing, api, inst.ID, refs, !cfg.DryRun)
-		}
-		if err != nil {
-			if stop.Err() != nil {
-				return nil, importer.ErrInterrupted
-			}
-			return nil, &importer.SetupError{Message: "cannot list the quick connects: " + importer.ErrSummary(err), Err: err,
-				Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"}
-		}
-	}
-	var ic *removeIdentityCenter
-	if cfg.IdentityCenter.Enabled() {
-		if ic, err = planRemoveIdentityCenter(stop, clients, cfg); err != nil {
-			if stop.Err() != nil {
-				return nil, importer.ErrInterrupted
-			}
-			return nil, err
-		}
-		res.IdentityStoreID, res.Group = ic.storeID, ic.group
-	}
-	if !cfg.DryRun && cfg.Confirm != nil && len(targets) > 0 {
-		if err := cfg.Confirm(stop, len(targets)); err != nil {
-			return nil, err
-		}
-	}
+	return nil
+}
 
-	var log *report.Log
-	if cfg.Resume && importer.FileExists(resultsPath) {
-		log, _, err = report.Resume(resultsPath)
+func (r *removeRun) loadPrevious() error {
+	if !r.cfg.Resume || !importer.FileExists(r.resultsPath) {
+		return nil
+	}
+	prev, err := report.Load(r.resultsPath)
+	if err != nil {
+		return &importer.SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+	}
+	r.prev = prev
+	return checkRemoveResumable(r.f, prev, r.inst, r.resultsPath)
+}
+
+func (r *removeRun) plan() error {
+	snap, err := snapshotUsers(r.stop, r.api, r.inst.ID)
+	if err != nil {
+		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
+			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+	}
+	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
+	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
+	return nil
+}
+
+// listQuickConnects lists the USER quick connects and describes a first one
+// before anything is deleted, so that a missing permission stops the run
+// while nothing is changed. The dry run needs every description; the real
+// run describes the rest beside the deletes (a user's quick connects still
+// name it once it is deleted), so that describing them one at a time does
+// not hold the first DeleteUser back.
+func (r *removeRun) listQuickConnects() error {
+	if len(r.targets) == 0 {
+		return nil
+	}
+	refs, err := listUserQuickConnects(r.stop, r.api, r.inst.ID)
+	if err == nil {
+		var describing context.Context
+		describing, r.stopDescribing = context.WithCancel(r.calls)
+		r.quick, err = startQuickConnectIndex(r.stop, describing, r.api, r.inst.ID, refs, !r.cfg.DryRun)
+	}
+	if err != nil {
+		return r.interrupted(&importer.SetupError{Message: "cannot list the quick connects: " + importer.ErrSummary(err), Err: err,
+			Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"})
+	}
+	return nil
+}
+
+func (r *removeRun) planIdentityCenter() error {
+	if !r.cfg.IdentityCenter.Enabled() {
+		return nil
+	}
+	ic, err := planRemoveIdentityCenter(r.stop, r.clients, r.cfg)
+	if err != nil {
+		return r.interrupted(err)
+	}
+	r.ic = ic
+	r.res.IdentityStoreID, r.res.Group = ic.storeID, ic.group
+	return nil
+}
+
+func (r *removeRun) confirm() error {
+	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.targets) == 0 {
+		return nil
+	}
+	return r.cfg.Confirm(r.stop, len(r.targets))
+}
+
+func (r *removeRun) openResults() error {
+	var err error
+	if r.cfg.Resume && importer.FileExists(r.resultsPath) {
+		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
-		log, err = report.Create(resultsPath, cfg.Force)
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
 	}
 	if err != nil {
 		hint := ""
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}
-		return nil, &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
-	defer log.Close()
-	for i := range outcomes {
-		if outcomes[i].Status != "" {
-			if err := log.Append(outcomes[i]); err != nil {
-				return nil, fmt.Errorf("write results file: %w", err)
+	for i := range r.outcomes {
+		if r.outcomes[i].Status != "" {
+			if err := r.log.Append(r.outcomes[i]); err != nil {
+				return fmt.Errorf("write results file: %w", err)
 			}
 		}
 	}
+	return nil
+}
+
+// apply deletes (or, in a dry run, describes what would go).
+func (r *removeRun) apply() error {
+	cfg, res, clients := r.cfg, r.res, r.clients
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
-	progress := importer.StartProgress(cfg.Progress, cfg.ProgressMode, len(outcomes))
-	for _, o := range outcomes {
+	progress := importer.StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
+	for _, o := range r.outcomes {
 		if o.Status != "" {
 			progress.Settled(o.Status)
 		}
 	}
-	r := &remover{api: api, inst: inst, log: log, ic: ic, quick: quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
+	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+	r.remover = rm
 	if cfg.DryRun {
-		r.dryRun(calls, targets, outcomes)
+		rm.dryRun(r.calls, r.targets, r.outcomes)
 	} else {
 		workers := cfg.Concurrency
 		if workers <= 0 {
 			workers = importer.AutoConcurrency(res.ConfiguredDeleteRate)
 		}
 		phase := time.Now()
-		r.run(stop, calls, workers, targets, outcomes)
+		rm.run(r.stop, r.calls, workers, r.targets, r.outcomes)
 		res.DeletePhase = time.Since(phase)
 	}
 	progress.Stop()
-	if err := r.logErr(); err != nil {
-		return nil, err
-	}
-	if lim := clients.Limits; lim != nil {
+	return rm.logErr()
+}
+
+func (r *removeRun) finish() (*Result, error) {
+	res, rm, outcomes := r.res, r.remover, r.outcomes
+	if lim := r.clients.Limits; lim != nil {
 		l := lim.For("Connect.DeleteUser")
 		res.FinalDeleteRate, res.DeleteThrottles = l.Rate(), l.Throttles()
 	}
-	res.Deletes, res.QuickConnectsDeleted = r.deletes, r.quickDeleted
-	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = r.membershipsRemoved, r.storeUsersDeleted, r.storeUsersKept
-	res.Interrupted = stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
-	if err := log.Finish(outcomes); err != nil {
+	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
+	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
+	res.Interrupted = r.stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
+	if err := r.log.Finish(outcomes); err != nil {
 		return nil, fmt.Errorf("write results file: %w", err)
 	}
 	res.Counts = report.Count(outcomes)
 	res.Outcomes = outcomes
-	if err := writeRemoveRetry(f, outcomes, retryPath, cfg.DryRun, res); err != nil {
+	if err := writeRemoveRetry(r.f, outcomes, r.retryPath, r.cfg.DryRun, res); err != nil {
 		return nil, err
 	}
-	res.Elapsed = time.Since(start)
+	res.Elapsed = time.Since(r.start)
 	return res, nil
 }
 

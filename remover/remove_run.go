@@ -189,34 +189,8 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 		return o
 	}
 	var changes []string
-	if !t.alreadyOff {
-		_, err := r.api.DeleteUser(importer.WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
-		switch {
-		case err == nil:
-		case errors.Is(err, importer.ErrStopped):
-			// Throttled, then stopped by Ctrl-C before it went through.
-			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
-			r.append(o, false)
-			return o
-		case isConnectNotFound(err) && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
-			// An attempt whose answer was lost went through.
-		case isConnectNotFound(err):
-			// Deleted by someone else since the listing: this run changed nothing.
-			o.Status, o.Error, o.Changes = report.Absent, "", "no such user (deleted since the listing)"
-			r.append(o, false)
-			return o
-		default:
-			o.Status = report.Failed
-			o.Error = "delete connect user: " + importer.ErrText(err)
-			if importer.MayHaveApplied(trace.Attempts) {
-				o.Error += " (" + sentMarker + "; it may have gone through: run again with --resume to settle it)"
-			} else {
-				o.ConnectUserID = t.userID
-			}
-			r.append(o, false)
-			return o
-		}
-		r.count(func() { r.deletes++ })
+	if !t.alreadyOff && !r.deleteUser(calls, t, trace, &o) {
+		return o
 	}
 	// A Ctrl-C while the quick connects are still being described leaves
 	// them to --resume, which finds the user gone and finishes the row.
@@ -230,16 +204,9 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	if err != nil {
 		return fail("find the user's quick connects", err)
 	}
-	var gone []string
-	for _, q := range quick {
-		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
-		if err != nil && !isConnectNotFound(err) {
-			return fail(fmt.Sprintf("delete quick connect %q", q.name), err)
-		}
-		if err == nil {
-			r.count(func() { r.quickDeleted++ })
-		}
-		gone = append(gone, q.name)
+	gone, serr := r.deleteQuickConnects(calls, quick)
+	if serr != nil {
+		return fail(serr.step, serr.err)
 	}
 	if len(gone) > 0 {
 		changes = append(changes, "quick connects deleted: "+strings.Join(gone, ", "))
@@ -438,4 +405,60 @@ func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) 
 		}
 	}
 	return n, nil
+}
+
+// deleteUser sends the row's DeleteUser; false when the row ends there
+// (its outcome set and written).
+func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *importer.CallTrace, o *report.Outcome) bool {
+	_, err := r.api.DeleteUser(importer.WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
+	switch {
+	case err == nil:
+	case errors.Is(err, importer.ErrStopped):
+		// Throttled, then stopped by Ctrl-C before it went through.
+		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
+		r.append(*o, false)
+		return false
+	case isConnectNotFound(err) && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
+		// An attempt whose answer was lost went through.
+	case isConnectNotFound(err):
+		// Deleted by someone else since the listing: this run changed nothing.
+		o.Status, o.Error, o.Changes = report.Absent, "", "no such user (deleted since the listing)"
+		r.append(*o, false)
+		return false
+	default:
+		o.Status = report.Failed
+		o.Error = "delete connect user: " + importer.ErrText(err)
+		if importer.MayHaveApplied(trace.Attempts) {
+			o.Error += " (" + sentMarker + "; it may have gone through: run again with --resume to settle it)"
+		} else {
+			o.ConnectUserID = t.userID
+		}
+		r.append(*o, false)
+		return false
+	}
+	r.count(func() { r.deletes++ })
+	return true
+}
+
+// stepError is a failed step of a row: which step, and why.
+type stepError struct {
+	step string
+	err  error
+}
+
+// deleteQuickConnects deletes a user's quick connects; one already gone
+// counts as deleted. It returns the names of those gone.
+func (r *remover) deleteQuickConnects(calls context.Context, quick []quickConnectRef) ([]string, *stepError) {
+	var gone []string
+	for _, q := range quick {
+		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
+		if err != nil && !isConnectNotFound(err) {
+			return gone, &stepError{fmt.Sprintf("delete quick connect %q", q.name), err}
+		}
+		if err == nil {
+			r.count(func() { r.quickDeleted++ })
+		}
+		gone = append(gone, q.name)
+	}
+	return gone, nil
 }
