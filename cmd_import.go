@@ -192,6 +192,13 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if fl.noProgress {
 		mode = importer.ProgressOff
 	}
+	// The memory limit is sized by the rows (memlimit.go); an in-process
+	// sandbox holds its users in this process too.
+	onRead := func(rows int) {
+		if !fl.sandbox {
+			setImportMemoryLimit(rows)
+		}
+	}
 	res, err := importer.Import(ctx, calls, importer.Config{
 		Input:        input,
 		Out:          fl.out,
@@ -203,6 +210,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Concurrency:  fl.concurrency,
 		Sandbox:      fl.sandbox,
 		Keep:         agentfile.SplitKeep(fl.splitBy),
+		KeepRows:     fl.splitBy != "", // the team hand-outs read every row
+		OnRead:       onRead,
 		Progress:     env.stderr,
 		ProgressMode: mode,
 		IdentityCenter: importer.IdentityCenterConfig{

@@ -212,6 +212,9 @@ func TestExtensionImport300(t *testing.T) {
 		if p.Status != report.WouldCreate || got[line].Status != report.Created || got[line].Login != p.Login {
 			t.Errorf("line %d: predicted %s, got %s %q", line, p.Status, got[line].Status, got[line].Error)
 		}
+		if got[line].Steps != StepConnectUser+"; "+StepProficiencies {
+			t.Errorf("line %d: steps %q", line, got[line].Steps)
+		}
 	}
 	if n := sb.Calls()["Connect.AssociateUserProficiencies"].Sent; n != 300 {
 		t.Errorf("AssociateUserProficiencies sent %d times", n)

@@ -822,8 +822,12 @@ func (ic *IdentityCenter) warn(w io.Writer, msg string) {
 
 // steps are the row steps that follow the Connect user: the Identity Center
 // user, then its membership of the group.
-func (ic *IdentityCenter) steps() []rowStep {
-	return []rowStep{ic.ensureUser, ic.ensureMembership}
+func (ic *IdentityCenter) steps() []Step {
+	return []Step{
+		// The user is looked up again on --resume: the outcome must carry its id.
+		{Name: StepIdentityCenterUser, API: "IdentityStore.CreateUser", Run: ic.ensureUser},
+		{Name: StepGroupMembership, API: "IdentityStore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
+	}
 }
 
 // interrupted marks a row whose Identity Center step a second Ctrl-C cut

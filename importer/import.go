@@ -189,7 +189,11 @@ func (r *importRun) readInput() error {
 		return r.interrupted(&SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err})
 	}
 	r.f = f
+	if cfg.OnRead != nil {
+		cfg.OnRead(len(f.Rows))
+	}
 	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	f.Rows = nil // r.checked holds them (run_memory.go)
 	return nil
 }
 
@@ -222,6 +226,9 @@ func (r *importRun) makePlan() error {
 		return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)})
 	}
 	r.plan = plan
+	if !cfg.KeepRows {
+		r.checked = nil // the plan holds the rows (run_memory.go)
+	}
 	if cfg.IdentityCenter.Enabled() {
 		r.sso, err = PlanIdentityCenter(r.stop, clients.IdentityStore, clients.SSOAdmin, cfg.IdentityCenter, r.f, plan, cfg.DryRun)
 		if err != nil {

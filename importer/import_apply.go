@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"time"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -83,7 +85,7 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	default:
 		// A password written ahead by an interrupted run is the one
 		// its CreateUser may have set: keep it.
-		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line])})
+		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), Prev: prev[line]})
 		r.jobIndex = append(r.jobIndex, i)
 		return report.Outcome{}, false
 	}
@@ -123,9 +125,7 @@ func (r *importRun) apply() error {
 		}
 	}()
 	if len(r.jobs) > 0 {
-		for k, o := range r.prov.Run(r.stop, r.calls, r.jobs) {
-			r.outcomes[r.jobIndex[k]] = o
-		}
+		r.provision()
 	}
 	<-updFinished
 	for k, o := range r.updDone {
@@ -142,6 +142,22 @@ func (r *importRun) apply() error {
 		r.outcomes[r.updIndex[k]] = o
 	}
 	return nil
+}
+
+// provision runs the create jobs, each outcome put in its row's place as it
+// is known; unless the rows must stay whole, each row lets go of its cells
+// once sent and of its Agent once done (run_memory.go).
+func (r *importRun) provision() {
+	lean := lean(r.cfg, r.sso)
+	if lean {
+		dropRecords(r.jobs)
+	}
+	r.prov.RunEach(r.stop, r.calls, r.jobs, func(k int, o report.Outcome) {
+		r.outcomes[r.jobIndex[k]] = o
+		if lean {
+			letGo(r.jobs[k].Planned)
+		}
+	})
 }
 
 func (r *importRun) startProgress() {
@@ -232,18 +248,20 @@ func (r *importRun) finish() {
 // and is mode 0600, like the input should be): each run replaces it.
 func (r *importRun) writeRetry() {
 	res := r.res
-	var retry [][]string
-	for i, o := range r.outcomes {
-		switch {
-		case inDoubt(o):
+	for _, o := range r.outcomes {
+		if inDoubt(o) {
 			// Its CreateUser may have made the user: importing it again
 			// would report it exists, its password only in this file.
 			res.InDoubt++
-		case o.Status.NeedsRetry():
-			retry = append(retry, r.plan.Rows[i].Row.Record)
 		}
 	}
+	// Written even after a second Ctrl-C, as the results file is: reading
+	// the input again is local and quick.
+	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+	retry, err := retryRecords(context.WithoutCancel(r.calls), r.input, opts, r.plan.Rows, r.outcomes)
 	switch {
+	case err != nil:
+		res.RetryErr = fmt.Errorf("write retry file: %w", err)
 	case len(retry) > 0:
 		path := freeRetryPath(r.retryPath, r.retryOwner)
 		if err := report.WriteRetry(path, r.f.Header, retry, true); err != nil {

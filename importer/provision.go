@@ -75,6 +75,9 @@ type Job struct {
 	// learning its outcome, so an existing user is probably its doing
 	// (on a SAML instance there is no password to tell).
 	MayExist bool
+	// Prev is the row's outcome in the results file being resumed (zero
+	// when there is none): its steps column says which steps are done.
+	Prev report.Outcome
 }
 
 // Provisioner creates the users of a plan: a bounded pool of workers, each
@@ -117,10 +120,6 @@ type Provisioner struct {
 	firstCreate time.Time
 	lastCreate  time.Time
 }
-
-// rowStep is one step of provisioning a row. It fills in r.outcome and
-// says whether the row goes on to its next step.
-type rowStep func(stop, calls context.Context, r *rowRun) bool
 
 // rowRun is one row being provisioned.
 type rowRun struct {
@@ -165,6 +164,16 @@ func (p *Provisioner) LogErr() error {
 // or failed when the users quota stopped the run.
 func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outcome {
 	outcomes := make([]report.Outcome, len(jobs))
+	p.RunEach(stop, calls, jobs, func(i int, o report.Outcome) { outcomes[i] = o })
+	return outcomes
+}
+
+// RunEach is Run handing each job's final outcome to done, with the job's
+// index, as it becomes known (done may be called from several goroutines at
+// once, for different indexes), so that the caller can keep it where it
+// belongs, and let go of what the row needed, without a second copy of
+// every outcome.
+func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func(i int, o report.Outcome)) {
 	n := p.Concurrency
 	if n <= 0 {
 		n = DefaultConcurrency
@@ -172,15 +181,8 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 			n = AutoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
 		}
 	}
-	steps := []rowStep{p.createConnectUser, p.associateProficiencies}
-	if p.IdentityCenter != nil {
-		// Each row's Identity Center conflicts are known before its
-		// Connect user is made (sso_lookahead.go).
-		la := p.IdentityCenter.startLookahead(stop, calls, jobs)
-		defer la.close()
-		steps = append([]rowStep{la.step(p)}, steps...)
-		steps = append(steps, p.IdentityCenter.steps()...)
-	}
+	steps, stopSteps := p.steps(stop, calls, jobs)
+	defer stopSteps()
 	var g errgroup.Group
 	g.SetLimit(n)
 	for i := range jobs {
@@ -190,27 +192,23 @@ func (p *Provisioner) Run(stop, calls context.Context, jobs []Job) []report.Outc
 			ok = true // the users quota or a refusal stops CreateUser only; this user exists
 		}
 		if !ok {
-			outcomes[i] = p.baseOutcome(job)
-			outcomes[i].Status, outcomes[i].Error = why.status, why.msg
+			o := p.baseOutcome(job)
+			o.Status, o.Error = why.status, why.msg
 			if why.status == report.Failed {
-				p.finish(outcomes[i])
+				p.finish(o)
 			}
+			done(i, o)
 			continue
 		}
 		g.Go(func() error {
 			r := &rowRun{job: job, outcome: p.baseOutcome(job)}
-			for _, step := range steps {
-				if !step(stop, calls, r) {
-					break
-				}
-			}
-			outcomes[i] = r.outcome
+			runSteps(stop, calls, steps, r)
 			p.finish(r.outcome)
+			done(i, r.outcome)
 			return nil
 		})
 	}
 	_ = g.Wait() // a row's failure is its outcome: the workers return no error
-	return outcomes
 }
 
 type haltReason struct {

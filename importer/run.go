@@ -42,6 +42,14 @@ type Config struct {
 	// Keep names columns outside the template to accept (the column a
 	// --split-by names); every other unknown column is still refused.
 	Keep []string
+	// KeepRows: Result.File and Result.Checked are read afterwards (the
+	// team hand-outs), so every row stays whole to the end; otherwise rows
+	// are let go of as they are done (run_memory.go).
+	KeepRows bool
+	// OnRead, when set, hears how many data rows the file holds, once it
+	// is read and before anything is planned (the command sizes the
+	// process's memory limit by it).
+	OnRead func(rows int)
 
 	// IdentityCenter: also make each agent's IAM Identity Center user and
 	// group membership (--sso, --identity-store-id).

@@ -32,6 +32,12 @@ func writeTemp(path string, records [][]string) (*os.File, error) {
 
 // writeTempWith is writeTemp with prefix (a byte order mark) written first.
 func writeTempWith(path, prefix string, records [][]string) (*os.File, error) {
+	return writeTempRows(path, prefix, len(records), func(i int) []string { return records[i] })
+}
+
+// writeTempRows is writeTempWith with the n records given one at a time by
+// record, so that they need not all be held at once.
+func writeTempRows(path, prefix string, n int, record func(i int) []string) (*os.File, error) {
 	// os.CreateTemp makes the file with mode 0600: passwords are never readable
 	// by others, not even for an instant.
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
@@ -46,8 +52,13 @@ func writeTempWith(path, prefix string, records [][]string) (*os.File, error) {
 	bw := bufio.NewWriterSize(f, 64<<10)
 	bw.WriteString(prefix) // an error here is the Flush's below
 	cw := csv.NewWriter(bw)
-	if err := cw.WriteAll(records); err != nil { // WriteAll flushes the csv writer
-		return fail(err)
+	for i := range n {
+		if err := cw.Write(record(i)); err != nil {
+			return fail(err)
+		}
+	}
+	if cw.Flush(); cw.Error() != nil {
+		return fail(cw.Error())
 	}
 	if err := bw.Flush(); err != nil {
 		return fail(err)

@@ -215,14 +215,15 @@ func (l *Log) syncTo(seq uint64) error {
 // rows, in the order given: the caller passes input order, one row per data
 // row. It then closes the log. If Finish fails, the file on disk is the one
 // the appends made, and the log stays open: Append or Finish again, or Close.
+//
+// The rows are written one at a time, never all formatted at once: the
+// outcomes are the largest thing a big import holds, and a second copy of
+// them as text would nearly double its peak memory.
 func (l *Log) Finish(rows []Outcome) error {
-	records := make([][]string, 0, len(rows)+1)
-	records = append(records, Header)
 	for _, o := range rows {
 		if err := o.check(); err != nil {
 			return fmt.Errorf("results file %s: %w", l.path, err)
 		}
-		records = append(records, o.record(Header))
 	}
 
 	l.syncMu.Lock()
@@ -232,7 +233,12 @@ func (l *Log) Finish(rows []Outcome) error {
 	if l.closed {
 		return fmt.Errorf("results file %s: %w", l.path, ErrClosed)
 	}
-	tmp, err := writeTemp(l.path, records)
+	tmp, err := writeTempRows(l.path, utf8BOM, len(rows)+1, func(i int) []string {
+		if i == 0 {
+			return Header
+		}
+		return rows[i-1].record(Header)
+	})
 	if err != nil {
 		return fmt.Errorf("results file: %w", err)
 	}

@@ -69,7 +69,7 @@ var ContractHeader = []string{
 // the columns added since, each at the end so that an older reader that
 // finds columns by name keeps working. A file written before a column
 // existed still reads: the column's cells are blank.
-var Header = append(slices.Clone(ContractHeader), "changes", "instance")
+var Header = append(slices.Clone(ContractHeader), "changes", "instance", "steps")
 
 // Outcome is one row of the results file: what happened to one input row.
 type Outcome struct {
@@ -90,6 +90,30 @@ type Outcome struct {
 	// Instance is the Connect instance the run belonged to (its id), so that
 	// --resume can refuse a results file made against another instance.
 	Instance string
+	// Steps names the steps of the row that are done, in the order they
+	// ran ("connect user; proficiencies"), so that --resume skips them.
+	Steps string
+}
+
+// HasStep says whether the step named is among o's steps done.
+func (o Outcome) HasStep(name string) bool {
+	for s := range strings.SplitSeq(o.Steps, "; ") {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// AddStep records the step named as done.
+func (o *Outcome) AddStep(name string) {
+	switch {
+	case o.HasStep(name):
+	case o.Steps == "":
+		o.Steps = name
+	default:
+		o.Steps += "; " + name
+	}
 }
 
 // Paths gives the default results and retry file names for an input file,
@@ -161,6 +185,8 @@ func (o Outcome) cell(column string) (string, bool) {
 		return Neutralise(o.Changes), true
 	case "instance":
 		return Neutralise(o.Instance), true
+	case "steps":
+		return o.Steps, true // step names, never a formula
 	}
 	return "", false
 }
@@ -205,6 +231,8 @@ func (o *Outcome) set(column, value string) error {
 		o.Changes = v
 	case "instance":
 		o.Instance = v
+	case "steps":
+		o.Steps = value
 	}
 	return nil
 }
