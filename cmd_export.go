@@ -111,7 +111,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		Progress: env.stderr, ProgressMode: mode,
 	}, clients)
 	if err != nil {
-		return exportError(ctx, err)
+		return exportError(ctx, err, fl.out)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(env.stderr, "warning: %s\n", w)
@@ -198,7 +198,7 @@ func seedExportSandbox(ctx context.Context, cfg importer.AWSConfig, sb *sandbox.
 }
 
 // exportError turns an export's error into an exit status with a hint.
-func exportError(ctx context.Context, err error) error {
+func exportError(ctx context.Context, err error, out string) error {
 	var ee *importer.ExistsError
 	var se *importer.SetupError
 	switch {
@@ -208,8 +208,13 @@ func exportError(ctx context.Context, err error) error {
 		return usageError("choose another name, or add --force to replace it", "%v", ee)
 	case errors.As(err, &se):
 		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
-	case errors.Is(err, os.ErrPermission):
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check that the folder of --out is writable"}
+	case writeFailureHint(err, out) != "":
+		// A read-only folder, a full disk: nothing was written.
+		elsewhere := "or give --out a file in a folder you can write to"
+		if out == stdoutPath {
+			elsewhere = "or give --out FILE"
+		}
+		return writeFailed(exitUnusable, err, out, elsewhere)
 	}
 	return &exitError{code: exitRowsFailed, msg: err.Error() + " (nothing was written)"}
 }

@@ -172,7 +172,7 @@ func handOut(ctx context.Context, env *environment, file *agentfile.File, checke
 		return usageError("add --force to replace the team files", "%v", err)
 	}
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error()}
+		return writeFailed(exitUnusable, err, dir, "then run 'bulkagents handout' again (its --out DIR writes the team files elsewhere)")
 	}
 	printHandouts(env, h)
 	return nil

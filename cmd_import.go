@@ -309,7 +309,7 @@ func importError(input string, err error) error {
 		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
 	}
 	// Past the set-up, something may have been changed: exit 1.
-	return &exitError{code: exitRowsFailed, msg: err.Error(), hint: importer.WriteErrorHint(err, input)}
+	return &exitError{code: exitRowsFailed, msg: err.Error(), hint: writeFailureHint(err, input)}
 }
 
 // ssoGroupProblem refuses an --sso-group name that CreateGroup would refuse.

@@ -51,28 +51,38 @@ var templateCommand = &command{
 			data = templates.Extended(data)
 		}
 		if *out == "" {
-			_, err := env.stdout.Write(data)
-			return err
+			if _, err := env.stdout.Write(data); err != nil {
+				return writeFailed(exitUnusable, err, stdoutPath, "")
+			}
+			return nil
 		}
-		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-		if *force {
-			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		}
-		f, err := os.OpenFile(*out, flags, 0o644)
-		if errors.Is(err, fs.ErrExist) {
-			return usageError("choose another name, or add --force to replace it", "%s already exists", *out)
-		}
-		if err != nil {
-			return &exitError{code: exitUnusable, msg: err.Error()}
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return &exitError{code: exitUnusable, msg: fmt.Sprintf("writing %s: %v", *out, err)}
-		}
-		if err := f.Close(); err != nil {
-			return &exitError{code: exitUnusable, msg: fmt.Sprintf("writing %s: %v", *out, err)}
-		}
-		fmt.Fprintf(env.stderr, "wrote %s\n", *out)
-		return nil
+		return writeTemplateFile(env, *out, data, *force)
 	},
+}
+
+// writeTemplateFile writes the template to path, never over a file unless
+// force; a write that fails leaves no half file behind.
+func writeTemplateFile(env *environment, path string, data []byte, force bool) error {
+	const elsewhere = "or leave out --out: the template then goes to standard output"
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return usageError("choose another name, or add --force to replace it", "%s already exists", path)
+	}
+	if err != nil {
+		return writeFailed(exitUnusable, err, path, elsewhere)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		removePartial(path)
+		return writeFailed(exitUnusable, err, path, elsewhere)
+	}
+	fmt.Fprintf(env.stderr, "wrote %s\n", path)
+	return nil
 }

@@ -98,6 +98,9 @@ var validateCommand = &command{
 			out = env.stdout
 		}
 		if err := rep.Write(out, *format); err != nil {
+			if *format == "json" {
+				return writeFailed(exitUnusable, fmt.Errorf("write standard output: %w", err), stdoutPath, "")
+			}
 			return err
 		}
 		if rep.Summary.Invalid > 0 {

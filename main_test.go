@@ -5,11 +5,18 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/bulkagents/bulkagents/importer"
 )
 
 // TestMain lets the test scripts run the command as "bulkagents", exactly as
 // a user types it.
 func TestMain(m *testing.M) {
+	// The commands these tests run reach a sandbox in this process, which a
+	// loaded machine (the race detector, two cores) can starve for longer
+	// than the 5 s an endpoint gets to answer first; the reach timeout has
+	// tests of its own (cmd_reach_test.go, importer/reach_test.go).
+	os.Setenv(importer.ReachTimeoutVariable, "2m")
 	testscript.Main(m, map[string]func(){
 		"bulkagents": main,
 	})
@@ -26,6 +33,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 			env.Setenv("AWS_CONFIG_FILE", os.DevNull)
 			env.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+			env.Setenv(importer.ReachTimeoutVariable, os.Getenv(importer.ReachTimeoutVariable))
 			return nil
 		},
 	})

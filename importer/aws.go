@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -61,6 +62,7 @@ type Clients struct {
 	rates          *Rates // what ConfigureRates found
 	transport      *http.Transport
 	endpoint       string // --endpoint-url, "" for AWS's own
+	watch          *callWatch
 }
 
 // Endpoint names where the calls go, for messages.
@@ -104,6 +106,9 @@ type AWSConfig struct {
 	// CreateUser is an ambiguous outcome that the import settles by looking
 	// the user up.
 	HTTPTimeout time.Duration
+	// ReachTimeout bounds the first contact with each endpoint (reach.go);
+	// 0 means $BULKAGENTS_REACH_TIMEOUT, or DefaultReachTimeout.
+	ReachTimeout time.Duration
 }
 
 // NewClients builds the AWS clients of an import with the retryer and rate
@@ -129,6 +134,10 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	if timeout <= 0 {
 		timeout = 60 * time.Second
 	}
+	reach, err := reachTimeout(c.ReachTimeout)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load aws configuration: %w", err)
@@ -140,8 +149,12 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
 		transport = bc.GetTransport()
 		transport.MaxIdleConnsPerHost = 128
-		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: transport}
+		transport.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: newReachTransport(transport, reach)}
 	}
+	// Every client is built from cfg: the watch sees all their calls.
+	watch := &callWatch{}
+	cfg.APIOptions = append(cfg.APIOptions, watch.install)
 	limits := NewLimits(c.RateScale)
 	client := connect.NewFromConfig(cfg, func(o *connect.Options) {
 		if c.EndpointURL != "" {
@@ -166,7 +179,7 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		profile = os.Getenv("AWS_PROFILE")
 	}
 	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
-		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, transport: transport, endpoint: c.EndpointURL}, nil
+		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
 }
 
 // InstanceRef is what --instance-id names: an instance id, and the region

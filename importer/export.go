@@ -81,10 +81,12 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	if !ok {
 		return nil, errors.New("the Connect client cannot describe users")
 	}
-	sources := clients.ConfiguredRates(ctx, ExportAPIs, cfg.Progress)
+	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
+	sources := clients.ConfiguredRates(ctx, ExportAPIs, status.Out(cfg.Progress))
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
+	status.Stop()
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Hint: "check --instance-id, --region and the credentials", Err: err}
+		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
@@ -328,7 +330,7 @@ func showExportProgress(w io.Writer, mode ProgressMode, p *snapshotProgress, sta
 	if w == nil || mode == ProgressOff {
 		return func() {}
 	}
-	term := mode == ProgressAuto && isTerminal(w)
+	term := barMode(w, mode)
 	every := ProgressInterval
 	if term {
 		every = 250 * time.Millisecond

@@ -48,6 +48,8 @@ type importRun struct {
 	updDone  []report.Outcome
 	prov     *Provisioner
 	progress *Progress
+	// status shows the set-up on a terminal until the progress bar starts.
+	status *SetupStatus
 }
 
 // Import runs one import: read and validate the file for the instance's
@@ -89,6 +91,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 }
 
 func (r *importRun) close() {
+	r.status.Stop()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -170,9 +173,10 @@ func (r *importRun) openInput() error {
 
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
+	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
 	r.rates = clients.Rates()
 	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, cfg.Progress)
+		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
 	}
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
@@ -211,7 +215,7 @@ func (r *importRun) loadPrevious() error {
 	if err := checkResumable(r.f, r.checked, prev, r.resultsPath); err != nil {
 		return err
 	}
-	return checkInstance(prev, r.inst, r.resultsPath, r.cfg.Progress)
+	return checkInstance(prev, r.inst, r.resultsPath, r.status.Out(r.cfg.Progress))
 }
 
 func (r *importRun) makePlan() error {
@@ -266,5 +270,5 @@ func (r *importRun) prepareIdentityCenter() error {
 	if r.sso == nil {
 		return nil
 	}
-	return r.interrupted(r.sso.Prepare(r.stop, r.cfg.Progress))
+	return r.interrupted(r.sso.Prepare(r.stop, r.status.Out(r.cfg.Progress)))
 }

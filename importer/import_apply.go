@@ -109,6 +109,8 @@ func firstProblems[P any](kept []P, more int, add []P) ([]P, int) {
 // different buckets. With Identity Center, an existing user first gets its
 // Identity Center side, then its Connect fields are compared.
 func (r *importRun) apply() error {
+	r.status.Stop()
+	r.res.SetupElapsed = time.Since(r.start)
 	r.res.UsersQuotaNote = usersQuotaNote(r.plan, r.outcomes, r.jobs, r.rates, r.cfg.DryRun, r.cfg.Sandbox)
 	if r.res.UsersQuotaNote != "" && r.cfg.Progress != nil && !r.cfg.DryRun {
 		// Before the first create: a run that would pass the users quota

@@ -26,6 +26,8 @@ const (
 	ProgressOff
 	// ProgressLines: plain lines even on a terminal.
 	ProgressLines
+	// ProgressTerminal: as on a terminal, whatever the writer (tests).
+	ProgressTerminal
 )
 
 // DefaultUsersQuota is Amazon Connect's default users-per-instance quota.
@@ -60,7 +62,7 @@ func StartProgress(w io.Writer, mode ProgressMode, total int) *Progress {
 		return nil
 	}
 	p := &Progress{w: w, total: total, start: time.Now(), quit: make(chan struct{})}
-	if mode == ProgressAuto && isTerminal(w) {
+	if barMode(w, mode) {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w), // it would write to stdout otherwise
 			progressbar.OptionSetDescription("importing"),
@@ -77,6 +79,12 @@ func StartProgress(w io.Writer, mode ProgressMode, total int) *Progress {
 	p.wg.Add(1)
 	go p.lines()
 	return p
+}
+
+// barMode says whether progress is drawn in place (a bar, a status line)
+// rather than written as plain lines.
+func barMode(w io.Writer, mode ProgressMode) bool {
+	return mode == ProgressTerminal || mode == ProgressAuto && isTerminal(w)
 }
 
 func isTerminal(w io.Writer) bool {
@@ -224,6 +232,10 @@ func WriteSummary(w io.Writer, res *Result) {
 	WriteFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
 	line := fmt.Sprintf("%s: took %s", verb, RoundDuration(res.Elapsed))
+	if res.SetupElapsed >= time.Second && !res.DryRun {
+		// The bar's clock started after the set-up: say where the rest went.
+		line += fmt.Sprintf(" (set-up %s)", RoundDuration(res.SetupElapsed))
+	}
 	if s := res.Stats; s.CreateCalls > 0 {
 		line += fmt.Sprintf("; %d CreateUser calls", s.CreateCalls)
 		// A handful of calls go out in one burst: their rate says nothing.

@@ -69,7 +69,10 @@ type Result struct {
 	RetryRows   int
 	RetryKept   string // an earlier retry file left as it is: the user's now
 	Elapsed     time.Duration
-	Stats       Stats
+	// SetupElapsed is the part of Elapsed before the first row was sent:
+	// the quotas, the instance, the listings.
+	SetupElapsed time.Duration
+	Stats        Stats
 	// ConfiguredCreateRate is the CreateUser rate the limiter was set to;
 	// FinalCreateRate is where throttling left it, and CreateThrottles
 	// counts the throttling answers.
@@ -373,6 +376,10 @@ func DescribeError(err error, instanceID, region, profile string) error {
 // ErrSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
 func ErrSummary(err error) string {
+	var ue *UnreachableError
+	if errors.As(err, &ue) {
+		return ue.Error()
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		return ErrText(err)
@@ -421,6 +428,10 @@ func APIHint(err error, instanceID, region, profile string) string {
 	login := "aws sso login --profile NAME"
 	if profile != "" {
 		login = "aws sso login --profile " + profile
+	}
+	var ue *UnreachableError
+	if errors.As(err, &ue) {
+		return ue.Hint()
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {

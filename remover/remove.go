@@ -197,9 +197,12 @@ type removeRun struct {
 	ic                     *removeIdentityCenter
 	log                    *report.Log
 	remover                *remover
+	// status shows the set-up on a terminal until the prompt or the bar.
+	status *importer.SetupStatus
 }
 
 func (r *removeRun) close() {
+	r.status.Stop()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -255,7 +258,8 @@ func (r *removeRun) readInput() error {
 		}
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
-	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, cfg.Progress)
+	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
+	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(cfg.Progress))
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
@@ -323,6 +327,7 @@ func (r *removeRun) planIdentityCenter() error {
 }
 
 func (r *removeRun) confirm() error {
+	r.status.Stop() // the prompt, or the bar, takes the line
 	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.targets) == 0 {
 		return nil
 	}
@@ -337,7 +342,7 @@ func (r *removeRun) openResults() error {
 		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
 	}
 	if err != nil {
-		hint := ""
+		hint := importer.WriteHint(r.resultsPath)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}

@@ -117,7 +117,7 @@ func handoutExt(path string) string {
 }
 
 func newHandoutTemplate(name, text, ext string) (*HandoutTemplate, error) {
-	tmpl, err := template.New(name).Option("missingkey=error").Parse(text)
+	tmpl, err := template.New(name).Funcs(handoutFuncs).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("handout template %s: %w", name, templateError(err))
 	}

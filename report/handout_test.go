@@ -214,7 +214,7 @@ func TestDefaultHandoutTemplate(t *testing.T) {
 	text := string(out)
 	for _, want := range []string{
 		"Name:        Jane Doe\nTeam:        no team lead\nUser name:   jdoe\nPassword:    K7mP2xQ9rT4wZ8nB\nSign in at:  https://acme.my.connect.aws/\n",
-		"cut here",
+		"\n" + PageBreak + "AMAZON CONNECT: HOW TO SIGN IN\n",
 		"User name:   rpatel@example.com\nSign in at:  https://d-1234567890.awsapps.com/start\n",
 		"one-time password to rpatel@example.com",
 		"Keep this page to yourself",
@@ -223,8 +223,8 @@ func TestDefaultHandoutTemplate(t *testing.T) {
 			t.Errorf("handout lacks %q:\n%s", want, text)
 		}
 	}
-	if n := strings.Count(text, "cut here"); n != 1 {
-		t.Errorf("%d cut lines for 2 agents, want 1", n)
+	if n := strings.Count(text, PageBreak); n != 1 {
+		t.Errorf("%d page breaks for 2 agents, want 1", n)
 	}
 	if n := strings.Count(text, "Password:"); n != 1 {
 		t.Errorf("%d password lines, want 1 (the Identity Center agent has none)", n)

@@ -105,22 +105,11 @@ func protectedWorkbook(records [][]string, handout []byte, passphrase string) ([
 		}
 	}
 
-	if _, err := f.NewSheet(HandoutSheet); err != nil {
-		return nil, fmt.Errorf("workbook: %w", err)
+	if err := fitToPageWidth(f, AgentsSheet, "landscape"); err != nil {
+		return nil, err
 	}
-	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(string(handout), "\r\n", "\n"), "\n"), "\n")
-	width := 20
-	for i, l := range lines {
-		if l == "" {
-			continue
-		}
-		width = max(width, utf8.RuneCountInString(l))
-		if err := f.SetCellStr(HandoutSheet, "A"+strconv.Itoa(i+1), l); err != nil {
-			return nil, fmt.Errorf("workbook: %w", err)
-		}
-	}
-	if err := f.SetColWidth(HandoutSheet, "A", "A", float64(min(width, 120)+2)); err != nil {
-		return nil, fmt.Errorf("workbook: %w", err)
+	if err := handoutSheet(f, handout); err != nil {
+		return nil, err
 	}
 	f.SetActiveSheet(0)
 
@@ -129,4 +118,81 @@ func protectedWorkbook(records [][]string, handout []byte, passphrase string) ([
 		return nil, fmt.Errorf("workbook: encrypt: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// handoutSheet writes the rendered handout on the sheet Handout, one line
+// per row, in a monospaced font (the handout aligns with spaces), with a
+// page break where the handout has one (PageBreak: before each agent after
+// the first), so that each agent gets a page.
+func handoutSheet(f *excelize.File, handout []byte) error {
+	if _, err := f.NewSheet(HandoutSheet); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(string(handout), "\r\n", "\n"), "\n"), "\n")
+	width := 20
+	for i, l := range lines {
+		row := strconv.Itoa(i + 1)
+		if strings.Contains(l, PageBreak) {
+			l = strings.ReplaceAll(l, PageBreak, "")
+			if err := f.InsertPageBreak(HandoutSheet, "A"+row); err != nil {
+				return fmt.Errorf("workbook: %w", err)
+			}
+		}
+		if l == "" {
+			continue
+		}
+		width = max(width, displayWidth(l))
+		if err := f.SetCellStr(HandoutSheet, "A"+row, l); err != nil {
+			return fmt.Errorf("workbook: %w", err)
+		}
+	}
+	mono, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: "Courier New", Size: 10}})
+	if err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	if err := f.SetColStyle(HandoutSheet, "A", mono); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	// A column's width is counted in the default font's digits (Calibri 11,
+	// 7 pixels); a Courier New 10 character is 8.
+	if err := f.SetColWidth(HandoutSheet, "A", "A", float64(min(width, 120)*8/7+2)); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	return handoutPrintSetup(f)
+}
+
+// handoutPrintSetup prints the Handout sheet one page wide at full size:
+// portrait, half-inch side margins. Not "fit to page width", which would be
+// simpler, because Excel ignores manual page breaks under it, and the
+// breaks are what give each agent a page. The width is enough: the default
+// handout's 80 columns of Courier New 10 take 6.7 inches, and half-inch
+// margins leave 7.27 on A4 paper, 7.5 on Letter.
+func handoutPrintSetup(f *excelize.File) error {
+	portrait := "portrait"
+	if err := f.SetPageLayout(HandoutSheet, &excelize.PageLayoutOptions{Orientation: &portrait}); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	side, top := 0.5, 0.75
+	if err := f.SetPageMargins(HandoutSheet, &excelize.PageLayoutMarginsOptions{
+		Left: &side, Right: &side, Top: &top, Bottom: &top,
+	}); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	return nil
+}
+
+// fitToPageWidth makes a sheet print one page wide (and as many pages long
+// as it takes), whatever its columns' widths.
+func fitToPageWidth(f *excelize.File, sheet, orientation string) error {
+	one, tall := 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Orientation: &orientation, FitToWidth: &one, FitToHeight: &tall,
+	}); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	return nil
 }

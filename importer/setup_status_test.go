@@ -1,0 +1,86 @@
+package importer
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+// TestImportShowsTheSetUp: on a terminal, the set-up's calls are shown
+// before the progress bar, in the order they are made, each with the time
+// since the run began; the line is cleared before the bar takes over.
+func TestImportShowsTheSetUp(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	input := writeAgents(t, t.TempDir(), agents("setup", 3))
+	var out syncBuffer
+	res, err := Import(context.Background(), context.Background(), Config{
+		Input: input, InstanceID: sb.InstanceID(), Progress: &out, ProgressMode: ProgressTerminal,
+	}, sandboxClients(t, sb, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Counts.Success() {
+		t.Fatalf("counts %s", res.Counts)
+	}
+	text := out.String()
+	last := -1
+	for _, step := range []string{
+		"import: reading the rate quotas from Service Quotas (",
+		"import: describing the instance (",
+		"import: listing the routing profiles (",
+		"import: listing the instance's users (",
+	} {
+		i := strings.Index(text, "\r\033[K"+step)
+		if i < 0 || i < last {
+			t.Fatalf("%q not shown after the step before it:\n%q", step, text)
+		}
+		last = i
+	}
+	// The set-up line is cleared before the bar draws its first row count.
+	bar := strings.Index(text, "importing")
+	if bar < 0 || !strings.Contains(text[last:bar], "\r\033[K") {
+		t.Errorf("the set-up line is not cleared before the bar:\n%q", text)
+	}
+	if strings.Contains(text[bar:], "import: ") {
+		t.Errorf("the set-up line is drawn again after the bar started:\n%q", text[bar:])
+	}
+}
+
+// TestImportSetUpSilentOffTerminal: written to a file or a pipe, the
+// set-up shows nothing (the plain progress lines say how far the run is).
+func TestImportSetUpSilentOffTerminal(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	input := writeAgents(t, t.TempDir(), agents("quiet", 2))
+	var out syncBuffer
+	if _, err := Import(context.Background(), context.Background(), Config{
+		Input: input, InstanceID: sb.InstanceID(), Progress: &out, ProgressMode: ProgressAuto,
+	}, sandboxClients(t, sb, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	if text := out.String(); strings.Contains(text, "\r") || strings.Contains(text, "describing") {
+		t.Errorf("set-up shown off a terminal:\n%q", text)
+	}
+}
+
+func TestSetupWordsPages(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		service, op string
+		n           int
+		want        string
+	}{
+		{"Connect", "ListUsers", 1, "listing the instance's users"},
+		{"Connect", "ListUsers", 3, "listing the instance's users, page 3"},
+		{"identitystore", "ListUsers", 2, "listing the identity store's users, page 2"},
+		{"SSO Admin", "ListInstances", 1, "finding the identity store (SSO Admin)"},
+		{"Connect", "Unheard", 1, "calling Connect Unheard"},
+	} {
+		if got := setupWords(c.service, c.op, c.n); got != c.want {
+			t.Errorf("setupWords(%s, %s, %d) = %q, want %q", c.service, c.op, c.n, got, c.want)
+		}
+	}
+}
