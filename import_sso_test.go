@@ -229,24 +229,24 @@ func TestImportCommandSSOInterrupt(t *testing.T) {
 			name = "twice"
 		}
 		t.Run(name, func(t *testing.T) {
-			opts := sandbox.Options{Identity: "SAML", RateScale: 20, UserQuota: 1000} // CreateUser 40/s
-			if twice {
-				opts.Latency = 300 * time.Millisecond // calls in flight to abandon
-			}
+			opts := sandbox.Options{Identity: "SAML", RateScale: 50, UserQuota: 1000} // CreateUser 100/s
 			sb := e2eSandbox(t, opts)
 			dir := t.TempDir()
-			writeFile(t, dir, "agents.csv", e2eRows("ssoint", 200))
-			cmd := importCmd(t, sb, dir, 20, "import", "agents.csv", "--sso", "--no-progress")
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
+			writeFile(t, dir, "agents.csv", e2eRows("ssoint", 80))
+			started := arrived(t, sb, "CreateUser", 10, twice)
+			cmd := importCmd(t, sb, dir, 50, "import", "agents.csv", "--sso", "--no-progress")
+			stderr := newWatchWriter("interrupted: finishing")
+			cmd.Stderr = stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			waitForFile(t, filepath.Join(dir, "agents-results.csv"))
-			time.Sleep(time.Second)
+			// Interrupt once the users are being created; twice, the
+			// second Ctrl-C once the first is taken, while the calls after
+			// the 10th are held in flight, to abandon.
+			await(t, started, "the 10th CreateUser")
 			cmd.Process.Signal(os.Interrupt)
 			if twice {
-				time.Sleep(50 * time.Millisecond)
+				await(t, stderr.seen, "the first Ctrl-C taken")
 				cmd.Process.Signal(os.Interrupt)
 			}
 			err := cmd.Wait()
@@ -254,7 +254,7 @@ func TestImportCommandSSOInterrupt(t *testing.T) {
 			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 				t.Fatalf("after Ctrl-C: %v, want exit 130\n%s", err, stderr.String())
 			}
-			got := checkConsistentSSO(t, sb, filepath.Join(dir, "agents-results.csv"), 200, false)
+			got := checkConsistentSSO(t, sb, filepath.Join(dir, "agents-results.csv"), 80, false)
 			notAttempted := 0
 			for _, o := range got {
 				if o.Status == report.NotAttempted {
@@ -264,11 +264,12 @@ func TestImportCommandSSOInterrupt(t *testing.T) {
 			if notAttempted == 0 {
 				t.Fatalf("nothing was left: the interrupt came too late to test anything\n%s", stderr.String())
 			}
-			code, out := runCommand(t, sb, dir, 20, "import", "agents.csv", "--sso", "--resume", "--no-progress")
+			sb.SetHold(nil)
+			code, out := runCommand(t, sb, dir, 50, "import", "agents.csv", "--sso", "--resume", "--no-progress")
 			if code != 0 {
 				t.Fatalf("--resume: exit %d\n%s", code, out)
 			}
-			checkConsistentSSO(t, sb, filepath.Join(dir, "agents-results.csv"), 200, true)
+			checkConsistentSSO(t, sb, filepath.Join(dir, "agents-results.csv"), 80, true)
 		})
 	}
 }

@@ -305,25 +305,24 @@ func TestImportCommandInterrupt(t *testing.T) {
 			name = "twice"
 		}
 		t.Run(name, func(t *testing.T) {
-			opts := sandbox.Options{RateScale: 20, UserQuota: 1000} // CreateUser 40/s
-			if twice {
-				opts.Latency = 300 * time.Millisecond // calls in flight to abandon
-			}
+			opts := sandbox.Options{RateScale: 50, UserQuota: 1000} // CreateUser 100/s
 			sb := e2eSandbox(t, opts)
 			dir := t.TempDir()
-			writeFile(t, dir, "agents.csv", e2eRows("sigint", 200))
-			cmd := importCmd(t, sb, dir, 20, "import", "agents.csv", "--no-progress")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
+			writeFile(t, dir, "agents.csv", e2eRows("sigint", 80))
+			started := arrived(t, sb, "CreateUser", 10, twice)
+			cmd := importCmd(t, sb, dir, 50, "import", "agents.csv", "--no-progress")
+			stderr := newWatchWriter("interrupted: finishing")
+			cmd.Stderr = stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			// Interrupt once the users are being created.
-			waitForFile(t, filepath.Join(dir, "agents-results.csv"))
-			time.Sleep(time.Second)
+			// Interrupt once the users are being created; twice, the
+			// second Ctrl-C once the first is taken, while the calls after
+			// the 10th are held in flight, to abandon.
+			await(t, started, "the 10th CreateUser")
 			cmd.Process.Signal(os.Interrupt)
 			if twice {
-				time.Sleep(50 * time.Millisecond)
+				await(t, stderr.seen, "the first Ctrl-C taken")
 				cmd.Process.Signal(os.Interrupt)
 			}
 			start := time.Now()
@@ -335,7 +334,7 @@ func TestImportCommandInterrupt(t *testing.T) {
 			if wait := time.Since(start); wait > 3*time.Second {
 				t.Errorf("took %v to stop after Ctrl-C", wait)
 			}
-			got := checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), 200, false)
+			got := checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), 80, false)
 			notAttempted := 0
 			for _, o := range got {
 				if o.Status == report.NotAttempted {
@@ -348,11 +347,12 @@ func TestImportCommandInterrupt(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "agents-retry.csv")); err != nil {
 				t.Errorf("no retry file after an interrupted run: %v", err)
 			}
-			code, out := runCommand(t, sb, dir, 20, "import", "agents.csv", "--resume", "--no-progress")
+			sb.SetHold(nil)
+			code, out := runCommand(t, sb, dir, 50, "import", "agents.csv", "--resume", "--no-progress")
 			if code != 0 {
 				t.Fatalf("--resume: exit %d\n%s", code, out)
 			}
-			checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), 200, true)
+			checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), 80, true)
 		})
 	}
 }

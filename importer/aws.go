@@ -106,6 +106,10 @@ type AWSConfig struct {
 	// CreateUser is an ambiguous outcome that the import settles by looking
 	// the user up.
 	HTTPTimeout time.Duration
+
+	// Retry is how calls are retried; the zero value means
+	// DefaultRetryPolicy.
+	Retry RetryPolicy
 	// ReachTimeout bounds the first contact with each endpoint (reach.go);
 	// 0 means $BULKAGENTS_REACH_TIMEOUT, or DefaultReachTimeout.
 	ReachTimeout time.Duration
@@ -156,6 +160,9 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	watch := &callWatch{}
 	cfg.APIOptions = append(cfg.APIOptions, watch.install)
 	limits := NewLimits(c.RateScale)
+	if c.Retry != (RetryPolicy{}) {
+		limits.Retry = c.Retry
+	}
 	client := connect.NewFromConfig(cfg, func(o *connect.Options) {
 		if c.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(c.EndpointURL)

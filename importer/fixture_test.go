@@ -73,11 +73,27 @@ func startSandbox(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 // sandboxClients builds the real SDK clients against a sandbox.
 func sandboxClients(t testing.TB, sb *sandbox.Sandbox, scale float64) *Clients {
 	t.Helper()
+	return sandboxClientsRetrying(t, sb, scale, RetryPolicy{})
+}
+
+// quickRetries is the default retry policy with waits a hundred times
+// shorter, for the tests whose sandbox fails calls on purpose: what is
+// retried, and how often, stays the same.
+var quickRetries = RetryPolicy{
+	ThrottledAttempts: DefaultRetryPolicy.ThrottledAttempts, OtherAttempts: DefaultRetryPolicy.OtherAttempts,
+	ThrottleDelay: DefaultRetryPolicy.ThrottleDelay / 100, OtherDelay: DefaultRetryPolicy.OtherDelay / 100, MaxDelay: DefaultRetryPolicy.MaxDelay / 100,
+}
+
+// sandboxClientsRetrying builds the clients with a retry policy (the zero
+// value: the default).
+func sandboxClientsRetrying(t testing.TB, sb *sandbox.Sandbox, scale float64, retry RetryPolicy) *Clients {
+	t.Helper()
 	c, err := NewClients(context.Background(), AWSConfig{
 		Region:            "us-east-1",
 		EndpointURL:       sb.URL(),
 		RateScale:         scale,
 		StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"},
+		Retry:             retry,
 	})
 	if err != nil {
 		t.Fatalf("clients: %v", err)

@@ -219,7 +219,9 @@ func TestIdentityCenterFailsThenCompletes(t *testing.T) {
 		}
 		return false
 	})
-	res, results := ssoImport(t, sb, input, 100, nil)
+	// The failures are server errors, retried: quickly, as the policy is a value.
+	clients := sandboxClientsRetrying(t, sb, 100, quickRetries)
+	res, results := ssoImportWith(t, clients, sb, input, nil)
 	if res.Counts[report.Failed] != 12 || res.Counts[report.Created] != 48 {
 		t.Fatalf("counts %s, want 12 failed and 48 created", res.Counts)
 	}

@@ -99,6 +99,8 @@ type Limits struct {
 	rates map[string]float64 // set by SetRate (Service Quotas), not scaled
 	// Breaker stops every call once the endpoint stopped answering.
 	Breaker Breaker
+	// Retry is how the clients these limits pace retry a call.
+	Retry RetryPolicy
 }
 
 // NewLimits makes the limiters for the default rates times scale (0 means 1).
@@ -106,7 +108,7 @@ func NewLimits(scale float64) *Limits {
 	if scale <= 0 {
 		scale = 1
 	}
-	return &Limits{scale: scale, apis: map[string]*APILimiter{}}
+	return &Limits{scale: scale, apis: map[string]*APILimiter{}, Retry: DefaultRetryPolicy}
 }
 
 // For returns the limiter of an API, keyed "Service.Operation"
@@ -322,13 +324,35 @@ func (a *APILimiter) Succeeded() {
 // apply installs the retryer and the pacing middleware on a client's
 // options.
 func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stack) error) {
-	*retryer = newRetryer()
+	*retryer = l.Retry.retryer()
 	*apiOptions = append(*apiOptions, func(s *middleware.Stack) error {
 		return s.Finalize.Insert(&pacer{limits: l}, "Retry", middleware.After)
 	})
 }
 
-// newRetryer is the SDK's standard retryer set up for a bulk job (docs/aws.md
+// RetryPolicy is how a call is retried: a value, so that a test can make
+// the waits short without changing what is retried.
+type RetryPolicy struct {
+	// ThrottledAttempts bounds a call that is throttled again and again;
+	// OtherAttempts one failing with a server error or a broken
+	// connection.
+	ThrottledAttempts, OtherAttempts int
+	// ThrottleDelay and OtherDelay are the first backoff after a throttle
+	// and after another error; each later one doubles, up to MaxDelay,
+	// jittered.
+	ThrottleDelay, OtherDelay, MaxDelay time.Duration
+}
+
+// DefaultRetryPolicy: after a throttle the limiter has already slowed
+// down, so a short jittered pause is enough; other transient errors back
+// off exponentially up to two seconds. 200 throttled attempts at two
+// seconds are some minutes.
+var DefaultRetryPolicy = RetryPolicy{
+	ThrottledAttempts: 200, OtherAttempts: 20,
+	ThrottleDelay: 25 * time.Millisecond, OtherDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second,
+}
+
+// retryer is the SDK's standard retryer set up for a bulk job (docs/aws.md
 // §5). The default one keeps a client-wide retry quota of 500 tokens that
 // many workers exhaust under throttling ("retry quota exceeded": rows fail
 // for nothing), so it is turned off; our own limiter does the pacing, so
@@ -342,11 +366,11 @@ func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stac
 // other callers in the account use up most of the quota (README.md). The
 // SDK counts every attempt against MaxAttempts, so that is set for
 // throttles, and RetryDelay gives up on other errors after
-// maxOtherAttempts.
-func newRetryer() aws.Retryer {
-	return &bulkRetryer{RetryerV2: retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = maxThrottledAttempts
-		o.MaxBackoff = 2 * time.Second
+// OtherAttempts.
+func (p RetryPolicy) retryer() aws.Retryer {
+	return &bulkRetryer{policy: p, RetryerV2: retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = p.ThrottledAttempts
+		o.MaxBackoff = p.MaxDelay
 		o.RateLimiter = ratelimit.None
 		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 			switch {
@@ -360,42 +384,31 @@ func newRetryer() aws.Retryer {
 		o.Throttles = []retry.IsErrorThrottle{retry.IsErrorThrottleFunc(func(err error) aws.Ternary {
 			return aws.BoolTernary(isThrottle(err))
 		})}
-		o.Backoff = retry.BackoffDelayerFunc(backoffDelay)
+		o.Backoff = retry.BackoffDelayerFunc(p.backoffDelay)
 	})}
 }
-
-const (
-	// maxThrottledAttempts bounds a call that is throttled again and
-	// again: some minutes at the backoff's two seconds.
-	maxThrottledAttempts = 200
-	// maxOtherAttempts bounds a call failing with a server error or a
-	// broken connection.
-	maxOtherAttempts = 20
-)
 
 // bulkRetryer is the standard retryer with a separate, lower bound on the
 // attempts of errors that are not throttles.
 type bulkRetryer struct {
 	aws.RetryerV2
+	policy RetryPolicy
 }
 
 func (r *bulkRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
-	if attempt >= maxOtherAttempts && !isThrottle(err) {
+	if attempt >= r.policy.OtherAttempts && !isThrottle(err) {
 		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
 	}
 	return r.RetryerV2.RetryDelay(attempt, err)
 }
 
-// backoffDelay waits briefly before a retry: after a throttle the limiter
-// has already slowed down, so a short jittered pause is enough; other
-// transient errors back off exponentially up to two seconds.
-func backoffDelay(attempt int, err error) (time.Duration, error) {
-	base := 100 * time.Millisecond
+func (p RetryPolicy) backoffDelay(attempt int, err error) (time.Duration, error) {
+	base := p.OtherDelay
 	if isThrottle(err) {
-		base = 25 * time.Millisecond
+		base = p.ThrottleDelay
 	}
 	d := base << min(max(attempt-1, 0), 10)
-	d = min(d, 2*time.Second)
+	d = max(min(d, p.MaxDelay), 1)
 	return time.Duration(rand.Int64N(int64(d)) + 1), nil
 }
 

@@ -211,7 +211,7 @@ func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
 // once its 500-token bucket is spent (100 throttles), failing rows for
 // nothing; ours never does.
 func TestRetryerHasNoRetryQuota(t *testing.T) {
-	r := newRetryer()
+	r := DefaultRetryPolicy.retryer()
 	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	for i := range 1000 {
 		if _, err := r.GetRetryToken(context.Background(), throttle); err != nil {
@@ -238,7 +238,7 @@ func TestRetryerHasNoRetryQuota(t *testing.T) {
 	}
 	for attempt := 1; attempt < 30; attempt++ {
 		for _, err := range []error{throttle, errors.New("connection reset")} {
-			d, _ := backoffDelay(attempt, err)
+			d, _ := DefaultRetryPolicy.backoffDelay(attempt, err)
 			if d <= 0 || d > 2*time.Second {
 				t.Errorf("backoff %v after attempt %d (%v)", d, attempt, err)
 			}
@@ -250,7 +250,7 @@ func TestRetryerHasNoRetryQuota(t *testing.T) {
 // even when other callers use up most of the quota and a call is throttled
 // dozens of times; other errors still give up after a few attempts.
 func TestRetryerRidesOutThrottling(t *testing.T) {
-	r := newRetryer()
+	r := DefaultRetryPolicy.retryer()
 	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	if r.MaxAttempts() < 100 {
 		t.Errorf("%d attempts: a call throttled 100 times would fail its row", r.MaxAttempts())
@@ -264,7 +264,7 @@ func TestRetryerRidesOutThrottling(t *testing.T) {
 	if _, err := r.RetryDelay(19, serverError); err != nil {
 		t.Errorf("server error at attempt 19: no retry: %v", err)
 	}
-	if _, err := r.RetryDelay(maxOtherAttempts, serverError); err == nil || !errors.Is(err, serverError) {
-		t.Errorf("server error at attempt %d: %v, want the retries to end with it", maxOtherAttempts, err)
+	if _, err := r.RetryDelay(DefaultRetryPolicy.OtherAttempts, serverError); err == nil || !errors.Is(err, serverError) {
+		t.Errorf("server error at attempt %d: %v, want the retries to end with it", DefaultRetryPolicy.OtherAttempts, err)
 	}
 }

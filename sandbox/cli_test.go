@@ -2,10 +2,7 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -51,12 +48,6 @@ func TestStartServesUntilContextDone(t *testing.T) {
 
 // TestAWSCLI runs the AWS CLI against a started sandbox, as a user would.
 func TestAWSCLI(t *testing.T) {
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI is not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("the AWS CLI is slow to start")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	sb, err := Start(ctx, "127.0.0.1:0", Options{})
@@ -65,29 +56,7 @@ func TestAWSCLI(t *testing.T) {
 	}
 	defer sb.Close()
 
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
-	aws := func(args ...string) (map[string]any, string, error) {
-		t.Helper()
-		cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", sb.URL(), "--output", "json"}, args...)...)
-		cmd.Env = env
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		var v map[string]any
-		if err == nil && len(strings.TrimSpace(string(out))) > 0 {
-			if jerr := json.Unmarshal(out, &v); jerr != nil {
-				t.Fatalf("aws %s printed %q: %v", strings.Join(args, " "), out, jerr)
-			}
-		}
-		return v, stderr.String(), err
-	}
+	aws := startCLI(ctx, t, sb)
 	must := func(args ...string) map[string]any {
 		t.Helper()
 		v, stderr, err := aws(args...)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -91,12 +88,6 @@ func TestIdentityStoreUpdateUser(t *testing.T) {
 
 // TestAWSCLIIdentityStoreUpdateUser: aws identitystore update-user drives it.
 func TestAWSCLIIdentityStoreUpdateUser(t *testing.T) {
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI is not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("the AWS CLI is slow to start")
-	}
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -109,20 +100,10 @@ func TestAWSCLIIdentityStoreUpdateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	aws := startCLI(ctx, t, sb)
 	ops, _ := json.Marshal([]map[string]any{{"AttributePath": "name.givenName", "AttributeValue": "Augusta"}, {"AttributePath": "displayName", "AttributeValue": "Augusta Lovelace"}})
-	cmd := exec.CommandContext(ctx, "aws", "--endpoint-url", sb.URL(), "identitystore", "update-user",
-		"--identity-store-id", sb.IdentityStoreID(), "--user-id", id, "--operations", string(ops))
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("aws identitystore update-user: %v\n%s", err, out)
+	if _, stderr, err := aws("identitystore", "update-user", "--identity-store-id", sb.IdentityStoreID(), "--user-id", id, "--operations", string(ops)); err != nil {
+		t.Fatalf("aws identitystore update-user: %v\n%s", err, stderr)
 	}
 	for _, u := range sb.IdentityStoreUsers() {
 		if u.ID == id && (u.GivenName != "Augusta" || u.DisplayName != "Augusta Lovelace") {

@@ -3,8 +3,6 @@ package sandbox
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -13,12 +11,6 @@ import (
 // TestAWSCLIProficiencies drives the per-channel settings, the predefined
 // attributes and the proficiency operations with the AWS CLI.
 func TestAWSCLIProficiencies(t *testing.T) {
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI is not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("the AWS CLI is slow to start")
-	}
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -27,29 +19,7 @@ func TestAWSCLIProficiencies(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 	defer sb.Close()
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
-	aws := func(args ...string) (map[string]any, string, error) {
-		t.Helper()
-		cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", sb.URL(), "--output", "json", "connect"}, args...)...)
-		cmd.Env = env
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		var v map[string]any
-		if err == nil && len(strings.TrimSpace(string(out))) > 0 {
-			if jerr := json.Unmarshal(out, &v); jerr != nil {
-				t.Fatalf("aws %s printed %q: %v", strings.Join(args, " "), out, jerr)
-			}
-		}
-		return v, stderr.String(), err
-	}
+	aws := startCLI(ctx, t, sb, "connect")
 	must := func(args ...string) map[string]any {
 		t.Helper()
 		v, stderr, err := aws(args...)
