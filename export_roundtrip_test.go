@@ -2,52 +2,36 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/bulkagents/bulkagents/internal/awscli"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
 // awsCLI runs the AWS CLI's connect commands against sb, as an
-// administrator would, and decodes what it prints. The test is skipped
-// without the AWS CLI.
+// administrator would (one CLI process for the test, internal/awscli), and
+// decodes what it prints. The test is skipped without the AWS CLI.
 func awsCLI(t *testing.T, sb *sandbox.Sandbox) func(args ...string) map[string]any {
 	t.Helper()
-	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("the AWS CLI is not on PATH")
+	cli, err := awscli.Start(context.Background(), sb.URL())
+	if errors.Is(err, awscli.ErrMissing) {
+		t.Skip(err)
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
+	if err != nil {
+		t.Fatal(err)
 	}
-	env = append(env, "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
+	t.Cleanup(func() { cli.Close() })
 	return func(args ...string) map[string]any {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", sb.URL(), "--output", "json", "connect"}, args...)...)
-		cmd.Env = env
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
+		v, err := cli.JSON(append([]string{"connect"}, args...)...)
 		if err != nil {
-			t.Fatalf("aws connect %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-		var v map[string]any
-		if len(strings.TrimSpace(string(out))) > 0 {
-			if err := json.Unmarshal(out, &v); err != nil {
-				t.Fatalf("aws connect %s printed %q: %v", strings.Join(args, " "), out, err)
-			}
+			t.Fatal(err)
 		}
 		return v
 	}
