@@ -65,6 +65,12 @@ type Updater struct {
 	// SSO is the Identity Center side (--sso), or nil: the row's Identity
 	// Center user is compared too.
 	SSO *IdentityCenter
+	// Limits are the client's limiters (nil: the documented rates), to
+	// choose how proficiencies are read.
+	Limits *Limits
+	// held are the users' proficiencies found by search, by user id, or
+	// nil: each row lists its own (update_proficiency.go).
+	held map[string][]HeldProficiency
 	// InstanceUsers is how many users the instance holds (-1: unknown):
 	// it decides whether the pages are worth reading to order the rows.
 	InstanceUsers int
@@ -130,6 +136,7 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	}
 	var g errgroup.Group
 	g.SetLimit(n)
+	u.searchProficiencies(stop, jobs)
 	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil {
 			o := jobs[i].Base
@@ -169,7 +176,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	o := job.Base
 	pr := job.Planned
 	earlier := resumedChanges(job.Prev)
-	up, msg := u.compare(calls, pr, o.SSOUserID)
+	up, msg := u.compare(calls, pr, o.SSOUserID, earlier != "")
 	if msg != "" {
 		o.Status, o.Error = report.Failed, msg
 		if earlier != "" {
@@ -224,7 +231,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 
 // compare reads the user and gives what differs from the row, or why it
 // could not.
-func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string) (*UserUpdate, string) {
+func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string, resumed bool) (*UserUpdate, string) {
 	out, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{
 		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
 	if err == nil && out.User == nil {
@@ -237,7 +244,7 @@ func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string)
 	if err != nil {
 		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
 	}
-	if err := u.diffExtensions(ctx, pr, out.User, up); err != nil {
+	if err := u.diffExtensions(ctx, pr, out.User, up, resumed); err != nil {
 		return nil, "list user proficiencies: " + ErrSummary(err)
 	}
 	if err := u.diffSSO(ctx, pr, ssoUserID, up); err != nil {
@@ -338,7 +345,7 @@ func newUpdater(cfg Config, clients *Clients, inst Instance, f *agentfile.File, 
 		n = int(4 * clients.Limits.For("Connect.DescribeUser").Configured())
 	}
 	return &Updater{Connect: api, Instance: inst, File: f, Log: log, Update: cfg.Update, DryRun: cfg.DryRun,
-		Concurrency: min(max(n, 64), 1024)}
+		Concurrency: min(max(n, 64), 1024), Limits: clients.Limits}
 }
 
 // existsOutcome is the outcome of an existing user's row before it is

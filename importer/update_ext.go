@@ -236,10 +236,12 @@ func listProficiencies(ctx context.Context, api ProficiencyAPI, instanceID, user
 }
 
 // diffExtensions adds the changes of the extension columns. The
-// proficiencies are read (one ListUserProficiencies per row, at 2/s) only
-// with --update: a plain re-run that adds agents to a file of existing
-// ones is not slowed by them, and its changes cell leaves them out.
-func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *types.User, up *UserUpdate) error {
+// proficiencies are read only with --update (found by search, or one
+// ListUserProficiencies per row, at 2/s): a plain re-run that adds agents
+// to a file of existing ones is not slowed by them, and its changes cell
+// leaves them out. A row an interrupted run was changing (resumed) is
+// listed, never searched: the search may not show that run's writes yet.
+func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *types.User, up *UserUpdate, resumed bool) error {
 	a := pr.Agent
 	cell := func(c agentfile.Column) string { return strings.TrimSpace(u.File.Value(pr.Row, c)) }
 	add := func(asp Aspect, field, old, new string) {
@@ -248,6 +250,10 @@ func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *type
 	diffChannels(up, a, cell, user, add)
 	raw := cell(agentfile.ColProficiencies)
 	if raw == "" || !u.Update {
+		return nil
+	}
+	if u.held != nil && !resumed {
+		diffProficiencies(up, raw, a.Proficiencies, u.heldProficiencies(up.UserID), add)
 		return nil
 	}
 	api, ok := u.Connect.(ProficiencyUpdater)

@@ -246,3 +246,41 @@ func TestUpdateExportRoundTrip(t *testing.T) {
 		t.Errorf("ann is on %d lines of the export, want 1", changed)
 	}
 }
+
+// TestUpdateProficienciesBySearch: with enough rows, the proficiencies are
+// found with SearchUsers per attribute value instead of one
+// ListUserProficiencies per row, and the changes are the same.
+func TestUpdateProficienciesBySearch(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	var rows []string
+	for i := range 60 {
+		rows = append(rows, extRow("agent"+string(rune('a'+i%26))+string(rune('a'+i/26)), nil))
+	}
+	input := writeExtFile(t, dir, "agents.csv", rows...)
+	if res, err := importInto(t, sb, Config{Input: input}); err != nil || res.Counts[report.Created] != 60 {
+		t.Fatalf("create: %v %v", res, err)
+	}
+	sb.ChangeConnectUser("agentcb", func(u *sandbox.ConnectUser) {
+		u.Proficiencies = []sandbox.Proficiency{{AttributeName: "Language", AttributeValue: "French", Level: 3}, u.Proficiencies[1]}
+	})
+	sb.ResetCalls()
+	res, err := importInto(t, sb, Config{Input: input, Update: true, DryRun: true, Out: filepath.Join(dir, "dry.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := sb.Calls()
+	if n := calls["Connect.ListUserProficiencies"].Sent; n != 0 || calls["Connect.SearchUsers"].Sent < 2 {
+		t.Errorf("%d ListUserProficiencies and %d SearchUsers calls, want none and the searches", n, calls["Connect.SearchUsers"].Sent)
+	}
+	for line, o := range loadResults(t, res.ResultsPath) {
+		want := ""
+		if o.Login == "agentcb" {
+			want = "proficiencies: +Language|English|4, -Language|French|3"
+		}
+		if o.Changes != want {
+			t.Errorf("line %d (%s): changes %q, want %q", line, o.Login, o.Changes, want)
+		}
+	}
+}

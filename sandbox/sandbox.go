@@ -25,10 +25,11 @@
 //     Name.GivenName and Name.FamilyName, and at most one email.
 //   - Every bucket's rate and burst are multiplied by Options.RateScale; a
 //     burst never falls below 5. Rate reports a bucket's settings.
-//   - Faults (Options.ErrorRate) strike only Create* and Delete* calls, after
-//     the rate limit: half before the change, half after it.
-//   - Lost answers (Options.DropRate) strike only Create* and Delete* calls,
-//     after they were handled, whatever the answer would have been.
+//   - Faults (Options.ErrorRate) strike only mutating calls (Create*,
+//     Delete*, Update*, Tag/Untag, Associate/Disassociate), after the rate
+//     limit: half before the change, half after it.
+//   - Lost answers (Options.DropRate) strike only mutating calls, after
+//     they were handled, whatever the answer would have been.
 //   - AddConnectUsers ignores the users quota, so that a test can seed an
 //     instance of any size.
 package sandbox
