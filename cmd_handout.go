@@ -23,8 +23,8 @@ FILE and its results file (agents-results.csv for agents.csv, unless --results
 says otherwise), writes a folder beside the results file (agents-results-teams,
 mode 0700) with,
 per team, a file of its agents only (name, user login, password where there is
-one, sign-in URL, first sign-in steps) and a printable handout, one section
-per agent. Rows that are invalid, failed or not attempted are listed for the
+one, sign-in URL, first sign-in steps) and a printable handout, a page per
+agent. Rows that are invalid, failed or not attempted are listed for the
 administrator in agents-results-teams-not-handed-out.csv, not in any team's
 file.
 

@@ -227,7 +227,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 			SplitBy: fl.splitBy, Template: handoutTmpl, Protect: fl.protect, Force: fl.force || fl.resume,
 		})
 		if err != nil {
-			return err
+			return handoutAfterImport(err, res, input, fl.splitBy)
 		}
 	}
 	if err := unfinishedFiles(res); err != nil {
@@ -240,6 +240,23 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		return &exitError{code: exitRowsFailed}
 	}
 	return nil
+}
+
+// handoutAfterImport is the error of the hand-out at the end of an import
+// (a folder that cannot be written, a team folder in the way): the import
+// itself is done and, unless it was a dry run, changed AWS, so the exit
+// status is 1, not 2, and the hint says how to make the handouts alone.
+func handoutAfterImport(err error, res *importer.Result, input, splitBy string) error {
+	var ee *exitError
+	if !errors.As(err, &ee) || res.DryRun {
+		return err
+	}
+	hint := ee.hint
+	if hint != "" {
+		hint += "\n"
+	}
+	hint += fmt.Sprintf("the import itself is done: once that is fixed, 'bulkagents handout %s --results %s --split-by %q' makes the team files", input, res.ResultsPath, splitBy)
+	return &exitError{code: exitRowsFailed, msg: ee.msg, hint: hint}
 }
 
 // unfinishedFiles is the error of a run whose results or retry file could

@@ -118,3 +118,23 @@ func TestWriteErrorsSayWhatToDo(t *testing.T) {
 		t.Errorf("files left in the read-only folder: %v", entries)
 	}
 }
+
+// TestImportHandoutFailureAfterTheImport: when the team files cannot be
+// written at the end of an import (here a file stands where the team folder
+// goes), the users are made all the same: exit 1, not 2, and the hint says
+// how to make the handouts from the results file.
+func TestImportHandoutFailureAfterTheImport(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("late", 2))
+	if err := os.WriteFile(filepath.Join(dir, "agents-results-teams"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runWith(t, dir, nil, "import", "agents.csv", "--sandbox", "--no-progress", "--split-by", "hierarchy")
+	if code != exitRowsFailed || !strings.Contains(stderr, `hint: the import itself is done: once that is fixed, 'bulkagents handout agents.csv --results agents-results.csv --split-by "hierarchy"'`) {
+		t.Errorf("exit %d, want 1 with the handout command to run:\n%s", code, stderr)
+	}
+	if st := statuses(t, filepath.Join(dir, "agents-results.csv")); st["created"] != 2 {
+		t.Errorf("results %v, want the 2 users created", st)
+	}
+}

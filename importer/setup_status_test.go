@@ -84,3 +84,26 @@ func TestSetupWordsPages(t *testing.T) {
 		}
 	}
 }
+
+// TestImportShowsTheIdentityCenterSetUp: with --sso, the terminal also
+// shows the identity store being found and looked up before the bar.
+func TestImportShowsTheIdentityCenterSetUp(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+	input := writeAgents(t, t.TempDir(), agents("ssosetup", 3))
+	var out syncBuffer
+	res, _ := ssoImport(t, sb, input, 1000, func(c *Config) { c.Progress, c.ProgressMode = &out, ProgressTerminal })
+	if !res.Counts.Success() {
+		t.Fatalf("counts %s", res.Counts)
+	}
+	text := out.String()
+	bar := strings.Index(text, "importing")
+	if bar < 0 {
+		bar = len(text)
+	}
+	for _, step := range []string{"import: finding the identity store (SSO Admin) (", "import: finding the agents' group in the identity store ("} {
+		if i := strings.Index(text, "\r\033[K"+step); i < 0 || i > bar {
+			t.Errorf("%q not shown before the bar:\n%q", step, text)
+		}
+	}
+}
