@@ -182,7 +182,9 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 		any = true
 	}
 	if any {
-		a.Channels = &ch
+		// A copy, so that ch itself stays on the stack: most rows set none.
+		set := ch
+		a.Channels = &set
 	}
 }
 

@@ -23,6 +23,9 @@ type File struct {
 type Row struct {
 	Line   int      // the line the record starts on (the header is line 1 when it is the first line)
 	Record []string // the fields as read, for the retry file
+	// ascii: the reader found every byte of the record ASCII, so that no
+	// cell needs its encoding checked again (false: not known).
+	ascii bool
 }
 
 // ReadOptions tunes Read.
@@ -147,6 +150,7 @@ type templateReader struct {
 	line     int    // fastRead: the line the next byte is on
 	buf      []byte // fastRead: a line longer than br's buffer
 	fastRec  []string
+	ascii    bool        // fastRead: the last record's line is all ASCII
 	csv      *csv.Reader // nil until a line holds a quote
 	csvAt    int         // the line encoding/csv calls line 1
 	bound    *BoundedReader
@@ -232,6 +236,9 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 		if fields > MaxFields {
 			return nil, 0, (&BoundError{line: line, what: "fields", n: fields}).FileError()
 		}
+		// One look at the whole line spares a look at each cell for
+		// UTF-8 and Excel's ellipsis: nearly every line is ASCII.
+		t.ascii = asciiBytes(b)
 		text := string(b)
 		reuse := !t.keep && t.header != nil // the header is kept
 		rec = t.fastRec[:0]
@@ -360,7 +367,7 @@ func (t *templateReader) readRow() error {
 			// line, it is not a data row.
 			continue
 		}
-		t.row = Row{Line: line, Record: rec}
+		t.row = Row{Line: line, Record: rec, ascii: t.csv == nil && t.ascii}
 		return nil
 	}
 }
@@ -374,6 +381,9 @@ func (t *templateReader) read() ([]string, int, error) {
 	}
 	if err := CheckRecordBounds(rec, line); err != nil {
 		return nil, 0, err
+	}
+	if t.csv == nil && t.ascii {
+		return rec, line, nil // fastRead saw every byte: ASCII is UTF-8
 	}
 	if err := t.checkEncoding(rec, line); err != nil {
 		return nil, 0, err

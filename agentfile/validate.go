@@ -332,9 +332,12 @@ func (rc *rowCheck) cell(c Column) string { return rc.lay.value(rc.rec, c) }
 // them: Agent.SecurityProfiles, Hierarchy and Tags are read-only.
 type repeats struct {
 	profiles  map[string][]string
-	hierarchy map[string][]string // keyed by separator and cell
+	hierarchy map[hierarchyKey][]string
 	tags      map[string]map[string]string
 }
+
+// hierarchyKey is a hierarchy cell and the separator it is read with.
+type hierarchyKey struct{ sep, cell string }
 
 // maxRepeats bounds each cache: a file whose cells never repeat must not
 // pay for remembering them.
@@ -343,7 +346,7 @@ const maxRepeats = 1024
 func newRepeats() *repeats {
 	return &repeats{
 		profiles:  make(map[string][]string),
-		hierarchy: make(map[string][]string),
+		hierarchy: make(map[hierarchyKey][]string),
 		tags:      make(map[string]map[string]string),
 	}
 }
@@ -367,7 +370,7 @@ func (rc *rowCheck) warn(c Column, value, message, hint string) {
 // columns (a password under "email address", say), so only that is
 // reported, and no value that may be the password is shown.
 func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
-	if !rc.checkRecord(row.Record) {
+	if !rc.checkRecord(row.Record, row.ascii) {
 		return nil, false
 	}
 	a.Line = row.Line
@@ -452,7 +455,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 // ellipsis, and the cells under a header field left blank. It reports false,
 // and checks no other cell, when the field count is wrong or a value sits
 // under a header field left blank: the row's values are then misplaced.
-func (rc *rowCheck) checkRecord(rec []string) bool {
+func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 	n, want := len(rec), len(rc.lay.header)
 	switch {
 	case n < want && rc.unnamedFrom(n):
@@ -501,6 +504,9 @@ func (rc *rowCheck) checkRecord(rec []string) bool {
 	}
 	if stray {
 		return false
+	}
+	if allASCII {
+		return true // every cell valid UTF-8, and no "…"
 	}
 	for i, v := range rec {
 		if i >= want {
@@ -583,6 +589,15 @@ func describe(shown string, hidden bool) string {
 
 // ascii reports whether s is all ASCII, eight bytes at a time.
 func ascii(s string) bool {
+	return asciiOf(s)
+}
+
+// asciiBytes is ascii of a line's bytes.
+func asciiBytes(b []byte) bool {
+	return asciiOf(b)
+}
+
+func asciiOf[T string | []byte](s T) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
@@ -1098,14 +1113,14 @@ func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
 	if s == "" || s == ClearCell {
 		return nil, true // (none): import --update clears it
 	}
-	key := sep + s
+	key := hierarchyKey{sep, s} // no concatenation: a lookup costs no allocation
 	if v, ok := rc.seen.hierarchy[key]; ok {
 		return v, true
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v, ok := rc.parseHierarchy(c, s, sep)
 	if ok && v != nil && rc.clean(np, nw) && len(rc.seen.hierarchy) < maxRepeats {
-		rc.seen.hierarchy[key] = v
+		rc.seen.hierarchy[hierarchyKey{sep, strings.Clone(s)}] = v // not the row's text, which the key would hold
 	}
 	return v, ok
 }
