@@ -24,10 +24,11 @@ const exportUsage = `Usage: bulkagents export [--instance-id ID|ARN] [--out FILE
                          [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Writes every user of an Amazon Connect instance as the console's bulk-upload
-template for the instance's identity type, one row per user sorted by user
-login: names (routing profile, security profiles, hierarchy path from the top,
-tags, phone settings), never ids, and no passwords. Edit it and import it
-again, or import it into another instance to copy the agents.
+template for the instance's identity type plus the extension columns, one row
+per user sorted by user login: names (routing profile, security profiles,
+hierarchy path from the top, tags, phone settings, proficiencies, per-channel
+settings), never ids, and no passwords. Edit it and import it again, or import
+it into another instance to copy the agents.
 
 The file (default agents-export.csv) is written with mode 0600 (it holds
 personal data) through a temporary file, so a kill leaves no half file, and
@@ -36,8 +37,11 @@ output.
 
 The cost is pages, not users: SearchUsers pages of 500 users and the profile
 and hierarchy listings, plus one DescribeUser per user for the email,
-secondary email and mobile that no page holds, at DescribeUser's own rate
-(10/s by default: about 100 seconds per 1,000 users).
+secondary email, mobile and per-channel settings that no page holds, at
+DescribeUser's own rate (10/s by default: about 100 seconds per 1,000 users).
+Proficiencies: SearchUsers per attribute value and level, or for a small
+instance one ListUserProficiencies per user, whichever is quicker. Rates come
+from Service Quotas unless --rate-scale is given.
 
 A name that no longer resolves (a routing profile deleted meanwhile) leaves
 its cell blank, with a warning naming the user.
@@ -242,6 +246,9 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 	if l := rateSourcesLine(apis, res.RateSources); l != "" {
 		fmt.Fprintf(w, "export: rates: %s\n", l)
 	}
+	if res.Lookup != importer.ProficienciesCheaper { // the lookup that ran
+		fmt.Fprintf(w, "export: proficiencies: %s\n", res.Lookup)
+	}
 	line := fmt.Sprintf("export: took %s", res.Elapsed.Round(time.Millisecond))
 	if s := res.Elapsed.Seconds(); s > 0 && res.Users > 0 {
 		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
@@ -262,7 +269,7 @@ func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
 		"users": res.Users, "file": res.Path, "warnings": len(res.Warnings),
 		"calls": res.Calls, "rates_per_second": res.Rates, "rate_sources": exportRateSources(res),
 		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
-		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(),
+		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(), "proficiency_lookup": res.Lookup.String(),
 	}
 	return json.NewEncoder(w).Encode(v)
 }

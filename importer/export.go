@@ -53,7 +53,8 @@ type ExportResult struct {
 	BoundAPI  string
 	Throttles map[string]int
 
-	// Lookup is how the proficiencies were found.
+	// Lookup is how the proficiencies were found; ProficienciesCheaper
+	// when they were not read.
 	Lookup ProficiencyLookup
 	// RateSources say where each API's rate came from (Service Quotas,
 	// the documented default, --rate-scale).

@@ -12,25 +12,25 @@ import (
 	"github.com/bulkagents/bulkagents/agentfile"
 )
 
-// channelsOf takes a user's per-channel settings from DescribeUser, whose
+// describedChannels takes a user's per-channel settings from DescribeUser, whose
 // ACW limits are in seconds (the model's unit; SearchUsers' unit for its
 // per-channel lists is not documented), beyond the voice channel's auto
 // accept and ACW, which the console's columns hold. A channel the answer
 // does not list stays nil: its cell is left blank.
-func channelsOf(u *types.User) agentfile.ChannelSettings {
+func describedChannels(u *types.User) agentfile.ChannelSettings {
 	var c agentfile.ChannelSettings
 	for _, a := range u.AutoAcceptConfigs {
-		ch, ok := channelOf(a.Channel)
+		ch, ok := channelNamed(a.Channel)
 		switch {
 		case !ok:
 		case ch == agentfile.ChannelVoice:
-			c.CallbackAutoAccept = copyPtr(a.AgentFirstCallbackAutoAccept)
+			c.CallbackAutoAccept = clonePtr(a.AgentFirstCallbackAutoAccept)
 		default:
 			c.AutoAccept[ch] = aws.Bool(a.AutoAccept)
 		}
 	}
 	for _, a := range u.AfterContactWorkConfigs {
-		ch, ok := channelOf(a.Channel)
+		ch, ok := channelNamed(a.Channel)
 		switch {
 		case !ok:
 		case ch == agentfile.ChannelVoice:
@@ -43,11 +43,11 @@ func channelsOf(u *types.User) agentfile.ChannelSettings {
 	}
 	for _, p := range u.PersistentConnectionConfigs {
 		if p.Channel == types.ChannelVoice && p.PersistentConnection != nil {
-			c.PersistentConnection = copyPtr(p.PersistentConnection)
+			c.PersistentConnection = clonePtr(p.PersistentConnection)
 		}
 	}
 	if c.PersistentConnection == nil && u.PhoneConfig != nil && u.PhoneConfig.PersistentConnection != nil {
-		c.PersistentConnection = copyPtr(u.PhoneConfig.PersistentConnection)
+		c.PersistentConnection = clonePtr(u.PhoneConfig.PersistentConnection)
 	}
 	for _, v := range u.VoiceEnhancementConfigs {
 		if v.Channel == types.ChannelVoice {
@@ -57,7 +57,7 @@ func channelsOf(u *types.User) agentfile.ChannelSettings {
 	return c
 }
 
-func channelOf(ch types.Channel) (agentfile.Channel, bool) {
+func channelNamed(ch types.Channel) (agentfile.Channel, bool) {
 	for i, n := range agentfile.ChannelNames {
 		if string(ch) == n {
 			return agentfile.Channel(i), true
@@ -66,7 +66,7 @@ func channelOf(ch types.Channel) (agentfile.Channel, bool) {
 	return 0, false
 }
 
-func copyPtr[T any](p *T) *T {
+func clonePtr[T any](p *T) *T {
 	if p == nil {
 		return nil
 	}

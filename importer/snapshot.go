@@ -362,7 +362,7 @@ func describeOne(ctx context.Context, api UserDescriber, instanceID string, u *U
 		u.Email, u.SecondaryEmail, u.Mobile = aws.ToString(ii.Email), aws.ToString(ii.SecondaryEmail), aws.ToString(ii.Mobile)
 	}
 	if out.User != nil {
-		u.Channels = channelsOf(out.User)
+		u.Channels = describedChannels(out.User)
 	}
 	return nil
 }

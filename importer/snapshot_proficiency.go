@@ -122,7 +122,8 @@ func isAccessDenied(err error) bool {
 const minLevel, maxLevel = 1, 5
 
 // searchCallsPerPair is what the search lookup costs per attribute value at
-// least: one search for its holders, then one per level when it has any.
+// most (when all goes well): one call to count its holders, then one search
+// per level when it has any.
 const searchCallsPerPair = 1 + maxLevel - minLevel + 1
 
 // chooseLookup picks the cheaper lookup in time: the search costs
@@ -166,14 +167,19 @@ type proficiencyLookup struct {
 	recheck map[string]bool
 }
 
-// lookupWorkers is how many proficiency calls are in flight at once; the
-// rate limiter paces them.
-const lookupWorkers = 8
+// How many proficiency calls are in flight at once; the rate limiter paces
+// them. Searches: two, as each answer holds up to 500 whole users (memory)
+// and the searches are few beside the DescribeUser calls that set the
+// export's pace. Per-user listings: enough to keep their rate busy.
+const (
+	searchWorkers = 2
+	listWorkers   = 8
+)
 
 // bySearch finds, for each attribute value, who holds it and at which
 // level, then lists the users it could not settle.
 func (l *proficiencyLookup) bySearch(ctx context.Context, pairs []attributePair) error {
-	err := parallel(ctx, len(pairs), func(i int) error { return l.searchPair(ctx, pairs[i]) })
+	err := parallel(ctx, searchWorkers, len(pairs), func(i int) error { return l.searchPair(ctx, pairs[i]) })
 	if err != nil {
 		return err
 	}
@@ -185,12 +191,18 @@ func (l *proficiencyLookup) bySearch(ctx context.Context, pairs []attributePair)
 	return l.perUser(ctx, ids)
 }
 
+// searchPair finds who holds an attribute value at each level. It first
+// asks how many hold it at all (a page of one user: its
+// ApproximateTotalCount), so that a value nobody holds costs one small
+// call; when fewer are found at the five levels than hold the value (a
+// level that is not a whole number, or a change meanwhile), the holders are
+// listed and those found at no level, or at two, are listed one by one.
 func (l *proficiencyLookup) searchPair(ctx context.Context, p attributePair) error {
-	all, err := l.searchIDs(ctx, p, 0)
-	if err != nil || len(all) == 0 {
+	holders, err := l.countHolders(ctx, p)
+	if err != nil || holders == 0 {
 		return err
 	}
-	leveled := map[string]bool{}
+	leveled := map[string]int{}
 	for lv := minLevel; lv <= maxLevel; lv++ {
 		ids, err := l.searchIDs(ctx, p, int32(lv))
 		if err != nil {
@@ -198,28 +210,51 @@ func (l *proficiencyLookup) searchPair(ctx context.Context, p attributePair) err
 		}
 		l.mu.Lock()
 		for _, id := range ids {
-			if leveled[id] {
-				l.recheck[id] = true // at two levels: changed meanwhile
-			}
-			leveled[id] = true
+			leveled[id]++
 			l.held[id] = append(l.held[id], HeldProficiency{p.name, p.value, float32(lv)})
 		}
 		l.mu.Unlock()
 	}
+	unsettled := len(leveled) != int(holders)
+	var all []string
+	if unsettled {
+		if all, err = l.searchIDs(ctx, p, 0); err != nil {
+			return err
+		}
+	}
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	for id, n := range leveled {
+		if n > 1 {
+			l.recheck[id] = true // at two levels: changed meanwhile
+		}
+	}
 	for _, id := range all {
-		if !leveled[id] {
+		if leveled[id] == 0 {
 			l.recheck[id] = true
 		}
 	}
-	l.mu.Unlock()
 	return nil
 }
 
-// searchIDs gives the ids of the users holding an attribute value, at a
-// level when level > 0. EQUAL is given the level as both MinValue and
-// MaxValue, so that it holds whichever of the two the service compares.
-func (l *proficiencyLookup) searchIDs(ctx context.Context, p attributePair, level int32) ([]string, error) {
+// countHolders asks how many users hold an attribute value, at any level.
+func (l *proficiencyLookup) countHolders(ctx context.Context, p attributePair) (int64, error) {
+	out, err := l.search.SearchUsers(ctx, &connect.SearchUsersInput{InstanceId: aws.String(l.instanceID), MaxResults: aws.Int32(1),
+		SearchCriteria: proficiencyCriteria(p, 0)})
+	if err != nil {
+		return 0, &PlanError{Step: "search users by proficiency " + p.name + "|" + p.value, Err: err}
+	}
+	if out.ApproximateTotalCount != nil {
+		return *out.ApproximateTotalCount, nil
+	}
+	// No count given: take it that some hold it, so that the levels are searched.
+	return int64(len(out.Users)), nil
+}
+
+// proficiencyCriteria finds the holders of an attribute value, at a level
+// when level > 0. EQUAL is given the level as both MinValue and MaxValue,
+// so that it holds whichever of the two the service compares.
+func proficiencyCriteria(p attributePair, level int32) *types.UserSearchCriteria {
 	conds := []types.Condition{
 		{StringCondition: &types.StringCondition{FieldName: aws.String("name"), Value: aws.String(p.name), ComparisonType: types.StringComparisonTypeExact}},
 		{StringCondition: &types.StringCondition{FieldName: aws.String("value"), Value: aws.String(p.value), ComparisonType: types.StringComparisonTypeExact}},
@@ -228,9 +263,14 @@ func (l *proficiencyLookup) searchIDs(ctx context.Context, p attributePair, leve
 		conds = append(conds, types.Condition{NumberCondition: &types.NumberCondition{FieldName: aws.String("limit"),
 			ComparisonType: types.NumberComparisonTypeEqual, MinValue: aws.Int32(level), MaxValue: aws.Int32(level)}})
 	}
+	return &types.UserSearchCriteria{ListCondition: &types.ListCondition{TargetListType: types.TargetListTypeProficiencies, Conditions: conds}}
+}
+
+// searchIDs gives the ids of the users holding an attribute value, at a
+// level when level > 0.
+func (l *proficiencyLookup) searchIDs(ctx context.Context, p attributePair, level int32) ([]string, error) {
 	pg := connect.NewSearchUsersPaginator(l.search, &connect.SearchUsersInput{
-		InstanceId: aws.String(l.instanceID), MaxResults: aws.Int32(searchPageSize),
-		SearchCriteria: &types.UserSearchCriteria{ListCondition: &types.ListCondition{TargetListType: types.TargetListTypeProficiencies, Conditions: conds}}})
+		InstanceId: aws.String(l.instanceID), MaxResults: aws.Int32(searchPageSize), SearchCriteria: proficiencyCriteria(p, level)})
 	var ids []string
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
@@ -247,7 +287,7 @@ func (l *proficiencyLookup) searchIDs(ctx context.Context, p attributePair, leve
 // perUser lists the proficiencies of each user, replacing what a search
 // found of them.
 func (l *proficiencyLookup) perUser(ctx context.Context, ids []string) error {
-	return parallel(ctx, len(ids), func(i int) error {
+	return parallel(ctx, listWorkers, len(ids), func(i int) error {
 		held, err := l.listOne(ctx, ids[i])
 		if err != nil {
 			return err
@@ -279,14 +319,14 @@ func (l *proficiencyLookup) listOne(ctx context.Context, id string) ([]HeldProfi
 	return held, nil
 }
 
-// parallel runs do(0..n-1) on lookupWorkers goroutines and gives the first
+// parallel runs do(0..n-1) on that many goroutines and gives the first
 // error; after one, the rest are skipped.
-func parallel(ctx context.Context, n int, do func(int) error) error {
+func parallel(ctx context.Context, workers, n int, do func(int) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(lookupWorkers, n) {
+	for range min(workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

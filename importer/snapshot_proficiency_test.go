@@ -61,10 +61,11 @@ func TestExportProficiencyLookups(t *testing.T) {
 	if bySearch != perUser {
 		t.Errorf("the two lookups differ:\nsearch:\n%s\nper user:\n%s", bySearch, perUser)
 	}
-	// Held: English (levels 1-5), Billing, Technical (levels 1-5), French
-	// (2.5 only): 4 of the 6 values searched by level. The 2.5 is at no
-	// whole level: that user alone is listed.
-	if got, want := rs.Calls["SearchUsers"], int64(1+6+4*5); got != want || rs.Calls["ListUserProficiencies"] != 1 {
+	// One page of users; the holders of each of the 6 values counted;
+	// English, Billing, Technical and French held, so searched at each of
+	// the 5 levels. French's one holder (2.5) is at no whole level: its
+	// holders are listed, and that user alone is listed one by one.
+	if got, want := rs.Calls["SearchUsers"], int64(1+6+4*5+1); got != want || rs.Calls["ListUserProficiencies"] != 1 {
 		t.Errorf("search lookup: %v, want %d SearchUsers and 1 ListUserProficiencies", rs.Calls, want)
 	}
 	if ru.Calls["SearchUsers"] != 1 || ru.Calls["ListUserProficiencies"] != n+2 {

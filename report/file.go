@@ -126,8 +126,10 @@ func syncDir(dir string) error {
 
 // WriteRetry writes the retry file: the input's own header and just the given
 // records (the rows that are invalid, failed or not attempted), as plain CSV,
-// mode 0600, ready to fix and import again. Cells are written as the input
-// had them, not neutralised: the file is input for the next import. It
+// mode 0600, ready to fix and import again. Cells keep the values the input
+// gave them, but a cell a spreadsheet would run as a formula is written with
+// the leading apostrophe of Neutralise, which the readers (import and
+// remove) take off again: the retry file is opened in Excel to be fixed. It
 // replaces an existing file only when force is set.
 //
 // The file starts with a UTF-8 byte order mark, as Excel's "CSV UTF-8"
@@ -137,7 +139,13 @@ func syncDir(dir string) error {
 func WriteRetry(path string, header []string, records [][]string, force bool) error {
 	all := make([][]string, 0, len(records)+1)
 	all = append(all, header)
-	all = append(all, records...)
+	for _, rec := range records {
+		out := make([]string, len(rec))
+		for i, cell := range rec {
+			out[i] = retryCell(cell)
+		}
+		all = append(all, out)
+	}
 	prefix := ""
 	if needsBOM(all) {
 		prefix = utf8BOM
@@ -154,6 +162,20 @@ func WriteRetry(path string, header []string, records [][]string, force bool) er
 		return fmt.Errorf("retry file: %w", err)
 	}
 	return nil
+}
+
+// retryCell is an input cell as the retry file holds it: with the formula
+// mark when a spreadsheet would run it as a formula. A cell that has the
+// mark already (a file bulkagents wrote, or a careful spreadsheet) keeps it
+// as it is: the readers take one mark off, so its value is unchanged.
+func retryCell(cell string) string {
+	if len(cell) >= 2 && cell[0] == '\'' {
+		switch cell[1] {
+		case '=', '+', '-', '@', '\t', '\r', '\'':
+			return cell
+		}
+	}
+	return Neutralise(cell)
 }
 
 // needsBOM reports whether records are all UTF-8: a byte order mark would

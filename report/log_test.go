@@ -495,7 +495,7 @@ func TestWriteRetry(t *testing.T) {
 	}
 	want := utf8BOM + "First Name,Last Name,Email Address,Password,User Login,Routing Profile Name\n" +
 		"Ana,Lima,ana@example.com,,ana,Basic Routing Profile\n" +
-		"Bo,\"Chen, Jr.\",bo@example,-Secret1x,bo,\"Sales \"\"East\"\"\"\n"
+		"Bo,\"Chen, Jr.\",bo@example,'-Secret1x,bo,\"Sales \"\"East\"\"\"\n"
 	if got := readFile(t, path); got != want {
 		t.Errorf("retry file:\n%s\nwant:\n%s", got, want)
 	}
