@@ -226,4 +226,39 @@ func TestWorkbookPrintSettings(t *testing.T) {
 	if agents.FitToWidth == nil || *agents.FitToWidth != 1 || props.FitToPage == nil || !*props.FitToPage {
 		t.Errorf("Agents sheet: fit to width %v, fit to page %v: want one page wide", agents.FitToWidth, props.FitToPage)
 	}
+	// Printed one page wide, the table stays readable: no column wider
+	// than agentsMaxWidth, the longer cells (the first sign-in steps)
+	// wrapped.
+	cols, err := f.GetCols(AgentsSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range cols {
+		name, _ := excelize.ColumnNumberToName(j + 1)
+		w, err := f.GetColWidth(AgentsSheet, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w > agentsMaxWidth+2 {
+			t.Errorf("Agents column %s is %.0f wide", name, w)
+		}
+		style, err := f.GetCellStyle(AgentsSheet, name+"2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(style)
+		if err != nil || st.Alignment == nil || !st.Alignment.WrapText {
+			t.Errorf("Agents column %s does not wrap: %+v %v", name, st, err)
+		}
+	}
+	// A row whose first sign-in steps wrap is tall enough for them.
+	rows, err = f.GetRows(AgentsSheet)
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("Agents rows %d: %v", len(rows), err)
+	}
+	if lines := wrappedLines(rows[1]); lines < 3 {
+		t.Errorf("the first agent's row wraps to %d lines: the long page should wrap more", lines)
+	} else if h, _ := f.GetRowHeight(AgentsSheet, 2); h < float64(15*lines) {
+		t.Errorf("row 2 is %.0f high for %d wrapped lines", h, lines)
+	}
 }

@@ -77,6 +77,13 @@ func protectedWorkbook(records [][]string, handout []byte, passphrase string) ([
 	}
 	widths := make([]int, len(TeamHeader))
 	for i, rec := range records {
+		// A wrapped cell needs its row to grow: spreadsheets keep the
+		// default height of a row written without one.
+		if lines := wrappedLines(rec); lines > 1 {
+			if err := f.SetRowHeight(AgentsSheet, i+1, float64(15*lines)); err != nil {
+				return nil, fmt.Errorf("workbook: %w", err)
+			}
+		}
 		row := make([]any, len(rec))
 		for j, cell := range rec {
 			// Cells are stored as text, never as formulas: no neutralising
@@ -95,14 +102,8 @@ func protectedWorkbook(records [][]string, handout []byte, passphrase string) ([
 			return nil, fmt.Errorf("workbook: %w", err)
 		}
 	}
-	for j, w := range widths {
-		col, err := excelize.ColumnNumberToName(j + 1)
-		if err != nil {
-			return nil, fmt.Errorf("workbook: %w", err)
-		}
-		if err := f.SetColWidth(AgentsSheet, col, col, float64(min(max(w, 6), 80)+2)); err != nil {
-			return nil, fmt.Errorf("workbook: %w", err)
-		}
+	if err := agentsColumns(f, widths); err != nil {
+		return nil, err
 	}
 
 	if err := fitToPageWidth(f, AgentsSheet, "landscape"); err != nil {
@@ -118,6 +119,45 @@ func protectedWorkbook(records [][]string, handout []byte, passphrase string) ([
 		return nil, fmt.Errorf("workbook: encrypt: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// agentsMaxWidth is the widest column of the Agents sheet, in characters:
+// a longer cell (the first sign-in steps) wraps in its column. Printed one
+// page wide, a column as wide as its longest cell would shrink the whole
+// table past reading.
+const agentsMaxWidth = 40
+
+// wrappedLines is how many lines the longest cell of a row takes when
+// wrapped at agentsMaxWidth characters (an estimate: words wrap whole).
+func wrappedLines(rec []string) int {
+	lines := 1
+	for _, cell := range rec {
+		n := utf8.RuneCountInString(cell)
+		lines = max(lines, (n+agentsMaxWidth-1)/agentsMaxWidth+n/(4*agentsMaxWidth))
+	}
+	return lines
+}
+
+// agentsColumns sizes each column of the Agents sheet to its longest cell,
+// at most agentsMaxWidth, and wraps the cells that are longer.
+func agentsColumns(f *excelize.File, widths []int) error {
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return fmt.Errorf("workbook: %w", err)
+	}
+	for j, w := range widths {
+		col, err := excelize.ColumnNumberToName(j + 1)
+		if err != nil {
+			return fmt.Errorf("workbook: %w", err)
+		}
+		if err := f.SetColWidth(AgentsSheet, col, col, float64(min(max(w, 6), agentsMaxWidth)+2)); err != nil {
+			return fmt.Errorf("workbook: %w", err)
+		}
+		if err := f.SetColStyle(AgentsSheet, col, wrap); err != nil {
+			return fmt.Errorf("workbook: %w", err)
+		}
+	}
+	return nil
 }
 
 // handoutSheet writes the rendered handout on the sheet Handout, one line
