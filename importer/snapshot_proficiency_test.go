@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/smithy-go"
+
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -92,5 +95,37 @@ func TestExportProficiencyLookups(t *testing.T) {
 	}
 	if got := chooseLookup(ProficienciesCheaper, 30, 6, nil); got != ProficienciesPerUser {
 		t.Errorf("30 users, 6 values: %v, want per user", got)
+	}
+}
+
+// deniedAttributes is the SDK's client, refused ListPredefinedAttributes.
+type deniedAttributes struct{ *connect.Client }
+
+func (deniedAttributes) ListPredefinedAttributes(context.Context, *connect.ListPredefinedAttributesInput, ...func(*connect.Options)) (*connect.ListPredefinedAttributesOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform connect:ListPredefinedAttributes"}
+}
+
+// TestExportProficienciesDenied: credentials without the proficiency reads
+// still export, the proficiencies column blank, with a warning that names
+// the permissions.
+func TestExportProficienciesDenied(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	proficiencyUsers(t, sb, 3)
+	clients := sandboxClients(t, sb, 1000)
+	clients.Connect = deniedAttributes{clients.Connect.(*connect.Client)}
+	var out bytes.Buffer
+	res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out, ProgressMode: ProgressOff}, clients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "Language|") || res.Users != 5 || res.Lookup != ProficienciesCheaper {
+		t.Errorf("users %d, lookup %v, export:\n%s", res.Users, res.Lookup, out.String())
+	}
+	if w := strings.Join(res.Warnings, "\n"); !strings.Contains(w, "proficiencies not read") || !strings.Contains(w, "connect:ListPredefinedAttributes") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+	if !strings.Contains(out.String(), ",suppression\n") {
+		t.Errorf("the per-channel settings are missing:\n%s", out.String())
 	}
 }
