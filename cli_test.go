@@ -70,6 +70,7 @@ func readmeSynopsis(t *testing.T, readme, name string) string {
 // TestUsageMatchesFlags: every flag of every command is in its usage line,
 // in the README's synopsis and section, and every flag those name exists.
 func TestUsageMatchesFlags(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +109,7 @@ func mainUsageLine(name string) string {
 
 // TestClosest: the suggestions of a mistyped flag or command.
 func TestClosest(t *testing.T) {
+	t.Parallel()
 	flags := []string{"sandbox", "sso", "sso-group", "split-by", "dry-run", "resume"}
 	for _, c := range []struct{ typed, want string }{
 		{"sandbx", "sandbox"},
@@ -127,6 +129,7 @@ func TestClosest(t *testing.T) {
 // TestHelpNamesResultsFiles: the help names the files as the tool really
 // names them.
 func TestHelpNamesResultsFiles(t *testing.T) {
+	t.Parallel()
 	results, _ := report.Paths("agents.csv")
 	for _, c := range []struct{ command, want string }{
 		{"import", results},

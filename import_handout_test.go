@@ -21,6 +21,7 @@ import (
 // the team files with the administrator's list are the results file, row for
 // row.
 func TestImportSplit300(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("imports 900 agents")
 	}

@@ -78,6 +78,7 @@ func checkConsistentSSO(t *testing.T, sb *sandbox.Sandbox, path string, rows int
 }
 
 func TestImportCommandSSO(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("portal", 30))
@@ -123,6 +124,7 @@ func TestImportCommandSSO(t *testing.T) {
 // import of 500 rows with Identity Center ends with every row created on
 // both sides and nothing made twice.
 func TestImportCommandSSOFaults(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, ErrorRate: 0.1, Seed: 42, UserQuota: 1000})
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("ssofault", 500))
@@ -151,6 +153,7 @@ func TestImportCommandSSOFaults(t *testing.T) {
 // SIGKILL at random moments, resuming each time: in the end every row is
 // done on both sides, and no user or membership is made twice.
 func TestImportCommandSSOCrash(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("kills the import 20 times")
 	}
@@ -217,6 +220,7 @@ func TestImportCommandSSOCrash(t *testing.T) {
 // calls in flight) mid-run with Identity Center exits 130 with a consistent
 // results file; --resume finishes every row on both sides.
 func TestImportCommandSSOInterrupt(t *testing.T) {
+	t.Parallel()
 	for _, twice := range []bool{false, true} {
 		name := "once"
 		if twice {

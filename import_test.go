@@ -143,6 +143,7 @@ func checkConsistent(t *testing.T, sb *sandbox.Sandbox, path string, rows int, f
 }
 
 func TestImportCommand(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	input := writeFile(t, dir, "agents.csv", e2eRows("clean", 50))
@@ -193,6 +194,7 @@ func TestImportCommand(t *testing.T) {
 }
 
 func TestImportCommandDryRunThenRun(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	rows := e2eRows("predict", 40)
@@ -248,6 +250,7 @@ func TestImportCommandDryRunThenRun(t *testing.T) {
 }
 
 func TestImportCommandQuota(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 21}) // admin + 20
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("quota", 40))
@@ -274,6 +277,7 @@ func TestImportCommandQuota(t *testing.T) {
 }
 
 func TestImportCommandFaults(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Unlimited: true, ErrorRate: 0.1, Seed: 42, UserQuota: 1000})
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("fault", 500))
@@ -299,6 +303,7 @@ func TestImportCommandFaults(t *testing.T) {
 // TestImportCommandInterrupt: Ctrl-C mid-run stops starting rows, exits
 // 130 with a consistent results file; --resume finishes the job.
 func TestImportCommandInterrupt(t *testing.T) {
+	t.Parallel()
 	for _, twice := range []bool{false, true} {
 		name := "once"
 		if twice {
@@ -379,6 +384,7 @@ func rowsIn(t *testing.T, dir string) int {
 }
 
 func TestImportCommandUsage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("usage", 1))
 	for _, c := range []struct {
@@ -398,6 +404,7 @@ func TestImportCommandUsage(t *testing.T) {
 }
 
 func TestImportCommandSandbox(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("try", 3))
 	code, stderr := runCommand(t, nil, dir, 1, "import", "agents.csv", "--sandbox", "--no-progress")
@@ -415,6 +422,7 @@ func TestImportCommandSandbox(t *testing.T) {
 // the Connect client elsewhere, as the AWS conventions say, and an instance
 // ARN gives the region.
 func TestImportCommandEndpointFromEnvironment(t *testing.T) {
+	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("env", 3))
@@ -429,6 +437,7 @@ func TestImportCommandEndpointFromEnvironment(t *testing.T) {
 // TestImportCommandSetupErrors: missing credentials or region stop the
 // import with one line and a hint, before anything is written.
 func TestImportCommandSetupErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("setup", 1))
 	base := []string{"AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"flag"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,14 +21,32 @@ func TestMain(m *testing.M) {
 	// than the 5 s an endpoint gets to answer first; the reach timeout has
 	// tests of its own (cmd_reach_test.go, importer/reach_test.go).
 	os.Setenv(importer.ReachTimeoutVariable, "2m")
+	waitingTestsAtOnce(8)
 	testscript.Main(m, map[string]func(){
 		"bulkagents": main,
 	})
 }
 
+// waitingTestsAtOnce runs n parallel tests at once unless -parallel says
+// otherwise. These tests spend most of their time waiting on sandboxes paced
+// at API rates, not on the CPU, so the default of one per core leaves the
+// machine idle.
+func waitingTestsAtOnce(n int) {
+	if !strings.HasSuffix(filepath.Base(os.Args[0]), ".test") {
+		return // the binary runs as the bulkagents command of a test script: its flags are the command's
+	}
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(n))
+	}
+}
+
 // TestScripts runs the command-line scripts in testdata/script: each is the
 // commands a user types, their input files inline and their output compared.
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:  "testdata/script",
 		Cmds: scriptCommands,

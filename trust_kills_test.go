@@ -97,6 +97,7 @@ func (r *killRun) kill() bool {
 //
 //	BULKAGENTS_FULL=1 go test -run TestAcceptanceKills -v .
 func TestAcceptanceKills(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("kills the import many times")
 	}

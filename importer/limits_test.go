@@ -174,8 +174,17 @@ func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
 		})
 	}
 	start := time.Now()
+	tick := time.NewTicker(250 * time.Millisecond)
+	done, logged := make(chan struct{}), make(chan struct{})
 	go func() {
-		for range time.Tick(250 * time.Millisecond) {
+		// Ends with the calls: a log line after the test would panic.
+		defer close(logged)
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
 			if testing.Verbose() {
 				lim := c.Limits.For("Connect.CreateUser")
 				t.Logf("%v rate %.1f throttles %d", time.Since(start).Round(time.Millisecond), lim.Rate(), lim.Throttles())
@@ -187,6 +196,9 @@ func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
 	}
 	close(jobs)
 	wg.Wait()
+	tick.Stop()
+	close(done)
+	<-logged
 	close(errs)
 	if testing.Verbose() {
 		t.Logf("%d calls in %v", calls, time.Since(start))

@@ -148,7 +148,10 @@ func TestImportInstanceVanishes(t *testing.T) {
 	if res.Counts[report.Failed] != 0 || res.Counts[report.Created] < before-2 || res.Counts[report.NotAttempted] < len(rows)-before-2 {
 		t.Errorf("counts %v: want the rows before created, the rest not-attempted", res.Counts)
 	}
-	if sent := sb.Calls()["Connect.CreateUser"].Sent; int(sent) > before+2 {
+	// Each of the 2 workers may send a row or two while the first "not
+	// found" is being confirmed with DescribeInstance (a loaded machine
+	// makes that slow); not one per remaining row.
+	if sent := sb.Calls()["Connect.CreateUser"].Sent; int(sent) > before+4 {
 		t.Errorf("%d CreateUser sent: the run went on after the instance was gone", sent)
 	}
 	for line, o := range loadResults(t, res.ResultsPath) {
