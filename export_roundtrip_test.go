@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,22 +17,7 @@ import (
 // decodes what it prints. The test is skipped without the AWS CLI.
 func awsCLI(t *testing.T, sb *sandbox.Sandbox) func(args ...string) map[string]any {
 	t.Helper()
-	cli, err := awscli.Start(context.Background(), sb.URL())
-	if errors.Is(err, awscli.ErrMissing) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	return func(args ...string) map[string]any {
-		t.Helper()
-		v, err := cli.JSON(append([]string{"connect"}, args...)...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	return awscli.ForTest(t, sb.URL()).Connect(t)
 }
 
 // TestExportRoundTrip is issue 11's first acceptance test: agents made by

@@ -1,9 +1,7 @@
 package importer
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -17,25 +15,7 @@ import (
 // test is skipped when there is no AWS CLI, or in -short mode.
 func awsCLI(t *testing.T, sb *sandbox.Sandbox) func(args ...string) map[string]any {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("the AWS CLI is slow to start")
-	}
-	cli, err := awscli.Start(context.Background(), sb.URL())
-	if errors.Is(err, awscli.ErrMissing) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	return func(args ...string) map[string]any {
-		t.Helper()
-		v, err := cli.JSON(append([]string{"connect"}, args...)...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	return awscli.ForTest(t, sb.URL()).Connect(t)
 }
 
 // checkExtensionsWithCLI checks, through the AWS CLI's list-user-proficiencies

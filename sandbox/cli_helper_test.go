@@ -1,9 +1,7 @@
 package sandbox
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,19 +14,9 @@ import (
 // with prefix (such as "connect") before its arguments, and decodes what it
 // printed; err is set when the command fails. The test is skipped without
 // an AWS CLI, or in -short mode.
-func startCLI(ctx context.Context, t *testing.T, sb *Sandbox, prefix ...string) func(args ...string) (map[string]any, string, error) {
+func startCLI(t *testing.T, sb *Sandbox, prefix ...string) func(args ...string) (map[string]any, string, error) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("the AWS CLI is slow to start")
-	}
-	cli, err := awscli.Start(ctx, sb.URL())
-	if errors.Is(err, awscli.ErrMissing) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cli.Close() })
+	cli := awscli.ForTest(t, sb.URL())
 	return func(args ...string) (map[string]any, string, error) {
 		t.Helper()
 		r, err := cli.Run(append(append([]string{}, prefix...), args...)...)

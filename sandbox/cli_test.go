@@ -56,7 +56,7 @@ func TestAWSCLI(t *testing.T) {
 	}
 	defer sb.Close()
 
-	aws := startCLI(ctx, t, sb)
+	aws := startCLI(t, sb)
 	must := func(args ...string) map[string]any {
 		t.Helper()
 		v, stderr, err := aws(args...)

@@ -100,7 +100,7 @@ func TestAWSCLIIdentityStoreUpdateUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	aws := startCLI(ctx, t, sb)
+	aws := startCLI(t, sb)
 	ops, _ := json.Marshal([]map[string]any{{"AttributePath": "name.givenName", "AttributeValue": "Augusta"}, {"AttributePath": "displayName", "AttributeValue": "Augusta Lovelace"}})
 	if _, stderr, err := aws("identitystore", "update-user", "--identity-store-id", sb.IdentityStoreID(), "--user-id", id, "--operations", string(ops)); err != nil {
 		t.Fatalf("aws identitystore update-user: %v\n%s", err, stderr)

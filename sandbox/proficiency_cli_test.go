@@ -19,7 +19,7 @@ func TestAWSCLIProficiencies(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 	defer sb.Close()
-	aws := startCLI(ctx, t, sb, "connect")
+	aws := startCLI(t, sb, "connect")
 	must := func(args ...string) map[string]any {
 		t.Helper()
 		v, stderr, err := aws(args...)

@@ -20,7 +20,7 @@ func TestAWSCLIRemoveOps(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 	defer sb.Close()
-	aws := startCLI(ctx, t, sb)
+	aws := startCLI(t, sb)
 	must := func(args ...string) map[string]any {
 		t.Helper()
 		v, stderr, err := aws(args...)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 )
 
 // ErrMissing is returned by Start when the AWS CLI is not installed.
@@ -182,4 +183,36 @@ func (c *CLI) JSON(args ...string) (map[string]any, error) {
 func (c *CLI) Close() error {
 	c.in.Close()
 	return c.cmd.Wait()
+}
+
+// ForTest starts the CLI for a test against endpoint and ends it with the
+// test. The test is skipped when there is no AWS CLI, or in -short mode
+// (the CLI takes a second to start).
+func ForTest(t testing.TB, endpoint string) *CLI {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the AWS CLI is slow to start")
+	}
+	cli, err := Start(context.Background(), endpoint)
+	if errors.Is(err, ErrMissing) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return cli
+}
+
+// Connect gives a function that runs one "aws connect" command, which must
+// succeed, and decodes what it printed; a failure fails the test.
+func (c *CLI) Connect(t testing.TB) func(args ...string) map[string]any {
+	return func(args ...string) map[string]any {
+		t.Helper()
+		v, err := c.JSON(append([]string{"connect"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 }
