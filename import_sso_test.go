@@ -164,7 +164,7 @@ func TestImportCommandSSOCrash(t *testing.T) {
 	dir := t.TempDir()
 	rows := fullSize(t, 100, 400)
 	writeFile(t, dir, "agents.csv", e2eRows("ssocrash", rows))
-	watch := watchCreates(sb, "Connect", "IdentityStore")
+	watch := watchCalls(t, sb)
 	kills, midRun := 0, 0
 	for kills < 20 {
 		before := len(sb.ConnectUsers()) + len(sb.IdentityStoreUsers()) + len(sb.Memberships())
@@ -175,7 +175,7 @@ func TestImportCommandSSOCrash(t *testing.T) {
 		// Kill when the Nth change of this run reaches the sandbox (N at
 		// random): an event, not a guess at how long start-up takes on a
 		// busy machine, so that every kill lands while users are being made.
-		hit := watch.after(1 + rng.IntN(12))
+		hit := watch.after(1+rng.IntN(12), creates...)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		var err error

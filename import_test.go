@@ -365,19 +365,6 @@ func TestImportCommandInterrupt(t *testing.T) {
 // The kill test (SIGKILL at moments chosen by events, --resume after
 // each) is TestAcceptanceKills in trust_kills_test.go.
 
-// waitForFile waits until a file exists.
-func waitForFile(t *testing.T, path string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if _, err := os.Stat(path); err == nil {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%s did not appear", path)
-}
-
 // rowsIn is the number of rows the results file holds so far.
 func rowsIn(t *testing.T, dir string) int {
 	return len(results(t, filepath.Join(dir, "agents-results.csv")))

@@ -272,27 +272,21 @@ func TestRemoveCommandCrash(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 2))
 	fx := newRemoveFixture(t, sandbox.Options{RateScale: 20, ErrorRate: 0.05, Seed: seed}) // DeleteUser 40/s
+	watch := watchCalls(t, fx.sb)
 	kills, midRun := 0, 0
 	for kills < 10 {
 		deletes := fx.sb.Calls()["Connect.DeleteUser"].Sent
-		cmd := importCmd(t, fx.sb, fx.dir, 20, "remove", "leavers.csv", "--resume", "--yes", "--no-progress", "--sso", "--sso-delete-users")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		r := startKillRun(t, importCmd(t, fx.sb, fx.dir, 20, "remove", "leavers.csv", "--resume", "--yes", "--no-progress", "--sso", "--sso-delete-users"))
+		var at <-chan struct{}
 		if kills%3 == 0 {
-			time.Sleep(time.Duration(10+rng.IntN(200)) * time.Millisecond) // anywhere: starting, planning, deleting
+			// Anywhere: starting (no call yet), planning (its reads), deleting.
+			at = watch.after(rng.IntN(16))
 		} else {
 			// Once this run's deletes have begun, after a random few.
-			target := deletes + 1 + rng.IntN(12)
-			for deadline := time.Now().Add(20 * time.Second); fx.sb.Calls()["Connect.DeleteUser"].Sent < target && time.Now().Before(deadline); {
-				time.Sleep(time.Millisecond)
-			}
+			at = watch.after(1+rng.IntN(12), "Connect.DeleteUser")
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.Exited() {
-			t.Logf("run finished before the kill: %v", err)
+		if !r.wait(at) || !r.kill() {
+			t.Logf("run finished before the kill: %v", r.err)
 			break
 		}
 		kills++
@@ -341,12 +335,11 @@ func TestRemoveCommandInterrupt(t *testing.T) {
 	cmd := importCmd(t, fx.sb, fx.dir, 2, "remove", "leavers.csv", "--yes", "--no-progress")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
+	deleting := watchCalls(t, fx.sb).after(8, "Connect.DeleteUser")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); fx.sb.Calls()["Connect.DeleteUser"].Sent < 8 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	await(t, deleting, "the 8th DeleteUser")
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	var ee *exec.ExitError
