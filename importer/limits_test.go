@@ -17,7 +17,11 @@ import (
 )
 
 func TestAPILimiterAdapts(t *testing.T) {
+	t.Parallel()
+	clock := time.Now()
+	now := func() time.Time { return clock }
 	a := newAPILimiter(100, 5)
+	a.now = now
 	// age pretends the last cut was long ago, as if a window had passed.
 	age := func() {
 		a.mu.Lock()
@@ -26,18 +30,18 @@ func TestAPILimiterAdapts(t *testing.T) {
 		a.mu.Unlock()
 	}
 	// A lone throttle at the configured rate is its edge: no cut.
-	a.Throttled(time.Now())
+	a.Throttled(now())
 	if got := a.Rate(); got != 100 || a.EdgeThrottles() != 1 {
 		t.Fatalf("after a lone throttle the rate is %v (%d edge throttles), want 100 and 1", got, a.EdgeThrottles())
 	}
 	// A second within the window is a real limit.
-	before := time.Now()
-	a.Throttled(time.Now())
+	before := now()
+	a.Throttled(now())
 	if got := a.Rate(); got != 100*cutFactor {
 		t.Fatalf("after a throttle the rate is %v, want %v", got, 100*cutFactor)
 	}
 	a.Throttled(before) // sent before the cut: paced at the old rate
-	a.Throttled(time.Now())
+	a.Throttled(now())
 	if got := a.Rate(); got != 100*cutFactor {
 		t.Errorf("throttles within the window of the cut changed the rate to %v", got)
 	}
@@ -47,14 +51,14 @@ func TestAPILimiterAdapts(t *testing.T) {
 	}
 	for range 200 {
 		age()
-		a.Throttled(time.Now())
+		a.Throttled(now())
 	}
 	if got := a.Rate(); got != 100*floorFraction {
 		t.Errorf("the rate fell to %v, want the floor %v", got, 100*floorFraction)
 	}
 	age()
 	for range 20 {
-		time.Sleep(60 * time.Millisecond)
+		clock = clock.Add(60 * time.Millisecond)
 		a.Succeeded()
 	}
 	got := a.Rate()

@@ -377,14 +377,41 @@ func TestUsersQuotaNote(t *testing.T) {
 
 // syncBuffer is a strings.Builder safe for the progress goroutine.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu    sync.Mutex
+	b     strings.Builder
+	wrote chan struct{} // signalled after each write (waitFor)
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.wrote == nil {
+		s.wrote = make(chan struct{}, 1)
+	}
+	select {
+	case s.wrote <- struct{}{}:
+	default:
+	}
 	return s.b.Write(p)
+}
+
+// waitFor waits until text has been written.
+func (s *syncBuffer) waitFor(t *testing.T, text string) {
+	t.Helper()
+	s.mu.Lock()
+	if s.wrote == nil {
+		s.wrote = make(chan struct{}, 1)
+	}
+	wrote := s.wrote
+	s.mu.Unlock()
+	timeout := time.After(30 * time.Second)
+	for !strings.Contains(s.String(), text) {
+		select {
+		case <-wrote:
+		case <-timeout:
+			t.Fatalf("%q was never written; got:\n%s", text, s.String())
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -403,7 +430,7 @@ func TestProgressLines(t *testing.T) {
 		p.Add(report.Created)
 	}
 	p.Add(report.Failed)
-	time.Sleep(70 * time.Millisecond)
+	out.waitFor(t, "import: 4/10 rows, 1 failed")
 	p.Stop()
 	if got := out.String(); !strings.Contains(got, "import: 4/10 rows, 1 failed") || !strings.Contains(got, "left") {
 		t.Errorf("progress lines:\n%s", got)

@@ -381,6 +381,10 @@ func (s *Sandbox) Close() error {
 	return s.stopErr
 }
 
+// Done is closed once the sandbox begins to stop: Close was called, or the
+// context given to Start ended.
+func (s *Sandbox) Done() <-chan struct{} { return s.done }
+
 // InstanceID is the Connect instance's id (a UUID).
 func (s *Sandbox) InstanceID() string { return s.instanceID }
 
