@@ -68,7 +68,7 @@ func interruptWhen(ts *testscript.TestScript, neg bool, args []string) {
 	cmd := exec.Command(lookPath(ts, args[1]), args[2:]...)
 	cmd.Dir = ts.MkAbs(".")
 	for _, k := range []string{"PATH", "HOME", "TMPDIR", "WORK", "AWS_EC2_METADATA_DISABLED", "AWS_CONFIG_FILE",
-		"AWS_SHARED_CREDENTIALS_FILE", importer.ReachTimeoutVariable} {
+		"AWS_SHARED_CREDENTIALS_FILE", "GORACE", importer.ReachTimeoutVariable} {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
 	var stderr strings.Builder
