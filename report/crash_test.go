@@ -129,7 +129,7 @@ func TestCrashSafety(t *testing.T) {
 		// The kill comes when the child has reported the kth append, k at
 		// random: an event, where an append may be in flight in any of its
 		// stages.
-		k := 1 + rand.IntN(1500)
+		k := 1 + rand.IntN(500)
 		reached := make(chan struct{})
 		done := make(chan []string)
 		go func() {
