@@ -209,6 +209,7 @@ func TestIdentityCenterImport500(t *testing.T) {
 // membership cannot be made fail, saying which step; the next run completes
 // them without making anything twice.
 func TestIdentityCenterFailsThenCompletes(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("part", 60)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -263,6 +264,7 @@ func TestIdentityCenterFailsThenCompletes(t *testing.T) {
 // reused; an email that belongs to another user name makes the row invalid,
 // saying whose it is; a row complete on both sides exists.
 func TestIdentityCenterExistingUsers(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("old", 4)
 	reused, err := sb.AddIdentityStoreUser(sandbox.IdentityStoreUser{UserName: "old0001", DisplayName: "Old One",
@@ -307,6 +309,7 @@ func TestIdentityCenterExistingUsers(t *testing.T) {
 // TestIdentityCenterDryRunPredicts: a dry run (read calls only) says row by
 // row what the real run then does, the group and memberships included.
 func TestIdentityCenterDryRunPredicts(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"listed", "looked up"} {
 		t.Run(name, func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
@@ -378,6 +381,7 @@ func seedStore(t testing.TB, sb *sandbox.Sandbox, n int) {
 // before anything is made for it, whether the listing showed that user or
 // only the lookup found it.
 func TestIdentityCenterLargeStore(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	seedStore(t, sb, 800) // 8 pages: beyond the budget of 10 fresh rows
 	rows := agents("big", 10)
@@ -418,6 +422,7 @@ func TestIdentityCenterLargeStore(t *testing.T) {
 // HTTP 500 (half of them after the change was made), every row ends
 // complete, and nothing is made twice.
 func TestIdentityCenterFaults(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, ErrorRate: 0.1, Seed: 11})
 	rows := agents("fault", 200)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -461,6 +466,7 @@ func (h *rateExceeded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestIdentityCenterRateExceeded: an HTTP 400 "Rate exceeded" is a throttle:
 // retried, and it slows the Identity Store's limiter.
 func TestIdentityCenterRateExceeded(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.New(sandbox.Options{Identity: "SAML", Unlimited: true})
 	h := &rateExceeded{next: sb}
 	h.n.Store(8)
@@ -502,6 +508,7 @@ func (s *ssoAdminStub) CreateApplicationAssignment(context.Context, *ssoadmin.Cr
 }
 
 func TestIdentityCenterDiscovery(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	c := sandboxClients(t, sb, 100)
 	plan := &Plan{Instance: Instance{ID: sb.InstanceID(), Identity: agentfile.IdentitySAML}}
@@ -553,6 +560,7 @@ func TestIdentityCenterDiscovery(t *testing.T) {
 // TestIdentityCenterAssignmentWarning: an assignment the API refuses is a
 // warning with the console steps, not a failed run.
 func TestIdentityCenterAssignmentWarning(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	c := sandboxClients(t, sb, 100)
 	c.SSOAdmin = &ssoAdminStub{}
@@ -584,6 +592,7 @@ func TestIdentityCenterAssignmentWarning(t *testing.T) {
 // steps are in flight leaves those rows not done (for --resume), never
 // created without their user or membership.
 func TestIdentityCenterInterrupted(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, Latency: 20 * time.Millisecond})
 	rows := agents("cut", 40)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -665,6 +674,7 @@ func benchmarkOverhead(b *testing.B, latency time.Duration) {
 // TestIdentityCenterResumeAfterConnectOnly: --resume with Identity Center
 // on a results file written without it completes the rows it calls done.
 func TestIdentityCenterResumeAfterConnectOnly(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("later", 6)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -683,6 +693,7 @@ func TestIdentityCenterResumeAfterConnectOnly(t *testing.T) {
 // and the administrator is warned, in the dry run as in the real run,
 // whether the listing found the user or a lookup did.
 func TestIdentityCenterExistingUserOtherEmail(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"listed", "looked up"} {
 		t.Run(name, func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
@@ -730,6 +741,7 @@ func TestIdentityCenterExistingUserOtherEmail(t *testing.T) {
 // that the real run then only warns about, whether the group exists yet or
 // not.
 func TestIdentityCenterDryRunApplication(t *testing.T) {
+	t.Parallel()
 	for _, groupExists := range []bool{false, true} {
 		sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 		if groupExists {
@@ -764,6 +776,7 @@ func TestIdentityCenterDryRunApplication(t *testing.T) {
 // Connect under that spelling, and the administrator is warned that the
 // Connect user login must match it, in the dry run as in the real run.
 func TestIdentityCenterExistingUserOtherCase(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"listed", "looked up"} {
 		t.Run(name, func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
@@ -806,6 +819,7 @@ func TestIdentityCenterExistingUserOtherCase(t *testing.T) {
 // from a web page can leave) makes the row invalid before its Connect user
 // is made, in the dry run as in the real run; the rows around it go on.
 func TestIdentityCenterRefusedNames(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("zw", 3)
 	rows[1].First = "Ja\u200bne"

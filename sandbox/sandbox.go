@@ -172,6 +172,8 @@ type Sandbox struct {
 	fail  func(op, userName string) bool
 	hang  func(service, op string) bool
 	hold  func(service, op string) bool // SetHold
+	// counted is SetCountWatch's hook.
+	counted func(op string, now CallCount)
 
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
