@@ -150,6 +150,9 @@ type templateReader struct {
 	line     int    // fastRead: the line the next byte is on
 	buf      []byte // fastRead: a line longer than br's buffer
 	fastRec  []string
+	commas   []int32     // fastRead: the offsets of the commas of the last line
+	text     textArena   // fastRead: the lines' text
+	records  recordArena // fastRead: the records Read keeps
 	ascii    bool        // fastRead: the last record's line is all ASCII
 	csv      *csv.Reader // nil until a line holds a quote
 	csvAt    int         // the line encoding/csv calls line 1
@@ -210,21 +213,27 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			return nil, 0, io.EOF
 		}
 		line = t.line
-		if bytes.IndexByte(b, '"') >= 0 {
+		if len(b) > maxRecordBytes {
+			if bytes.IndexByte(b, '"') >= 0 {
+				t.startCSV(bytes.Clone(b), line)
+				return nil, 0, errHandOver
+			}
+			return nil, 0, (&BoundError{line: line, what: "record"}).FileError()
+		}
+		commas, n, quote, ascii := scanLine(b, t.commas[:0])
+		t.commas = commas
+		if quote {
 			t.startCSV(bytes.Clone(b), line)
 			return nil, 0, errHandOver
 		}
 		t.line++
-		if len(b) > maxRecordBytes {
-			return nil, 0, (&BoundError{line: line, what: "record"}).FileError()
-		}
-		switch n := len(b); {
-		case n >= 2 && b[n-2] == '\r' && b[n-1] == '\n':
-			b = b[:n-2]
-		case n >= 1 && b[n-1] == '\n':
-			b = b[:n-1]
-		case n >= 1 && b[n-1] == '\r': // the end of the file
-			b = b[:n-1]
+		switch end := len(b); {
+		case end >= 2 && b[end-2] == '\r' && b[end-1] == '\n':
+			b = b[:end-2]
+		case end >= 1 && b[end-1] == '\n':
+			b = b[:end-1]
+		case end >= 1 && b[end-1] == '\r': // the end of the file
+			b = b[:end-1]
 		}
 		if len(b) == 0 {
 			if errors.Is(err, io.EOF) {
@@ -232,28 +241,22 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			}
 			continue // an empty line
 		}
-		fields := bytes.Count(b, []byte{','}) + 1
-		if fields > MaxFields {
-			return nil, 0, (&BoundError{line: line, what: "fields", n: fields}).FileError()
+		if n+1 > MaxFields {
+			return nil, 0, (&BoundError{line: line, what: "fields", n: n + 1}).FileError()
 		}
-		// One look at the whole line spares a look at each cell for
-		// UTF-8 and Excel's ellipsis: nearly every line is ASCII.
-		t.ascii = asciiBytes(b)
-		text := string(b)
+		t.ascii = ascii
+		text := t.text.of(b)
 		reuse := !t.keep && t.header != nil // the header is kept
 		rec = t.fastRec[:0]
 		if !reuse {
-			rec = make([]string, 0, fields)
+			rec = t.records.next(n + 1)
 		}
-		for {
-			i := strings.IndexByte(text, ',')
-			if i < 0 {
-				rec = append(rec, text)
-				break
-			}
-			rec = append(rec, text[:i])
-			text = text[i+1:]
+		from := 0
+		for _, c := range commas {
+			rec = append(rec, text[from:c])
+			from = int(c) + 1
 		}
+		rec = append(rec, text[from:])
 		if reuse {
 			t.fastRec = rec
 		}

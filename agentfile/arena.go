@@ -1,0 +1,61 @@
+package agentfile
+
+import "unsafe"
+
+// A large file is read as many small rows, and a string and a record
+// allocated for each cost more than reading them (each one a trip through
+// the allocator, and work for the garbage collector). The arenas below hand
+// them out of chunks instead.
+
+// textChunk is the size of a textArena chunk: a few hundred rows of a
+// template. A line longer than a quarter of it gets a string of its own.
+const textChunk = 64 << 10
+
+// textArena gives strings copied into chunks. A chunk's bytes are written
+// once, when a string is made of them, and never again: the strings are as
+// immutable as any other, and a string kept keeps its chunk alive, as a
+// substring keeps its string. What must outlive the rows without holding
+// them (a Report's problems, the validator's caches) is copied out with
+// strings.Clone.
+type textArena struct {
+	chunk []byte
+}
+
+// of is b as a string.
+func (a *textArena) of(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > textChunk/4 {
+		return string(b)
+	}
+	if len(a.chunk)+len(b) > cap(a.chunk) {
+		a.chunk = make([]byte, 0, textChunk)
+	}
+	at := len(a.chunk)
+	a.chunk = append(a.chunk, b...)
+	return unsafe.String(&a.chunk[at], len(b))
+}
+
+// recordChunk is how many fields a recordArena chunk holds.
+const recordChunk = 4096
+
+// recordArena gives the records that Read keeps, each a slice of a shared
+// chunk with its capacity cut to its length, so that an append to one
+// never writes into the next.
+type recordArena struct {
+	chunk []string
+}
+
+// next is an empty record with room for n fields.
+func (a *recordArena) next(n int) []string {
+	if n > recordChunk/8 {
+		return make([]string, 0, n)
+	}
+	if len(a.chunk)+n > cap(a.chunk) {
+		a.chunk = make([]string, 0, recordChunk)
+	}
+	at := len(a.chunk)
+	a.chunk = a.chunk[:at+n]
+	return a.chunk[at : at : at+n]
+}
