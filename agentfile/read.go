@@ -513,7 +513,7 @@ func (t *templateReader) csvError(err error) error {
 // BlankRecord is a record with nothing but white space in it.
 func BlankRecord(rec []string) bool {
 	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
+		if trim(f) != "" {
 			return false
 		}
 	}

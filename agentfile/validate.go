@@ -88,7 +88,13 @@ type Validator struct {
 	spelled map[int32]string
 	agent   Agent // the scratch agent of a Check whose agent is not kept
 	keep    bool  // Check gives each valid row its own Agent
+	cells   cells // the scratch cells of a Check
 }
+
+// cells are a row's values by column, each with its formula mark taken off
+// (see unmark), "" for a column the file lacks: looked up once per row, as
+// most columns are read more than once.
+type cells [ColBlank + 1]string
 
 // loginAt is where a login was seen: the row's index and line.
 type loginAt struct {
@@ -115,7 +121,7 @@ func NewValidator(header []string, columns []Column, opts ValidateOptions) *Vali
 func (v *Validator) Check(row Row) Checked {
 	i := v.n
 	v.n++
-	rc := rowCheck{lay: v.lay, opts: v.opts, line: row.Line, seen: v.seen, rec: row.Record}
+	rc := rowCheck{lay: v.lay, opts: v.opts, line: row.Line, seen: v.seen, rec: row.Record, cells: &v.cells}
 	a := &v.agent
 	if v.keep {
 		a = new(Agent)
@@ -124,10 +130,13 @@ func (v *Validator) Check(row Row) Checked {
 	}
 	agent, aligned := rc.check(row, a)
 	c := Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
-	spelled := strings.TrimSpace(rc.cell(ColLogin))
-	if spelled == "" || !aligned {
+	if !aligned {
 		// A misaligned row's login cell may hold anything, a password
 		// included: it is nobody's duplicate.
+		return c
+	}
+	spelled := rc.trimmed(ColLogin)
+	if spelled == "" {
 		return c
 	}
 	login := lower(spelled)
@@ -205,6 +214,16 @@ type layout struct {
 	columns []Column
 	index   [ColBlank + 1]int // field index of each column, -1 when absent
 	extras  []extraColumn
+	present []columnAt // the columns index has, in column order
+	// extensions are the entries of extensionColumns the file has.
+	extensions []extensionColumn
+	blanks     bool // a header field is left blank
+}
+
+// columnAt is a column and its field index.
+type columnAt struct {
+	column Column
+	index  int
 }
 
 type extraColumn struct {
@@ -230,8 +249,30 @@ func newLayoutOf(header []string, columns []Column) *layout {
 		case c > 0 && c <= ColBlank && l.index[c] < 0:
 			l.index[c] = i
 		}
+		l.blanks = l.blanks || c == ColBlank
+	}
+	for c, i := range l.index {
+		if i >= 0 {
+			l.present = append(l.present, columnAt{Column(c), i})
+		}
+	}
+	for _, x := range extensionColumns {
+		if l.index[x.column] >= 0 {
+			l.extensions = append(l.extensions, x)
+		}
 	}
 	return l
+}
+
+// fill sets a row's cells, as value gives them.
+func (l *layout) fill(cs *cells, rec []string) {
+	for _, p := range l.present {
+		v := ""
+		if p.index < len(rec) {
+			v = unmark(rec[p.index])
+		}
+		cs[p.column] = v
+	}
 }
 
 // name is how problems name a column: as the file spells it.
@@ -304,7 +345,7 @@ func fitsHeader(columns []Column, rec []string) bool {
 		}
 	}
 	for i, c := range columns[:min(n, want)] {
-		if c == ColBlank && strings.TrimSpace(rec[i]) != "" {
+		if c == ColBlank && trim(rec[i]) != "" {
 			return false
 		}
 	}
@@ -318,12 +359,26 @@ type rowCheck struct {
 	line     int
 	seen     *repeats
 	rec      []string // the row's fields
+	cells    *cells   // the row's values, once checkRecord found them in place
+	ascii    bool     // every byte of the row is ASCII
 	problems []Problem
 	warnings []Problem
 }
 
 // cell is the row's value of column c, as layout.value gives it.
-func (rc *rowCheck) cell(c Column) string { return rc.lay.value(rc.rec, c) }
+func (rc *rowCheck) cell(c Column) string { return rc.cells[c] }
+
+// trimmed is the row's value of column c without white space around it.
+func (rc *rowCheck) trimmed(c Column) string { return trim(rc.cells[c]) }
+
+// trim is strings.TrimSpace, without the call for the usual cell that has
+// nothing to trim.
+func trim(s string) string {
+	if len(s) == 0 || s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
 
 // repeats remembers the parsed form of list cells that came out clean, so
 // that rows repeating a cell (the same security profiles, hierarchy or tags
@@ -373,6 +428,8 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	if !rc.checkRecord(row.Record, row.ascii) {
 		return nil, false
 	}
+	rc.lay.fill(rc.cells, row.Record)
+	rc.ascii = row.ascii
 	a.Line = row.Line
 	id := rc.opts.Identity
 
@@ -386,14 +443,14 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Password = rc.checkPassword(rc.cell(ColPassword))
 	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))
 	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, rc.cell(ColSecondaryEmail))
-	if id == IdentityConnect && strings.TrimSpace(rc.cell(ColEmail)) == "" {
+	if id == IdentityConnect && rc.trimmed(ColEmail) == "" {
 		// CreateUser's documentation says a Connect-managed user needs an
 		// email, UserIdentityInfo's does not; unconfirmed, so a warning
 		// (README, "validate").
 		rc.warn(ColEmail, "", "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
 			"fill in the agent's email address")
 	}
-	if rc.opts.IdentityCenter && a.Email == "" && strings.TrimSpace(rc.cell(ColEmail)) == "" {
+	if rc.opts.IdentityCenter && a.Email == "" && rc.trimmed(ColEmail) == "" {
 		if strings.Contains(a.Login, "@") {
 			a.Email = a.Login
 		} else {
@@ -403,7 +460,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	}
 	if rc.opts.IdentityCenter {
 		emailColumn := ColEmail
-		if strings.TrimSpace(rc.cell(ColEmail)) == "" {
+		if rc.trimmed(ColEmail) == "" {
 			emailColumn = ColLogin
 		}
 		for _, f := range []struct {
@@ -417,7 +474,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	}
 	a.Mobile = rc.checkPhone(ColMobile, rc.cell(ColMobile))
 
-	a.RoutingProfile = strings.TrimSpace(rc.cell(ColRoutingProfile))
+	a.RoutingProfile = rc.trimmed(ColRoutingProfile)
 	if a.RoutingProfile == "" {
 		rc.problem(ColRoutingProfile, "", "missing routing profile name",
 			"write the routing profile's name exactly as Connect shows it, for example Basic Routing Profile")
@@ -435,7 +492,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 		a.Extra = make(map[string]string, len(rc.lay.extras))
 		for _, x := range rc.lay.extras {
 			if x.index < len(row.Record) {
-				a.Extra[x.name] = strings.TrimSpace(unmark(row.Record[x.index]))
+				a.Extra[x.name] = trim(unmark(row.Record[x.index]))
 			} else {
 				a.Extra[x.name] = ""
 			}
@@ -487,8 +544,13 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 	// pushed right by an unquoted comma: then the cells are misplaced as
 	// with a wrong count, and the value may be the password.
 	stray := false
-	for i, v := range rec[:min(n, want)] {
-		if i < len(rc.lay.columns) && rc.lay.columns[i] != ColBlank || strings.TrimSpace(v) == "" {
+	from := 0
+	if !rc.lay.blanks {
+		from = len(rc.lay.columns) // no header field is blank: only a field past them can be stray
+	}
+	for i := from; i < min(n, want); i++ {
+		v := rec[i]
+		if i < len(rc.lay.columns) && rc.lay.columns[i] != ColBlank || trim(v) == "" {
 			continue
 		}
 		stray = true
@@ -653,7 +715,7 @@ func cut(s string, max int) string {
 }
 
 func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if rc.opts.Identity == IdentityDirectory {
 		if s != "" {
 			rc.warn(c, s, "ignored: for an existing-directory instance the "+what+" comes from the directory",
@@ -665,10 +727,15 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 		rc.problem(c, "", "missing "+what, "every agent needs a "+what)
 		return ""
 	}
-	if n := utf8.RuneCountInString(s); n > max {
+	allASCII := rc.ascii || ascii(s)
+	n := len(s) // the characters of ASCII
+	if !allASCII {
+		n = utf8.RuneCountInString(s)
+	}
+	if n > max {
 		rc.problem(c, s, fmt.Sprintf("%s is too long: %d characters, at most %d", Quote(s), n, max), "shorten it")
 	}
-	if ascii(s) {
+	if allASCII {
 		// Plain ASCII is in NFC; only its control characters need a look.
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 || s[i] == 0x7f {
@@ -695,7 +762,7 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 }
 
 func (rc *rowCheck) checkLogin(raw string) string {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if s == "" {
 		rc.problem(ColLogin, "", "missing user login", "every agent needs a user login (letters, digits and _ - . @)")
 		return ""
@@ -708,7 +775,7 @@ func (rc *rowCheck) checkLogin(raw string) string {
 			break
 		}
 	}
-	if strings.Contains(s, "@") && !validEmail(s) {
+	if strings.IndexByte(s, '@') >= 0 && !validEmail(s) {
 		rc.problem(ColLogin, s, Quote(s)+" holds an @ but is not an email address",
 			"an @ is allowed only in an email form, such as jdoe@example.com")
 	}
@@ -745,7 +812,7 @@ func loginByte(b byte) bool {
 // checkPassword never puts the password in a problem: neither value nor
 // message shows it.
 func (rc *rowCheck) checkPassword(raw string) string {
-	if strings.TrimSpace(raw) == "" {
+	if trim(raw) == "" {
 		return "" // blank: one is generated (Connect-managed)
 	}
 	switch rc.opts.Identity {
@@ -801,7 +868,7 @@ func (rc *rowCheck) checkPassword(raw string) string {
 }
 
 func (rc *rowCheck) checkEmail(c Column, raw string) string {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if s == "" || c == ColSecondaryEmail && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
@@ -839,40 +906,41 @@ func validEmail(s string) bool {
 		return false
 	}
 	local, domain := s[:at], s[at+1:]
-	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+	if local[len(local)-1] == '.' {
 		return false
 	}
 	for i := 0; i < len(local); i++ {
-		if !emailLocalByte(local[i]) {
+		b := local[i]
+		if !emailLocalByte(b) || b == '.' && (i == 0 || local[i-1] == '.') {
 			return false
 		}
 	}
-	labels := 0
-	for label := range strings.SplitSeq(domain, ".") {
-		labels++
+	// One pass over the domain, label by label: each label 1 to 63
+	// letters, digits and hyphens, not starting or ending with one; the
+	// last (the top-level domain) at least 2 letters; at least two labels.
+	labels, start, letters := 0, 0, true
+	for i := 0; i <= len(domain); i++ {
+		if i < len(domain) && domain[i] != '.' {
+			switch b := domain[i]; {
+			case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
+			case '0' <= b && b <= '9' || b == '-':
+				letters = false
+			default:
+				return false
+			}
+			continue
+		}
+		label := domain[start:i]
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
-		for i := 0; i < len(label); i++ {
-			b := label[i]
-			if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-') {
-				return false
-			}
-		}
-	}
-	if labels < 2 {
-		return false
-	}
-	tld := domain[strings.LastIndexByte(domain, '.')+1:]
-	if len(tld) < 2 || len(tld) > 63 {
-		return false
-	}
-	for i := 0; i < len(tld); i++ {
-		if b := tld[i]; !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+		labels++
+		if i == len(domain) && (len(label) < 2 || !letters) {
 			return false
 		}
+		start, letters = i+1, true
 	}
-	return true
+	return labels >= 2
 }
 
 // emailLocalByte is a character the model's pattern allows before the @.
@@ -883,7 +951,7 @@ func emailLocalByte(b byte) bool {
 
 // checkPhone checks an optional E.164 number; blank is fine.
 func (rc *rowCheck) checkPhone(c Column, raw string) string {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if s == "" || c == ColMobile && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
@@ -947,7 +1015,7 @@ func parseE164(s string) (number, msg, hint string) {
 }
 
 func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, number string) {
-	t := strings.TrimSpace(rawType)
+	t := trim(rawType)
 	switch strings.ToLower(t) {
 	case "", "soft", "soft_phone", "soft phone", "softphone":
 		phoneType = "SOFT_PHONE"
@@ -956,7 +1024,7 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 	default:
 		rc.problem(ColPhoneType, t, Quote(t)+" is not a phone type", "write soft or desk")
 	}
-	num := strings.TrimSpace(rawNumber)
+	num := trim(rawNumber)
 	switch {
 	case phoneType == "DESK_PHONE" && num == "":
 		rc.problem(ColPhoneNumber, "", "a desk phone needs a phone number",
@@ -974,7 +1042,7 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 }
 
 func (rc *rowCheck) checkAutoAccept(raw string) bool {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	switch strings.ToLower(s) {
 	case "", "no", "n", "false":
 		return false
@@ -986,7 +1054,7 @@ func (rc *rowCheck) checkAutoAccept(raw string) bool {
 }
 
 func (rc *rowCheck) checkACW(raw string) int32 {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if s == "" {
 		return 0
 	}
@@ -1010,7 +1078,7 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 }
 
 func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if v, ok := rc.seen.profiles[s]; ok {
 		return v
 	}
@@ -1034,7 +1102,7 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 		// quadratic, fine for ten names, not for a runaway cell.
 		n := 0
 		for _, name := range names {
-			if strings.TrimSpace(name) != "" {
+			if trim(name) != "" {
 				n++
 			}
 		}
@@ -1046,7 +1114,7 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 	out := names[:0]
 	blank := false
 	for _, n := range names {
-		n = strings.TrimSpace(n)
+		n = trim(n)
 		if n == "" {
 			blank = true
 			continue
@@ -1099,8 +1167,8 @@ func (rc *rowCheck) checkHierarchies() []string {
 			continue
 		}
 		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
-			rc.problem(h.c, strings.TrimSpace(h.raw),
-				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(strings.TrimSpace(h.raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
+			rc.problem(h.c, trim(h.raw),
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(trim(h.raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
 				"fill in one hierarchy column only, or make them agree")
 		}
 	}
@@ -1109,7 +1177,7 @@ func (rc *rowCheck) checkHierarchies() []string {
 
 // checkHierarchy parses one hierarchy cell: level names from the top down.
 func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if s == "" || s == ClearCell {
 		return nil, true // (none): import --update clears it
 	}
@@ -1132,7 +1200,7 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 	levels := strings.Split(s, sep)
 	ok := true
 	for i, l := range levels {
-		levels[i] = strings.TrimSpace(l)
+		levels[i] = trim(l)
 		if levels[i] == "" {
 			ok = false
 		}
@@ -1155,7 +1223,7 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 
 // checkTags parses key|value pairs joined by ||.
 func (rc *rowCheck) checkTags(raw string) map[string]string {
-	s := strings.TrimSpace(raw)
+	s := trim(raw)
 	if s == "" || s == ClearCell {
 		return nil // (none): import --update clears them
 	}
@@ -1182,9 +1250,9 @@ func (rc *rowCheck) parseTags(s string) map[string]string {
 	}
 	for _, pair := range pairs {
 		key, value, found := strings.Cut(pair, "|")
-		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		key, value = trim(key), trim(value)
 		switch {
-		case strings.TrimSpace(pair) == "":
+		case trim(pair) == "":
 			rc.problem(ColTags, s, Quote(s)+" has an empty tag", "remove the extra ||; "+hint)
 			bad = true
 			continue
