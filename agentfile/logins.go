@@ -10,9 +10,14 @@ import "hash/maphash"
 // but the table: a login costs its length plus 24 to 40 bytes, against
 // about 90 in a map[string]. Logins are compared exactly; the hash only
 // finds the candidates.
+//
+// A login's slot is found from the top bits of its hash, which its tag
+// keeps: the table grows by moving the slots, without reading a login or
+// hashing it again.
 type loginSet struct {
 	seed    maphash.Seed
-	slots   []uint64 // tag<<32 | entry+1; 0 is an empty slot; a power of two long
+	slots   []uint64 // tag<<32 | entry+1, tag the top 32 bits of the hash; 0 is an empty slot
+	shift   uint     // 64 - log2(len(slots)): a hash's first slot is h>>shift
 	n       int
 	entries [][]loginEntry // chunks of entryChunk
 	arena   [][]byte       // chunks of arenaChunk
@@ -41,12 +46,12 @@ func (s *loginSet) bytes(e *loginEntry) []byte {
 func (s *loginSet) firstOrAdd(login string, at loginAt) (loginAt, bool) {
 	if s.slots == nil {
 		s.seed = maphash.MakeSeed()
-		s.slots = make([]uint64, 1024)
+		s.slots, s.shift = make([]uint64, 1024), 64-10
 	}
 	h := maphash.String(s.seed, login)
 	tag := h >> 32
 	mask := uint64(len(s.slots) - 1)
-	i := h & mask
+	i := h >> s.shift
 	for ; s.slots[i] != 0; i = (i + 1) & mask {
 		sl := s.slots[i]
 		if sl>>32 != tag {
@@ -78,18 +83,21 @@ func (s *loginSet) firstOrAdd(login string, at loginAt) (loginAt, bool) {
 	return loginAt{}, false
 }
 
-// grow doubles the table; the hash of each login is taken again, as the
-// slots keep only its tag.
+// grow doubles the table. A slot's place is the top bits of its tag, as
+// long as the table has at most 1<<32 slots, which a uint32 entry number
+// never fills.
 func (s *loginSet) grow() {
-	s.slots = make([]uint64, 2*len(s.slots))
+	old := s.slots
+	s.slots, s.shift = make([]uint64, 2*len(old)), s.shift-1
 	mask := uint64(len(s.slots) - 1)
-	for id := 0; id < s.n; id++ {
-		e := s.entry(uint32(id))
-		h := maphash.Bytes(s.seed, s.bytes(e))
-		i := h & mask
+	for _, sl := range old {
+		if sl == 0 {
+			continue
+		}
+		i := sl >> 32 >> (s.shift - 32)
 		for s.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		s.slots[i] = h>>32<<32 | uint64(id+1)
+		s.slots[i] = sl
 	}
 }

@@ -154,6 +154,7 @@ type templateReader struct {
 	text     textArena   // fastRead: the lines' text
 	records  recordArena // fastRead: the records Read keeps
 	ascii    bool        // fastRead: the last record's line is all ASCII
+	lineLen  int         // fastRead: the length of the last record's line
 	csv      *csv.Reader // nil until a line holds a quote
 	csvAt    int         // the line encoding/csv calls line 1
 	bound    *BoundedReader
@@ -244,7 +245,7 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 		if n+1 > MaxFields {
 			return nil, 0, (&BoundError{line: line, what: "fields", n: n + 1}).FileError()
 		}
-		t.ascii = ascii
+		t.ascii, t.lineLen = ascii, len(b)
 		text := t.text.of(b)
 		reuse := !t.keep && t.header != nil // the header is kept
 		rec = t.fastRec[:0]
@@ -382,8 +383,10 @@ func (t *templateReader) read() ([]string, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := CheckRecordBounds(rec, line); err != nil {
-		return nil, 0, err
+	if t.csv != nil || t.lineLen > maxFieldBytes { // a shorter line holds no field longer
+		if err := CheckRecordBounds(rec, line); err != nil {
+			return nil, 0, err
+		}
 	}
 	if t.csv == nil && t.ascii {
 		return rec, line, nil // fastRead saw every byte: ASCII is UTF-8

@@ -385,10 +385,31 @@ func trim(s string) string {
 // down a whole file) share one slice or map instead of each holding a copy:
 // for a large file that is a third of the memory. Agents therefore share
 // them: Agent.SecurityProfiles, Hierarchy and Tags are read-only.
+//
+// What they keep is copied out of the row (strings.Clone), so that a
+// remembered cell does not keep the text of the rows around it (see
+// textArena). The cell last remembered of each kind is checked first: a
+// file mostly repeats one cell down a column.
 type repeats struct {
 	profiles  map[string][]string
 	hierarchy map[hierarchyKey][]string
 	tags      map[string]map[string]string
+
+	lastProfiles        string
+	lastProfilesV       []string
+	lastHierarchy       hierarchyKey
+	lastHierarchyV      []string
+	lastTags            string
+	lastTagsV           map[string]string
+	haveP, haveH, haveT bool // the last* of each kind are set
+}
+
+// cloneAll gives v's strings copied out of the row they were cut from.
+func cloneAll(v []string) []string {
+	for i, s := range v {
+		v[i] = strings.Clone(s)
+	}
+	return v
 }
 
 // hierarchyKey is a hierarchy cell and the separator it is read with.
@@ -1079,13 +1100,19 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 
 func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
 	s := trim(raw)
-	if v, ok := rc.seen.profiles[s]; ok {
+	r := rc.seen
+	if r.haveP && s == r.lastProfiles {
+		return r.lastProfilesV
+	}
+	if v, ok := r.profiles[s]; ok {
 		return v
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v := rc.parseSecurityProfiles(s)
-	if v != nil && rc.clean(np, nw) && len(rc.seen.profiles) < maxRepeats {
-		rc.seen.profiles[s] = v
+	if v != nil && rc.clean(np, nw) && len(r.profiles) < maxRepeats {
+		s, v = strings.Clone(s), cloneAll(v)
+		r.profiles[s] = v
+		r.lastProfiles, r.lastProfilesV, r.haveP = s, v, true
 	}
 	return v
 }
@@ -1182,13 +1209,19 @@ func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
 		return nil, true // (none): import --update clears it
 	}
 	key := hierarchyKey{sep, s} // no concatenation: a lookup costs no allocation
-	if v, ok := rc.seen.hierarchy[key]; ok {
+	r := rc.seen
+	if r.haveH && key == r.lastHierarchy {
+		return r.lastHierarchyV, true
+	}
+	if v, ok := r.hierarchy[key]; ok {
 		return v, true
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v, ok := rc.parseHierarchy(c, s, sep)
-	if ok && v != nil && rc.clean(np, nw) && len(rc.seen.hierarchy) < maxRepeats {
-		rc.seen.hierarchy[hierarchyKey{sep, strings.Clone(s)}] = v // not the row's text, which the key would hold
+	if ok && v != nil && rc.clean(np, nw) && len(r.hierarchy) < maxRepeats {
+		key, v = hierarchyKey{sep, strings.Clone(s)}, cloneAll(v)
+		r.hierarchy[key] = v
+		r.lastHierarchy, r.lastHierarchyV, r.haveH = key, v, true
 	}
 	return v, ok
 }
@@ -1227,13 +1260,23 @@ func (rc *rowCheck) checkTags(raw string) map[string]string {
 	if s == "" || s == ClearCell {
 		return nil // (none): import --update clears them
 	}
-	if v, ok := rc.seen.tags[s]; ok {
+	r := rc.seen
+	if r.haveT && s == r.lastTags {
+		return r.lastTagsV
+	}
+	if v, ok := r.tags[s]; ok {
 		return v
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v := rc.parseTags(s)
-	if v != nil && rc.clean(np, nw) && len(rc.seen.tags) < maxRepeats {
-		rc.seen.tags[s] = v
+	if v != nil && rc.clean(np, nw) && len(r.tags) < maxRepeats {
+		kept := make(map[string]string, len(v))
+		for k, x := range v {
+			kept[strings.Clone(k)] = strings.Clone(x)
+		}
+		s, v = strings.Clone(s), kept
+		r.tags[s] = v
+		r.lastTags, r.lastTagsV, r.haveT = s, v, true
 	}
 	return v
 }
