@@ -1,6 +1,6 @@
 package agentfile
 
-import "unsafe"
+import "strings"
 
 // A large file is read as many small rows, and a string and a record
 // allocated for each cost more than reading them (each one a trip through
@@ -11,30 +11,28 @@ import "unsafe"
 // template. A line longer than a quarter of it gets a string of its own.
 const textChunk = 64 << 10
 
-// textArena gives strings copied into chunks. A chunk's bytes are written
-// once, when a string is made of them, and never again: the strings are as
-// immutable as any other, and a string kept keeps its chunk alive, as a
-// substring keeps its string. What must outlive the rows without holding
-// them (a Report's problems, the validator's caches) is copied out with
-// strings.Clone.
+// textArena gives strings copied into chunks, each a strings.Builder:
+// what a Builder has written it never writes again, so the strings are as
+// immutable as any other, and its buffer is not zeroed first, as a []byte
+// would be. A string kept keeps its chunk alive, as a substring keeps its
+// string: what must outlive the rows without holding them (a Report's
+// problems, the validator's caches) is copied out with strings.Clone.
 type textArena struct {
-	chunk []byte
+	chunk strings.Builder
 }
 
 // of is b as a string.
 func (a *textArena) of(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
 	if len(b) > textChunk/4 {
 		return string(b)
 	}
-	if len(a.chunk)+len(b) > cap(a.chunk) {
-		a.chunk = make([]byte, 0, textChunk)
+	if a.chunk.Len()+len(b) > a.chunk.Cap() {
+		a.chunk = strings.Builder{}
+		a.chunk.Grow(textChunk)
 	}
-	at := len(a.chunk)
-	a.chunk = append(a.chunk, b...)
-	return unsafe.String(&a.chunk[at], len(b))
+	at := a.chunk.Len()
+	a.chunk.Write(b)
+	return a.chunk.String()[at:]
 }
 
 // recordChunk is how many fields a recordArena chunk holds.

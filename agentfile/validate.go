@@ -215,9 +215,11 @@ type layout struct {
 	index   [ColBlank + 1]int // field index of each column, -1 when absent
 	extras  []extraColumn
 	present []columnAt // the columns index has, in column order
-	// extensions are the entries of extensionColumns the file has.
-	extensions []extensionColumn
-	blanks     bool // a header field is left blank
+	// extensions and hierarchies are the entries of extensionColumns and
+	// hierarchyColumns the file has.
+	extensions  []extensionColumn
+	hierarchies []hierarchyColumn
+	blanks      bool // a header field is left blank
 }
 
 // columnAt is a column and its field index.
@@ -259,6 +261,11 @@ func newLayoutOf(header []string, columns []Column) *layout {
 	for _, x := range extensionColumns {
 		if l.index[x.column] >= 0 {
 			l.extensions = append(l.extensions, x)
+		}
+	}
+	for _, h := range hierarchyColumns {
+		if l.index[h.c] >= 0 {
+			l.hierarchies = append(l.hierarchies, h)
 		}
 	}
 	return l
@@ -1171,21 +1178,21 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 	return out
 }
 
+// hierarchyColumn is a column a hierarchy can be given in (teams.go lists
+// them), with the separator of its levels.
+type hierarchyColumn struct {
+	c   Column
+	sep string
+}
+
 // checkHierarchies reads the hierarchy from whichever hierarchy columns the
 // file has; when several are filled they must agree.
 func (rc *rowCheck) checkHierarchies() []string {
 	var path []string
 	var from Column
-	for _, h := range []struct {
-		c   Column
-		raw string
-		sep string
-	}{
-		{ColHierarchy, rc.cell(ColHierarchy), "|"},
-		{ColAgentHierarchy, rc.cell(ColAgentHierarchy), "|"},
-		{ColUserHierarchy, rc.cell(ColUserHierarchy), "/"},
-	} {
-		p, ok := rc.checkHierarchy(h.c, h.raw, h.sep)
+	for _, h := range rc.lay.hierarchies {
+		raw := rc.cell(h.c)
+		p, ok := rc.checkHierarchy(h.c, raw, h.sep)
 		if !ok || p == nil {
 			continue
 		}
@@ -1194,8 +1201,8 @@ func (rc *rowCheck) checkHierarchies() []string {
 			continue
 		}
 		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
-			rc.problem(h.c, trim(h.raw),
-				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(trim(h.raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
+			rc.problem(h.c, trim(raw),
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(trim(raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
 				"fill in one hierarchy column only, or make them agree")
 		}
 	}
