@@ -79,10 +79,11 @@ type Validator struct {
 	seen *repeats
 	n    int // rows checked
 	// Logins are compared case-insensitively, as the console refuses
-	// "JDoe" next to "jdoe". first holds the first row of each login; only
-	// logins seen again get a list of rows.
-	first loginSet
-	dups  map[string][]loginAt
+	// "JDoe" next to "jdoe". logins holds every row's; dups, made from it
+	// once every row is checked, the rows of each login seen again.
+	logins loginSet
+	dups   map[string][]loginAt
+	found  bool // dups is made
 	// spelled is how a row spelt its login, for the rows whose spelling is
 	// not the lower-case key.
 	spelled map[int32]string
@@ -116,7 +117,7 @@ func NewValidator(header []string, columns []Column, opts ValidateOptions) *Vali
 }
 
 // Check validates one row; a login seen before is reported by Duplicates,
-// once every row is checked. row.Record may be reused after Check: nothing
+// once every row is checked (and no row is checked after). row.Record may be reused after Check: nothing
 // of it is kept but the login.
 func (v *Validator) Check(row Row) Checked {
 	i := v.n
@@ -146,17 +147,7 @@ func (v *Validator) Check(row Row) Checked {
 		// case and need no copy.
 		v.spelled[at.index] = strings.Clone(spelled)
 	}
-	first, seen := v.first.firstOrAdd(login, at)
-	if !seen {
-		return c
-	}
-	if v.dups == nil {
-		v.dups = make(map[string][]loginAt)
-	}
-	if v.dups[login] == nil {
-		v.dups[strings.Clone(login)] = []loginAt{first}
-	}
-	v.dups[login] = append(v.dups[login], at)
+	v.logins.add(login, at)
 	return c
 }
 
@@ -173,6 +164,15 @@ func lower(s string) string {
 // Duplicates gives, once every row is checked, the problem of each row
 // whose login another row has too, by the row's index in checking order.
 func (v *Validator) Duplicates(report func(index int, p Problem)) {
+	if !v.found {
+		v.found = true
+		v.logins.repeated(func(login []byte, rows []loginAt) {
+			if v.dups == nil {
+				v.dups = make(map[string][]loginAt)
+			}
+			v.dups[string(login)] = rows
+		})
+	}
 	for login, rows := range v.dups {
 		for _, r := range rows {
 			// Name a few of the other lines: a file with one login on every
