@@ -214,20 +214,14 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			return nil, 0, io.EOF
 		}
 		line = t.line
-		if len(b) > maxRecordBytes {
-			if bytes.IndexByte(b, '"') >= 0 {
-				t.startCSV(bytes.Clone(b), line)
-				return nil, 0, errHandOver
-			}
-			return nil, 0, (&BoundError{line: line, what: "record"}).FileError()
-		}
-		commas, n, quote, ascii := scanLine(b, t.commas[:0])
-		t.commas = commas
-		if quote {
+		if bytes.IndexByte(b, '"') >= 0 {
 			t.startCSV(bytes.Clone(b), line)
 			return nil, 0, errHandOver
 		}
 		t.line++
+		if len(b) > maxRecordBytes {
+			return nil, 0, (&BoundError{line: line, what: "record"}).FileError()
+		}
 		switch end := len(b); {
 		case end >= 2 && b[end-2] == '\r' && b[end-1] == '\n':
 			b = b[:end-2]
@@ -242,10 +236,15 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			}
 			continue // an empty line
 		}
-		if n+1 > MaxFields {
-			return nil, 0, (&BoundError{line: line, what: "fields", n: n + 1}).FileError()
+		if len(b) >= MaxFields { // else it has fewer commas
+			if n := bytes.Count(b, []byte{','}); n+1 > MaxFields {
+				return nil, 0, (&BoundError{line: line, what: "fields", n: n + 1}).FileError()
+			}
 		}
+		commas, ascii := scanLine(b, t.commas[:0])
+		t.commas = commas
 		t.ascii, t.lineLen = ascii, len(b)
+		n := len(commas)
 		text := t.text.of(b)
 		reuse := !t.keep && t.header != nil // the header is kept
 		rec = t.fastRec[:0]
