@@ -478,27 +478,8 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 		rc.warn(ColEmail, "", "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
 			"fill in the agent's email address")
 	}
-	if rc.opts.IdentityCenter && a.Email == "" && rc.trimmed(ColEmail) == "" {
-		if strings.Contains(a.Login, "@") {
-			a.Email = a.Login
-		} else {
-			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
-				"fill in the email address column, or use the agent's email address as the user login")
-		}
-	}
 	if rc.opts.IdentityCenter {
-		emailColumn := ColEmail
-		if rc.trimmed(ColEmail) == "" {
-			emailColumn = ColLogin
-		}
-		for _, f := range []struct {
-			c Column
-			v string
-		}{{ColFirstName, a.FirstName}, {ColLastName, a.LastName}, {emailColumn, a.Email}} {
-			if msg, hint, bad := IdentityStoreRefusesText(f.v); bad {
-				rc.problem(f.c, f.v, msg, hint)
-			}
-		}
+		rc.checkIdentityCenter(a)
 	}
 	a.Mobile = rc.checkPhone(ColMobile, rc.cell(ColMobile))
 
@@ -536,11 +517,49 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	return a, true
 }
 
+// checkIdentityCenter applies the rules of an import with IAM Identity
+// Center: an email for every agent (the login, when it is an address), and
+// names and email the identity store takes.
+func (rc *rowCheck) checkIdentityCenter(a *Agent) {
+	if a.Email == "" && rc.trimmed(ColEmail) == "" {
+		if strings.Contains(a.Login, "@") {
+			a.Email = a.Login
+		} else {
+			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
+				"fill in the email address column, or use the agent's email address as the user login")
+		}
+	}
+	emailColumn := ColEmail
+	if rc.trimmed(ColEmail) == "" {
+		emailColumn = ColLogin
+	}
+	for _, f := range []struct {
+		c Column
+		v string
+	}{{ColFirstName, a.FirstName}, {ColLastName, a.LastName}, {emailColumn, a.Email}} {
+		if msg, hint, bad := IdentityStoreRefusesText(f.v); bad {
+			rc.problem(f.c, f.v, msg, hint)
+		}
+	}
+}
+
 // checkRecord checks what holds for any cell: the field count, UTF-8, Excel's
 // ellipsis, and the cells under a header field left blank. It reports false,
 // and checks no other cell, when the field count is wrong or a value sits
 // under a header field left blank: the row's values are then misplaced.
 func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
+	if !rc.checkFieldCount(rec) || rc.checkStray(rec) {
+		return false
+	}
+	if !allASCII { // else every cell is valid UTF-8, and holds no "…"
+		rc.checkText(rec)
+	}
+	return true
+}
+
+// checkFieldCount reports false when the row has a field too many or too
+// few, and that is a problem.
+func (rc *rowCheck) checkFieldCount(rec []string) bool {
 	n, want := len(rec), len(rc.lay.header)
 	switch {
 	case n < want && rc.unnamedFrom(n):
@@ -568,9 +587,15 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 			return false
 		}
 	}
-	// A value under a header field left blank is a stray note, or a value
-	// pushed right by an unquoted comma: then the cells are misplaced as
-	// with a wrong count, and the value may be the password.
+	return true
+}
+
+// checkStray reports whether a value sits under a header field left blank:
+// a stray note, or a value pushed right by an unquoted comma. Then the
+// cells are misplaced as with a wrong count, and the value may be the
+// password.
+func (rc *rowCheck) checkStray(rec []string) bool {
+	n, want := len(rec), len(rc.lay.header)
 	stray := false
 	from := 0
 	if !rc.lay.blanks {
@@ -592,12 +617,12 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 		}
 		rc.problems = append(rc.problems, p)
 	}
-	if stray {
-		return false
-	}
-	if allASCII {
-		return true // every cell valid UTF-8, and no "…"
-	}
+	return stray
+}
+
+// checkText reports the cells that are not UTF-8 or hold Excel's "…".
+func (rc *rowCheck) checkText(rec []string) {
+	want := len(rc.lay.header)
 	for i, v := range rec {
 		if i >= want {
 			break
@@ -637,7 +662,6 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 			})
 		}
 	}
-	return true
 }
 
 // unnamedFrom reports whether every header field from index i on is blank.
