@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	// than the 5 s an endpoint gets to answer first; the reach timeout has
 	// tests of its own (cmd_reach_test.go, importer/reach_test.go).
 	os.Setenv(importer.ReachTimeoutVariable, "2m")
+	// The sandboxes speak plain HTTP: a CA bundle from the machine's
+	// environment would only be parsed again by every command run.
+	os.Unsetenv("AWS_CA_BUNDLE")
 	waitingTestsAtOnce(8)
 	testscript.Main(m, map[string]func(){
 		"bulkagents": main,

@@ -146,16 +146,7 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load aws configuration: %w", err)
 	}
-	// The loaded client carries the shared configuration's transport
-	// settings (AWS_CA_BUNDLE's roots): keep them, and keep connections for
-	// the many workers that talk to one endpoint.
-	var transport *http.Transport
-	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
-		transport = bc.GetTransport()
-		transport.MaxIdleConnsPerHost = 128
-		transport.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
-		cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: newReachTransport(transport, reach)}
-	}
+	transport := httpClient(&cfg, timeout, reach)
 	// Every client is built from cfg: the watch sees all their calls.
 	watch := &callWatch{}
 	cfg.APIOptions = append(cfg.APIOptions, watch.install)
@@ -187,6 +178,25 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	}
 	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
 		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
+}
+
+// httpClient gives cfg the client every call goes through: the whole-call
+// timeout, the dial timeout, the first-answer watch (reach.go) and enough
+// idle connections for the many workers that talk to one endpoint. It
+// returns the transport, whose idle connections Close closes.
+func httpClient(cfg *aws.Config, timeout, reach time.Duration) *http.Transport {
+	// LoadDefaultConfig leaves HTTPClient nil unless the shared
+	// configuration asks for transport settings (AWS_CA_BUNDLE's roots);
+	// those are kept when there are any.
+	bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	if !ok {
+		bc = awshttp.NewBuildableClient()
+	}
+	transport := bc.GetTransport()
+	transport.MaxIdleConnsPerHost = 128
+	transport.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	cfg.HTTPClient = &http.Client{Timeout: timeout, Transport: newReachTransport(transport, reach)}
+	return transport
 }
 
 // InstanceRef is what --instance-id names: an instance id, and the region
