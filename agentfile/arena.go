@@ -57,3 +57,27 @@ func (a *recordArena) next(n int) []string {
 	a.chunk = a.chunk[:at+n]
 	return a.chunk[at : at : at+n]
 }
+
+// agentChunk is how many agents an agentArena chunk holds.
+const agentChunk = 256
+
+// agentArena gives the agents of the rows Validate checks, out of chunks:
+// one allocation for many rows.
+type agentArena struct {
+	chunk []Agent
+}
+
+// next is a zero Agent.
+func (a *agentArena) next() *Agent {
+	if len(a.chunk) == cap(a.chunk) {
+		a.chunk = make([]Agent, 0, agentChunk)
+	}
+	a.chunk = a.chunk[:len(a.chunk)+1]
+	return &a.chunk[len(a.chunk)-1]
+}
+
+// unused gives back the agent next gave last, which nothing holds, zeroed.
+func (a *agentArena) unused() {
+	a.chunk[len(a.chunk)-1] = Agent{}
+	a.chunk = a.chunk[:len(a.chunk)-1]
+}

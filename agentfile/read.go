@@ -70,9 +70,15 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
 		return nil, err
 	}
 	s.keep = true
-	var rows []Row
-	for {
-		if len(rows)%1024 == 0 {
+	// The rows go in chunks, then into one slice of the right length: a
+	// slice grown row by row is copied over and over (by a quarter of its
+	// length each time, once it is large), its old copies left to the
+	// garbage collector.
+	var chunks [][]Row
+	chunk := make([]Row, 0, 1024)
+	n := 0
+	for ; ; n++ {
+		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -84,10 +90,21 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, row)
+		if len(chunk) == cap(chunk) {
+			chunks = append(chunks, chunk)
+			chunk = make([]Row, 0, min(2*cap(chunk), 64<<10))
+		}
+		chunk = append(chunk, row)
 	}
-	if len(rows) == 0 {
+	if n == 0 {
 		return nil, s.noRows()
+	}
+	rows := chunk
+	if len(chunks) > 0 {
+		rows = make([]Row, 0, n)
+		for _, c := range append(chunks, chunk) {
+			rows = append(rows, c...)
+		}
 	}
 	return &File{Header: s.header, Columns: s.columns, Rows: rows}, nil
 }
