@@ -120,7 +120,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 	var ch ChannelSettings
 	any := false
 	for _, x := range rc.lay.extensions {
-		s := rc.trimmed(x.column)
+		s := rc.cell(x.column)
 		if s == "" || x.column == ColProficiencies && s == ClearCell {
 			continue // (none): import --update removes the user's proficiencies
 		}
@@ -133,7 +133,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := rc.trimmed(ColAutoAccept); console != "" && a.AutoAccept != v {
+			if console := rc.cell(ColAutoAccept); console != "" && a.AutoAccept != v {
 				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColAutoAccept), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
@@ -144,7 +144,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := rc.trimmed(ColACWTimeout); console != "" && a.ACWTimeout != v {
+			if console := rc.cell(ColACWTimeout); console != "" && a.ACWTimeout != v {
 				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColACWTimeout), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue

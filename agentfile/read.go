@@ -253,7 +253,7 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			}
 			continue // an empty line
 		}
-		if len(b) >= MaxFields { // else it has fewer commas
+		if len(b) >= MaxFields { // a shorter line has at most MaxFields fields
 			if n := bytes.Count(b, []byte{','}); n+1 > MaxFields {
 				return nil, 0, (&BoundError{line: line, what: "fields", n: n + 1}).FileError()
 			}

@@ -93,9 +93,9 @@ type Validator struct {
 	agents  agentArena
 }
 
-// cells are a row's values by column, each with its formula mark taken off
-// (see unmark), "" for a column the file lacks: looked up once per row, as
-// most columns are read more than once.
+// cells are a row's values by column, as layout.fill gives them, "" for a
+// column the file lacks: looked up and trimmed once per row, as most
+// columns are read more than once.
 type cells [ColBlank + 1]string
 
 // loginAt is where a login was seen: the row's index and line.
@@ -140,7 +140,7 @@ func (v *Validator) Check(row Row) Checked {
 		// included: it is nobody's duplicate.
 		return c
 	}
-	spelled := rc.trimmed(ColLogin)
+	spelled := rc.cell(ColLogin)
 	if spelled == "" {
 		return c
 	}
@@ -275,12 +275,18 @@ func newLayoutOf(header []string, columns []Column) *layout {
 	return l
 }
 
-// fill sets a row's cells, as value gives them.
+// fill sets a row's cells: each as value gives it, without white space
+// around it, but for the password, which is as typed (white space in it is
+// a problem).
 func (l *layout) fill(cs *cells, rec []string) {
 	for _, p := range l.present {
 		v := ""
 		if p.index < len(rec) {
 			v = unmark(rec[p.index])
+		}
+		// trim, written out: a call per cell costs more than the test.
+		if v != "" && p.column != ColPassword && (v[0]-0x21 >= 0x5f || v[len(v)-1]-0x21 >= 0x5f) {
+			v = strings.TrimSpace(v)
 		}
 		cs[p.column] = v
 	}
@@ -376,17 +382,14 @@ type rowCheck struct {
 	warnings []Problem
 }
 
-// cell is the row's value of column c, as layout.value gives it.
+// cell is the row's value of column c, as layout.value gives it, without
+// white space around it but for the password (see layout.fill). The
+// check* functions take their cells so.
 func (rc *rowCheck) cell(c Column) string { return rc.cells[c] }
 
-// trimmed is the row's value of column c without white space around it.
-func (rc *rowCheck) trimmed(c Column) string { return trim(rc.cells[c]) }
-
-// trim is strings.TrimSpace, without the call for the usual cell that has
-// nothing to trim.
-// (A byte b is neither white space nor part of a longer UTF-8 character
-// when ' ' < b < 0x80, that is b-0x21 < 0x5f: one comparison, so that trim
-// is inlined.)
+// trim is strings.TrimSpace, without its scans for the usual cell that has
+// nothing to trim: a byte b is neither white space nor part of a longer
+// UTF-8 character when ' ' < b < 0x80, that is when b-0x21 < 0x5f.
 func trim(s string) string {
 	if s != "" && (s[0]-0x21 >= 0x5f || s[len(s)-1]-0x21 >= 0x5f) {
 		return strings.TrimSpace(s)
@@ -478,7 +481,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Password = rc.checkPassword(rc.cell(ColPassword))
 	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))
 	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, rc.cell(ColSecondaryEmail))
-	if id == IdentityConnect && rc.trimmed(ColEmail) == "" {
+	if id == IdentityConnect && rc.cell(ColEmail) == "" {
 		// CreateUser's documentation says a Connect-managed user needs an
 		// email, UserIdentityInfo's does not; unconfirmed, so a warning
 		// (README, "validate").
@@ -490,7 +493,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	}
 	a.Mobile = rc.checkPhone(ColMobile, rc.cell(ColMobile))
 
-	a.RoutingProfile = rc.trimmed(ColRoutingProfile)
+	a.RoutingProfile = rc.cell(ColRoutingProfile)
 	if a.RoutingProfile == "" {
 		rc.problem(ColRoutingProfile, "", "missing routing profile name",
 			"write the routing profile's name exactly as Connect shows it, for example Basic Routing Profile")
@@ -528,7 +531,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 // Center: an email for every agent (the login, when it is an address), and
 // names and email the identity store takes.
 func (rc *rowCheck) checkIdentityCenter(a *Agent) {
-	if a.Email == "" && rc.trimmed(ColEmail) == "" {
+	if a.Email == "" && rc.cell(ColEmail) == "" {
 		if strings.Contains(a.Login, "@") {
 			a.Email = a.Login
 		} else {
@@ -537,7 +540,7 @@ func (rc *rowCheck) checkIdentityCenter(a *Agent) {
 		}
 	}
 	emailColumn := ColEmail
-	if rc.trimmed(ColEmail) == "" {
+	if rc.cell(ColEmail) == "" {
 		emailColumn = ColLogin
 	}
 	for _, f := range []struct {
@@ -710,15 +713,6 @@ func describe(shown string, hidden bool) string {
 
 // ascii reports whether s is all ASCII, eight bytes at a time.
 func ascii(s string) bool {
-	return asciiOf(s)
-}
-
-// asciiBytes is ascii of a line's bytes.
-func asciiBytes(b []byte) bool {
-	return asciiOf(b)
-}
-
-func asciiOf[T string | []byte](s T) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
@@ -773,8 +767,7 @@ func cut(s string, max int) string {
 	return s
 }
 
-func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string {
-	s := trim(raw)
+func (rc *rowCheck) checkName(c Column, s string, max int, what string) string {
 	if rc.opts.Identity == IdentityDirectory {
 		if s != "" {
 			rc.warn(c, s, "ignored: for an existing-directory instance the "+what+" comes from the directory",
@@ -820,8 +813,7 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 	return s
 }
 
-func (rc *rowCheck) checkLogin(raw string) string {
-	s := trim(raw)
+func (rc *rowCheck) checkLogin(s string) string {
 	if s == "" {
 		rc.problem(ColLogin, "", "missing user login", "every agent needs a user login (letters, digits and _ - . @)")
 		return ""
@@ -926,8 +918,7 @@ func (rc *rowCheck) checkPassword(raw string) string {
 	return raw
 }
 
-func (rc *rowCheck) checkEmail(c Column, raw string) string {
-	s := trim(raw)
+func (rc *rowCheck) checkEmail(c Column, s string) string {
 	if s == "" || c == ColSecondaryEmail && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
@@ -970,7 +961,7 @@ func validEmail(s string) bool {
 	}
 	for i := 0; i < len(local); i++ {
 		b := local[i]
-		if !emailLocalByte(b) || b == '.' && (i == 0 || local[i-1] == '.') {
+		if emailBytes[b] == 0 || b == '.' && (i == 0 || local[i-1] == '.') {
 			return false
 		}
 	}
@@ -980,9 +971,9 @@ func validEmail(s string) bool {
 	labels, start, letters := 0, 0, true
 	for i := 0; i <= len(domain); i++ {
 		if i < len(domain) && domain[i] != '.' {
-			switch b := domain[i]; {
-			case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
-			case '0' <= b && b <= '9' || b == '-':
+			switch k := emailBytes[domain[i]]; {
+			case k == emailLetter:
+			case k == emailDigitHyphen:
 				letters = false
 			default:
 				return false
@@ -1002,15 +993,31 @@ func validEmail(s string) bool {
 	return labels >= 2
 }
 
-// emailLocalByte is a character the model's pattern allows before the @.
-func emailLocalByte(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
-		b == '.' || b == '_' || b == '%' || b == '+' || b == '-'
-}
+// emailBytes is what each byte is to validEmail: a letter, a digit or a
+// hyphen, or one of the other characters the model's pattern allows before
+// the @; 0 is a byte an address cannot hold. A look-up costs less than the
+// comparisons.
+var emailBytes = func() (t [256]uint8) {
+	for b := 'a'; b <= 'z'; b++ {
+		t[b], t[b-'a'+'A'] = emailLetter, emailLetter
+	}
+	for _, b := range "0123456789-" {
+		t[b] = emailDigitHyphen
+	}
+	for _, b := range "._%+" {
+		t[b] = emailLocalOnly
+	}
+	return t
+}()
+
+const (
+	emailLetter = 1 + iota
+	emailDigitHyphen
+	emailLocalOnly
+)
 
 // checkPhone checks an optional E.164 number; blank is fine.
-func (rc *rowCheck) checkPhone(c Column, raw string) string {
-	s := trim(raw)
+func (rc *rowCheck) checkPhone(c Column, s string) string {
 	if s == "" || c == ColMobile && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
@@ -1073,8 +1080,7 @@ func parseE164(s string) (number, msg, hint string) {
 	return t, "", ""
 }
 
-func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, number string) {
-	t := trim(rawType)
+func (rc *rowCheck) checkPhoneConfig(t, num string) (phoneType, number string) {
 	switch strings.ToLower(t) {
 	case "", "soft", "soft_phone", "soft phone", "softphone":
 		phoneType = "SOFT_PHONE"
@@ -1083,7 +1089,6 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 	default:
 		rc.problem(ColPhoneType, t, Quote(t)+" is not a phone type", "write soft or desk")
 	}
-	num := trim(rawNumber)
 	switch {
 	case phoneType == "DESK_PHONE" && num == "":
 		rc.problem(ColPhoneNumber, "", "a desk phone needs a phone number",
@@ -1100,8 +1105,7 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 	return phoneType, number
 }
 
-func (rc *rowCheck) checkAutoAccept(raw string) bool {
-	s := trim(raw)
+func (rc *rowCheck) checkAutoAccept(s string) bool {
 	switch strings.ToLower(s) {
 	case "", "no", "n", "false":
 		return false
@@ -1112,8 +1116,7 @@ func (rc *rowCheck) checkAutoAccept(raw string) bool {
 	return false
 }
 
-func (rc *rowCheck) checkACW(raw string) int32 {
-	s := trim(raw)
+func (rc *rowCheck) checkACW(s string) int32 {
 	if s == "" {
 		return 0
 	}
@@ -1136,8 +1139,7 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 	return int32(n)
 }
 
-func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
-	s := trim(raw)
+func (rc *rowCheck) checkSecurityProfiles(s string) []string {
 	r := rc.seen
 	if r.haveP && s == r.lastProfiles {
 		return r.lastProfilesV
@@ -1222,8 +1224,8 @@ func (rc *rowCheck) checkHierarchies() []string {
 	var path []string
 	var from Column
 	for _, h := range rc.lay.hierarchies {
-		raw := rc.cell(h.c)
-		p, ok := rc.checkHierarchy(h.c, raw, h.sep)
+		cell := rc.cell(h.c)
+		p, ok := rc.checkHierarchy(h.c, cell, h.sep)
 		if !ok || p == nil {
 			continue
 		}
@@ -1232,8 +1234,8 @@ func (rc *rowCheck) checkHierarchies() []string {
 			continue
 		}
 		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
-			rc.problem(h.c, trim(raw),
-				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(trim(raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
+			rc.problem(h.c, cell,
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(cell), rc.lay.name(from), Quote(strings.Join(path, "|"))),
 				"fill in one hierarchy column only, or make them agree")
 		}
 	}
@@ -1241,8 +1243,7 @@ func (rc *rowCheck) checkHierarchies() []string {
 }
 
 // checkHierarchy parses one hierarchy cell: level names from the top down.
-func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
-	s := trim(raw)
+func (rc *rowCheck) checkHierarchy(c Column, s, sep string) ([]string, bool) {
 	if s == "" || s == ClearCell {
 		return nil, true // (none): import --update clears it
 	}
@@ -1293,8 +1294,7 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 }
 
 // checkTags parses key|value pairs joined by ||.
-func (rc *rowCheck) checkTags(raw string) map[string]string {
-	s := trim(raw)
+func (rc *rowCheck) checkTags(s string) map[string]string {
 	if s == "" || s == ClearCell {
 		return nil // (none): import --update clears them
 	}
