@@ -84,7 +84,7 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
 			}
 		}
 		row, err := s.Next()
-		if errors.Is(err, io.EOF) {
+		if err != nil && errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -213,7 +213,7 @@ func (t *templateReader) startCSV(pending []byte, line int) {
 func (t *templateReader) fastRead() (rec []string, line int, err error) {
 	for {
 		b, err := t.br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
+		if err != nil && errors.Is(err, bufio.ErrBufferFull) {
 			t.buf = append(t.buf[:0], b...)
 			for errors.Is(err, bufio.ErrBufferFull) {
 				if len(t.buf) > maxRecordBytes {
@@ -416,7 +416,7 @@ func (t *templateReader) read() ([]string, int, error) {
 func (t *templateReader) readRecord() ([]string, int, error) {
 	if t.csv == nil {
 		rec, line, err := t.fastRead()
-		if !errors.Is(err, errHandOver) {
+		if err == nil || !errors.Is(err, errHandOver) {
 			return rec, line, err
 		}
 	}

@@ -34,7 +34,7 @@ func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Repor
 			}
 		}
 		row, err := s.Next()
-		if errors.Is(err, io.EOF) {
+		if err != nil && errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
