@@ -83,11 +83,7 @@ const (
 
 // extensionColumns are the columns beyond the console's template: one
 // entry each, with how its cells are read and where the value goes.
-var extensionColumns = []struct {
-	column  Column
-	kind    extensionKind
-	channel Channel
-}{
+var extensionColumns = []extensionColumn{
 	{ColProficiencies, kindProficiencies, 0},
 	{ColChatAutoAccept, kindYesNo, ChannelChat},
 	{ColTaskAutoAccept, kindYesNo, ChannelTask},
@@ -101,6 +97,12 @@ var extensionColumns = []struct {
 	{ColCallbackACW, kindACW, ChannelVoice},
 	{ColPersistentConnection, kindYesNo, ChannelVoice},
 	{ColVoiceEnhancement, kindEnhancement, ChannelVoice},
+}
+
+type extensionColumn struct {
+	column  Column
+	kind    extensionKind
+	channel Channel
 }
 
 // Limits of the proficiency API (docs/aws.md §7).
@@ -117,11 +119,8 @@ const (
 func (rc *rowCheck) checkExtensions(a *Agent) {
 	var ch ChannelSettings
 	any := false
-	for _, x := range extensionColumns {
-		if rc.lay.index[x.column] < 0 {
-			continue
-		}
-		s := strings.TrimSpace(rc.cell(x.column))
+	for _, x := range rc.lay.extensions {
+		s := rc.cell(x.column)
 		if s == "" || x.column == ColProficiencies && s == ClearCell {
 			continue // (none): import --update removes the user's proficiencies
 		}
@@ -134,7 +133,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := strings.TrimSpace(rc.cell(ColAutoAccept)); console != "" && a.AutoAccept != v {
+			if console := rc.cell(ColAutoAccept); console != "" && a.AutoAccept != v {
 				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColAutoAccept), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
@@ -145,7 +144,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := strings.TrimSpace(rc.cell(ColACWTimeout)); console != "" && a.ACWTimeout != v {
+			if console := rc.cell(ColACWTimeout); console != "" && a.ACWTimeout != v {
 				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColACWTimeout), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
@@ -242,7 +241,7 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 	seen := map[string]bool{}
 	bad := false
 	for _, part := range parts {
-		part = strings.TrimSpace(part)
+		part = trim(part)
 		if part == "" {
 			rc.problem(ColProficiencies, s, "an empty proficiency between ||", hint)
 			bad = true
@@ -254,7 +253,7 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 			bad = true
 			continue
 		}
-		p := Proficiency{Attribute: strings.TrimSpace(f[0]), Value: strings.TrimSpace(f[1])}
+		p := Proficiency{Attribute: trim(f[0]), Value: trim(f[1])}
 		for _, name := range []string{p.Attribute, p.Value} {
 			switch {
 			case name == "":
@@ -265,7 +264,7 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 				bad = true
 			}
 		}
-		lv := strings.TrimSpace(f[2])
+		lv := trim(f[2])
 		n, err := strconv.Atoi(lv)
 		if err != nil || n < minProficiencyLevel || n > maxProficiencyLevel {
 			rc.problem(ColProficiencies, s, fmt.Sprintf("level %s of %s is not a whole number from 1 to 5", Quote(lv), Quote(p.Attribute+"|"+p.Value)), hint)

@@ -1,18 +1,23 @@
 package agentfile
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"math/bits"
+	"slices"
+)
 
 // loginSet remembers every login seen, for duplicates, in as little memory
 // as a large file allows: the logins' bytes one after another in chunks of
-// an arena, an entry per login, and an open-addressing table of 8-byte
-// slots (a hash tag and the entry's number). None of it holds a pointer, so
-// the garbage collector never scans it, and nothing is copied as it grows
-// but the table: a login costs its length plus 24 to 40 bytes, against
-// about 90 in a map[string]. Logins are compared exactly; the hash only
-// finds the candidates.
+// an arena, and an entry per login. None of it holds a pointer, so the
+// garbage collector never scans it, and nothing is copied as it grows: a
+// login costs its length plus 16 bytes, against about 90 in a map[string].
+//
+// The repeats are found once, when every login is in (repeated): each
+// login's hash, sorted, puts the logins that may be equal side by side, and
+// those are compared exactly. A sort of a few passes over one array costs a
+// fraction of a hash table's look-up per login, each a jump to a random
+// place in memory.
 type loginSet struct {
-	seed    maphash.Seed
-	slots   []uint64 // tag<<32 | entry+1; 0 is an empty slot; a power of two long
 	n       int
 	entries [][]loginEntry // chunks of entryChunk
 	arena   [][]byte       // chunks of arenaChunk
@@ -36,27 +41,8 @@ func (s *loginSet) bytes(e *loginEntry) []byte {
 	return s.arena[e.off/arenaChunk][e.off%arenaChunk : e.off%arenaChunk+e.len]
 }
 
-// firstOrAdd gives the first row of login when it was seen before; else it
-// records at as that row.
-func (s *loginSet) firstOrAdd(login string, at loginAt) (loginAt, bool) {
-	if s.slots == nil {
-		s.seed = maphash.MakeSeed()
-		s.slots = make([]uint64, 1024)
-	}
-	h := maphash.String(s.seed, login)
-	tag := h >> 32
-	mask := uint64(len(s.slots) - 1)
-	i := h & mask
-	for ; s.slots[i] != 0; i = (i + 1) & mask {
-		sl := s.slots[i]
-		if sl>>32 != tag {
-			continue
-		}
-		e := s.entry(uint32(sl) - 1)
-		if int(e.len) == len(login) && string(s.bytes(e)) == login {
-			return e.at, true
-		}
-	}
+// add records that login was seen at at.
+func (s *loginSet) add(login string, at loginAt) {
 	id := uint32(s.n)
 	if id%entryChunk == 0 {
 		s.entries = append(s.entries, make([]loginEntry, 0, entryChunk))
@@ -70,26 +56,90 @@ func (s *loginSet) firstOrAdd(login string, at loginAt) (loginAt, bool) {
 	s.arena[last] = append(s.arena[last], login...)
 	c := &s.entries[len(s.entries)-1]
 	*c = append(*c, loginEntry{off: off, len: uint32(len(login)), at: at})
-	s.slots[i] = tag<<32 | uint64(id+1)
 	s.n++
-	if s.n*4 > len(s.slots)*3 {
-		s.grow()
-	}
-	return loginAt{}, false
 }
 
-// grow doubles the table; the hash of each login is taken again, as the
-// slots keep only its tag.
-func (s *loginSet) grow() {
-	s.slots = make([]uint64, 2*len(s.slots))
-	mask := uint64(len(s.slots) - 1)
-	for id := 0; id < s.n; id++ {
-		e := s.entry(uint32(id))
-		h := maphash.Bytes(s.seed, s.bytes(e))
-		i := h & mask
-		for s.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		s.slots[i] = h>>32<<32 | uint64(id+1)
+// repeated calls report for each login added more than once, with where it
+// was seen each time, in the order added.
+func (s *loginSet) repeated(report func(login []byte, rows []loginAt)) {
+	n := s.n
+	if n < 2 {
+		return
 	}
+	// A key is a login's hash with its entry number in the low bits, so
+	// that sorting the keys sorts equal hashes by entry.
+	idBits := bits.Len(uint(n - 1))
+	seed := maphash.MakeSeed()
+	keys := make([]uint64, n)
+	for id := range keys {
+		h := maphash.Bytes(seed, s.bytes(s.entry(uint32(id))))
+		keys[id] = h>>idBits<<idBits | uint64(id)
+	}
+	keys = sortByTop24(keys, make([]uint64, n))
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && keys[j]>>idBits == keys[i]>>idBits {
+			j++
+		}
+		if j-i > 1 {
+			s.group(keys[i:j], uint64(1)<<idBits-1, report)
+		}
+		i = j
+	}
+}
+
+// group reports the logins repeated among keys of one hash: nearly always
+// one login, but two logins may share a hash.
+func (s *loginSet) group(keys []uint64, idMask uint64, report func(login []byte, rows []loginAt)) {
+	for len(keys) > 1 {
+		first := s.bytes(s.entry(uint32(keys[0] & idMask)))
+		var rows []loginAt
+		rest := keys[:0] // the keys of other logins, in place
+		for _, k := range keys {
+			e := s.entry(uint32(k & idMask))
+			if string(s.bytes(e)) == string(first) {
+				rows = append(rows, e.at)
+			} else {
+				rest = append(rest, k)
+			}
+		}
+		if len(rows) > 1 {
+			report(first, rows)
+		}
+		keys = rest
+	}
+}
+
+// sortByTop24 sorts keys by their top 24 bits (three passes of a stable
+// radix sort, tmp as long as keys), then each run of equal top bits by the
+// whole key; it gives the sorted slice, keys or tmp.
+func sortByTop24(keys, tmp []uint64) []uint64 {
+	for shift := 40; shift < 64; shift += 8 {
+		var count [256]int
+		for _, k := range keys {
+			count[k>>shift&0xff]++
+		}
+		at := 0
+		for d, c := range count {
+			count[d] = at
+			at += c
+		}
+		for _, k := range keys {
+			d := k >> shift & 0xff
+			tmp[count[d]] = k
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j]>>40 == keys[i]>>40 {
+			j++
+		}
+		if j-i > 1 {
+			slices.Sort(keys[i:j])
+		}
+		i = j
+	}
+	return keys
 }

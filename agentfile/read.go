@@ -70,24 +70,41 @@ func Read(ctx context.Context, r io.Reader, opts ReadOptions) (*File, error) {
 		return nil, err
 	}
 	s.keep = true
-	var rows []Row
-	for {
-		if len(rows)%1024 == 0 {
+	// The rows go in chunks, then into one slice of the right length: a
+	// slice grown row by row is copied over and over (by a quarter of its
+	// length each time, once it is large), its old copies left to the
+	// garbage collector.
+	var chunks [][]Row
+	chunk := make([]Row, 0, 1024)
+	n := 0
+	for ; ; n++ {
+		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
 		row, err := s.Next()
-		if errors.Is(err, io.EOF) {
+		if err != nil && errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, row)
+		if len(chunk) == cap(chunk) {
+			chunks = append(chunks, chunk)
+			chunk = make([]Row, 0, min(2*cap(chunk), 64<<10))
+		}
+		chunk = append(chunk, row)
 	}
-	if len(rows) == 0 {
+	if n == 0 {
 		return nil, s.noRows()
+	}
+	rows := chunk
+	if len(chunks) > 0 {
+		rows = make([]Row, 0, n)
+		for _, c := range append(chunks, chunk) {
+			rows = append(rows, c...)
+		}
 	}
 	return &File{Header: s.header, Columns: s.columns, Rows: rows}, nil
 }
@@ -150,7 +167,11 @@ type templateReader struct {
 	line     int    // fastRead: the line the next byte is on
 	buf      []byte // fastRead: a line longer than br's buffer
 	fastRec  []string
+	commas   []int32     // fastRead: the offsets of the commas of the last line
+	text     textArena   // fastRead: the lines' text
+	records  recordArena // fastRead: the records Read keeps
 	ascii    bool        // fastRead: the last record's line is all ASCII
+	lineLen  int         // fastRead: the length of the last record's line
 	csv      *csv.Reader // nil until a line holds a quote
 	csvAt    int         // the line encoding/csv calls line 1
 	bound    *BoundedReader
@@ -192,7 +213,7 @@ func (t *templateReader) startCSV(pending []byte, line int) {
 func (t *templateReader) fastRead() (rec []string, line int, err error) {
 	for {
 		b, err := t.br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
+		if err != nil && errors.Is(err, bufio.ErrBufferFull) {
 			t.buf = append(t.buf[:0], b...)
 			for errors.Is(err, bufio.ErrBufferFull) {
 				if len(t.buf) > maxRecordBytes {
@@ -218,13 +239,13 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 		if len(b) > maxRecordBytes {
 			return nil, 0, (&BoundError{line: line, what: "record"}).FileError()
 		}
-		switch n := len(b); {
-		case n >= 2 && b[n-2] == '\r' && b[n-1] == '\n':
-			b = b[:n-2]
-		case n >= 1 && b[n-1] == '\n':
-			b = b[:n-1]
-		case n >= 1 && b[n-1] == '\r': // the end of the file
-			b = b[:n-1]
+		switch end := len(b); {
+		case end >= 2 && b[end-2] == '\r' && b[end-1] == '\n':
+			b = b[:end-2]
+		case end >= 1 && b[end-1] == '\n':
+			b = b[:end-1]
+		case end >= 1 && b[end-1] == '\r': // the end of the file
+			b = b[:end-1]
 		}
 		if len(b) == 0 {
 			if errors.Is(err, io.EOF) {
@@ -232,28 +253,27 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 			}
 			continue // an empty line
 		}
-		fields := bytes.Count(b, []byte{','}) + 1
-		if fields > MaxFields {
-			return nil, 0, (&BoundError{line: line, what: "fields", n: fields}).FileError()
+		if len(b) >= MaxFields { // a shorter line has at most MaxFields fields
+			if n := bytes.Count(b, []byte{','}); n+1 > MaxFields {
+				return nil, 0, (&BoundError{line: line, what: "fields", n: n + 1}).FileError()
+			}
 		}
-		// One look at the whole line spares a look at each cell for
-		// UTF-8 and Excel's ellipsis: nearly every line is ASCII.
-		t.ascii = asciiBytes(b)
-		text := string(b)
+		commas, ascii := scanLine(b, t.commas[:0])
+		t.commas = commas
+		t.ascii, t.lineLen = ascii, len(b)
+		n := len(commas)
+		text := t.text.of(b)
 		reuse := !t.keep && t.header != nil // the header is kept
 		rec = t.fastRec[:0]
 		if !reuse {
-			rec = make([]string, 0, fields)
+			rec = t.records.next(n + 1)
 		}
-		for {
-			i := strings.IndexByte(text, ',')
-			if i < 0 {
-				rec = append(rec, text)
-				break
-			}
-			rec = append(rec, text[:i])
-			text = text[i+1:]
+		from := 0
+		for _, c := range commas {
+			rec = append(rec, text[from:c])
+			from = int(c) + 1
 		}
+		rec = append(rec, text[from:])
 		if reuse {
 			t.fastRec = rec
 		}
@@ -379,8 +399,10 @@ func (t *templateReader) read() ([]string, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := CheckRecordBounds(rec, line); err != nil {
-		return nil, 0, err
+	if t.csv != nil || t.lineLen > maxFieldBytes { // a shorter line holds no field longer
+		if err := CheckRecordBounds(rec, line); err != nil {
+			return nil, 0, err
+		}
 	}
 	if t.csv == nil && t.ascii {
 		return rec, line, nil // fastRead saw every byte: ASCII is UTF-8
@@ -394,7 +416,7 @@ func (t *templateReader) read() ([]string, int, error) {
 func (t *templateReader) readRecord() ([]string, int, error) {
 	if t.csv == nil {
 		rec, line, err := t.fastRead()
-		if !errors.Is(err, errHandOver) {
+		if err == nil || !errors.Is(err, errHandOver) {
 			return rec, line, err
 		}
 	}
@@ -510,7 +532,7 @@ func (t *templateReader) csvError(err error) error {
 // BlankRecord is a record with nothing but white space in it.
 func BlankRecord(rec []string) bool {
 	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
+		if trim(f) != "" {
 			return false
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Report is a validation as the validate command prints it: the counts, and
@@ -33,7 +34,7 @@ func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Repor
 			}
 		}
 		row, err := s.Next()
-		if errors.Is(err, io.EOF) {
+		if err != nil && errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -48,7 +49,7 @@ func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Repor
 			rep.Summary.Invalid++
 		}
 		if len(c.Problems)+len(c.Warnings) > 0 {
-			rep.Rows = append(rep.Rows, Checked{Row: Row{Line: row.Line}, Problems: c.Problems, Warnings: c.Warnings})
+			rep.Rows = append(rep.Rows, Checked{Row: Row{Line: row.Line}, Problems: ownValues(c.Problems), Warnings: ownValues(c.Warnings)})
 			kept = append(kept, int32(i))
 		}
 	}
@@ -75,6 +76,15 @@ func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Repor
 		sort.SliceStable(rep.Rows, func(a, b int) bool { return rep.Rows[a].Row.Line < rep.Rows[b].Row.Line })
 	}
 	return rep, nil
+}
+
+// ownValues copies each problem's value out of its row, so that a problem
+// kept does not keep the text of the rows read with it (see textArena).
+func ownValues(ps []Problem) []Problem {
+	for i := range ps {
+		ps[i].Value = strings.Clone(ps[i].Value)
+	}
+	return ps
 }
 
 // Write writes the report as WriteReport does.

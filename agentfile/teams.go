@@ -125,10 +125,7 @@ func (f *File) columnIndex(key string) int {
 
 // hierarchyColumns are the columns that can hold a hierarchy path, with their
 // level separator.
-var hierarchyColumns = []struct {
-	c   Column
-	sep string
-}{
+var hierarchyColumns = []hierarchyColumn{
 	{ColHierarchy, "|"},
 	{ColAgentHierarchy, "|"},
 	{ColUserHierarchy, "/"},

@@ -79,16 +79,24 @@ type Validator struct {
 	seen *repeats
 	n    int // rows checked
 	// Logins are compared case-insensitively, as the console refuses
-	// "JDoe" next to "jdoe". first holds the first row of each login; only
-	// logins seen again get a list of rows.
-	first loginSet
-	dups  map[string][]loginAt
+	// "JDoe" next to "jdoe". logins holds every row's; dups, made from it
+	// once every row is checked, the rows of each login seen again.
+	logins loginSet
+	dups   map[string][]loginAt
+	found  bool // dups is made
 	// spelled is how a row spelt its login, for the rows whose spelling is
 	// not the lower-case key.
 	spelled map[int32]string
 	agent   Agent // the scratch agent of a Check whose agent is not kept
 	keep    bool  // Check gives each valid row its own Agent
+	cells   cells // the scratch cells of a Check
+	agents  agentArena
 }
+
+// cells are a row's values by column, as layout.fill gives them, "" for a
+// column the file lacks: looked up and trimmed once per row, as most
+// columns are read more than once.
+type cells [ColBlank + 1]string
 
 // loginAt is where a login was seen: the row's index and line.
 type loginAt struct {
@@ -110,24 +118,30 @@ func NewValidator(header []string, columns []Column, opts ValidateOptions) *Vali
 }
 
 // Check validates one row; a login seen before is reported by Duplicates,
-// once every row is checked. row.Record may be reused after Check: nothing
+// once every row is checked (and no row is checked after). row.Record may be reused after Check: nothing
 // of it is kept but the login.
 func (v *Validator) Check(row Row) Checked {
 	i := v.n
 	v.n++
-	rc := rowCheck{lay: v.lay, opts: v.opts, line: row.Line, seen: v.seen, rec: row.Record}
+	rc := rowCheck{lay: v.lay, opts: v.opts, line: row.Line, seen: v.seen, rec: row.Record, cells: &v.cells}
 	a := &v.agent
 	if v.keep {
-		a = new(Agent)
+		a = v.agents.next()
 	} else {
 		*a = Agent{}
 	}
 	agent, aligned := rc.check(row, a)
+	if v.keep && agent == nil {
+		v.agents.unused() // nothing holds it: the next row may have it
+	}
 	c := Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
-	spelled := strings.TrimSpace(rc.cell(ColLogin))
-	if spelled == "" || !aligned {
+	if !aligned {
 		// A misaligned row's login cell may hold anything, a password
 		// included: it is nobody's duplicate.
+		return c
+	}
+	spelled := rc.cell(ColLogin)
+	if spelled == "" {
 		return c
 	}
 	login := lower(spelled)
@@ -137,17 +151,7 @@ func (v *Validator) Check(row Row) Checked {
 		// case and need no copy.
 		v.spelled[at.index] = strings.Clone(spelled)
 	}
-	first, seen := v.first.firstOrAdd(login, at)
-	if !seen {
-		return c
-	}
-	if v.dups == nil {
-		v.dups = make(map[string][]loginAt)
-	}
-	if v.dups[login] == nil {
-		v.dups[strings.Clone(login)] = []loginAt{first}
-	}
-	v.dups[login] = append(v.dups[login], at)
+	v.logins.add(login, at)
 	return c
 }
 
@@ -164,6 +168,15 @@ func lower(s string) string {
 // Duplicates gives, once every row is checked, the problem of each row
 // whose login another row has too, by the row's index in checking order.
 func (v *Validator) Duplicates(report func(index int, p Problem)) {
+	if !v.found {
+		v.found = true
+		v.logins.repeated(func(login []byte, rows []loginAt) {
+			if v.dups == nil {
+				v.dups = make(map[string][]loginAt)
+			}
+			v.dups[string(login)] = rows
+		})
+	}
 	for login, rows := range v.dups {
 		for _, r := range rows {
 			// Name a few of the other lines: a file with one login on every
@@ -205,6 +218,18 @@ type layout struct {
 	columns []Column
 	index   [ColBlank + 1]int // field index of each column, -1 when absent
 	extras  []extraColumn
+	present []columnAt // the columns index has, in column order
+	// extensions and hierarchies are the entries of extensionColumns and
+	// hierarchyColumns the file has.
+	extensions  []extensionColumn
+	hierarchies []hierarchyColumn
+	blanks      bool // a header field is left blank
+}
+
+// columnAt is a column and its field index.
+type columnAt struct {
+	column Column
+	index  int
 }
 
 type extraColumn struct {
@@ -230,8 +255,41 @@ func newLayoutOf(header []string, columns []Column) *layout {
 		case c > 0 && c <= ColBlank && l.index[c] < 0:
 			l.index[c] = i
 		}
+		l.blanks = l.blanks || c == ColBlank
+	}
+	for c, i := range l.index {
+		if i >= 0 {
+			l.present = append(l.present, columnAt{Column(c), i})
+		}
+	}
+	for _, x := range extensionColumns {
+		if l.index[x.column] >= 0 {
+			l.extensions = append(l.extensions, x)
+		}
+	}
+	for _, h := range hierarchyColumns {
+		if l.index[h.c] >= 0 {
+			l.hierarchies = append(l.hierarchies, h)
+		}
 	}
 	return l
+}
+
+// fill sets a row's cells: each as value gives it, without white space
+// around it, but for the password, which is as typed (white space in it is
+// a problem).
+func (l *layout) fill(cs *cells, rec []string) {
+	for _, p := range l.present {
+		v := ""
+		if p.index < len(rec) {
+			v = unmark(rec[p.index])
+		}
+		// trim, written out: a call per cell costs more than the test.
+		if v != "" && p.column != ColPassword && (v[0]-0x21 >= 0x5f || v[len(v)-1]-0x21 >= 0x5f) {
+			v = strings.TrimSpace(v)
+		}
+		cs[p.column] = v
+	}
 }
 
 // name is how problems name a column: as the file spells it.
@@ -304,7 +362,7 @@ func fitsHeader(columns []Column, rec []string) bool {
 		}
 	}
 	for i, c := range columns[:min(n, want)] {
-		if c == ColBlank && strings.TrimSpace(rec[i]) != "" {
+		if c == ColBlank && trim(rec[i]) != "" {
 			return false
 		}
 	}
@@ -318,22 +376,57 @@ type rowCheck struct {
 	line     int
 	seen     *repeats
 	rec      []string // the row's fields
+	cells    *cells   // the row's values, once checkRecord found them in place
+	ascii    bool     // every byte of the row is ASCII
 	problems []Problem
 	warnings []Problem
 }
 
-// cell is the row's value of column c, as layout.value gives it.
-func (rc *rowCheck) cell(c Column) string { return rc.lay.value(rc.rec, c) }
+// cell is the row's value of column c, as layout.value gives it, without
+// white space around it but for the password (see layout.fill). The
+// check* functions take their cells so.
+func (rc *rowCheck) cell(c Column) string { return rc.cells[c] }
+
+// trim is strings.TrimSpace, without its scans for the usual cell that has
+// nothing to trim: a byte b is neither white space nor part of a longer
+// UTF-8 character when ' ' < b < 0x80, that is when b-0x21 < 0x5f.
+func trim(s string) string {
+	if s != "" && (s[0]-0x21 >= 0x5f || s[len(s)-1]-0x21 >= 0x5f) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
 
 // repeats remembers the parsed form of list cells that came out clean, so
 // that rows repeating a cell (the same security profiles, hierarchy or tags
 // down a whole file) share one slice or map instead of each holding a copy:
 // for a large file that is a third of the memory. Agents therefore share
 // them: Agent.SecurityProfiles, Hierarchy and Tags are read-only.
+//
+// What they keep is copied out of the row (strings.Clone), so that a
+// remembered cell does not keep the text of the rows around it (see
+// textArena). The cell last remembered of each kind is checked first: a
+// file mostly repeats one cell down a column.
 type repeats struct {
 	profiles  map[string][]string
 	hierarchy map[hierarchyKey][]string
 	tags      map[string]map[string]string
+
+	lastProfiles        string
+	lastProfilesV       []string
+	lastHierarchy       hierarchyKey
+	lastHierarchyV      []string
+	lastTags            string
+	lastTagsV           map[string]string
+	haveP, haveH, haveT bool // the last* of each kind are set
+}
+
+// cloneAll gives v's strings copied out of the row they were cut from.
+func cloneAll(v []string) []string {
+	for i, s := range v {
+		v[i] = strings.Clone(s)
+	}
+	return v
 }
 
 // hierarchyKey is a hierarchy cell and the separator it is read with.
@@ -373,6 +466,8 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	if !rc.checkRecord(row.Record, row.ascii) {
 		return nil, false
 	}
+	rc.lay.fill(rc.cells, row.Record)
+	rc.ascii = row.ascii
 	a.Line = row.Line
 	id := rc.opts.Identity
 
@@ -386,38 +481,19 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Password = rc.checkPassword(rc.cell(ColPassword))
 	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))
 	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, rc.cell(ColSecondaryEmail))
-	if id == IdentityConnect && strings.TrimSpace(rc.cell(ColEmail)) == "" {
+	if id == IdentityConnect && rc.cell(ColEmail) == "" {
 		// CreateUser's documentation says a Connect-managed user needs an
 		// email, UserIdentityInfo's does not; unconfirmed, so a warning
 		// (README, "validate").
 		rc.warn(ColEmail, "", "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
 			"fill in the agent's email address")
 	}
-	if rc.opts.IdentityCenter && a.Email == "" && strings.TrimSpace(rc.cell(ColEmail)) == "" {
-		if strings.Contains(a.Login, "@") {
-			a.Email = a.Login
-		} else {
-			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
-				"fill in the email address column, or use the agent's email address as the user login")
-		}
-	}
 	if rc.opts.IdentityCenter {
-		emailColumn := ColEmail
-		if strings.TrimSpace(rc.cell(ColEmail)) == "" {
-			emailColumn = ColLogin
-		}
-		for _, f := range []struct {
-			c Column
-			v string
-		}{{ColFirstName, a.FirstName}, {ColLastName, a.LastName}, {emailColumn, a.Email}} {
-			if msg, hint, bad := IdentityStoreRefusesText(f.v); bad {
-				rc.problem(f.c, f.v, msg, hint)
-			}
-		}
+		rc.checkIdentityCenter(a)
 	}
 	a.Mobile = rc.checkPhone(ColMobile, rc.cell(ColMobile))
 
-	a.RoutingProfile = strings.TrimSpace(rc.cell(ColRoutingProfile))
+	a.RoutingProfile = rc.cell(ColRoutingProfile)
 	if a.RoutingProfile == "" {
 		rc.problem(ColRoutingProfile, "", "missing routing profile name",
 			"write the routing profile's name exactly as Connect shows it, for example Basic Routing Profile")
@@ -435,7 +511,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 		a.Extra = make(map[string]string, len(rc.lay.extras))
 		for _, x := range rc.lay.extras {
 			if x.index < len(row.Record) {
-				a.Extra[x.name] = strings.TrimSpace(unmark(row.Record[x.index]))
+				a.Extra[x.name] = trim(unmark(row.Record[x.index]))
 			} else {
 				a.Extra[x.name] = ""
 			}
@@ -451,11 +527,49 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	return a, true
 }
 
+// checkIdentityCenter applies the rules of an import with IAM Identity
+// Center: an email for every agent (the login, when it is an address), and
+// names and email the identity store takes.
+func (rc *rowCheck) checkIdentityCenter(a *Agent) {
+	if a.Email == "" && rc.cell(ColEmail) == "" {
+		if strings.Contains(a.Login, "@") {
+			a.Email = a.Login
+		} else {
+			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
+				"fill in the email address column, or use the agent's email address as the user login")
+		}
+	}
+	emailColumn := ColEmail
+	if rc.cell(ColEmail) == "" {
+		emailColumn = ColLogin
+	}
+	for _, f := range []struct {
+		c Column
+		v string
+	}{{ColFirstName, a.FirstName}, {ColLastName, a.LastName}, {emailColumn, a.Email}} {
+		if msg, hint, bad := IdentityStoreRefusesText(f.v); bad {
+			rc.problem(f.c, f.v, msg, hint)
+		}
+	}
+}
+
 // checkRecord checks what holds for any cell: the field count, UTF-8, Excel's
 // ellipsis, and the cells under a header field left blank. It reports false,
 // and checks no other cell, when the field count is wrong or a value sits
 // under a header field left blank: the row's values are then misplaced.
 func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
+	if !rc.checkFieldCount(rec) || rc.checkStray(rec) {
+		return false
+	}
+	if !allASCII { // else every cell is valid UTF-8, and holds no "…"
+		rc.checkText(rec)
+	}
+	return true
+}
+
+// checkFieldCount reports false when the row has a field too many or too
+// few, and that is a problem.
+func (rc *rowCheck) checkFieldCount(rec []string) bool {
 	n, want := len(rec), len(rc.lay.header)
 	switch {
 	case n < want && rc.unnamedFrom(n):
@@ -483,12 +597,23 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 			return false
 		}
 	}
-	// A value under a header field left blank is a stray note, or a value
-	// pushed right by an unquoted comma: then the cells are misplaced as
-	// with a wrong count, and the value may be the password.
+	return true
+}
+
+// checkStray reports whether a value sits under a header field left blank:
+// a stray note, or a value pushed right by an unquoted comma. Then the
+// cells are misplaced as with a wrong count, and the value may be the
+// password.
+func (rc *rowCheck) checkStray(rec []string) bool {
+	n, want := len(rec), len(rc.lay.header)
 	stray := false
-	for i, v := range rec[:min(n, want)] {
-		if i < len(rc.lay.columns) && rc.lay.columns[i] != ColBlank || strings.TrimSpace(v) == "" {
+	from := 0
+	if !rc.lay.blanks {
+		from = len(rc.lay.columns) // no header field is blank: only a field past them can be stray
+	}
+	for i := from; i < min(n, want); i++ {
+		v := rec[i]
+		if i < len(rc.lay.columns) && rc.lay.columns[i] != ColBlank || trim(v) == "" {
 			continue
 		}
 		stray = true
@@ -502,12 +627,12 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 		}
 		rc.problems = append(rc.problems, p)
 	}
-	if stray {
-		return false
-	}
-	if allASCII {
-		return true // every cell valid UTF-8, and no "…"
-	}
+	return stray
+}
+
+// checkText reports the cells that are not UTF-8 or hold Excel's "…".
+func (rc *rowCheck) checkText(rec []string) {
+	want := len(rc.lay.header)
 	for i, v := range rec {
 		if i >= want {
 			break
@@ -547,7 +672,6 @@ func (rc *rowCheck) checkRecord(rec []string, allASCII bool) bool {
 			})
 		}
 	}
-	return true
 }
 
 // unnamedFrom reports whether every header field from index i on is blank.
@@ -589,15 +713,6 @@ func describe(shown string, hidden bool) string {
 
 // ascii reports whether s is all ASCII, eight bytes at a time.
 func ascii(s string) bool {
-	return asciiOf(s)
-}
-
-// asciiBytes is ascii of a line's bytes.
-func asciiBytes(b []byte) bool {
-	return asciiOf(b)
-}
-
-func asciiOf[T string | []byte](s T) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
@@ -652,8 +767,7 @@ func cut(s string, max int) string {
 	return s
 }
 
-func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkName(c Column, s string, max int, what string) string {
 	if rc.opts.Identity == IdentityDirectory {
 		if s != "" {
 			rc.warn(c, s, "ignored: for an existing-directory instance the "+what+" comes from the directory",
@@ -665,10 +779,15 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 		rc.problem(c, "", "missing "+what, "every agent needs a "+what)
 		return ""
 	}
-	if n := utf8.RuneCountInString(s); n > max {
+	allASCII := rc.ascii || ascii(s)
+	n := len(s) // the characters of ASCII
+	if !allASCII {
+		n = utf8.RuneCountInString(s)
+	}
+	if n > max {
 		rc.problem(c, s, fmt.Sprintf("%s is too long: %d characters, at most %d", Quote(s), n, max), "shorten it")
 	}
-	if ascii(s) {
+	if allASCII {
 		// Plain ASCII is in NFC; only its control characters need a look.
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 || s[i] == 0x7f {
@@ -694,8 +813,7 @@ func (rc *rowCheck) checkName(c Column, raw string, max int, what string) string
 	return s
 }
 
-func (rc *rowCheck) checkLogin(raw string) string {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkLogin(s string) string {
 	if s == "" {
 		rc.problem(ColLogin, "", "missing user login", "every agent needs a user login (letters, digits and _ - . @)")
 		return ""
@@ -708,7 +826,7 @@ func (rc *rowCheck) checkLogin(raw string) string {
 			break
 		}
 	}
-	if strings.Contains(s, "@") && !validEmail(s) {
+	if strings.IndexByte(s, '@') >= 0 && !validEmail(s) {
 		rc.problem(ColLogin, s, Quote(s)+" holds an @ but is not an email address",
 			"an @ is allowed only in an email form, such as jdoe@example.com")
 	}
@@ -745,7 +863,7 @@ func loginByte(b byte) bool {
 // checkPassword never puts the password in a problem: neither value nor
 // message shows it.
 func (rc *rowCheck) checkPassword(raw string) string {
-	if strings.TrimSpace(raw) == "" {
+	if trim(raw) == "" {
 		return "" // blank: one is generated (Connect-managed)
 	}
 	switch rc.opts.Identity {
@@ -800,8 +918,7 @@ func (rc *rowCheck) checkPassword(raw string) string {
 	return raw
 }
 
-func (rc *rowCheck) checkEmail(c Column, raw string) string {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkEmail(c Column, s string) string {
 	if s == "" || c == ColSecondaryEmail && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
@@ -839,51 +956,68 @@ func validEmail(s string) bool {
 		return false
 	}
 	local, domain := s[:at], s[at+1:]
-	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+	if local[len(local)-1] == '.' {
 		return false
 	}
 	for i := 0; i < len(local); i++ {
-		if !emailLocalByte(local[i]) {
+		b := local[i]
+		if emailBytes[b] == 0 || b == '.' && (i == 0 || local[i-1] == '.') {
 			return false
 		}
 	}
-	labels := 0
-	for label := range strings.SplitSeq(domain, ".") {
-		labels++
+	// One pass over the domain, label by label: each label 1 to 63
+	// letters, digits and hyphens, not starting or ending with one; the
+	// last (the top-level domain) at least 2 letters; at least two labels.
+	labels, start, letters := 0, 0, true
+	for i := 0; i <= len(domain); i++ {
+		if i < len(domain) && domain[i] != '.' {
+			switch k := emailBytes[domain[i]]; {
+			case k == emailLetter:
+			case k == emailDigitHyphen:
+				letters = false
+			default:
+				return false
+			}
+			continue
+		}
+		label := domain[start:i]
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
-		for i := 0; i < len(label); i++ {
-			b := label[i]
-			if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-') {
-				return false
-			}
-		}
-	}
-	if labels < 2 {
-		return false
-	}
-	tld := domain[strings.LastIndexByte(domain, '.')+1:]
-	if len(tld) < 2 || len(tld) > 63 {
-		return false
-	}
-	for i := 0; i < len(tld); i++ {
-		if b := tld[i]; !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+		labels++
+		if i == len(domain) && (len(label) < 2 || !letters) {
 			return false
 		}
+		start, letters = i+1, true
 	}
-	return true
+	return labels >= 2
 }
 
-// emailLocalByte is a character the model's pattern allows before the @.
-func emailLocalByte(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
-		b == '.' || b == '_' || b == '%' || b == '+' || b == '-'
-}
+// emailBytes is what each byte is to validEmail: a letter, a digit or a
+// hyphen, or one of the other characters the model's pattern allows before
+// the @; 0 is a byte an address cannot hold. A look-up costs less than the
+// comparisons.
+var emailBytes = func() (t [256]uint8) {
+	for b := 'a'; b <= 'z'; b++ {
+		t[b], t[b-'a'+'A'] = emailLetter, emailLetter
+	}
+	for _, b := range "0123456789-" {
+		t[b] = emailDigitHyphen
+	}
+	for _, b := range "._%+" {
+		t[b] = emailLocalOnly
+	}
+	return t
+}()
+
+const (
+	emailLetter = 1 + iota
+	emailDigitHyphen
+	emailLocalOnly
+)
 
 // checkPhone checks an optional E.164 number; blank is fine.
-func (rc *rowCheck) checkPhone(c Column, raw string) string {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkPhone(c Column, s string) string {
 	if s == "" || c == ColMobile && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
@@ -946,8 +1080,7 @@ func parseE164(s string) (number, msg, hint string) {
 	return t, "", ""
 }
 
-func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, number string) {
-	t := strings.TrimSpace(rawType)
+func (rc *rowCheck) checkPhoneConfig(t, num string) (phoneType, number string) {
 	switch strings.ToLower(t) {
 	case "", "soft", "soft_phone", "soft phone", "softphone":
 		phoneType = "SOFT_PHONE"
@@ -956,7 +1089,6 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 	default:
 		rc.problem(ColPhoneType, t, Quote(t)+" is not a phone type", "write soft or desk")
 	}
-	num := strings.TrimSpace(rawNumber)
 	switch {
 	case phoneType == "DESK_PHONE" && num == "":
 		rc.problem(ColPhoneNumber, "", "a desk phone needs a phone number",
@@ -973,8 +1105,7 @@ func (rc *rowCheck) checkPhoneConfig(rawType, rawNumber string) (phoneType, numb
 	return phoneType, number
 }
 
-func (rc *rowCheck) checkAutoAccept(raw string) bool {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkAutoAccept(s string) bool {
 	switch strings.ToLower(s) {
 	case "", "no", "n", "false":
 		return false
@@ -985,8 +1116,7 @@ func (rc *rowCheck) checkAutoAccept(raw string) bool {
 	return false
 }
 
-func (rc *rowCheck) checkACW(raw string) int32 {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkACW(s string) int32 {
 	if s == "" {
 		return 0
 	}
@@ -1009,15 +1139,20 @@ func (rc *rowCheck) checkACW(raw string) int32 {
 	return int32(n)
 }
 
-func (rc *rowCheck) checkSecurityProfiles(raw string) []string {
-	s := strings.TrimSpace(raw)
-	if v, ok := rc.seen.profiles[s]; ok {
+func (rc *rowCheck) checkSecurityProfiles(s string) []string {
+	r := rc.seen
+	if r.haveP && s == r.lastProfiles {
+		return r.lastProfilesV
+	}
+	if v, ok := r.profiles[s]; ok {
 		return v
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v := rc.parseSecurityProfiles(s)
-	if v != nil && rc.clean(np, nw) && len(rc.seen.profiles) < maxRepeats {
-		rc.seen.profiles[s] = v
+	if v != nil && rc.clean(np, nw) && len(r.profiles) < maxRepeats {
+		s, v = strings.Clone(s), cloneAll(v)
+		r.profiles[s] = v
+		r.lastProfiles, r.lastProfilesV, r.haveP = s, v, true
 	}
 	return v
 }
@@ -1034,7 +1169,7 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 		// quadratic, fine for ten names, not for a runaway cell.
 		n := 0
 		for _, name := range names {
-			if strings.TrimSpace(name) != "" {
+			if trim(name) != "" {
 				n++
 			}
 		}
@@ -1046,7 +1181,7 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 	out := names[:0]
 	blank := false
 	for _, n := range names {
-		n = strings.TrimSpace(n)
+		n = trim(n)
 		if n == "" {
 			blank = true
 			continue
@@ -1076,21 +1211,21 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 	return out
 }
 
+// hierarchyColumn is a column a hierarchy can be given in (teams.go lists
+// them), with the separator of its levels.
+type hierarchyColumn struct {
+	c   Column
+	sep string
+}
+
 // checkHierarchies reads the hierarchy from whichever hierarchy columns the
 // file has; when several are filled they must agree.
 func (rc *rowCheck) checkHierarchies() []string {
 	var path []string
 	var from Column
-	for _, h := range []struct {
-		c   Column
-		raw string
-		sep string
-	}{
-		{ColHierarchy, rc.cell(ColHierarchy), "|"},
-		{ColAgentHierarchy, rc.cell(ColAgentHierarchy), "|"},
-		{ColUserHierarchy, rc.cell(ColUserHierarchy), "/"},
-	} {
-		p, ok := rc.checkHierarchy(h.c, h.raw, h.sep)
+	for _, h := range rc.lay.hierarchies {
+		cell := rc.cell(h.c)
+		p, ok := rc.checkHierarchy(h.c, cell, h.sep)
 		if !ok || p == nil {
 			continue
 		}
@@ -1099,8 +1234,8 @@ func (rc *rowCheck) checkHierarchies() []string {
 			continue
 		}
 		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
-			rc.problem(h.c, strings.TrimSpace(h.raw),
-				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(strings.TrimSpace(h.raw)), rc.lay.name(from), Quote(strings.Join(path, "|"))),
+			rc.problem(h.c, cell,
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(cell), rc.lay.name(from), Quote(strings.Join(path, "|"))),
 				"fill in one hierarchy column only, or make them agree")
 		}
 	}
@@ -1108,19 +1243,24 @@ func (rc *rowCheck) checkHierarchies() []string {
 }
 
 // checkHierarchy parses one hierarchy cell: level names from the top down.
-func (rc *rowCheck) checkHierarchy(c Column, raw, sep string) ([]string, bool) {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkHierarchy(c Column, s, sep string) ([]string, bool) {
 	if s == "" || s == ClearCell {
 		return nil, true // (none): import --update clears it
 	}
 	key := hierarchyKey{sep, s} // no concatenation: a lookup costs no allocation
-	if v, ok := rc.seen.hierarchy[key]; ok {
+	r := rc.seen
+	if r.haveH && key == r.lastHierarchy {
+		return r.lastHierarchyV, true
+	}
+	if v, ok := r.hierarchy[key]; ok {
 		return v, true
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v, ok := rc.parseHierarchy(c, s, sep)
-	if ok && v != nil && rc.clean(np, nw) && len(rc.seen.hierarchy) < maxRepeats {
-		rc.seen.hierarchy[hierarchyKey{sep, strings.Clone(s)}] = v // not the row's text, which the key would hold
+	if ok && v != nil && rc.clean(np, nw) && len(r.hierarchy) < maxRepeats {
+		key, v = hierarchyKey{sep, strings.Clone(s)}, cloneAll(v)
+		r.hierarchy[key] = v
+		r.lastHierarchy, r.lastHierarchyV, r.haveH = key, v, true
 	}
 	return v, ok
 }
@@ -1132,7 +1272,7 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 	levels := strings.Split(s, sep)
 	ok := true
 	for i, l := range levels {
-		levels[i] = strings.TrimSpace(l)
+		levels[i] = trim(l)
 		if levels[i] == "" {
 			ok = false
 		}
@@ -1154,18 +1294,27 @@ func (rc *rowCheck) parseHierarchy(c Column, s, sep string) ([]string, bool) {
 }
 
 // checkTags parses key|value pairs joined by ||.
-func (rc *rowCheck) checkTags(raw string) map[string]string {
-	s := strings.TrimSpace(raw)
+func (rc *rowCheck) checkTags(s string) map[string]string {
 	if s == "" || s == ClearCell {
 		return nil // (none): import --update clears them
 	}
-	if v, ok := rc.seen.tags[s]; ok {
+	r := rc.seen
+	if r.haveT && s == r.lastTags {
+		return r.lastTagsV
+	}
+	if v, ok := r.tags[s]; ok {
 		return v
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
 	v := rc.parseTags(s)
-	if v != nil && rc.clean(np, nw) && len(rc.seen.tags) < maxRepeats {
-		rc.seen.tags[s] = v
+	if v != nil && rc.clean(np, nw) && len(r.tags) < maxRepeats {
+		kept := make(map[string]string, len(v))
+		for k, x := range v {
+			kept[strings.Clone(k)] = strings.Clone(x)
+		}
+		s, v = strings.Clone(s), kept
+		r.tags[s] = v
+		r.lastTags, r.lastTagsV, r.haveT = s, v, true
 	}
 	return v
 }
@@ -1182,9 +1331,9 @@ func (rc *rowCheck) parseTags(s string) map[string]string {
 	}
 	for _, pair := range pairs {
 		key, value, found := strings.Cut(pair, "|")
-		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		key, value = trim(key), trim(value)
 		switch {
-		case strings.TrimSpace(pair) == "":
+		case trim(pair) == "":
 			rc.problem(ColTags, s, Quote(s)+" has an empty tag", "remove the extra ||; "+hint)
 			bad = true
 			continue
