@@ -14,7 +14,8 @@ import (
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
-// TestImportSplit300 imports 300 agents into the sandbox with --split-by,
+// TestImportSplit300 imports 300 agents (100 in the suite; 300 with
+// BULKAGENTS_FULL=1) into the sandbox with --split-by,
 // once for each kind of key, and checks the hand-off against the results
 // file: every agent handed out is in exactly one team's file, the one of its
 // own team, with its own password; no file holds another team's agent; and
@@ -23,8 +24,9 @@ import (
 func TestImportSplit300(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("imports 900 agents")
+		t.Skip("imports 300 agents per split key")
 	}
+	n := fullSize(t, 100, 300)
 	sb := e2eSandbox(t, sandbox.Options{RateScale: 100, UserQuota: 1000}) // CreateUser 200/s
 	sb.AddRoutingProfile("Night Shift")
 
@@ -47,7 +49,7 @@ func TestImportSplit300(t *testing.T) {
 				cols = cols[:len(cols)-1]
 			}
 			w.Write(cols)
-			for i := range 300 {
+			for i := range n {
 				line := i + 2
 				login := fmt.Sprintf("%s%03d", prefix, i)
 				email := login + "@example.com"
@@ -75,8 +77,8 @@ func TestImportSplit300(t *testing.T) {
 				t.Fatalf("exit %d, want 1\n%s", code, stderr)
 			}
 			res := results(t, filepath.Join(dir, "agents-results.csv"))
-			if len(res) != 300 {
-				t.Fatalf("%d rows in the results file, want 300", len(res))
+			if len(res) != n {
+				t.Fatalf("%d rows in the results file, want %d", len(res), n)
 			}
 
 			seen := map[int]string{} // line -> the team file it is in

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
@@ -38,17 +38,24 @@ func TestImportProficiencyResume(t *testing.T) {
 			withProfs++
 		}
 	}
-	sb.SetHold(func(_, op string) bool { return op == "AssociateUserProficiencies" })
+	allHeld := make(chan struct{})
+	var holding atomic.Int64
+	sb.SetHold(func(_, op string) bool {
+		if op != "AssociateUserProficiencies" {
+			return false
+		}
+		if holding.Add(1) == withProfs {
+			close(allHeld)
+		}
+		return true
+	})
+	created := watchCalls(t, sb).after(n, "Connect.CreateUser")
 	cmd := importCmd(t, sb, dir, 1000, "import", "agents.csv", "--no-progress")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); (sb.Held() < withProfs || sb.Calls()["Connect.CreateUser"].Sent < n) && time.Now().Before(deadline); {
-		time.Sleep(time.Millisecond)
-	}
-	if sb.Held() < withProfs {
-		t.Fatalf("%d AssociateUserProficiencies held, want %d", sb.Held(), withProfs)
-	}
+	await(t, allHeld, fmt.Sprintf("holding all %d AssociateUserProficiencies", withProfs))
+	await(t, created, fmt.Sprintf("the %d CreateUser calls", n))
 	cmd.Process.Signal(syscall.SIGKILL)
 	var ee *exec.ExitError
 	if err := cmd.Wait(); !errors.As(err, &ee) || ee.Exited() {

@@ -21,23 +21,26 @@ import (
 // some with USER quick connects, some with Identity Center users in the
 // agents' group (a few of them in another group too), and a file naming 200
 // logins: 192 agents, 5 that do not exist and 3 that differ only in case.
+// A smaller fixture (users below 1,000) names users/5 - 8 agents the same
+// way, with the same 5 absent and 3 case-only rows.
 type removeFixture struct {
 	sb       *sandbox.Sandbox
 	dir      string
-	named    map[string]bool // the 192 agents the file names exactly
+	users    int             // the agents the instance holds, its admin aside
+	named    map[string]bool // the agents the file names exactly (192 of 1,000)
 	ids      map[string]string
 	quick    map[string]string // quick connect id -> user login
 	keepers  map[string]bool   // named agents whose Identity Center user is in another group or assigned directly
 	assigned map[string]bool   // named agents whose Identity Center user is assigned to the application directly
 }
 
-func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
+func newRemoveFixture(t *testing.T, opts sandbox.Options, size int) *removeFixture {
 	t.Helper()
 	opts.Identity = "SAML"
 	sb := e2eSandbox(t, opts)
-	fx := &removeFixture{sb: sb, dir: t.TempDir(), named: map[string]bool{}, ids: map[string]string{},
+	fx := &removeFixture{sb: sb, dir: t.TempDir(), users: size, named: map[string]bool{}, ids: map[string]string{},
 		quick: map[string]string{}, keepers: map[string]bool{}, assigned: map[string]bool{}}
-	users := make([]sandbox.ConnectUser, 1000)
+	users := make([]sandbox.ConnectUser, size)
 	for i := range users {
 		users[i] = sandbox.ConnectUser{Username: fmt.Sprintf("agent%04d", i+1), FirstName: "Agent", LastName: fmt.Sprint(i + 1)}
 	}
@@ -57,7 +60,7 @@ func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
 	}
 	_ = other
 	var rows []string
-	for i := 1; i <= 192; i++ {
+	for i := 1; i <= fx.users/5-8; i++ {
 		login := fmt.Sprintf("agent%04d", i*5) // spread over the instance
 		fx.named[login] = true
 		rows = append(rows, "Agent,"+login+","+login)
@@ -72,7 +75,7 @@ func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
 	// every 4th named one and every 40th other one an Identity Center user in
 	// the group; every 16th named one is also a supervisor.
 	n := 0
-	for i := 1; i <= 1000; i++ {
+	for i := 1; i <= fx.users; i++ {
 		login := fmt.Sprintf("agent%04d", i)
 		if fx.named[login] && i%40 == 0 || !fx.named[login] && i%50 == 1 {
 			id, err := sb.AddUserQuickConnect("Transfer to "+login, fx.ids[login])
@@ -100,7 +103,7 @@ func newRemoveFixture(t *testing.T, opts sandbox.Options) *removeFixture {
 			n++
 		}
 	}
-	if len(fx.quick) < 20 || n < 40 || len(fx.keepers) < 2 || len(fx.assigned) < 2 {
+	if len(fx.quick) < fx.users/50 || n < fx.users/25 || len(fx.keepers) < 2 || len(fx.assigned) < 2 {
 		t.Fatalf("fixture too thin: %d quick connects, %d identity center users, %d keepers", len(fx.quick), n, len(fx.keepers))
 	}
 	body := "first name,last name,user login\n" + strings.Join(rows, "\n") + "\n"
@@ -131,8 +134,8 @@ func (fx *removeFixture) checkRemoved(t *testing.T) {
 			t.Errorf("user %s: named %v, still there %v", login, fx.named[login], left[login])
 		}
 	}
-	if len(left) != 1000-192+1 { // and admin
-		t.Errorf("%d users left, want %d", len(left), 1000-192+1)
+	if want := fx.users - len(fx.named) + 1; len(left) != want { // and admin
+		t.Errorf("%d users left, want %d", len(left), want)
 	}
 	qcLeft := map[string]bool{}
 	for _, q := range fx.sb.QuickConnects() {
@@ -167,19 +170,21 @@ func countStatuses(rows map[int]report.Outcome) map[report.Status]int {
 	return c
 }
 
-// TestRemoveCommandAcceptance: the dry run lists exactly the 192 agents;
+// TestRemoveCommandAcceptance: the dry run lists exactly the 192 agents (of
+// 1,000 with BULKAGENTS_FULL=1; 72 of 400 in the suite);
 // the run deletes exactly those and their quick connects, and nothing else;
 // 3 rows invalid (case only, never deleted), 5 absent.
 func TestRemoveCommandAcceptance(t *testing.T) {
 	t.Parallel()
-	fx := newRemoveFixture(t, sandbox.Options{RateScale: 200})
+	fx := newRemoveFixture(t, sandbox.Options{RateScale: 200}, fullSize(t, 400, 1000))
+	named := len(fx.named)
 	before := len(fx.sb.ConnectUsers())
 	code, out := runCommand(t, fx.sb, fx.dir, 200, "remove", "leavers.csv", "--dry-run", "--no-progress", "--sso", "--sso-delete-users")
 	if code != 1 { // the three case-only rows are invalid
 		t.Fatalf("dry run: exit %d\n%s", code, out)
 	}
 	dry := results(t, filepath.Join(fx.dir, "leavers-removed.csv"))
-	if c := countStatuses(dry); c[report.WouldDelete] != 192 || c[report.Absent] != 5 || c[report.Invalid] != 3 || len(dry) != 200 {
+	if c := countStatuses(dry); c[report.WouldDelete] != named || c[report.Absent] != 5 || c[report.Invalid] != 3 || len(dry) != named+8 {
 		t.Fatalf("dry run: %v", c)
 	}
 	for _, o := range dry {
@@ -212,7 +217,7 @@ func TestRemoveCommandAcceptance(t *testing.T) {
 		t.Fatalf("remove: exit %d\n%s", code, out)
 	}
 	got := results(t, filepath.Join(fx.dir, "leavers-removed.csv"))
-	if c := countStatuses(got); c[report.Deleted] != 192 || c[report.Absent] != 5 || c[report.Invalid] != 3 {
+	if c := countStatuses(got); c[report.Deleted] != named || c[report.Absent] != 5 || c[report.Invalid] != 3 {
 		t.Fatalf("remove: %v\n%s", c, out)
 	}
 	fx.checkRemoved(t)
@@ -243,13 +248,13 @@ func countNamed(fx *removeFixture) int {
 // and nothing deleted.
 func TestRemoveCommandNeedsYes(t *testing.T) {
 	t.Parallel()
-	fx := newRemoveFixture(t, sandbox.Options{Unlimited: true})
+	fx := newRemoveFixture(t, sandbox.Options{Unlimited: true}, 400)
 	code, out := runCommand(t, fx.sb, fx.dir, 1, "remove", "leavers.csv", "--no-progress")
 	if code != 2 {
 		t.Fatalf("exit %d, want 2\n%s", code, out)
 	}
-	if n := len(fx.sb.ConnectUsers()); n != 1001 {
-		t.Errorf("%d users, want 1001", n)
+	if n := len(fx.sb.ConnectUsers()); n != fx.users+1 {
+		t.Errorf("%d users, want %d", n, fx.users+1)
 	}
 	if c := fx.sb.Calls(); c["Connect.DeleteUser"].Sent != 0 || c["Connect.DescribeInstance"].Sent != 0 {
 		t.Errorf("calls were made: %v", c)
@@ -271,28 +276,22 @@ func TestRemoveCommandCrash(t *testing.T) {
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 2))
-	fx := newRemoveFixture(t, sandbox.Options{RateScale: 20, ErrorRate: 0.05, Seed: seed}) // DeleteUser 40/s
+	fx := newRemoveFixture(t, sandbox.Options{RateScale: 20, ErrorRate: 0.05, Seed: seed}, fullSize(t, 400, 1000)) // DeleteUser 40/s
+	watch := watchCalls(t, fx.sb)
 	kills, midRun := 0, 0
 	for kills < 10 {
 		deletes := fx.sb.Calls()["Connect.DeleteUser"].Sent
-		cmd := importCmd(t, fx.sb, fx.dir, 20, "remove", "leavers.csv", "--resume", "--yes", "--no-progress", "--sso", "--sso-delete-users")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		r := startKillRun(t, importCmd(t, fx.sb, fx.dir, 20, "remove", "leavers.csv", "--resume", "--yes", "--no-progress", "--sso", "--sso-delete-users"))
+		var at <-chan struct{}
 		if kills%3 == 0 {
-			time.Sleep(time.Duration(10+rng.IntN(200)) * time.Millisecond) // anywhere: starting, planning, deleting
+			// Anywhere: starting (no call yet), planning (its reads), deleting.
+			at = watch.after(rng.IntN(16))
 		} else {
 			// Once this run's deletes have begun, after a random few.
-			target := deletes + 1 + rng.IntN(12)
-			for deadline := time.Now().Add(20 * time.Second); fx.sb.Calls()["Connect.DeleteUser"].Sent < target && time.Now().Before(deadline); {
-				time.Sleep(time.Millisecond)
-			}
+			at = watch.after(1+rng.IntN(12), "Connect.DeleteUser")
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.Exited() {
-			t.Logf("run finished before the kill: %v", err)
+		if !r.wait(at) || !r.kill() {
+			t.Logf("run finished before the kill: %v", r.err)
 			break
 		}
 		kills++
@@ -315,7 +314,7 @@ func TestRemoveCommandCrash(t *testing.T) {
 		t.Fatalf("final --resume: exit %d\n%s", code, out)
 	}
 	got := results(t, filepath.Join(fx.dir, "leavers-removed.csv"))
-	if c := countStatuses(got); c[report.Deleted] != 192 || c[report.Absent] != 5 || c[report.Invalid] != 3 {
+	if c := countStatuses(got); c[report.Deleted] != len(fx.named) || c[report.Absent] != 5 || c[report.Invalid] != 3 {
 		var bad []string
 		for _, o := range got {
 			if o.Status != report.Deleted && o.Status != report.Absent && o.Status != report.Invalid {
@@ -337,16 +336,15 @@ func TestRemoveCommandCrash(t *testing.T) {
 // file agrees with the instance. (TestRemoveCommandCrash resumes.)
 func TestRemoveCommandInterrupt(t *testing.T) {
 	t.Parallel()
-	fx := newRemoveFixture(t, sandbox.Options{RateScale: 2}) // DeleteUser 4/s: the run lasts about 50 s
+	fx := newRemoveFixture(t, sandbox.Options{RateScale: 2}, 400) // DeleteUser 4/s: the run would last about 18 s
 	cmd := importCmd(t, fx.sb, fx.dir, 2, "remove", "leavers.csv", "--yes", "--no-progress")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
+	deleting := watchCalls(t, fx.sb).after(8, "Connect.DeleteUser")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); fx.sb.Calls()["Connect.DeleteUser"].Sent < 8 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
+	await(t, deleting, "the 8th DeleteUser")
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	var ee *exec.ExitError
@@ -359,7 +357,7 @@ func TestRemoveCommandInterrupt(t *testing.T) {
 		left[u.Username] = true
 	}
 	c := countStatuses(got)
-	if len(got) != 200 || c[report.Deleted]+c[report.NotAttempted] != 192 || c[report.NotAttempted] == 0 {
+	if len(got) != len(fx.named)+8 || c[report.Deleted]+c[report.NotAttempted] != len(fx.named) || c[report.NotAttempted] == 0 {
 		t.Fatalf("after Ctrl-C: %d rows, %v", len(got), c)
 	}
 	goneRows := 0
@@ -380,7 +378,7 @@ func TestRemoveCommandInterrupt(t *testing.T) {
 			}
 		}
 	}
-	if goneRows < 8 || len(left) != 1001-goneRows {
+	if goneRows < 8 || len(left) != fx.users+1-goneRows {
 		t.Errorf("%d rows say their user went, %d users left", goneRows, len(left))
 	}
 	if !strings.Contains(stderr.String(), "remove: interrupted: run the same command with --resume") {

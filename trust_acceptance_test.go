@@ -28,53 +28,6 @@ import (
 
 // fullSize is in update_crash_test.go.
 
-// createWatch counts the CreateUser calls the sandbox has applied (any
-// service) and tells a test when a count is reached: kill and cut moments
-// are chosen by events, not by sleeps.
-type createWatch struct {
-	n      atomic.Int64
-	mu     sync.Mutex
-	target int64
-	hit    chan struct{}
-}
-
-// watchCreates hooks the sandbox (its SetHang hook runs after each call was
-// handled, and holds nothing back here).
-func watchCreates(sb *sandbox.Sandbox, services ...string) *createWatch {
-	w := &createWatch{}
-	sb.SetHang(func(service, op string) bool {
-		if op != "CreateUser" && op != "CreateGroupMembership" {
-			return false
-		}
-		for _, s := range services {
-			if s == service {
-				w.note()
-			}
-		}
-		return false
-	})
-	return w
-}
-
-func (w *createWatch) note() {
-	n := w.n.Add(1)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.hit != nil && n >= w.target {
-		close(w.hit)
-		w.hit = nil
-	}
-}
-
-// after returns a channel closed once k more creates than now are applied.
-func (w *createWatch) after(k int) <-chan struct{} {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.target = w.n.Load() + int64(k)
-	w.hit = make(chan struct{})
-	return w.hit
-}
-
 // TestAcceptanceLostAnswers is acceptance 1: the sandbox drops 20% of the
 // mutating calls' answers after applying them; one run creates every row,
 // each with the password the sandbox holds, none exists, exit 0. With
@@ -240,7 +193,7 @@ func endpointGone(t *testing.T, gone func(*cutProxy)) {
 	t.Parallel()
 	rows := fullSize(t, 60, 300)
 	sb := e2eSandbox(t, sandbox.Options{RateScale: 20, UserQuota: rows + 10}) // CreateUser 40/s
-	watch := watchCreates(sb, "Connect")
+	watch := watchCalls(t, sb)
 	proxy := startProxy(t, sb.URL())
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("gone", rows))
@@ -248,7 +201,7 @@ func endpointGone(t *testing.T, gone func(*cutProxy)) {
 		"--instance-id", sb.InstanceID(), "--endpoint-url", proxy.URL(), "--region", "us-east-1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	cut := watch.after(rows / 4)
+	cut := watch.after(rows/4, "Connect.CreateUser")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +218,7 @@ func endpointGone(t *testing.T, gone func(*cutProxy)) {
 	err = <-done
 	ended := time.Since(cutAt)
 	t.Logf("%d rows, endpoint gone after %d creates: the run ended %.1f s after it went (acceptance: within 30 s of the last answer)",
-		rows, watch.n.Load(), ended.Seconds())
+		rows, watch.count("Connect.CreateUser"), ended.Seconds())
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Fatalf("exit %v, want 1\n%s", err, stderr.String())

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -39,55 +37,6 @@ func leftovers(t *testing.T, dir string) []string {
 	return out
 }
 
-// killRun is one run of the kill test: started, then killed at an event.
-type killRun struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	done chan error
-	err  error // how it ended
-}
-
-func startKillRun(t *testing.T, sb *sandbox.Sandbox, dir string) *killRun {
-	r := &killRun{t: t, cmd: importCmd(t, sb, dir, 50, "import", "agents.csv", "--resume", "--no-progress"), done: make(chan error, 1)}
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { r.done <- r.cmd.Wait() }()
-	return r
-}
-
-// wait waits for an event; false: the run ended first.
-func (r *killRun) wait(event <-chan struct{}) bool {
-	select {
-	case <-event:
-		return true
-	case r.err = <-r.done:
-		return false
-	}
-}
-
-// until polls cond (a file appearing) as fast as it can; false: the run
-// ended first.
-func (r *killRun) until(cond func() bool) bool {
-	for !cond() {
-		select {
-		case r.err = <-r.done:
-			return false
-		default:
-			time.Sleep(20 * time.Microsecond)
-		}
-	}
-	return true
-}
-
-// kill kills the run and says whether the kill ended it (not its own exit).
-func (r *killRun) kill() bool {
-	r.cmd.Process.Signal(syscall.SIGKILL)
-	r.err = <-r.done
-	var ee *exec.ExitError
-	return errors.As(r.err, &ee) && !ee.Exited()
-}
-
 // TestAcceptanceKills is acceptance 6: SIGKILLs at moments chosen by
 // events (when the results file is first linked into place, after the Nth
 // CreateUser reaches the sandbox, and when a Ctrl-C'd run's final rewrite
@@ -106,9 +55,10 @@ func TestAcceptanceKills(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 6))
 	sb := e2eSandbox(t, sandbox.Options{RateScale: 50, UserQuota: rows + 10, ErrorRate: 0.05, Seed: seed}) // CreateUser 100/s
-	watch := watchCreates(sb, "Connect")
+	watch := watchCalls(t, sb)
 	dir := t.TempDir()
 	writeFile(t, dir, "agents.csv", e2eRows("kill", rows))
+	dw := watchDir(t, dir)
 	results := filepath.Join(dir, "agents-results.csv")
 	exists := func() bool { _, err := os.Lstat(results); return err == nil }
 	inRewrite := func() bool {
@@ -136,7 +86,7 @@ func TestAcceptanceKills(t *testing.T) {
 		if k > 4*kills {
 			t.Fatalf("only %d kills in %d runs: %v", sum(tally), k, tally)
 		}
-		r := startKillRun(t, sb, dir)
+		r := startKillRun(t, importCmd(t, sb, dir, 50, "import", "agents.csv", "--resume", "--no-progress"))
 		kind := "creating"
 		switch {
 		case k == 0:
@@ -149,17 +99,17 @@ func TestAcceptanceKills(t *testing.T) {
 		reached := false
 		switch kind {
 		case "creating the results file":
-			reached = r.until(exists)
+			reached = r.until(dw, exists)
 		case "creating":
-			reached = r.wait(watch.after(1 + rng.IntN(max(2, rows/kills))))
+			reached = r.wait(watch.after(1+rng.IntN(max(2, rows/kills)), "Connect.CreateUser"))
 		case "rewrite after Ctrl-C":
-			if reached = r.wait(watch.after(1 + rng.IntN(max(2, rows/kills)))); reached {
+			if reached = r.wait(watch.after(1+rng.IntN(max(2, rows/kills)), "Connect.CreateUser")); reached {
 				checkCleared("after a change of the run that followed")
 				r.cmd.Process.Signal(os.Interrupt)
-				reached = r.until(inRewrite)
+				reached = r.until(dw, inRewrite)
 			}
 		case "rewrite after nothing to do":
-			reached = r.until(inRewrite)
+			reached = r.until(dw, inRewrite)
 		}
 		if kind == "creating" && reached {
 			checkCleared("after a change of the run that followed")

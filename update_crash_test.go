@@ -1,19 +1,15 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -130,11 +126,16 @@ func userLine(u sandbox.ConnectUser) string {
 func updateCalls(sb *sandbox.Sandbox) int {
 	n := 0
 	for op, c := range sb.Calls() {
-		if strings.HasPrefix(op, "Connect.UpdateUser") || op == "Connect.TagResource" || op == "Connect.UntagResource" {
+		if isUpdateCall(op) {
 			n += c.Sent
 		}
 	}
 	return n
+}
+
+// isUpdateCall says whether op ("Service.Operation") changes a user.
+func isUpdateCall(op string) bool {
+	return strings.HasPrefix(op, "Connect.UpdateUser") || op == "Connect.TagResource" || op == "Connect.UntagResource"
 }
 
 // checkTouched fails when a user the file does not name changed, or a
@@ -172,25 +173,21 @@ func TestUpdateCommandCrash(t *testing.T) {
 	n, changed, kills := fullSize(t, 90, 1000), fullSize(t, 45, 300), fullSize(t, 10, 30)
 	fl := newUpdateFleet(t, sandbox.Options{RateScale: 10}, n, changed) // each update API 20/s
 	args := []string{"import", "agents.csv", "--update", "--resume", "--no-progress"}
+	watch := watchCalls(t, fl.sb)
 	killed, midRun := 0, 0
 	for killed < kills {
-		sent, reads := updateCalls(fl.sb), fl.sb.Calls()["Connect.DescribeUser"].Sent
-		cmd := importCmd(t, fl.sb, fl.dir, 10, args...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		sent := updateCalls(fl.sb)
+		r := startKillRun(t, importCmd(t, fl.sb, fl.dir, 10, args...))
 		// Most kills once this run's updates have begun, after a random few;
 		// the others while the users are read, before any update.
+		var at <-chan struct{}
 		if killed%4 == 3 {
-			waitCalls(func() int { return fl.sb.Calls()["Connect.DescribeUser"].Sent }, reads+1+rng.IntN(20))
+			at = watch.after(1+rng.IntN(20), "Connect.DescribeUser")
 		} else {
-			waitCalls(func() int { return updateCalls(fl.sb) }, sent+1+rng.IntN(max(changed/10, 4)))
+			at = watch.afterMatch(1+rng.IntN(max(changed/10, 4)), isUpdateCall)
 		}
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.Exited() {
-			t.Logf("run finished before the kill: %v", err)
+		if !r.wait(at) || !r.kill() {
+			t.Logf("run finished before the kill: %v", r.err)
 			break
 		}
 		killed++
@@ -215,13 +212,5 @@ func TestUpdateCommandCrash(t *testing.T) {
 	t.Logf("%d kills, %d of them while users were being updated", killed, midRun)
 	if killed < kills || midRun < kills/2 {
 		t.Errorf("%d kills, %d while updating: the test proves little", killed, midRun)
-	}
-}
-
-// waitCalls waits until count reaches target, or the run has had plenty of
-// time; the caller kills it either way.
-func waitCalls(count func() int, target int) {
-	for deadline := time.Now().Add(20 * time.Second); count() < target && time.Now().Before(deadline); {
-		time.Sleep(time.Millisecond)
 	}
 }

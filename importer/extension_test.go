@@ -51,6 +51,7 @@ func validateExt(t *testing.T, set map[string]string) agentfile.Checked {
 
 // Every rule of the extension columns: a cell it refuses, and one it takes.
 func TestExtensionRules(t *testing.T) {
+	t.Parallel()
 	eleven := make([]string, 11)
 	for i := range eleven {
 		eleven[i] = fmt.Sprintf("Skill|S%d|1", i)
@@ -107,6 +108,7 @@ func TestExtensionRules(t *testing.T) {
 }
 
 func TestExtensionAgent(t *testing.T) {
+	t.Parallel()
 	c := validateExt(t, nil)
 	if c.Agent == nil {
 		t.Fatalf("refused: %+v", c.Problems)

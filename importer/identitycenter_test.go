@@ -133,31 +133,34 @@ func createCalls(sb *sandbox.Sandbox) map[string]int {
 
 // TestIdentityCenterImport500 is the acceptance of the Identity Center side:
 // 500 agents on a SAML sandbox, a re-run that creates nothing, and a run
-// where some rows fail on the Identity Center side, completed by a re-run.
+// where some rows fail on the Identity Center side, completed by a re-run
+// (150 agents in the suite, 500 with BULKAGENTS_FULL=1).
 func TestIdentityCenterImport500(t *testing.T) {
+	t.Parallel()
+	n := fullSize(t, 150, 500)
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, UserQuota: 1000})
-	rows := agents("sso", 500)
+	rows := agents("sso", n)
 	input := writeAgents(t, t.TempDir(), rows)
 
 	res, results := ssoImport(t, sb, input, 100, nil)
-	if res.Counts[report.Created] != 500 {
+	if res.Counts[report.Created] != n {
 		for _, o := range results {
 			if o.Status != report.Created {
 				t.Logf("line %d: %s %s", o.Line, o.Status, o.Error)
 			}
 		}
-		t.Fatalf("counts %s, want 500 created", res.Counts)
+		t.Fatalf("counts %s, want %d created", res.Counts, n)
 	}
 	checkComplete(t, sb, rows, results, DefaultSSOGroup)
-	if n := len(sb.ConnectUsers()); n != 501 {
-		t.Errorf("%d connect users, want 500 and the admin", n)
+	if got := len(sb.ConnectUsers()); got != n+1 {
+		t.Errorf("%d connect users, want %d and the admin", got, n)
 	}
-	if n := len(sb.IdentityStoreUsers()); n != 500 {
-		t.Errorf("%d identity center users, want 500", n)
+	if got := len(sb.IdentityStoreUsers()); got != n {
+		t.Errorf("%d identity center users, want %d", got, n)
 	}
 	store := identityStore(t, sb, DefaultSSOGroup)
-	if len(store.members) != 500 {
-		t.Errorf("%d members, want 500", len(store.members))
+	if len(store.members) != n {
+		t.Errorf("%d members, want %d", len(store.members), n)
 	}
 	assigned := sb.ApplicationAssignments()
 	if len(assigned) != 1 || assigned[0].PrincipalID != store.group || assigned[0].PrincipalType != "GROUP" ||
@@ -168,7 +171,7 @@ func TestIdentityCenterImport500(t *testing.T) {
 	if u.DisplayName != "Agent Number7" || u.GivenName != "Agent" || u.FamilyName != "Number7" || u.Email != "sso0007@example.com" {
 		t.Errorf("identity center user as created: %+v", u)
 	}
-	if r := res.IdentityCenter; r == nil || r.UsersCreated != 500 || r.MembershipsCreated != 500 || !r.GroupCreated ||
+	if r := res.IdentityCenter; r == nil || r.UsersCreated != n || r.MembershipsCreated != n || !r.GroupCreated ||
 		!strings.Contains(r.Assignment, "assigned") || len(r.Warnings) != 0 {
 		t.Errorf("identity center report %+v", r)
 	}
@@ -176,15 +179,16 @@ func TestIdentityCenterImport500(t *testing.T) {
 	t.Run("re-run creates nothing", func(t *testing.T) {
 		sb.ResetCalls()
 		res, results := ssoImport(t, sb, input, 100, nil)
-		if res.Counts[report.Exists] != 500 {
-			t.Errorf("counts %s, want 500 exists", res.Counts)
+		if res.Counts[report.Exists] != n {
+			t.Errorf("counts %s, want %d exists", res.Counts, n)
 		}
 		if c := createCalls(sb); len(c) != 0 {
 			t.Errorf("a re-run sent create calls: %v", c)
 		}
 		checkComplete(t, sb, rows, results, DefaultSSOGroup)
 		// Finding what exists costs pages: 500 users and 500 members are
-		// five pages each, with a group lookup and a discovery.
+		// five pages each, with a group lookup and a discovery (15 reads
+		// in all at 500 rows).
 		calls := sb.Calls()
 		reads := 0
 		for k, v := range calls {
@@ -192,8 +196,8 @@ func TestIdentityCenterImport500(t *testing.T) {
 				reads += v.Sent
 			}
 		}
-		if reads > 15 {
-			t.Errorf("the re-run made %d Identity Center reads, want pages (at most 15): %v", reads, calls)
+		if pages := (n + 99) / 100; reads > 2*pages+5 {
+			t.Errorf("the re-run made %d Identity Center reads, want pages (at most %d): %v", reads, 2*pages+5, calls)
 		}
 		if !strings.Contains(res.IdentityCenter.Assignment, "already assigned") {
 			t.Errorf("assignment on a re-run: %q", res.IdentityCenter.Assignment)
@@ -205,6 +209,7 @@ func TestIdentityCenterImport500(t *testing.T) {
 // membership cannot be made fail, saying which step; the next run completes
 // them without making anything twice.
 func TestIdentityCenterFailsThenCompletes(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("part", 60)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -259,6 +264,7 @@ func TestIdentityCenterFailsThenCompletes(t *testing.T) {
 // reused; an email that belongs to another user name makes the row invalid,
 // saying whose it is; a row complete on both sides exists.
 func TestIdentityCenterExistingUsers(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("old", 4)
 	reused, err := sb.AddIdentityStoreUser(sandbox.IdentityStoreUser{UserName: "old0001", DisplayName: "Old One",
@@ -303,6 +309,7 @@ func TestIdentityCenterExistingUsers(t *testing.T) {
 // TestIdentityCenterDryRunPredicts: a dry run (read calls only) says row by
 // row what the real run then does, the group and memberships included.
 func TestIdentityCenterDryRunPredicts(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"listed", "looked up"} {
 		t.Run(name, func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
@@ -374,6 +381,7 @@ func seedStore(t testing.TB, sb *sandbox.Sandbox, n int) {
 // before anything is made for it, whether the listing showed that user or
 // only the lookup found it.
 func TestIdentityCenterLargeStore(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	seedStore(t, sb, 800) // 8 pages: beyond the budget of 10 fresh rows
 	rows := agents("big", 10)
@@ -414,6 +422,7 @@ func TestIdentityCenterLargeStore(t *testing.T) {
 // HTTP 500 (half of them after the change was made), every row ends
 // complete, and nothing is made twice.
 func TestIdentityCenterFaults(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, ErrorRate: 0.1, Seed: 11})
 	rows := agents("fault", 200)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -457,6 +466,7 @@ func (h *rateExceeded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestIdentityCenterRateExceeded: an HTTP 400 "Rate exceeded" is a throttle:
 // retried, and it slows the Identity Store's limiter.
 func TestIdentityCenterRateExceeded(t *testing.T) {
+	t.Parallel()
 	sb := sandbox.New(sandbox.Options{Identity: "SAML", Unlimited: true})
 	h := &rateExceeded{next: sb}
 	h.n.Store(8)
@@ -498,6 +508,7 @@ func (s *ssoAdminStub) CreateApplicationAssignment(context.Context, *ssoadmin.Cr
 }
 
 func TestIdentityCenterDiscovery(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	c := sandboxClients(t, sb, 100)
 	plan := &Plan{Instance: Instance{ID: sb.InstanceID(), Identity: agentfile.IdentitySAML}}
@@ -549,6 +560,7 @@ func TestIdentityCenterDiscovery(t *testing.T) {
 // TestIdentityCenterAssignmentWarning: an assignment the API refuses is a
 // warning with the console steps, not a failed run.
 func TestIdentityCenterAssignmentWarning(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	c := sandboxClients(t, sb, 100)
 	c.SSOAdmin = &ssoAdminStub{}
@@ -580,6 +592,7 @@ func TestIdentityCenterAssignmentWarning(t *testing.T) {
 // steps are in flight leaves those rows not done (for --resume), never
 // created without their user or membership.
 func TestIdentityCenterInterrupted(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, Latency: 20 * time.Millisecond})
 	rows := agents("cut", 40)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -661,6 +674,7 @@ func benchmarkOverhead(b *testing.B, latency time.Duration) {
 // TestIdentityCenterResumeAfterConnectOnly: --resume with Identity Center
 // on a results file written without it completes the rows it calls done.
 func TestIdentityCenterResumeAfterConnectOnly(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("later", 6)
 	input := writeAgents(t, t.TempDir(), rows)
@@ -679,6 +693,7 @@ func TestIdentityCenterResumeAfterConnectOnly(t *testing.T) {
 // and the administrator is warned, in the dry run as in the real run,
 // whether the listing found the user or a lookup did.
 func TestIdentityCenterExistingUserOtherEmail(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"listed", "looked up"} {
 		t.Run(name, func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
@@ -726,6 +741,7 @@ func TestIdentityCenterExistingUserOtherEmail(t *testing.T) {
 // that the real run then only warns about, whether the group exists yet or
 // not.
 func TestIdentityCenterDryRunApplication(t *testing.T) {
+	t.Parallel()
 	for _, groupExists := range []bool{false, true} {
 		sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 		if groupExists {
@@ -760,6 +776,7 @@ func TestIdentityCenterDryRunApplication(t *testing.T) {
 // Connect under that spelling, and the administrator is warned that the
 // Connect user login must match it, in the dry run as in the real run.
 func TestIdentityCenterExistingUserOtherCase(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"listed", "looked up"} {
 		t.Run(name, func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
@@ -802,6 +819,7 @@ func TestIdentityCenterExistingUserOtherCase(t *testing.T) {
 // from a web page can leave) makes the row invalid before its Connect user
 // is made, in the dry run as in the real run; the rows around it go on.
 func TestIdentityCenterRefusedNames(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
 	rows := agents("zw", 3)
 	rows[1].First = "Ja\u200bne"

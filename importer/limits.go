@@ -171,6 +171,9 @@ type APILimiter struct {
 	throttles    int
 	successes    [successRing]time.Time // a ring of the latest successes
 	next         int                    // where the next success goes
+	// now is the clock of the rate's adapting (time.Now; a test's own
+	// clock moves in steps).
+	now func() time.Time
 }
 
 func newAPILimiter(perSecond float64, burst int) *APILimiter {
@@ -180,6 +183,7 @@ func newAPILimiter(perSecond float64, burst int) *APILimiter {
 		ceiling: perSecond,
 		floor:   perSecond * floorFraction,
 		current: perSecond,
+		now:     time.Now,
 	}
 }
 
@@ -279,7 +283,7 @@ func (a *APILimiter) Throttled(sentAt time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.throttles++
-	now := time.Now()
+	now := a.now()
 	isolated := a.lastThrottle.IsZero() || now.Sub(a.lastThrottle) > a.window()
 	a.lastThrottle = now
 	if got, ok := a.achieved(now); isolated && a.current >= a.ceiling*0.999 && (!ok || got >= a.current*edgeAchieved) {
@@ -304,7 +308,7 @@ func (a *APILimiter) Throttled(sentAt time.Time) {
 func (a *APILimiter) Succeeded() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	now := time.Now()
+	now := a.now()
 	a.successes[a.next] = now
 	a.next = (a.next + 1) % successRing
 	if a.current >= a.ceiling || now.Sub(a.lastCut) < a.window() {

@@ -17,7 +17,11 @@ import (
 )
 
 func TestAPILimiterAdapts(t *testing.T) {
+	t.Parallel()
+	clock := time.Now()
+	now := func() time.Time { return clock }
 	a := newAPILimiter(100, 5)
+	a.now = now
 	// age pretends the last cut was long ago, as if a window had passed.
 	age := func() {
 		a.mu.Lock()
@@ -26,18 +30,18 @@ func TestAPILimiterAdapts(t *testing.T) {
 		a.mu.Unlock()
 	}
 	// A lone throttle at the configured rate is its edge: no cut.
-	a.Throttled(time.Now())
+	a.Throttled(now())
 	if got := a.Rate(); got != 100 || a.EdgeThrottles() != 1 {
 		t.Fatalf("after a lone throttle the rate is %v (%d edge throttles), want 100 and 1", got, a.EdgeThrottles())
 	}
 	// A second within the window is a real limit.
-	before := time.Now()
-	a.Throttled(time.Now())
+	before := now()
+	a.Throttled(now())
 	if got := a.Rate(); got != 100*cutFactor {
 		t.Fatalf("after a throttle the rate is %v, want %v", got, 100*cutFactor)
 	}
 	a.Throttled(before) // sent before the cut: paced at the old rate
-	a.Throttled(time.Now())
+	a.Throttled(now())
 	if got := a.Rate(); got != 100*cutFactor {
 		t.Errorf("throttles within the window of the cut changed the rate to %v", got)
 	}
@@ -47,14 +51,14 @@ func TestAPILimiterAdapts(t *testing.T) {
 	}
 	for range 200 {
 		age()
-		a.Throttled(time.Now())
+		a.Throttled(now())
 	}
 	if got := a.Rate(); got != 100*floorFraction {
 		t.Errorf("the rate fell to %v, want the floor %v", got, 100*floorFraction)
 	}
 	age()
 	for range 20 {
-		time.Sleep(60 * time.Millisecond)
+		clock = clock.Add(60 * time.Millisecond)
 		a.Succeeded()
 	}
 	got := a.Rate()
@@ -80,6 +84,7 @@ func TestAPILimiterAdapts(t *testing.T) {
 // TestAPILimiterAimsAtTheAchievedRate: when calls are refused, the rate
 // drops to what got through, not blindly by a factor.
 func TestAPILimiterAimsAtTheAchievedRate(t *testing.T) {
+	t.Parallel()
 	a := newAPILimiter(100, 5)
 	now := time.Now()
 	a.mu.Lock()
@@ -104,6 +109,7 @@ func TestAPILimiterAimsAtTheAchievedRate(t *testing.T) {
 }
 
 func TestLimitsScaleTheDefaults(t *testing.T) {
+	t.Parallel()
 	l := NewLimits(3)
 	for api, want := range map[string]float64{
 		"Connect.CreateUser": 6, "Connect.ListUsers": 30, "Connect.Unlisted": 6, "identitystore": 60,
@@ -136,6 +142,7 @@ func createInput(sb *sandbox.Sandbox, login string) *connect.CreateUserInput {
 // LimitExceededException, which the SDK's default retryer would retry as a
 // throttle.
 func TestQuotaIsNotRetried(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 1}) // "admin" fills it
 	c := sandboxClients(t, sb, 0)
 	in := createInput(sb, "one.too.many")
@@ -154,6 +161,7 @@ func TestQuotaIsNotRetried(t *testing.T) {
 // limit is half the client's: the calls are throttled at first, the
 // limiter slows down, every call succeeds.
 func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{RateScale: 10}) // CreateUser 20/s, burst 50
 	c := sandboxClients(t, sb, 20)                        // the client thinks 40/s
 	const calls = 120
@@ -223,6 +231,7 @@ func TestPacingAdaptsToALowerRealLimit(t *testing.T) {
 // once its 500-token bucket is spent (100 throttles), failing rows for
 // nothing; ours never does.
 func TestRetryerHasNoRetryQuota(t *testing.T) {
+	t.Parallel()
 	r := DefaultRetryPolicy.retryer()
 	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	for i := range 1000 {
@@ -262,6 +271,7 @@ func TestRetryerHasNoRetryQuota(t *testing.T) {
 // even when other callers use up most of the quota and a call is throttled
 // dozens of times; other errors still give up after a few attempts.
 func TestRetryerRidesOutThrottling(t *testing.T) {
+	t.Parallel()
 	r := DefaultRetryPolicy.retryer()
 	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	if r.MaxAttempts() < 100 {

@@ -18,3 +18,13 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("AWS_CA_BUNDLE")
 	os.Exit(m.Run())
 }
+
+// fullSize is small in the suite and full with BULKAGENTS_FULL=1 (the
+// acceptance figures).
+func fullSize(t testing.TB, small, full int) int {
+	t.Helper()
+	if os.Getenv("BULKAGENTS_FULL") == "1" {
+		return full
+	}
+	return small
+}

@@ -45,6 +45,7 @@ func planFor(t *testing.T, sb *sandbox.Sandbox, rows []agentRow) *Plan {
 }
 
 func TestDescribeInstance(t *testing.T) {
+	t.Parallel()
 	for _, identity := range []agentfile.Identity{agentfile.IdentityConnect, agentfile.IdentitySAML} {
 		t.Run(string(identity), func(t *testing.T) {
 			sb := startSandbox(t, sandbox.Options{Identity: string(identity), Unlimited: true})
@@ -76,6 +77,7 @@ func TestDescribeInstance(t *testing.T) {
 }
 
 func TestMakePlanResolvesNamesExactly(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	sb.AddRoutingProfile("Sales Inbound")
 	sb.AddHierarchyGroup("Other Corp", "Support", "Tier 1") // same leaf name, another path
@@ -168,6 +170,7 @@ func TestMakePlanResolvesNamesExactly(t *testing.T) {
 // TestMakePlanCostsPages checks that finding who exists costs a page per
 // thousand users, not a call per row.
 func TestMakePlanCostsPages(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	seed := make([]sandbox.ConnectUser, 2500)
 	for i, a := range agents("existing", 2500) {
@@ -221,6 +224,7 @@ func (s searchIgnoringCase) SearchUsers(ctx context.Context, in *connect.SearchU
 // TestFindUserMatchesExactly: settling a CreateUser never takes a user
 // whose name differs only in case for the row's.
 func TestFindUserMatchesExactly(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "exact.name", FirstName: "A", LastName: "B"}); err != nil {
 		t.Fatal(err)
@@ -240,6 +244,7 @@ func TestFindUserMatchesExactly(t *testing.T) {
 // TestDescribeErrorOfAnExpiredSSOSession: a profile whose SSO session has
 // expired (or was never started) says so, and how to sign in with it.
 func TestDescribeErrorOfAnExpiredSSOSession(t *testing.T) {
+	t.Parallel()
 	err := fmt.Errorf("operation error Connect: DescribeInstance, get identity: get credentials: %w",
 		errors.New("failed to refresh cached credentials, the SSO session has expired or is invalid: open /home/ana/.aws/sso/cache/0a1b.json: no such file or directory"))
 	se := DescribeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)

@@ -100,6 +100,7 @@ func countOf(outcomes []report.Outcome, s report.Status) int {
 }
 
 func TestProvisionCreates(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("clean", 40)
 	rows[3].Password = "Supplied2Password"
@@ -126,6 +127,7 @@ func TestProvisionCreates(t *testing.T) {
 // TestProvisionFaults: with a tenth of the calls failing with HTTP 500 (half
 // of them after the user was made), every row ends created, once.
 func TestProvisionFaults(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, ErrorRate: 0.2, Seed: 7})
 	rows := agents("faulty", 120)
 	ctx := context.Background()
@@ -150,6 +152,7 @@ func TestProvisionFaults(t *testing.T) {
 // TestProvisionSomeoneElseCreatedIt: a user made between the plan and the
 // call is reported as existing, without a password.
 func TestProvisionSomeoneElseCreatedIt(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("race", 3)
 	plan := planFor(t, sb, rows)
@@ -171,6 +174,7 @@ func TestProvisionSomeoneElseCreatedIt(t *testing.T) {
 // TestProvisionQuota: at the users-per-instance quota CreateUser stops and
 // the remaining rows fail with a message to raise it.
 func TestProvisionQuota(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, UserQuota: 13}) // admin + 2 + 10
 	rows := agents("quota", 40)
 	// Two users near the end exist: the quota does not fail them.
@@ -203,6 +207,7 @@ func TestProvisionQuota(t *testing.T) {
 // TestProvisionStop: after the first Ctrl-C no row starts; the rows that
 // did not start are not-attempted and hold no password.
 func TestProvisionStop(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("stop", 60)
 	stop, cancel := context.WithCancel(context.Background())
@@ -230,13 +235,27 @@ func TestProvisionStop(t *testing.T) {
 // TestProvisionAbort: a second Ctrl-C abandons the calls in flight; their
 // rows keep the password written ahead, for --resume to settle.
 func TestProvisionAbort(t *testing.T) {
-	sb := startSandbox(t, sandbox.Options{Unlimited: true, Latency: 300 * time.Millisecond})
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	// The CreateUser calls are held in flight, never applied; once three
+	// are, both Ctrl-Cs come.
+	inFlight := make(chan struct{})
+	var held atomic.Int32
+	sb.SetHold(func(_, op string) bool {
+		if op != "CreateUser" {
+			return false
+		}
+		if held.Add(1) == 3 {
+			close(inFlight)
+		}
+		return true
+	})
 	rows := agents("abort", 30)
 	stop, cancelStop := context.WithCancel(context.Background())
 	calls, cancelCalls := context.WithCancel(context.Background())
 	out, _ := provisionRows(t, sb, rows, 1000, stop, calls, func(*Provisioner) {
 		go func() {
-			time.Sleep(150 * time.Millisecond) // the first rows' calls are in flight
+			<-inFlight
 			cancelStop()
 			cancelCalls()
 		}()
@@ -250,12 +269,13 @@ func TestProvisionAbort(t *testing.T) {
 			withPassword++
 		}
 	}
-	if withPassword == 0 {
-		t.Errorf("no row in flight kept its password: %+v", out)
+	if withPassword < 3 {
+		t.Errorf("%d rows in flight kept their password, want at least the 3 held: %+v", withPassword, out)
 	}
 }
 
 func TestAmbiguous(t *testing.T) {
+	t.Parallel()
 	response := func(status int, code string) error {
 		return &smithyhttp.ResponseError{
 			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}},
@@ -284,6 +304,7 @@ func TestAmbiguous(t *testing.T) {
 }
 
 func TestAutoConcurrency(t *testing.T) {
+	t.Parallel()
 	for rate, want := range map[float64]int{2: DefaultConcurrency, 50: 50, 100.5: 101, 2000: maxAutoConcurrency} {
 		if got := AutoConcurrency(rate); got != want {
 			t.Errorf("autoConcurrency(%v) = %d, want %d", rate, got, want)
@@ -334,6 +355,7 @@ func answerAfterApplying(t *testing.T, sb *sandbox.Sandbox, status int, code str
 // quota that user filled, a refusal) is settled by looking the user up: the
 // row is created, with the password the user now has.
 func TestProvisionSettlesAfterAnAppliedAttempt(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		status int
 		code   string
@@ -390,6 +412,7 @@ func refusingCreateUser(t *testing.T, sb *sandbox.Sandbox) *httptest.Server {
 // CreateUser pace only to fail the same way: they are not attempted, with
 // what to fix, and rows whose user exists still go on.
 func TestProvisionStopsWhenCreateUserIsRefused(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("refused", 60)
 	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: rows[59].Login, FirstName: "A", LastName: "B"}); err != nil {
@@ -504,6 +527,7 @@ func TestProvisionSearchLags(t *testing.T) {
 // any more (an SSO session that expired an hour into a long import) fail
 // the rows in flight, and the rest are not sent, with what to do.
 func TestProvisionStopsWhenCredentialsExpire(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("expiring", 40)
 	plan := planFor(t, sb, rows)
@@ -547,6 +571,7 @@ func TestProvisionStopsWhenCredentialsExpire(t *testing.T) {
 // TestProvisionTagsRefused: credentials that may create users but not tag
 // them fail only the rows with tags, saying what is missing.
 func TestProvisionTagsRefused(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	plan := planFor(t, sb, agents("tagged", 10))
 	for i := range 2 {
@@ -596,6 +621,7 @@ func TestProvisionTagsRefused(t *testing.T) {
 // The run stops within a few seconds, not once every call in flight got
 // through: a call only ever throttled has changed nothing and is dropped.
 func TestProvisionStopWhileThrottled(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{RateScale: 1}) // CreateUser 2/s
 	rows := agents("throttled", 60)
 	plan := planFor(t, sb, rows)
@@ -607,8 +633,21 @@ func TestProvisionStopWhileThrottled(t *testing.T) {
 	stop, cancel := context.WithCancel(context.Background())
 	log := &memoryLog{}
 	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: log, Concurrency: 30}
+	// The interrupt comes once 20 CreateUser calls were throttled: the
+	// workers are then waiting on the limiter and on retries.
+	throttled := make(chan struct{})
+	var once sync.Once
+	sb.SetCountWatch(func(op string, n sandbox.CallCount) {
+		if op == "Connect.CreateUser" && n.Throttled >= 20 {
+			once.Do(func() { close(throttled) })
+		}
+	})
 	var stopped time.Time
-	time.AfterFunc(1500*time.Millisecond, func() { stopped = time.Now(); cancel() })
+	go func() {
+		<-throttled
+		stopped = time.Now()
+		cancel()
+	}()
 	out := p.Run(stop, context.Background(), jobs)
 	if wait := time.Since(stopped); wait > 4*time.Second {
 		t.Errorf("took %v to stop after the interrupt, with 30 calls in flight at 2/s", wait.Round(time.Millisecond))

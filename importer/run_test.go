@@ -38,6 +38,7 @@ func loadResults(t *testing.T, path string) map[int]report.Outcome {
 }
 
 func TestImportDryRunPredictsTheRun(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	rows := agents("dry", 30)
 	rows[4].Login = "bad login!"              // invalid: characters
@@ -121,6 +122,7 @@ func TestImportDryRunPredictsTheRun(t *testing.T) {
 }
 
 func TestImportRefusesToOverwriteResults(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("once", 2))
@@ -149,6 +151,7 @@ func TestImportRefusesToOverwriteResults(t *testing.T) {
 // TestImportAfterADryRun: the README's sequence, a dry run then the run,
 // meets the dry run's results file; the hint says it may be replaced.
 func TestImportAfterADryRun(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("dry.then", 2))
@@ -166,6 +169,7 @@ func TestImportAfterADryRun(t *testing.T) {
 // rows done, rows whose password was written ahead (one whose user was made,
 // one whose call never arrived) and rows never reached.
 func TestImportResumeSettlesWriteAheads(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	rows := agents("resume", 5)
@@ -225,6 +229,7 @@ func TestImportResumeSettlesWriteAheads(t *testing.T) {
 }
 
 func TestImportResumeRefusesAnotherInput(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("first", 3))
@@ -240,6 +245,7 @@ func TestImportResumeRefusesAnotherInput(t *testing.T) {
 }
 
 func TestOutputPaths(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ input, out, results, retry string }{
 		{"agents.csv", "", "agents-results.csv", "agents-retry.csv"},
 		{"dir/agents.csv", "out/run-results.csv", "out/run-results.csv", "out/run-retry.csv"},
@@ -255,6 +261,7 @@ func TestOutputPaths(t *testing.T) {
 // TestImportSAML: a SAML instance's users get no password, and no email is
 // sent for them (docs/aws.md §2).
 func TestImportSAML(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentitySAML)})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("saml", 5))
@@ -278,6 +285,7 @@ func TestImportSAML(t *testing.T) {
 }
 
 func TestWriteSummary(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	WriteSummary(&b, &Result{
 		Instance:             Instance{Identity: agentfile.IdentityConnect},
@@ -306,6 +314,7 @@ func TestWriteSummary(t *testing.T) {
 // TestWriteSummarySaysWhyRowsFailed: each reason once, with its lines; an
 // interruption only in its own line.
 func TestWriteSummarySaysWhyRowsFailed(t *testing.T) {
+	t.Parallel()
 	var outcomes []report.Outcome
 	for line := 2; line < 8; line++ {
 		outcomes = append(outcomes, report.Outcome{Line: line, Status: report.Failed, Error: quotaMessage})
@@ -331,6 +340,7 @@ func TestWriteSummarySaysWhyRowsFailed(t *testing.T) {
 // TestWriteSummaryPaceRecovered: a pace lowered by throttling and climbed
 // back is not said to be lowered to the limit itself.
 func TestWriteSummaryPaceRecovered(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	WriteSummary(&b, &Result{Counts: report.Counts{report.Created: 40}, Stats: Stats{CreateCalls: 40, CreateSpan: 20 * time.Second},
 		ConfiguredCreateRate: 2, FinalCreateRate: 2, CreateThrottles: 1, ExistingUsers: -1})
@@ -340,6 +350,7 @@ func TestWriteSummaryPaceRecovered(t *testing.T) {
 }
 
 func TestUsersQuotaNote(t *testing.T) {
+	t.Parallel()
 	wouldCreate := func(n int) []report.Outcome {
 		out := make([]report.Outcome, n)
 		for i := range out {
@@ -377,14 +388,41 @@ func TestUsersQuotaNote(t *testing.T) {
 
 // syncBuffer is a strings.Builder safe for the progress goroutine.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+	mu    sync.Mutex
+	b     strings.Builder
+	wrote chan struct{} // signalled after each write (waitFor)
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.wrote == nil {
+		s.wrote = make(chan struct{}, 1)
+	}
+	select {
+	case s.wrote <- struct{}{}:
+	default:
+	}
 	return s.b.Write(p)
+}
+
+// waitFor waits until text has been written.
+func (s *syncBuffer) waitFor(t *testing.T, text string) {
+	t.Helper()
+	s.mu.Lock()
+	if s.wrote == nil {
+		s.wrote = make(chan struct{}, 1)
+	}
+	wrote := s.wrote
+	s.mu.Unlock()
+	timeout := time.After(30 * time.Second)
+	for !strings.Contains(s.String(), text) {
+		select {
+		case <-wrote:
+		case <-timeout:
+			t.Fatalf("%q was never written; got:\n%s", text, s.String())
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -403,7 +441,7 @@ func TestProgressLines(t *testing.T) {
 		p.Add(report.Created)
 	}
 	p.Add(report.Failed)
-	time.Sleep(70 * time.Millisecond)
+	out.waitFor(t, "import: 4/10 rows, 1 failed")
 	p.Stop()
 	if got := out.String(); !strings.Contains(got, "import: 4/10 rows, 1 failed") || !strings.Contains(got, "left") {
 		t.Errorf("progress lines:\n%s", got)
@@ -417,6 +455,7 @@ func TestProgressLines(t *testing.T) {
 // mostly done already shows the pace of the rows it does, not a rate
 // swollen by the rows settled at the start.
 func TestProgressRateLeavesSettledRowsOut(t *testing.T) {
+	t.Parallel()
 	p := &Progress{total: 1000, start: time.Now().Add(-10 * time.Second)}
 	for range 900 {
 		p.Settled(report.Created)
@@ -433,6 +472,7 @@ func TestProgressRateLeavesSettledRowsOut(t *testing.T) {
 // TestImportDirectory: on an EXISTING_DIRECTORY instance names come from
 // the directory: none is sent, and no password.
 func TestImportDirectory(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentityDirectory)})
 	dir := t.TempDir()
 	path := filepath.Join(dir, "agents.csv")
@@ -464,6 +504,7 @@ func (deniedListUsers) ListUsers(context.Context, *connect.ListUsersInput, ...fu
 }
 
 func TestImportPlanErrorIsOneLine(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("denied", 2))
@@ -506,6 +547,7 @@ func writeResults(t *testing.T, path string, rows ...report.Outcome) {
 // the row is invalid now; one whose user was never made is just invalid; a
 // row on which nothing was done may have a new login.
 func TestImportResumeWithChangedRows(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	rows := agents("changed", 4)
@@ -554,6 +596,7 @@ func TestImportResumeWithChangedRows(t *testing.T) {
 // case-sensitive, so a login whose case changed names another user than the
 // one the interrupted run wrote a password ahead for.
 func TestImportResumeRefusesALoginChangedInCase(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	rows := agents("cased", 2)
@@ -579,6 +622,7 @@ func TestImportResumeRefusesALoginChangedInCase(t *testing.T) {
 // value ignored, a user whose name differs only in case) reaches the
 // summary, as validate shows it.
 func TestImportSummaryShowsWarnings(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	rows := agents("warned", 2)
@@ -612,6 +656,7 @@ func TestImportSummaryShowsWarnings(t *testing.T) {
 // be the input (importing agents-retry.csv with --out agents-results.csv
 // would otherwise delete it once every row is done).
 func TestImportKeepsTheInput(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	written := writeAgents(t, dir, agents("kept", 2))
@@ -647,6 +692,7 @@ func TestImportKeepsTheInput(t *testing.T) {
 // this run does, so its rate and time left are not swollen by the rows
 // settled at the start, even when every row was.
 func TestProgressBarCountsThisRunsRows(t *testing.T) {
+	t.Parallel()
 	var out syncBuffer
 	newBar := func(total int) *Progress {
 		return &Progress{total: total, start: time.Now(), bar: progressbar.NewOptions(total, progressbar.OptionSetWriter(&out))}
@@ -673,6 +719,7 @@ func TestProgressBarCountsThisRunsRows(t *testing.T) {
 // TestImportRefusesAFolder: a folder given for the file cannot be imported
 // at all: a setup error (exit status 2), before any call.
 func TestImportRefusesAFolder(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	sb.ResetCalls()
@@ -703,6 +750,7 @@ func TestImportRefusesAFolder(t *testing.T) {
 // TestImportResumeFromASpreadsheetsSave: a results file a spreadsheet saved
 // with semicolons cannot be resumed from; the hint keeps its passwords.
 func TestImportResumeFromASpreadsheetsSave(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
 	dir := t.TempDir()
 	input := writeAgents(t, dir, agents("saved", 2))
@@ -728,6 +776,7 @@ func TestImportResumeFromASpreadsheetsSave(t *testing.T) {
 // second Ctrl-C abandoned leaves no password, but its user may exist: the
 // row's login may not change on --resume.
 func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentitySAML)})
 	dir := t.TempDir()
 	rows := agents("abandoned", 2)
@@ -750,6 +799,7 @@ func TestImportResumeBindsAnAbandonedSAMLRow(t *testing.T) {
 // that --resume continues, though no password tells it: not an agent who
 // already existed.
 func TestImportResumeSettlesAnAbandonedSAMLRow(t *testing.T) {
+	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true, Identity: string(agentfile.IdentitySAML)})
 	dir := t.TempDir()
 	rows := agents("abandoned", 3)

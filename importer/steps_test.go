@@ -12,6 +12,7 @@ import (
 // outcome records it done; the others run again; each done is recorded,
 // and a step that stops the row ends it there.
 func TestRunSteps(t *testing.T) {
+	t.Parallel()
 	var ran []string
 	step := func(name string, skip, ok bool) Step {
 		return Step{Name: name, SkipWhenDone: skip, Run: func(_, _ context.Context, r *rowRun) bool {

@@ -14,8 +14,9 @@ import (
 // file, and no user the file does not name is touched.
 func TestUpdateUnderFaults(t *testing.T) {
 	t.Parallel()
-	fl := newFleet(t, sandbox.Options{Unlimited: true, ErrorRate: 0.1, Seed: 7}, 300)
-	change300(fl.rows)
+	n := fullSize(t, 150, 300) // every row changed, a third of each kind
+	fl := newFleet(t, sandbox.Options{Unlimited: true, ErrorRate: 0.1, Seed: 7}, n)
+	changeThree(fl.rows, n/3)
 	input := writeUpdateRows(t, t.TempDir(), "agents.csv", fl.rows)
 	res, err := importInto(t, fl.sb, Config{Input: input, Update: true})
 	for try := 0; err == nil && res.Counts[report.Failed]+res.Counts[report.NotAttempted] > 0 && try < 3; try++ {
@@ -25,8 +26,8 @@ func TestUpdateUnderFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts[report.Updated] != 300 {
-		t.Errorf("counts %v, want 300 updated", res.Counts)
+	if res.Counts[report.Updated] != n {
+		t.Errorf("counts %v, want %d updated", res.Counts, n)
 	}
 	if n := fl.sb.Calls()["Connect.UpdateUserRoutingProfile"].Failed; n == 0 {
 		t.Error("no fault was injected: the test proves nothing")
@@ -40,8 +41,9 @@ func TestUpdateUnderFaults(t *testing.T) {
 // a lost TagResource or UntagResource is settled by reading the user again.
 func TestUpdateUnderDrops(t *testing.T) {
 	t.Parallel()
-	fl := newFleet(t, sandbox.Options{Unlimited: true, DropRate: 0.1, Seed: 11}, 300)
-	change300(fl.rows)
+	n := fullSize(t, 150, 300) // every row changed, a third of each kind
+	fl := newFleet(t, sandbox.Options{Unlimited: true, DropRate: 0.1, Seed: 11}, n)
+	changeThree(fl.rows, n/3)
 	input := writeUpdateRows(t, t.TempDir(), "agents.csv", fl.rows)
 	res, err := importInto(t, fl.sb, Config{Input: input, Update: true})
 	for try := 0; err == nil && res.Counts[report.Failed]+res.Counts[report.NotAttempted] > 0 && try < 3; try++ {
@@ -51,8 +53,8 @@ func TestUpdateUnderDrops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts[report.Updated] != 300 {
-		t.Errorf("counts %v, want 300 updated", res.Counts)
+	if res.Counts[report.Updated] != n {
+		t.Errorf("counts %v, want %d updated", res.Counts, n)
 	}
 	if fl.sb.Dropped() == 0 {
 		t.Error("no answer was dropped: the test proves nothing")
@@ -68,7 +70,7 @@ func BenchmarkUpdate300(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		fl := newFleet(b, sandbox.Options{RateScale: scale}, 300)
-		change300(fl.rows)
+		changeThree(fl.rows, 100)
 		input := writeUpdateRows(b, b.TempDir(), "agents.csv", fl.rows)
 		fl.sb.ResetCalls()
 		b.StartTimer()

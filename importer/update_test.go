@@ -106,13 +106,14 @@ func newFleet(t testing.TB, opts sandbox.Options, n int) *fleet {
 	return fl
 }
 
-// change300 edits the rows of the acceptance run: 100 routing profiles,
-// 100 security profile sets, 100 rows with several fields at once.
-func change300(rows []updateRow) {
-	for i := 0; i < 100; i++ {
+// changeThree edits the rows of the acceptance run, k of each kind: routing
+// profiles, then security profiles, then several fields at once (last name,
+// hierarchy, phone settings, tags).
+func changeThree(rows []updateRow, k int) {
+	for i := 0; i < k; i++ {
 		rows[i].Routing = "Sales Routing Profile"
-		rows[100+i].Security = "Agent|CallCenterManager"
-		r := &rows[200+i]
+		rows[k+i].Security = "Agent|CallCenterManager"
+		r := &rows[2*k+i]
 		r.Hierarchy = "Example Corp|Support|Tier 2"
 		r.PhoneType, r.Number, r.ACW = "desk", "+14255550100", "60"
 		r.Tags = "team|red"
@@ -177,13 +178,15 @@ func sentPerAPI(sb *sandbox.Sandbox) map[string]int {
 }
 
 // TestUpdateAcceptance: 1,000 existing agents and a file that changes 300
-// of them. The dry run lists exactly those changes, the real run makes
+// of them (with BULKAGENTS_FULL=1; 200 and 60 in the suite). The dry run lists exactly those changes, the real run makes
 // exactly those calls, the sandbox then holds the file, and a second run
 // changes nothing.
 func TestUpdateAcceptance(t *testing.T) {
 	t.Parallel()
-	fl := newFleet(t, sandbox.Options{Unlimited: true}, 1000)
-	change300(fl.rows)
+	n := fullSize(t, 200, 1000)
+	k := n / 10 // rows of each kind of change
+	fl := newFleet(t, sandbox.Options{Unlimited: true}, n)
+	changeThree(fl.rows, k)
 	dir := t.TempDir()
 	input := writeUpdateRows(t, dir, "agents.csv", fl.rows)
 	before := stateOf(fl.sb)
@@ -198,21 +201,22 @@ func TestUpdateAcceptance(t *testing.T) {
 			t.Errorf("the dry run sent %d %s", n, op)
 		}
 	}
-	if dry.Counts[report.WouldUpdate] != 300 || dry.Counts[report.Exists] != 700 {
-		t.Errorf("dry run counts %v, want 300 would-update and 700 exists", dry.Counts)
+	if dry.Counts[report.WouldUpdate] != 3*k || dry.Counts[report.Exists] != n-3*k {
+		t.Errorf("dry run counts %v, want %d would-update and %d exists", dry.Counts, 3*k, n-3*k)
 	}
-	wantFields := map[string]int{"routing profile": 100, "security profiles": 100, "hierarchy": 100, "phone type": 100,
-		"phone number": 100, "ACW timeout": 100, "tags": 100, "last name": 100}
-	if dry.Update == nil || dry.Update.Differ != 300 || !maps.Equal(dry.Update.Fields, wantFields) {
-		t.Errorf("dry run update counts %+v, want 300 rows and %v", dry.Update, wantFields)
+	wantFields := map[string]int{"routing profile": k, "security profiles": k, "hierarchy": k, "phone type": k,
+		"phone number": k, "ACW timeout": k, "tags": k, "last name": k}
+	if dry.Update == nil || dry.Update.Differ != 3*k || !maps.Equal(dry.Update.Fields, wantFields) {
+		t.Errorf("dry run update counts %+v, want %d rows and %v", dry.Update, 3*k, wantFields)
 	}
 	got := loadResults(t, dry.ResultsPath)
 	for line, want := range map[int]string{
-		2:   "routing profile: Basic Routing Profile -> Sales Routing Profile",
-		102: "security profiles: +CallCenterManager",
-		202: "last name: Number201 -> Number201-Smith; hierarchy: Example Corp|Support|Tier 1 -> Example Corp|Support|Tier 2; " +
+		2:     "routing profile: Basic Routing Profile -> Sales Routing Profile",
+		k + 2: "security profiles: +CallCenterManager",
+		2*k + 2: fmt.Sprintf("last name: Number%[1]d -> Number%[1]d-Smith; ", 2*k+1) +
+			"hierarchy: Example Corp|Support|Tier 1 -> Example Corp|Support|Tier 2; " +
 			"phone type: soft -> desk; phone number: (none) -> +14255550100; ACW timeout: 30 -> 60; tags: team=blue -> red",
-		302: "",
+		3*k + 2: "",
 	} {
 		if got[line].Changes != want {
 			t.Errorf("dry run line %d: changes %q, want %q", line, got[line].Changes, want)
@@ -227,17 +231,17 @@ func TestUpdateAcceptance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts[report.Updated] != 300 || res.Counts[report.Exists] != 700 {
-		t.Errorf("run counts %v, want 300 updated and 700 exists", res.Counts)
+	if res.Counts[report.Updated] != 3*k || res.Counts[report.Exists] != n-3*k {
+		t.Errorf("run counts %v, want %d updated and %d exists", res.Counts, 3*k, n-3*k)
 	}
-	wantCalls := map[string]int{"Connect.UpdateUserRoutingProfile": 100, "Connect.UpdateUserSecurityProfiles": 100,
-		"Connect.UpdateUserHierarchy": 100, "Connect.UpdateUserPhoneConfig": 100, "Connect.UpdateUserIdentityInfo": 100,
-		"Connect.TagResource": 100, "Connect.UntagResource": 0, "Connect.CreateUser": 0}
+	wantCalls := map[string]int{"Connect.UpdateUserRoutingProfile": k, "Connect.UpdateUserSecurityProfiles": k,
+		"Connect.UpdateUserHierarchy": k, "Connect.UpdateUserPhoneConfig": k, "Connect.UpdateUserIdentityInfo": k,
+		"Connect.TagResource": k, "Connect.UntagResource": 0, "Connect.CreateUser": 0}
 	if calls := sentPerAPI(fl.sb); !maps.Equal(calls, wantCalls) {
 		t.Errorf("calls %v, want %v", calls, wantCalls)
 	}
-	if n := fl.sb.Calls()["Connect.DescribeUser"].Sent; n != 1000 {
-		t.Errorf("%d DescribeUser calls, want one per existing row (1000)", n)
+	if got := fl.sb.Calls()["Connect.DescribeUser"].Sent; got != n {
+		t.Errorf("%d DescribeUser calls, want one per existing row (%d)", got, n)
 	}
 	after := loadResults(t, res.ResultsPath)
 	for line := range got {
@@ -252,8 +256,8 @@ func TestUpdateAcceptance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Counts[report.Exists] != 1000 || again.Update.Differ != 0 {
-		t.Errorf("second run counts %v, %d differ; want 1000 exists and none differing", again.Counts, again.Update.Differ)
+	if again.Counts[report.Exists] != n || again.Update.Differ != 0 {
+		t.Errorf("second run counts %v, %d differ; want %d exists and none differing", again.Counts, again.Update.Differ, n)
 	}
 	for op, n := range sentPerAPI(fl.sb) {
 		if n != 0 {

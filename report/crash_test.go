@@ -126,28 +126,31 @@ func TestCrashSafety(t *testing.T) {
 		}
 		pw.Close()
 
-		first := make(chan struct{})
+		// The kill comes when the child has reported the kth append, k at
+		// random: an event, where an append may be in flight in any of its
+		// stages.
+		k := 1 + rand.IntN(500)
+		reached := make(chan struct{})
 		done := make(chan []string)
 		go func() {
 			var lines []string
 			sc := bufio.NewScanner(pr)
 			for sc.Scan() {
-				if len(lines) == 0 {
-					close(first)
-				}
 				lines = append(lines, sc.Text())
+				if len(lines) == k {
+					close(reached)
+				}
 			}
-			if len(lines) == 0 {
-				close(first)
+			if len(lines) < k {
+				close(reached)
 			}
 			done <- lines
 		}()
 		select {
-		case <-first:
+		case <-reached:
 		case <-time.After(30 * time.Second):
-			t.Fatalf("round %d: the child reported nothing in 30s; stderr: %s", round, stderr.String())
+			t.Fatalf("round %d: the child did not report %d appends in 30s; stderr: %s", round, k, stderr.String())
 		}
-		time.Sleep(time.Duration(rand.IntN(80)) * time.Millisecond)
 		if err := cmd.Process.Kill(); err != nil { // SIGKILL
 			t.Fatal(err)
 		}

@@ -26,20 +26,18 @@ func TestStartServesUntilContextDone(t *testing.T) {
 		t.Errorf("DescribeInstance status %d", resp.StatusCode)
 	}
 	cancel()
-	deadline := time.Now().Add(3 * time.Second)
-	for {
-		resp, err := http.Get(sb.URL() + "/instance")
-		if err != nil {
-			break
-		}
-		resp.Body.Close()
-		if time.Now().After(deadline) {
-			t.Fatalf("still serving after the context was cancelled")
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-sb.Done():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sandbox did not begin to stop after its context was cancelled")
 	}
+	// Close waits for the stop under way to finish.
 	if err := sb.Close(); err != nil {
 		t.Errorf("Close after the context ended: %v", err)
+	}
+	if resp, err := http.Get(sb.URL() + "/instance"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("still serving after the context was cancelled")
 	}
 	if _, err := Start(context.Background(), "256.0.0.1:1", Options{}); err == nil {
 		t.Errorf("Start on a bad address succeeded")

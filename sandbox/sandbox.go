@@ -172,6 +172,8 @@ type Sandbox struct {
 	fail  func(op, userName string) bool
 	hang  func(service, op string) bool
 	hold  func(service, op string) bool // SetHold
+	// counted is SetCountWatch's hook.
+	counted func(op string, now CallCount)
 
 	users       map[string]*connectUser // by id
 	userByName  map[string]*connectUser
@@ -380,6 +382,10 @@ func (s *Sandbox) Close() error {
 	})
 	return s.stopErr
 }
+
+// Done is closed once the sandbox begins to stop: Close was called, or the
+// context given to Start ended.
+func (s *Sandbox) Done() <-chan struct{} { return s.done }
 
 // InstanceID is the Connect instance's id (a UUID).
 func (s *Sandbox) InstanceID() string { return s.instanceID }

@@ -163,6 +163,20 @@ func (s *Sandbox) count(c *call, f func(*CallCount)) {
 		s.calls[key] = n
 	}
 	f(n)
+	if s.counted != nil {
+		s.counted(key, *n)
+	}
+}
+
+// SetCountWatch makes f run each time a call's counts change (it was
+// sent, throttled, failed, dropped or held), with its "Service.Operation"
+// and its counts after the change: a test waits on it for a count to be
+// reached instead of polling Calls. f runs with the sandbox's lock held and
+// must not call the sandbox. nil removes the hook.
+func (s *Sandbox) SetCountWatch(f func(op string, now CallCount)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counted = f
 }
 
 const (
