@@ -230,7 +230,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 			return handoutAfterImport(err, res, input, fl.splitBy)
 		}
 	}
-	if err := unfinishedFiles(res); err != nil {
+	if err := unfinishedFiles(res.ResultsErr, res.RetryErr, res.ResultsPath, "every password set so far"); err != nil {
 		return err
 	}
 	switch {
@@ -260,17 +260,18 @@ func handoutAfterImport(err error, res *importer.Result, input, splitBy string) 
 }
 
 // unfinishedFiles is the error of a run whose results or retry file could
-// not be written: exit 1, since users may have been made.
-func unfinishedFiles(res *importer.Result) error {
+// not be written: exit 1, since users may have been made or deleted; holds
+// says what the results file keeps.
+func unfinishedFiles(resultsErr, retryErr error, resultsPath, holds string) error {
 	switch {
-	case res.ResultsErr != nil:
-		return &exitError{code: exitRowsFailed, msg: res.ResultsErr.Error(),
-			hint: fmt.Sprintf("%s holds every password set so far (the last row of each line counts);\n"+
-				"%s\nthen run the same command with --resume to finish it", res.ResultsPath,
-				orDefault(importer.WriteErrorHint(res.ResultsErr, res.ResultsPath), "fix what stopped the writing"))}
-	case res.RetryErr != nil:
-		return &exitError{code: exitRowsFailed, msg: res.RetryErr.Error(),
-			hint: orDefault(importer.WriteErrorHint(res.RetryErr, res.ResultsPath), "the results file is complete: its rows say which need another run")}
+	case resultsErr != nil:
+		return &exitError{code: exitRowsFailed, msg: resultsErr.Error(),
+			hint: fmt.Sprintf("%s holds %s (the last row of each line counts);\n"+
+				"%s\nthen run the same command with --resume to finish it", resultsPath, holds,
+				orDefault(importer.WriteErrorHint(resultsErr, resultsPath), "fix what stopped the writing"))}
+	case retryErr != nil:
+		return &exitError{code: exitRowsFailed, msg: retryErr.Error(),
+			hint: orDefault(importer.WriteErrorHint(retryErr, resultsPath), "the results file is complete: its rows say which need another run")}
 	}
 	return nil
 }

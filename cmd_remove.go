@@ -161,6 +161,9 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	} else {
 		remover.WriteSummary(env.stderr, res)
 	}
+	if err := unfinishedFiles(res.ResultsErr, res.RetryErr, res.ResultsPath, "every user deleted so far"); err != nil {
+		return err
+	}
 	switch {
 	case res.Interrupted:
 		return &exitError{code: exitInterrupted}

@@ -133,3 +133,21 @@ func TestRemoveRatesFromServiceQuotas(t *testing.T) {
 		})
 	}
 }
+
+// TestImportRefusedRatesNoteOnce: an import whose Service Quotas look-ups
+// are refused says so in one line, before its first create, and its summary
+// does not say it again.
+func TestImportRefusedRatesNoteOnce(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{ServiceQuotasOff: true, Unlimited: true})
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("refused", 3))
+	code, _, stderr := runUnscaled(t, sb, dir, "import", "agents.csv", "--no-progress")
+	if code != 0 {
+		t.Fatalf("import, Service Quotas refusing: exit %d\n%s", code, stderr)
+	}
+	checkRefusedNote(t, stderr)
+	if i, j := strings.Index(stderr, "Service Quotas refused"), strings.Index(stderr, "import: 3 rows"); i < 0 || j < 0 || i > j {
+		t.Errorf("the note does not come before the summary:\n%s", stderr)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -383,5 +384,73 @@ func TestRemoveCommandInterrupt(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "remove: interrupted: run the same command with --resume") {
 		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+// TestRemoveCommandDiskFull: the disk of the results file fills up while
+// users are being deleted: the run stops (exit 1, not 2: users were
+// deleted), prints its summary, says that the disk is full, that the results
+// file is the complete log and to --resume; --resume, with space again,
+// deletes every named user, no other.
+func TestRemoveCommandDiskFull(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "disk")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if !smallDisk(t, dir, 1<<20) {
+		t.Skip("cannot mount a small disk here (needs root and mount)")
+	}
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	users := make([]sandbox.ConnectUser, 40)
+	var rows []string
+	for i := range users {
+		users[i] = sandbox.ConnectUser{Username: fmt.Sprintf("agent%02d", i), FirstName: "Agent", LastName: fmt.Sprint(i)}
+		if i%2 == 0 {
+			rows = append(rows, "Agent,"+fmt.Sprint(i)+","+users[i].Username)
+		}
+	}
+	if err := sb.AddConnectUsers(users...); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "leavers.csv"), []byte("first name,last name,user login\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(dir, "filler")
+	var deletes atomic.Int32
+	sb.SetHang(func(service, op string) bool {
+		if op == "DeleteUser" && deletes.Add(1) == 4 {
+			if err := fill(filler); err != nil {
+				t.Errorf("fill the disk: %v", err)
+			}
+		}
+		return false
+	})
+	code, stderr := runCommand(t, sb, dir, 1000, "remove", "leavers.csv", "--yes", "--no-progress")
+	t.Logf("the run with the disk full:\n%s", stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (users were deleted)\n%s", code, stderr)
+	}
+	for _, want := range []string{"remove: 20 rows:", "could not be finished", "leavers-removed.csv is the complete log", "is full", "--resume"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	sb.SetHang(nil)
+	code, out := runCommand(t, sb, dir, 1000, "remove", "leavers.csv", "--resume", "--yes", "--no-progress")
+	if code != 0 {
+		t.Fatalf("--resume: exit %d\n%s", code, out)
+	}
+	left := map[string]bool{}
+	for _, u := range sb.ConnectUsers() {
+		left[u.Username] = true
+	}
+	for i, u := range users {
+		if left[u.Username] == (i%2 == 0) {
+			t.Errorf("user %s: named %v, still there %v", u.Username, i%2 == 0, left[u.Username])
+		}
 	}
 }

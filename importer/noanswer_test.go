@@ -118,7 +118,7 @@ func TestLostAnswerForms(t *testing.T) {
 				io.WriteString(w, `{"UserId":`)
 				w.(http.Flusher).Flush()
 				<-r.Context().Done()
-			}, clientTimeout: 100 * time.Millisecond,
+			}, clientTimeout: 500 * time.Millisecond, // the headers arrive first even on a loaded machine
 			// net/http reports the timeout, or, when the timer's close wins
 			// the race, the read of a closed connection.
 			check: func(err error) bool {

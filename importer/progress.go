@@ -258,7 +258,7 @@ func WriteSummary(w io.Writer, res *Result) {
 	WriteIdentityCenterSummary(w, res.IdentityCenter)
 	writeSignInNotes(w, res)
 	writeUpdateSummary(w, verb, res)
-	if res.Rates != nil && res.Rates.Note != "" {
+	if res.Rates != nil && res.Rates.Note != "" && !res.Rates.NoteShown {
 		fmt.Fprintln(w, res.Rates.Note)
 	}
 	if res.UsersQuotaNote != "" && res.DryRun {

@@ -76,6 +76,9 @@ type Rates struct {
 	// Note says, in one line, that Service Quotas was refused or silent
 	// and the defaults are used; "" when it answered.
 	Note string `json:"note,omitempty"`
+	// NoteShown: the note was written when the rates were set, before
+	// the first call of the run, so the summary need not repeat it.
+	NoteShown bool `json:"-"`
 }
 
 // Of returns the rate used for an API (the zero RateUsed when unknown).
@@ -162,6 +165,7 @@ func (c *Clients) ConfigureRates(ctx context.Context, apis []string, note io.Wri
 		}
 		if note != nil {
 			fmt.Fprintln(note, r.Note)
+			r.NoteShown = true
 		}
 	}
 	c.rates = r

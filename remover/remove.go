@@ -105,6 +105,13 @@ type Result struct {
 	Rates *importer.Rates
 
 	Outcomes []report.Outcome
+
+	// ResultsErr: the results file could not be finished (a full disk,
+	// say); it holds every row written before, the last row of each line
+	// counting, and --resume goes on from it. RetryErr: the retry file
+	// could not be written. Either way users may have been deleted.
+	ResultsErr error
+	RetryErr   error
 }
 
 // ErrNotConfirmed is returned when the confirmation was refused: nothing
@@ -168,10 +175,10 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 			return nil, err
 		}
 	}
-	if err := r.apply(); err != nil {
-		return nil, err
-	}
-	return r.finish()
+	// A results file that fails from here on stops the deletes; the run
+	// still ends with its summary, which says so (Result.ResultsErr).
+	r.res.ResultsErr = r.apply()
+	return r.finish(), nil
 }
 
 // removeRun is one remove as it goes through its stages.
@@ -388,7 +395,7 @@ func (r *removeRun) apply() error {
 	return rm.logErr()
 }
 
-func (r *removeRun) finish() (*Result, error) {
+func (r *removeRun) finish() *Result {
 	res, rm, outcomes := r.res, r.remover, r.outcomes
 	if lim := r.clients.Limits; lim != nil {
 		l := lim.For("Connect.DeleteUser")
@@ -397,16 +404,16 @@ func (r *removeRun) finish() (*Result, error) {
 	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
 	res.Interrupted = r.stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
-	if err := r.log.Finish(outcomes); err != nil {
-		return nil, fmt.Errorf("write results file: %w", err)
+	if res.ResultsErr == nil {
+		if err := r.log.Finish(outcomes); err != nil {
+			res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
+		}
 	}
 	res.Counts = report.Count(outcomes)
 	res.Outcomes = outcomes
-	if err := writeRemoveRetry(r.f, outcomes, r.retryPath, r.cfg.DryRun, res); err != nil {
-		return nil, err
-	}
+	res.RetryErr = writeRemoveRetry(r.f, outcomes, r.retryPath, r.cfg.DryRun, res)
 	res.Elapsed = time.Since(r.start)
-	return res, nil
+	return res
 }
 
 func checkRemovePaths(cfg Config, resultsPath string) error {

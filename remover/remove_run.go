@@ -156,10 +156,18 @@ feed:
 			o.Error = sentMarker + " by an earlier run; "
 		}
 		o.Status = report.NotAttempted
-		o.Error += importer.NotStarted
+		if r.logErr() != nil {
+			o.Error += notWritten
+		} else {
+			o.Error += importer.NotStarted
+		}
 		outcomes[t.slot] = o
 	}
 }
+
+// notWritten is the error of a row not started because the results file
+// could not be written (a full disk): no delete goes out unrecorded.
+const notWritten = "not started: the results file could not be written; run again with --resume"
 
 // removeOne deletes one user, then its quick connects, then its Identity
 // Center membership (and user). The row is written ahead, synced, before
@@ -180,6 +188,8 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"
 	if !r.append(o, true) {
+		// Nothing is sent for a row the results file does not hold.
+		o.Error, o.ConnectUserID = notWritten, ""
 		return o
 	}
 	fail := func(step string, err error) report.Outcome {

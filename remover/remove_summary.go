@@ -51,6 +51,9 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)
 	}
+	if res.ResultsErr != nil {
+		fmt.Fprintf(w, "%s: the results file could not be finished: %s is the complete log (the last row of each line counts)\n", verb, res.ResultsPath)
+	}
 	fmt.Fprintf(w, "results: %s\n", res.ResultsPath)
 	if res.RetryPath != "" {
 		fmt.Fprintf(w, "retry:   %s (%s to check and remove again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
