@@ -1,8 +1,10 @@
 package agentfile
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -139,6 +141,86 @@ func TestScanLineMatchesSearches(t *testing.T) {
 		}
 		if !slices.Equal(commas, want) || ascii != allASCII {
 			t.Fatalf("%q: commas %v, ascii %v; want %v, %v", b, commas, ascii, want, allASCII)
+		}
+	}
+}
+
+// A streamed validation reads its rows in place, each row's text
+// overwritten by the rows after it (Scanner.transient), so what it keeps
+// must be copied out. Over a file far longer than the reader's buffer,
+// with a problem or warning of every kind on some rows, it says exactly
+// what validating the file whole says, value for value.
+func TestStreamedProblemsAreWholeProblems(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 10))
+	odd := []struct {
+		c Column
+		v string
+	}{
+		{ColFirstName, ""}, {ColFirstName, strings.Repeat("n", 300)}, {ColFirstName, "Ann\x01"}, {ColFirstName, "Jose\u0301"},
+		{ColFirstName, "Ren…"}, {ColLastName, " Doe "}, {ColLogin, ""}, {ColLogin, "j doe"}, {ColLogin, "a@b"},
+		{ColLogin, strings.Repeat("l", 30)}, {ColLogin, "Administrator"}, {ColEmail, "no-at"}, {ColEmail, ""},
+		{ColSecondaryEmail, "x@y"}, {ColSecondaryEmail, "(none)"}, {ColMobile, "4255550100"}, {ColMobile, "+1 425 555 0100"},
+		{ColPassword, "short"}, {ColPassword, "Secr3tPass"}, {ColRoutingProfile, ""}, {ColSecurityProfiles, ""},
+		{ColSecurityProfiles, "Agent|Agent"}, {ColSecurityProfiles, "Agent||QA"}, {ColHierarchy, "A||B"},
+		{ColHierarchy, "A|B|C|D|E|F"}, {ColAgentHierarchy, "X|Y"}, {ColPhoneType, "desk"}, {ColPhoneType, "sat"},
+		{ColPhoneNumber, "+14255550100"}, {ColPhoneNumber, "12"}, {ColAutoAccept, "maybe"}, {ColACWTimeout, "soon"},
+		{ColACWTimeout, "2000001"}, {ColTags, "a|b||a|c"}, {ColTags, "aws:x|y"}, {ColTags, "k"}, {ColTags, "k|v|w"},
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(variantC, ",") + "\n")
+	for i := range 6000 {
+		cells := validCells()
+		cells[ColLogin] = "agent" + strconv.Itoa(i)
+		cells[ColTags] = "team|t" + strconv.Itoa(i%3)
+		for range rng.IntN(3) {
+			o := odd[rng.IntN(len(odd))]
+			cells[o.c] = o.v
+		}
+		if i > 0 && rng.IntN(20) == 0 { // a login of an earlier row, spelt otherwise
+			cells[ColLogin] = "AGENT" + strconv.Itoa(rng.IntN(i))
+		}
+		rec := make([]string, len(variantCColumns))
+		for j, c := range variantCColumns {
+			rec[j] = cells[c]
+		}
+		line := strings.Join(rec, ",")
+		switch rng.IntN(60) {
+		case 0:
+			line += ",stray" // a field too many
+		case 1:
+			line += ",," // blank fields too many: a warning
+		}
+		b.WriteString(line + "\n")
+	}
+	data := b.String()
+	for _, opts := range []ValidateOptions{{Identity: IdentityConnect}, {Identity: IdentitySAML, IdentityCenter: true}} {
+		f, err := Read(context.Background(), strings.NewReader(data), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var whole []Checked
+		for _, c := range Validate(f, opts) {
+			if len(c.Problems)+len(c.Warnings) > 0 {
+				whole = append(whole, c)
+			}
+		}
+		s, err := NewScanner(strings.NewReader(data), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := ValidateRows(context.Background(), s, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Rows) != len(whole) || len(whole) < 1000 {
+			t.Fatalf("%+v: %d rows with something to say streamed, %d whole", opts, len(rep.Rows), len(whole))
+		}
+		for i, c := range whole {
+			got := rep.Rows[i]
+			if got.Row.Line != c.Row.Line || !slices.Equal(got.Problems, c.Problems) || !slices.Equal(got.Warnings, c.Warnings) {
+				t.Fatalf("%+v, line %d: streamed\n%+v\n%+v\nwhole\n%+v\n%+v", opts, c.Row.Line, got.Problems, got.Warnings, c.Problems, c.Warnings)
+			}
 		}
 	}
 }

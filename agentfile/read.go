@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // File is a template as read: its header and its data rows.
@@ -182,6 +183,10 @@ type templateReader struct {
 	row      Row  // the last row read
 	rows     int  // how many data rows were read
 	keep     bool // every record is kept (Read): no reuse
+	// transient: the rows' text is read in place, not copied (see
+	// textOf); only ValidateRows, which keeps nothing of a row that it
+	// does not copy, sets it.
+	transient bool
 }
 
 func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
@@ -262,7 +267,7 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 		t.commas = commas
 		t.ascii, t.lineLen = ascii, len(b)
 		n := len(commas)
-		text := t.text.of(b)
+		text := t.textOf(b)
 		reuse := !t.keep && t.header != nil // the header is kept
 		rec = t.fastRec[:0]
 		if !reuse {
@@ -279,6 +284,17 @@ func (t *templateReader) fastRead() (rec []string, line int, err error) {
 		}
 		return rec, line, nil
 	}
+}
+
+// textOf is a line's text: a copy, or with transient set, the line's bytes
+// where the reader holds them, which the next line read overwrites. The
+// strings of a transient row are therefore good only until the next row is
+// read: whatever outlives that is copied out (strings.Clone) first.
+func (t *templateReader) textOf(b []byte) string {
+	if t.transient {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return t.text.of(b)
 }
 
 // errHandOver: fastRead has handed the input to encoding/csv.

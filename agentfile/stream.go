@@ -25,6 +25,11 @@ type Report struct {
 func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Report, error) {
 	v := NewValidator(s.Header(), s.Columns(), opts)
 	v.keep = false // no row's Agent is kept
+	// Nothing of a row is used once the next is read but what is copied:
+	// the problems kept (ownValues), and what the validator remembers (the
+	// logins, their spellings, the repeated cells of repeats).
+	s.transient = true
+	defer func() { s.transient = false }()
 	rep := &Report{}
 	var kept []int32 // the checking index of each of rep.Rows
 	for i := 0; ; i++ {
@@ -78,8 +83,8 @@ func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Repor
 	return rep, nil
 }
 
-// ownValues copies each problem's value out of its row, so that a problem
-// kept does not keep the text of the rows read with it (see textArena).
+// ownValues copies each problem's value out of its row, whose text the
+// rows read after it overwrite (templateReader.textOf).
 func ownValues(ps []Problem) []Problem {
 	for i := range ps {
 		ps[i].Value = strings.Clone(ps[i].Value)

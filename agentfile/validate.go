@@ -403,10 +403,11 @@ func trim(s string) string {
 // for a large file that is a third of the memory. Agents therefore share
 // them: Agent.SecurityProfiles, Hierarchy and Tags are read-only.
 //
-// What they keep is copied out of the row (strings.Clone), so that a
-// remembered cell does not keep the text of the rows around it (see
-// textArena). The cell last remembered of each kind is checked first: a
-// file mostly repeats one cell down a column.
+// What they keep is copied out of the row (strings.Clone): a streamed
+// row's text is overwritten by the next (templateReader.textOf), and a
+// read one's would keep the text of the rows around it (textArena). The
+// cell last remembered of each kind is checked first: a file mostly
+// repeats one cell down a column.
 type repeats struct {
 	profiles  map[string][]string
 	hierarchy map[hierarchyKey][]string
