@@ -50,7 +50,7 @@ func TestAcceptanceKills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills the import many times")
 	}
-	rows, kills := fullSize(t, 60, 300), fullSize(t, 9, 30)
+	rows, kills := fullSize(t, 90, 300), fullSize(t, 9, 30)
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 6))
