@@ -293,14 +293,28 @@ func (l *Log) closeFile() error {
 }
 
 // encode formats one CSV row into a buffer, so that it reaches the file in
-// a single write.
+// a single write. The CSV writers are pooled: each holds a 4 KiB buffer,
+// and an import encodes a row or two per input row.
 func encode(record []string) []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write(record) // writing to a bytes.Buffer cannot fail
-	w.Flush()
-	return b.Bytes()
+	e := encoders.Get().(*encoder)
+	e.buf.Reset()
+	e.w.Write(record) // writing to a bytes.Buffer cannot fail
+	e.w.Flush()
+	row := bytes.Clone(e.buf.Bytes())
+	encoders.Put(e)
+	return row
 }
+
+type encoder struct {
+	buf bytes.Buffer
+	w   *csv.Writer
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := &encoder{}
+	e.w = csv.NewWriter(&e.buf)
+	return e
+}}
 
 // utf8BOM is what Excel puts in front of a CSV file it saves, and what the
 // results file, the team files and the retry file start with, so that Excel
