@@ -75,9 +75,10 @@ type Job struct {
 	// learning its outcome, so an existing user is probably its doing
 	// (on a SAML instance there is no password to tell).
 	MayExist bool
-	// Prev is the row's outcome in the results file being resumed (zero
-	// when there is none): its steps column says which steps are done.
-	Prev report.Outcome
+	// PrevSteps is the steps column of the row's outcome in the results
+	// file being resumed ("" when there is none): which steps are done. Only
+	// that is kept of the outcome, as a job is held for every row to create.
+	PrevSteps string
 }
 
 // Provisioner creates the users of a plan: a bounded pool of workers, each

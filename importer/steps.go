@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+
+	"github.com/bulkagents/bulkagents/report"
 )
 
 // The steps of making an agent, as the results file's steps column names
@@ -56,7 +58,7 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 // each that is done in the outcome's steps column.
 func runSteps(stop, calls context.Context, steps []Step, r *rowRun) {
 	for _, step := range steps {
-		if step.SkipWhenDone && r.job.Prev.HasStep(step.Name) && r.job.Planned.Action == ActionExists {
+		if step.SkipWhenDone && report.StepsHave(r.job.PrevSteps, step.Name) && r.job.Planned.Action == ActionExists {
 			r.outcome.AddStep(step.Name)
 			continue
 		}

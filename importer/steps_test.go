@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/bulkagents/bulkagents/report"
 )
 
 // A step that sets nothing in the outcome is skipped when the resumed
@@ -32,7 +30,7 @@ func TestRunSteps(t *testing.T) {
 	}
 	for _, c := range cases {
 		ran = nil
-		r := &rowRun{job: &Job{Planned: &PlannedRow{Action: c.action}, Prev: report.Outcome{Steps: c.prev}}}
+		r := &rowRun{job: &Job{Planned: &PlannedRow{Action: c.action}, PrevSteps: c.prev}}
 		runSteps(context.Background(), context.Background(), steps, r)
 		if got := strings.Join(ran, " "); got != c.wantRan || r.outcome.Steps != c.wantOn {
 			t.Errorf("prev %q %s: ran %q, steps %q; want %q, %q", c.prev, c.action, got, r.outcome.Steps, c.wantRan, c.wantOn)

@@ -96,8 +96,11 @@ type Outcome struct {
 }
 
 // HasStep says whether the step named is among o's steps done.
-func (o Outcome) HasStep(name string) bool {
-	for s := range strings.SplitSeq(o.Steps, "; ") {
+func (o Outcome) HasStep(name string) bool { return StepsHave(o.Steps, name) }
+
+// StepsHave says whether a steps column names the step.
+func StepsHave(steps, name string) bool {
+	for s := range strings.SplitSeq(steps, "; ") {
 		if s == name {
 			return true
 		}
