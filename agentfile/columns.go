@@ -37,6 +37,9 @@ const (
 	// ColUserHierarchy is a home-made "UserHierarchy" column holding a path
 	// joined by / (technical support/IT/Eastern).
 	ColUserHierarchy
+	// ColSecondaryEmailShort is "secondary email", the SAML template's
+	// spelling of ColSecondaryEmail: the same field (see fieldColumns).
+	ColSecondaryEmailShort
 	// The extension columns (extension.go): what CreateUser takes beyond the
 	// console's template.
 	ColProficiencies
@@ -64,7 +67,7 @@ const (
 var templateColumns = []Column{
 	ColFirstName, ColLastName, ColEmail, ColSecondaryEmail, ColMobile, ColPassword, ColLogin,
 	ColAgentHierarchy, ColRoutingProfile, ColSecurityProfiles, ColHierarchy, ColPhoneType,
-	ColPhoneNumber, ColAutoAccept, ColACWTimeout, ColTags, ColUserHierarchy,
+	ColPhoneNumber, ColAutoAccept, ColACWTimeout, ColTags, ColUserHierarchy, ColSecondaryEmailShort,
 }
 
 // canonicalNames are the lower-case names of the console's current template.
@@ -86,6 +89,8 @@ var canonicalNames = map[Column]string{
 	ColACWTimeout:       "acw timeout (seconds)",
 	ColTags:             "tags",
 	ColUserHierarchy:    "userhierarchy",
+
+	ColSecondaryEmailShort: "secondary email",
 
 	ColProficiencies:        "proficiencies",
 	ColChatAutoAccept:       "chat auto accept (yes/no)",
@@ -120,7 +125,6 @@ var aliases = []struct {
 	name   string
 	column Column
 }{
-	{"secondary email", ColSecondaryEmail},
 	{"email", ColEmail},
 	{"e-mail address", ColEmail},
 	{"routing profile", ColRoutingProfile},
@@ -203,7 +207,7 @@ func acceptedNames() []string {
 	for _, x := range extensionColumns {
 		names = append(names, canonicalNames[x.column])
 	}
-	return append(names, "secondary email")
+	return names
 }
 
 // closestName is the known column name nearest to an unknown one (by edit
@@ -294,6 +298,52 @@ func displayName(header []string, idx int, c Column) string {
 }
 
 // ClearCell is the cell that, with import --update, clears an optional
-// field (hierarchy, tags, secondary email, mobile). A blank cell leaves a
-// field as it is.
+// field (hierarchy, tags, secondary email, mobile, proficiencies, and a
+// soft phone's phone number). A blank cell leaves a field as it is.
 const ClearCell = "(none)"
+
+// fieldColumns are the fields that more than one column can give, each
+// with its columns in the order a filled cell is taken from: the same
+// field in several spellings of the template. A blank cell in one says
+// nothing when another holds a value; two different values are a problem
+// of the row (checkAliases).
+var fieldColumns = map[Column][]Column{
+	ColSecondaryEmail: {ColSecondaryEmail, ColSecondaryEmailShort},
+	ColHierarchy:      {ColHierarchy, ColAgentHierarchy, ColUserHierarchy},
+}
+
+// FieldColumns gives the columns that hold the field of column c: c's
+// field's columns when it has several spellings, else c alone.
+func FieldColumns(c Column) []Column {
+	if cs, ok := fieldColumns[fieldOf(c)]; ok {
+		return cs
+	}
+	return []Column{c}
+}
+
+// fieldOf is the field a column gives: its first column.
+func fieldOf(c Column) Column {
+	switch c {
+	case ColSecondaryEmailShort:
+		return ColSecondaryEmail
+	case ColAgentHierarchy, ColUserHierarchy:
+		return ColHierarchy
+	}
+	return c
+}
+
+// FieldValue is a row's cell of the field column c gives, trimmed: the
+// first of the field's columns (FieldColumns) that is not blank, and the
+// column it is in; "" and c when all are blank. A valid row's columns of
+// one field agree (checkAliases), so which one is read does not matter.
+func (f *File) FieldValue(r Row, c Column) (string, Column) {
+	if f == nil {
+		return "", c
+	}
+	for _, col := range FieldColumns(c) {
+		if v := strings.TrimSpace(f.Value(r, col)); v != "" {
+			return v, col
+		}
+	}
+	return "", c
+}

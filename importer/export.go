@@ -207,7 +207,8 @@ func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []strin
 	}
 	cells := map[agentfile.Column]string{
 		agentfile.ColFirstName: u.FirstName, agentfile.ColLastName: u.LastName, agentfile.ColLogin: u.Username,
-		agentfile.ColEmail: u.Email, agentfile.ColSecondaryEmail: u.SecondaryEmail, agentfile.ColMobile: u.Mobile,
+		agentfile.ColEmail: u.Email, agentfile.ColSecondaryEmail: u.SecondaryEmail, agentfile.ColSecondaryEmailShort: u.SecondaryEmail,
+		agentfile.ColMobile: u.Mobile,
 	}
 	if u.RoutingProfileID != "" {
 		if name := cachedName(n.routing, n.snap.Routing, u.RoutingProfileID); name != "" {
@@ -248,7 +249,11 @@ func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []strin
 	if u.PhoneType == "DESK_PHONE" {
 		cells[agentfile.ColPhoneType] = "desk"
 	}
-	cells[agentfile.ColPhoneNumber] = u.PhoneNumber
+	if u.PhoneType == "DESK_PHONE" {
+		// A soft phone's number is not used (import ignores it, with a
+		// warning): the export leaves it out, and (none) clears it.
+		cells[agentfile.ColPhoneNumber] = u.PhoneNumber
+	}
 	cells[agentfile.ColAutoAccept] = "no"
 	if u.AutoAccept {
 		cells[agentfile.ColAutoAccept] = "yes"

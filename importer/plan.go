@@ -228,7 +228,8 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		if id != "" {
 			pr.HierarchyGroupID = id
 		} else {
-			problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
+			_, col := cols.f.FieldValue(pr.Row, agentfile.ColHierarchy)
+			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 		}
 	}
 	if l.attrs != nil {
@@ -527,17 +528,4 @@ func (c fileColumns) name(col agentfile.Column) string {
 		}
 	}
 	return col.String()
-}
-
-// hierarchyColumn is whichever hierarchy column the file has.
-func (c fileColumns) hierarchyColumn() agentfile.Column {
-	if c.f != nil {
-		for _, fc := range c.f.Columns {
-			switch fc {
-			case agentfile.ColHierarchy, agentfile.ColAgentHierarchy, agentfile.ColUserHierarchy:
-				return fc
-			}
-		}
-	}
-	return agentfile.ColHierarchy
 }

@@ -241,6 +241,9 @@ func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string,
 		return nil, "describe user: " + ErrSummary(err)
 	}
 	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
+	if errors.As(err, new(DeskNeedsNumberError)) {
+		return nil, err.Error()
+	}
 	if err != nil {
 		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
 	}
