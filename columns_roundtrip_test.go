@@ -53,12 +53,22 @@ type rtCase struct {
 
 // rtVariants turn the export's header into another spelling of a column.
 var rtVariants = map[string]func(header []string) (rename map[string]string, drop []string){
-	"":                  func([]string) (map[string]string, []string) { return nil, nil },
-	"agent hierarchy":   func([]string) (map[string]string, []string) { return nil, []string{"user_hierarchy_1|user_hierarchy_2"} },
-	"UserHierarchy":     func([]string) (map[string]string, []string) { return map[string]string{"user_hierarchy_1|user_hierarchy_2": "UserHierarchy"}, []string{"agent hierarchy"} },
-	"secondary email":   func([]string) (map[string]string, []string) { return map[string]string{"secondary email address": "secondary email"}, nil },
-	"voice auto accept": func([]string) (map[string]string, []string) { return map[string]string{"soft phone auto accept (yes/no)": "voice auto accept (yes/no)"}, nil },
-	"voice acw":         func([]string) (map[string]string, []string) { return map[string]string{"ACW timeout (seconds)": "voice acw timeout (seconds)"}, nil },
+	"": func([]string) (map[string]string, []string) { return nil, nil },
+	"agent hierarchy": func([]string) (map[string]string, []string) {
+		return nil, []string{"user_hierarchy_1|user_hierarchy_2"}
+	},
+	"UserHierarchy": func([]string) (map[string]string, []string) {
+		return map[string]string{"user_hierarchy_1|user_hierarchy_2": "UserHierarchy"}, []string{"agent hierarchy"}
+	},
+	"secondary email": func([]string) (map[string]string, []string) {
+		return map[string]string{"secondary email address": "secondary email"}, nil
+	},
+	"voice auto accept": func([]string) (map[string]string, []string) {
+		return map[string]string{"soft phone auto accept (yes/no)": "voice auto accept (yes/no)"}, nil
+	},
+	"voice acw": func([]string) (map[string]string, []string) {
+		return map[string]string{"ACW timeout (seconds)": "voice acw timeout (seconds)"}, nil
+	},
 }
 
 func rtCases(sb *sandbox.Sandbox) []rtCase {
@@ -122,7 +132,11 @@ func rtCases(sb *sandbox.Sandbox) []rtCase {
 			after: map[string]string{"routing profile name": "Sales Routing Profile"}},
 		{name: "security profiles", cells: map[string]string{"security_profile_name_1|security_profile_name_2": "Agent|QualityAnalyst"},
 			change: "security profiles: +QualityAnalyst",
-			state:  str(func(u sandbox.ConnectUser) string { s := slices.Clone(u.SecurityProfileIDs); sort.Strings(s); return strings.Join(s, ",") }),
+			state: str(func(u sandbox.ConnectUser) string {
+				s := slices.Clone(u.SecurityProfileIDs)
+				sort.Strings(s)
+				return strings.Join(s, ",")
+			}),
 			want: func() string {
 				s := []string{sb.SecurityProfileID("Agent"), sb.SecurityProfileID("QualityAnalyst")}
 				sort.Strings(s)
