@@ -422,21 +422,32 @@ func TestColumnRoundTrip(t *testing.T) {
 	}
 }
 
-// checkCasesCoverColumns: every column of the export, and every other
-// spelling the reader takes of a field the export writes, has a case; the
+// checkCasesCoverColumns: every column of the column table has a case
+// that changes it, and a case that clears it when (none) clears it; the
 // login (the key) and the password (never changed) have none.
 func checkCasesCoverColumns(t *testing.T, cases []rtCase) {
 	t.Helper()
-	covered := map[string]bool{"user login": true, "password": true}
+	changed, cleared := map[agentfile.Column]bool{}, map[agentfile.Column]bool{}
 	for _, c := range cases {
-		for h := range c.cells {
-			covered[h] = true
+		for h, v := range c.cells {
+			col, ok := agentfile.LookupColumn(h)
+			if !ok {
+				t.Fatalf("%s: %q is no column", c.name, h)
+			}
+			if v == agentfile.ClearCell {
+				cleared[col] = true
+			} else {
+				changed[col] = true
+			}
 		}
 	}
-	header := strings.Split(strings.TrimSpace(fullRows("CONNECT_MANAGED", "x", 0)), ",")
-	for _, h := range append(header, "secondary email", "UserHierarchy", "voice auto accept (yes/no)", "voice acw timeout (seconds)") {
-		if !covered[h] {
-			t.Errorf("column %q has no round-trip case", h)
+	for _, col := range agentfile.TableColumns() {
+		switch {
+		case col == agentfile.ColLogin || col == agentfile.ColPassword:
+		case !changed[col]:
+			t.Errorf("column %q has no round-trip case", col)
+		case agentfile.Clears(col) && !cleared[col]:
+			t.Errorf("column %q has no round-trip case clearing it", col)
 		}
 	}
 }

@@ -278,6 +278,9 @@ func (a *Agent) channels() *ChannelSettings {
 	return a.Channels
 }
 
+// TableColumns lists every column of the column table, in its order.
+func TableColumns() []Column { return columnsWhere(func(*columnSpec) bool { return true }) }
+
 // Clears says whether (none) clears column c's field.
 func Clears(c Column) bool { return specs[c] != nil && specs[c].clear }
 
