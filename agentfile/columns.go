@@ -258,13 +258,22 @@ func ExtensionHeader() []string {
 	return out
 }
 
-// Cells writes an agent as the template's cells under a header (export):
-// a column that does not write (the password, the spellings of a field
-// other than its own column's) is left blank, as is an unknown one.
-func (a *Agent) Cells(header []string) []string {
-	out := make([]string, len(header))
+// HeaderColumns finds the column of each header field (0: none).
+func HeaderColumns(header []string) []Column {
+	out := make([]Column, len(header))
 	for i, h := range header {
-		if c, ok := LookupColumn(h); ok && specs[c] != nil && specs[c].cell != nil {
+		out[i], _ = LookupColumn(h)
+	}
+	return out
+}
+
+// Cells writes an agent as the template's cells of columns (export): a
+// column that does not write (the password, the spellings of a field other
+// than its own column's) is left blank, as is an unknown one.
+func (a *Agent) Cells(columns []Column) []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		if c > 0 && c < ColBlank && specs[c] != nil && specs[c].cell != nil {
 			out[i] = specs[c].cell(a)
 		}
 	}

@@ -141,6 +141,7 @@ func (res *ExportResult) rates(l *Limits) {
 // makes Excel read it as UTF-8, as the results file does.
 func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 	header := exportHeader(id)
+	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
 	var buf bytes.Buffer
@@ -153,7 +154,7 @@ func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []strin
 	for _, u := range snap.Users {
 		a, warn := names.agent(u)
 		warnings = append(warnings, warn...)
-		rec := a.Cells(header)
+		rec := a.Cells(cols)
 		for i := range rec {
 			rec[i] = report.Neutralise(rec[i])
 		}
