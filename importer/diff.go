@@ -66,12 +66,15 @@ type UserUpdate struct {
 	security  []string
 	hierarchy string
 	phone     types.UserPhoneConfig // the whole of it, as UpdateUserPhoneConfig replaces it
-	tagSet    map[string]string
-	tagUnset  []string
-	config    connect.UpdateUserConfigInput // the per-channel settings that change, and only those
-	profs     proficiencyChange
-	ssoUserID string
-	ssoOps    []istypes.AttributeOperation
+	// clearsNumber: the phone update leaves out a number the user has, to
+	// clear it (send checks that it is gone).
+	clearsNumber bool
+	tagSet       map[string]string
+	tagUnset     []string
+	config       connect.UpdateUserConfigInput // the per-channel settings that change, and only those
+	profs        proficiencyChange
+	ssoUserID    string
+	ssoOps       []istypes.AttributeOperation
 }
 
 // Empty reports whether nothing differs.
@@ -279,7 +282,7 @@ func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) s
 	}
 	if o, w := aws.ToString(old.DeskPhoneNumber), aws.ToString(want.DeskPhoneNumber); o != w {
 		add(AspectPhone, "phone number", o, w)
-		changed = true
+		changed, up.clearsNumber = true, w == ""
 	}
 	if o, w := old.AutoAccept, want.AutoAccept; o != w {
 		add(AspectPhone, "soft phone auto accept", yesNo(o), yesNo(w))

@@ -314,6 +314,9 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 	case AspectPhone:
 		pc := up.phone
 		_, err = u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: inst, UserId: user, PhoneConfig: &pc})
+		if err == nil && up.clearsNumber {
+			err = u.checkNumberCleared(ctx, up.UserID)
+		}
 	case AspectConfig:
 		err = u.sendConfig(ctx, up)
 	case AspectProficiencies:
@@ -332,6 +335,22 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 		}
 	}
 	return err
+}
+
+// checkNumberCleared reads the user again after a phone update that left
+// its number out: UpdateUserPhoneConfig replaces the configuration, so the
+// number is gone, unless Connect merges what is left out (the API's
+// documentation does not say), which the row's error then says, rather
+// than a number reported cleared that stays.
+func (u *Updater) checkNumberCleared(ctx context.Context, userID string) error {
+	out, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(userID)})
+	if err != nil {
+		return fmt.Errorf("read the user again to check its phone number is cleared: %w", err)
+	}
+	if out.User != nil && out.User.PhoneConfig != nil && aws.ToString(out.User.PhoneConfig.DeskPhoneNumber) != "" {
+		return errors.New("connect kept the phone number: UpdateUserPhoneConfig without a number does not clear it; clear it in the Connect admin website")
+	}
+	return nil
 }
 
 // newUpdater gives the updater of an import, or nil when the client cannot
