@@ -145,6 +145,9 @@ func TestExportCopy(t *testing.T) {
 				t.Errorf("A's export holds a routing profile id")
 			}
 			checkExtensionCells(t, fromA, identity, n)
+			if !strings.Contains(fromA, ",second1@example.org,") {
+				t.Errorf("A's export lacks the secondary email of agent001:\n%s", fromA)
+			}
 
 			// The export imported into A again: every row exists.
 			if code, stderr := runCommand(t, a, dir, 1000, "import", "a.csv", "--dry-run", "--no-progress", "--out", "a-again.csv"); code != 0 {

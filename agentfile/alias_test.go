@@ -87,3 +87,29 @@ func TestValidatePhoneClear(t *testing.T) {
 		t.Errorf("desk, (none): agent %v problems %+v", c.Agent, c.Problems)
 	}
 }
+
+// TestCellsWriteEachFieldOnce: the export's header of each template
+// writes the secondary email and the hierarchy once, in the column the
+// header has (the SAML template's "secondary email"), and never in
+// "agent hierarchy" next to user_hierarchy_1|user_hierarchy_2.
+func TestCellsWriteEachFieldOnce(t *testing.T) {
+	a := &Agent{SecondaryEmail: "j@example.org", Hierarchy: []string{"Corp", "Sales"}, PhoneType: "SOFT_PHONE", PhoneNumber: "+14255550166"}
+	for _, tt := range []struct {
+		header []string
+		want   map[string]string
+	}{
+		{[]string{"secondary email address", "agent hierarchy", "user_hierarchy_1|user_hierarchy_2", "phone number"},
+			map[string]string{"secondary email address": "j@example.org", "agent hierarchy": "", "user_hierarchy_1|user_hierarchy_2": "Corp|Sales", "phone number": ""}},
+		{[]string{"secondary email", "user_hierarchy_1|user_hierarchy_2"},
+			map[string]string{"secondary email": "j@example.org", "user_hierarchy_1|user_hierarchy_2": "Corp|Sales"}},
+		{[]string{"secondary email", "secondary email address", "agent hierarchy"},
+			map[string]string{"secondary email": "", "secondary email address": "j@example.org", "agent hierarchy": "Corp|Sales"}},
+	} {
+		cells := a.Cells(HeaderColumns(tt.header))
+		for i, h := range tt.header {
+			if cells[i] != tt.want[h] {
+				t.Errorf("header %q: %q is %q, want %q", tt.header, h, cells[i], tt.want[h])
+			}
+		}
+	}
+}

@@ -258,11 +258,21 @@ func ExtensionHeader() []string {
 	return out
 }
 
-// HeaderColumns finds the column of each header field (0: none).
+// HeaderColumns finds the column of each header field (0: none), for
+// Cells. A field is written once: in its own column, or, when the header
+// lacks it, in the first other spelling of it the header has (the SAML
+// template's "secondary email"), which then stands for the field's column.
 func HeaderColumns(header []string) []Column {
 	out := make([]Column, len(header))
+	has := map[Column]bool{}
 	for i, h := range header {
 		out[i], _ = LookupColumn(h)
+		has[out[i]] = true
+	}
+	for i, c := range out {
+		if f := fieldOf(c); f != c && !has[f] {
+			out[i], has[f] = f, true
+		}
 	}
 	return out
 }
