@@ -3,7 +3,10 @@
 // it: its constant (ColX) or its header text (its name or an alias, as a
 // whole string literal, any case). Run it from the repository's root:
 //
-//	go run ./scripts/columnfiles
+//	go run ./scripts/columnfiles [DIR]
+//
+// DIR (default .) is the tree whose files are searched; the table is
+// always this tree's, so that an older tree can be measured against it.
 package main
 
 import (
@@ -37,18 +40,23 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	root := "."
+	if len(os.Args) > 1 {
+		root = os.Args[1]
+	}
 	files := map[string]string{}
-	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(root, path)
 		switch {
 		case err != nil:
 			return err
-		case d.IsDir() && (path == "sandbox" || path == "scripts" || strings.HasPrefix(d.Name(), ".")) && path != ".":
+		case d.IsDir() && (rel == "sandbox" || rel == "scripts" || strings.HasPrefix(d.Name(), ".")) && rel != ".":
 			return filepath.SkipDir
 		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
 			return nil
 		}
 		data, err := os.ReadFile(path)
-		files[path] = string(data)
+		files[rel] = string(data)
 		return err
 	})
 	if err != nil {
