@@ -1,17 +1,9 @@
-package importer
+package awsclient
 
 import (
 	"context"
 	"io"
 )
-
-// ExportAPIs are the rate-limited APIs an export calls: ConfigureRates asks
-// Service Quotas for each (README, "Rates").
-var ExportAPIs = []string{
-	"Connect.DescribeInstance", "Connect.ListRoutingProfiles", "Connect.ListSecurityProfiles",
-	"Connect.SearchUsers", "Connect.DescribeUser", "Connect.DescribeUserHierarchyGroup",
-	"Connect.ListPredefinedAttributes", "Connect.DescribePredefinedAttribute", "Connect.ListUserProficiencies",
-}
 
 // ConfiguredRates gives the run's rates: those already configured on the
 // clients, or, the first time, what ConfigureRates finds (its note, if any,
