@@ -1,5 +1,7 @@
 package awsclient
 
+import "strings"
+
 // Uses says which kinds of change call an API.
 type Uses uint32
 
@@ -149,6 +151,13 @@ func Lookup(service, operation string) (API, bool) {
 		return API{}, false
 	}
 	return *a, true
+}
+
+// Key is the limiter key of an API named "Service.Operation" as the SDK
+// names them ("Connect.CreateUser", "identitystore.GetUserId").
+func Key(api string) string {
+	service, op, _ := strings.Cut(api, ".")
+	return limitKey(service, op)
 }
 
 // limitKey names the bucket an API call draws from: the table's key, or,

@@ -775,8 +775,8 @@ func (ic *IdentityCenter) warn(w io.Writer, msg string) {
 func (ic *IdentityCenter) steps() []Step {
 	return []Step{
 		// The user is looked up again on --resume: the outcome must carry its id.
-		{Name: StepIdentityCenterUser, API: "IdentityStore.CreateUser", Run: ic.ensureUser},
-		{Name: StepGroupMembership, API: "IdentityStore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
+		{Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
+		{Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
 	}
 }
 

@@ -127,6 +127,9 @@ type Provisioner struct {
 type rowRun struct {
 	job     *Job
 	outcome report.Outcome
+	// api is the running step's API (Step.API): the limiter whose token
+	// the step takes ahead of its call.
+	api string
 }
 
 // Stats is what the provisioning measured.
@@ -320,7 +323,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	// untouched: a worker may wait here long at a low rate.
 	trace := &CallTrace{Stop: stop}
 	if p.Limits != nil {
-		if err := p.Limits.For("Connect.CreateUser").Wait(stop); err != nil {
+		if err := p.Limits.For(r.api).Wait(stop); err != nil {
 			o.Status, o.Error = report.NotAttempted, NotStarted
 			return false
 		}

@@ -142,4 +142,3 @@ func BenchmarkBoundAssociateUserProficiencies(b *testing.B) {
 			return path
 		})
 }
-
