@@ -118,10 +118,9 @@ func (circuitError) Error() string        { return errCircuitOpen.Error() }
 func (circuitError) Unwrap() error        { return errCircuitOpen }
 func (circuitError) RetryableError() bool { return false }
 
-// BreakerMessage is what rows stopped by the breaker say, naming where the
-// calls went.
-func BreakerMessage(endpoint string) string {
-	return fmt.Sprintf("not attempted: %s stopped answering (%d calls in a row over %v got no answer, or none came for %v); "+
-		"check the network (and that the endpoint is up), then run again with --resume",
+// BreakerCause says why the breaker stopped the calls, naming where they
+// went.
+func BreakerCause(endpoint string) string {
+	return fmt.Sprintf("%s stopped answering (%d calls in a row over %v got no answer, or none came for %v)",
 		endpoint, breakerThreshold, breakerQuiet, defaultBreakerSilence)
 }

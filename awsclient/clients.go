@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // ConnectReader is the part of the Amazon Connect API that planning needs:
@@ -86,6 +87,7 @@ type Clients struct {
 	Quotas ServiceQuotasAPI
 
 	rateScaleGiven bool   // --rate-scale was given: Service Quotas is not asked
+	ratesFix       string // Config.RatesFix
 	rates          *Rates // what ConfigureRates found
 	transport      *http.Transport
 	endpoint       string // --endpoint-url, "" for AWS's own
@@ -137,6 +139,10 @@ type Config struct {
 	// Retry is how calls are retried; the zero value means
 	// DefaultRetryPolicy.
 	Retry RetryPolicy
+	// RatesFix is what else the user can do when Service Quotas refuses,
+	// as the command line says it (", or give --rate-scale"), appended to
+	// the note that the defaults are used.
+	RatesFix string
 	// ReachTimeout bounds the first contact with each endpoint (reach.go);
 	// 0 means $BULKAGENTS_REACH_TIMEOUT, or DefaultReachTimeout.
 	ReachTimeout time.Duration
@@ -175,7 +181,12 @@ func New(ctx context.Context, c Config) (*Clients, error) {
 	}
 	// Failures to get credentials carry a type of their own (errors.go):
 	// such a call was never sent.
-	cfg.Credentials = aws.NewCredentialsCache(markCredentials{cfg.Credentials})
+	cfg.Credentials = aws.NewCredentialsCache(markCredentials{cfg.Credentials, ssoProfile(ctx, c.Profile)})
+	if cfg.Region == "" {
+		// The endpoint rules say so only in words: give the calls a typed
+		// error instead.
+		cfg.APIOptions = append(cfg.APIOptions, missingRegion)
+	}
 	transport := httpClient(&cfg, timeout, reach)
 	// Every client is built from cfg: the watch sees all their calls.
 	watch := &callWatch{}
@@ -207,7 +218,7 @@ func New(ctx context.Context, c Config) (*Clients, error) {
 		profile = os.Getenv("AWS_PROFILE")
 	}
 	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
-		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
+		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, ratesFix: c.RatesFix, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
 }
 
 // httpClient gives cfg the client every call goes through: the whole-call
@@ -245,4 +256,25 @@ func newIdentityCenterClients(cfg aws.Config, endpointURL string, limits *Limits
 		limits.Apply(&o.Retryer, &o.APIOptions)
 	})
 	return store, admin
+}
+
+// ssoProfile says whether the shared-config profile (the default one for
+// "") gets its credentials from an AWS SSO session.
+func ssoProfile(ctx context.Context, profile string) bool {
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	sc, err := config.LoadSharedConfigProfile(ctx, profile)
+	return err == nil && (sc.SSOSessionName != "" || sc.SSOStartURL != "")
+}
+
+// missingRegion fails every call at once with aws.MissingRegionError.
+func missingRegion(s *middleware.Stack) error {
+	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("BulkagentsMissingRegion",
+		func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, &aws.MissingRegionError{}
+		}), middleware.Before)
 }

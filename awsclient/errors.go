@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/smithy-go"
 )
 
@@ -138,7 +139,20 @@ func Classify(err error) Kind {
 // CredentialsError is a failure to get credentials: the call was never
 // sent. NewClients wraps its credential provider so that such failures
 // carry this type, whatever the provider chain said.
-type CredentialsError struct{ Err error }
+type CredentialsError struct {
+	Err error
+	// ssoProfile: the profile gets its credentials from an AWS SSO
+	// session (sso_session or sso_start_url).
+	ssoProfile bool
+}
+
+// SSO says whether the credentials were to come from an AWS SSO session
+// (an expired or never started one is the usual cause, fixed by signing in
+// again).
+func (e *CredentialsError) SSO() bool {
+	var it *ssocreds.InvalidTokenError
+	return e.ssoProfile || errors.As(e.Err, &it)
+}
 
 func (e *CredentialsError) Error() string { return e.Err.Error() }
 func (e *CredentialsError) Unwrap() error { return e.Err }
@@ -154,17 +168,23 @@ func isNoCredentials(err error) bool {
 }
 
 // MarkCredentials gives a provider whose failures are CredentialsErrors
-// (New does this to the clients it builds).
-func MarkCredentials(p aws.CredentialsProvider) aws.CredentialsProvider { return markCredentials{p} }
+// (New does this to the clients it builds); sso says that the profile
+// uses an AWS SSO session.
+func MarkCredentials(p aws.CredentialsProvider, sso bool) aws.CredentialsProvider {
+	return markCredentials{p, sso}
+}
 
 // markCredentials marks the errors of a credential provider as
 // CredentialsError.
-type markCredentials struct{ aws.CredentialsProvider }
+type markCredentials struct {
+	aws.CredentialsProvider
+	sso bool
+}
 
 func (m markCredentials) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	c, err := m.CredentialsProvider.Retrieve(ctx)
 	if err != nil {
-		return c, &CredentialsError{Err: err}
+		return c, &CredentialsError{Err: err, ssoProfile: m.sso}
 	}
 	return c, nil
 }

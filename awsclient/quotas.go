@@ -135,7 +135,7 @@ func (c *Clients) ConfigureRates(ctx context.Context, apis []string, note io.Wri
 	}
 	if err != nil {
 		r.Note = "rates: Service Quotas " + quotaErrorWords(err) + ": using the documented default rates " +
-			"(allow servicequotas:GetServiceQuota and servicequotas:ListServiceQuotas, or give --rate-scale)"
+			"(allow servicequotas:GetServiceQuota and servicequotas:ListServiceQuotas" + c.ratesFix + ")"
 		if ue := (*UnreachableError)(nil); errors.As(err, &ue) {
 			// Not a permission: the network, which the next call may show too.
 			r.Note = "rates: Service Quotas: " + ue.Error() + ": using the documented default rates"

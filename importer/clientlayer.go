@@ -29,7 +29,6 @@ var (
 	WithCallTrace      = awsclient.WithCallTrace
 	ErrStopped         = awsclient.ErrStopped
 	MayHaveApplied     = awsclient.MayHaveApplied
-	BreakerMessage     = awsclient.BreakerMessage
 )
 
 const (

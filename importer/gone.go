@@ -10,6 +10,13 @@ import (
 	"github.com/bulkagents/bulkagents/awsclient"
 )
 
+// BreakerMessage is what rows stopped by the breaker say, naming where the
+// calls went.
+func BreakerMessage(endpoint string) string {
+	return "not attempted: " + awsclient.BreakerCause(endpoint) +
+		"; check the network (and that the endpoint is up), then run again with --resume"
+}
+
 // breakerOpen says whether the circuit breaker stopped the calls.
 func (p *Provisioner) breakerOpen() bool {
 	if p.Limits == nil {

@@ -238,7 +238,7 @@ func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
 	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, ErrText(err))
+		return "", false, fmt.Errorf("identity store %s: find group %q: %w", ic.StoreID, ic.Group, awsclient.Short(err))
 	}
 	return aws.ToString(out.GroupId), true, nil
 }
@@ -251,7 +251,7 @@ func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string
 	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, ErrText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %w", userName, awsclient.Short(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -264,11 +264,11 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center email %q: %s", email, ErrText(err))
+		return "", false, fmt.Errorf("look up identity center email %q: %w", email, awsclient.Short(err))
 	}
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: out.UserId})
 	if err != nil {
-		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), ErrText(err))
+		return "", false, fmt.Errorf("describe identity center user %s: %w", aws.ToString(out.UserId), awsclient.Short(err))
 	}
 	return aws.ToString(u.UserName), true, nil
 }
@@ -278,7 +278,7 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (storeUser, error) {
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(userID)})
 	if err != nil {
-		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, ErrText(err))
+		return storeUser{}, fmt.Errorf("describe identity center user %s: %w", userID, awsclient.Short(err))
 	}
 	su := storeUser{id: userID, userName: aws.ToString(u.UserName)}
 	for _, e := range u.Emails {
@@ -335,7 +335,7 @@ func (ic *IdentityCenter) isMember(ctx context.Context, userID string) (bool, er
 	case awsclient.Classify(err) == awsclient.NotFound:
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, ErrText(err))
+		return false, fmt.Errorf("look up the membership of group %q: %w", ic.Group, awsclient.Short(err))
 	}
 	return true, nil
 }
@@ -571,7 +571,7 @@ func (ic *IdentityCenter) listUsers(ctx context.Context, budget *int) (users map
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, ErrText(err))
+			return nil, false, fmt.Errorf("identity store %s: list users: %w", ic.StoreID, awsclient.Short(err))
 		}
 		for _, u := range page.Users {
 			su := storeUser{id: aws.ToString(u.UserId), userName: aws.ToString(u.UserName)}
@@ -598,7 +598,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, ErrText(err))
+			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %w", ic.StoreID, ic.Group, awsclient.Short(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if u, ok := m.MemberId.(*istypes.MemberIdMemberUserId); ok {
@@ -612,11 +612,11 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 // IdentityStoreHint says what the user can do about a failed identity store
 // call at the start.
 func IdentityStoreHint(err error, storeID string) string {
-	text := err.Error()
+	var ve *istypes.ValidationException
 	switch {
-	case strings.Contains(text, "ResourceNotFoundException"), strings.Contains(text, "ValidationException"):
+	case awsclient.Classify(err) == awsclient.NotFound, errors.As(err, &ve):
 		return fmt.Sprintf("check the identity store id %s (IAM Identity Center > Settings shows it) and the region", storeID)
-	case strings.Contains(text, "AccessDenied"):
+	case awsclient.Classify(err) == awsclient.AccessDenied:
 		return identityCenterPermissionHint()
 	}
 	return ""

@@ -317,7 +317,7 @@ func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (str
 	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", login, importer.ErrText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %w", login, awsclient.Short(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -339,11 +339,11 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 		case awsclient.Classify(err) == awsclient.NotFound:
 			did = append(did, "not in group "+ic.group)
 		case err != nil:
-			return "", id, fmt.Errorf("find the membership of %s in %s: %s", login, ic.group, importer.ErrText(err))
+			return "", id, fmt.Errorf("find the membership of %s in %s: %w", login, ic.group, awsclient.Short(err))
 		default:
 			_, err := ic.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: aws.String(ic.storeID), MembershipId: m.MembershipId})
 			if err != nil && awsclient.Classify(err) != awsclient.NotFound {
-				return "", id, fmt.Errorf("remove %s from group %s: %s", login, ic.group, importer.ErrText(err))
+				return "", id, fmt.Errorf("remove %s from group %s: %w", login, ic.group, awsclient.Short(err))
 			}
 			r.count(func() { r.membershipsRemoved++ })
 			did = append(did, "removed from group "+ic.group)
@@ -360,7 +360,7 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 		} else {
 			_, err := ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.storeID), UserId: aws.String(id)})
 			if err != nil && awsclient.Classify(err) != awsclient.NotFound {
-				return "", id, fmt.Errorf("delete identity center user %s: %s", login, importer.ErrText(err))
+				return "", id, fmt.Errorf("delete identity center user %s: %w", login, awsclient.Short(err))
 			}
 			r.count(func() { r.storeUsersDeleted++ })
 			did = append(did, "user deleted")
@@ -386,7 +386,7 @@ func (ic *removeIdentityCenter) keepReason(ctx context.Context, userID string) (
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", fmt.Errorf("list the application assignments of identity center user %s: %s", userID, importer.ErrText(err))
+			return "", fmt.Errorf("list the application assignments of identity center user %s: %w", userID, awsclient.Short(err))
 		}
 		apps += len(page.ApplicationAssignments)
 	}
@@ -407,7 +407,7 @@ func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) 
 			return 0, nil
 		}
 		if err != nil {
-			return 0, fmt.Errorf("list the groups of identity center user %s: %s", userID, importer.ErrText(err))
+			return 0, fmt.Errorf("list the groups of identity center user %s: %w", userID, awsclient.Short(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if aws.ToString(m.GroupId) != ic.groupID {
