@@ -427,16 +427,13 @@ func APIHint(err error, instanceID, region, profile string) string {
 	if errors.As(err, &ue) {
 		return unreachableHint(ue)
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
-		case "ResourceNotFoundException":
-			return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
-		case "AccessDeniedException", "UnauthorizedException", "AccessDenied":
-			return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
-		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId":
-			return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
-		}
+	switch awsclient.Classify(err) {
+	case awsclient.NotFound:
+		return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
+	case awsclient.AccessDenied:
+		return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
+	case awsclient.Unauthenticated:
+		return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
 	}
 	var ce *awsclient.CredentialsError
 	var mr *aws.MissingRegionError
