@@ -49,6 +49,12 @@ func TestServiceQuotasAskedOncePerRun(t *testing.T) {
 			t.Errorf("%s: paced to %.2f/s (%s %s), want %.2f/s from Service Quotas", key, clients.Limits.For(key).Configured(), u.Source, u.QuotaCode, a.Rate*3+1)
 		}
 	}
+	for _, key := range []string{"Connect.UpdateUserRoutingProfile", "Connect.UpdateUserProficiencies", "Connect.AssociateUserProficiencies",
+		"Connect.UntagResource", "Connect.UpdateUserConfig", "Connect.CreateUser", "Connect.SearchUsers"} {
+		if u := res.Rates.Of(key); u.Source != SourceServiceQuotas {
+			t.Errorf("%s: rate %v from %q, want it from Service Quotas", key, u.PerSecond, u.Source)
+		}
+	}
 	if codes == 0 || named == 0 {
 		t.Fatalf("%d APIs by code, %d by name: the test proves nothing", codes, named)
 	}
