@@ -285,7 +285,7 @@ func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) s
 		changed, up.clearsNumber = true, w == ""
 	}
 	if o, w := old.AutoAccept, want.AutoAccept; o != w {
-		add(AspectPhone, "soft phone auto accept", yesNo(o), yesNo(w))
+		add(AspectPhone, "soft phone auto accept", agentfile.YesNo(o), agentfile.YesNo(w))
 		changed = true
 	}
 	if o, w := old.AfterContactWorkTimeLimit, want.AfterContactWorkTimeLimit; o != w {
@@ -366,11 +366,4 @@ func phoneWord(t types.PhoneType) string {
 		return "desk"
 	}
 	return string(t)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }
