@@ -638,8 +638,8 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		}
 		for k, v := range in.Tags {
 			switch {
-			case checkTagKey(k) != nil:
-				return nil, checkTagKey(k)
+			case checkTagKey("tags", k) != nil:
+				return nil, checkTagKey("tags", k)
 			case utf8.RuneCountInString(v) > 256:
 				return nil, invalidParameter("A tag value must be at most 256 characters")
 			}

@@ -262,7 +262,7 @@ func connectTagResource(c *call) (any, *apiError) {
 		return nil, invalidParameter("tags must hold 1 to 50 tags")
 	}
 	for k, v := range in.Tags {
-		if e := checkTagKey(k); e != nil {
+		if e := checkTagKey("tags", k); e != nil {
 			return nil, e
 		}
 		if utf8.RuneCountInString(v) > 256 {
@@ -294,7 +294,7 @@ func connectUntagResource(c *call) (any, *apiError) {
 		return nil, invalidParameter("tagKeys must hold 1 to 50 keys")
 	}
 	for _, k := range keys {
-		if e := checkTagKey(k); e != nil {
+		if e := checkTagKey("tagKeys", k); e != nil {
 			return nil, e
 		}
 	}

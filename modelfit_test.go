@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/smithy-go"
+
+	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+// The tool's validation held against the API's (the sandbox's, which
+// follows the published models): a row the tool accepts must not be
+// refused by the API, and a value the API takes must not be refused by
+// the tool, but where the template cannot write it (said in the README).
+
+// validateCells validates one row of the console's current template, with
+// the cells given by column, and reports its problems.
+func validateCells(t *testing.T, opts agentfile.ValidateOptions, cells map[agentfile.Column]string) []agentfile.Problem {
+	t.Helper()
+	cols := []agentfile.Column{agentfile.ColFirstName, agentfile.ColLastName, agentfile.ColEmail, agentfile.ColPassword,
+		agentfile.ColLogin, agentfile.ColRoutingProfile, agentfile.ColSecurityProfiles, agentfile.ColPhoneType, agentfile.ColTags}
+	row := map[agentfile.Column]string{
+		agentfile.ColFirstName: "Ada", agentfile.ColLastName: "Lovelace", agentfile.ColEmail: "ada@example.com",
+		agentfile.ColLogin: "ada", agentfile.ColRoutingProfile: "Basic Routing Profile",
+		agentfile.ColSecurityProfiles: "Agent", agentfile.ColPhoneType: "soft",
+	}
+	for c, v := range cells {
+		row[c] = v
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	header := make([]string, len(cols))
+	rec := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.String()
+		rec[i] = row[c]
+	}
+	w.Write(header)
+	w.Write(rec)
+	w.Flush()
+	f, err := agentfile.Read(context.Background(), strings.NewReader(b.String()), agentfile.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := agentfile.Validate(f, opts)
+	if len(checked) != 1 {
+		t.Fatalf("%d rows checked, want 1", len(checked))
+	}
+	return checked[0].Problems
+}
+
+// connectClient is an SDK Connect client for sb, without retries.
+func connectClient(sb *sandbox.Sandbox) *connect.Client {
+	return connect.New(connect.Options{Region: "us-east-1", BaseEndpoint: aws.String(sb.URL()),
+		Credentials: credentials.NewStaticCredentialsProvider("x", "x", ""), RetryMaxAttempts: 1})
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// TestTagKeysToolAgreesWithTheAPI: every tag key the tags column takes,
+// TagResource takes, and every key it refuses, TagResource refuses too
+// (TagKey's pattern: letters and digits of any script, spaces and
+// _ . : / = + - @). A key cannot hold |, which the column puts between key
+// and value: the API refuses | in a key as well.
+func TestTagKeysToolAgreesWithTheAPI(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	cl := connectClient(sb)
+	ctx := context.Background()
+	admin := sb.ConnectUsers()[0].ARN
+	for _, key := range []string{"team", "cost center", "équipe", "owner@x", "site:leeds/floor=2", "部署", "n+1-2_3.4",
+		"a,b", "team#1", "a;b", "x*", "emoji😀", "AWS:team", "aws:team", strings.Repeat("k", 128), strings.Repeat("k", 129)} {
+		problems := validateCells(t, agentfile.ValidateOptions{}, map[agentfile.Column]string{
+			agentfile.ColPassword: "Sandbox1pass", agentfile.ColTags: key + "|v"})
+		_, err := cl.TagResource(ctx, &connect.TagResourceInput{ResourceArn: aws.String(admin), Tags: map[string]string{key: "v"}})
+		toolTakes, apiTakes := len(problems) == 0, err == nil
+		if toolTakes != apiTakes {
+			t.Errorf("tag key %q: the tags column takes it: %v (%v); TagResource takes it: %v (%s)", key, toolTakes, problems, apiTakes, apiCode(err))
+		}
+	}
+}
+
+// TestImportTagKeysOfAnyScript: a file whose tags have spaces, accents and
+// @ in their keys imports, and the users hold them.
+func TestImportTagKeysOfAnyScript(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	csvText := e2eHeader + ",tags\n" +
+		`Ada,Lovelace,ada@example.com,,ada,Basic Routing Profile,Agent,,soft,,yes,30,cost center|42||équipe|bleue||owner@x|ops` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "agents.csv"), []byte(csvText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--no-progress")
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	for _, u := range sb.ConnectUsers() {
+		if u.Username != "ada" {
+			continue
+		}
+		if got := fmt.Sprint(u.Tags); got != "map[cost center:42 owner@x:ops équipe:bleue]" {
+			t.Errorf("ada's tags: %s", got)
+		}
+		return
+	}
+	t.Fatalf("no user ada in the sandbox")
+}
