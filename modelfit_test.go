@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	ctypes "github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/bulkagents/bulkagents/agentfile"
@@ -125,4 +126,37 @@ func TestImportTagKeysOfAnyScript(t *testing.T) {
 		return
 	}
 	t.Fatalf("no user ada in the sandbox")
+}
+
+// TestNameLengthsToolAgreesWithTheAPI: first names up to 255 characters and
+// last names up to 300, on Connect-managed and SAML instances alike: the
+// columns take what CreateUser takes, and refuse what it refuses.
+func TestNameLengthsToolAgreesWithTheAPI(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, id := range []struct {
+		tool agentfile.Identity
+		api  string
+	}{{agentfile.IdentityConnect, "CONNECT_MANAGED"}, {agentfile.IdentitySAML, "SAML"}} {
+		sb := e2eSandbox(t, sandbox.Options{Unlimited: true, Identity: id.api})
+		cl := connectClient(sb)
+		for i, n := range []struct{ first, last int }{{255, 300}, {256, 1}, {100, 301}, {101, 256}} {
+			first, last := strings.Repeat("é", n.first), strings.Repeat("x", n.last)
+			cells := map[agentfile.Column]string{agentfile.ColFirstName: first, agentfile.ColLastName: last}
+			in := &connect.CreateUserInput{InstanceId: aws.String(sb.InstanceID()), Username: aws.String(fmt.Sprintf("n%d", i)),
+				IdentityInfo:     &ctypes.UserIdentityInfo{FirstName: aws.String(first), LastName: aws.String(last)},
+				RoutingProfileId: aws.String(sb.RoutingProfileID("Basic Routing Profile")), SecurityProfileIds: []string{sb.SecurityProfileID("Agent")}}
+			if id.api == "CONNECT_MANAGED" {
+				cells[agentfile.ColPassword] = "Sandbox1pass"
+				in.Password = aws.String("Sandbox1pass")
+			} else {
+				cells[agentfile.ColEmail] = ""
+			}
+			problems := validateCells(t, agentfile.ValidateOptions{Identity: id.tool}, cells)
+			_, err := cl.CreateUser(ctx, in)
+			if (len(problems) == 0) != (err == nil) {
+				t.Errorf("%s, names of %d and %d characters: the tool's problems %v; CreateUser: %s", id.api, n.first, n.last, problems, apiCode(err))
+			}
+		}
+	}
 }

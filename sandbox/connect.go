@@ -586,10 +586,10 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		}
 	}
 	switch {
-	case utf8.RuneCountInString(info.FirstName) > 255:
+	case utf8.RuneCountInString(info.FirstName) > maxFirstName:
 		return nil, invalidParameter("IdentityInfo.FirstName must be at most 255 characters")
-	case utf8.RuneCountInString(info.LastName) > 256:
-		return nil, invalidParameter("IdentityInfo.LastName must be at most 256 characters")
+	case utf8.RuneCountInString(info.LastName) > maxLastName:
+		return nil, invalidParameter("IdentityInfo.LastName must be at most 300 characters")
 	case s.checkIdentityInfo(info) != nil:
 		return nil, s.checkIdentityInfo(info)
 	case info.Mobile != "" && !e164Pattern.MatchString(info.Mobile):

@@ -27,6 +27,13 @@ var (
 	tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
+// AgentFirstName and AgentLastName's model lengths, whatever the identity
+// type (the model has no other).
+const (
+	maxFirstName = 255
+	maxLastName  = 300
+)
+
 // documentedLoginLimit is the user login length the Amazon Connect
 // administrator guide gives for Connect-managed instances (the API model
 // allows 100); Options.ShortLogins enforces it.

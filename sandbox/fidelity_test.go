@@ -208,3 +208,43 @@ func checkRefusal(t *testing.T, err error, code string) {
 		t.Errorf("got %s (%s), want %s", ae.ErrorCode(), ae.ErrorMessage(), code)
 	}
 }
+
+// TestNameLengthsEveryIdentityType: AgentFirstName is up to 255 characters
+// and AgentLastName up to 300 in the model, whatever the identity type, in
+// CreateUser and UpdateUserIdentityInfo.
+func TestNameLengthsEveryIdentityType(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, identity := range []string{"CONNECT_MANAGED", "SAML", "EXISTING_DIRECTORY"} {
+		c := newClients(t, Options{Unlimited: true, Identity: identity}, false)
+		for i, tt := range []struct {
+			first, last int
+			code        string
+		}{
+			{255, 300, ""},
+			{256, 10, "InvalidParameterException"},
+			{10, 301, "InvalidParameterException"},
+		} {
+			in := createInput(c.sb, identity)
+			in.Username = aws.String(fmt.Sprintf("name%d", i))
+			in.IdentityInfo.FirstName = aws.String(strings.Repeat("é", tt.first))
+			in.IdentityInfo.LastName = aws.String(strings.Repeat("x", tt.last))
+			out, err := c.connect.CreateUser(ctx, in)
+			if codeOf(err) != tt.code {
+				t.Errorf("%s: CreateUser with names of %d and %d characters: %v, want %q", identity, tt.first, tt.last, err, tt.code)
+			}
+			if identity == "EXISTING_DIRECTORY" {
+				continue // the directory owns the names: UpdateUserIdentityInfo is refused
+			}
+			admin := c.sb.ConnectUsers()[0].ID
+			if out != nil {
+				admin = aws.ToString(out.UserId)
+			}
+			_, err = c.connect.UpdateUserIdentityInfo(ctx, &connect.UpdateUserIdentityInfoInput{InstanceId: in.InstanceId, UserId: aws.String(admin),
+				IdentityInfo: &types.UserIdentityInfo{FirstName: in.IdentityInfo.FirstName, LastName: in.IdentityInfo.LastName}})
+			if codeOf(err) != tt.code {
+				t.Errorf("%s: UpdateUserIdentityInfo with names of %d and %d characters: %v, want %q", identity, tt.first, tt.last, err, tt.code)
+			}
+		}
+	}
+}

@@ -207,10 +207,10 @@ func connectUpdateUserIdentityInfo(c *call) (any, *apiError) {
 		return nil, invalidRequest("IdentityInfo.Email cannot be set for an instance that uses SAML for identity management")
 	case info.FirstName == "" || info.LastName == "":
 		return nil, invalidParameter("IdentityInfo.FirstName and IdentityInfo.LastName are required for an instance that uses " + c.s.identity + " for identity management")
-	case utf8.RuneCountInString(info.FirstName) > 255:
+	case utf8.RuneCountInString(info.FirstName) > maxFirstName:
 		return nil, invalidParameter("IdentityInfo.FirstName must be at most 255 characters")
-	case utf8.RuneCountInString(info.LastName) > 256:
-		return nil, invalidParameter("IdentityInfo.LastName must be at most 256 characters")
+	case utf8.RuneCountInString(info.LastName) > maxLastName:
+		return nil, invalidParameter("IdentityInfo.LastName must be at most 300 characters")
 	case info.Email != "" && !emailPattern.MatchString(info.Email):
 		return nil, invalidParameter("IdentityInfo.Email is not a valid email address")
 	case info.SecondaryEmail != "" && !emailPattern.MatchString(info.SecondaryEmail):
