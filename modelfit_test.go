@@ -160,3 +160,23 @@ func TestNameLengthsToolAgreesWithTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordLengthToolAgreesWithTheAPI: the password column and
+// CreateUser count the same UTF-16 code units (an emoji counts twice).
+func TestPasswordLengthToolAgreesWithTheAPI(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	cl := connectClient(sb)
+	base := "Aa1" + strings.Repeat("x", 59)
+	for i, pw := range []string{base + "😀", base + "y😀", base + "yz", "Aa1xx😀", "Aa1xxx😀", "Aa1xxxx"} {
+		problems := validateCells(t, agentfile.ValidateOptions{}, map[agentfile.Column]string{agentfile.ColPassword: pw})
+		_, err := cl.CreateUser(ctx, &connect.CreateUserInput{InstanceId: aws.String(sb.InstanceID()), Username: aws.String(fmt.Sprintf("p%d", i)),
+			Password:         aws.String(pw),
+			IdentityInfo:     &ctypes.UserIdentityInfo{FirstName: aws.String("Ada"), LastName: aws.String("Lovelace")},
+			RoutingProfileId: aws.String(sb.RoutingProfileID("Basic Routing Profile")), SecurityProfileIds: []string{sb.SecurityProfileID("Agent")}})
+		if (len(problems) == 0) != (err == nil) {
+			t.Errorf("a password of %d runes: the tool's problems %v; CreateUser: %s", len([]rune(pw)), problems, apiCode(err))
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -650,9 +651,12 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 }
 
 // passwordOK applies Connect's password policy: 8 to 64 characters, a
-// lower-case letter, an upper-case letter and a digit, no whitespace.
+// lower-case letter, an upper-case letter and a digit, no whitespace. The
+// length is in UTF-16 code units, as Connect's Java regular expression
+// counts it: a character beyond the Basic Multilingual Plane (an emoji)
+// counts twice.
 func passwordOK(p string) bool {
-	n := utf8.RuneCountInString(p)
+	n := utf16Len(p)
 	if n < 8 || n > 64 {
 		return false
 	}
@@ -670,6 +674,15 @@ func passwordOK(p string) bool {
 		}
 	}
 	return lower && upper && digit
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1) // -1 for a lone surrogate, which JSON decoding has replaced
+	}
+	return n
 }
 
 func connectDeleteUser(c *call) (any, *apiError) {

@@ -248,3 +248,29 @@ func TestNameLengthsEveryIdentityType(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordLengthInUTF16: Connect counts a password's 8 to 64
+// characters in UTF-16 code units, so an emoji counts twice: 63 ASCII
+// characters and one emoji are 65, refused; 62 and one are 64, taken.
+func TestPasswordLengthInUTF16(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClients(t, Options{Unlimited: true}, false)
+	base := "Aa1" + strings.Repeat("x", 59) // 62 ASCII characters
+	for i, tt := range []struct {
+		password, code string
+	}{
+		{base + "😀", ""},
+		{base + "y😀", "InvalidParameterException"},
+		{"Aa1xx😀", "InvalidParameterException"}, // 7 code units
+		{"Aa1xxx😀", ""},                         // 8
+	} {
+		in := createInput(c.sb, "CONNECT_MANAGED")
+		in.Username = aws.String(fmt.Sprintf("pw%d", i))
+		in.Password = aws.String(tt.password)
+		_, err := c.connect.CreateUser(ctx, in)
+		if codeOf(err) != tt.code {
+			t.Errorf("password of %d runes: %v, want %q", len([]rune(tt.password)), err, tt.code)
+		}
+	}
+}
