@@ -279,6 +279,7 @@ type phoneConfigJSON struct {
 	AutoAccept                bool
 	AfterContactWorkTimeLimit int64
 	DeskPhoneNumber           string `json:",omitempty"`
+	PersistentConnection      *bool  `json:",omitempty"` // the voice channel's, when set
 }
 
 func connectDescribeUser(c *call) (any, *apiError) {
@@ -296,7 +297,7 @@ func connectDescribeUser(c *call) (any, *apiError) {
 		"Arn":                         u.ARN,
 		"Username":                    u.Username,
 		"IdentityInfo":                identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile},
-		"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout), DeskPhoneNumber: u.DeskPhoneNumber},
+		"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout), DeskPhoneNumber: u.DeskPhoneNumber, PersistentConnection: u.PersistentConnection},
 		"DirectoryUserId":             strp(u.DirectoryUserID),
 		"SecurityProfileIds":          u.SecurityProfileIDs,
 		"RoutingProfileId":            u.RoutingProfileID,
@@ -411,12 +412,16 @@ func connectSearchUsers(c *call) (any, *apiError) {
 		NextToken      string
 		MaxResults     *int
 		SearchCriteria *userSearchCriteria
+		SearchFilter   *userSearchFilter // search_filter.go
 	}
 	if e := c.decode(&in); e != nil {
 		return nil, e
 	}
 	if in.InstanceId == "" {
 		return nil, invalidParameter("InstanceId is required")
+	}
+	if e := in.SearchFilter.check(); e != nil {
+		return nil, e
 	}
 	if e := c.instance(in.InstanceId); e != nil {
 		return nil, e
@@ -436,7 +441,7 @@ func connectSearchUsers(c *call) (any, *apiError) {
 				return nil, e
 			}
 		}
-		if ok {
+		if ok && in.SearchFilter.matches(c.s, u) {
 			found = append(found, u)
 		}
 	}
@@ -453,7 +458,7 @@ func connectSearchUsers(c *call) (any, *apiError) {
 			"Id":               u.ID,
 			"IdentityInfo":     identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName},
 			// SearchUsers reports the after-contact-work limit in milliseconds.
-			"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout) * 1000, DeskPhoneNumber: u.DeskPhoneNumber},
+			"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout) * 1000, DeskPhoneNumber: u.DeskPhoneNumber, PersistentConnection: u.PersistentConnection},
 			"RoutingProfileId":            u.RoutingProfileID,
 			"SecurityProfileIds":          u.SecurityProfileIDs,
 			"Tags":                        u.Tags,
