@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -178,5 +180,76 @@ func TestPasswordLengthToolAgreesWithTheAPI(t *testing.T) {
 		if (len(problems) == 0) != (err == nil) {
 			t.Errorf("a password of %d runes: the tool's problems %v; CreateUser: %s", len([]rune(pw)), problems, apiCode(err))
 		}
+	}
+}
+
+// TestResumePastTheProficiencyLimit: a resumed row whose user was given
+// proficiencies meanwhile (in the admin website, say) so that its own
+// would take it past the 10 a user may hold: Connect refuses the
+// association (InvalidRequestException, as the model allows), and the row
+// says so, naming the limit, with its user and password kept; nothing
+// else is changed.
+func TestResumePastTheProficiencyLimit(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	sb.AddPredefinedAttribute("Floor", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+	dir := t.TempDir()
+	csvText := e2eHeader + ",proficiencies\n" +
+		`Ada,Lovelace,ada@example.com,,ada,Basic Routing Profile,Agent,,soft,,yes,30,Language|English|4||Skill|Billing|2` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "agents.csv"), []byte(csvText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan struct{})
+	var once sync.Once
+	sb.SetHold(func(_, op string) bool {
+		if op != "AssociateUserProficiencies" {
+			return false
+		}
+		once.Do(func() { close(held) })
+		return true
+	})
+	cmd := importCmd(t, sb, dir, 1000, "import", "agents.csv", "--no-progress")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	await(t, held, "the AssociateUserProficiencies held")
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	sb.SetHold(nil)
+
+	// Meanwhile, nine proficiencies are given to the user.
+	var id string
+	for _, u := range sb.ConnectUsers() {
+		if u.Username == "ada" {
+			id = u.ID
+		}
+	}
+	var nine []ctypes.UserProficiency
+	for i := 1; i <= 9; i++ {
+		nine = append(nine, ctypes.UserProficiency{AttributeName: aws.String("Floor"), AttributeValue: aws.String(fmt.Sprint(i)), Level: aws.Float32(1)})
+	}
+	if _, err := connectClient(sb).AssociateUserProficiencies(context.Background(), &connect.AssociateUserProficienciesInput{
+		InstanceId: aws.String(sb.InstanceID()), UserId: aws.String(id), UserProficiencies: nine}); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--resume", "--no-progress")
+	if code != 1 {
+		t.Fatalf("--resume: exit %d, want 1\n%s\n%+v %v", code, stderr, results(t, filepath.Join(dir, "agents-results.csv")), sb.UserProficiencies("ada"))
+	}
+	o := results(t, filepath.Join(dir, "agents-results.csv"))[2]
+	for _, want := range []string{"proficiencies are not associated", "InvalidRequestException", "at most 10 proficiencies"} {
+		if !strings.Contains(o.Error, want) || !strings.Contains(stderr, want) {
+			t.Errorf("the row's error %q (and the terminal's line) should say %q\n%s", o.Error, want, stderr)
+		}
+	}
+	if o.Password == "" || o.ConnectUserID != id {
+		t.Errorf("the row lost its user or its password: %+v", o)
+	}
+	if n := len(sb.UserProficiencies("ada")); n != 9 {
+		t.Errorf("ada holds %d proficiencies, want the 9 given meanwhile", n)
+	}
+	if c := sb.Calls()["Connect.CreateUser"]; c.Sent != 1 {
+		t.Errorf("CreateUser sent %d times, want once", c.Sent)
 	}
 }

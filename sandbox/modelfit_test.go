@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -257,5 +258,44 @@ func TestQuickConnectsFlowType(t *testing.T) {
 	cfg := d["QuickConnect"].(map[string]any)["QuickConnectConfig"].(map[string]any)
 	if fc, _ := cfg["FlowConfig"].(map[string]any); fc["ContactFlowId"] != "flow-1" {
 		t.Errorf("describe-quick-connect of the FLOW quick connect: %v", cfg)
+	}
+}
+
+// TestAssociateUserProficienciesPastTheLimit: an association that would
+// give a user an 11th proficiency is InvalidRequestException, one of the
+// errors the model lists for AssociateUserProficiencies (not
+// LimitExceededException, which it does not list), and changes nothing.
+func TestAssociateUserProficienciesPastTheLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClients(t, Options{Unlimited: true}, false)
+	c.sb.AddPredefinedAttribute("Floor", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")
+	id, _ := newUser(t, c, "ada", nil)
+	profs := func(from, to int) []types.UserProficiency {
+		var out []types.UserProficiency
+		for i := from; i <= to; i++ {
+			out = append(out, types.UserProficiency{AttributeName: aws.String("Floor"), AttributeValue: aws.String(strconv.Itoa(i)), Level: aws.Float32(2)})
+		}
+		return out
+	}
+	in := func(p []types.UserProficiency) *connect.AssociateUserProficienciesInput {
+		return &connect.AssociateUserProficienciesInput{InstanceId: aws.String(c.sb.InstanceID()), UserId: aws.String(id), UserProficiencies: p}
+	}
+	if _, err := c.connect.AssociateUserProficiencies(ctx, in(profs(1, 9))); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.connect.AssociateUserProficiencies(ctx, in(profs(10, 11)))
+	if code := codeOf(err); code != "InvalidRequestException" || !strings.Contains(err.Error(), "at most 10 proficiencies") {
+		t.Errorf("associating an 11th proficiency: %v, want InvalidRequestException naming the limit", err)
+	}
+	var status interface{ HTTPStatusCode() int }
+	if asHTTPStatus(err, &status) && status.HTTPStatusCode() != 400 {
+		t.Errorf("HTTP %d, want 400", status.HTTPStatusCode())
+	}
+	if n := len(c.sb.UserProficiencies("ada")); n != 9 {
+		t.Errorf("ada has %d proficiencies after the refusal, want the 9 she had", n)
+	}
+	if _, err := c.connect.AssociateUserProficiencies(ctx, in(profs(10, 10))); err != nil {
+		t.Errorf("the 10th: %v", err)
 	}
 }
