@@ -253,3 +253,49 @@ func TestResumePastTheProficiencyLimit(t *testing.T) {
 		t.Errorf("CreateUser sent %d times, want once", c.Sent)
 	}
 }
+
+// TestImportSSOUsersQuota: an identity store full (its users quota, the
+// sandbox's IdentityStoreUsersQuota) answers CreateUser with
+// ServiceQuotaExceededException: the rows it stops fail with a message
+// naming the quota and what to do, each after one call (a quota is not
+// retried), and the Connect users already made stay in the results file.
+func TestImportSSOUsersQuota(t *testing.T) {
+	t.Parallel()
+	probe := sandbox.New(sandbox.Options{Identity: "SAML"})
+	seeded := len(probe.IdentityStoreUsers())
+	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, IdentityStoreUsersQuota: seeded + 2})
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("full", 4))
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--sso", "--no-progress", "--concurrency", "1")
+	if code != 1 {
+		t.Fatalf("import: exit %d, want 1\n%s", code, stderr)
+	}
+	got := results(t, filepath.Join(dir, "agents-results.csv"))
+	failed := 0
+	for line, o := range got {
+		if o.Status != "failed" {
+			continue
+		}
+		failed++
+		for _, want := range []string{"ServiceQuotaExceededException", "quota", "--resume"} {
+			if !strings.Contains(o.Error, want) {
+				t.Errorf("line %d: error %q lacks %q", line, o.Error, want)
+			}
+		}
+		if o.ConnectUserID == "" {
+			t.Errorf("line %d: the Connect user made for it is not in the results file", line)
+		}
+	}
+	if failed != 2 {
+		t.Errorf("%d rows failed, want the 2 past the quota\n%s", failed, stderr)
+	}
+	if c := sb.Calls()["IdentityStore.CreateUser"]; c.Sent != 4 {
+		t.Errorf("Identity Store CreateUser sent %d times, want 4: one per row, the refused ones not retried", c.Sent)
+	}
+	if n := len(sb.IdentityStoreUsers()); n != seeded+2 {
+		t.Errorf("%d Identity Center users, want %d", n, seeded+2)
+	}
+	if n := len(sb.ConnectUsers()); n != 5 {
+		t.Errorf("%d Connect users, want admin and the 4 rows'", n)
+	}
+}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 )
 
 // newUser creates a Connect-managed user through the API and gives its id
@@ -297,5 +300,48 @@ func TestAssociateUserProficienciesPastTheLimit(t *testing.T) {
 	}
 	if _, err := c.connect.AssociateUserProficiencies(ctx, in(profs(10, 10))); err != nil {
 		t.Errorf("the 10th: %v", err)
+	}
+}
+
+// TestIdentityStoreUsersQuota: with IdentityStoreUsersQuota, Identity Store
+// CreateUser past that many users answers ServiceQuotaExceededException
+// (listed for it in the model) and makes no user.
+func TestIdentityStoreUsersQuota(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClients(t, Options{Unlimited: true, Identity: "SAML", IdentityStoreUsersQuota: 2}, false)
+	store := aws.String(c.sb.IdentityStoreID())
+	have := len(c.sb.IdentityStoreUsers())
+	var err error
+	for i := have; i < 3; i++ {
+		_, err = c.store.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: store, UserName: aws.String(fmt.Sprintf("u%d", i)),
+			DisplayName: aws.String("U"), Name: &istypes.Name{GivenName: aws.String("U"), FamilyName: aws.String("V")}})
+		if i < 2 && err != nil {
+			t.Fatalf("user %d of 2: %v", i+1, err)
+		}
+	}
+	if code := codeOf(err); code != "ServiceQuotaExceededException" {
+		t.Errorf("the third user: %v, want ServiceQuotaExceededException", err)
+	}
+	if n := len(c.sb.IdentityStoreUsers()); n != 2 {
+		t.Errorf("%d users in the identity store, want 2", n)
+	}
+}
+
+// TestGroupDisplayNamePattern: GroupDisplayName's pattern has no U+3000
+// (the ideographic space other Identity Store strings may hold), so
+// CreateGroup refuses it; a no-break space is taken.
+func TestGroupDisplayNamePattern(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClients(t, Options{Unlimited: true, Identity: "SAML"}, false)
+	for _, tt := range []struct{ name, code string }{
+		{"Contact\u3000centre agents", "ValidationException"},
+		{"Contact\u00a0centre agents", ""},
+	} {
+		_, err := c.store.CreateGroup(ctx, &identitystore.CreateGroupInput{IdentityStoreId: aws.String(c.sb.IdentityStoreID()), DisplayName: aws.String(tt.name)})
+		if codeOf(err) != tt.code {
+			t.Errorf("CreateGroup %q: %v, want %q", tt.name, err, tt.code)
+		}
 	}
 }
