@@ -108,8 +108,9 @@ var sandboxCommand = &command{
 		fmt.Fprintf(env.stdout, "instance-id: %s\n", sb.InstanceID())
 		fmt.Fprintf(env.stdout, "identity-store-id: %s\n", sb.IdentityStoreID())
 		// The line to paste so that the AWS CLI or an SDK finds credentials
-		// and a region (any credentials are accepted).
-		fmt.Fprintf(env.stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=%s\n", *region)
+		// and a region (any credentials are accepted): the SDKs and the AWS
+		// CLI v2 read AWS_REGION, the AWS CLI v1 only AWS_DEFAULT_REGION.
+		fmt.Fprintf(env.stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", *region, *region)
 		fmt.Fprintf(env.stderr, "serving %s instance %s until Ctrl-C (region %s, rate scale %v)\n", id, sb.InstanceAlias(), *region, rateScale)
 		<-ctx.Done()
 		return sb.Close()

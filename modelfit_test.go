@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -297,5 +299,71 @@ func TestImportSSOUsersQuota(t *testing.T) {
 	}
 	if n := len(sb.ConnectUsers()); n != 5 {
 		t.Errorf("%d Connect users, want admin and the 4 rows'", n)
+	}
+}
+
+// TestSandboxCommandCredentialsLine: the line `bulkagents sandbox` prints
+// for pasting is all the AWS CLI (v1, which reads AWS_DEFAULT_REGION, not
+// AWS_REGION) needs, with no configuration of its own: pasted, it serves
+// identitystore create-user, up to --identity-store-users-quota, and
+// list-groups.
+func TestSandboxCommandCredentialsLine(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("the AWS CLI is slow to start")
+	}
+	awsPath, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("no AWS CLI")
+	}
+	home := t.TempDir()
+	cmd := exec.Command(bulkagentsCommand(t), "sandbox", "--addr", "127.0.0.1:0", "--identity", "saml", "--region", "eu-west-2",
+		"--identity-store-users-quota", "1")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "GORACE=" + os.Getenv("GORACE"), "AWS_EC2_METADATA_DISABLED=true"}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	said := map[string]string{}
+	var export []string
+	sc := bufio.NewScanner(out)
+	for export == nil && sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "export "); ok {
+			export = strings.Fields(rest)
+		} else if k, v, ok := strings.Cut(line, ": "); ok {
+			said[k] = v
+		}
+	}
+	if export == nil {
+		t.Fatalf("no export line; the sandbox said %v", said)
+	}
+	// The CLI's environment is the pasted line and nothing else of AWS.
+	env := append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "AWS_CONFIG_FILE=" + os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull, "AWS_EC2_METADATA_DISABLED=true", "AWS_MAX_ATTEMPTS=1"}, export...)
+	aws := func(args ...string) (string, error) {
+		t.Helper()
+		c := exec.Command(awsPath, append([]string{"--endpoint-url", said["endpoint"], "--output", "json", "identitystore"}, args...)...)
+		c.Env = env
+		b, err := c.CombinedOutput()
+		return string(b), err
+	}
+	store := said["identity-store-id"]
+	user := []string{"create-user", "--identity-store-id", store, "--display-name", "Ada Lovelace", "--name", "GivenName=Ada,FamilyName=Lovelace"}
+	if got, err := aws(append(user, "--user-name", "ada")...); err != nil || !strings.Contains(got, "UserId") {
+		t.Fatalf("aws identitystore create-user with the pasted line: %v\n%s", err, got)
+	}
+	if got, err := aws(append(user, "--user-name", "ada2")...); err == nil || !strings.Contains(got, "ServiceQuotaExceededException") {
+		t.Errorf("a second user past --identity-store-users-quota 1: %v\n%s, want ServiceQuotaExceededException", err, got)
+	}
+	if got, err := aws("list-groups", "--identity-store-id", store); err != nil || !strings.Contains(got, `"Groups"`) {
+		t.Errorf("aws identitystore list-groups with the pasted line: %v\n%s", err, got)
 	}
 }

@@ -482,7 +482,9 @@ func isCreateGroup(c *call) (any, *apiError) {
 	if c.s.groupByName(in.DisplayName) != nil {
 		return nil, conflict("Duplicate GroupDisplayName")
 	}
-	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": c.s.insertGroup(in.DisplayName)}, nil
+	id := c.s.insertGroup(in.DisplayName)
+	c.s.groups[id].Description = in.Description
+	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": id}, nil
 }
 
 func isGetGroupID(c *call) (any, *apiError) {
@@ -532,7 +534,7 @@ func isDescribeGroup(c *call) (any, *apiError) {
 	if g == nil {
 		return nil, isNotFound("GROUP", in.GroupId)
 	}
-	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": g.ID, "DisplayName": g.DisplayName, "CreatedAt": epoch(g.created), "UpdatedAt": epoch(g.created)}, nil
+	return c.s.groupJSON(g), nil
 }
 
 type memberID struct {

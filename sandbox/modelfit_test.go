@@ -345,3 +345,65 @@ func TestGroupDisplayNamePattern(t *testing.T) {
 		}
 	}
 }
+
+// TestAWSCLIListGroups: the AWS CLI's identitystore list-groups, with the
+// model's pagination (MaxResults, NextToken: the CLI's --page-size and
+// --max-items) and its one DisplayName filter.
+func TestAWSCLIListGroups(t *testing.T) {
+	t.Parallel()
+	c := startedClients(t, Options{Unlimited: true, Identity: "SAML"})
+	store := c.sb.IdentityStoreID()
+	if _, err := c.store.CreateGroup(context.Background(), &identitystore.CreateGroupInput{IdentityStoreId: aws.String(store),
+		DisplayName: aws.String("Agents"), Description: aws.String("Contact centre agents")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Supervisors", "Quality", "Trainers", "Night shift"} {
+		if _, err := c.sb.AddGroup(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cli := startCLI(t, c.sb, "identitystore")
+	names := func(v map[string]any) string {
+		var out []string
+		for _, g := range v["Groups"].([]any) {
+			out = append(out, g.(map[string]any)["DisplayName"].(string))
+		}
+		return strings.Join(out, ", ")
+	}
+	run := func(args ...string) map[string]any {
+		t.Helper()
+		v, stderr, err := cli(append([]string{"list-groups", "--identity-store-id", store}, args...)...)
+		if err != nil {
+			t.Fatalf("aws identitystore list-groups %v: %v\n%s", args, err, stderr)
+		}
+		return v
+	}
+	all := "Agents, Supervisors, Quality, Trainers, Night shift"
+	if got := names(run()); got != all {
+		t.Errorf("list-groups: %s, want %s", got, all)
+	}
+	// Pages of 2: the CLI follows NextToken to the end.
+	if got := names(run("--page-size", "2")); got != all {
+		t.Errorf("list-groups --page-size 2: %s, want %s", got, all)
+	}
+	first := run("--max-items", "2")
+	if got := names(first); got != "Agents, Supervisors" || first["NextToken"] == nil {
+		t.Errorf("list-groups --max-items 2: %s (NextToken %v), want the first two and a token", got, first["NextToken"])
+	}
+	if got := names(run("--max-items", "2", "--starting-token", first["NextToken"].(string))); got != "Quality, Trainers" {
+		t.Errorf("list-groups from the token: %s, want Quality, Trainers", got)
+	}
+	agents := run("--filters", "AttributePath=DisplayName,AttributeValue=agents")
+	if got := names(agents); got != "Agents" {
+		t.Errorf("list-groups filtered on DisplayName: %s, want Agents", got)
+	}
+	if g := agents["Groups"].([]any)[0].(map[string]any); g["Description"] != "Contact centre agents" || g["IdentityStoreId"] != store || g["GroupId"] == "" {
+		t.Errorf("the group as listed: %v", g)
+	}
+	if _, stderr, err := cli("list-groups", "--identity-store-id", store, "--max-results", "101"); err == nil || !strings.Contains(stderr, "ValidationException") {
+		t.Errorf("list-groups --max-results 101: %v %s, want ValidationException", err, stderr)
+	}
+	if _, stderr, err := cli("list-groups", "--identity-store-id", store, "--filters", "AttributePath=UserName,AttributeValue=x"); err == nil || !strings.Contains(stderr, "ValidationException") {
+		t.Errorf("list-groups filtered on UserName: %v %s, want ValidationException", err, stderr)
+	}
+}

@@ -125,6 +125,7 @@ type IdentityStoreUser struct {
 type Group struct {
 	ID          string
 	DisplayName string
+	Description string // as CreateGroup was given it
 }
 
 // Membership puts an identity store user in a group.
