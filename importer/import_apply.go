@@ -134,6 +134,9 @@ func (r *importRun) apply() error {
 		r.outcomes[r.updIndex[k]] = o
 	}
 	r.updDone = nil
+	if updErr == nil {
+		r.createGone()
+	}
 	if updErr == nil && r.upd != nil && r.sso != nil {
 		updErr = r.updateAfterIdentityCenter()
 	}
@@ -143,6 +146,89 @@ func (r *importRun) apply() error {
 	for k, o := range r.updDone {
 		r.outcomes[r.updIndex[k]] = o
 	}
+	r.createGone()
+	return r.updateKnown()
+}
+
+// createGone creates the rows whose user the listing showed and
+// DescribeUser said is gone: deleted, with the listing behind (docs/aws.md
+// §8). A dry run says it would create them.
+func (r *importRun) createGone() {
+	var jobs []Job
+	var index []int
+	for k := range r.updJobs {
+		if !r.updJobs[k].Gone {
+			continue
+		}
+		r.updJobs[k].Gone = false // settled here, once
+		i := r.updIndex[k]
+		pr := &r.plan.Rows[i]
+		pr.Action, pr.ExistingUserID = ActionCreate, ""
+		if r.cfg.DryRun {
+			o := plannedOutcome(pr, report.WouldCreate)
+			o.SignInURL, o.Instance = dryRunSignInURL(r.inst), r.inst.ID
+			r.outcomes[i] = o
+			r.progress.Add(o.Status)
+			if err := r.log.Append(o); err != nil {
+				r.res.ResultsErr = fmt.Errorf("write results file: %w", err)
+			}
+			continue
+		}
+		prev := r.prev[pr.Row.Line]
+		jobs = append(jobs, Job{Planned: pr, PrevSteps: prev.Steps})
+		index = append(index, i)
+	}
+	if len(jobs) == 0 || r.stop.Err() != nil && r.markNotStarted(index) {
+		return
+	}
+	first := len(r.jobs)
+	r.jobs, r.jobIndex = append(r.jobs, jobs...), append(r.jobIndex, index...)
+	r.prov.RunEach(r.stop, r.calls, r.jobs[first:], func(k int, o report.Outcome) {
+		r.outcomes[r.jobIndex[first+k]] = o
+	})
+}
+
+// markNotStarted gives the rows of index their not-started outcome.
+func (r *importRun) markNotStarted(index []int) bool {
+	for _, i := range index {
+		o := plannedOutcome(&r.plan.Rows[i], report.NotAttempted)
+		o.Error, o.Instance = NotStarted, r.inst.ID
+		r.outcomes[i] = o
+	}
+	return true
+}
+
+// updateKnown compares (and with --update changes) the users that the
+// listing lacked and CreateUser called duplicates: they exist, the listing
+// is behind (docs/aws.md §8). Without --update such a row stays exists,
+// with the id the search found.
+func (r *importRun) updateKnown() error {
+	if r.upd == nil || !r.cfg.Update {
+		return nil
+	}
+	var jobs []UpdateJob
+	var index []int
+	for k, i := range r.jobIndex {
+		pr, o := r.jobs[k].Planned, r.outcomes[i]
+		if pr.Action != ActionCreate || o.Status != report.Exists || o.ConnectUserID == "" || pr.Agent == nil {
+			continue
+		}
+		pr.Action, pr.ExistingUserID = ActionExists, o.ConnectUserID
+		jobs = append(jobs, UpdateJob{Planned: pr, Base: o, Prev: r.prev[pr.Row.Line], Known: true})
+		index = append(index, i)
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	// Their exists was counted already: the progress hears nothing more.
+	r.upd.OnOutcome = nil
+	done, err := r.upd.Run(r.stop, r.calls, jobs)
+	if err != nil {
+		return err
+	}
+	for k, o := range done {
+		r.outcomes[index[k]] = o
+	}
 	return nil
 }
 
@@ -150,7 +236,9 @@ func (r *importRun) apply() error {
 // is known; unless the rows must stay whole, each row lets go of its cells
 // once sent and of its Agent once done (run_memory.go).
 func (r *importRun) provision() {
-	lean := lean(r.cfg, r.sso)
+	// With --update a row CreateUser finds a duplicate of keeps its cells
+	// and agent, for updateKnown to compare.
+	lean := lean(r.cfg, r.sso) && !r.cfg.Update
 	if lean {
 		dropRecords(r.jobs)
 	}
@@ -178,6 +266,7 @@ func (r *importRun) startProgress() {
 		Concurrency: r.cfg.Concurrency,
 		OnOutcome:   onOutcome,
 		Endpoint:    r.clients.Endpoint(),
+		LagBackoff:  r.cfg.LagBackoff,
 
 		IdentityCenter: r.sso,
 	}
@@ -186,6 +275,7 @@ func (r *importRun) startProgress() {
 	}
 	if r.upd != nil {
 		r.upd.OnOutcome = onOutcome
+		r.upd.LagBackoff = r.cfg.LagBackoff
 	}
 }
 

@@ -4,5 +4,5 @@ package remover
 var RemoveAPIs = []string{
 	"Connect.DescribeInstance", "Connect.ListRoutingProfiles", "Connect.SearchUsers",
 	"Connect.ListQuickConnects", "Connect.DescribeQuickConnect", "Connect.DeleteQuickConnect",
-	"Connect.DeleteUser", "identitystore",
+	"Connect.DeleteUser", "Connect.DescribeUser", "identitystore",
 }
