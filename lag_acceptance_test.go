@@ -156,3 +156,56 @@ func TestListingLagRemoveThenImport(t *testing.T) {
 		t.Errorf("the sandbox holds %d users, want %d", len(users), len(rows)+1)
 	}
 }
+
+// TestListingLagImportAfterRemove: users listed at once (made long ago),
+// removed, then imported at once while the listing still shows them:
+// every row is created again, none called exists.
+func TestListingLagImportAfterRemove(t *testing.T) {
+	t.Parallel()
+	lag, n := lagged(t)
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true, ListingLag: lag})
+	dir := t.TempDir()
+	rows := e2eRows("again", n)
+	writeFile(t, dir, "agents.csv", rows)
+	seeded := make([]sandbox.ConnectUser, n)
+	for i := range seeded {
+		seeded[i] = sandbox.ConnectUser{Username: fmt.Sprintf("again%04d", i+1), FirstName: "Agent", LastName: fmt.Sprint(i + 1)}
+	}
+	if err := sb.AddConnectUsers(seeded...); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runWithBackoff(t, sb, dir, "remove", "agents.csv", "--yes", "--no-progress")
+	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d deleted", n)) {
+		t.Fatalf("remove: exit %d, want 0 and every row deleted\n%s", code, stderr)
+	}
+	code, stderr = runWithBackoff(t, sb, dir, "import", "agents.csv", "--no-progress")
+	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d rows: %d created", n, n)) {
+		t.Fatalf("import after the remove: exit %d, want 0 and every row created\n%s", code, stderr)
+	}
+	checkConsistent(t, sb, filepath.Join(dir, "agents-results.csv"), n, true)
+	if users := sandboxUsers(sb); len(users) != n+1 {
+		t.Errorf("the sandbox holds %d users, want %d", len(users), n+1)
+	}
+}
+
+// TestListingLagRemoveByRecordedID: remove given the import's results
+// file at once after the import finds each user by the id that file
+// records, exactly: at most two DescribeUser each (DescribeUser misses a
+// user for a second after its creation) and a single listing, without
+// waiting for the listing to catch up.
+func TestListingLagRemoveByRecordedID(t *testing.T) {
+	t.Parallel()
+	sb, dir, rows := laggedImport(t, "byid")
+	sb.ResetCalls()
+	code, stderr := runWithBackoff(t, sb, dir, "remove", "agents-results.csv", "--out", "removed.csv", "--yes", "--no-progress")
+	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d deleted", len(rows))) {
+		t.Fatalf("remove: exit %d, want 0 and every row deleted\n%s", code, stderr)
+	}
+	if users := sandboxUsers(sb); len(users) != 1 {
+		t.Errorf("after the remove the sandbox holds %d users, want only admin", len(users))
+	}
+	calls := sb.Calls()
+	if d, s := calls["Connect.DescribeUser"].Sent, calls["Connect.SearchUsers"].Sent; d < len(rows) || d > 2*len(rows) || s != 1 {
+		t.Errorf("remove sent %d DescribeUser and %d SearchUsers; want %d to %d (by each row's id) and 1 (one listing)", d, s, len(rows), 2*len(rows))
+	}
+}

@@ -16,37 +16,26 @@ import (
 // seconds (docs/aws.md §8), so a user made just before may not be listed
 // yet. A user with a recorded id (the input's "connect user id" column, as
 // an import's results file has it, or the outcome of the run resumed) is
-// described by that id: exact, at once. The others are listed again, all
-// together, after each wait of the backoff (LagBackoff), until the listing
-// shows them all or the backoff ends; nothing is asked when nothing is
-// missing.
+// described by that id, exactly, at once and after each wait of the
+// backoff (LagBackoff); the others are listed again, all together, after
+// each wait, until every user is found or the backoff ends: then the
+// rest are absent. Nothing is asked when nothing is missing.
 func (r *removeRun) recheckMissing(snap *userSnapshot) error {
 	missing := r.missingLogins(snap)
 	if len(missing) == 0 {
 		return nil
 	}
-	for login, id := range missing {
-		if id == "" {
-			continue
-		}
-		u, err := describeUser(r.stop, r.api, r.inst.ID, id)
-		switch {
-		case err != nil:
-			return fmt.Errorf("describe user %q: %w", login, err)
-		case u == nil:
-			delete(missing, login) // deleted: absent, by its id
-		case u.Username == login:
-			snap.add(u)
-			delete(missing, login)
-		}
-		// A recorded id that names another user now says nothing of this
-		// login: the listing is asked again.
+	if err := r.describeRecorded(snap, missing); err != nil {
+		return err
 	}
 	for _, wait := range importer.LagBackoff(r.cfg.LagBackoff) {
 		if len(missing) == 0 {
 			break
 		}
 		if err := importer.Sleep(r.stop, wait); err != nil {
+			return err
+		}
+		if err := r.describeRecorded(snap, missing); err != nil || len(missing) == 0 {
 			return err
 		}
 		err := importer.ScanUsers(r.stop, r.api, r.inst.ID, importer.FullUsers, nil, func(u *importer.UserSnapshot) {
@@ -57,6 +46,31 @@ func (r *removeRun) recheckMissing(snap *userSnapshot) error {
 		}, nil)
 		if err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// describeRecorded describes each missing user whose id was recorded:
+// found under its login, it is the listing's now. ResourceNotFound does not
+// settle it: DescribeUser lags a creation too (docs/aws.md §8), so it is
+// asked again next round.
+func (r *removeRun) describeRecorded(snap *userSnapshot, missing map[string]string) error {
+	for login, id := range missing {
+		if id == "" {
+			continue
+		}
+		u, err := describeUser(r.stop, r.api, r.inst.ID, id)
+		switch {
+		case err != nil:
+			return fmt.Errorf("describe user %q: %w", login, err)
+		case u != nil && u.Username == login:
+			snap.add(u)
+			delete(missing, login)
+		case u != nil:
+			// The id names another user now: it says nothing of this
+			// login, which only the listing can show.
+			missing[login] = ""
 		}
 	}
 	return nil
