@@ -152,7 +152,7 @@ func (r *importRun) apply() error {
 
 // createGone creates the rows whose user the listing showed and
 // DescribeUser said is gone: deleted, with the listing behind (docs/aws.md
-// §8). A dry run says it would create them.
+// §10). A dry run says it would create them.
 func (r *importRun) createGone() {
 	var jobs []Job
 	var index []int
@@ -200,7 +200,7 @@ func (r *importRun) markNotStarted(index []int) bool {
 
 // updateKnown compares (and with --update changes) the users that the
 // listing lacked and CreateUser called duplicates: they exist, the listing
-// is behind (docs/aws.md §8). Without --update such a row stays exists,
+// is behind (docs/aws.md §10). Without --update such a row stays exists,
 // with the id the search found.
 func (r *importRun) updateKnown() error {
 	if r.upd == nil || !r.cfg.Update {

@@ -25,7 +25,7 @@ const (
 // ScanUsers is the one listing of an instance's users: it reads every page
 // the way pages says and hands each user on (and, with FullUsers, each
 // hierarchy group id the first time it is seen; group may be nil). A
-// listing lags writes by seconds (docs/aws.md §8): a user missing from it
+// listing lags writes by seconds (docs/aws.md §10): a user missing from it
 // may exist, and one in it may be gone; LagBackoff and the callers' exact
 // look-ups settle both.
 func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
@@ -85,7 +85,7 @@ func listingError(ctx context.Context, step string, err error) error {
 // DefaultLagBackoff is how long to wait, round after round, before asking
 // again for a user that a listing should show and does not (CreateUser
 // said it exists; remove was asked to delete it): 1+2+4+8 = 15 s in all,
-// more than the seconds Connect's listings lag (docs/aws.md §8).
+// more than the seconds Connect's listings lag (docs/aws.md §10).
 var DefaultLagBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
 
 // LagBackoffVariable, when set, replaces DefaultLagBackoff: durations

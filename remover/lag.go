@@ -13,7 +13,7 @@ import (
 
 // recheckMissing looks again for the users the file names and the listing
 // lacks, before any is called absent: Connect's listings lag writes by
-// seconds (docs/aws.md §8), so a user made just before may not be listed
+// seconds (docs/aws.md §10), so a user made just before may not be listed
 // yet. A user with a recorded id (the input's "connect user id" column, as
 // an import's results file has it, or the outcome of the run resumed) is
 // described by that id, exactly, at once and after each wait of the
@@ -53,7 +53,7 @@ func (r *removeRun) recheckMissing(snap *userSnapshot) error {
 
 // describeRecorded describes each missing user whose id was recorded:
 // found under its login, it is the listing's now. ResourceNotFound does not
-// settle it: DescribeUser lags a creation too (docs/aws.md §8), so it is
+// settle it: DescribeUser lags a creation too (docs/aws.md §10), so it is
 // asked again next round.
 func (r *removeRun) describeRecorded(snap *userSnapshot, missing map[string]string) error {
 	for login, id := range missing {
