@@ -158,8 +158,9 @@ func TestListingLagRemoveThenImport(t *testing.T) {
 }
 
 // TestListingLagImportAfterRemove: users listed at once (made long ago),
-// removed, then imported at once while the listing still shows them:
-// every row is created again, none called exists.
+// removed, then imported at once while the listing still shows them: a
+// dry run says every row would be created, and the import creates every
+// row again, none called exists.
 func TestListingLagImportAfterRemove(t *testing.T) {
 	t.Parallel()
 	lag, n := lagged(t)
@@ -177,6 +178,10 @@ func TestListingLagImportAfterRemove(t *testing.T) {
 	code, stderr := runWithBackoff(t, sb, dir, "remove", "agents.csv", "--yes", "--no-progress")
 	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d deleted", n)) {
 		t.Fatalf("remove: exit %d, want 0 and every row deleted\n%s", code, stderr)
+	}
+	code, stderr = runWithBackoff(t, sb, dir, "import", "agents.csv", "--dry-run", "--out", "dry.csv", "--no-progress")
+	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d rows: %d would-create", n, n)) {
+		t.Fatalf("dry run after the remove: exit %d, want 0 and every row would-create\n%s", code, stderr)
 	}
 	code, stderr = runWithBackoff(t, sb, dir, "import", "agents.csv", "--no-progress")
 	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d rows: %d created", n, n)) {
