@@ -73,10 +73,17 @@ func sandboxUsers(sb *sandbox.Sandbox) map[string]sandbox.ConnectUser {
 }
 
 // TestListingLagReRun: a re-run at once after an import reports every row
-// exists, with the id of its user, and creates nothing.
+// exists, with the id of its user, and creates nothing; each user was read
+// and compared with its row: a row changed since says what differs (and
+// without --update nothing is changed).
 func TestListingLagReRun(t *testing.T) {
 	t.Parallel()
 	sb, dir, rows := laggedImport(t, "rerun")
+	again := append([]string{}, rows...)
+	for i := len(rows) / 2; i < len(rows); i++ {
+		again[i] = strings.Replace(rows[i], "Basic Routing Profile", "Sales Routing Profile", 1)
+	}
+	writeFile(t, dir, "agents.csv", again)
 	code, stderr := runWithBackoff(t, sb, dir, "import", "agents.csv", "--force", "--no-progress")
 	if code != 0 || !strings.Contains(stderr, fmt.Sprintf("%d rows: %d exists", len(rows), len(rows))) {
 		t.Fatalf("re-run: exit %d, want 0 and every row exists\n%s", code, stderr)
@@ -85,9 +92,17 @@ func TestListingLagReRun(t *testing.T) {
 	if len(users) != len(rows)+1 {
 		t.Errorf("the sandbox holds %d users, want %d (admin and the agents, none twice)", len(users), len(rows)+1)
 	}
+	basic := sb.RoutingProfileID("Basic Routing Profile")
 	for line, o := range results(t, filepath.Join(dir, "agents-results.csv")) {
-		if u := users[o.Login]; o.Status != report.Exists || o.ConnectUserID == "" || o.ConnectUserID != u.ID {
+		u := users[o.Login]
+		changed := line-2 >= len(rows)/2
+		switch {
+		case o.Status != report.Exists || o.ConnectUserID == "" || o.ConnectUserID != u.ID:
 			t.Errorf("line %d: %s, connect user id %q; want exists with %q", line, o.Status, o.ConnectUserID, u.ID)
+		case changed != strings.Contains(o.Changes, "routing profile: Basic Routing Profile -> Sales Routing Profile"):
+			t.Errorf("line %d: changes %q (the row changed: %v)", line, o.Changes, changed)
+		case u.RoutingProfileID != basic:
+			t.Errorf("line %d: the re-run without --update changed the user's routing profile", line)
 		}
 	}
 }

@@ -198,27 +198,48 @@ func (r *importRun) markNotStarted(index []int) bool {
 	return true
 }
 
-// updateKnown compares (and with --update changes) the users that the
-// listing lacked and CreateUser called duplicates: they exist, the listing
-// is behind (docs/aws.md §10). Without --update such a row stays exists,
-// with the id the search found.
+// updateKnown compares, as every existing user's row is, the users that
+// the listing lacked and CreateUser called duplicates: they exist, the
+// listing is behind (docs/aws.md §10). With --update what differs is
+// changed; without, the changes column says it. Their cells, let go of
+// when they were sent, are read again from the input.
 func (r *importRun) updateKnown() error {
-	if r.upd == nil || !r.cfg.Update {
+	if r.upd == nil {
 		return nil
 	}
 	var jobs []UpdateJob
 	var index []int
+	want := map[int]string{}
 	for k, i := range r.jobIndex {
 		pr, o := r.jobs[k].Planned, r.outcomes[i]
 		if pr.Action != ActionCreate || o.Status != report.Exists || o.ConnectUserID == "" || pr.Agent == nil {
 			continue
 		}
-		pr.Action, pr.ExistingUserID = ActionExists, o.ConnectUserID
+		if pr.Row.Record == nil {
+			want[pr.Row.Line] = o.Login
+		}
 		jobs = append(jobs, UpdateJob{Planned: pr, Base: o, Prev: r.prev[pr.Row.Line], Known: true})
 		index = append(index, i)
 	}
 	if len(jobs) == 0 {
 		return nil
+	}
+	if len(want) > 0 {
+		opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+		again, err := readLines(r.calls, r.input, opts, want)
+		if err != nil {
+			// Left exists, with the id the search found, and no word
+			// on what differs.
+			return nil
+		}
+		for _, j := range jobs {
+			if j.Planned.Row.Record == nil {
+				j.Planned.Row.Record = again[j.Planned.Row.Line]
+			}
+		}
+	}
+	for _, j := range jobs {
+		j.Planned.Action, j.Planned.ExistingUserID = ActionExists, j.Base.ConnectUserID
 	}
 	// Their exists was counted already: the progress hears nothing more.
 	r.upd.OnOutcome = nil
@@ -236,15 +257,15 @@ func (r *importRun) updateKnown() error {
 // is known; unless the rows must stay whole, each row lets go of its cells
 // once sent and of its Agent once done (run_memory.go).
 func (r *importRun) provision() {
-	// With --update a row CreateUser finds a duplicate of keeps its cells
-	// and agent, for updateKnown to compare.
-	lean := lean(r.cfg, r.sso) && !r.cfg.Update
+	lean := lean(r.cfg, r.sso)
 	if lean {
 		dropRecords(r.jobs)
 	}
 	r.prov.RunEach(r.stop, r.calls, r.jobs, func(k int, o report.Outcome) {
 		r.outcomes[r.jobIndex[k]] = o
-		if lean {
+		// A row CreateUser found a duplicate of keeps its agent, for
+		// updateKnown to compare.
+		if lean && !(o.Status == report.Exists && r.jobs[k].Planned.Action == ActionCreate) {
 			letGo(r.jobs[k].Planned)
 		}
 	})
