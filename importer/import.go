@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"os"
 	"path/filepath"
 	"time"
@@ -176,7 +177,7 @@ func (r *importRun) readInput() error {
 	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
 	r.rates = clients.Rates()
 	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
+		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
 	}
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -282,13 +283,13 @@ func (u *Updater) describe(ctx context.Context, job *UpdateJob) (*connect.Descri
 	in := &connect.DescribeUserInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(job.Planned.ExistingUserID)}
 	out, err := u.Connect.DescribeUser(ctx, in)
 	if !job.Known {
-		if isResourceNotFound(err) {
+		if awsclient.Classify(err) == awsclient.NotFound {
 			job.Gone = true
 		}
 		return out, err
 	}
 	for _, wait := range lagBackoff(u.LagBackoff) {
-		if !isResourceNotFound(err) || sleep(ctx, wait) != nil {
+		if awsclient.Classify(err) != awsclient.NotFound || sleep(ctx, wait) != nil {
 			break
 		}
 		out, err = u.Connect.DescribeUser(ctx, in)

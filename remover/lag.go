@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/importer"
 )
 
@@ -108,7 +109,7 @@ func (r *removeRun) missingLogins(snap *userSnapshot) map[string]string {
 func describeUser(ctx context.Context, api ConnectRemoveAPI, instanceID, id string) (*importer.UserSnapshot, error) {
 	out, err := api.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(instanceID), UserId: aws.String(id)})
 	switch {
-	case isConnectNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		return nil, nil
 	case err != nil:
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
@@ -271,7 +272,7 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
-	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(cfg.Progress))
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
@@ -595,7 +596,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case isConnectNotFound(err):
+			case awsclient.Classify(err) == awsclient.NotFound:
 				// Deleted since the listing.
 			case err != nil:
 				if firstErr == nil {
@@ -609,11 +610,6 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 	}
 	wg.Wait()
 	return firstErr
-}
-
-func isConnectNotFound(err error) bool {
-	var nf *types.ResourceNotFoundException
-	return errors.As(err, &nf)
 }
 
 // planRemove decides each row from the listing: a user to delete, absent,
