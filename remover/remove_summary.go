@@ -59,11 +59,3 @@ func WriteSummary(w io.Writer, res *Result) {
 		fmt.Fprintf(w, "retry:   %s (%s to check and remove again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
 	}
 }
-
-// DeleteRate is the DeleteUser calls per second of the delete phase.
-func (res *Result) DeleteRate() float64 {
-	if res.Deletes == 0 || res.DeletePhase <= 0 {
-		return 0
-	}
-	return float64(res.Deletes) / res.DeletePhase.Seconds()
-}

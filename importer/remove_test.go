@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
 	"github.com/bulkagents/bulkagents/agentfile"
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -105,7 +104,7 @@ func TestRemoveResumeSettlesInFlight(t *testing.T) {
 	}
 	sb.ResetCalls()
 
-	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +146,7 @@ func TestRemoveConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked := 0
-	_, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(),
+	_, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
 		Confirm: func(_ context.Context, n int) error { asked = n; return ErrNotConfirmed }}, sandboxClients(t, sb, 1))
 	if err != ErrNotConfirmed || asked != 2 {
 		t.Fatalf("err %v, asked for %d, want ErrNotConfirmed for 2", err, asked)
@@ -184,17 +183,17 @@ func TestRemoveLockedResults(t *testing.T) {
 	if err := os.WriteFile(input, []byte("user login\na\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	results, _ := Paths(input, "")
+	results, _ := RemovePaths(input, "")
 	held, err := report.AcquireLock(results)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clients := sandboxClients(t, sb, 1)
 	sb.ResetCalls()
-	cfg := Config{Input: input, InstanceID: sb.InstanceID(), Resume: true,
+	cfg := RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true,
 		Confirm: func(context.Context, int) error { return nil }}
 	_, err = Remove(context.Background(), context.Background(), cfg, clients)
-	var se *importer.SetupError
+	var se *SetupError
 	if !errors.As(err, &se) || !errors.Is(err, report.ErrLocked) || !strings.Contains(se.Message, results) {
 		t.Fatalf("second run: %v, want a set-up error naming %s", err, results)
 	}

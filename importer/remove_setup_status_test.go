@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -44,8 +43,8 @@ func TestRemoveShowsTheSetUp(t *testing.T) {
 	}
 	var out lockedBuffer
 	var atPrompt string
-	_, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(),
-		Progress: &out, ProgressMode: importer.ProgressTerminal,
+	_, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
+		Progress: &out, ProgressMode: ProgressTerminal,
 		Confirm: func(context.Context, int) error { atPrompt = out.String(); return ErrNotConfirmed }}, sandboxClients(t, sb, 1))
 	if err != ErrNotConfirmed {
 		t.Fatalf("err %v, want ErrNotConfirmed", err)

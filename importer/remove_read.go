@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"bufio"

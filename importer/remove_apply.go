@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
 	"github.com/bulkagents/bulkagents/awsclient"
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -25,11 +24,11 @@ import (
 // calls go out beside it: the run is paced by DeleteUser alone.
 type remover struct {
 	api              ConnectRemoveAPI
-	inst             importer.Instance
+	inst             Instance
 	log              *report.Log
 	ic               *removeIdentityCenter
 	quick            *quickConnectIndex
-	limits           *importer.Limits // nil: nothing paced
+	limits           *Limits // nil: nothing paced
 	deleteStoreUsers bool
 	onOutcome        func(report.Outcome)
 
@@ -72,7 +71,7 @@ func (r *remover) append(o report.Outcome, sync bool) bool {
 	return true
 }
 
-func (t *removeTarget) outcome(inst importer.Instance) report.Outcome {
+func (t *removeTarget) outcome(inst Instance) report.Outcome {
 	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last,
 		RoutingProfile: t.routing, ConnectUserID: t.userID, Instance: inst.ID}
 }
@@ -160,7 +159,7 @@ feed:
 		if r.logErr() != nil {
 			o.Error += notWritten
 		} else {
-			o.Error += importer.NotStarted
+			o.Error += NotStarted
 		}
 		outcomes[t.slot] = o
 	}
@@ -178,10 +177,10 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	o := t.outcome(r.inst)
 	// Take DeleteUser's token while a Ctrl-C can still leave the row
 	// untouched: a worker may wait here long at a low rate.
-	trace := &importer.CallTrace{Stop: stop}
+	trace := &CallTrace{Stop: stop}
 	if r.limits != nil && !t.alreadyOff {
 		if err := r.limits.For("Connect.DeleteUser").Wait(stop); err != nil {
-			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
+			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, NotStarted, ""
 			return o
 		}
 		trace.Prepaid = true
@@ -195,7 +194,7 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	}
 	fail := func(step string, err error) report.Outcome {
 		o.Status = report.Failed
-		o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, importer.ErrText(err), sentMarker)
+		o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, ErrText(err), sentMarker)
 		r.append(o, false)
 		return o
 	}
@@ -247,26 +246,26 @@ type removeIdentityCenter struct {
 	groupID string // "" when the group does not exist
 }
 
-func planRemoveIdentityCenter(ctx context.Context, clients *importer.Clients, cfg Config) (*removeIdentityCenter, error) {
+func planRemoveIdentityCenter(ctx context.Context, clients *Clients, cfg RemoveConfig) (*removeIdentityCenter, error) {
 	store, ok := clients.IdentityStore.(IdentityStoreRemoveAPI)
 	if !ok {
-		return nil, &importer.SetupError{Message: "this identity store client cannot remove users"}
+		return nil, &SetupError{Message: "this identity store client cannot remove users"}
 	}
 	ic := &removeIdentityCenter{store: store, storeID: cfg.IdentityCenter.IdentityStoreID, group: cfg.IdentityCenter.GroupName()}
 	if ic.storeID == "" {
-		id, err := importer.DiscoverIdentityStore(ctx, clients.SSOAdmin)
+		id, err := DiscoverIdentityStore(ctx, clients.SSOAdmin)
 		if err != nil {
 			return nil, err
 		}
 		ic.storeID = id
 	}
 	out, err := store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.storeID),
-		AlternateIdentifier: importer.UniqueAttribute("displayName", ic.group)})
+		AlternateIdentifier: UniqueAttribute("displayName", ic.group)})
 	switch {
 	case awsclient.Classify(err) == awsclient.NotFound:
 	case err != nil:
-		return nil, &importer.SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, importer.ErrText(err)), Err: err,
-			Hint: importer.IdentityStoreHint(err, ic.storeID)}
+		return nil, &SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, ErrText(err)), Err: err,
+			Hint: IdentityStoreHint(err, ic.storeID)}
 	default:
 		ic.groupID = aws.ToString(out.GroupId)
 	}
@@ -275,7 +274,7 @@ func planRemoveIdentityCenter(ctx context.Context, clients *importer.Clients, cf
 		// which are found per SSO instance.
 		admin, ok := clients.SSOAdmin.(SSOAdminRemoveAPI)
 		if !ok {
-			return nil, &importer.SetupError{Message: "this SSO Admin client cannot list assignments"}
+			return nil, &SetupError{Message: "this SSO Admin client cannot list assignments"}
 		}
 		ic.admin = admin
 		if ic.ssoARN, err = ssoInstanceOf(ctx, admin, ic.storeID); err != nil {
@@ -297,7 +296,7 @@ func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", &importer.SetupError{Message: "--sso-delete-users: find the IAM Identity Center instance: " + importer.ErrText(err), Err: err,
+			return "", &SetupError{Message: "--sso-delete-users: find the IAM Identity Center instance: " + ErrText(err), Err: err,
 				Hint: "the credentials need sso:ListInstances and sso:ListApplicationAssignmentsForPrincipal, to see what else a user is assigned to before deleting it"}
 		}
 		for _, in := range page.Instances {
@@ -306,13 +305,13 @@ func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string)
 			}
 		}
 	}
-	return "", &importer.SetupError{Message: fmt.Sprintf("--sso-delete-users: no IAM Identity Center instance of this account uses identity store %s", storeID),
+	return "", &SetupError{Message: fmt.Sprintf("--sso-delete-users: no IAM Identity Center instance of this account uses identity store %s", storeID),
 		Hint: "without it, what else a user is assigned to cannot be checked: drop --sso-delete-users, or check --identity-store-id and --region"}
 }
 
 func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (string, bool, error) {
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.storeID),
-		AlternateIdentifier: importer.UniqueAttribute("userName", login)})
+		AlternateIdentifier: UniqueAttribute("userName", login)})
 	switch {
 	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
@@ -420,16 +419,16 @@ func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) 
 
 // deleteUser sends the row's DeleteUser; false when the row ends there
 // (its outcome set and written).
-func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *importer.CallTrace, o *report.Outcome) bool {
-	_, err := r.api.DeleteUser(importer.WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
+func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *CallTrace, o *report.Outcome) bool {
+	_, err := r.api.DeleteUser(WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
 	switch {
 	case err == nil:
-	case errors.Is(err, importer.ErrStopped):
+	case errors.Is(err, ErrStopped):
 		// Throttled, then stopped by Ctrl-C before it went through.
-		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
+		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, NotStarted, ""
 		r.append(*o, false)
 		return false
-	case awsclient.Classify(err) == awsclient.NotFound && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
+	case awsclient.Classify(err) == awsclient.NotFound && MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
 		// An attempt whose answer was lost went through.
 	case awsclient.Classify(err) == awsclient.NotFound:
 		// Deleted by someone else since the listing: this run changed nothing.
@@ -438,8 +437,8 @@ func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *impo
 		return false
 	default:
 		o.Status = report.Failed
-		o.Error = "delete connect user: " + importer.ErrText(err)
-		if importer.MayHaveApplied(trace.Attempts) {
+		o.Error = "delete connect user: " + ErrText(err)
+		if MayHaveApplied(trace.Attempts) {
 			o.Error += " (" + sentMarker + "; it may have gone through: run again with --resume to settle it)"
 		} else {
 			o.ConnectUserID = t.userID

@@ -1,7 +1,8 @@
-// Package remover deletes the agents a file names: their Connect users, the
-// quick connects that point at them and, with --sso, their IAM Identity
-// Center users, after a plan that says exactly what will go (docs/remove.md).
-package remover
+package importer
+
+// A remove deletes the agents a file names: their Connect users, the quick
+// connects that point at them and, with --sso, their IAM Identity Center
+// users, after a plan that says exactly what will go (docs/remove.md).
 
 import (
 	"context"
@@ -22,14 +23,13 @@ import (
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/awsclient"
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
 
 // ConnectRemoveAPI is the part of the Amazon Connect API that remove uses.
 // *connect.Client satisfies it.
 type ConnectRemoveAPI interface {
-	importer.ConnectReader
+	ConnectReader
 	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
 	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
@@ -48,8 +48,8 @@ type IdentityStoreRemoveAPI interface {
 	DeleteUser(ctx context.Context, in *identitystore.DeleteUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteUserOutput, error)
 }
 
-// Config is one remove as the command line asks for it.
-type Config struct {
+// RemoveConfig is one remove as the command line asks for it.
+type RemoveConfig struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
@@ -66,21 +66,21 @@ type Config struct {
 	// the group (--sso, --identity-store-id, --sso-group);
 	// DeleteIdentityCenterUsers deletes that user too, unless it belongs to
 	// other groups (--sso-delete-users).
-	IdentityCenter            importer.IdentityCenterConfig
+	IdentityCenter            IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
 
 	// LagBackoff is the waits before listing again the users the file
-	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
+	// names and the listing lacks (nil: DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
 
 	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
 	Progress     io.Writer
-	ProgressMode importer.ProgressMode
+	ProgressMode ProgressMode
 }
 
-// Result is what a remove did.
-type Result struct {
-	Instance    importer.Instance
+// RemoveResult is what a remove did.
+type RemoveResult struct {
+	Instance    Instance
 	Counts      report.Counts
 	ResultsPath string
 	RetryPath   string
@@ -108,7 +108,7 @@ type Result struct {
 
 	// Rates say where each API's rate came from (Service Quotas, the
 	// documented default, --rate-scale).
-	Rates *importer.Rates
+	Rates *Rates
 
 	Outcomes []report.Outcome
 
@@ -125,7 +125,7 @@ type Result struct {
 var ErrNotConfirmed = errors.New("not confirmed: nothing was deleted")
 
 // Paths gives the results and retry files of a remove.
-func Paths(input, out string) (results, retry string) {
+func RemovePaths(input, out string) (results, retry string) {
 	stem := input
 	if ext := filepath.Ext(input); ext != filepath.Base(input) {
 		stem = strings.TrimSuffix(input, ext)
@@ -159,13 +159,13 @@ const sentMarker = "DeleteUser sent"
 // connects, and with Identity Center their group membership and user). stop
 // is the first Ctrl-C (no row starts), calls the second (calls in flight are
 // abandoned).
-func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) (*Result, error) {
+func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*RemoveResult, error) {
 	api, ok := clients.Connect.(ConnectRemoveAPI)
 	if !ok {
-		return nil, &importer.SetupError{Message: "this Connect client cannot delete users"}
+		return nil, &SetupError{Message: "this Connect client cannot delete users"}
 	}
 	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
-	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
+	r.resultsPath, r.retryPath = RemovePaths(cfg.Input, cfg.Out)
 	defer r.close()
 	for _, stage := range []func() error{
 		r.lockResults,       // the paths, then one run per results file
@@ -182,7 +182,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		}
 	}
 	// A results file that fails from here on stops the deletes; the run
-	// still ends with its summary, which says so (Result.ResultsErr).
+	// still ends with its summary, which says so (RemoveResult.ResultsErr).
 	r.res.ResultsErr = r.apply()
 	return r.finish(), nil
 }
@@ -190,8 +190,8 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 // removeRun is one remove as it goes through its stages.
 type removeRun struct {
 	stop, calls context.Context
-	cfg         Config
-	clients     *importer.Clients
+	cfg         RemoveConfig
+	clients     *Clients
 	api         ConnectRemoveAPI
 	start       time.Time
 
@@ -199,10 +199,10 @@ type removeRun struct {
 	lock                   *report.Lock
 	in                     *os.File
 	f                      *LoginFile
-	inst                   importer.Instance
-	rates                  *importer.Rates
+	inst                   Instance
+	rates                  *Rates
 	prev                   map[int]report.Outcome
-	res                    *Result
+	res                    *RemoveResult
 	outcomes               []report.Outcome
 	targets                []*removeTarget
 	quick                  *quickConnectIndex
@@ -211,7 +211,7 @@ type removeRun struct {
 	log                    *report.Log
 	remover                *remover
 	// status shows the set-up on a terminal until the prompt or the bar.
-	status *importer.SetupStatus
+	status *SetupStatus
 }
 
 func (r *removeRun) close() {
@@ -234,7 +234,7 @@ func (r *removeRun) close() {
 // first.
 func (r *removeRun) interrupted(err error) error {
 	if err != nil && r.stop.Err() != nil {
-		return importer.ErrInterrupted
+		return ErrInterrupted
 	}
 	return err
 }
@@ -248,11 +248,11 @@ func (r *removeRun) lockResults() error {
 	}
 	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
-		return importer.LockError(err, r.resultsPath)
+		return LockError(err, r.resultsPath)
 	}
 	r.lock = lock
 	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: err, Hint: importer.WriteHint(r.resultsPath)}
+		return &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(r.resultsPath)}
 	}
 	return nil
 }
@@ -261,7 +261,7 @@ func (r *removeRun) readInput() error {
 	cfg := r.cfg
 	in, err := os.Open(cfg.Input)
 	if err != nil {
-		return &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
+		return &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	r.in = in
 	if r.f, err = ReadLogins(r.stop, in); err != nil {
@@ -269,24 +269,24 @@ func (r *removeRun) readInput() error {
 		if errors.As(err, &fe) {
 			return err
 		}
-		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
+		return &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
-	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
+	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
 	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
-	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
+	r.inst, err = DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
-		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
+		return r.interrupted(DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
 	return nil
 }
 
 func (r *removeRun) loadPrevious() error {
-	if !r.cfg.Resume || !importer.FileExists(r.resultsPath) {
+	if !r.cfg.Resume || !FileExists(r.resultsPath) {
 		return nil
 	}
 	prev, err := report.Load(r.resultsPath)
 	if err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+		return &SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
 	}
 	r.prev = prev
 	return checkRemoveResumable(r.f, prev, r.inst, r.resultsPath)
@@ -295,14 +295,14 @@ func (r *removeRun) loadPrevious() error {
 func (r *removeRun) plan() error {
 	snap, err := snapshotUsers(r.stop, r.api, r.inst.ID)
 	if err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
-			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+		return r.interrupted(&SetupError{Message: "cannot list the instance's users: " + ErrSummary(err), Err: err,
+			Hint: APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
 	}
 	if err := r.recheckMissing(snap); err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot look up the users the listing lacks: " + importer.ErrSummary(err), Err: err,
-			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+		return r.interrupted(&SetupError{Message: "cannot look up the users the listing lacks: " + ErrSummary(err), Err: err,
+			Hint: APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
 	}
-	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
+	r.res = &RemoveResult{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
 	return nil
 }
@@ -324,7 +324,7 @@ func (r *removeRun) listQuickConnects() error {
 		r.quick, err = startQuickConnectIndex(r.stop, describing, r.api, r.inst.ID, refs, !r.cfg.DryRun)
 	}
 	if err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot list the quick connects: " + importer.ErrSummary(err), Err: err,
+		return r.interrupted(&SetupError{Message: "cannot list the quick connects: " + ErrSummary(err), Err: err,
 			Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"})
 	}
 	return nil
@@ -353,17 +353,17 @@ func (r *removeRun) confirm() error {
 
 func (r *removeRun) openResults() error {
 	var err error
-	if r.cfg.Resume && importer.FileExists(r.resultsPath) {
+	if r.cfg.Resume && FileExists(r.resultsPath) {
 		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
 		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
 	}
 	if err != nil {
-		hint := importer.WriteHint(r.resultsPath)
+		hint := WriteHint(r.resultsPath)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}
-		return &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
 	for i := range r.outcomes {
 		if r.outcomes[i].Status != "" {
@@ -381,7 +381,7 @@ func (r *removeRun) apply() error {
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
-	progress := importer.StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
+	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
 	for _, o := range r.outcomes {
 		if o.Status != "" {
 			progress.Settled(o.Status)
@@ -395,7 +395,7 @@ func (r *removeRun) apply() error {
 	} else {
 		workers := cfg.Concurrency
 		if workers <= 0 {
-			workers = importer.AutoConcurrency(res.ConfiguredDeleteRate)
+			workers = AutoConcurrency(res.ConfiguredDeleteRate)
 		}
 		phase := time.Now()
 		rm.run(r.stop, r.calls, workers, r.targets, r.outcomes)
@@ -405,7 +405,7 @@ func (r *removeRun) apply() error {
 	return rm.logErr()
 }
 
-func (r *removeRun) finish() *Result {
+func (r *removeRun) finish() *RemoveResult {
 	res, rm, outcomes := r.res, r.remover, r.outcomes
 	if lim := r.clients.Limits; lim != nil {
 		l := lim.For("Connect.DeleteUser")
@@ -413,7 +413,7 @@ func (r *removeRun) finish() *Result {
 	}
 	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
-	res.Interrupted = r.stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
+	res.Interrupted = r.stop.Err() != nil && CountStatus(outcomes, report.NotAttempted) > 0
 	if res.ResultsErr == nil {
 		if err := r.log.Finish(outcomes); err != nil {
 			res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
@@ -426,40 +426,40 @@ func (r *removeRun) finish() *Result {
 	return res
 }
 
-func checkRemovePaths(cfg Config, resultsPath string) error {
+func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
 	switch {
 	case cfg.DryRun && cfg.Resume:
-		return &importer.SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
-	case importer.SamePath(cfg.Input, resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
-	case importer.IsDir(resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
-	case !importer.IsDir(filepath.Dir(resultsPath)):
-		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
-	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
+		return &SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
+	case SamePath(cfg.Input, resultsPath):
+		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
+	case IsDir(resultsPath):
+		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
+	case !IsDir(filepath.Dir(resultsPath)):
+		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
+	case FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
 		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
 		if cfg.DryRun {
 			hint = "give the dry run another file with --out, or --force to replace it"
 		}
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
 	}
 	return nil
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
 // another version of the input.
-func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst importer.Instance, path string) error {
+func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst Instance, path string) error {
 	byLine := map[int]string{}
 	for _, r := range f.Rows {
 		byLine[r.Line] = r.Login
 	}
 	for line, o := range prev {
 		if o.Instance != "" && o.Instance != inst.ID {
-			return &importer.SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
+			return &SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
 				Hint: "resume against the instance of the interrupted run, or --out a new results file"}
 		}
 		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
-			return &importer.SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
+			return &SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
 				Hint: "resume with the same input file as the interrupted run, or --out a new results file"}
 		}
 	}
@@ -481,9 +481,9 @@ type userSnapshot struct {
 // snapshotUsers lists every user at page cost: SearchUsers gives 500 a
 // page with names and routing profile; the routing profiles' names come
 // from their own listing.
-func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID string) (*userSnapshot, error) {
+func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*userSnapshot, error) {
 	profiles := map[string]string{}
-	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(importer.PageSize)})
+	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
 	for rp.HasMorePages() {
 		page, err := rp.NextPage(ctx)
 		if err != nil {
@@ -494,7 +494,7 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 		}
 	}
 	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}, profiles: profiles}
-	err := importer.ScanUsers(ctx, api, instanceID, importer.FullUsers, nil, s.add, nil)
+	err := ScanUsers(ctx, api, instanceID, FullUsers, nil, s.add, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -502,7 +502,7 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 }
 
 // add takes one user of the listing.
-func (s *userSnapshot) add(u *importer.UserSnapshot) {
+func (s *userSnapshot) add(u *UserSnapshot) {
 	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, routing: s.profiles[u.RoutingProfileID]}
 	if su.routing == "" {
 		su.routing = u.RoutingProfileID
@@ -518,7 +518,7 @@ func (s *userSnapshot) add(u *importer.UserSnapshot) {
 func listUserQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID string) ([]quickConnectRef, error) {
 	var refs []quickConnectRef
 	p := connect.NewListQuickConnectsPaginator(api, &connect.ListQuickConnectsInput{InstanceId: aws.String(instanceID),
-		MaxResults: aws.Int32(importer.PageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
+		MaxResults: aws.Int32(PageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -586,7 +586,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, importer.DefaultConcurrency)
+	sem := make(chan struct{}, DefaultConcurrency)
 	for _, q := range refs {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -616,7 +616,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 // or invalid (blank, a second row for one login, or a login that matches a
 // user only when case is ignored, which is never deleted). A row an
 // earlier run finished stays as it was.
-func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst importer.Instance) ([]report.Outcome, []*removeTarget) {
+func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst Instance) ([]report.Outcome, []*removeTarget) {
 	outcomes := make([]report.Outcome, len(f.Rows))
 	var targets []*removeTarget
 	seen := map[string]int{}
@@ -651,7 +651,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 			names := snap.fold[strings.ToLower(login)]
 			o.Status = report.Invalid
 			o.Error = fmt.Sprintf("user login: no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
-				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, importer.QuoteAll(names), importer.QuoteAll(names))
+				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, QuoteAll(names), QuoteAll(names))
 		default:
 			o.Status = report.Absent
 			o.Changes = "no such user"
@@ -661,7 +661,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 	return outcomes, targets
 }
 
-func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *Result) error {
+func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {
 	var retry [][]string
 	for i, o := range outcomes {
 		if o.Status.NeedsRetry() {
@@ -681,4 +681,12 @@ func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string,
 		}
 	}
 	return nil
+}
+
+// DeleteRate is the DeleteUser calls per second of the delete phase.
+func (res *RemoveResult) DeleteRate() float64 {
+	if res.Deletes == 0 || res.DeletePhase <= 0 {
+		return 0
+	}
+	return float64(res.Deletes) / res.DeletePhase.Seconds()
 }
