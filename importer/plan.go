@@ -70,16 +70,24 @@ type PlanError struct {
 func (e *PlanError) Error() string { return e.Step + ": " + e.Err.Error() }
 func (e *PlanError) Unwrap() error { return e.Err }
 
-// Action is what the import will do with a row.
+// Action is the change a plan makes of a row: every command's rows are
+// planned rows, and the kind of change picks the steps they take
+// (steps.go).
 type Action int
 
 const (
 	// ActionInvalid: the row is not sent (its problems say why).
 	ActionInvalid Action = iota
-	// ActionExists: the user exists already; nothing is sent.
+	// ActionExists: the user exists already; nothing is sent (none).
 	ActionExists
 	// ActionCreate: the user is created.
 	ActionCreate
+	// ActionUpdate: the user exists and fields differ from the row.
+	ActionUpdate
+	// ActionDelete: the user is deleted (remove; Delete says which).
+	ActionDelete
+	// ActionAbsent: a user to delete that the instance does not have.
+	ActionAbsent
 )
 
 func (a Action) String() string {
@@ -88,6 +96,12 @@ func (a Action) String() string {
 		return "exists"
 	case ActionCreate:
 		return "create"
+	case ActionUpdate:
+		return "update"
+	case ActionDelete:
+		return "delete"
+	case ActionAbsent:
+		return "absent"
 	}
 	return "invalid"
 }
@@ -103,6 +117,10 @@ type PlannedRow struct {
 	// ExistingUserID is the Connect user id of an existing user
 	// (ActionExists).
 	ExistingUserID string
+
+	// Delete is the user a delete removes, as the listing showed it
+	// (ActionDelete).
+	Delete *DeleteTarget
 
 	// The names of the row resolved to ids (ActionCreate).
 	RoutingProfileID   string

@@ -67,14 +67,20 @@ func TestServiceQuotasAskedOncePerRun(t *testing.T) {
 	}
 }
 
-// TestStepAPIsInTheTable: each step's API names a line of the table of
-// APIs, which picks its limiter.
+// TestStepAPIsInTheTable: each step's API, of every kind of change, names
+// a line of the table of APIs, which picks its limiter.
 func TestStepAPIsInTheTable(t *testing.T) {
 	t.Parallel()
-	p := &Provisioner{}
+	p := &Provisioner{IdentityCenter: &IdentityCenter{}}
 	steps, done := p.steps(t.Context(), t.Context(), nil)
 	defer done()
-	steps = append(steps, (&IdentityCenter{}).steps()...)
+	kinds := map[Change]int{}
+	for _, s := range steps {
+		kinds[s.Change]++
+	}
+	if kinds[ChangeCreate] != 5 || kinds[ChangeDelete] != 4 {
+		t.Errorf("steps per kind of change %v, want 5 create and 4 delete steps with Identity Center", kinds)
+	}
 	for _, s := range steps {
 		service, op, _ := strings.Cut(s.API, ".")
 		if _, ok := awsclient.Lookup(service, op); !ok {

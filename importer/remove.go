@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
-	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/awsclient"
@@ -35,17 +34,6 @@ type ConnectRemoveAPI interface {
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
 	DescribeQuickConnect(ctx context.Context, in *connect.DescribeQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DescribeQuickConnectOutput, error)
 	DeleteQuickConnect(ctx context.Context, in *connect.DeleteQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DeleteQuickConnectOutput, error)
-}
-
-// IdentityStoreRemoveAPI is the part of the identity store API that remove
-// uses. *identitystore.Client satisfies it.
-type IdentityStoreRemoveAPI interface {
-	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
-	GetGroupId(ctx context.Context, in *identitystore.GetGroupIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupIdOutput, error)
-	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
-	DeleteGroupMembership(ctx context.Context, in *identitystore.DeleteGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteGroupMembershipOutput, error)
-	ListGroupMembershipsForMember(ctx context.Context, in *identitystore.ListGroupMembershipsForMemberInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsForMemberOutput, error)
-	DeleteUser(ctx context.Context, in *identitystore.DeleteUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteUserOutput, error)
 }
 
 // RemoveConfig is one remove as the command line asks for it.
@@ -140,15 +128,19 @@ func RemovePaths(input, out string) (results, retry string) {
 // quickConnectRef is one USER quick connect.
 type quickConnectRef struct{ id, name string }
 
-// removeTarget is what a row would delete.
-type removeTarget struct {
-	row        LoginRow
-	slot       int // the row's index among the outcomes
-	userID     string
-	first      string
-	last       string
-	routing    string
-	alreadyOff bool // an earlier run's DeleteUser went through; only the cleanup is left
+// DeleteTarget is the user a planned delete removes, as the listing (or
+// the results file of the run resumed) showed it.
+type DeleteTarget struct {
+	Login, UserID, FirstName, LastName, RoutingProfile string
+	// AlreadyDeleted: an earlier run's DeleteUser went through; only the
+	// cleanup is left.
+	AlreadyDeleted bool
+}
+
+// outcome is the row's outcome before anything is done.
+func (t *DeleteTarget) outcome(line int, inst Instance) report.Outcome {
+	return report.Outcome{Line: line, Login: t.Login, FirstName: t.FirstName, LastName: t.LastName,
+		RoutingProfile: t.RoutingProfile, ConnectUserID: t.UserID, Instance: inst.ID}
 }
 
 // sentMarker is in the error of a row whose DeleteUser was sent, for
@@ -204,12 +196,14 @@ type removeRun struct {
 	prev                   map[int]report.Outcome
 	res                    *RemoveResult
 	outcomes               []report.Outcome
-	targets                []*removeTarget
+	rows                   []PlannedRow // the plan: one row per data row
+	jobs                   []Job        // the rows to delete
+	jobIndex               []int        // each job's row
 	quick                  *quickConnectIndex
 	stopDescribing         context.CancelFunc
-	ic                     *removeIdentityCenter
+	ic                     *IdentityCenter
 	log                    *report.Log
-	remover                *remover
+	removal                *removal
 	// status shows the set-up on a terminal until the prompt or the bar.
 	status *SetupStatus
 }
@@ -303,7 +297,26 @@ func (r *removeRun) plan() error {
 			Hint: APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
 	}
 	r.res = &RemoveResult{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
-	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
+	r.rows = planRemove(r.f, snap, r.prev)
+	r.outcomes = make([]report.Outcome, len(r.rows))
+	for i := range r.rows {
+		pr := &r.rows[i]
+		if p, ok := r.prev[pr.Row.Line]; ok && p.Status.Done() {
+			r.outcomes[i] = p // an earlier run finished the row
+			continue
+		}
+		switch pr.Action {
+		case ActionDelete:
+			r.jobs, r.jobIndex = append(r.jobs, Job{Planned: pr}), append(r.jobIndex, i)
+		case ActionAbsent:
+			r.outcomes[i] = report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID,
+				Status: report.Absent, Changes: "no such user"}
+		default:
+			p := pr.Problems[0]
+			r.outcomes[i] = report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID,
+				Status: report.Invalid, Error: p.Column + ": " + p.Message}
+		}
+	}
 	return nil
 }
 
@@ -314,7 +327,7 @@ func (r *removeRun) plan() error {
 // name it once it is deleted), so that describing them one at a time does
 // not hold the first DeleteUser back.
 func (r *removeRun) listQuickConnects() error {
-	if len(r.targets) == 0 {
+	if len(r.jobs) == 0 {
 		return nil
 	}
 	refs, err := listUserQuickConnects(r.stop, r.api, r.inst.ID)
@@ -334,21 +347,21 @@ func (r *removeRun) planIdentityCenter() error {
 	if !r.cfg.IdentityCenter.Enabled() {
 		return nil
 	}
-	ic, err := planRemoveIdentityCenter(r.stop, r.clients, r.cfg)
+	ic, err := planIdentityCenterRemoval(r.stop, r.clients, r.cfg)
 	if err != nil {
 		return r.interrupted(err)
 	}
 	r.ic = ic
-	r.res.IdentityStoreID, r.res.Group = ic.storeID, ic.group
+	r.res.IdentityStoreID, r.res.Group = ic.StoreID, ic.Group
 	return nil
 }
 
 func (r *removeRun) confirm() error {
 	r.status.Stop() // the prompt, or the bar, takes the line
-	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.targets) == 0 {
+	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.jobs) == 0 {
 		return nil
 	}
-	return r.cfg.Confirm(r.stop, len(r.targets))
+	return r.cfg.Confirm(r.stop, len(r.jobs))
 }
 
 func (r *removeRun) openResults() error {
@@ -375,38 +388,41 @@ func (r *removeRun) openResults() error {
 	return nil
 }
 
-// apply deletes (or, in a dry run, describes what would go).
+// apply deletes (or, in a dry run, describes what would go): the rows are
+// jobs of the one worker loop, the Provisioner, which runs the delete lines
+// of the step table (steps.go).
 func (r *removeRun) apply() error {
 	cfg, res, clients := r.cfg, r.res, r.clients
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
 	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
+	defer progress.Stop()
 	for _, o := range r.outcomes {
 		if o.Status != "" {
 			progress.Settled(o.Status)
 		}
 	}
-	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
-		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
-	r.remover = rm
+	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers}
+	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: r.inst, Log: r.log, Concurrency: cfg.Concurrency,
+		OnOutcome: func(o report.Outcome) { progress.Add(o.Status) }, Endpoint: clients.Endpoint(), IdentityCenter: r.ic, Remove: rm}
+	rm.p, r.removal = p, rm
 	if cfg.DryRun {
-		rm.dryRun(r.calls, r.targets, r.outcomes)
-	} else {
-		workers := cfg.Concurrency
-		if workers <= 0 {
-			workers = AutoConcurrency(res.ConfiguredDeleteRate)
+		for k := range r.jobs {
+			o := rm.dryRunOutcome(r.calls, r.jobs[k].Planned)
+			r.outcomes[r.jobIndex[k]] = o
+			p.finish(o)
 		}
-		phase := time.Now()
-		rm.run(r.stop, r.calls, workers, r.targets, r.outcomes)
-		res.DeletePhase = time.Since(phase)
+		return p.LogErr()
 	}
-	progress.Stop()
-	return rm.logErr()
+	phase := time.Now()
+	p.RunEach(r.stop, r.calls, r.jobs, func(k int, o report.Outcome) { r.outcomes[r.jobIndex[k]] = o })
+	res.DeletePhase = time.Since(phase)
+	return p.LogErr()
 }
 
 func (r *removeRun) finish() *RemoveResult {
-	res, rm, outcomes := r.res, r.remover, r.outcomes
+	res, rm, outcomes := r.res, r.removal, r.outcomes
 	if lim := r.clients.Limits; lim != nil {
 		l := lim.For("Connect.DeleteUser")
 		res.FinalDeleteRate, res.DeleteThrottles = l.Rate(), l.Throttles()
@@ -612,53 +628,50 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 	return firstErr
 }
 
-// planRemove decides each row from the listing: a user to delete, absent,
+// planRemove plans each row from the listing: a user to delete, absent,
 // or invalid (blank, a second row for one login, or a login that matches a
 // user only when case is ignored, which is never deleted). A row an
-// earlier run finished stays as it was.
-func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst Instance) ([]report.Outcome, []*removeTarget) {
-	outcomes := make([]report.Outcome, len(f.Rows))
-	var targets []*removeTarget
+// earlier run finished is planned too, but its outcome stands (and it
+// does not count as the first row of its login).
+func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome) []PlannedRow {
+	rows := make([]PlannedRow, len(f.Rows))
 	seen := map[string]int{}
 	for i, row := range f.Rows {
-		o := report.Outcome{Line: row.Line, Login: row.Login, Instance: inst.ID}
+		pr := &rows[i]
+		pr.Row = agentfile.Row{Line: row.Line, Record: row.Record}
+		invalid := func(msg string) {
+			pr.Action, pr.Problems = ActionInvalid, []agentfile.Problem{{Line: row.Line, Column: "user login", Value: row.Login, Message: msg}}
+		}
 		p, hasPrev := prev[row.Line]
 		if hasPrev && p.Status.Done() {
-			outcomes[i] = p
 			continue
 		}
 		login := strings.TrimSpace(row.Login)
 		if first, dup := seen[login]; dup && login != "" {
-			o.Status, o.Error = report.Invalid, fmt.Sprintf("user login: %q is also on line %d, which removes that user", login, first)
-			outcomes[i] = o
+			invalid(fmt.Sprintf("%q is also on line %d, which removes that user", login, first))
 			continue
 		}
 		seen[login] = row.Line
 		u, found := snap.exact[login]
 		switch {
 		case login == "":
-			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
+			invalid("blank (give the login of the user to remove)")
 		case found:
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing})
-			continue
+			pr.Action, pr.Delete = ActionDelete, &DeleteTarget{Login: row.Login, UserID: u.id, FirstName: u.first, LastName: u.last, RoutingProfile: u.routing}
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of
 			// the row (quick connects, Identity Center) is done now.
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: p.ConnectUserID, first: p.FirstName, last: p.LastName,
-				routing: p.RoutingProfile, alreadyOff: true})
-			continue
+			pr.Action, pr.Delete = ActionDelete, &DeleteTarget{Login: row.Login, UserID: p.ConnectUserID, FirstName: p.FirstName, LastName: p.LastName,
+				RoutingProfile: p.RoutingProfile, AlreadyDeleted: true}
 		case len(snap.fold[strings.ToLower(login)]) > 0:
 			names := snap.fold[strings.ToLower(login)]
-			o.Status = report.Invalid
-			o.Error = fmt.Sprintf("user login: no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
-				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, QuoteAll(names), QuoteAll(names))
+			invalid(fmt.Sprintf("no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
+				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, QuoteAll(names), QuoteAll(names)))
 		default:
-			o.Status = report.Absent
-			o.Changes = "no such user"
+			pr.Action = ActionAbsent
 		}
-		outcomes[i] = o
 	}
-	return outcomes, targets
+	return rows
 }
 
 func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {

@@ -18,22 +18,20 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// remover deletes the planned users, one row per worker at a time. Each
-// call waits for its own API's limiter, so while one row's DeleteUser waits
-// for the DeleteUser bucket, other rows' quick connect and Identity Center
-// calls go out beside it: the run is paced by DeleteUser alone.
-type remover struct {
+// removal is the delete kind of change of one run: the state its steps
+// (the delete lines of the step table, steps.go) share. Each call waits for
+// its own API's limiter, so while one row's DeleteUser waits for the
+// DeleteUser bucket, other rows' quick connect and Identity Center calls go
+// out beside it: the run is paced by DeleteUser alone.
+type removal struct {
+	p                *Provisioner // the worker loop running the rows
 	api              ConnectRemoveAPI
 	inst             Instance
-	log              *report.Log
-	ic               *removeIdentityCenter
+	ic               *IdentityCenter
 	quick            *quickConnectIndex
-	limits           *Limits // nil: nothing paced
 	deleteStoreUsers bool
-	onOutcome        func(report.Outcome)
 
 	mu                 sync.Mutex
-	err                error // the first results-file failure: no row starts after it
 	deletes            int
 	quickDeleted       int
 	membershipsRemoved int
@@ -41,39 +39,10 @@ type remover struct {
 	storeUsersKept     int
 }
 
-func (r *remover) logErr() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.err
-}
-
-func (r *remover) count(f func()) {
+func (r *removal) count(f func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	f()
-}
-
-// append writes an outcome; a failure stops the run (the row's state is no
-// longer on disk).
-func (r *remover) append(o report.Outcome, sync bool) bool {
-	err := r.log.Append(o)
-	if err == nil && sync {
-		err = r.log.Sync()
-	}
-	if err != nil {
-		r.mu.Lock()
-		if r.err == nil {
-			r.err = fmt.Errorf("write results file: %w", err)
-		}
-		r.mu.Unlock()
-		return false
-	}
-	return true
-}
-
-func (t *removeTarget) outcome(inst Instance) report.Outcome {
-	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last,
-		RoutingProfile: t.routing, ConnectUserID: t.userID, Instance: inst.ID}
 }
 
 func quickNames(q []quickConnectRef) string {
@@ -84,214 +53,215 @@ func quickNames(q []quickConnectRef) string {
 	return strings.Join(names, ", ")
 }
 
-// dryRun writes what would be deleted, with the read calls the Identity
-// Center side needs to say what it would do.
-func (r *remover) dryRun(calls context.Context, targets []*removeTarget, outcomes []report.Outcome) {
-	for _, t := range targets {
-		o := t.outcome(r.inst)
-		o.Status = report.WouldDelete
-		var changes []string
-		quick, _ := r.quick.of(calls, t.userID) // complete: the dry run described them all
-		if len(quick) > 0 {
-			r.count(func() { r.quickDeleted += len(quick) })
-			changes = append(changes, "quick connects: "+quickNames(quick))
-		}
-		if r.ic != nil {
-			id, found, err := r.ic.findUser(calls, t.row.Login)
-			switch {
-			case err != nil:
-				o.Status, o.Error = report.Failed, err.Error()
-			case !found:
-				changes = append(changes, "identity center: no user "+t.row.Login)
-			default:
-				o.SSOUserID = id
-				what := "identity center: remove from group " + r.ic.group
-				if r.deleteStoreUsers {
-					what += ", then delete the user unless it is in other groups"
-				}
-				changes = append(changes, what)
+// dryRunOutcome says what would be deleted for a planned delete, with the
+// read calls the Identity Center side needs to say what it would do.
+func (r *removal) dryRunOutcome(calls context.Context, pr *PlannedRow) report.Outcome {
+	t := pr.Delete
+	o := t.outcome(pr.Row.Line, r.inst)
+	o.Status = report.WouldDelete
+	var changes []string
+	quick, _ := r.quick.of(calls, t.UserID) // complete: the dry run described them all
+	if len(quick) > 0 {
+		r.count(func() { r.quickDeleted += len(quick) })
+		changes = append(changes, "quick connects: "+quickNames(quick))
+	}
+	if r.ic != nil {
+		id, found, err := r.ic.findUser(calls, t.Login)
+		switch {
+		case err != nil:
+			o.Status, o.Error = report.Failed, err.Error()
+		case !found:
+			changes = append(changes, "identity center: no user "+t.Login)
+		default:
+			o.SSOUserID = id
+			what := "identity center: remove from group " + r.ic.Group
+			if r.deleteStoreUsers {
+				what += ", then delete the user unless it is in other groups"
 			}
-		}
-		o.Changes = strings.Join(changes, "; ")
-		outcomes[t.slot] = o
-		r.append(o, false)
-		r.onOutcome(o)
-	}
-}
-
-// run deletes the targets with workers rows at once.
-func (r *remover) run(stop, calls context.Context, workers int, targets []*removeTarget, outcomes []report.Outcome) {
-	jobs := make(chan *removeTarget)
-	var wg sync.WaitGroup
-	for range min(workers, max(len(targets), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := range jobs {
-				o := r.removeOne(stop, calls, t)
-				outcomes[t.slot] = o
-				r.onOutcome(o)
-			}
-		}()
-	}
-	next := 0
-feed:
-	for ; next < len(targets); next++ {
-		if r.logErr() != nil {
-			break
-		}
-		select {
-		case jobs <- targets[next]:
-		case <-stop.Done():
-			break feed
+			changes = append(changes, what)
 		}
 	}
-	close(jobs)
-	wg.Wait()
-	for _, t := range targets[next:] {
-		o := t.outcome(r.inst)
-		o.ConnectUserID = "" // nothing was sent for it
-		if t.alreadyOff {
-			o.ConnectUserID = t.userID
-			o.Error = sentMarker + " by an earlier run; "
-		}
-		o.Status = report.NotAttempted
-		if r.logErr() != nil {
-			o.Error += notWritten
-		} else {
-			o.Error += NotStarted
-		}
-		outcomes[t.slot] = o
-	}
+	o.Changes = strings.Join(changes, "; ")
+	return o
 }
 
 // notWritten is the error of a row not started because the results file
 // could not be written (a full disk): no delete goes out unrecorded.
 const notWritten = "not started: the results file could not be written; run again with --resume"
 
-// removeOne deletes one user, then its quick connects, then its Identity
-// Center membership (and user). The row is written ahead, synced, before
-// DeleteUser is sent, so that a kill at any instant leaves a row that
-// --resume settles by looking the user up.
-func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report.Outcome {
-	o := t.outcome(r.inst)
+// deleteOutcome is a planned delete's outcome before its steps: a row not
+// started names no user id, unless an earlier run deleted the user.
+func deleteOutcome(pr *PlannedRow, inst Instance) report.Outcome {
+	t := pr.Delete
+	o := t.outcome(pr.Row.Line, inst)
+	o.Status, o.ConnectUserID = report.NotAttempted, ""
+	if t.AlreadyDeleted {
+		o.ConnectUserID, o.Error = t.UserID, sentMarker+" by an earlier run; "
+	}
+	return o
+}
+
+// deleteConnectUser is a delete's first step: the row is written ahead,
+// synced, before DeleteUser is sent, so that a kill at any instant leaves a
+// row that --resume settles by looking the user up. A user an earlier run
+// deleted only has its row written ahead again.
+func (r *removal) deleteConnectUser(stop, calls context.Context, rr *rowRun) bool {
+	t, o := rr.job.Planned.Delete, &rr.outcome
+	*o = t.outcome(rr.job.Planned.Row.Line, r.inst)
 	// Take DeleteUser's token while a Ctrl-C can still leave the row
 	// untouched: a worker may wait here long at a low rate.
 	trace := &CallTrace{Stop: stop}
-	if r.limits != nil && !t.alreadyOff {
-		if err := r.limits.For("Connect.DeleteUser").Wait(stop); err != nil {
+	if r.p.Limits != nil && !t.AlreadyDeleted {
+		if err := r.p.Limits.For(rr.api).Wait(stop); err != nil {
 			o.Status, o.Error, o.ConnectUserID = report.NotAttempted, NotStarted, ""
-			return o
+			return false
 		}
 		trace.Prepaid = true
 	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"
-	if !r.append(o, true) {
+	if !r.p.appendSynced(*o) {
 		// Nothing is sent for a row the results file does not hold.
 		o.Error, o.ConnectUserID = notWritten, ""
-		return o
+		return false
 	}
-	fail := func(step string, err error) report.Outcome {
-		o.Status = report.Failed
-		o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, ErrText(err), sentMarker)
-		r.append(o, false)
-		return o
+	if !t.AlreadyDeleted && !r.deleteUser(calls, t, trace, o) {
+		return false
 	}
-	var changes []string
-	if !t.alreadyOff && !r.deleteUser(calls, t, trace, &o) {
-		return o
+	o.Status, o.Error = report.Deleted, ""
+	return true
+}
+
+// failStep ends a delete whose user is gone at a later step.
+func failStep(o *report.Outcome, step string, err error) bool {
+	o.Status = report.Failed
+	o.Error = fmt.Sprintf("%s: %s (%s; run again with --resume to finish)", step, ErrText(err), sentMarker)
+	return false
+}
+
+// addChange adds what a step did to the row's changes column.
+func addChange(o *report.Outcome, what string) {
+	if o.Changes != "" {
+		o.Changes += "; "
 	}
+	o.Changes += what
+}
+
+// deleteQuickConnects deletes the quick connects that point at the user;
+// one already gone counts as deleted.
+func (r *removal) deleteQuickConnects(stop, calls context.Context, rr *rowRun) bool {
+	t, o := rr.job.Planned.Delete, &rr.outcome
 	// A Ctrl-C while the quick connects are still being described leaves
 	// them to --resume, which finds the user gone and finishes the row.
-	quick, err := r.quick.of(stop, t.userID)
+	quick, err := r.quick.of(stop, t.UserID)
 	if err != nil && stop.Err() != nil {
 		o.Status = report.NotAttempted
 		o.Error = sentMarker + " and the user deleted; interrupted before its quick connects were deleted: run again with --resume to finish"
-		r.append(o, false)
-		return o
+		return false
 	}
 	if err != nil {
-		return fail("find the user's quick connects", err)
+		return failStep(o, "find the user's quick connects", err)
 	}
-	gone, serr := r.deleteQuickConnects(calls, quick)
-	if serr != nil {
-		return fail(serr.step, serr.err)
+	var gone []string
+	for _, q := range quick {
+		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
+		if err != nil && awsclient.Classify(err) != awsclient.NotFound {
+			if len(gone) > 0 {
+				addChange(o, "quick connects deleted: "+strings.Join(gone, ", "))
+			}
+			return failStep(o, fmt.Sprintf("delete quick connect %q", q.name), err)
+		}
+		if err == nil {
+			r.count(func() { r.quickDeleted++ })
+		}
+		gone = append(gone, q.name)
 	}
 	if len(gone) > 0 {
-		changes = append(changes, "quick connects deleted: "+strings.Join(gone, ", "))
+		addChange(o, "quick connects deleted: "+strings.Join(gone, ", "))
 	}
-	if r.ic != nil {
-		what, id, err := r.removeFromIdentityCenter(calls, t.row.Login)
-		o.SSOUserID = id
-		if err != nil {
-			o.Changes = strings.Join(changes, "; ")
-			return fail("identity center", err)
-		}
-		changes = append(changes, what)
-	}
-	o.Status, o.Error, o.Changes = report.Deleted, "", strings.Join(changes, "; ")
-	r.append(o, false)
-	return o
+	return true
 }
 
-// removeIdentityCenter is the Identity Center side of a remove: the store
-// and the agents' group.
-type removeIdentityCenter struct {
-	store   IdentityStoreRemoveAPI
-	admin   SSOAdminRemoveAPI
-	ssoARN  string // the SSO instance of the store, for a user's assignments ("" unless deleting users)
-	storeID string
-	group   string
-	groupID string // "" when the group does not exist
+// leaveGroup takes the user's Identity Center user out of the agents'
+// group.
+func (r *removal) leaveGroup(_, calls context.Context, rr *rowRun) bool {
+	o, login := &rr.outcome, rr.job.Planned.Delete.Login
+	what, err := r.ic.leaveGroup(calls, login, func() { r.count(func() { r.membershipsRemoved++ }) })
+	o.SSOUserID = what.userID
+	if err != nil {
+		return failStep(o, "identity center", err)
+	}
+	if what.userID == "" {
+		addChange(o, "identity center: no user "+login)
+		return true
+	}
+	rr.removed = what.did
+	if !r.deleteStoreUsers {
+		addChange(o, "identity center: "+strings.Join(what.did, ", "))
+	}
+	return true
 }
 
-func planRemoveIdentityCenter(ctx context.Context, clients *Clients, cfg RemoveConfig) (*removeIdentityCenter, error) {
-	store, ok := clients.IdentityStore.(IdentityStoreRemoveAPI)
-	if !ok {
-		return nil, &SetupError{Message: "this identity store client cannot remove users"}
+// deleteStoreUser deletes the user's Identity Center user
+// (--sso-delete-users) unless it is in other groups or has application
+// assignments of its own.
+func (r *removal) deleteStoreUser(_, calls context.Context, rr *rowRun) bool {
+	o := &rr.outcome
+	if !r.deleteStoreUsers || o.SSOUserID == "" {
+		return true
 	}
-	ic := &removeIdentityCenter{store: store, storeID: cfg.IdentityCenter.IdentityStoreID, group: cfg.IdentityCenter.GroupName()}
-	if ic.storeID == "" {
+	did, err := r.ic.deleteStoreUser(calls, rr.job.Planned.Delete.Login, o.SSOUserID, func(kept bool) {
+		r.count(func() {
+			if kept {
+				r.storeUsersKept++
+			} else {
+				r.storeUsersDeleted++
+			}
+		})
+	})
+	if err != nil {
+		return failStep(o, "identity center", err)
+	}
+	addChange(o, "identity center: "+strings.Join(append(rr.removed, did), ", "))
+	return true
+}
+
+// planIdentityCenterRemoval finds the identity store and the agents' group
+// of a remove, and with --sso-delete-users the SSO instance whose
+// assignments say whether a user may go: the one Identity Center client,
+// set for deletes.
+func planIdentityCenterRemoval(ctx context.Context, clients *Clients, cfg RemoveConfig) (*IdentityCenter, error) {
+	if clients.IdentityStore == nil {
+		return nil, &SetupError{Message: "identity center: no identity store client"}
+	}
+	ic := &IdentityCenter{store: clients.IdentityStore, admin: clients.SSOAdmin, cfg: cfg.IdentityCenter,
+		StoreID: cfg.IdentityCenter.IdentityStoreID, Group: cfg.IdentityCenter.GroupName()}
+	if ic.StoreID == "" {
 		id, err := DiscoverIdentityStore(ctx, clients.SSOAdmin)
 		if err != nil {
 			return nil, err
 		}
-		ic.storeID = id
+		ic.StoreID = id
 	}
-	out, err := store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.storeID),
-		AlternateIdentifier: UniqueAttribute("displayName", ic.group)})
-	switch {
-	case awsclient.Classify(err) == awsclient.NotFound:
-	case err != nil:
-		return nil, &SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, ErrText(err)), Err: err,
-			Hint: IdentityStoreHint(err, ic.storeID)}
-	default:
-		ic.groupID = aws.ToString(out.GroupId)
+	groupID, found, err := ic.findGroup(ctx)
+	if err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: IdentityStoreHint(err, ic.StoreID)}
+	}
+	if found {
+		ic.groupID = groupID
 	}
 	if cfg.DeleteIdentityCenterUsers {
 		// A user is kept when it has application assignments of its own,
 		// which are found per SSO instance.
-		admin, ok := clients.SSOAdmin.(SSOAdminRemoveAPI)
-		if !ok {
-			return nil, &SetupError{Message: "this SSO Admin client cannot list assignments"}
-		}
-		ic.admin = admin
-		if ic.ssoARN, err = ssoInstanceOf(ctx, admin, ic.storeID); err != nil {
+		if ic.ssoARN, err = ssoInstanceOf(ctx, clients.SSOAdmin, ic.StoreID); err != nil {
 			return nil, err
 		}
 	}
 	return ic, nil
 }
 
-// SSOAdminRemoveAPI is the part of SSO Admin that --sso-delete-users uses.
-type SSOAdminRemoveAPI interface {
-	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
-	ListApplicationAssignmentsForPrincipal(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsForPrincipalInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsForPrincipalOutput, error)
-}
-
 // ssoInstanceOf finds the ARN of the SSO instance whose identity store this is.
-func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string) (string, error) {
+func ssoInstanceOf(ctx context.Context, admin SSOAdminAPI, storeID string) (string, error) {
 	p := ssoadmin.NewListInstancesPaginator(admin, &ssoadmin.ListInstancesInput{MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -309,69 +279,64 @@ func ssoInstanceOf(ctx context.Context, admin SSOAdminRemoveAPI, storeID string)
 		Hint: "without it, what else a user is assigned to cannot be checked: drop --sso-delete-users, or check --identity-store-id and --region"}
 }
 
-func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (string, bool, error) {
-	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.storeID),
-		AlternateIdentifier: UniqueAttribute("userName", login)})
-	switch {
-	case awsclient.Classify(err) == awsclient.NotFound:
-		return "", false, nil
-	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %w", login, awsclient.Short(err))
-	}
-	return aws.ToString(out.UserId), true, nil
+// leftGroup is what leaving the group found and did.
+type leftGroup struct {
+	userID string   // "" when the store has no user of that name
+	did    []string // "removed from group X", "not in group X"
 }
 
-// removeFromIdentityCenter takes the user named login out of the agents'
-// group and, when asked, deletes it unless it is in other groups. It says
-// what it did.
-func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (string, string, error) {
-	ic := r.ic
+// leaveGroup takes the Identity Center user named login out of the agents'
+// group; removed hears each membership deleted.
+func (ic *IdentityCenter) leaveGroup(ctx context.Context, login string, removed func()) (leftGroup, error) {
 	id, found, err := ic.findUser(ctx, login)
 	if err != nil || !found {
-		return "identity center: no user " + login, "", err
+		return leftGroup{}, err
 	}
-	var did []string
-	if ic.groupID != "" {
-		m, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.storeID),
-			GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: id}})
-		switch {
-		case awsclient.Classify(err) == awsclient.NotFound:
-			did = append(did, "not in group "+ic.group)
-		case err != nil:
-			return "", id, fmt.Errorf("find the membership of %s in %s: %w", login, ic.group, awsclient.Short(err))
-		default:
-			_, err := ic.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: aws.String(ic.storeID), MembershipId: m.MembershipId})
-			if err != nil && awsclient.Classify(err) != awsclient.NotFound {
-				return "", id, fmt.Errorf("remove %s from group %s: %w", login, ic.group, awsclient.Short(err))
-			}
-			r.count(func() { r.membershipsRemoved++ })
-			did = append(did, "removed from group "+ic.group)
-		}
+	l := leftGroup{userID: id}
+	if ic.groupID == "" {
+		return l, nil
 	}
-	if r.deleteStoreUsers {
-		why, err := ic.keepReason(ctx, id)
-		if err != nil {
-			return "", id, err
+	m, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.StoreID),
+		GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: id}})
+	switch {
+	case awsclient.Classify(err) == awsclient.NotFound:
+		l.did = append(l.did, "not in group "+ic.Group)
+	case err != nil:
+		return l, fmt.Errorf("find the membership of %s in %s: %w", login, ic.Group, awsclient.Short(err))
+	default:
+		_, err := ic.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: aws.String(ic.StoreID), MembershipId: m.MembershipId})
+		if err != nil && awsclient.Classify(err) != awsclient.NotFound {
+			return l, fmt.Errorf("remove %s from group %s: %w", login, ic.Group, awsclient.Short(err))
 		}
-		if why != "" {
-			r.count(func() { r.storeUsersKept++ })
-			did = append(did, "user kept: "+why)
-		} else {
-			_, err := ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.storeID), UserId: aws.String(id)})
-			if err != nil && awsclient.Classify(err) != awsclient.NotFound {
-				return "", id, fmt.Errorf("delete identity center user %s: %w", login, awsclient.Short(err))
-			}
-			r.count(func() { r.storeUsersDeleted++ })
-			did = append(did, "user deleted")
-		}
+		removed()
+		l.did = append(l.did, "removed from group "+ic.Group)
 	}
-	return "identity center: " + strings.Join(did, ", "), id, nil
+	return l, nil
+}
+
+// deleteStoreUser deletes the Identity Center user id unless it must stay;
+// done hears which (kept or not) and it says what it did.
+func (ic *IdentityCenter) deleteStoreUser(ctx context.Context, login, id string, done func(kept bool)) (string, error) {
+	why, err := ic.keepReason(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if why != "" {
+		done(true)
+		return "user kept: " + why, nil
+	}
+	_, err = ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(id)})
+	if err != nil && awsclient.Classify(err) != awsclient.NotFound {
+		return "", fmt.Errorf("delete identity center user %s: %w", login, awsclient.Short(err))
+	}
+	done(false)
+	return "user deleted", nil
 }
 
 // keepReason says why an Identity Center user must stay ("" when nothing
 // but the agents' group holds it): other groups, or application
 // assignments of its own.
-func (ic *removeIdentityCenter) keepReason(ctx context.Context, userID string) (string, error) {
+func (ic *IdentityCenter) keepReason(ctx context.Context, userID string) (string, error) {
 	groups, err := ic.otherGroups(ctx, userID)
 	if err != nil {
 		return "", err
@@ -396,10 +361,10 @@ func (ic *removeIdentityCenter) keepReason(ctx context.Context, userID string) (
 }
 
 // otherGroups counts the groups other than the agents' that a user is in.
-func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) (int, error) {
+func (ic *IdentityCenter) otherGroups(ctx context.Context, userID string) (int, error) {
 	n := 0
 	p := identitystore.NewListGroupMembershipsForMemberPaginator(ic.store, &identitystore.ListGroupMembershipsForMemberInput{
-		IdentityStoreId: aws.String(ic.storeID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
+		IdentityStoreId: aws.String(ic.StoreID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if awsclient.Classify(err) == awsclient.NotFound {
@@ -418,57 +383,29 @@ func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) 
 }
 
 // deleteUser sends the row's DeleteUser; false when the row ends there
-// (its outcome set and written).
-func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *CallTrace, o *report.Outcome) bool {
-	_, err := r.api.DeleteUser(WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.userID)})
+// (its outcome set).
+func (r *removal) deleteUser(calls context.Context, t *DeleteTarget, trace *CallTrace, o *report.Outcome) bool {
+	_, err := r.api.DeleteUser(WithCallTrace(calls, trace), &connect.DeleteUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(t.UserID)})
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrStopped):
 		// Throttled, then stopped by Ctrl-C before it went through.
 		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, NotStarted, ""
-		r.append(*o, false)
 		return false
 	case awsclient.Classify(err) == awsclient.NotFound && MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
 		// An attempt whose answer was lost went through.
 	case awsclient.Classify(err) == awsclient.NotFound:
 		// Deleted by someone else since the listing: this run changed nothing.
 		o.Status, o.Error, o.Changes = report.Absent, "", "no such user (deleted since the listing)"
-		r.append(*o, false)
 		return false
 	default:
 		o.Status = report.Failed
 		o.Error = "delete connect user: " + ErrText(err)
 		if MayHaveApplied(trace.Attempts) {
 			o.Error += " (" + sentMarker + "; it may have gone through: run again with --resume to settle it)"
-		} else {
-			o.ConnectUserID = t.userID
 		}
-		r.append(*o, false)
 		return false
 	}
 	r.count(func() { r.deletes++ })
 	return true
-}
-
-// stepError is a failed step of a row: which step, and why.
-type stepError struct {
-	step string
-	err  error
-}
-
-// deleteQuickConnects deletes a user's quick connects; one already gone
-// counts as deleted. It returns the names of those gone.
-func (r *remover) deleteQuickConnects(calls context.Context, quick []quickConnectRef) ([]string, *stepError) {
-	var gone []string
-	for _, q := range quick {
-		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
-		if err != nil && awsclient.Classify(err) != awsclient.NotFound {
-			return gone, &stepError{fmt.Sprintf("delete quick connect %q", q.name), err}
-		}
-		if err == nil {
-			r.count(func() { r.quickDeleted++ })
-		}
-		gone = append(gone, q.name)
-	}
-	return gone, nil
 }

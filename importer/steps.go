@@ -14,13 +14,43 @@ const (
 	StepProficiencies      = "proficiencies"
 	StepIdentityCenterUser = "identity center user"
 	StepGroupMembership    = "group membership"
+
+	// The steps of removing an agent.
+	StepUserDeleted      = "connect user deleted"
+	StepQuickConnects    = "quick connects deleted"
+	StepLeftGroup        = "left group"
+	StepStoreUserDeleted = "identity center user deleted"
 )
+
+// Change is the kind of change a step applies to.
+type Change int
+
+const (
+	// ChangeCreate: a row the instance must have (create, or exists and
+	// its missing parts made).
+	ChangeCreate Change = iota
+	// ChangeDelete: a row the instance must no longer have.
+	ChangeDelete
+)
+
+// change is the kind of change of a planned action.
+func (a Action) change() Change {
+	if a == ActionDelete {
+		return ChangeDelete
+	}
+	return ChangeCreate
+}
 
 // Step is one per-row AWS step of making an agent. Adding a step is its
 // function and one line in the table of steps below (and, for Identity
 // Center's, in IdentityCenter.steps).
 type Step struct {
-	Name string // as the steps column records it
+	// Change is the kind of change whose rows take the step.
+	Change Change
+	// IdentityCenter: the step is the Identity Center side, taken only
+	// with --sso.
+	IdentityCenter bool
+	Name           string // as the steps column records it
 	// API is the operation the step sends, its key in the table of APIs
 	// (awsclient.APIs): the limiter whose token the step takes ahead of its
 	// call (TestStepAPIsInTheTable).
@@ -37,29 +67,57 @@ type Step struct {
 // rowStep is one step's work on a row.
 type rowStep func(stop, calls context.Context, r *rowRun) bool
 
-// steps is the table of a create's steps, in the order they run; done
-// ends what the table started for the jobs.
+// steps is the table of every kind of change's steps, one line a step,
+// in the order a row of that kind runs them; done ends what the table
+// started for the jobs.
 func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []Step, done func()) {
-	steps = []Step{
-		{Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
-		{Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true},
+	ic, rm, la := p.IdentityCenter, p.Remove, (*lookahead)(nil)
+	if ic != nil && hasChange(jobs, ChangeCreate) {
+		// Each row's Identity Center conflicts are known before its
+		// Connect user is made (sso_lookahead.go).
+		la = ic.startLookahead(stop, calls, jobs)
 	}
-	if p.IdentityCenter == nil {
-		return steps, func() {}
+	table := []Step{
+		// A check, not a change: it has no name, so it is never recorded.
+		{Change: ChangeCreate, IdentityCenter: true, API: "identitystore.GetUserId", Run: la.step(p)},
+		{Change: ChangeCreate, Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
+		{Change: ChangeCreate, Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true},
+		// The user is looked up again on --resume: the outcome must carry its id.
+		{Change: ChangeCreate, IdentityCenter: true, Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
+		{Change: ChangeCreate, IdentityCenter: true, Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
+		// Written ahead and synced before DeleteUser; an earlier run's
+		// DeleteUser that went through is found by its "DeleteUser sent".
+		{Change: ChangeDelete, Name: StepUserDeleted, API: "Connect.DeleteUser", Run: rm.deleteConnectUser},
+		{Change: ChangeDelete, Name: StepQuickConnects, API: "Connect.DeleteQuickConnect", Run: rm.deleteQuickConnects},
+		{Change: ChangeDelete, IdentityCenter: true, Name: StepLeftGroup, API: "identitystore.DeleteGroupMembership", Run: rm.leaveGroup},
+		{Change: ChangeDelete, IdentityCenter: true, Name: StepStoreUserDeleted, API: "identitystore.DeleteUser", Run: rm.deleteStoreUser},
 	}
-	// Each row's Identity Center conflicts are known before its Connect
-	// user is made (sso_lookahead.go).
-	la := p.IdentityCenter.startLookahead(stop, calls, jobs)
-	// A check, not a change: it has no name, so it is never recorded.
-	lookups := Step{API: "identitystore.GetUserId", Run: la.step(p)}
-	steps = append([]Step{lookups}, steps...)
-	return append(steps, p.IdentityCenter.steps()...), la.close
+	for _, s := range table {
+		if !s.IdentityCenter || ic != nil {
+			steps = append(steps, s)
+		}
+	}
+	return steps, la.close
+}
+
+// hasChange says whether some job is of that kind of change.
+func hasChange(jobs []Job, c Change) bool {
+	for i := range jobs {
+		if jobs[i].Planned.Action.change() == c {
+			return true
+		}
+	}
+	return false
 }
 
 // runSteps runs a row's steps in order until one stops the row, recording
 // each that is done in the outcome's steps column.
 func runSteps(stop, calls context.Context, steps []Step, r *rowRun) {
+	change := r.job.Planned.Action.change()
 	for _, step := range steps {
+		if step.Change != change {
+			continue
+		}
 		if step.SkipWhenDone && report.StepsHave(r.job.PrevSteps, step.Name) && r.job.Planned.Action == ActionExists {
 			r.outcome.AddStep(step.Name)
 			continue
