@@ -119,19 +119,24 @@ func (r *importRun) checkOutputs() error {
 		return &SetupError{Message: "--dry-run and --resume do not go together",
 			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
 	}
-	switch {
-	case SamePath(cfg.Input, resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
-			Hint: "give the results file another name: the input stays as it is"}
-	case SamePath(cfg.Input, retryPath):
+	if SamePath(cfg.Input, retryPath) {
 		return &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
 			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
 	}
-	if IsDir(resultsPath) {
+	return checkResultsPath(cfg.Input, resultsPath, filepath.Base(defaultResults(cfg.Input)))
+}
+
+// checkResultsPath refuses a results file that is the input, a folder, or
+// in a folder that does not exist; example names a results file.
+func checkResultsPath(input, resultsPath, example string) error {
+	switch dir := filepath.Dir(resultsPath); {
+	case SamePath(input, resultsPath):
+		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
+			Hint: "give the results file another name: the input stays as it is"}
+	case IsDir(resultsPath):
 		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
-			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
-	}
-	if dir := filepath.Dir(resultsPath); !IsDir(dir) {
+			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, example)}
+	case !IsDir(dir):
 		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
 			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
 	}
@@ -142,13 +147,9 @@ func (r *importRun) checkOutputs() error {
 // read to after its last rewrite (docs/aws.md §8), and clears what a killed
 // run's atomic rewrite left behind (each holds passwords).
 func (r *importRun) lockResults() error {
-	lock, err := report.AcquireLock(r.resultsPath)
-	if err != nil {
-		return LockError(err, r.resultsPath)
-	}
-	r.lock = lock
-	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(r.resultsPath)}
+	lock, err := lockResults(r.resultsPath, r.retryPath)
+	if r.lock = lock; err != nil {
+		return err
 	}
 	r.resultsExist = FileExists(r.resultsPath)
 	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
@@ -252,19 +253,40 @@ func (r *importRun) makePlan() error {
 // cannot be written stops the run while nothing was changed.
 func (r *importRun) openResults() error {
 	var err error
-	if r.cfg.Resume && r.resultsExist {
-		r.log, _, err = report.Resume(r.resultsPath)
+	r.log, err = openResults(r.resultsPath, r.cfg.Resume && r.resultsExist, r.cfg.Force)
+	return err
+}
+
+// lockResults holds a results file for one run and clears what a killed
+// run's atomic rewrite left behind (each holds passwords).
+func lockResults(resultsPath, retryPath string) (*report.Lock, error) {
+	lock, err := report.AcquireLock(resultsPath)
+	if err != nil {
+		return nil, LockError(err, resultsPath)
+	}
+	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
+		return lock, &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(resultsPath)}
+	}
+	return lock, nil
+}
+
+// openResults makes a results file, or opens it to go on (resume).
+func openResults(path string, resume, force bool) (*report.Log, error) {
+	var log *report.Log
+	var err error
+	if resume {
+		log, _, err = report.Resume(path)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+		log, err = report.Create(path, force)
 	}
 	if err != nil {
-		hint := WriteHint(r.resultsPath)
+		hint := WriteHint(path)
 		if errors.Is(err, report.ErrExists) {
 			hint = "add --resume to continue that run, or --force to replace it"
 		}
-		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
-	return nil
+	return log, nil
 }
 
 func (r *importRun) prepareIdentityCenter() error {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/awsclient"
@@ -190,7 +191,7 @@ type removeRun struct {
 	resultsPath, retryPath string
 	lock                   *report.Lock
 	in                     *os.File
-	f                      *LoginFile
+	f                      *agentfile.LoginFile
 	inst                   Instance
 	rates                  *Rates
 	prev                   map[int]report.Outcome
@@ -240,15 +241,9 @@ func (r *removeRun) lockResults() error {
 	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
 		return err
 	}
-	lock, err := report.AcquireLock(r.resultsPath)
-	if err != nil {
-		return LockError(err, r.resultsPath)
-	}
+	lock, err := lockResults(r.resultsPath, r.retryPath)
 	r.lock = lock
-	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(r.resultsPath)}
-	}
-	return nil
+	return err
 }
 
 func (r *removeRun) readInput() error {
@@ -258,7 +253,7 @@ func (r *removeRun) readInput() error {
 		return &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	r.in = in
-	if r.f, err = ReadLogins(r.stop, in); err != nil {
+	if r.f, err = agentfile.ReadLogins(r.stop, in); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return err
@@ -366,17 +361,8 @@ func (r *removeRun) confirm() error {
 
 func (r *removeRun) openResults() error {
 	var err error
-	if r.cfg.Resume && FileExists(r.resultsPath) {
-		r.log, _, err = report.Resume(r.resultsPath)
-	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
-	}
-	if err != nil {
-		hint := WriteHint(r.resultsPath)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
+	if r.log, err = openResults(r.resultsPath, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force); err != nil {
+		return err
 	}
 	for i := range r.outcomes {
 		if r.outcomes[i].Status != "" {
@@ -443,16 +429,13 @@ func (r *removeRun) finish() *RemoveResult {
 }
 
 func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
-	switch {
-	case cfg.DryRun && cfg.Resume:
+	if cfg.DryRun && cfg.Resume {
 		return &SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
-	case SamePath(cfg.Input, resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
-	case IsDir(resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
-	case !IsDir(filepath.Dir(resultsPath)):
-		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
-	case FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
+	}
+	if err := checkResultsPath(cfg.Input, resultsPath, "agents-removed.csv"); err != nil {
+		return err
+	}
+	if FileExists(resultsPath) && !cfg.Resume && !cfg.Force {
 		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
 		if cfg.DryRun {
 			hint = "give the dry run another file with --out, or --force to replace it"
@@ -464,7 +447,7 @@ func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
 
 // checkRemoveResumable refuses a results file of another instance or of
 // another version of the input.
-func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst Instance, path string) error {
+func checkRemoveResumable(f *agentfile.LoginFile, prev map[int]report.Outcome, inst Instance, path string) error {
 	byLine := map[int]string{}
 	for _, r := range f.Rows {
 		byLine[r.Line] = r.Login
@@ -498,20 +481,16 @@ type userSnapshot struct {
 // page with names and routing profile; the routing profiles' names come
 // from their own listing.
 func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*userSnapshot, error) {
+	rp, err := listRoutingProfiles(ctx, api, instanceID)
+	if err != nil {
+		return nil, err
+	}
 	profiles := map[string]string{}
-	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
-	for rp.HasMorePages() {
-		page, err := rp.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list routing profiles: %w", err)
-		}
-		for _, p := range page.RoutingProfileSummaryList {
-			profiles[aws.ToString(p.Id)] = aws.ToString(p.Name)
-		}
+	for name, id := range rp.exact {
+		profiles[id] = name
 	}
 	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}, profiles: profiles}
-	err := ScanUsers(ctx, api, instanceID, FullUsers, nil, s.add, nil)
-	if err != nil {
+	if err := ScanUsers(ctx, api, instanceID, FullUsers, nil, s.add, nil); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -600,32 +579,27 @@ func (x *quickConnectIndex) of(ctx context.Context, userID string) ([]quickConne
 
 func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, instanceID string, refs []quickConnectRef) error {
 	var mu sync.Mutex
-	var firstErr error
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, DefaultConcurrency)
+	var g errgroup.Group
+	g.SetLimit(DefaultConcurrency)
 	for _, q := range refs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		g.Go(func() error {
 			out, err := api.DescribeQuickConnect(ctx, &connect.DescribeQuickConnectInput{InstanceId: aws.String(instanceID), QuickConnectId: aws.String(q.id)})
-			mu.Lock()
-			defer mu.Unlock()
 			switch {
 			case awsclient.Classify(err) == awsclient.NotFound:
-				// Deleted since the listing.
+				return nil // deleted since the listing
 			case err != nil:
-				if firstErr == nil {
-					firstErr = fmt.Errorf("describe quick connect %q: %w", q.name, err)
-				}
-			case out.QuickConnect != nil && out.QuickConnect.QuickConnectConfig != nil && out.QuickConnect.QuickConnectConfig.UserConfig != nil:
-				uid := aws.ToString(out.QuickConnect.QuickConnectConfig.UserConfig.UserId)
-				x.byUser[uid] = append(x.byUser[uid], q)
+				return fmt.Errorf("describe quick connect %q: %w", q.name, err)
 			}
-		}()
+			if c := out.QuickConnect; c != nil && c.QuickConnectConfig != nil && c.QuickConnectConfig.UserConfig != nil {
+				uid := aws.ToString(c.QuickConnectConfig.UserConfig.UserId)
+				mu.Lock()
+				x.byUser[uid] = append(x.byUser[uid], q)
+				mu.Unlock()
+			}
+			return nil
+		})
 	}
-	wg.Wait()
-	return firstErr
+	return g.Wait()
 }
 
 // planRemove plans each row from the listing: a user to delete, absent,
@@ -633,7 +607,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 // user only when case is ignored, which is never deleted). A row an
 // earlier run finished is planned too, but its outcome stands (and it
 // does not count as the first row of its login).
-func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome) []PlannedRow {
+func planRemove(f *agentfile.LoginFile, snap *userSnapshot, prev map[int]report.Outcome) []PlannedRow {
 	rows := make([]PlannedRow, len(f.Rows))
 	seen := map[string]int{}
 	for i, row := range f.Rows {
@@ -674,7 +648,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome) [
 	return rows
 }
 
-func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {
+func writeRemoveRetry(f *agentfile.LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {
 	var retry [][]string
 	for i, o := range outcomes {
 		if o.Status.NeedsRetry() {

@@ -3,7 +3,10 @@
 // (importer.Remove). The names below keep the command layer's spelling.
 package remover
 
-import "github.com/bulkagents/bulkagents/importer"
+import (
+	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/importer"
+)
 
 type (
 	// Config is one remove as the command line asks for it.
@@ -16,7 +19,7 @@ var (
 	// Remove deletes the Connect users a file names.
 	Remove = importer.Remove
 	// ReadLogins reads the logins of a CSV file.
-	ReadLogins = importer.ReadLogins
+	ReadLogins = agentfile.ReadLogins
 	// ErrNotConfirmed: the confirmation was refused, nothing was changed.
 	ErrNotConfirmed = importer.ErrNotConfirmed
 )
