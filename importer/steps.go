@@ -29,6 +29,9 @@ const (
 	// ChangeCreate: a row the instance must have (create, or exists and
 	// its missing parts made).
 	ChangeCreate Change = iota
+	// ChangeUpdate: one aspect of an existing user that differs from its
+	// row (the Updater's, update.go).
+	ChangeUpdate
 	// ChangeDelete: a row the instance must no longer have.
 	ChangeDelete
 )
@@ -58,6 +61,10 @@ type Step struct {
 	// Run fills in the row's outcome and says whether the row goes on to
 	// its next step.
 	Run rowStep
+	// Aspect and Send are an update step's (ChangeUpdate): the part of the
+	// user it changes, and its call.
+	Aspect Aspect
+	Send   func(ctx context.Context, up *UserUpdate) error
 	// SkipWhenDone: the step sets nothing in the outcome, so a row whose
 	// resumed outcome records it done skips it without a call. The other
 	// steps run again and find their work done (they fill in ids).
@@ -67,17 +74,18 @@ type Step struct {
 // rowStep is one step's work on a row.
 type rowStep func(stop, calls context.Context, r *rowRun) bool
 
-// steps is the table of every kind of change's steps, one line a step,
-// in the order a row of that kind runs them; done ends what the table
-// started for the jobs.
-func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []Step, done func()) {
-	ic, rm, la := p.IdentityCenter, p.Remove, (*lookahead)(nil)
-	if ic != nil && hasChange(jobs, ChangeCreate) {
-		// Each row's Identity Center conflicts are known before its
-		// Connect user is made (sso_lookahead.go).
-		la = ic.startLookahead(stop, calls, jobs)
+// stepTable is every kind of change's steps, one line a step, in the
+// order a row of that kind runs them: a create's and a delete's run by the
+// Provisioner p (rm: its deletes' state, la: the Identity Center look-ups
+// of its creates), an update's aspects sent by the Updater u. Each names
+// its API, a line of awsclient.APIs: its limiter and its Service Quotas
+// look-up. A step of a party not given is never run.
+func stepTable(p *Provisioner, u *Updater, rm *removal, la *lookahead) []Step {
+	var ic *IdentityCenter
+	if p != nil {
+		ic = p.IdentityCenter
 	}
-	table := []Step{
+	return []Step{
 		// A check, not a change: it has no name, so it is never recorded.
 		{Change: ChangeCreate, IdentityCenter: true, API: "identitystore.GetUserId", Run: la.step(p)},
 		{Change: ChangeCreate, Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
@@ -85,6 +93,17 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 		// The user is looked up again on --resume: the outcome must carry its id.
 		{Change: ChangeCreate, IdentityCenter: true, Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
 		{Change: ChangeCreate, IdentityCenter: true, Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
+		// An update is written ahead with its changes; --resume reads the
+		// user again, so the changes column says what is done.
+		{Change: ChangeUpdate, Aspect: AspectIdentity, API: "Connect.UpdateUserIdentityInfo", Send: u.sendIdentity},
+		{Change: ChangeUpdate, Aspect: AspectRouting, API: "Connect.UpdateUserRoutingProfile", Send: u.sendRouting},
+		{Change: ChangeUpdate, Aspect: AspectSecurity, API: "Connect.UpdateUserSecurityProfiles", Send: u.sendSecurity},
+		{Change: ChangeUpdate, Aspect: AspectHierarchy, API: "Connect.UpdateUserHierarchy", Send: u.sendHierarchy},
+		{Change: ChangeUpdate, Aspect: AspectPhone, API: "Connect.UpdateUserPhoneConfig", Send: u.sendPhone},
+		{Change: ChangeUpdate, Aspect: AspectTags, API: "Connect.TagResource", Send: u.sendTags}, // and UntagResource
+		{Change: ChangeUpdate, Aspect: AspectConfig, API: "Connect.UpdateUserConfig", Send: u.sendConfig},
+		{Change: ChangeUpdate, Aspect: AspectProficiencies, API: "Connect.UpdateUserProficiencies", Send: u.sendProficiencies}, // and Associate, Disassociate
+		{Change: ChangeUpdate, IdentityCenter: true, Aspect: AspectSSO, API: "identitystore.UpdateUser", Send: u.sendSSO},
 		// Written ahead and synced before DeleteUser; an earlier run's
 		// DeleteUser that went through is found by its "DeleteUser sent".
 		{Change: ChangeDelete, Name: StepUserDeleted, API: "Connect.DeleteUser", Run: rm.deleteConnectUser},
@@ -92,8 +111,19 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 		{Change: ChangeDelete, IdentityCenter: true, Name: StepLeftGroup, API: "identitystore.DeleteGroupMembership", Run: rm.leaveGroup},
 		{Change: ChangeDelete, IdentityCenter: true, Name: StepStoreUserDeleted, API: "identitystore.DeleteUser", Run: rm.deleteStoreUser},
 	}
-	for _, s := range table {
-		if !s.IdentityCenter || ic != nil {
+}
+
+// steps are the table's create and delete steps, those of Identity Center
+// only with it; done ends what they started for the jobs.
+func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []Step, done func()) {
+	var la *lookahead
+	if p.IdentityCenter != nil && hasChange(jobs, ChangeCreate) {
+		// Each row's Identity Center conflicts are known before its
+		// Connect user is made (sso_lookahead.go).
+		la = p.IdentityCenter.startLookahead(stop, calls, jobs)
+	}
+	for _, s := range stepTable(p, nil, p.Remove, la) {
+		if s.Run != nil && (!s.IdentityCenter || p.IdentityCenter != nil) {
 			steps = append(steps, s)
 		}
 	}
