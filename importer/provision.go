@@ -103,6 +103,13 @@ type Provisioner struct {
 	// circuit breaker stops.
 	Endpoint string
 
+	// token marks the users this run's own CreateUser made (creation.go).
+	tokenOnce sync.Once
+	token     string
+	// noToken: CreateUser was refused for want of connect:TagResource, so
+	// the rows without tags of their own are created without the token.
+	noToken atomic.Bool
+
 	quotaReached atomic.Bool
 	// gone holds the message of the rows not started because the instance
 	// no longer exists.
@@ -126,6 +133,11 @@ type Provisioner struct {
 type rowRun struct {
 	job     *Job
 	outcome report.Outcome
+	// token is the creation token this row's CreateUser carried ("" when
+	// it carried none); untagARN is the user to take it off once the
+	// outcome is on disk.
+	token    string
+	untagARN string
 }
 
 // Stats is what the provisioning measured.
@@ -205,6 +217,7 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 			r := &rowRun{job: job, outcome: p.baseOutcome(job)}
 			runSteps(stop, calls, steps, r)
 			p.finish(r.outcome)
+			p.removeToken(calls, r)
 			done(i, r.outcome)
 			return nil
 		})
@@ -342,13 +355,27 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	}
 
 	in := createUserInput(p.Instance, pr, password)
+	r.token = p.markCreate(in)
 	p.noteCreate(true)
 	out, err := p.Connect.CreateUser(WithCallTrace(calls, trace), in)
 	if !errors.Is(err, ErrStopped) { // a dropped call says nothing of the pace
 		p.noteCreate(false)
 	}
+	if err != nil && p.tokenRefused(r, in, trace, err) {
+		// Refused only for the creation token's tag (no connect:TagResource),
+		// and a refusal made nothing: send it again without the token.
+		trace = &CallTrace{Stop: stop}
+		p.noteCreate(true)
+		out, err = p.Connect.CreateUser(WithCallTrace(calls, trace), in)
+		if !errors.Is(err, ErrStopped) {
+			p.noteCreate(false)
+		}
+	}
 	if err == nil {
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL = report.Created, aws.ToString(out.UserId), password, p.signInURL()
+		if r.token != "" {
+			r.untagARN = aws.ToString(out.UserArn)
+		}
 		return true
 	}
 	return p.settle(calls, r, password, trace, err)
@@ -395,6 +422,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		// looked up below.)
 		id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)
 		o.Status, o.ConnectUserID, o.SignInURL = report.Exists, id, p.signInURL()
+		o.Error = madeByAnother
 		return true
 	}
 
@@ -433,22 +461,34 @@ func (p *Provisioner) refusedCreate(r *rowRun, failure string, err error) {
 func (p *Provisioner) settleByLookup(calls context.Context, r *rowRun, password, failure string, isDup bool) bool {
 	o := &r.outcome
 	login := r.job.Planned.Agent.Login
-	id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
+	u, found, lerr := lookUpCreated(calls, p.Connect, p.Instance.ID, login)
 	// A duplicate says the user exists, so a search that misses it lags
 	// behind (Connect's search index is eventually consistent): look again.
 	for _, wait := range searchLag {
 		if !isDup || found || lerr != nil || sleep(calls, wait) != nil {
 			break
 		}
-		id, found, lerr = findUser(calls, p.Connect, p.Instance.ID, login)
+		u, found, lerr = lookUpCreated(calls, p.Connect, p.Instance.ID, login)
 	}
+	id := u.id
 	switch {
 	case lerr != nil:
 		o.Status, o.Password = report.Failed, password
 		o.Error = fmt.Sprintf("%s; then could not tell whether it was created (%s): run again with --resume to settle it", failure, ErrText(lerr))
 		return false
+	case found && r.token != "" && u.tags[CreationTagKey] != r.token && !r.job.MayExist && r.job.Password == "":
+		// The user is there, but without the token this run's CreateUser
+		// carried: another run (or person) made it, and its password is
+		// not the one written ahead. (A resumed row's user may be the
+		// interrupted run's, whose CreateUser carried another token: it
+		// keeps the password written ahead, as before.)
+		o.Status, o.ConnectUserID, o.SignInURL, o.Error = report.Exists, id, p.signInURL(), madeByAnother
+		return true
 	case found:
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
+		if r.token != "" && u.tags[CreationTagKey] == r.token {
+			r.untagARN = u.arn
+		}
 		return true
 	}
 	// Not found, but an attempt may have made it after all and the search
