@@ -74,6 +74,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.openInput,             // the file exists and is a file
 		r.readInput,             // describe the instance; read and validate the file for its identity type
 		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
+		r.configureRates,        // Service Quotas: only once the run is known to belong here
 		r.makePlan,              // read calls: what each row needs
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
@@ -174,10 +175,6 @@ func (r *importRun) openInput() error {
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
 	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
-	r.rates = clients.Rates()
-	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
-	}
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
@@ -198,6 +195,17 @@ func (r *importRun) readInput() error {
 	}
 	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
 	f.Rows = nil // r.checked holds them (run_memory.go)
+	return nil
+}
+
+// configureRates asks Service Quotas for the rates, unless the clients
+// already know them. It follows loadPrevious, so that --resume on the wrong
+// instance is refused with no call to AWS but DescribeInstance.
+func (r *importRun) configureRates() error {
+	r.rates = r.clients.Rates()
+	if r.rates == nil {
+		r.rates = r.clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(r.cfg.Progress))
+	}
 	return nil
 }
 
@@ -263,6 +271,7 @@ func (r *importRun) openResults() error {
 		}
 		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
+	r.log.SetInstance(r.inst.ID)
 	return nil
 }
 

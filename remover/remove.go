@@ -165,6 +165,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		r.lockResults,       // the paths, then one run per results file
 		r.readInput,         // the logins, and the instance
 		r.loadPrevious,      // --resume: the earlier run's outcomes
+		r.configureRates,    // Service Quotas: only once the run is known to belong here
 		r.plan,              // the users the file names, as the instance has them
 		r.listQuickConnects, // before anything is deleted, so a missing permission changes nothing
 		r.planIdentityCenter,
@@ -266,11 +267,18 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
-	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(cfg.Progress))
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
+	return nil
+}
+
+// configureRates asks Service Quotas for the rates (once per process). It
+// follows loadPrevious, so that --resume on the wrong instance is refused
+// with no call to AWS but DescribeInstance.
+func (r *removeRun) configureRates() error {
+	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(r.cfg.Progress))
 	return nil
 }
 
@@ -355,6 +363,7 @@ func (r *removeRun) openResults() error {
 		}
 		return &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
+	r.log.SetInstance(r.inst.ID)
 	for i := range r.outcomes {
 		if r.outcomes[i].Status != "" {
 			if err := r.log.Append(r.outcomes[i]); err != nil {
