@@ -67,6 +67,11 @@ type importRun struct {
 func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
 	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
+	resolved, err := report.ResolveLink(r.resultsPath)
+	if err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+	}
+	r.resultsPath = resolved
 	defer r.close()
 	for _, stage := range []func() error{
 		r.checkOutputs,          // flags and paths that cannot work

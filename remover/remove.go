@@ -160,6 +160,11 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 	}
 	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
 	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
+	resolved, err := report.ResolveLink(r.resultsPath)
+	if err != nil {
+		return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+	}
+	r.resultsPath = resolved
 	defer r.close()
 	for _, stage := range []func() error{
 		r.lockResults,       // the paths, then one run per results file
