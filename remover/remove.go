@@ -54,6 +54,9 @@ type Config struct {
 	DryRun     bool
 	Resume     bool
 	Force      bool
+	// AllowAdmin lets a real run delete users that hold the Admin
+	// security profile (--allow-admin); without it such a run is refused.
+	AllowAdmin bool
 
 	// Confirm is asked, once the plan is made and before anything is
 	// written or deleted, whether to delete n users; an error stops the
@@ -142,7 +145,9 @@ type removeTarget struct {
 	first      string
 	last       string
 	routing    string
-	alreadyOff bool // an earlier run's DeleteUser went through; only the cleanup is left
+	alreadyOff bool     // an earlier run's DeleteUser went through; only the cleanup is left
+	security   []string // the user's security profile ids (admin.go)
+	admin      bool     // the user holds the Admin security profile
 }
 
 // sentMarker is in the error of a row whose DeleteUser was sent, for
@@ -307,7 +312,7 @@ func (r *removeRun) plan() error {
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
-	return nil
+	return r.guardAdmins()
 }
 
 // listQuickConnects lists the USER quick connects and describes a first one
@@ -473,6 +478,7 @@ func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst import
 // snapshotUser is what the listing gives of a user.
 type snapshotUser struct {
 	id, first, last, routing string
+	security                 []string // security profile ids
 }
 
 // userSnapshot is the instance's users by exact user name, and by lower case.
@@ -505,7 +511,7 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 		}
 		for _, u := range page.Users {
 			name := aws.ToString(u.Username)
-			su := snapshotUser{id: aws.ToString(u.Id), routing: profiles[aws.ToString(u.RoutingProfileId)]}
+			su := snapshotUser{id: aws.ToString(u.Id), routing: profiles[aws.ToString(u.RoutingProfileId)], security: u.SecurityProfileIds}
 			if su.routing == "" {
 				su.routing = aws.ToString(u.RoutingProfileId)
 			}
@@ -650,7 +656,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 		case login == "":
 			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
 		case found:
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing})
+			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing, security: u.security})
 			continue
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of

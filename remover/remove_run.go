@@ -91,6 +91,9 @@ func (r *remover) dryRun(calls context.Context, targets []*removeTarget, outcome
 		o := t.outcome(r.inst)
 		o.Status = report.WouldDelete
 		var changes []string
+		if t.admin {
+			changes = append(changes, adminNote)
+		}
 		quick, _ := r.quick.of(calls, t.userID) // complete: the dry run described them all
 		if len(quick) > 0 {
 			r.count(func() { r.quickDeleted += len(quick) })
