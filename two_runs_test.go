@@ -95,3 +95,62 @@ func TestAcceptanceTwoRunsLostAnswers(t *testing.T) {
 	}
 	t.Logf("%d rows found made by the other run after a duplicate", others)
 }
+
+// TestResumeTellsAnotherRunsUser: an interrupted run wrote ahead the
+// passwords and creation token of three rows and was killed with their
+// CreateUser in flight. Meanwhile its CreateUser made one user (it carries
+// the token), another run made the second (another password, no token),
+// and the third was never made. --resume calls the first created with its
+// password (and takes the tag off), the second exists with no password
+// and says another run or person created it, and creates the third.
+func TestResumeTellsAnotherRunsUser(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("resumed", 3))
+	const token = "0123456789abcdef01234567"
+	profile := sb.RoutingProfileID("Basic Routing Profile")
+	agent := sb.SecurityProfileID("Agent")
+	if err := sb.AddConnectUsers(
+		sandbox.ConnectUser{Username: "resumed0001", Password: "Ours1234abcd", FirstName: "Agent", LastName: "Number1",
+			RoutingProfileID: profile, SecurityProfileIDs: []string{agent}, Tags: map[string]string{"bulkagents:run": token}},
+		sandbox.ConnectUser{Username: "resumed0002", Password: "Theirs1234ab", FirstName: "Agent", LastName: "Number2",
+			RoutingProfileID: profile, SecurityProfileIDs: []string{agent}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	log, err := report.Create(filepath.Join(dir, "agents-results.csv"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pw := range []string{"Ours1234abcd", "Mine1234abcd", "Third1234abc"} {
+		login := fmt.Sprintf("resumed%04d", i+1)
+		if err := log.Append(report.Outcome{Line: i + 2, Login: login, Status: report.NotAttempted, Password: pw, Instance: sb.InstanceID(),
+			CreationToken: token, Error: "interrupted while creating the user: run again with --resume to settle it"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log.Close()
+
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--resume", "--no-progress")
+	if code != 0 {
+		t.Fatalf("--resume: exit %d\n%s", code, stderr)
+	}
+	got := results(t, filepath.Join(dir, "agents-results.csv"))
+	users := map[string]sandbox.ConnectUser{}
+	for _, u := range sb.ConnectUsers() {
+		users[u.Username] = u
+	}
+	if o := got[2]; o.Status != report.Created || o.Password != "Ours1234abcd" {
+		t.Errorf("line 2 (made by the interrupted run): %s %q, want created with its password", o.Status, o.Error)
+	}
+	if _, tagged := users["resumed0001"].Tags["bulkagents:run"]; tagged {
+		t.Errorf("resumed0001 keeps the creation tag")
+	}
+	if o := got[3]; o.Status != report.Exists || o.Password != "" || !strings.Contains(o.Error, "another run or person") {
+		t.Errorf("line 3 (made by another run): %s, password given %v, %q; want exists, none, and why", o.Status, o.Password != "", o.Error)
+	}
+	if o := got[4]; o.Status != report.Created || o.Password != "Third1234abc" || users["resumed0003"].Password != "Third1234abc" {
+		t.Errorf("line 4 (never made): %s %q, want created with the password written ahead", o.Status, o.Error)
+	}
+}

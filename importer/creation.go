@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/report"
 )
 
 // A run tells the users its own CreateUser made from users another run (or
@@ -55,11 +57,15 @@ func (p *Provisioner) runToken() string {
 	return p.token
 }
 
-// markCreate adds the run's creation token to a CreateUser request and
+// markCreate adds the row's creation token to a CreateUser request (the
+// interrupted run's, prev, when it recorded one; else this run's) and
 // returns it, or returns "" when the request carries none (the row's own
 // tags already fill the 50 a user may have).
-func (p *Provisioner) markCreate(in *connect.CreateUserInput) string {
+func (p *Provisioner) markCreate(in *connect.CreateUserInput, prev string) string {
 	token := p.runToken()
+	if prev != "" && token != "" {
+		token = prev
+	}
 	if token == "" || len(in.Tags) >= maxUserTags || (len(in.Tags) == 0 && p.noToken.Load()) {
 		return ""
 	}
@@ -112,6 +118,32 @@ func (p *Provisioner) removeToken(ctx context.Context, r *rowRun) {
 	}
 	r.outcome.Error = msg
 	p.append(r.outcome)
+}
+
+// settleResumed decides a resumed row whose user the plan found, and whose
+// interrupted CreateUser carried a creation token: the user is that run's,
+// with the password written ahead, only when it carries the token (one
+// SearchUsers). Otherwise another run or person made it.
+func (p *Provisioner) settleResumed(calls context.Context, r *rowRun) bool {
+	o := &r.outcome
+	login := r.job.Planned.Agent.Login
+	u, found, err := lookUpCreated(calls, p.Connect, p.Instance.ID, login)
+	switch {
+	case err != nil || !found:
+		why := "a search did not find it"
+		if err != nil {
+			why = ErrText(err)
+		}
+		o.Status, o.Password, o.CreationToken = report.Failed, r.job.Password, r.job.PrevToken
+		o.Error = fmt.Sprintf("the user exists, but whether the interrupted run created it could not be told (%s): run again with --resume to settle it", why)
+		return false
+	case u.tags[CreationTagKey] == r.job.PrevToken:
+		o.Status, o.ConnectUserID, o.Password, o.SignInURL = report.Created, u.id, r.job.Password, p.signInURL()
+		r.untagARN = u.arn
+	default:
+		o.Status, o.ConnectUserID, o.SignInURL, o.Error = report.Exists, u.id, p.signInURL(), madeByAnother
+	}
+	return true
 }
 
 // createdUser is what a look-up after an ambiguous CreateUser finds.

@@ -85,7 +85,8 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	default:
 		// A password written ahead by an interrupted run is the one
 		// its CreateUser may have set: keep it.
-		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), PrevSteps: prev[line].Steps})
+		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), PrevSteps: prev[line].Steps,
+			PrevToken: prev[line].CreationToken})
 		r.jobIndex = append(r.jobIndex, i)
 		return report.Outcome{}, false
 	}

@@ -79,6 +79,10 @@ type Job struct {
 	// file being resumed ("" when there is none): which steps are done. Only
 	// that is kept of the outcome, as a job is held for every row to create.
 	PrevSteps string
+	// PrevToken is the creation token the interrupted run's CreateUser
+	// carried ("" when none is recorded): a user that carries it is that
+	// run's (creation.go).
+	PrevToken string
 }
 
 // Provisioner creates the users of a plan: a bounded pool of workers, each
@@ -216,6 +220,9 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 		g.Go(func() error {
 			r := &rowRun{job: job, outcome: p.baseOutcome(job)}
 			runSteps(stop, calls, steps, r)
+			if st := r.outcome.Status; st == report.Created || st == report.Exists {
+				r.outcome.CreationToken = "" // settled: nothing left to tell
+			}
 			p.finish(r.outcome)
 			p.removeToken(calls, r)
 			done(i, r.outcome)
@@ -303,6 +310,9 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		// A row whose password was written ahead in an earlier run that
 		// was cut short: its user exists, so that run created it.
 		o.ConnectUserID = pr.ExistingUserID
+		if r.job.PrevToken != "" {
+			return p.settleResumed(calls, r)
+		}
 		if r.job.Password != "" || r.job.MayExist {
 			o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
 		} else {
@@ -346,7 +356,11 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	// The write-ahead: the password is durably on disk before the call that
 	// sets it is sent. Without a password (SAML, directory) the row still
 	// says that its call was sent, so that --resume can tell the user made
-	// by this run from one that existed before.
+	// by this run from one that existed before. The creation token goes
+	// with it, so that --resume can tell this run's user from another's.
+	in := createUserInput(p.Instance, pr, password)
+	r.token = p.markCreate(in, r.job.PrevToken)
+	o.CreationToken = r.token
 	ahead := *o
 	ahead.Status, ahead.Password, ahead.Error = report.NotAttempted, password, interruptedCreating
 	if !p.append(ahead) {
@@ -354,8 +368,6 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		return false
 	}
 
-	in := createUserInput(p.Instance, pr, password)
-	r.token = p.markCreate(in)
 	p.noteCreate(true)
 	out, err := p.Connect.CreateUser(WithCallTrace(calls, trace), in)
 	if !errors.Is(err, ErrStopped) { // a dropped call says nothing of the pace
@@ -363,7 +375,14 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	}
 	if err != nil && p.tokenRefused(r, in, trace, err) {
 		// Refused only for the creation token's tag (no connect:TagResource),
-		// and a refusal made nothing: send it again without the token.
+		// and a refusal made nothing: send it again without the token,
+		// written ahead again without it.
+		o.CreationToken = ""
+		ahead.CreationToken = ""
+		if !p.append(ahead) {
+			o.Status, o.Error = report.NotAttempted, "not attempted: the results file could not be written"
+			return false
+		}
 		trace = &CallTrace{Stop: stop}
 		p.noteCreate(true)
 		out, err = p.Connect.CreateUser(WithCallTrace(calls, trace), in)
@@ -476,12 +495,12 @@ func (p *Provisioner) settleByLookup(calls context.Context, r *rowRun, password,
 		o.Status, o.Password = report.Failed, password
 		o.Error = fmt.Sprintf("%s; then could not tell whether it was created (%s): run again with --resume to settle it", failure, ErrText(lerr))
 		return false
-	case found && r.token != "" && u.tags[CreationTagKey] != r.token && !r.job.MayExist && r.job.Password == "":
-		// The user is there, but without the token this run's CreateUser
+	case found && r.token != "" && u.tags[CreationTagKey] != r.token && (r.job.PrevToken != "" || !r.job.MayExist && r.job.Password == ""):
+		// The user is there, but without the token this row's CreateUser
 		// carried: another run (or person) made it, and its password is
-		// not the one written ahead. (A resumed row's user may be the
-		// interrupted run's, whose CreateUser carried another token: it
-		// keeps the password written ahead, as before.)
+		// not the one written ahead. (A resumed row of a file that records
+		// no token may be the interrupted run's, whose CreateUser carried
+		// none: it keeps the password written ahead, as before.)
 		o.Status, o.ConnectUserID, o.SignInURL, o.Error = report.Exists, id, p.signInURL(), madeByAnother
 		return true
 	case found:
