@@ -32,6 +32,10 @@ type ConnectUpdater interface {
 	UntagResource(ctx context.Context, in *connect.UntagResourceInput, optFns ...func(*connect.Options)) (*connect.UntagResourceOutput, error)
 }
 
+// updateFailurePrefix begins the error of a row an update call failed: the
+// call was sent, and may have landed.
+const updateFailurePrefix = "update "
+
 // interruptedUpdating is the error written ahead of a row's updates: a
 // kill leaves it, and --resume settles the row by reading the user again.
 const interruptedUpdating = "interrupted while updating the user: run again with --resume to settle it"
@@ -163,10 +167,16 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	return outcomes, nil
 }
 
-// resumedChanges is the changes cell an interrupted earlier run wrote
-// ahead for this row, if it did.
+// resumedChanges is the changes cell an earlier run wrote for this row
+// whose calls it sent without learning that they all landed, if it did:
+// written ahead by a run that was interrupted, or a row failed by an update
+// call (its answer lost, the endpoint stopped: the call may land later).
+// What the instance now shows of it is this file's update.
 func resumedChanges(p report.Outcome) string {
-	if p.Status == report.NotAttempted && p.Error == interruptedUpdating {
+	switch {
+	case p.Status == report.NotAttempted && p.Error == interruptedUpdating:
+		return p.Changes
+	case p.Status == report.Failed && strings.HasPrefix(p.Error, updateFailurePrefix):
 		return p.Changes
 	}
 	return ""
@@ -276,7 +286,7 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 		go func() {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
-				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), ErrSummary(err))
+				errs[i] = fmt.Sprintf("%s%s: %s", updateFailurePrefix, up.fieldsOf(a), ErrSummary(err))
 			}
 		}()
 	}
