@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -84,7 +85,7 @@ func (p *Provisioner) markCreate(in *connect.CreateUserInput, prev string) strin
 // token (settled as a run without one would: a user found after a lost
 // answer is taken to be this run's), and the request loses it.
 func (p *Provisioner) tokenRefused(r *rowRun, in *connect.CreateUserInput, trace *CallTrace, err error) bool {
-	if r.token == "" || len(in.Tags) != 1 || !isRefusal(err) || !strings.Contains(ErrText(err), "TagResource") ||
+	if r.token == "" || len(in.Tags) != 1 || !awsclient.Classify(err).Refused() || !strings.Contains(ErrText(err), "TagResource") ||
 		MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)]) {
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"io"
 	"io/fs"
 	"math"
@@ -82,7 +83,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		return nil, errors.New("the Connect client cannot describe users")
 	}
 	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
-	sources := clients.ConfiguredRates(ctx, ExportAPIs, status.Out(cfg.Progress))
+	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	status.Stop()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"os"
 	"path/filepath"
 	"time"
@@ -209,7 +210,7 @@ func (r *importRun) readInput() error {
 func (r *importRun) configureRates() error {
 	r.rates = r.clients.Rates()
 	if r.rates == nil {
-		r.rates = r.clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(r.cfg.Progress))
+		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.status.Out(r.cfg.Progress))
 	}
 	return nil
 }

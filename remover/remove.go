@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
@@ -288,7 +289,7 @@ func (r *removeRun) readInput() error {
 // follows loadPrevious, so that --resume on the wrong instance is refused
 // with no call to AWS but DescribeInstance.
 func (r *removeRun) configureRates() error {
-	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(r.cfg.Progress))
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.status.Out(r.cfg.Progress))
 	return nil
 }
 
@@ -608,7 +609,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case isConnectNotFound(err):
+			case awsclient.Classify(err) == awsclient.NotFound:
 				// Deleted since the listing.
 			case err != nil:
 				if firstErr == nil {
@@ -622,11 +623,6 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 	}
 	wg.Wait()
 	return firstErr
-}
-
-func isConnectNotFound(err error) bool {
-	var nf *types.ResourceNotFoundException
-	return errors.As(err, &nf)
 }
 
 // planRemove decides each row from the listing: a user to delete, absent,
