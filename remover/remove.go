@@ -78,7 +78,10 @@ type Config struct {
 
 // Result is what a remove did.
 type Result struct {
-	Instance    importer.Instance
+	Instance importer.Instance
+	// Halted says why the run stopped sending before the end (the endpoint
+	// stopped answering), or "".
+	Halted      string
 	Counts      report.Counts
 	ResultsPath string
 	RetryPath   string
@@ -398,7 +401,7 @@ func (r *removeRun) apply() error {
 		}
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
-		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }, endpoint: clients.Endpoint()}
 	r.remover = rm
 	if cfg.DryRun {
 		rm.dryRun(r.calls, r.targets, r.outcomes)
@@ -424,6 +427,9 @@ func (r *removeRun) finish() *Result {
 	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
 	res.Interrupted = r.stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
+	if !r.cfg.DryRun {
+		res.Halted = rm.halted()
+	}
 	if res.ResultsErr == nil {
 		if err := r.log.Finish(outcomes); err != nil {
 			res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
