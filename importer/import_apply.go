@@ -237,6 +237,8 @@ func (r *importRun) finish() {
 	res.Halted = r.prov.haltMessage()
 	if err := r.prov.LogErr(); err != nil {
 		res.ResultsErr = err
+	} else if err := r.updLogErr(); err != nil {
+		res.ResultsErr = err
 	} else if err := r.log.Finish(outcomes); err != nil {
 		res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
 	}
@@ -244,6 +246,14 @@ func (r *importRun) finish() {
 	res.File, res.Checked, res.Outcomes = r.f, r.checked, outcomes
 	r.writeRetry()
 	res.Elapsed = time.Since(r.start)
+}
+
+// updLogErr is the updater's first error writing the results file.
+func (r *importRun) updLogErr() error {
+	if r.upd == nil {
+		return nil
+	}
+	return r.upd.LogErr()
 }
 
 // writeRetry writes the rows that need another run to the retry file,

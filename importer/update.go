@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
@@ -84,6 +85,11 @@ type Updater struct {
 	mu     sync.Mutex
 	fields map[string]int // changes per field, of the rows that differ
 	differ int
+
+	// logFailed: a row's outcome could not be written; logErr is why.
+	logFailed  atomic.Bool
+	logErr     error
+	logErrOnce sync.Once
 }
 
 // UpdateCounts is what the comparison found: how many rows differ, and
@@ -142,9 +148,12 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	g.SetLimit(n)
 	u.searchProficiencies(stop, jobs)
 	for _, i := range u.readOrder(stop, jobs) {
-		if stop.Err() != nil {
+		if stop.Err() != nil || u.logFailed.Load() {
 			o := jobs[i].Base
 			o.Status, o.Error = report.NotAttempted, NotStarted
+			if u.logFailed.Load() {
+				o.Error = "not attempted: the results file could not be written"
+			}
 			outcomes[i] = o
 			continue
 		}
@@ -152,7 +161,12 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 			outcomes[i] = u.row(stop, calls, &jobs[i])
 			if u.Log != nil {
 				if err := u.Log.Append(outcomes[i]); err != nil {
-					return fmt.Errorf("write results file: %w", err)
+					// No row starts after it: its changes could not be
+					// kept. The run ends with its summary (LogErr).
+					u.logErrOnce.Do(func() {
+						u.logErr = fmt.Errorf("write results file: %w", err)
+						u.logFailed.Store(true)
+					})
 				}
 			}
 			if u.OnOutcome != nil {
@@ -165,6 +179,15 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 		return nil, err
 	}
 	return outcomes, nil
+}
+
+// LogErr is the first error writing the results file, if any: no row
+// started after it.
+func (u *Updater) LogErr() error {
+	if u.logFailed.Load() {
+		return u.logErr
+	}
+	return nil
 }
 
 // resumedChanges is the changes cell an earlier run wrote for this row
