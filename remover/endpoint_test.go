@@ -102,3 +102,66 @@ func TestRemoveEndpointRefused(t *testing.T) {
 		t.Errorf("--resume: %v, %d users left (want only the admin)", res.Counts, len(sb.ConnectUsers()))
 	}
 }
+
+// TestRemoveEndpointSilent: the endpoint stops answering (the calls hang).
+// remove stops sending once the breaker hears nothing for its silence: the
+// rows never sent are not-attempted, the rows in flight say to --resume,
+// and --resume finishes.
+func TestRemoveEndpointSilent(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	const n, answered = 40, 8
+	users := make([]sandbox.ConnectUser, n)
+	var rows []string
+	for i := range users {
+		users[i] = sandbox.ConnectUser{Username: fmt.Sprintf("quiet%02d", i+1)}
+		rows = append(rows, users[i].Username)
+	}
+	if err := sb.AddConnectUsers(users...); err != nil {
+		t.Fatal(err)
+	}
+	var deletes atomic.Int32
+	var silent atomic.Bool
+	sb.SetHang(func(service, op string) bool {
+		if service == "Connect" && op == "DeleteUser" && deletes.Add(1) > answered {
+			silent.Store(true)
+		}
+		return silent.Load()
+	})
+	clients := sandboxClients(t, sb, 1000)
+	clients.Limits.Breaker.Silence = 300 * time.Millisecond
+	dir := t.TempDir()
+	input := filepath.Join(dir, "leavers.csv")
+	if err := os.WriteFile(input, []byte("user login\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Concurrency: 4}, clients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the run ended %v after it started, with a silence of %v", time.Since(start).Round(time.Millisecond), clients.Limits.Breaker.Silence)
+	if !strings.Contains(res.Halted, "stopped answering") {
+		t.Errorf("halted %q, want the endpoint named silent", res.Halted)
+	}
+	notSent := 0
+	for _, o := range res.Outcomes {
+		switch {
+		case o.Status == report.NotAttempted && !strings.Contains(o.Error, sentMarker):
+			notSent++
+		case o.Status != report.Deleted && !strings.Contains(o.Error, "--resume"):
+			t.Errorf("line %d: %s %q, want it pointed at --resume", o.Line, o.Status, o.Error)
+		}
+	}
+	if notSent < n/2 {
+		t.Errorf("%d rows not sent and not-attempted, want the rest: %v", notSent, res.Counts)
+	}
+	sb.SetHang(nil)
+	res, err = Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true}, sandboxClients(t, sb, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts[report.Deleted]+res.Counts[report.Absent] != n || len(sb.ConnectUsers()) != 1 {
+		t.Errorf("--resume: %v, %d users left (want only the admin)", res.Counts, len(sb.ConnectUsers()))
+	}
+}
