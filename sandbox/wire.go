@@ -58,7 +58,7 @@ type operation struct {
 // and SSO Admin by X-Amz-Target. Signatures are not checked.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Amzn-RequestId", newUUID())
-	c := &call{s: s, query: r.URL.Query(), now: time.Now().UTC()}
+	c := &call{s: s, query: r.URL.Query(), now: s.now().UTC()}
 	var op operation
 	var known bool
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
@@ -253,9 +253,10 @@ func (c *call) throttling() *apiError {
 	e := &apiError{status: http.StatusTooManyRequests, code: "ThrottlingException", message: "Rate exceeded"}
 	if c.service == serviceIdentityStore {
 		if c.s.opts.IdentityStoreThrottle400 {
-			// The form seen in real traffic (docs/aws.md §4): a 400 whose
-			// only sign is its message.
-			return &apiError{status: http.StatusBadRequest, code: "ValidationException", message: "Rate exceeded"}
+			// The form seen in real traffic (docs/aws.md §4): HTTP 400,
+			// ThrottlingException, "Rate exceeded"; without the
+			// RetryAfterSeconds of the 429 form.
+			return &apiError{status: http.StatusBadRequest, code: "ThrottlingException", message: "Rate exceeded"}
 		}
 		e.extra = map[string]any{"RetryAfterSeconds": 1}
 	}
