@@ -67,6 +67,9 @@ func (p *Provisioner) markCreate(in *connect.CreateUserInput, prev string) strin
 	if prev != "" && token != "" {
 		token = prev
 	}
+	if _, own := in.Tags[CreationTagKey]; own {
+		return "" // the file's own tag of that key: never replaced, never removed
+	}
 	if token == "" || len(in.Tags) >= maxUserTags || (len(in.Tags) == 0 && p.noToken.Load()) {
 		return ""
 	}
