@@ -80,7 +80,7 @@ var validateCommand = &command{
 			return fileError(err)
 		}
 		defer in.Close()
-		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy)})
+		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy), Identity: id})
 		if err != nil {
 			return fileError(err)
 		}
