@@ -51,7 +51,7 @@ func TestEveryTemplateValidates(t *testing.T) {
 					}
 					var rep struct {
 						Rows, Valid, Invalid int
-						Problems, Warnings []any
+						Problems, Warnings   []any
 					}
 					if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 						t.Fatalf("%s: exit %d, stdout %q: %v; stderr %s", strings.Join(check, " "), code, stdout.String(), err, stderr.String())
