@@ -20,6 +20,7 @@ const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--split-by KEY] [--handout-template FILE] [--protect]
                          [--concurrency N] [--rate-scale X] [--no-progress] [--format text|json]
+                         [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Creates the agents of FILE (Connect's bulk-upload CSV template) in an Amazon
@@ -87,6 +88,7 @@ type importFlags struct {
 	noProgress  bool
 	sandbox     bool
 	format      string
+	encoding    string
 
 	// IAM Identity Center (SAML instances).
 	sso             bool
@@ -108,6 +110,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
+	encodingFlag(fs, &fl.encoding)
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "import into a local, in-process sandbox instead of AWS")
 	fs.BoolVar(&fl.sso, "sso", false, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)")
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store `ID` (d-XXXXXXXXXX)")
@@ -127,14 +130,14 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	// What the files alone can tell is told before a sandbox starts or a
 	// call is made.
-	if err := checkAgentsHeader(ctx, input, agentfile.SplitKeep(fl.splitBy)); err != nil {
+	if err := checkAgentsHeader(ctx, input, agentfile.SplitKeep(fl.splitBy), fl.encoding); err != nil {
 		return err
 	}
 	// The hand-out's key and template are checked before anything is sent,
 	// so a typo cannot surface only after the users exist.
 	var handoutTmpl *report.HandoutTemplate
 	if fl.splitBy != "" {
-		file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy)})
+		file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy), Encoding: fl.encoding})
 		if err != nil {
 			return err
 		}
@@ -214,6 +217,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Concurrency:  fl.concurrency,
 		Sandbox:      fl.sandbox,
 		Keep:         agentfile.SplitKeep(fl.splitBy),
+		Encoding:     fl.encoding,
 		KeepRows:     fl.splitBy != "", // the team hand-outs read every row
 		OnRead:       onRead,
 		Progress:     env.stderr,

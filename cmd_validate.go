@@ -13,7 +13,8 @@ import (
 	"github.com/bulkagents/bulkagents/agentfile"
 )
 
-const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--split-by KEY] [--format text|json] FILE
+const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--split-by KEY] [--format text|json]
+                           [--encoding utf-8|windows-1252] FILE
 
 Checks every row of an agents file in the Connect bulk-upload template format,
 without calling AWS. Every problem is reported with its line, column and value,
@@ -40,6 +41,8 @@ var validateCommand = &command{
 		sso := fset.Bool("sso", false, "also check the rules of an import with IAM Identity Center users (implies --identity saml)")
 		format := fset.String("format", "text", "report format: text (on standard error) or json (on standard output)")
 		splitByFlag(fset, splitBy)
+		var encoding string
+		encodingFlag(fset, &encoding)
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -80,7 +83,7 @@ var validateCommand = &command{
 			return fileError(err)
 		}
 		defer in.Close()
-		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy), Identity: id})
+		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy), Identity: id, Encoding: encoding})
 		if err != nil {
 			return fileError(err)
 		}

@@ -39,6 +39,9 @@ type ReadOptions struct {
 	// takes names from the directory, so it needs no name columns. Left empty,
 	// the columns CONNECT_MANAGED and SAML need are required.
 	Identity Identity
+	// Encoding is the file's encoding (EncodingUTF8 when empty): a file in
+	// Windows-1252 is read as that, not refused.
+	Encoding string
 }
 
 // FileError says that a file cannot be used at all (exit status 2).
@@ -190,7 +193,7 @@ type templateReader struct {
 }
 
 func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
-	br := bufio.NewReaderSize(r, 64*1024)
+	br := bufio.NewReaderSize(Decode(r, opts.Encoding), 64*1024)
 	if err := skipBOM(br); err != nil {
 		return nil, err
 	}
@@ -478,6 +481,7 @@ func (t *templateReader) checkEncoding(rec []string, line int) error {
 			} else {
 				fe.Message = fmt.Sprintf("%s is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does, or in another code page", Quote(d))
 			}
+			fe.Hint = `if it is Windows-1252 (Excel's "CSV (Comma delimited)" in Western Europe and the Americas), read it so with --encoding windows-1252; otherwise ` + fe.Hint
 		}
 		return fe
 	}

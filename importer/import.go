@@ -183,7 +183,7 @@ func (r *importRun) readInput() error {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
 	}
 	r.inst = inst
-	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
+	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})
 	if err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {

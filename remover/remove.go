@@ -51,6 +51,7 @@ type Config struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
+	Encoding   string // the input's encoding (agentfile.Encodings; "" is UTF-8)
 	DryRun     bool
 	Resume     bool
 	Force      bool
@@ -258,7 +259,7 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.in = in
-	if r.f, err = ReadLogins(r.stop, in); err != nil {
+	if r.f, err = ReadLogins(r.stop, agentfile.Decode(in, cfg.Encoding)); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return err
