@@ -22,6 +22,7 @@ type importRun struct {
 
 	resultsPath, retryPath string
 	resultsExist           bool
+	replaceDryRun          bool // the results file in the way holds only a dry run's rows
 	retryOwner             retryOwner
 	lock                   *report.Lock
 	input                  *os.File
@@ -151,7 +152,14 @@ func (r *importRun) lockResults() error {
 	}
 	r.resultsExist = FileExists(r.resultsPath)
 	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
-	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force {
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
+		// A dry run's: no password, no outcome; this run's rows replace it.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
+		}
+	}
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
 			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
 	}
@@ -254,7 +262,7 @@ func (r *importRun) openResults() error {
 	if r.cfg.Resume && r.resultsExist {
 		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
 		hint := WriteHint(r.resultsPath)

@@ -189,6 +189,8 @@ type removeRun struct {
 	clients     *importer.Clients
 	api         ConnectRemoveAPI
 	start       time.Time
+	// replaceDryRun: the results file in the way holds only a dry run's rows.
+	replaceDryRun bool
 
 	resultsPath, retryPath string
 	lock                   *report.Lock
@@ -240,6 +242,13 @@ func (r *removeRun) interrupted(err error) error {
 func (r *removeRun) lockResults() error {
 	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
 		return err
+	}
+	if !r.cfg.Resume && !r.cfg.Force && importer.FileExists(r.resultsPath) {
+		// checkRemovePaths let it through: it holds only a dry run's rows.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
+		}
 	}
 	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
@@ -347,7 +356,7 @@ func (r *removeRun) openResults() error {
 	if r.cfg.Resume && importer.FileExists(r.resultsPath) {
 		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
 		hint := importer.WriteHint(r.resultsPath)
@@ -427,14 +436,33 @@ func checkRemovePaths(cfg Config, resultsPath string) error {
 		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
 	case !importer.IsDir(filepath.Dir(resultsPath)):
 		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
-	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
-		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
-		if cfg.DryRun {
-			hint = "give the dry run another file with --out, or --force to replace it"
-		}
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
+		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
 	}
 	return nil
+}
+
+// existingRemoveHint says what to do about a results file in the way,
+// offering --resume only where it applies: a real run's file with a row
+// left to finish. A dry run's file never gets here (it is replaced).
+func existingRemoveHint(path string, dryRun bool) string {
+	if dryRun {
+		return "give the dry run another file with --out, or --force to replace it"
+	}
+	rows, err := report.Load(path)
+	if err != nil {
+		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
+	}
+	unfinished := 0
+	for _, o := range rows {
+		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
+			unfinished++
+		}
+	}
+	if unfinished == 0 {
+		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
+	}
+	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
