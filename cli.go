@@ -329,7 +329,7 @@ func checkInputFile(path string) error {
 // network is touched. The instance's identity type is not known yet: the
 // check asks for the columns every type needs (the name columns, which an
 // existing-directory instance does without, are checked once it is known).
-func checkAgentsHeader(ctx context.Context, path string, keep []string, encoding string) error {
+func checkAgentsHeader(ctx context.Context, env *environment, path string, keep []string, encoding string) error {
 	if err := checkInputFile(path); err != nil {
 		return err
 	}
@@ -338,10 +338,29 @@ func checkAgentsHeader(ctx context.Context, path string, keep []string, encoding
 		return &exitError{code: exitUnusable, msg: err.Error()}
 	}
 	defer f.Close()
-	if _, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding}); err != nil {
+	s, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding})
+	if err != nil {
 		return templateError(path, err)
 	}
+	noteCarried(env, path, agentfile.Carried(s.Header(), s.Columns(), keep))
 	return ctx.Err()
+}
+
+// noteCarried says, in one line, which columns of the file are not the
+// template's and are carried through unchanged.
+func noteCarried(env *environment, path string, carried []string) {
+	if len(carried) == 0 {
+		return
+	}
+	q := make([]string, len(carried))
+	for i, c := range carried {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	what := "column " + q[0] + " is"
+	if len(q) > 1 {
+		what = "columns " + strings.Join(q, ", ") + " are"
+	}
+	fmt.Fprintf(env.stderr, "note: %s: %s not the template's: carried through unchanged to the retry file\n", path, what)
 }
 
 // interruptible gives the context a run's AWS calls use. The first Ctrl-C

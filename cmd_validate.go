@@ -87,6 +87,7 @@ var validateCommand = &command{
 		if err != nil {
 			return fileError(err)
 		}
+		noteCarried(env, rest[0], agentfile.Carried(scan.Header(), scan.Columns(), agentfile.SplitKeep(*splitBy)))
 		if *splitBy != "" {
 			if _, err := agentfile.TeamKey(&agentfile.File{Header: scan.Header(), Columns: scan.Columns()}, nil, *splitBy); err != nil {
 				return usageError(splitByHint, "%v", err)

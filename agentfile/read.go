@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -578,6 +579,10 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		case ok:
 		case keep[name]:
 			c = ColExtra
+		case closestName(field) == "":
+			// Far from every known name ("notes", "start date"): a column
+			// of the user's own, carried through like a kept one.
+			c = ColExtra
 		default:
 			unknown = append(unknown, i)
 			continue
@@ -600,6 +605,9 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		}
 		seen[key] = i
 	}
+	if !knownColumn(columns, keep, header) {
+		return nil, unknownColumnError(header, nil, unknown, line)
+	}
 	if len(unknown) > 0 {
 		return nil, unknownColumnError(header, columns, unknown, line)
 	}
@@ -618,6 +626,30 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 	return columns, nil
 }
 
+// knownColumn says whether a header has a template column, or one the caller
+// asked to keep: one with neither is a data row, not a header.
+func knownColumn(columns []Column, keep map[string]bool, header []string) bool {
+	for i, c := range columns {
+		if c != 0 && c != ColBlank && (c != ColExtra || keep[CanonicalName(header[i])]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Carried are the columns of a header outside the template that were
+// neither known nor asked for (keep): a spreadsheet user's own, far from
+// every known name, which are read and written back unchanged.
+func Carried(header []string, columns []Column, keep []string) []string {
+	var out []string
+	for i, c := range columns {
+		if c == ColExtra && !slices.ContainsFunc(keep, func(k string) bool { return CanonicalName(k) == CanonicalName(header[i]) }) {
+			out = append(out, cut(strings.TrimSpace(header[i]), maxShown))
+		}
+	}
+	return out
+}
+
 // unknownColumnError names the first unknown column, the closest known name
 // and the accepted names. A header none of whose fields is known is most
 // likely a data row: say so.
@@ -628,8 +660,6 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 			known++
 		}
 	}
-	first := unknown[0]
-	field := cut(strings.TrimSpace(header[first]), maxShown)
 	if known == 0 {
 		return &FileError{
 			Line:    line,
@@ -637,6 +667,7 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 			Hint:    "put the header first; 'bulkagents template' writes it. Accepted column names: " + strings.Join(acceptedNames(), ", "),
 		}
 	}
+	field := cut(strings.TrimSpace(header[unknown[0]]), maxShown)
 	msg := "unknown column"
 	if near := closestName(field); near != "" {
 		msg += fmt.Sprintf("; the closest known name is %q", near)
@@ -657,6 +688,6 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		Column:  field,
 		Message: msg,
 		Hint: "rename it to one of the accepted names, or remove it: " + strings.Join(acceptedNames(), ", ") +
-			"\na column of your own is accepted by 'bulkagents import --split-by COLUMN', which splits the results by it",
+			"\na column of your own is carried through unchanged when its name is not this close to a known one",
 	}
 }
