@@ -243,13 +243,13 @@ type splitFlags struct {
 }
 
 // splitByFlag registers --split-by alone.
-func splitByFlag(fs *flagSet, p *string) {
-	fs.StringVar(p, "split-by", "", "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
+func splitByFlag(fs *flagSet, p *string, usage string) {
+	fs.StringVar(p, "split-by", "", usage)
 }
 
 // splitFlagsVar registers the three hand-out flags.
 func splitFlagsVar(fs *flagSet, s *splitFlags) {
-	splitByFlag(fs, &s.splitBy)
+	splitByFlag(fs, &s.splitBy, "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
 	fs.StringVar(&s.template, "handout-template", "", "render the handouts with this Go text/template `FILE` (see docs/handoff.md)")
 	fs.BoolVar(&s.protect, "protect", false, "write each team's file as a password-protected .xlsx, passphrases listed apart")
 }
