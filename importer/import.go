@@ -182,13 +182,15 @@ func (r *importRun) openInput() error {
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
 	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
-	r.rates = clients.Rates()
-	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
-	}
+	// The instance first: a credentials problem is the first thing said,
+	// not a Service Quotas line that follows from it.
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
+	}
+	r.rates = clients.Rates()
+	if r.rates == nil {
+		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
 	}
 	r.inst = inst
 	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})

@@ -276,11 +276,12 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
-	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(cfg.Progress))
+	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
+	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(cfg.Progress))
 	return nil
 }
 
