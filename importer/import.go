@@ -206,7 +206,7 @@ func (r *importRun) readInput() error {
 	if cfg.OnRead != nil {
 		cfg.OnRead(len(f.Rows))
 	}
-	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
 	f.Rows = nil // r.checked holds them (run_memory.go)
 	return nil
 }
