@@ -146,7 +146,7 @@ func (fl *exportFlags) check() error {
 // the one --instance-id names, or a sandbox holding the template's example
 // agents (imported into it as import would).
 func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
-	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.givenScale}
+	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.givenScale, RatesFix: ratesFix}
 	if !fl.sandbox {
 		id, region, err := fl.instance()
 		if err != nil {

@@ -154,6 +154,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Region:      fl.region,
 		EndpointURL: fl.endpointURL,
 		RateScale:   givenRateScale(fs.FlagSet, fl.rateScale),
+		RatesFix:    ratesFix,
 	}
 	instanceID := ""
 	if fl.sandbox {

@@ -12,6 +12,10 @@ import (
 
 // givenRateScale is --rate-scale when it was given, and 0 otherwise: then
 // the rates come from Service Quotas (or the documented defaults).
+// ratesFix is what the note that Service Quotas refused adds: the flag
+// that sets the rates instead.
+const ratesFix = ", or give --rate-scale"
+
 func givenRateScale(fs *flag.FlagSet, scale float64) float64 {
 	given := false
 	fs.Visit(func(f *flag.Flag) {

@@ -110,7 +110,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	}
 
 	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL,
-		RateScale: givenRateScale(fs.FlagSet, fl.rateScale)}
+		RateScale: givenRateScale(fs.FlagSet, fl.rateScale), RatesFix: ratesFix}
 	instanceID := ""
 	if fl.sandbox {
 		sb, err := startRemoveSandbox(ctx, env, input, fl)

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"io"
 	"io/fs"
 	"math"
@@ -88,7 +89,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		status.Stop()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
-	sources := clients.ConfiguredRates(ctx, ExportAPIs, status.Out(cfg.Progress))
+	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
 	status.Stop()
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)

@@ -18,30 +18,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
-
-// IdentityStoreAPI is the part of the IAM Identity Center identity store API
-// that an import uses. *identitystore.Client satisfies it.
-type IdentityStoreAPI interface {
-	CreateUser(ctx context.Context, in *identitystore.CreateUserInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateUserOutput, error)
-	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
-	DescribeUser(ctx context.Context, in *identitystore.DescribeUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DescribeUserOutput, error)
-	ListUsers(ctx context.Context, in *identitystore.ListUsersInput, optFns ...func(*identitystore.Options)) (*identitystore.ListUsersOutput, error)
-	CreateGroup(ctx context.Context, in *identitystore.CreateGroupInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupOutput, error)
-	GetGroupId(ctx context.Context, in *identitystore.GetGroupIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupIdOutput, error)
-	CreateGroupMembership(ctx context.Context, in *identitystore.CreateGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupMembershipOutput, error)
-	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
-	ListGroupMemberships(ctx context.Context, in *identitystore.ListGroupMembershipsInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsOutput, error)
-}
-
-// SSOAdminAPI is the part of the IAM Identity Center administration API that
-// an import uses. *ssoadmin.Client satisfies it.
-type SSOAdminAPI interface {
-	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
-	ListApplicationAssignments(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsOutput, error)
-	CreateApplicationAssignment(ctx context.Context, in *ssoadmin.CreateApplicationAssignmentInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.CreateApplicationAssignmentOutput, error)
-}
 
 // DefaultSSOGroup is the group the agents are put in when --sso-group is
 // not given.
@@ -65,24 +44,6 @@ func (c IdentityCenterConfig) GroupName() string {
 		return g
 	}
 	return DefaultSSOGroup
-}
-
-// newIdentityCenterClients builds the Identity Store and SSO Admin clients
-// with the same configuration, endpoint, retryer and pacing as Connect's.
-func newIdentityCenterClients(cfg aws.Config, endpointURL string, limits *Limits) (*identitystore.Client, *ssoadmin.Client) {
-	store := identitystore.NewFromConfig(cfg, func(o *identitystore.Options) {
-		if endpointURL != "" {
-			o.BaseEndpoint = aws.String(endpointURL)
-		}
-		limits.apply(&o.Retryer, &o.APIOptions)
-	})
-	admin := ssoadmin.NewFromConfig(cfg, func(o *ssoadmin.Options) {
-		if endpointURL != "" {
-			o.BaseEndpoint = aws.String(endpointURL)
-		}
-		limits.apply(&o.Retryer, &o.APIOptions)
-	})
-	return store, admin
 }
 
 // PortalURL is the AWS access portal of an identity store, where its users
@@ -274,25 +235,14 @@ func UniqueAttribute(path, value string) istypes.AlternateIdentifier {
 		AttributePath: aws.String(path), AttributeValue: document.NewLazyDocument(value)}}
 }
 
-func IsNotFound(err error) bool {
-	var nf *istypes.ResourceNotFoundException
-	return errors.As(err, &nf)
-}
-
-func isConflict(err error) bool {
-	var c *istypes.ConflictException
-	var sc *ssotypes.ConflictException
-	return errors.As(err, &c) || errors.As(err, &sc)
-}
-
 func (ic *IdentityCenter) findGroup(ctx context.Context) (string, bool, error) {
 	out, err := ic.store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.StoreID),
 		AlternateIdentifier: UniqueAttribute("displayName", ic.Group)})
 	switch {
-	case IsNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("identity store %s: find group %q: %s", ic.StoreID, ic.Group, ErrText(err))
+		return "", false, fmt.Errorf("identity store %s: find group %q: %w", ic.StoreID, ic.Group, awsclient.Short(err))
 	}
 	return aws.ToString(out.GroupId), true, nil
 }
@@ -302,10 +252,10 @@ func (ic *IdentityCenter) findUser(ctx context.Context, userName string) (string
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
 		AlternateIdentifier: UniqueAttribute("userName", userName)})
 	switch {
-	case IsNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", userName, ErrText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %w", userName, awsclient.Short(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -315,14 +265,14 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.StoreID),
 		AlternateIdentifier: UniqueAttribute("emails.value", email)})
 	switch {
-	case IsNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center email %q: %s", email, ErrText(err))
+		return "", false, fmt.Errorf("look up identity center email %q: %w", email, awsclient.Short(err))
 	}
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: out.UserId})
 	if err != nil {
-		return "", false, fmt.Errorf("describe identity center user %s: %s", aws.ToString(out.UserId), ErrText(err))
+		return "", false, fmt.Errorf("describe identity center user %s: %w", aws.ToString(out.UserId), awsclient.Short(err))
 	}
 	return aws.ToString(u.UserName), true, nil
 }
@@ -332,7 +282,7 @@ func (ic *IdentityCenter) emailOwner(ctx context.Context, email string) (string,
 func (ic *IdentityCenter) describeUser(ctx context.Context, userID string) (storeUser, error) {
 	u, err := ic.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(ic.StoreID), UserId: aws.String(userID)})
 	if err != nil {
-		return storeUser{}, fmt.Errorf("describe identity center user %s: %s", userID, ErrText(err))
+		return storeUser{}, fmt.Errorf("describe identity center user %s: %w", userID, awsclient.Short(err))
 	}
 	su := storeUser{id: userID, userName: aws.ToString(u.UserName)}
 	for _, e := range u.Emails {
@@ -386,10 +336,10 @@ func (ic *IdentityCenter) isMember(ctx context.Context, userID string) (bool, er
 	_, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.StoreID),
 		GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	switch {
-	case IsNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("look up the membership of group %q: %s", ic.Group, ErrText(err))
+		return false, fmt.Errorf("look up the membership of group %q: %w", ic.Group, awsclient.Short(err))
 	}
 	return true, nil
 }
@@ -639,7 +589,7 @@ func (ic *IdentityCenter) listUsers(ctx context.Context, budget *int) (users map
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list users: %s", ic.StoreID, ErrText(err))
+			return nil, false, fmt.Errorf("identity store %s: list users: %w", ic.StoreID, awsclient.Short(err))
 		}
 		for _, u := range page.Users {
 			su := storeUser{id: aws.ToString(u.UserId), userName: aws.ToString(u.UserName)}
@@ -666,7 +616,7 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 		*budget--
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %s", ic.StoreID, ic.Group, ErrText(err))
+			return nil, false, fmt.Errorf("identity store %s: list the members of group %q: %w", ic.StoreID, ic.Group, awsclient.Short(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if u, ok := m.MemberId.(*istypes.MemberIdMemberUserId); ok {
@@ -680,11 +630,11 @@ func (ic *IdentityCenter) listMembers(ctx context.Context, budget *int) (members
 // IdentityStoreHint says what the user can do about a failed identity store
 // call at the start.
 func IdentityStoreHint(err error, storeID string) string {
-	text := err.Error()
+	var ve *istypes.ValidationException
 	switch {
-	case strings.Contains(text, "ResourceNotFoundException"), strings.Contains(text, "ValidationException"):
+	case awsclient.Classify(err) == awsclient.NotFound, errors.As(err, &ve):
 		return fmt.Sprintf("check the identity store id %s (IAM Identity Center > Settings shows it) and the region", storeID)
-	case strings.Contains(text, "AccessDenied"):
+	case awsclient.Classify(err) == awsclient.AccessDenied:
 		return identityCenterPermissionHint()
 	}
 	return ""
@@ -756,7 +706,7 @@ func (ic *IdentityCenter) Prepare(ctx context.Context, warn io.Writer) error {
 			ic.mu.Lock()
 			ic.groupCreated = true
 			ic.mu.Unlock()
-		case isConflict(err) || ambiguous(err):
+		case awsclient.Classify(err) == awsclient.Conflict || awsclient.Classify(err) == awsclient.MaybeApplied:
 			// Made meanwhile, or by an attempt whose answer was lost.
 			id, found, lerr := ic.findGroup(ctx)
 			if lerr != nil || !found {
@@ -793,13 +743,13 @@ func (ic *IdentityCenter) assign(ctx context.Context, warn io.Writer) {
 	switch {
 	case err == nil:
 		ic.assignment = fmt.Sprintf("group %q assigned to %s", ic.Group, arn)
-	case isConflict(err):
+	case awsclient.Classify(err) == awsclient.Conflict:
 		ic.assignment = fmt.Sprintf("group %q was already assigned to %s", ic.Group, arn)
 	default:
 		ic.assignment = fmt.Sprintf("group %q is not assigned to %s: see the warning", ic.Group, arn)
 	}
 	ic.mu.Unlock()
-	if err != nil && !isConflict(err) {
+	if err != nil && awsclient.Classify(err) != awsclient.Conflict {
 		ic.warn(warn, assignmentWarning(ic.Group, arn, ErrText(err)))
 	}
 }
@@ -846,8 +796,8 @@ func (ic *IdentityCenter) warn(w io.Writer, msg string) {
 func (ic *IdentityCenter) steps() []Step {
 	return []Step{
 		// The user is looked up again on --resume: the outcome must carry its id.
-		{Name: StepIdentityCenterUser, API: "IdentityStore.CreateUser", Run: ic.ensureUser},
-		{Name: StepGroupMembership, API: "IdentityStore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
+		{Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
+		{Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
 	}
 }
 
@@ -904,7 +854,12 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	if calls.Err() != nil {
 		return interrupted(o, "creating the identity center user")
 	}
-	if !isConflict(err) && !ambiguous(err) {
+	if awsclient.Classify(err) == awsclient.Quota {
+		// Not retried (awsclient): the store is full until its quota is raised.
+		return failed(o, "create identity center user: the identity store holds as many users as its quota allows ("+ErrText(err)+
+			"): ask AWS to raise IAM Identity Center's users quota, or remove users it no longer needs, then run again with --resume")
+	}
+	if awsclient.Classify(err) != awsclient.Conflict && awsclient.Classify(err) != awsclient.MaybeApplied {
 		return failed(o, "create identity center user: "+ErrText(err))
 	}
 	// A conflict is the user name or the email taken (by an attempt of ours
@@ -916,12 +871,12 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 		return interrupted(o, "creating the identity center user")
 	case lerr != nil:
 		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", ErrText(err), lerr))
-	case found && (ambiguous(err) || MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)])):
+	case found && (awsclient.Classify(err) == awsclient.MaybeApplied || MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)])):
 		ic.userCreated(r, id)
 		return true
 	case found:
 		return ic.reuseFound(calls, r, id) // made by someone else since the plan: reuse it
-	case ambiguous(err):
+	case awsclient.Classify(err) == awsclient.MaybeApplied:
 		return failed(o, "create identity center user: "+ErrText(err))
 	}
 	owner, taken, oerr := ic.emailOwner(calls, a.Email)
@@ -1016,13 +971,13 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 		return true
 	case calls.Err() != nil:
 		return interrupted(o, "adding the user to the group")
-	case isConflict(err):
+	case awsclient.Classify(err) == awsclient.Conflict:
 		// Already a member: ours if an earlier attempt may have made it.
 		if MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)]) {
 			ic.membershipCreated(o)
 		}
 		return true
-	case ambiguous(err):
+	case awsclient.Classify(err) == awsclient.MaybeApplied:
 		in, lerr := ic.isMember(calls, userID)
 		switch {
 		case calls.Err() != nil:

@@ -483,7 +483,7 @@ func TestIdentityCenterRateExceeded(t *testing.T) {
 		t.Fatalf("counts %s, want all created", res.Counts)
 	}
 	checkComplete(t, sb, rows, results, DefaultSSOGroup)
-	if n := clients.Limits.For(limitKey("identitystore", "")).Throttles(); n == 0 {
+	if n := clients.Limits.For("identitystore").Throttles(); n == 0 {
 		t.Error("the Identity Store limiter saw no throttle")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"os"
 	"path/filepath"
 	"time"
@@ -190,7 +191,7 @@ func (r *importRun) readInput() error {
 	}
 	r.rates = clients.Rates()
 	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, ImportAPIs, r.status.Out(cfg.Progress))
+		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
 	}
 	r.inst = inst
 	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"strings"
 	"testing"
 
@@ -246,7 +248,8 @@ func TestFindUserMatchesExactly(t *testing.T) {
 func TestDescribeErrorOfAnExpiredSSOSession(t *testing.T) {
 	t.Parallel()
 	err := fmt.Errorf("operation error Connect: DescribeInstance, get identity: get credentials: %w",
-		errors.New("failed to refresh cached credentials, the SSO session has expired or is invalid: open /home/ana/.aws/sso/cache/0a1b.json: no such file or directory"))
+		&awsclient.CredentialsError{Err: fmt.Errorf("failed to refresh cached credentials, %w",
+			&ssocreds.InvalidTokenError{Err: errors.New("open /home/ana/.aws/sso/cache/0a1b.json: no such file or directory")})})
 	se := DescribeError(err, "11111111-2222-3333-4444-555555555555", "eu-west-2", "contact-centre").(*SetupError)
 	if !strings.Contains(se.Message, "SSO session has expired") || !strings.Contains(se.Hint, "aws sso login --profile contact-centre") {
 		t.Errorf("message %q, hint %q: want the SSO session named, and the sign-in command for the profile", se.Message, se.Hint)

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"io"
 	"os"
 	"strings"
@@ -31,7 +32,7 @@ const (
 )
 
 // DefaultUsersQuota is Amazon Connect's default users-per-instance quota.
-const DefaultUsersQuota = 500
+const DefaultUsersQuota = awsclient.DefaultUsersQuota
 
 // ProgressInterval is how often a plain progress line is written.
 var ProgressInterval = 5 * time.Second

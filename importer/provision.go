@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -126,6 +127,9 @@ type Provisioner struct {
 type rowRun struct {
 	job     *Job
 	outcome report.Outcome
+	// api is the running step's API (Step.API): the limiter whose token
+	// the step takes ahead of its call.
+	api string
 }
 
 // Stats is what the provisioning measured.
@@ -319,7 +323,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	// untouched: a worker may wait here long at a low rate.
 	trace := &CallTrace{Stop: stop}
 	if p.Limits != nil {
-		if err := p.Limits.For("Connect.CreateUser").Wait(stop); err != nil {
+		if err := p.Limits.For(r.api).Wait(stop); err != nil {
 			o.Status, o.Error = report.NotAttempted, NotStarted
 			return false
 		}
@@ -376,13 +380,13 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		o.Status, o.Error = report.NotAttempted, NotStarted
 		return false
 
-	case errors.Is(err, errCircuitOpen) && !earlierMayHaveApplied:
+	case awsclient.Classify(err) == awsclient.NotSent && !earlierMayHaveApplied:
 		// The breaker kept it from being sent, and no attempt before it
 		// can have reached Connect.
 		o.Status, o.Error = report.NotAttempted, BreakerMessage(p.endpoint())
 		return false
 
-	case isResourceNotFound(err) && !earlierMayHaveApplied && p.instanceGone(calls):
+	case awsclient.Classify(err) == awsclient.NotFound && !earlierMayHaveApplied && p.instanceGone(calls):
 		// The instance went away: every other row would fail the same.
 		o.Status, o.Error = report.NotAttempted, *p.gone.Load()
 		return false
@@ -399,11 +403,11 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 	}
 
 	failure := "create connect user: " + ErrText(err)
-	if isQuotaError(err) {
+	if awsclient.Classify(err) == awsclient.Quota {
 		p.quotaReached.Store(true)
 		failure = p.quotaFailure()
 	}
-	if !isDup && !ambiguous(err) && !earlierMayHaveApplied {
+	if !isDup && awsclient.Classify(err) != awsclient.MaybeApplied && !earlierMayHaveApplied {
 		p.refusedCreate(r, failure, err)
 		return false
 	}
@@ -417,10 +421,10 @@ func (p *Provisioner) refusedCreate(r *rowRun, failure string, err error) {
 	o := &r.outcome
 	o.Status, o.Error = report.Failed, failure+loginLimitHint(p.Instance.Identity, r.job.Planned.Agent.Login, err)
 	switch {
-	case isRefusal(err) && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(ErrText(err), "TagResource"):
+	case awsclient.Classify(err).Refused() && len(r.job.Planned.Agent.Tags) > 0 && strings.Contains(ErrText(err), "TagResource"):
 		// Only the rows with tags need connect:TagResource: the others go on.
 		o.Error += "; hint: tags need connect:TagResource on the instance: add it to the credentials' policy, or remove the row's tags"
-	case isRefusal(err):
+	case awsclient.Classify(err).Refused():
 		msg := fmt.Sprintf("not attempted: CreateUser was refused (%s); %s, then run again with --resume", ErrText(err), refusalFix)
 		p.refused.CompareAndSwap(nil, &msg)
 	}
@@ -478,46 +482,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 // refusalFix is what to do about a refused CreateUser.
 const refusalFix = "the credentials need connect:CreateUser (and connect:TagResource for tags) on the instance, and must be valid: " +
 	"refresh them (aws sso login) or pick others with --profile"
-
-// isRefusal says whether CreateUser was refused for a reason that is not
-// the row's: a missing permission, or credentials that are invalid, expired
-// or could not be had.
-func isRefusal(err error) bool {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
-		case "AccessDeniedException", "AccessDenied", "UnauthorizedException", "UnrecognizedClientException",
-			"InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId":
-			return true
-		}
-		return false
-	}
-	return isCredentialsError(err)
-}
-
-// isCredentialsError says whether a call failed for want of credentials:
-// it was never sent.
-func isCredentialsError(err error) bool {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return false // an answer came back
-	}
-	text := err.Error()
-	return strings.Contains(text, "get credentials") || strings.Contains(text, "retrieve credentials") ||
-		strings.Contains(text, "refresh cached credentials") || strings.Contains(text, "get identity")
-}
-
-// MayHaveApplied says whether any of these attempts could have changed
-// something on the server: anything but a throttle, a client-side error or
-// a clean 4xx answer.
-func MayHaveApplied(attempts []error) bool {
-	for _, err := range attempts {
-		if err != nil && ambiguous(err) {
-			return true
-		}
-	}
-	return false
-}
 
 // ErrText is an error as the results file's error column shows it: the
 // API's code and message, without the SDK's request ids.

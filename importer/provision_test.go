@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -295,9 +296,9 @@ func TestAmbiguous(t *testing.T) {
 		{"timeout", &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, true},
 		{"no answer", errors.New("unexpected EOF"), true},
 		{"no credentials", fmt.Errorf("operation error Connect: CreateUser, get identity: get credentials: %w",
-			errors.New("failed to refresh cached credentials, the SSO session has expired")), false},
+			&awsclient.CredentialsError{Err: errors.New("failed to refresh cached credentials, the SSO session has expired")}), false},
 	} {
-		if got := ambiguous(c.err); got != c.want {
+		if got := awsclient.Classify(c.err) == awsclient.MaybeApplied; got != c.want {
 			t.Errorf("%s: ambiguous = %v, want %v", c.name, got, c.want)
 		}
 	}
@@ -540,8 +541,8 @@ func TestProvisionStopsWhenCredentialsExpire(t *testing.T) {
 		return aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret", CanExpire: true, Expires: time.Now()}, nil
 	})
 	limits := NewLimits(1000)
-	client := connect.New(connect.Options{Region: "us-east-1", BaseEndpoint: aws.String(sb.URL()), Credentials: provider}, func(o *connect.Options) {
-		limits.apply(&o.Retryer, &o.APIOptions)
+	client := connect.New(connect.Options{Region: "us-east-1", BaseEndpoint: aws.String(sb.URL()), Credentials: awsclient.MarkCredentials(provider, true)}, func(o *connect.Options) {
+		limits.Apply(&o.Retryer, &o.APIOptions)
 	})
 	var jobs []Job
 	for i := range plan.Rows {

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestConfigureRatesRefused(t *testing.T) {
 	sb := startSandbox(t, sandbox.Options{Quotas: map[string]float64{"CreateUser": 10}, ServiceQuotasOff: true})
 	c := quotaClients(t, sb)
 	var note strings.Builder
-	r := c.ConfigureRates(context.Background(), ImportAPIs, &note)
+	r := c.ConfigureRates(context.Background(), awsclient.KeysFor(ImportUses(Config{})), &note)
 	if got := c.Limits.For("Connect.CreateUser").Configured(); got != 2 {
 		t.Errorf("CreateUser paced at %v when Service Quotas refused, want the default 2", got)
 	}
@@ -91,7 +92,8 @@ func TestConfigureRatesScaleOverrides(t *testing.T) {
 }
 
 // TestImportIdentityStoreRateExceeded400: the sandbox answers Identity Store
-// throttling as HTTP 400 "Rate exceeded"; the import rides it out.
+// throttling as HTTP 400 ThrottlingException "Rate exceeded", the form seen
+// in real traffic; the import paces and retries it, and rides it out.
 func TestImportIdentityStoreRateExceeded400(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", RateScale: 0.5, IdentityStoreThrottle400: true,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"io"
 	"io/fs"
 	"net"
@@ -17,6 +18,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -389,24 +391,17 @@ func ErrSummary(err error) string {
 	if errors.As(err, &re) {
 		return "cannot reach the endpoint: " + unwrapAll(re.Err).Error()
 	}
-	switch text := strings.ToLower(err.Error()); {
-	case strings.Contains(text, "missing region"):
+	var ce *awsclient.CredentialsError
+	var mr *aws.MissingRegionError
+	switch {
+	case errors.As(err, &mr):
 		return "no AWS Region set"
-	case isSSOSessionError(text):
+	case errors.As(err, &ce) && ce.SSO():
 		return "the AWS SSO session has expired or was never started"
-	case strings.Contains(text, "get credentials"), strings.Contains(text, "retrieve credentials"):
+	case errors.As(err, &ce):
 		return "no AWS credentials found"
 	}
 	return err.Error()
-}
-
-// isSSOSessionError says whether a lower-case error text is an SSO
-// profile's missing or expired token: the most common failure of an
-// administrator's profile, fixed by signing in again.
-func isSSOSessionError(text string) bool {
-	return (strings.Contains(text, "get credentials") || strings.Contains(text, "retrieve credentials") ||
-		strings.Contains(text, "refresh cached credentials")) &&
-		strings.Contains(text, "sso") && (strings.Contains(text, "token") || strings.Contains(text, "session"))
 }
 
 func unwrapAll(err error) error {
@@ -425,38 +420,50 @@ func unwrapAll(err error) error {
 
 // APIHint says what the user can do about an AWS error.
 func APIHint(err error, instanceID, region, profile string) string {
-	text := strings.ToLower(err.Error())
 	login := "aws sso login --profile NAME"
 	if profile != "" {
 		login = "aws sso login --profile " + profile
 	}
 	var ue *UnreachableError
 	if errors.As(err, &ue) {
-		return ue.Hint()
+		return unreachableHint(ue)
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
-		case "ResourceNotFoundException":
-			return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
-		case "AccessDeniedException", "UnauthorizedException", "AccessDenied":
-			return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
-		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId":
-			return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
-		}
+	switch awsclient.Classify(err) {
+	case awsclient.NotFound:
+		return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
+	case awsclient.AccessDenied:
+		return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
+	case awsclient.Unauthenticated:
+		return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
 	}
+	var ce *awsclient.CredentialsError
+	var mr *aws.MissingRegionError
 	switch {
-	case isSSOSessionError(text):
+	case errors.As(err, &ce) && ce.SSO():
 		return "sign in again: " + login + "; then run the same command"
-	case strings.Contains(text, "region"):
+	case errors.As(err, &mr):
 		return "set a region: --region NAME, AWS_REGION, the profile's region, or give --instance-id as an instance ARN"
-	case strings.Contains(text, "credentials"), strings.Contains(text, "imds"):
+	case errors.As(err, &ce):
 		return "run 'aws sso login --profile NAME' and add --profile NAME, or set AWS_ACCESS_KEY_ID and\n" +
 			"AWS_SECRET_ACCESS_KEY; or try it first with --sandbox"
-	case strings.Contains(text, "connection refused"), strings.Contains(text, "no such host"), strings.Contains(text, "dial tcp"):
+	case awsclient.Classify(err) == awsclient.NotSent:
 		return "check --endpoint-url (or AWS_ENDPOINT_URL) and the network"
 	}
 	return ""
+}
+
+// unreachableHint says what to check: the address given (--endpoint-url,
+// AWS_ENDPOINT_URL) when the endpoint is not one of AWS's own, otherwise the
+// network.
+func unreachableHint(e *UnreachableError) string {
+	host := strings.TrimPrefix(strings.TrimPrefix(e.Endpoint, "https://"), "http://")
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".amazonaws.com.cn") {
+		return "check --endpoint-url (or AWS_ENDPOINT_URL): is the server running, and is this its address?"
+	}
+	return "check the network, any proxy (HTTPS_PROXY) or firewall, and the Region (--region, AWS_REGION)"
 }
 
 func orUnset(region string) string {

@@ -1,35 +1,11 @@
 package importer
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/smithy-go/middleware"
 )
-
-// callWatch tells an observer of every AWS call a client makes (once per
-// call, not per retry), so that the set-up can say what it is waiting for
-// without each look-up reporting itself.
-type callWatch struct {
-	fn atomic.Pointer[func(service, operation string)]
-}
-
-// install adds the watch to a client's middleware stack, after the
-// service's metadata is known.
-func (w *callWatch) install(s *middleware.Stack) error {
-	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("BulkagentsCallWatch",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			if fn := w.fn.Load(); fn != nil {
-				(*fn)(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
-			}
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-}
 
 // SetupStatus shows, on a terminal, what the set-up of a run is doing
 // before its progress bar appears (reading Service Quotas, describing the
@@ -39,10 +15,10 @@ func (w *callWatch) install(s *middleware.Stack) error {
 // and clears it when stopped. Elsewhere (a file, a pipe, a test's buffer) it
 // shows nothing. A nil *SetupStatus does nothing.
 type SetupStatus struct {
-	w     io.Writer
-	verb  string
-	start time.Time
-	watch *callWatch
+	w       io.Writer
+	verb    string
+	start   time.Time
+	clients *Clients // whose calls it watches
 
 	mu      sync.Mutex
 	step    string
@@ -64,10 +40,9 @@ func StartSetupStatus(w io.Writer, mode ProgressMode, verb string, start time.Ti
 	}
 	s := &SetupStatus{w: w, verb: verb, start: start, calls: map[string]int{},
 		quit: make(chan struct{}), done: make(chan struct{})}
-	if clients != nil && clients.watch != nil {
-		s.watch = clients.watch
-		fn := s.called
-		s.watch.fn.Store(&fn)
+	if clients != nil {
+		s.clients = clients
+		clients.Watch(s.called)
 	}
 	go s.draw()
 	return s
@@ -171,8 +146,8 @@ func (s *SetupStatus) Stop() {
 		return
 	}
 	s.stopOnce.Do(func() {
-		if s.watch != nil {
-			s.watch.fn.Store(nil)
+		if s.clients != nil {
+			s.clients.Watch(nil)
 		}
 		close(s.quit)
 		<-s.done

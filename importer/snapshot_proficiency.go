@@ -3,13 +3,13 @@ package importer
 import (
 	"context"
 	"errors"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"sort"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
-	"github.com/aws/smithy-go"
 )
 
 // ProficiencyLookup says how a snapshot finds its users' proficiencies.
@@ -112,12 +112,6 @@ func listAttributePairs(ctx context.Context, api ProficiencyReader, instanceID s
 	return pairs, nil
 }
 
-// isAccessDenied: the caller may not make the call.
-func isAccessDenied(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && (ae.ErrorCode() == "AccessDeniedException" || ae.ErrorCode() == "AccessDenied")
-}
-
 // The levels the API gives proficiencies: 1 to 5 (docs/aws.md §7).
 const minLevel, maxLevel = 1, 5
 
@@ -147,10 +141,7 @@ func apiRate(l *Limits, api string) float64 {
 	if l != nil {
 		return l.For(api).Configured()
 	}
-	if r, ok := defaultRates[api]; ok {
-		return r
-	}
-	return defaultRate
+	return awsclient.DefaultRate(api)
 }
 
 // proficiencyLookup gathers the proficiencies of an instance's users.
@@ -374,7 +365,7 @@ func startProficiencies(ctx context.Context, search ConnectReader, list Proficie
 func (sp *snapshotProficiencies) finish(ctx context.Context, users []*UserSnapshot, mode ProficiencyLookup, l *Limits) error {
 	<-sp.done
 	if sp.err != nil {
-		if !isAccessDenied(sp.err) {
+		if awsclient.Classify(sp.err) != awsclient.AccessDenied {
 			return sp.err
 		}
 		sp.warning = "proficiencies not read (" + ErrText(sp.err) + "): the proficiencies column is left blank; " +

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -136,7 +137,7 @@ func (la *lookahead) step(p *Provisioner) rowStep {
 			return true
 		case errors.Is(e.err, errLookupSkipped), e.err != nil && calls.Err() != nil:
 			o.Status, o.Error = report.NotAttempted, NotStarted
-		case errors.Is(e.err, errCircuitOpen):
+		case awsclient.Classify(e.err) == awsclient.NotSent:
 			o.Status, o.Error = report.NotAttempted, BreakerMessage(p.endpoint())
 		case e.err != nil:
 			o.Status, o.Error = report.Failed, e.err.Error()+"; nothing was created for this row: run again with --resume"

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"github.com/bulkagents/bulkagents/awsclient"
 
 	"github.com/bulkagents/bulkagents/report"
 )
@@ -20,8 +21,9 @@ const (
 // Center's, in IdentityCenter.steps).
 type Step struct {
 	Name string // as the steps column records it
-	// API is the operation the step sends, as the limiters name it: the
-	// limiter that paces the step.
+	// API is the operation the step sends, its key in the table of APIs
+	// (awsclient.APIs): the limiter whose token the step takes ahead of its
+	// call (TestStepAPIsInTheTable).
 	API string
 	// Run fills in the row's outcome and says whether the row goes on to
 	// its next step.
@@ -54,7 +56,7 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 	// user is made (sso_lookahead.go).
 	la := p.IdentityCenter.startLookahead(stop, calls, jobs)
 	// A check, not a change: it has no name, so it is never recorded.
-	lookups := Step{API: "IdentityStore.GetUserId", Run: la.step(p)}
+	lookups := Step{API: "identitystore.GetUserId", Run: la.step(p)}
 	steps = append([]Step{lookups}, steps...)
 	return append(steps, p.IdentityCenter.steps()...), la.close
 }
@@ -67,6 +69,7 @@ func runSteps(stop, calls context.Context, steps []Step, r *rowRun) {
 			r.outcome.AddStep(step.Name)
 			continue
 		}
+		r.api = awsclient.Key(step.API)
 		if !step.Run(stop, calls, r) {
 			return
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
@@ -281,7 +282,7 @@ func (r *removeRun) readInput() error {
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
-	r.rates = r.clients.ConfiguredRates(r.stop, RemoveAPIs, r.status.Out(cfg.Progress))
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
 	return nil
 }
 
@@ -618,7 +619,7 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case isConnectNotFound(err):
+			case awsclient.Classify(err) == awsclient.NotFound:
 				// Deleted since the listing.
 			case err != nil:
 				if firstErr == nil {
@@ -632,11 +633,6 @@ func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, 
 	}
 	wg.Wait()
 	return firstErr
-}
-
-func isConnectNotFound(err error) bool {
-	var nf *types.ResourceNotFoundException
-	return errors.As(err, &nf)
 }
 
 // planRemove decides each row from the listing: a user to delete, absent,

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
@@ -95,4 +97,93 @@ func seedRemove(tb testing.TB, sb *sandbox.Sandbox, dir string, n int) {
 	if err := os.WriteFile(filepath.Join(dir, "leavers.csv"), []byte(file.String()), 0o600); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// BenchmarkBoundDeleteUser: remove 200 users with the sandbox at --quota
+// DeleteUser=20 and no --rate-scale (Service Quotas gives the rate), and
+// report the DeleteUser calls beyond the first burst per second of their
+// span, over that rate. Target: achieved/bound ≥ 0.99.
+//
+//	go test -run '^$' -bench BoundDeleteUser -benchtime 1x ./remover/
+func BenchmarkBoundDeleteUser(b *testing.B) {
+	const users = 200
+	for range b.N {
+		b.StopTimer()
+		sb := startSandbox(b, sandbox.Options{Quotas: map[string]float64{"DeleteUser": 20}})
+		dir := b.TempDir()
+		var file strings.Builder
+		file.WriteString("user login\n")
+		list := make([]sandbox.ConnectUser, users)
+		for i := range list {
+			list[i] = sandbox.ConnectUser{Username: fmt.Sprintf("leaver%04d", i), FirstName: "Leaving", LastName: fmt.Sprint(i)}
+			file.WriteString(list[i].Username + "\n")
+		}
+		if err := sb.AddConnectUsers(list...); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "leavers.csv"), []byte(file.String()), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		clients := sandboxClients(b, sb, 0)
+		rate, _ := sb.Rate("Connect", "DeleteUser")
+		span := WatchAPI(sb, "Connect.DeleteUser")
+		b.StartTimer()
+		res, err := Remove(context.Background(), context.Background(), Config{
+			Input: filepath.Join(dir, "leavers.csv"), InstanceID: sb.InstanceID()}, clients)
+		b.StopTimer()
+		sb.SetCountWatch(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Counts[report.Deleted] != users {
+			b.Fatalf("counts %v", res.Counts)
+		}
+		used := res.Rates.Of("Connect.DeleteUser")
+		if used.Source != importer.SourceServiceQuotas || used.PerSecond != rate {
+			b.Fatalf("DeleteUser paced to %.2f/s (%s), the sandbox enforces %.2f/s", used.PerSecond, used.Source, rate)
+		}
+		c := sb.Calls()["Connect.DeleteUser"]
+		b.ReportMetric(span.AchievedOverBound(c.Sent-c.Throttled, rate), "achieved/bound")
+		b.ReportMetric(float64(c.Throttled), "throttles")
+	}
+}
+
+// APISpan records, from the sandbox's side, when the calls of one API
+// were received: the span from the first to the last is what the run spent
+// on that API.
+type APISpan struct {
+	mu          sync.Mutex
+	first, last time.Time
+	sent        int
+}
+
+// WatchAPI starts recording the calls of key ("Connect.DeleteUser").
+func WatchAPI(sb *sandbox.Sandbox, key string) *APISpan {
+	s := &APISpan{}
+	sb.SetCountWatch(func(op string, now sandbox.CallCount) {
+		if op != key || now.Sent == s.sent {
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		t := time.Now()
+		if s.first.IsZero() {
+			s.first = t
+		}
+		s.last, s.sent = t, now.Sent
+	})
+	return s
+}
+
+// AchievedOverBound is the calls that went through beyond the first burst,
+// per second of the span, over the sandbox's enforced rate: 1 is as fast as
+// that rate allows.
+func (s *APISpan) AchievedOverBound(ok int, perSecond float64) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	span := s.last.Sub(s.first).Seconds()
+	if span <= 0 {
+		return 0
+	}
+	return float64(ok-importer.DefaultBurst) / span / perSecond
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
@@ -262,7 +263,7 @@ func planRemoveIdentityCenter(ctx context.Context, clients *importer.Clients, cf
 	out, err := store.GetGroupId(ctx, &identitystore.GetGroupIdInput{IdentityStoreId: aws.String(ic.storeID),
 		AlternateIdentifier: importer.UniqueAttribute("displayName", ic.group)})
 	switch {
-	case importer.IsNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 	case err != nil:
 		return nil, &importer.SetupError{Message: fmt.Sprintf("identity store %s: find group %q: %s", ic.storeID, ic.group, importer.ErrText(err)), Err: err,
 			Hint: importer.IdentityStoreHint(err, ic.storeID)}
@@ -313,10 +314,10 @@ func (ic *removeIdentityCenter) findUser(ctx context.Context, login string) (str
 	out, err := ic.store.GetUserId(ctx, &identitystore.GetUserIdInput{IdentityStoreId: aws.String(ic.storeID),
 		AlternateIdentifier: importer.UniqueAttribute("userName", login)})
 	switch {
-	case importer.IsNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		return "", false, nil
 	case err != nil:
-		return "", false, fmt.Errorf("look up identity center user %q: %s", login, importer.ErrText(err))
+		return "", false, fmt.Errorf("look up identity center user %q: %w", login, awsclient.Short(err))
 	}
 	return aws.ToString(out.UserId), true, nil
 }
@@ -335,14 +336,14 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 		m, err := ic.store.GetGroupMembershipId(ctx, &identitystore.GetGroupMembershipIdInput{IdentityStoreId: aws.String(ic.storeID),
 			GroupId: aws.String(ic.groupID), MemberId: &istypes.MemberIdMemberUserId{Value: id}})
 		switch {
-		case importer.IsNotFound(err):
+		case awsclient.Classify(err) == awsclient.NotFound:
 			did = append(did, "not in group "+ic.group)
 		case err != nil:
-			return "", id, fmt.Errorf("find the membership of %s in %s: %s", login, ic.group, importer.ErrText(err))
+			return "", id, fmt.Errorf("find the membership of %s in %s: %w", login, ic.group, awsclient.Short(err))
 		default:
 			_, err := ic.store.DeleteGroupMembership(ctx, &identitystore.DeleteGroupMembershipInput{IdentityStoreId: aws.String(ic.storeID), MembershipId: m.MembershipId})
-			if err != nil && !importer.IsNotFound(err) {
-				return "", id, fmt.Errorf("remove %s from group %s: %s", login, ic.group, importer.ErrText(err))
+			if err != nil && awsclient.Classify(err) != awsclient.NotFound {
+				return "", id, fmt.Errorf("remove %s from group %s: %w", login, ic.group, awsclient.Short(err))
 			}
 			r.count(func() { r.membershipsRemoved++ })
 			did = append(did, "removed from group "+ic.group)
@@ -358,8 +359,8 @@ func (r *remover) removeFromIdentityCenter(ctx context.Context, login string) (s
 			did = append(did, "user kept: "+why)
 		} else {
 			_, err := ic.store.DeleteUser(ctx, &identitystore.DeleteUserInput{IdentityStoreId: aws.String(ic.storeID), UserId: aws.String(id)})
-			if err != nil && !importer.IsNotFound(err) {
-				return "", id, fmt.Errorf("delete identity center user %s: %s", login, importer.ErrText(err))
+			if err != nil && awsclient.Classify(err) != awsclient.NotFound {
+				return "", id, fmt.Errorf("delete identity center user %s: %w", login, awsclient.Short(err))
 			}
 			r.count(func() { r.storeUsersDeleted++ })
 			did = append(did, "user deleted")
@@ -385,7 +386,7 @@ func (ic *removeIdentityCenter) keepReason(ctx context.Context, userID string) (
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", fmt.Errorf("list the application assignments of identity center user %s: %s", userID, importer.ErrText(err))
+			return "", fmt.Errorf("list the application assignments of identity center user %s: %w", userID, awsclient.Short(err))
 		}
 		apps += len(page.ApplicationAssignments)
 	}
@@ -402,11 +403,11 @@ func (ic *removeIdentityCenter) otherGroups(ctx context.Context, userID string) 
 		IdentityStoreId: aws.String(ic.storeID), MemberId: &istypes.MemberIdMemberUserId{Value: userID}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
-		if importer.IsNotFound(err) {
+		if awsclient.Classify(err) == awsclient.NotFound {
 			return 0, nil
 		}
 		if err != nil {
-			return 0, fmt.Errorf("list the groups of identity center user %s: %s", userID, importer.ErrText(err))
+			return 0, fmt.Errorf("list the groups of identity center user %s: %w", userID, awsclient.Short(err))
 		}
 		for _, m := range page.GroupMemberships {
 			if aws.ToString(m.GroupId) != ic.groupID {
@@ -428,9 +429,9 @@ func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *impo
 		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
 		r.append(*o, false)
 		return false
-	case isConnectNotFound(err) && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
+	case awsclient.Classify(err) == awsclient.NotFound && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
 		// An attempt whose answer was lost went through.
-	case isConnectNotFound(err):
+	case awsclient.Classify(err) == awsclient.NotFound:
 		// Deleted by someone else since the listing: this run changed nothing.
 		o.Status, o.Error, o.Changes = report.Absent, "", "no such user (deleted since the listing)"
 		r.append(*o, false)
@@ -462,7 +463,7 @@ func (r *remover) deleteQuickConnects(calls context.Context, quick []quickConnec
 	var gone []string
 	for _, q := range quick {
 		_, err := r.api.DeleteQuickConnect(calls, &connect.DeleteQuickConnectInput{InstanceId: aws.String(r.inst.ID), QuickConnectId: aws.String(q.id)})
-		if err != nil && !isConnectNotFound(err) {
+		if err != nil && awsclient.Classify(err) != awsclient.NotFound {
 			return gone, &stepError{fmt.Sprintf("delete quick connect %q", q.name), err}
 		}
 		if err == nil {

@@ -90,7 +90,8 @@ func TestServiceQuotasOff(t *testing.T) {
 	}
 }
 
-// TestIdentityStoreThrottle400: the form of throttling seen in real traffic.
+// TestIdentityStoreThrottle400: the form of throttling seen in real
+// traffic: HTTP 400, ThrottlingException, "Rate exceeded".
 func TestIdentityStoreThrottle400(t *testing.T) {
 	t.Parallel()
 	c := newClients(t, Options{IdentityStoreThrottle400: true}, false)
@@ -99,11 +100,45 @@ func TestIdentityStoreThrottle400(t *testing.T) {
 	for i := 0; i < 100 && err == nil; i++ {
 		_, err = c.store.ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: aws.String(c.sb.IdentityStoreID())})
 	}
-	if code := errorCode(t, err); code != "ValidationException" || !containsFold(err.Error(), "Rate exceeded") || !containsFold(err.Error(), "StatusCode: 400") {
-		t.Errorf("throttled Identity Store call: %v, want HTTP 400 Rate exceeded", err)
+	if code := errorCode(t, err); code != "ThrottlingException" || !containsFold(err.Error(), "Rate exceeded") || !containsFold(err.Error(), "StatusCode: 400") {
+		t.Errorf("throttled Identity Store call: %v, want HTTP 400 ThrottlingException Rate exceeded", err)
 	}
 }
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// TestQuotaSetsEnforcedAndReported: --quota API=RATE sets, for each Connect
+// API the tool calls (the per-aspect updates, the proficiency APIs, the
+// deletes included), both the rate the sandbox enforces and the one Service
+// Quotas reports under AWS's name "Rate of <API> API requests".
+func TestQuotaSetsEnforcedAndReported(t *testing.T) {
+	t.Parallel()
+	ops := []string{"UpdateUserRoutingProfile", "UpdateUserSecurityProfiles", "UpdateUserHierarchy", "UpdateUserPhoneConfig",
+		"UpdateUserConfig", "UpdateUserIdentityInfo", "TagResource", "UntagResource", "AssociateUserProficiencies",
+		"UpdateUserProficiencies", "DisassociateUserProficiencies", "ListUserProficiencies", "DeleteUser",
+		"ListQuickConnects", "DescribeQuickConnect", "DeleteQuickConnect", "ListPredefinedAttributes", "DescribePredefinedAttribute"}
+	quotas := map[string]float64{}
+	for i, op := range ops {
+		quotas[op] = float64(11 + i)
+	}
+	sb, c, _ := quotasClient(t, Options{Quotas: quotas})
+	reported := map[string]float64{}
+	p := servicequotas.NewListServiceQuotasPaginator(c, &servicequotas.ListServiceQuotasInput{ServiceCode: aws.String("connect")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range page.Quotas {
+			reported[aws.ToString(q.QuotaName)] = aws.ToFloat64(q.Value)
+		}
+	}
+	for _, op := range ops {
+		enforced, _ := sb.Rate("Connect", op)
+		if got := reported["Rate of "+op+" API requests"]; enforced != quotas[op] || got != quotas[op] {
+			t.Errorf("%s: enforced %v, reported %v, want %v both", op, enforced, got, quotas[op])
+		}
+	}
 }

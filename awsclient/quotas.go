@@ -1,4 +1,4 @@
-package importer
+package awsclient
 
 import (
 	"context"
@@ -13,8 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
 	sqtypes "github.com/aws/aws-sdk-go-v2/service/servicequotas/types"
 	"github.com/aws/smithy-go"
-
-	"github.com/bulkagents/bulkagents/report"
 )
 
 // ServiceQuotasAPI is the part of Service Quotas that reading the account's
@@ -24,32 +22,11 @@ type ServiceQuotasAPI interface {
 	ListServiceQuotas(ctx context.Context, in *servicequotas.ListServiceQuotasInput, optFns ...func(*servicequotas.Options)) (*servicequotas.ListServiceQuotasOutput, error)
 }
 
-// connectQuotaCodes are the documented codes of Connect's rate quotas
-// (README, "Rates"), keyed like the limiters. The APIs without a known code
-// are found in ListServiceQuotas by name ("Rate of <Op> API requests").
-var connectQuotaCodes = map[string]string{
-	"Connect.CreateUser":                 "L-CBDEE3E4",
-	"Connect.DescribeUser":               "L-EE6F0D82",
-	"Connect.ListUsers":                  "L-CCC38177",
-	"Connect.SearchUsers":                "L-E2C35CCE",
-	"Connect.ListRoutingProfiles":        "L-30929A21",
-	"Connect.ListSecurityProfiles":       "L-A408782D",
-	"Connect.ListUserHierarchyGroups":    "L-E6DB6D6D",
-	"Connect.DescribeUserHierarchyGroup": "L-50D07AB9",
-	"Connect.DescribeInstance":           "L-D14CF86E",
-	"Connect.TagResource":                "L-EA358306",
-	"Connect.UpdateUserHierarchy":        "L-AEAF5C4B",
-}
+// DefaultUsersQuota is Amazon Connect's default users-per-instance quota.
+const DefaultUsersQuota = 500
 
 // UsersQuotaCode is the code of Connect's "Users per instance" quota.
 const UsersQuotaCode = "L-9A46857E"
-
-// ImportAPIs are the rate-limited APIs an import calls.
-var ImportAPIs = []string{
-	"Connect.DescribeInstance", "Connect.ListUsers", "Connect.SearchUsers", "Connect.DescribeUser",
-	"Connect.ListRoutingProfiles", "Connect.ListSecurityProfiles", "Connect.ListUserHierarchyGroups",
-	"Connect.DescribeUserHierarchyGroup", "Connect.CreateUser",
-}
 
 // Where a rate came from.
 const (
@@ -158,7 +135,7 @@ func (c *Clients) ConfigureRates(ctx context.Context, apis []string, note io.Wri
 	}
 	if err != nil {
 		r.Note = "rates: Service Quotas " + quotaErrorWords(err) + ": using the documented default rates " +
-			"(allow servicequotas:GetServiceQuota and servicequotas:ListServiceQuotas, or give --rate-scale)"
+			"(allow servicequotas:GetServiceQuota and servicequotas:ListServiceQuotas" + c.ratesFix + ")"
 		if ue := (*UnreachableError)(nil); errors.As(err, &ue) {
 			// Not a permission: the network, which the next call may show too.
 			r.Note = "rates: Service Quotas: " + ue.Error() + ": using the documented default rates"
@@ -220,15 +197,14 @@ func lookupQuotas(ctx context.Context, sq ServiceQuotasAPI, apis []string) (map[
 		}
 	}
 	for _, api := range apis {
-		code, ok := connectQuotaCodes[api]
-		if !ok {
-			if strings.HasPrefix(api, "Connect.") {
-				unknown = append(unknown, api)
-			}
-			continue
+		code, name := quotaOf(api)
+		switch {
+		case code != "":
+			wg.Add(1)
+			go get(api, code)
+		case name != "":
+			unknown = append(unknown, api)
 		}
-		wg.Add(1)
-		go get(api, code)
 	}
 	wg.Add(1)
 	go get("", UsersQuotaCode)
@@ -238,7 +214,8 @@ func lookupQuotas(ctx context.Context, sq ServiceQuotasAPI, apis []string) (map[
 	}
 	byName := map[string]string{}
 	for _, api := range unknown {
-		byName["rate of "+strings.ToLower(strings.TrimPrefix(api, "Connect."))+" api requests"] = api
+		_, name := quotaOf(api)
+		byName[strings.ToLower(name)] = api
 	}
 	p := servicequotas.NewListServiceQuotasPaginator(sq, &servicequotas.ListServiceQuotasInput{ServiceCode: aws.String("connect"), MaxResults: aws.Int32(100)})
 	for p.HasMorePages() {
@@ -281,49 +258,4 @@ func perSecond(q *sqtypes.ServiceQuota) float64 {
 	return v / n
 }
 
-func isNoSuchQuota(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchResourceException"
-}
-
-// usersQuotaNote says, with the numbers, when the users the instance holds
-// plus those this run creates would pass the users-per-instance quota; ""
-// when they fit or the count is unknown.
-func usersQuotaNote(plan *Plan, outcomes []report.Outcome, jobs []Job, rates *Rates, dryRun, sandbox bool) string {
-	if plan.ExistingUsers < 0 || rates == nil || rates.UsersQuota <= 0 {
-		return ""
-	}
-	create := 0
-	if dryRun {
-		for _, o := range outcomes {
-			if o.Status == report.WouldCreate {
-				create++
-			}
-		}
-	} else {
-		for _, j := range jobs {
-			if j.Planned.Action == ActionCreate && !j.MayExist {
-				create++
-			}
-		}
-	}
-	total := plan.ExistingUsers + create
-	if create == 0 || total <= rates.UsersQuota {
-		return ""
-	}
-	verb, will := "import", "the creates past it will fail"
-	if dryRun {
-		verb, will = "dry run", "an import would fail the creates past it"
-	}
-	where := "the documented default; unless it was raised, "
-	if rates.UsersQuotaSource == SourceServiceQuotas {
-		where = "Service Quotas " + UsersQuotaCode + "; "
-	}
-	fix := "ask AWS to raise \"Users per instance\" (Service Quotas > Amazon Connect), or import fewer rows"
-	if sandbox {
-		where, fix = "the sandbox's; ", "start the sandbox with a higher --users-quota"
-	}
-	return fmt.Sprintf("%s: warning: the instance holds %s and this run would create %d: %d in all, "+
-		"over its users-per-instance quota of %d (%s%s)\n    hint: %s",
-		verb, report.Plural(plan.ExistingUsers, "user"), create, total, rates.UsersQuota, where, will, fix)
-}
+func isNoSuchQuota(err error) bool { return Classify(err) == NotFound }

@@ -1,4 +1,4 @@
-package importer
+package awsclient
 
 import (
 	"context"
@@ -75,20 +75,6 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // RetryableError tells the SDK's retryer not to retry it.
 func (e *UnreachableError) RetryableError() bool { return false }
-
-// Hint says what to check: the address given (--endpoint-url,
-// AWS_ENDPOINT_URL) when the endpoint is not one of AWS's own, otherwise the
-// network.
-func (e *UnreachableError) Hint() string {
-	host := strings.TrimPrefix(strings.TrimPrefix(e.Endpoint, "https://"), "http://")
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".amazonaws.com.cn") {
-		return "check --endpoint-url (or AWS_ENDPOINT_URL): is the server running, and is this its address?"
-	}
-	return "check the network, any proxy (HTTPS_PROXY) or firewall, and the Region (--region, AWS_REGION)"
-}
 
 // reachTransport bounds the first contact with each host. Until a host has
 // answered once, every attempt to it shares one deadline (the first

@@ -1,4 +1,4 @@
-package importer
+package awsclient
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -120,49 +118,9 @@ func (circuitError) Error() string        { return errCircuitOpen.Error() }
 func (circuitError) Unwrap() error        { return errCircuitOpen }
 func (circuitError) RetryableError() bool { return false }
 
-// BreakerMessage is what rows stopped by the breaker say, naming where the
-// calls went.
-func BreakerMessage(endpoint string) string {
-	return fmt.Sprintf("not attempted: %s stopped answering (%d calls in a row over %v got no answer, or none came for %v); "+
-		"check the network (and that the endpoint is up), then run again with --resume",
+// BreakerCause says why the breaker stopped the calls, naming where they
+// went.
+func BreakerCause(endpoint string) string {
+	return fmt.Sprintf("%s stopped answering (%d calls in a row over %v got no answer, or none came for %v)",
 		endpoint, breakerThreshold, breakerQuiet, defaultBreakerSilence)
-}
-
-// breakerOpen says whether the circuit breaker stopped the calls.
-func (p *Provisioner) breakerOpen() bool {
-	if p.Limits == nil {
-		return false
-	}
-	open, _ := p.Limits.Breaker.Open()
-	return open
-}
-
-func (p *Provisioner) endpoint() string {
-	if p.Endpoint == "" {
-		return "the AWS endpoint"
-	}
-	return p.Endpoint
-}
-
-// isResourceNotFound says whether an answer is ResourceNotFoundException,
-// whichever service sent it.
-func isResourceNotFound(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == "ResourceNotFoundException"
-}
-
-// instanceGone asks, once, whether the instance still exists after a
-// CreateUser was answered ResourceNotFoundException (which also names a
-// routing or security profile deleted since the plan). When it is gone, the
-// run stops: the remaining rows are not-attempted, not failed one by one.
-func (p *Provisioner) instanceGone(ctx context.Context) bool {
-	p.goneOnce.Do(func() {
-		_, err := p.Connect.DescribeInstance(ctx, &connect.DescribeInstanceInput{InstanceId: aws.String(p.Instance.ID)})
-		if isResourceNotFound(err) {
-			msg := fmt.Sprintf("not attempted: instance %s no longer exists (DescribeInstance: ResourceNotFoundException); "+
-				"check --instance-id and --region, or, if it was deleted and made again, import into the new one with --out NEW-results.csv", p.Instance.ID)
-			p.gone.Store(&msg)
-		}
-	})
-	return p.gone.Load() != nil
 }

@@ -1,4 +1,4 @@
-package importer
+package awsclient
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func TestClientsTransport(t *testing.T) {
 	}{{"no CA bundle", ""}, {"a CA bundle", bundle}} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv("AWS_CA_BUNDLE", c.bundle)
-			clients, err := NewClients(context.Background(), AWSConfig{
+			clients, err := New(context.Background(), Config{
 				Region: "us-east-1", EndpointURL: "http://127.0.0.1:1", ReachTimeout: time.Second,
 				StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"},
 			})

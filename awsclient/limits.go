@@ -1,4 +1,4 @@
-package importer
+package awsclient
 
 import (
 	"context"
@@ -18,45 +18,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// defaultRates are the documented default request rates (per second, per
-// account and Region) of docs/aws.md §3, keyed "Service.Operation" as the SDK
-// names them. An API missing here gets defaultRate.
-var defaultRates = map[string]float64{
-	"Connect.CreateUser":           2,
-	"Connect.DeleteUser":           2,
-	"Connect.SearchUsers":          2,
-	"Connect.ListSecurityProfiles": 2,
-	"Connect.DescribeInstance":     2,
-	"Connect.TagResource":          2,
-	"Connect.UpdateUserHierarchy":  2,
-	// The other update APIs of import --update: 2/s (burst 5) each, the
-	// documented default, until Service Quotas says otherwise.
-	"Connect.UpdateUserRoutingProfile":   2,
-	"Connect.UpdateUserSecurityProfiles": 2,
-	"Connect.UpdateUserPhoneConfig":      2,
-	"Connect.UpdateUserIdentityInfo":     2,
-	"Connect.UntagResource":              2,
-	"Connect.DescribeUser":               10,
-	"Connect.ListUsers":                  10,
-	"Connect.ListRoutingProfiles":        10,
-	"Connect.ListUserHierarchyGroups":    10,
-	"Connect.DescribeUserHierarchyGroup": 10,
-	// The proficiency and predefined attribute APIs: rates unconfirmed
-	// (docs/aws.md §7), assumed 2/s like the other per-user writes.
-	"Connect.AssociateUserProficiencies":  2,
-	"Connect.ListUserProficiencies":       2,
-	"Connect.ListPredefinedAttributes":    2,
-	"Connect.DescribePredefinedAttribute": 2,
-	// The Identity Store's limit is shared by all its operations (see
-	// limitKey); SSO Admin's is not documented per API.
-	"identitystore": 20,
-	"SSO Admin":     20,
-}
-
 const (
-	defaultRate  = 2.0
-	DefaultBurst = 5
-
 	// On a throttle the rate drops to what actually got through lately
 	// (the real limit, when calls were being refused), or to cutFactor of
 	// itself when that is not known; then, for each second without a
@@ -79,17 +41,6 @@ const (
 	successRing = 256
 )
 
-// limitKey names the bucket an API call draws from.
-func limitKey(service, operation string) string {
-	if service == "identitystore" {
-		return service
-	}
-	if service == "SSO Admin" {
-		return service
-	}
-	return service + "." + operation
-}
-
 // Limits holds one adaptive rate limiter per API. It is safe for concurrent
 // use.
 type Limits struct {
@@ -111,8 +62,8 @@ func NewLimits(scale float64) *Limits {
 	return &Limits{scale: scale, apis: map[string]*APILimiter{}, Retry: DefaultRetryPolicy}
 }
 
-// For returns the limiter of an API, keyed "Service.Operation"
-// ("Connect.CreateUser").
+// For returns the limiter of an API by its key in the table of APIs
+// ("Connect.CreateUser", "identitystore").
 func (l *Limits) For(api string) *APILimiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -121,13 +72,13 @@ func (l *Limits) For(api string) *APILimiter {
 	}
 	r, ok := l.rates[api]
 	if !ok {
-		r = defaultRates[api]
-		if r == 0 {
-			r = defaultRate
-		}
-		r *= l.scale
+		r = DefaultRate(api) * l.scale
 	}
-	a := newAPILimiter(r, DefaultBurst)
+	burst := DefaultBurst
+	if e, ok := byKey[api]; ok && e.Burst > 0 {
+		burst = e.Burst
+	}
+	a := newAPILimiter(r, burst)
 	l.apis[api] = a
 	return a
 }
@@ -325,9 +276,9 @@ func (a *APILimiter) Succeeded() {
 	a.lim.SetLimit(rate.Limit(a.current))
 }
 
-// apply installs the retryer and the pacing middleware on a client's
+// Apply installs the retryer and the pacing middleware on a client's
 // options.
-func (l *Limits) apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stack) error) {
+func (l *Limits) Apply(retryer *aws.Retryer, apiOptions *[]func(*middleware.Stack) error) {
 	*retryer = l.Retry.retryer()
 	*apiOptions = append(*apiOptions, func(s *middleware.Stack) error {
 		return s.Finalize.Insert(&pacer{limits: l}, "Retry", middleware.After)
@@ -378,7 +329,7 @@ func (p RetryPolicy) retryer() aws.Retryer {
 		o.RateLimiter = ratelimit.None
 		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 			switch {
-			case isQuotaError(err), errors.Is(err, errCircuitOpen):
+			case Classify(err) == Quota, errors.Is(err, errCircuitOpen):
 				return aws.FalseTernary
 			case isThrottle(err):
 				return aws.TrueTernary
@@ -416,20 +367,8 @@ func (p RetryPolicy) backoffDelay(attempt int, err error) (time.Duration, error)
 	return time.Duration(rand.Int64N(int64(d)) + 1), nil
 }
 
-// throttleCodes are the error codes that mean "slow down". Connect's
-// LimitExceededException is deliberately not one of them.
-var throttleCodes = map[string]bool{
-	"ThrottlingException":       true,
-	"Throttling":                true,
-	"TooManyRequestsException":  true,
-	"RequestThrottledException": true,
-	"ThrottledException":        true,
-	"RequestLimitExceeded":      true,
-	"SlowDown":                  true,
-}
-
-// isThrottle says whether an error is a throttling answer. The Identity
-// Store has been seen answering throttles as HTTP 400 "Rate exceeded".
+// isThrottle says whether an error is a throttling answer (Classify's
+// Throttled, without the rest of the classification).
 func isThrottle(err error) bool {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -439,12 +378,6 @@ func isThrottle(err error) bool {
 		return true
 	}
 	return strings.EqualFold(strings.TrimSpace(ae.ErrorMessage()), "rate exceeded")
-}
-
-// isQuotaError says whether an error is a resource quota (not transient).
-func isQuotaError(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && (ae.ErrorCode() == "LimitExceededException" || ae.ErrorCode() == "ServiceQuotaExceededException")
 }
 
 // CallTrace records the attempts of one call, for settling an ambiguous

@@ -1,4 +1,4 @@
-package importer
+package awsclient
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ import (
 // ambiguous says whether a failed call may have been applied anyway: a
 // server error, a success whose body was lost, or no answer at all.
 func ambiguous(err error) bool {
-	if err == nil || isThrottle(err) || isCredentialsError(err) || neverSent(err) || errors.Is(err, errCircuitOpen) {
+	if err == nil || isThrottle(err) || isNoCredentials(err) || neverSent(err) || errors.Is(err, errCircuitOpen) {
 		return false
 	}
 	var re *smithyhttp.ResponseError

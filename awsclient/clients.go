@@ -1,13 +1,16 @@
-package importer
+// Package awsclient is the AWS client layer of bulkagents: it builds the SDK
+// clients, holds the table of every AWS operation the tool calls (apis.go),
+// paces each with an adaptive limiter inside the SDK's retry loop, reads the
+// account's rates from Service Quotas, watches whether the endpoints answer
+// (the reach watch and the breaker), and classifies errors (errors.go).
+package awsclient
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,8 +21,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // ConnectReader is the part of the Amazon Connect API that planning needs:
@@ -41,6 +47,28 @@ type ConnectAPI interface {
 	CreateUser(ctx context.Context, in *connect.CreateUserInput, optFns ...func(*connect.Options)) (*connect.CreateUserOutput, error)
 }
 
+// IdentityStoreAPI is the part of the IAM Identity Center identity store API
+// that an import uses. *identitystore.Client satisfies it.
+type IdentityStoreAPI interface {
+	CreateUser(ctx context.Context, in *identitystore.CreateUserInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateUserOutput, error)
+	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
+	DescribeUser(ctx context.Context, in *identitystore.DescribeUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DescribeUserOutput, error)
+	ListUsers(ctx context.Context, in *identitystore.ListUsersInput, optFns ...func(*identitystore.Options)) (*identitystore.ListUsersOutput, error)
+	CreateGroup(ctx context.Context, in *identitystore.CreateGroupInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupOutput, error)
+	GetGroupId(ctx context.Context, in *identitystore.GetGroupIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupIdOutput, error)
+	CreateGroupMembership(ctx context.Context, in *identitystore.CreateGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupMembershipOutput, error)
+	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
+	ListGroupMemberships(ctx context.Context, in *identitystore.ListGroupMembershipsInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsOutput, error)
+}
+
+// SSOAdminAPI is the part of the IAM Identity Center administration API that
+// an import uses. *ssoadmin.Client satisfies it.
+type SSOAdminAPI interface {
+	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
+	ListApplicationAssignments(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsOutput, error)
+	CreateApplicationAssignment(ctx context.Context, in *ssoadmin.CreateApplicationAssignmentInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.CreateApplicationAssignmentOutput, error)
+}
+
 // Clients are the AWS services an import talks to.
 type Clients struct {
 	Connect ConnectAPI
@@ -59,6 +87,7 @@ type Clients struct {
 	Quotas ServiceQuotasAPI
 
 	rateScaleGiven bool   // --rate-scale was given: Service Quotas is not asked
+	ratesFix       string // Config.RatesFix
 	rates          *Rates // what ConfigureRates found
 	transport      *http.Transport
 	endpoint       string // --endpoint-url, "" for AWS's own
@@ -86,10 +115,10 @@ func (c *Clients) CloseIdleConnections() {
 	}
 }
 
-// AWSConfig says how to reach AWS: the AWS conventions (default credential
+// Config says how to reach AWS: the AWS conventions (default credential
 // chain, shared config profiles, AWS_REGION, AWS_ENDPOINT_URL and the
 // per-service AWS_ENDPOINT_URL_<SERVICE>) hold unless a field overrides them.
-type AWSConfig struct {
+type Config struct {
 	Profile     string // --profile
 	Region      string // --region (or the region of an instance ARN)
 	EndpointURL string // --endpoint-url, for every service at once
@@ -110,14 +139,18 @@ type AWSConfig struct {
 	// Retry is how calls are retried; the zero value means
 	// DefaultRetryPolicy.
 	Retry RetryPolicy
+	// RatesFix is what else the user can do when Service Quotas refuses,
+	// as the command line says it (", or give --rate-scale"), appended to
+	// the note that the defaults are used.
+	RatesFix string
 	// ReachTimeout bounds the first contact with each endpoint (reach.go);
 	// 0 means $BULKAGENTS_REACH_TIMEOUT, or DefaultReachTimeout.
 	ReachTimeout time.Duration
 }
 
-// NewClients builds the AWS clients of an import with the retryer and rate
+// New builds the AWS clients of an import with the retryer and rate
 // limiters of limits.go.
-func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
+func New(ctx context.Context, c Config) (*Clients, error) {
 	// The SDK's own log lines (such as its IMDSv1 fallback warning when no
 	// credentials are found) would land on stderr before our one-line
 	// explanation; what matters reaches the user as an error with a hint.
@@ -146,6 +179,14 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load aws configuration: %w", err)
 	}
+	// Failures to get credentials carry a type of their own (errors.go):
+	// such a call was never sent.
+	cfg.Credentials = aws.NewCredentialsCache(markCredentials{cfg.Credentials, ssoProfile(ctx, c.Profile)})
+	if cfg.Region == "" {
+		// The endpoint rules say so only in words: give the calls a typed
+		// error instead.
+		cfg.APIOptions = append(cfg.APIOptions, missingRegion)
+	}
 	transport := httpClient(&cfg, timeout, reach)
 	// Every client is built from cfg: the watch sees all their calls.
 	watch := &callWatch{}
@@ -158,7 +199,7 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		if c.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(c.EndpointURL)
 		}
-		limits.apply(&o.Retryer, &o.APIOptions)
+		limits.Apply(&o.Retryer, &o.APIOptions)
 	})
 	store, admin := newIdentityCenterClients(cfg, c.EndpointURL, limits)
 	quotas := servicequotas.NewFromConfig(cfg, func(o *servicequotas.Options) {
@@ -177,7 +218,7 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 		profile = os.Getenv("AWS_PROFILE")
 	}
 	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
-		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
+		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, ratesFix: c.RatesFix, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
 }
 
 // httpClient gives cfg the client every call goes through: the whole-call
@@ -199,33 +240,41 @@ func httpClient(cfg *aws.Config, timeout, reach time.Duration) *http.Transport {
 	return transport
 }
 
-// InstanceRef is what --instance-id names: an instance id, and the region
-// when it was given as an ARN.
-type InstanceRef struct {
-	ID     string
-	Region string // empty unless the reference was an ARN
+// newIdentityCenterClients builds the Identity Store and SSO Admin clients
+// with the same configuration, endpoint, retryer and pacing as Connect's.
+func newIdentityCenterClients(cfg aws.Config, endpointURL string, limits *Limits) (*identitystore.Client, *ssoadmin.Client) {
+	store := identitystore.NewFromConfig(cfg, func(o *identitystore.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+		limits.Apply(&o.Retryer, &o.APIOptions)
+	})
+	admin := ssoadmin.NewFromConfig(cfg, func(o *ssoadmin.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+		limits.Apply(&o.Retryer, &o.APIOptions)
+	})
+	return store, admin
 }
 
-// ParseInstanceRef accepts an instance id or an instance ARN
-// (arn:aws:connect:REGION:ACCOUNT:instance/ID).
-func ParseInstanceRef(s string) (InstanceRef, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return InstanceRef{}, errors.New("no instance id")
+// ssoProfile says whether the shared-config profile (the default one for
+// "") gets its credentials from an AWS SSO session.
+func ssoProfile(ctx context.Context, profile string) bool {
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
 	}
-	if !strings.HasPrefix(s, "arn:") {
-		if strings.ContainsAny(s, ":/ ") {
-			return InstanceRef{}, fmt.Errorf("instance id %q: not an id or an instance ARN", s)
-		}
-		return InstanceRef{ID: s}, nil
+	if profile == "" {
+		profile = "default"
 	}
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[2] != "connect" || parts[3] == "" || !strings.HasPrefix(parts[5], "instance/") {
-		return InstanceRef{}, fmt.Errorf("instance ARN %q: want arn:aws:connect:REGION:ACCOUNT:instance/ID", s)
-	}
-	id := strings.TrimPrefix(parts[5], "instance/")
-	if id == "" || strings.Contains(id, "/") {
-		return InstanceRef{}, fmt.Errorf("instance ARN %q: want arn:aws:connect:REGION:ACCOUNT:instance/ID", s)
-	}
-	return InstanceRef{ID: id, Region: parts[3]}, nil
+	sc, err := config.LoadSharedConfigProfile(ctx, profile)
+	return err == nil && (sc.SSOSessionName != "" || sc.SSOStartURL != "")
+}
+
+// missingRegion fails every call at once with aws.MissingRegionError.
+func missingRegion(s *middleware.Stack) error {
+	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("BulkagentsMissingRegion",
+		func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, &aws.MissingRegionError{}
+		}), middleware.Before)
 }
