@@ -31,6 +31,7 @@ import (
 type ConnectRemoveAPI interface {
 	importer.ConnectReader
 	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
+	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
 	DescribeQuickConnect(ctx context.Context, in *connect.DescribeQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DescribeQuickConnectOutput, error)
 	DeleteQuickConnect(ctx context.Context, in *connect.DeleteQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DeleteQuickConnectOutput, error)
@@ -391,6 +392,11 @@ func (r *removeRun) apply() error {
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+	// The email comes from a DescribeUser beside each DeleteUser, unless
+	// its rate is below DeleteUser's: then it would slow the run, and the
+	// email column stays empty.
+	rm.describeEmails = clients.Limits == nil ||
+		clients.Limits.For("Connect.DescribeUser").Configured() >= clients.Limits.For("Connect.DeleteUser").Configured()
 	r.remover = rm
 	if cfg.DryRun {
 		rm.dryRun(r.calls, r.targets, r.outcomes)
