@@ -71,8 +71,8 @@ func TestReadFileErrors(t *testing.T) {
 			opts: ReadOptions{Identity: IdentityDirectory}},
 		{name: "duplicate column", in: strings.TrimSuffix(ok, "\n") + ",User Login\n" + strings.TrimSuffix(row, "\n") + ",x\n",
 			line: 1, column: "User Login", message: "duplicate column"},
-		{name: "secondary email twice", in: strings.TrimSuffix(ok, "\n") + ",secondary email,secondary email address\n" + strings.TrimSuffix(row, "\n") + ",,\n",
-			line: 1, column: "secondary email address", message: "duplicate column"},
+		{name: "secondary email twice", in: strings.TrimSuffix(ok, "\n") + ",secondary email,Secondary Email\n" + strings.TrimSuffix(row, "\n") + ",,\n",
+			line: 1, column: "Secondary Email", message: "duplicate column"},
 		{name: "no data rows", in: ok, line: 1, message: "no data rows"},
 		{name: "only blank rows", in: ok + "\n,,,,\n\n", line: 1, message: "no data rows"},
 		{name: "empty file", in: "", message: "empty"},
@@ -134,7 +134,7 @@ func TestReadHeaderSpelling(t *testing.T) {
 	in := "  First   Name ,LAST NAME,User_Login,Routing Profile,\"Security Profiles\",UserHierarchy,Secondary Email\n" +
 		"Jane,Doe,jdoe,Basic Routing Profile,Agent,technical support/IT/Eastern,jane@example.org\n"
 	f := readString(t, in)
-	want := []Column{ColFirstName, ColLastName, ColLogin, ColRoutingProfile, ColSecurityProfiles, ColUserHierarchy, ColSecondaryEmail}
+	want := []Column{ColFirstName, ColLastName, ColLogin, ColRoutingProfile, ColSecurityProfiles, ColUserHierarchy, ColSecondaryEmailShort}
 	if !reflect.DeepEqual(f.Columns, want) {
 		t.Fatalf("columns %v, want %v", f.Columns, want)
 	}

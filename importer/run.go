@@ -35,6 +35,9 @@ type Config struct {
 	// Update changes existing users whose fields differ from the file
 	// (--update); without it their changes column only says what differs.
 	Update bool
+	// LagBackoff is the waits before asking again for a user a listing
+	// lags behind (nil: DefaultLagBackoff; users.go).
+	LagBackoff []time.Duration
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 

@@ -30,8 +30,8 @@ import (
 // *connect.Client satisfies it.
 type ConnectRemoveAPI interface {
 	importer.ConnectReader
-	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
 	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
+	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
 	DescribeQuickConnect(ctx context.Context, in *connect.DescribeQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DescribeQuickConnectOutput, error)
 	DeleteQuickConnect(ctx context.Context, in *connect.DeleteQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DeleteQuickConnectOutput, error)
@@ -69,6 +69,10 @@ type Config struct {
 	// other groups (--sso-delete-users).
 	IdentityCenter            importer.IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
+
+	// LagBackoff is the waits before listing again the users the file
+	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
+	LagBackoff []time.Duration
 
 	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
 	Progress     io.Writer
@@ -305,6 +309,10 @@ func (r *removeRun) plan() error {
 		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
 			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
 	}
+	if err := r.recheckMissing(snap); err != nil {
+		return r.interrupted(&importer.SetupError{Message: "cannot look up the users the listing lacks: " + importer.ErrSummary(err), Err: err,
+			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
 	return nil
@@ -500,8 +508,9 @@ type snapshotUser struct {
 
 // userSnapshot is the instance's users by exact user name, and by lower case.
 type userSnapshot struct {
-	exact map[string]snapshotUser
-	fold  map[string][]string
+	exact    map[string]snapshotUser
+	fold     map[string][]string
+	profiles map[string]string // routing profile id → name
 }
 
 // snapshotUsers lists every user at page cost: SearchUsers gives 500 a
@@ -519,28 +528,25 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 			profiles[aws.ToString(p.Id)] = aws.ToString(p.Name)
 		}
 	}
-	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(500)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("search users: %w", err)
-		}
-		for _, u := range page.Users {
-			name := aws.ToString(u.Username)
-			su := snapshotUser{id: aws.ToString(u.Id), routing: profiles[aws.ToString(u.RoutingProfileId)]}
-			if su.routing == "" {
-				su.routing = aws.ToString(u.RoutingProfileId)
-			}
-			if ii := u.IdentityInfo; ii != nil {
-				su.first, su.last = aws.ToString(ii.FirstName), aws.ToString(ii.LastName)
-			}
-			s.exact[name] = su
-			k := strings.ToLower(name)
-			s.fold[k] = append(s.fold[k], name)
-		}
+	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}, profiles: profiles}
+	err := importer.ScanUsers(ctx, api, instanceID, importer.FullUsers, nil, s.add, nil)
+	if err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// add takes one user of the listing.
+func (s *userSnapshot) add(u *importer.UserSnapshot) {
+	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, routing: s.profiles[u.RoutingProfileID]}
+	if su.routing == "" {
+		su.routing = u.RoutingProfileID
+	}
+	k := strings.ToLower(u.Username)
+	if _, seen := s.exact[u.Username]; !seen {
+		s.fold[k] = append(s.fold[k], u.Username)
+	}
+	s.exact[u.Username] = su
 }
 
 // listUserQuickConnects lists the USER quick connects.
