@@ -370,7 +370,7 @@ func (r *importRun) writeRetry() {
 	}
 	// Written even after a second Ctrl-C, as the results file is: reading
 	// the input again is local and quick.
-	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Encoding: r.cfg.Encoding}
 	retry, err := retryRecords(context.WithoutCancel(r.calls), r.input, opts, r.plan.Rows, r.outcomes)
 	switch {
 	case err != nil:

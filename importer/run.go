@@ -27,6 +27,7 @@ type Config struct {
 	Input      string // the CSV file
 	Out        string // the results file; "" means next to the input
 	InstanceID string // an instance id (an ARN is parsed by the caller)
+	Encoding   string // the input's encoding (agentfile.Encodings; "" is UTF-8)
 
 	DryRun bool // read calls only; rows that would be created are would-create
 	Resume bool // continue from the results file of an earlier run
