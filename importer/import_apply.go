@@ -61,7 +61,7 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	case pr.Action == ActionInvalid:
 		o = invalidOutcome(r.f, pr)
 		if p, ok := prev[line]; ok && p.Password != "" {
-			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p)
+			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p, r.cfg.LagBackoff)
 			if o.Status == report.Created {
 				return o, true
 			}
@@ -381,7 +381,7 @@ func (r *importRun) writeRetry() {
 	}
 	// Written even after a second Ctrl-C, as the results file is: reading
 	// the input again is local and quick.
-	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Encoding: r.cfg.Encoding}
 	retry, err := retryRecords(context.WithoutCancel(r.calls), r.input, opts, r.plan.Rows, r.outcomes)
 	switch {
 	case err != nil:

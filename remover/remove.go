@@ -53,6 +53,7 @@ type Config struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
+	Encoding   string // the input's encoding (agentfile.Encodings; "" is UTF-8)
 	DryRun     bool
 	Resume     bool
 	Force      bool
@@ -154,6 +155,8 @@ type removeTarget struct {
 	first      string
 	last       string
 	routing    string
+	email      string   // the user's email, when described
+	described  bool     // a DescribeUser of the planning gave the email
 	alreadyOff bool     // an earlier run's DeleteUser went through; only the cleanup is left
 	security   []string // the user's security profile ids (admin.go)
 	admin      bool     // the user holds the Admin security profile
@@ -208,6 +211,8 @@ type removeRun struct {
 	clients     *importer.Clients
 	api         ConnectRemoveAPI
 	start       time.Time
+	// replaceDryRun: the results file in the way holds only a dry run's rows.
+	replaceDryRun bool
 
 	resultsPath, retryPath string
 	lock                   *report.Lock
@@ -260,6 +265,13 @@ func (r *removeRun) lockResults() error {
 	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
 		return err
 	}
+	if !r.cfg.Resume && !r.cfg.Force && importer.FileExists(r.resultsPath) {
+		// checkRemovePaths let it through: it holds only a dry run's rows.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
+		}
+	}
 	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
 		return importer.LockError(err, r.resultsPath)
@@ -278,7 +290,7 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.in = in
-	if r.f, err = ReadLogins(r.stop, in); err != nil {
+	if r.f, err = ReadLogins(r.stop, agentfile.Decode(in, cfg.Encoding)); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return err
@@ -286,6 +298,7 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
+	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
@@ -377,7 +390,7 @@ func (r *removeRun) openResults() error {
 	if r.cfg.Resume && importer.FileExists(r.resultsPath) {
 		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
 		hint := importer.WriteHint(r.resultsPath)
@@ -411,6 +424,11 @@ func (r *removeRun) apply() error {
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }, endpoint: clients.Endpoint()}
+	// The email comes from a DescribeUser beside each DeleteUser, unless
+	// its rate is below DeleteUser's: then it would slow the run, and the
+	// email column stays empty.
+	rm.describeEmails = clients.Limits == nil ||
+		clients.Limits.For("Connect.DescribeUser").Configured() >= clients.Limits.For("Connect.DeleteUser").Configured()
 	r.remover = rm
 	if cfg.DryRun {
 		rm.dryRun(r.calls, r.targets, r.outcomes)
@@ -461,14 +479,33 @@ func checkRemovePaths(cfg Config, resultsPath string) error {
 		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
 	case !importer.IsDir(filepath.Dir(resultsPath)):
 		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
-	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
-		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
-		if cfg.DryRun {
-			hint = "give the dry run another file with --out, or --force to replace it"
-		}
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
+		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
 	}
 	return nil
+}
+
+// existingRemoveHint says what to do about a results file in the way,
+// offering --resume only where it applies: a real run's file with a row
+// left to finish. A dry run's file never gets here (it is replaced).
+func existingRemoveHint(path string, dryRun bool) string {
+	if dryRun {
+		return "give the dry run another file with --out, or --force to replace it"
+	}
+	rows, err := report.Load(path)
+	if err != nil {
+		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
+	}
+	unfinished := 0
+	for _, o := range rows {
+		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
+			unfinished++
+		}
+	}
+	if unfinished == 0 {
+		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
+	}
+	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
@@ -494,6 +531,8 @@ func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst import
 // snapshotUser is what the listing gives of a user.
 type snapshotUser struct {
 	id, first, last, routing string
+	email                    string // when described (the listing has none)
+	described                bool
 	security                 []string // security profile ids
 }
 
@@ -529,7 +568,8 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 
 // add takes one user of the listing.
 func (s *userSnapshot) add(u *importer.UserSnapshot) {
-	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, routing: s.profiles[u.RoutingProfileID], security: u.SecurityProfileIDs}
+	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID],
+		security: u.SecurityProfileIDs}
 	if su.routing == "" {
 		su.routing = u.RoutingProfileID
 	}
@@ -665,7 +705,8 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 		case login == "":
 			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
 		case found:
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing, security: u.security})
+			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing,
+				email: u.email, described: u.described, security: u.security})
 			continue
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of
