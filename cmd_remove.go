@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/term"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
@@ -21,8 +22,8 @@ import (
 )
 
 const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
-                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
-                         [--rate-scale X] [--no-progress] [--format text|json]
+                         [--allow-admin] [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+                         [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Deletes the Amazon Connect users whose "user login" FILE names (the template,
@@ -36,7 +37,9 @@ ignored is "invalid" and that user is kept; one that matches no user is
 Run --dry-run first: it lists each user that would go (name, routing profile,
 user id) and their quick connects. Without --dry-run, on a terminal, remove
 shows how many users it will delete and asks for that number to be typed
-back; elsewhere it needs --yes.
+back; elsewhere it needs --yes. A user holding the Admin security profile (an
+export names the administrators too) is not deleted unless --allow-admin is
+given: the dry run warns, and a real run is refused before it deletes anything.
 
 With --sso (or --identity-store-id), each user's IAM Identity Center user (user
 name = the login) also leaves the group --sso-group (default ConnectAgents);
@@ -60,12 +63,14 @@ type removeFlags struct {
 	awsFlags
 	out                        string
 	dryRun, resume, force, yes bool
+	allowAdmin                 bool
 	sso                        bool
 	identityStoreID, ssoGroup  string
 	ssoDeleteUsers             bool
 	rateScale                  float64
 	noProgress                 bool
 	format                     string
+	encoding                   string
 	sandbox                    bool
 }
 
@@ -78,6 +83,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file")
 	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	fs.BoolVar(&fl.allowAdmin, "allow-admin", false, "also delete users holding the Admin security profile (refused without it)")
 	fs.BoolVar(&fl.sso, "sso", false, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)")
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
@@ -85,6 +91,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
+	encodingFlag(fs, &fl.encoding)
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "try it on a local, in-process sandbox seeded with the file's users")
 	rest, err := fs.parse(args)
 	if err != nil {
@@ -138,8 +145,8 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		mode = importer.ProgressOff
 	}
 	cfg := remover.Config{
-		Input: input, Out: fl.out, InstanceID: instanceID,
-		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
+		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
+		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
 		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
 		Progress:                  env.stderr, ProgressMode: mode,
@@ -235,7 +242,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 	f, err := os.Open(input)
 	if err == nil {
 		defer f.Close()
-		if lf, err := remover.ReadLogins(ctx, f); err == nil {
+		if lf, err := remover.ReadLogins(ctx, agentfile.Decode(f, fl.encoding)); err == nil {
 			var users []sandbox.ConnectUser
 			for _, r := range lf.Rows {
 				if r.Login != "" {

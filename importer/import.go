@@ -23,6 +23,7 @@ type importRun struct {
 
 	resultsPath, retryPath string
 	resultsExist           bool
+	replaceDryRun          bool // the results file in the way holds only a dry run's rows
 	retryOwner             retryOwner
 	lock                   *report.Lock
 	input                  *os.File
@@ -68,6 +69,11 @@ type importRun struct {
 func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
 	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
+	resolved, err := report.ResolveLink(r.resultsPath)
+	if err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+	}
+	r.resultsPath = resolved
 	defer r.close()
 	for _, stage := range []func() error{
 		r.checkOutputs,          // flags and paths that cannot work
@@ -75,6 +81,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.openInput,             // the file exists and is a file
 		r.readInput,             // describe the instance; read and validate the file for its identity type
 		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
+		r.configureRates,        // Service Quotas: only once the run is known to belong here
 		r.makePlan,              // read calls: what each row needs
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
@@ -153,7 +160,14 @@ func (r *importRun) lockResults() error {
 	}
 	r.resultsExist = FileExists(r.resultsPath)
 	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
-	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force {
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
+		// A dry run's: no password, no outcome; this run's rows replace it.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
+		}
+	}
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
 			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
 	}
@@ -176,16 +190,14 @@ func (r *importRun) openInput() error {
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
 	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
-	r.rates = clients.Rates()
-	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
-	}
+	// The instance first: a credentials problem is the first thing said,
+	// not a Service Quotas line that follows from it.
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
 	}
 	r.inst = inst
-	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
+	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})
 	if err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
@@ -198,8 +210,19 @@ func (r *importRun) readInput() error {
 	if cfg.OnRead != nil {
 		cfg.OnRead(len(f.Rows))
 	}
-	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
 	f.Rows = nil // r.checked holds them (run_memory.go)
+	return nil
+}
+
+// configureRates asks Service Quotas for the rates, unless the clients
+// already know them. It follows loadPrevious, so that --resume on the wrong
+// instance is refused with no call to AWS but DescribeInstance.
+func (r *importRun) configureRates() error {
+	r.rates = r.clients.Rates()
+	if r.rates == nil {
+		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.status.Out(r.cfg.Progress))
+	}
 	return nil
 }
 
@@ -253,7 +276,7 @@ func (r *importRun) makePlan() error {
 // cannot be written stops the run while nothing was changed.
 func (r *importRun) openResults() error {
 	var err error
-	r.log, err = openResults(r.resultsPath, r.cfg.Resume && r.resultsExist, r.cfg.Force)
+	r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && r.resultsExist, r.cfg.Force || r.replaceDryRun)
 	return err
 }
 
@@ -270,8 +293,9 @@ func lockResults(resultsPath, retryPath string) (*report.Lock, error) {
 	return lock, nil
 }
 
-// openResults makes a results file, or opens it to go on (resume).
-func openResults(path string, resume, force bool) (*report.Log, error) {
+// openResults makes a results file of the instance (force: in place of
+// one there), or opens it to go on (resume).
+func openResults(path, instanceID string, resume, force bool) (*report.Log, error) {
 	var log *report.Log
 	var err error
 	if resume {
@@ -286,6 +310,7 @@ func openResults(path string, resume, force bool) (*report.Log, error) {
 		}
 		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
+	log.SetInstance(instanceID)
 	return log, nil
 }
 

@@ -61,7 +61,7 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	case pr.Action == ActionInvalid:
 		o = invalidOutcome(r.f, pr)
 		if p, ok := prev[line]; ok && p.Password != "" {
-			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p)
+			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p, r.cfg.LagBackoff)
 			if o.Status == report.Created {
 				return o, true
 			}
@@ -85,7 +85,8 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	default:
 		// A password written ahead by an interrupted run is the one
 		// its CreateUser may have set: keep it.
-		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), PrevSteps: prev[line].Steps})
+		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), PrevSteps: prev[line].Steps,
+			PrevToken: prev[line].CreationToken})
 		r.jobIndex = append(r.jobIndex, i)
 		return report.Outcome{}, false
 	}
@@ -347,6 +348,8 @@ func (r *importRun) finish() {
 	res.Halted = r.prov.haltMessage()
 	if err := r.prov.LogErr(); err != nil {
 		res.ResultsErr = err
+	} else if err := r.updLogErr(); err != nil {
+		res.ResultsErr = err
 	} else if err := r.log.Finish(outcomes); err != nil {
 		res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
 	}
@@ -354,6 +357,14 @@ func (r *importRun) finish() {
 	res.File, res.Checked, res.Outcomes = r.f, r.checked, outcomes
 	r.writeRetry()
 	res.Elapsed = time.Since(r.start)
+}
+
+// updLogErr is the updater's first error writing the results file.
+func (r *importRun) updLogErr() error {
+	if r.upd == nil {
+		return nil
+	}
+	return r.upd.LogErr()
 }
 
 // writeRetry writes the rows that need another run to the retry file,
@@ -370,7 +381,7 @@ func (r *importRun) writeRetry() {
 	}
 	// Written even after a second Ctrl-C, as the results file is: reading
 	// the input again is local and quick.
-	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Encoding: r.cfg.Encoding}
 	retry, err := retryRecords(context.WithoutCancel(r.calls), r.input, opts, r.plan.Rows, r.outcomes)
 	switch {
 	case err != nil:

@@ -42,9 +42,13 @@ type RemoveConfig struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
+	Encoding   string // the input's encoding (agentfile.Encodings; "" is UTF-8)
 	DryRun     bool
 	Resume     bool
 	Force      bool
+	// AllowAdmin lets a real run delete users that hold the Admin
+	// security profile (--allow-admin); without it such a run is refused.
+	AllowAdmin bool
 
 	// Confirm is asked, once the plan is made and before anything is
 	// written or deleted, whether to delete n users; an error stops the
@@ -69,7 +73,10 @@ type RemoveConfig struct {
 
 // RemoveResult is what a remove did.
 type RemoveResult struct {
-	Instance    Instance
+	Instance Instance
+	// Halted says why the run stopped sending before the end (the endpoint
+	// stopped answering), or "".
+	Halted      string
 	Counts      report.Counts
 	ResultsPath string
 	RetryPath   string
@@ -133,6 +140,10 @@ type quickConnectRef struct{ id, name string }
 // the results file of the run resumed) showed it.
 type DeleteTarget struct {
 	Login, UserID, FirstName, LastName, RoutingProfile string
+	Email                                              string   // the user's email, when described
+	Described                                          bool     // a DescribeUser of the planning gave the email
+	Security                                           []string // the user's security profile ids (remove_admin.go)
+	Admin                                              bool     // the user holds the Admin security profile
 	// AlreadyDeleted: an earlier run's DeleteUser went through; only the
 	// cleanup is left.
 	AlreadyDeleted bool
@@ -140,7 +151,7 @@ type DeleteTarget struct {
 
 // outcome is the row's outcome before anything is done.
 func (t *DeleteTarget) outcome(line int, inst Instance) report.Outcome {
-	return report.Outcome{Line: line, Login: t.Login, FirstName: t.FirstName, LastName: t.LastName,
+	return report.Outcome{Line: line, Login: t.Login, FirstName: t.FirstName, LastName: t.LastName, Email: t.Email,
 		RoutingProfile: t.RoutingProfile, ConnectUserID: t.UserID, Instance: inst.ID}
 }
 
@@ -159,11 +170,17 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	}
 	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
 	r.resultsPath, r.retryPath = RemovePaths(cfg.Input, cfg.Out)
+	resolved, err := report.ResolveLink(r.resultsPath)
+	if err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+	}
+	r.resultsPath = resolved
 	defer r.close()
 	for _, stage := range []func() error{
 		r.lockResults,       // the paths, then one run per results file
 		r.readInput,         // the logins, and the instance
 		r.loadPrevious,      // --resume: the earlier run's outcomes
+		r.configureRates,    // Service Quotas: only once the run is known to belong here
 		r.plan,              // the users the file names, as the instance has them
 		r.listQuickConnects, // before anything is deleted, so a missing permission changes nothing
 		r.planIdentityCenter,
@@ -187,6 +204,8 @@ type removeRun struct {
 	clients     *Clients
 	api         ConnectRemoveAPI
 	start       time.Time
+	// replaceDryRun: the results file in the way holds only a dry run's rows.
+	replaceDryRun bool
 
 	resultsPath, retryPath string
 	lock                   *report.Lock
@@ -241,6 +260,13 @@ func (r *removeRun) lockResults() error {
 	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
 		return err
 	}
+	if !r.cfg.Resume && !r.cfg.Force && FileExists(r.resultsPath) {
+		// checkRemovePaths let it through: it holds only a dry run's rows.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
+		}
+	}
 	lock, err := lockResults(r.resultsPath, r.retryPath)
 	r.lock = lock
 	return err
@@ -253,7 +279,7 @@ func (r *removeRun) readInput() error {
 		return &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	r.in = in
-	if r.f, err = agentfile.ReadLogins(r.stop, in); err != nil {
+	if r.f, err = agentfile.ReadLogins(r.stop, agentfile.Decode(in, cfg.Encoding)); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return err
@@ -261,11 +287,19 @@ func (r *removeRun) readInput() error {
 		return &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
-	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
+	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
+	return nil
+}
+
+// configureRates asks Service Quotas for the rates (once per process). It
+// follows loadPrevious, so that --resume on the wrong instance is refused
+// with no call to AWS but DescribeInstance.
+func (r *removeRun) configureRates() error {
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.status.Out(r.cfg.Progress))
 	return nil
 }
 
@@ -312,7 +346,7 @@ func (r *removeRun) plan() error {
 				Status: report.Invalid, Error: p.Column + ": " + p.Message}
 		}
 	}
-	return nil
+	return r.guardAdmins()
 }
 
 // listQuickConnects lists the USER quick connects and describes a first one
@@ -361,9 +395,10 @@ func (r *removeRun) confirm() error {
 
 func (r *removeRun) openResults() error {
 	var err error
-	if r.log, err = openResults(r.resultsPath, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force); err != nil {
+	if r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force || r.replaceDryRun); err != nil {
 		return err
 	}
+	r.log.SetInstance(r.inst.ID)
 	for i := range r.outcomes {
 		if r.outcomes[i].Status != "" {
 			if err := r.log.Append(r.outcomes[i]); err != nil {
@@ -389,7 +424,12 @@ func (r *removeRun) apply() error {
 			progress.Settled(o.Status)
 		}
 	}
-	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers}
+	// The email comes from a DescribeUser beside each DeleteUser, unless
+	// its rate is below DeleteUser's: then it would slow the run, and the
+	// email column stays empty.
+	describeEmails := clients.Limits == nil ||
+		clients.Limits.For("Connect.DescribeUser").Configured() >= clients.Limits.For("Connect.DeleteUser").Configured()
+	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers, describeEmails: describeEmails}
 	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: r.inst, Log: r.log, Concurrency: cfg.Concurrency,
 		OnOutcome: func(o report.Outcome) { progress.Add(o.Status) }, Endpoint: clients.Endpoint(), IdentityCenter: r.ic, Remove: rm}
 	rm.p, r.removal = p, rm
@@ -416,6 +456,9 @@ func (r *removeRun) finish() *RemoveResult {
 	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
 	res.Interrupted = r.stop.Err() != nil && CountStatus(outcomes, report.NotAttempted) > 0
+	if !r.cfg.DryRun {
+		res.Halted = rm.p.haltMessage()
+	}
 	if res.ResultsErr == nil {
 		if err := r.log.Finish(outcomes); err != nil {
 			res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
@@ -435,14 +478,33 @@ func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
 	if err := checkResultsPath(cfg.Input, resultsPath, "agents-removed.csv"); err != nil {
 		return err
 	}
-	if FileExists(resultsPath) && !cfg.Resume && !cfg.Force {
-		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
-		if cfg.DryRun {
-			hint = "give the dry run another file with --out, or --force to replace it"
-		}
-		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+	if FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath) {
+		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
 	}
 	return nil
+}
+
+// existingRemoveHint says what to do about a results file in the way,
+// offering --resume only where it applies: a real run's file with a row
+// left to finish. A dry run's file never gets here (it is replaced).
+func existingRemoveHint(path string, dryRun bool) string {
+	if dryRun {
+		return "give the dry run another file with --out, or --force to replace it"
+	}
+	rows, err := report.Load(path)
+	if err != nil {
+		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
+	}
+	unfinished := 0
+	for _, o := range rows {
+		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
+			unfinished++
+		}
+	}
+	if unfinished == 0 {
+		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
+	}
+	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
@@ -468,6 +530,9 @@ func checkRemoveResumable(f *agentfile.LoginFile, prev map[int]report.Outcome, i
 // snapshotUser is what the listing gives of a user.
 type snapshotUser struct {
 	id, first, last, routing string
+	email                    string // when described (the listing has none)
+	described                bool
+	security                 []string // security profile ids
 }
 
 // userSnapshot is the instance's users by exact user name, and by lower case.
@@ -498,7 +563,8 @@ func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*
 
 // add takes one user of the listing.
 func (s *userSnapshot) add(u *UserSnapshot) {
-	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, routing: s.profiles[u.RoutingProfileID]}
+	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID],
+		security: u.SecurityProfileIDs}
 	if su.routing == "" {
 		su.routing = u.RoutingProfileID
 	}
@@ -631,7 +697,8 @@ func planRemove(f *agentfile.LoginFile, snap *userSnapshot, prev map[int]report.
 		case login == "":
 			invalid("blank (give the login of the user to remove)")
 		case found:
-			pr.Action, pr.Delete = ActionDelete, &DeleteTarget{Login: row.Login, UserID: u.id, FirstName: u.first, LastName: u.last, RoutingProfile: u.routing}
+			pr.Action, pr.Delete = ActionDelete, &DeleteTarget{Login: row.Login, UserID: u.id, FirstName: u.first, LastName: u.last, RoutingProfile: u.routing,
+				Email: u.email, Described: u.described, Security: u.security}
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of
 			// the row (quick connects, Identity Center) is done now.

@@ -30,6 +30,7 @@ type removal struct {
 	ic               *IdentityCenter
 	quick            *quickConnectIndex
 	deleteStoreUsers bool
+	describeEmails   bool // a DescribeUser per deleted user fills the email column
 
 	mu                 sync.Mutex
 	deletes            int
@@ -53,6 +54,18 @@ func quickNames(q []quickConnectRef) string {
 	return strings.Join(names, ", ")
 }
 
+// email is the user's email as Connect holds it, for the results file: the
+// listing (SearchUsers) gives names but no email, so one DescribeUser, at
+// its own rate, beside the slower DeleteUser. "" when it cannot be read:
+// the row is deleted all the same.
+func (r *removal) email(ctx context.Context, userID string) string {
+	out, err := r.api.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(userID)})
+	if err != nil || out.User == nil || out.User.IdentityInfo == nil {
+		return ""
+	}
+	return aws.ToString(out.User.IdentityInfo.Email)
+}
+
 // dryRunOutcome says what would be deleted for a planned delete, with the
 // read calls the Identity Center side needs to say what it would do.
 func (r *removal) dryRunOutcome(calls context.Context, pr *PlannedRow) report.Outcome {
@@ -60,6 +73,9 @@ func (r *removal) dryRunOutcome(calls context.Context, pr *PlannedRow) report.Ou
 	o := t.outcome(pr.Row.Line, r.inst)
 	o.Status = report.WouldDelete
 	var changes []string
+	if t.Admin {
+		changes = append(changes, adminNote)
+	}
 	quick, _ := r.quick.of(calls, t.UserID) // complete: the dry run described them all
 	if len(quick) > 0 {
 		r.count(func() { r.quickDeleted += len(quick) })
@@ -117,6 +133,13 @@ func (r *removal) deleteConnectUser(stop, calls context.Context, rr *rowRun) boo
 			return false
 		}
 		trace.Prepaid = true
+	}
+	if why, ok := r.p.halted(context.Background()); !ok && !t.AlreadyDeleted {
+		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, why.msg, ""
+		return false
+	}
+	if !t.AlreadyDeleted && r.describeEmails && !t.Described {
+		o.Email = r.email(calls, t.UserID)
 	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"
@@ -391,6 +414,11 @@ func (r *removal) deleteUser(calls context.Context, t *DeleteTarget, trace *Call
 	case errors.Is(err, ErrStopped):
 		// Throttled, then stopped by Ctrl-C before it went through.
 		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, NotStarted, ""
+		return false
+	case awsclient.Classify(err) == awsclient.NotSent && !MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)]):
+		// The circuit breaker kept it from being sent, and no attempt
+		// before it can have reached Connect: nothing was done.
+		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, BreakerMessage(r.p.endpoint()), ""
 		return false
 	case awsclient.Classify(err) == awsclient.NotFound && MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):
 		// An attempt whose answer was lost went through.

@@ -69,6 +69,10 @@ type Step struct {
 	// resumed outcome records it done skips it without a call. The other
 	// steps run again and find their work done (they fill in ids).
 	SkipWhenDone bool
+	// Nothing, when set, says the row has nothing for the step to do (a
+	// row without proficiencies): the step is then not recorded, so that
+	// the steps column names only what was done.
+	Nothing func(r *rowRun) bool
 }
 
 // rowStep is one step's work on a row.
@@ -89,7 +93,7 @@ func stepTable(p *Provisioner, u *Updater, rm *removal, la *lookahead) []Step {
 		// A check, not a change: it has no name, so it is never recorded.
 		{Change: ChangeCreate, IdentityCenter: true, API: "identitystore.GetUserId", Run: la.step(p)},
 		{Change: ChangeCreate, Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
-		{Change: ChangeCreate, Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true},
+		{Change: ChangeCreate, Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true, Nothing: noProficiencies},
 		// The user is looked up again on --resume: the outcome must carry its id.
 		{Change: ChangeCreate, IdentityCenter: true, Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
 		{Change: ChangeCreate, IdentityCenter: true, Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
@@ -130,6 +134,11 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 	return steps, la.close
 }
 
+// noProficiencies: the row has no proficiencies to associate.
+func noProficiencies(r *rowRun) bool {
+	return r.job.Planned.Agent == nil || len(r.job.Planned.Agent.Proficiencies) == 0
+}
+
 // hasChange says whether some job is of that kind of change.
 func hasChange(jobs []Job, c Change) bool {
 	for i := range jobs {
@@ -156,7 +165,7 @@ func runSteps(stop, calls context.Context, steps []Step, r *rowRun) {
 		if !step.Run(stop, calls, r) {
 			return
 		}
-		if step.Name != "" {
+		if step.Name != "" && (step.Nothing == nil || !step.Nothing(r)) {
 			r.outcome.AddStep(step.Name)
 		}
 	}
