@@ -155,6 +155,9 @@ type rowRun struct {
 	api string
 	// removed is what a delete's Identity Center steps did so far.
 	removed []string
+	// nothing: the step found nothing to do (no quick connect, not in the
+	// group), so the steps column does not name it.
+	nothing bool
 }
 
 // Stats is what the provisioning measured.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -202,6 +203,7 @@ func (r *removal) deleteQuickConnects(stop, calls context.Context, rr *rowRun) b
 	if len(gone) > 0 {
 		addChange(o, "quick connects deleted: "+strings.Join(gone, ", "))
 	}
+	rr.nothing = len(gone) == 0
 	return true
 }
 
@@ -214,6 +216,7 @@ func (r *removal) leaveGroup(_, calls context.Context, rr *rowRun) bool {
 	if err != nil {
 		return failStep(o, "identity center", err)
 	}
+	rr.nothing = !slices.Contains(what.did, "removed from group "+r.ic.Group)
 	if what.userID == "" {
 		addChange(o, "identity center: no user "+login)
 		return true
@@ -231,6 +234,7 @@ func (r *removal) leaveGroup(_, calls context.Context, rr *rowRun) bool {
 func (r *removal) deleteStoreUser(_, calls context.Context, rr *rowRun) bool {
 	o := &rr.outcome
 	if !r.deleteStoreUsers || o.SSOUserID == "" {
+		rr.nothing = true
 		return true
 	}
 	did, err := r.ic.deleteStoreUser(calls, rr.job.Planned.Delete.Login, o.SSOUserID, func(kept bool) {
@@ -246,6 +250,7 @@ func (r *removal) deleteStoreUser(_, calls context.Context, rr *rowRun) bool {
 		return failStep(o, "identity center", err)
 	}
 	addChange(o, "identity center: "+strings.Join(append(rr.removed, did), ", "))
+	rr.nothing = did != "user deleted"
 	return true
 }
 

@@ -164,3 +164,56 @@ func TestRemoveLockedResults(t *testing.T) {
 		t.Errorf("the lock file is left behind: %v", err)
 	}
 }
+
+// TestRemoveRecordsItsSteps: a deleted row's steps column names the delete
+// steps of the step table it went through, as a created row's names its
+// create steps; the results file holds them, and the instance lacks the
+// user and its quick connect.
+func TestRemoveRecordsItsSteps(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "leaver"}, sandbox.ConnectUser{Username: "stays"}, sandbox.ConnectUser{Username: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, u := range sb.ConnectUsers() {
+		if u.Username == "leaver" {
+			id = u.ID
+		}
+	}
+	if _, err := sb.AddUserQuickConnect("Transfer to leaver", id); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "leavers.csv")
+	if err := os.WriteFile(input, []byte("user login\nleaver\nplain\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID()}, sandboxClients(t, sb, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := StepUserDeleted + "; " + StepQuickConnects
+	if o := res.Outcomes[0]; o.Status != report.Deleted || o.Steps != want {
+		t.Fatalf("outcome %s, steps %q; want deleted, %q", o.Status, o.Steps, want)
+	}
+	saved, err := report.Load(res.ResultsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := saved[2]; o.Steps != want {
+		t.Errorf("the results file's steps %q, want %q", o.Steps, want)
+	}
+	// A user no quick connect points at: that step did nothing.
+	if o := res.Outcomes[1]; o.Status != report.Deleted || o.Steps != StepUserDeleted {
+		t.Errorf("plain: outcome %s, steps %q; want deleted, %q", o.Status, o.Steps, StepUserDeleted)
+	}
+	for _, u := range sb.ConnectUsers() {
+		if u.Username == "leaver" || u.Username == "plain" {
+			t.Errorf("%s is still in the instance", u.Username)
+		}
+	}
+	if n := len(sb.QuickConnects()); n != 0 {
+		t.Errorf("%d quick connects left, want 0", n)
+	}
+}

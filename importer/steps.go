@@ -161,11 +161,11 @@ func runSteps(stop, calls context.Context, steps []Step, r *rowRun) {
 			r.outcome.AddStep(step.Name)
 			continue
 		}
-		r.api = awsclient.Key(step.API)
+		r.api, r.nothing = awsclient.Key(step.API), false
 		if !step.Run(stop, calls, r) {
 			return
 		}
-		if step.Name != "" && (step.Nothing == nil || !step.Nothing(r)) {
+		if step.Name != "" && !r.nothing && (step.Nothing == nil || !step.Nothing(r)) {
 			r.outcome.AddStep(step.Name)
 		}
 	}
