@@ -20,7 +20,24 @@ type ValidateOptions struct {
 	// a row needs an email: the email column, else the login when it is an
 	// address.
 	IdentityCenter bool
+	// EmailWhenCreating: with IdentityCenter, a row without an email is not
+	// a problem here; the import decides once it knows whether the row's
+	// Identity Center user exists (only a user to create needs one), with
+	// MissingEmailProblem.
+	EmailWhenCreating bool
 }
+
+// MissingEmailProblem is the problem of a row that needs an IAM Identity
+// Center user made and has no email for it; column is the email column as
+// the file spells it.
+func MissingEmailProblem(line int, column string) Problem {
+	return Problem{Line: line, Column: column, Message: missingEmailMessage, Hint: missingEmailHint}
+}
+
+const (
+	missingEmailMessage = "missing email address: an IAM Identity Center user needs one"
+	missingEmailHint    = "fill in the email address column, or use the agent's email address as the user login"
+)
 
 // Checked is the verdict on one row.
 type Checked struct {
@@ -530,9 +547,8 @@ func (rc *rowCheck) checkIdentityCenter(a *Agent) {
 	if a.Email == "" && rc.cell(ColEmail) == "" {
 		if strings.Contains(a.Login, "@") {
 			a.Email = a.Login
-		} else {
-			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
-				"fill in the email address column, or use the agent's email address as the user login")
+		} else if !rc.opts.EmailWhenCreating {
+			rc.problem(ColEmail, "", missingEmailMessage, missingEmailHint)
 		}
 	}
 	emailColumn := ColEmail

@@ -82,12 +82,14 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		return nil, errors.New("the Connect client cannot describe users")
 	}
 	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
-	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
+	// The instance first: a credentials problem is the first thing said.
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
-	status.Stop()
 	if err != nil {
+		status.Stop()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
+	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
+	status.Stop()
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
 	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}

@@ -470,18 +470,12 @@ func (u *userIndex) foldMatch(login string) (string, bool) {
 
 func listUsers(ctx context.Context, api ConnectReader, instanceID string) (*userIndex, error) {
 	u := &userIndex{exact: map[string]string{}, fold: map[string]string{}}
-	p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, &PlanError{Step: "list users", Err: err}
-		}
-		for _, s := range page.UserSummaryList {
-			name, id := aws.ToString(s.Username), aws.ToString(s.Id)
-			u.exact[name] = id
-			u.fold[strings.ToLower(name)] = name
-		}
+	err := ScanUsers(ctx, api, instanceID, NamesOnly, nil, func(s *UserSnapshot) {
+		u.exact[s.Username] = s.ID
+		u.fold[strings.ToLower(s.Username)] = s.Username
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
 	return u, nil
 }
