@@ -96,6 +96,9 @@ type columnSpec struct {
 	kind  Kind
 	// clear: (none) clears the field on import --update.
 	clear bool
+	// secret: the column's cells are never shown (a password), nor split
+	// teams by.
+	secret bool
 	// extension: a column beyond the console's template (extension.go);
 	// channel is its channel.
 	extension bool
@@ -142,7 +145,7 @@ var columnTable = []columnSpec{
 		label: "secondary email", group: GroupIdentity, take: func(d, s *Agent) { d.SecondaryEmail = s.SecondaryEmail }},
 	{col: ColMobile, name: "mobile", kind: KindE164, clear: true, cell: func(a *Agent) string { return a.Mobile },
 		label: "mobile", group: GroupIdentity, take: func(d, s *Agent) { d.Mobile = s.Mobile }},
-	{col: ColPassword, name: "password", kind: KindPassword},
+	{col: ColPassword, name: "password", kind: KindPassword, secret: true},
 	{col: ColLogin, name: "user login", aliases: []string{"username"}, kind: KindLogin, cell: func(a *Agent) string { return a.Login }},
 	// The documented template's "agent hierarchy" holds what
 	// user_hierarchy_1|user_hierarchy_2 holds; the export writes the
@@ -356,6 +359,13 @@ func (a *Agent) channels() *ChannelSettings {
 	return a.Channels
 }
 
+// Secret says whether column c's cells are never shown.
+func (c Column) Secret() bool { return c > 0 && c < ColBlank && specs[c] != nil && specs[c].secret }
+
+// IsLoginHeader says whether header field h is the login column as the
+// template and the results file both spell it ("user login").
+func IsLoginHeader(h string) bool { return CanonicalName(h) == specs[ColLogin].name }
+
 // TableColumns lists every column of the column table, in its order.
 func TableColumns() []Column { return columnsWhere(func(*columnSpec) bool { return true }) }
 
@@ -566,3 +576,32 @@ func (f *File) FieldValue(r Row, c Column) (string, Column) {
 	}
 	return "", c
 }
+
+// Login is row r's user login, its key, as typed.
+func (f *File) Login(r Row) string { return f.Value(r, ColLogin) }
+
+// Echo is what the results file repeats of a row, as typed (an invalid
+// row has no Agent): its login, names, email and routing profile.
+type Echo struct{ Login, FirstName, LastName, Email, RoutingProfile string }
+
+// Echo gives row r's cells the results file repeats.
+func (f *File) Echo(r Row) Echo {
+	return Echo{Login: f.Value(r, ColLogin), FirstName: f.Value(r, ColFirstName), LastName: f.Value(r, ColLastName),
+		Email: f.Value(r, ColEmail), RoutingProfile: f.Value(r, ColRoutingProfile)}
+}
+
+// ColumnName is how problems name column c: as f's header spells it, or
+// by its canonical name when f lacks it (or f is nil).
+func (f *File) ColumnName(c Column) string {
+	if f != nil {
+		for i, fc := range f.Columns {
+			if fc == c && i < len(f.Header) {
+				return f.Header[i]
+			}
+		}
+	}
+	return c.String()
+}
+
+// LoginName is how problems name the login column.
+func (f *File) LoginName() string { return f.ColumnName(ColLogin) }
