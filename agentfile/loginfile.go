@@ -62,7 +62,7 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		if CanonicalName(h) == "connect user id" && idCol < 0 {
 			idCol = i
 		}
-		if CanonicalName(h) == "user login" {
+		if IsLoginHeader(h) {
 			if col >= 0 {
 				return nil, &FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
 			}
