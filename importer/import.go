@@ -255,6 +255,11 @@ func (r *importRun) makePlan() error {
 		return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)})
 	}
 	r.plan = plan
+	if cfg.Guard != nil {
+		if err := cfg.Guard(r.stop, r.f, plan); err != nil {
+			return r.interrupted(err)
+		}
+	}
 	if !cfg.KeepRows {
 		r.checked = nil // the plan holds the rows (run_memory.go)
 	}

@@ -66,6 +66,15 @@ type RemoveConfig struct {
 	// names and the listing lacks (nil: DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
 
+	// Kept names logins that are not deleted, each with the reason the
+	// row's changes cell gives (sync's guards: the Admin security
+	// profile, --keep); such a row is "kept".
+	Kept map[string]string
+	// Hold, when not "", deletes nothing: every row that would be deleted
+	// is "not-attempted" with Hold as its error (sync: a create or an
+	// update failed).
+	Hold string
+
 	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
 	Progress     io.Writer
 	ProgressMode ProgressMode
@@ -334,10 +343,24 @@ func (r *removeRun) plan() error {
 			r.outcomes[i] = p // an earlier run finished the row
 			continue
 		}
-		switch pr.Action {
-		case ActionDelete:
+		login := strings.TrimSpace(r.f.Rows[i].Login)
+		if why, kept := r.cfg.Kept[login]; kept && pr.Action != ActionInvalid {
+			o := report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID, Status: report.Kept, Changes: why}
+			if t := pr.Delete; t != nil {
+				o = t.outcome(pr.Row.Line, r.inst)
+				o.Status, o.Changes = report.Kept, why
+			}
+			r.outcomes[i] = o
+			continue
+		}
+		switch {
+		case pr.Action == ActionDelete && r.cfg.Hold != "":
+			o := pr.Delete.outcome(pr.Row.Line, r.inst)
+			o.Status, o.Error = report.NotAttempted, r.cfg.Hold
+			r.outcomes[i] = o
+		case pr.Action == ActionDelete:
 			r.jobs, r.jobIndex = append(r.jobs, Job{Planned: pr}), append(r.jobIndex, i)
-		case ActionAbsent:
+		case pr.Action == ActionAbsent:
 			r.outcomes[i] = report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID,
 				Status: report.Absent, Changes: "no such user"}
 		default:

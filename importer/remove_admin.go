@@ -2,9 +2,6 @@ package importer
 
 import (
 	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/connect"
 )
 
 // adminProfile is the security profile of an instance's administrators.
@@ -60,18 +57,5 @@ func (r *removeRun) guardAdmins() error {
 // adminProfileID is the id of the instance's Admin security profile, ""
 // when it has none.
 func (r *removeRun) adminProfileID() (string, error) {
-	p := connect.NewListSecurityProfilesPaginator(r.api, &connect.ListSecurityProfilesInput{
-		InstanceId: aws.String(r.inst.ID), MaxResults: aws.Int32(PageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(r.stop)
-		if err != nil {
-			return "", fmt.Errorf("list security profiles: %w", err)
-		}
-		for _, sp := range page.SecurityProfileSummaryList {
-			if aws.ToString(sp.Name) == adminProfile {
-				return aws.ToString(sp.Id), nil
-			}
-		}
-	}
-	return "", nil
+	return adminProfileID(r.stop, r.api, r.inst.ID)
 }

@@ -61,6 +61,12 @@ type Config struct {
 	// group membership (--sso, --identity-store-id).
 	IdentityCenter IdentityCenterConfig
 
+	// Guard, when set, is called once the plan is made, before the results
+	// file is made and before anything is changed (sync's scope and
+	// guards): it may make rows invalid (ActionInvalid with a problem), and
+	// an error stops the run with nothing changed.
+	Guard func(ctx context.Context, f *agentfile.File, plan *Plan) error
+
 	// Progress is where progress and warnings go (stderr); nil: nowhere.
 	Progress     io.Writer
 	ProgressMode ProgressMode

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 )
 
 // UserPages says how the instance's users are listed: by name and id
@@ -29,6 +30,22 @@ const (
 // may exist, and one in it may be gone; LagBackoff and the callers' exact
 // look-ups settle both.
 func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	return ScanUsersWhere(ctx, api, instanceID, pages, nil, prog, user, group)
+}
+
+// UserWhere narrows a FullUsers listing with SearchUsers' own criteria and
+// filter (sync's scope), so that it still costs pages.
+type UserWhere struct {
+	Criteria *types.UserSearchCriteria
+	Filter   *types.UserSearchFilter
+}
+
+// ScanUsersWhere is ScanUsers narrowed by where (nil: every user); a
+// where needs FullUsers.
+func ScanUsersWhere(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, where *UserWhere, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	if where != nil {
+		pages = FullUsers
+	}
 	if prog == nil {
 		prog = &snapshotProgress{}
 	}
@@ -49,8 +66,11 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 		return nil
 	}
 	seen := map[string]bool{}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)})
+	in := &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)}
+	if where != nil {
+		in.SearchCriteria, in.SearchFilter = where.Criteria, where.Filter
+	}
+	p := connect.NewSearchUsersPaginator(api, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -28,13 +28,14 @@ const (
 	Deleted      Status = "deleted"       // remove deleted the user
 	WouldDelete  Status = "would-delete"  // remove's dry run
 	Absent       Status = "absent"        // remove: no such user, nothing to do
+	Kept         Status = "kept"          // sync: a user of the scope the guards keep (Admin, --keep)
 	Invalid      Status = "invalid"       // the row failed validation; nothing was called
 	Failed       Status = "failed"        // an API call failed
 	NotAttempted Status = "not-attempted" // the run stopped before this row
 )
 
 // Statuses lists every status, in the order a summary shows them.
-var Statuses = []Status{Created, Exists, WouldCreate, Updated, WouldUpdate, Deleted, WouldDelete, Absent, Invalid, Failed, NotAttempted}
+var Statuses = []Status{Created, Exists, WouldCreate, Updated, WouldUpdate, Deleted, WouldDelete, Absent, Kept, Invalid, Failed, NotAttempted}
 
 // Valid reports whether s is one of the status words.
 func (s Status) Valid() bool {
@@ -45,7 +46,7 @@ func (s Status) Valid() bool {
 // redo it and keeps its password.
 func (s Status) Done() bool {
 	switch s {
-	case Created, Exists, Updated, Deleted, Absent:
+	case Created, Exists, Updated, Deleted, Absent, Kept:
 		return true
 	}
 	return false

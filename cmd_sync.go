@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/remover"
+)
+
+const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
+                         [--scope-hierarchy PATH] [--scope-routing-profile NAME] [--scope-tag KEY=VALUE]...
+                         [--keep LOGIN[,LOGIN...]] [--max-deletes N] [--yes]
+                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN] [--sso-delete-users]
+                         [--concurrency N] [--rate-scale X] [--no-progress] [--encoding utf-8|windows-1252]
+                         [--profile NAME] [--region NAME] [--endpoint-url URL]
+
+Makes a part of an Amazon Connect instance (its scope) match a roster file
+(Connect's bulk-upload template, such as an HR system's export): the users
+FILE names are created or updated as "import --update" does, and the users
+of the scope that FILE does not name are deleted as "remove" does (with
+their quick connects; with --sso, out of the group, and --sso-delete-users
+deletes the Identity Center user too). The deletes come last, and none is
+made when a create or an update did not complete.
+
+The scope is the whole instance unless narrowed (every part must hold):
+--scope-hierarchy 'Example Corp|Support' (that group and every group below),
+--scope-routing-profile NAME, --scope-tag KEY=VALUE (repeatable). A row of
+FILE whose user is outside the scope (or would be put outside by the row) is
+"invalid".
+
+Guards, all checked before the first change (exit 2, nothing changed):
+users holding the Admin security profile and the logins given to --keep are
+never deleted ("kept"); more deletes than --max-deletes (default 10), a
+FILE with no data rows, or a FILE none of whose users exist while the scope
+holds users it would delete (a roster of another instance) refuse the run.
+On a terminal a sync that deletes asks for the number of deletes to be typed
+back; elsewhere it needs --yes. Run --dry-run first: it writes the plan.
+
+Files, beside the input (agents.csv): agents-results.csv (the creates and
+updates, as import's results file), agents-deletes.csv (the logins the sync
+deletes or keeps: the plan of its deletes) and agents-removed.csv (the
+deletes, as remove's results file; its line is the line of
+agents-deletes.csv). --resume finishes an interrupted sync.
+
+Exit status: 0 every row done (created, exists, updated, deleted, kept, or
+their would-); 1 some rows invalid, failed or not attempted; 2 nothing could
+be done, a guard refused, or the deletes were not confirmed; 130 interrupted.
+
+Examples:
+    bulkagents sync roster.csv --instance-id ID --dry-run
+    bulkagents sync roster.csv --instance-id ID --scope-hierarchy 'Example Corp|Support' --yes
+    bulkagents sync roster.csv --instance-id ID --keep supervisor1,supervisor2 --max-deletes 40 --yes
+`
+
+var syncCommand = &command{name: "sync", usage: syncUsage, run: runSync}
+
+type syncFlags struct {
+	awsFlags
+	out                        string
+	dryRun, resume, force, yes bool
+	scopeHierarchy             string
+	scopeRoutingProfile        string
+	scopeTags                  tagList
+	keep                       string
+	maxDeletes                 int
+	concurrency                int
+	rateScale                  float64
+	noProgress                 bool
+	encoding                   string
+	sso                        bool
+	identityStoreID, ssoGroup  string
+	ssoAppARN                  string
+	ssoDeleteUsers             bool
+}
+
+// tagList is --scope-tag, repeatable: KEY=VALUE each time.
+type tagList struct{ m map[string]string }
+
+func (t *tagList) String() string {
+	var parts []string
+	for k, v := range t.m {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (t *tagList) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return fmt.Errorf("%q is not KEY=VALUE (for example --scope-tag team=support)", s)
+	}
+	if t.m == nil {
+		t.m = map[string]string{}
+	}
+	t.m[strings.TrimSpace(k)] = v
+	return nil
+}
+
+func runSync(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "sync", syncUsage)
+	var fl syncFlags
+	awsFlagsVar(fs, &fl.awsFlags)
+	fs.StringVar(&fl.out, "out", "", "the results `FILE` of the creates and updates (default: beside the input, roster-results.csv for roster.csv)")
+	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write the plan")
+	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted sync from its files")
+	fs.BoolVar(&fl.force, "force", false, "replace existing results files (their passwords are lost)")
+	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	fs.StringVar(&fl.scopeHierarchy, "scope-hierarchy", "", "own only the users of this hierarchy group `PATH` (levels joined by |) and the groups below")
+	fs.StringVar(&fl.scopeRoutingProfile, "scope-routing-profile", "", "own only the users of this routing profile `NAME`")
+	fs.Var(&fl.scopeTags, "scope-tag", "own only the users holding this tag `KEY=VALUE` (repeatable: all must hold)")
+	fs.StringVar(&fl.keep, "keep", "", "never delete these `LOGIN[,LOGIN...]`")
+	fs.IntVar(&fl.maxDeletes, "max-deletes", importer.DefaultMaxDeletes, "refuse a sync that would delete more than `N` users")
+	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
+	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
+	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
+	encodingFlag(fs, &fl.encoding)
+	fs.BoolVar(&fl.sso, "sso", false, "also create, and on delete take out of the group, each agent's IAM Identity Center user")
+	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store `ID` (d-XXXXXXXXXX)")
+	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group `NAME` of the agents (default "+importer.DefaultSSOGroup+")")
+	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
+	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete a deleted agent's Identity Center user, unless it is in other groups")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageError("bulkagents sync roster.csv --instance-id ID --dry-run", "sync takes one file, got %d arguments", len(rest))
+	}
+	input := rest[0]
+	if err := fl.check(); err != nil {
+		return err
+	}
+	if err := checkAgentsHeader(ctx, env, input, nil, fl.encoding); err != nil {
+		return err
+	}
+	onTerminal := isTerminalFile(env.stdin) && isTerminalFile(env.stderr)
+	if !fl.dryRun && !fl.yes && !onTerminal {
+		return usageError("run it with --dry-run first to read the plan, then add --yes to carry it out",
+			"sync may delete users: without a terminal to confirm on, it needs --yes (nothing was changed)")
+	}
+	id, region, err := fl.instance()
+	if err != nil {
+		return err
+	}
+	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: region, EndpointURL: fl.endpointURL,
+		RateScale: givenRateScale(fs.FlagSet, fl.rateScale), RatesFix: ratesFix}
+	clients, err := importer.NewClients(ctx, awsConfig)
+	if err != nil {
+		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+	}
+	defer clients.CloseIdleConnections()
+
+	calls, abort := interruptible(ctx, env, !fl.noProgress, "calls")
+	defer abort()
+	mode := importer.ProgressAuto
+	if fl.noProgress {
+		mode = importer.ProgressOff
+	}
+	cfg := importer.SyncConfig{
+		Import: importer.Config{
+			Input: input, Out: fl.out, InstanceID: id, Encoding: fl.encoding,
+			DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, Concurrency: fl.concurrency,
+			Progress: env.stderr, ProgressMode: mode,
+			IdentityCenter: importer.IdentityCenterConfig{
+				Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN},
+		},
+		Scope:                     fl.scope(),
+		Keep:                      splitLogins(fl.keep),
+		MaxDeletes:                fl.maxDeletes,
+		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
+	}
+	if !fl.yes {
+		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, id, n) }
+	}
+	res, err := importer.Sync(ctx, calls, cfg, clients)
+	if err != nil {
+		if errors.Is(err, remover.ErrNotConfirmed) {
+			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to read the plan"}
+		}
+		if res == nil {
+			return importError(input, err)
+		}
+		importer.WriteSummary(env.stderr, res.Import)
+		return &exitError{code: exitRowsFailed, msg: err.Error()}
+	}
+	importer.WriteSummary(env.stderr, res.Import)
+	writeSyncDeletes(env, res)
+	if err := unfinishedFiles(res.Import.ResultsErr, res.Import.RetryErr, res.Import.ResultsPath, "every password set so far"); err != nil {
+		return err
+	}
+	if rr := res.Remove; rr != nil {
+		if err := unfinishedFiles(rr.ResultsErr, rr.RetryErr, rr.ResultsPath, "every user deleted so far"); err != nil {
+			return err
+		}
+	}
+	switch {
+	case res.Import.Interrupted || (res.Remove != nil && res.Remove.Interrupted):
+		return &exitError{code: exitInterrupted}
+	case !res.Import.Counts.Success() || res.Import.Halted != "" || res.Held != "":
+		return &exitError{code: exitRowsFailed}
+	case res.Remove != nil && (!res.Remove.Counts.Success() || res.Remove.Halted != ""):
+		return &exitError{code: exitRowsFailed}
+	}
+	return nil
+}
+
+// writeSyncDeletes says what the deletes did, after the import's summary.
+func writeSyncDeletes(env *environment, res *importer.SyncResult) {
+	if res.Remove == nil {
+		if res.Deletes+res.Kept == 0 {
+			fmt.Fprintf(env.stderr, "sync: the scope holds no user that the file does not name: nothing to delete\n")
+		} else if res.Held != "" {
+			fmt.Fprintf(env.stderr, "sync: %s; %s lists them\n", res.Held, res.DeletesPath)
+		}
+		return
+	}
+	remover.WriteSummary(env.stderr, res.Remove)
+	if res.Held != "" {
+		fmt.Fprintf(env.stderr, "sync: %s\n", res.Held)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.stderr, "warning: %s\n", w)
+	}
+}
+
+func (fl *syncFlags) scope() importer.SyncScope {
+	s := importer.SyncScope{RoutingProfile: strings.TrimSpace(fl.scopeRoutingProfile), Tags: fl.scopeTags.m}
+	if h := strings.TrimSpace(fl.scopeHierarchy); h != "" {
+		for _, level := range strings.Split(h, "|") {
+			s.Hierarchy = append(s.Hierarchy, strings.TrimSpace(level))
+		}
+	}
+	return s
+}
+
+func splitLogins(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (fl *syncFlags) check() error {
+	switch {
+	case fl.sso && fl.identityStoreID != "":
+		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	case (fl.ssoGroup != "" || fl.ssoAppARN != "" || fl.ssoDeleteUsers) && !fl.sso && fl.identityStoreID == "":
+		return usageError("add --sso (or --identity-store-id ID)", "--sso-group, --sso-application-arn and --sso-delete-users need --sso or --identity-store-id")
+	case fl.resume && fl.force:
+		return usageError("--resume keeps the results files' rows; --force starts over: pick one", "--resume and --force do not go together")
+	case fl.dryRun && fl.resume:
+		return usageError("a dry run changes nothing: run it without --resume", "--dry-run and --resume do not go together")
+	case fl.instanceID == "":
+		return usageError("add --instance-id ID (Amazon Connect console > your instance > Distribution settings)", "no instance: --instance-id is required")
+	case fl.maxDeletes < 0:
+		return usageError("give --max-deletes 0 or more", "--max-deletes %d is below 0", fl.maxDeletes)
+	case strings.Contains(fl.scopeHierarchy, "||"):
+		return usageError("join the levels with one |: --scope-hierarchy 'Example Corp|Support'", "--scope-hierarchy %q has an empty level", fl.scopeHierarchy)
+	case fl.concurrency < 0 || fl.concurrency > 512:
+		return usageError("use a number of workers from 1 to 512, or 0 to let the rate decide", "--concurrency %d is out of range", fl.concurrency)
+	case checkRateScale(fl.rateScale) != nil:
+		return checkRateScale(fl.rateScale)
+	}
+	return nil
+}

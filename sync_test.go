@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+const syncHeader = "first name,last name,email address,secondary email address,mobile,password,user login,agent hierarchy,routing profile name,security_profile_name_1|security_profile_name_2,user_hierarchy_1|user_hierarchy_2,phone type (soft/desk),phone number,soft phone auto accept (yes/no),ACW timeout (seconds),tags"
+
+// syncRow is one roster row of agent n, with its routing profile and
+// hierarchy.
+func syncRow(n int, routing, hierarchy string) string {
+	return fmt.Sprintf("Agent,%d,agent%04d@example.com,,,,agent%04d,%s,%s,Agent,,soft,,yes,30,", n, n, n, hierarchy, routing)
+}
+
+func writeRoster(t *testing.T, path string, rows []string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(syncHeader+"\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncFixture is an instance of size agents made by an import of a roster,
+// and a second roster that drops, changes and adds step agents each.
+type syncFixture struct {
+	sb         *sandbox.Sandbox
+	dir        string
+	size, step int
+}
+
+func newSyncFixture(t *testing.T, size, step int) *syncFixture {
+	t.Helper()
+	fx := &syncFixture{sb: e2eSandbox(t, sandbox.Options{RateScale: 200}), dir: t.TempDir(), size: size, step: step}
+	var rows []string
+	for i := 1; i <= size; i++ {
+		rows = append(rows, syncRow(i, "Basic Routing Profile", ""))
+	}
+	writeRoster(t, filepath.Join(fx.dir, "start.csv"), rows)
+	if code, out := runCommand(t, fx.sb, fx.dir, 200, "import", "start.csv", "--no-progress"); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, out)
+	}
+	// The roster: agents 1..step dropped, step+1..2*step moved to the
+	// Sales Routing Profile, size+1..size+step added.
+	rows = rows[:0]
+	for i := step + 1; i <= size+step; i++ {
+		routing := "Basic Routing Profile"
+		if i <= 2*step {
+			routing = "Sales Routing Profile"
+		}
+		rows = append(rows, syncRow(i, routing, ""))
+	}
+	writeRoster(t, filepath.Join(fx.dir, "roster.csv"), rows)
+	return fx
+}
+
+func (fx *syncFixture) users(t *testing.T) map[string]sandbox.ConnectUser {
+	t.Helper()
+	m := map[string]sandbox.ConnectUser{}
+	for _, u := range fx.sb.ConnectUsers() {
+		if _, dup := m[u.Username]; dup {
+			t.Errorf("user %q twice", u.Username)
+		}
+		m[u.Username] = u
+	}
+	return m
+}
+
+func TestSyncAcceptance(t *testing.T) {
+	t.Parallel()
+	size, step := fullSize(t, 60, 1000), fullSize(t, 5, 50)
+	fx := newSyncFixture(t, size, step)
+	maxDeletes := fmt.Sprint(step)
+	before := fx.users(t)
+
+	code, out := runCommand(t, fx.sb, fx.dir, 200, "sync", "roster.csv", "--dry-run", "--no-progress", "--max-deletes", maxDeletes, "--out", "plan-results.csv")
+	if code != 0 {
+		t.Fatalf("dry run: exit %d\n%s", code, out)
+	}
+	plan := countStatuses(results(t, filepath.Join(fx.dir, "plan-results.csv")))
+	dels := countStatuses(results(t, filepath.Join(fx.dir, "plan-removed.csv")))
+	if plan[report.WouldCreate] != step || plan[report.WouldUpdate] != step || plan[report.Exists] != size-2*step || dels[report.WouldDelete] != step {
+		t.Fatalf("dry run plans %v and %v, want %d would-create, %d would-update, %d exists, %d would-delete\n%s",
+			plan, dels, step, step, size-2*step, step, out)
+	}
+	if len(fx.users(t)) != len(before) {
+		t.Fatalf("the dry run changed the instance")
+	}
+
+	code, out = runCommand(t, fx.sb, fx.dir, 200, "sync", "roster.csv", "--yes", "--no-progress", "--max-deletes", maxDeletes)
+	if code != 0 {
+		t.Fatalf("sync: exit %d\n%s", code, out)
+	}
+	got := countStatuses(results(t, filepath.Join(fx.dir, "roster-results.csv")))
+	dels = countStatuses(results(t, filepath.Join(fx.dir, "roster-removed.csv")))
+	if got[report.Created] != step || got[report.Updated] != step || got[report.Exists] != size-2*step || dels[report.Deleted] != step {
+		t.Fatalf("sync: %v and %v\n%s", got, dels, out)
+	}
+	after := fx.users(t)
+	sales := fx.sb.RoutingProfileID("Sales Routing Profile")
+	for i := 1; i <= size+step; i++ {
+		login := fmt.Sprintf("agent%04d", i)
+		u, ok := after[login]
+		switch {
+		case i <= step && ok:
+			t.Errorf("%s was dropped from the roster and is still there", login)
+		case i > step && !ok:
+			t.Errorf("%s is in the roster and missing", login)
+		case i > step && i <= 2*step && u.RoutingProfileID != sales:
+			t.Errorf("%s: routing profile %s, want Sales", login, u.RoutingProfileID)
+		case i > 2*step && i <= size && u.ID != before[login].ID:
+			t.Errorf("%s was replaced", login)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d users after the sync, want %d", len(after), len(before))
+	}
+
+	// A second sync plans nothing.
+	code, out = runCommand(t, fx.sb, fx.dir, 200, "sync", "roster.csv", "--dry-run", "--no-progress", "--out", "again-results.csv")
+	if code != 0 {
+		t.Fatalf("second dry run: exit %d\n%s", code, out)
+	}
+	again := countStatuses(results(t, filepath.Join(fx.dir, "again-results.csv")))
+	if again[report.Exists] != size || len(again) != 1 {
+		t.Errorf("second sync plans %v, want %d exists", again, size)
+	}
+	if d, err := report.Load(filepath.Join(fx.dir, "again-removed.csv")); err == nil {
+		for _, o := range d {
+			if o.Status != report.Kept {
+				t.Errorf("second sync plans a delete: %+v", o)
+			}
+		}
+	}
+}
