@@ -138,3 +138,122 @@ func TestSyncAcceptance(t *testing.T) {
 		}
 	}
 }
+
+// syncGuardFixture: agents 1..10 in Example Corp|Support|Tier 1, 11..20 in
+// Example Corp|Sales, and an administrator, admin01.
+func syncGuardFixture(t *testing.T) *syncFixture {
+	t.Helper()
+	fx := &syncFixture{sb: e2eSandbox(t, sandbox.Options{RateScale: 200}), dir: t.TempDir(), size: 20}
+	var rows []string
+	for i := 1; i <= 20; i++ {
+		h := "Example Corp|Support|Tier 1"
+		if i > 10 {
+			h = "Example Corp|Sales"
+		}
+		rows = append(rows, syncRow(i, "Basic Routing Profile", h))
+	}
+	writeRoster(t, filepath.Join(fx.dir, "start.csv"), rows)
+	if code, out := runCommand(t, fx.sb, fx.dir, 200, "import", "start.csv", "--no-progress"); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, out)
+	}
+	if err := fx.sb.AddConnectUsers(sandbox.ConnectUser{Username: "admin01", FirstName: "Ad", LastName: "Min",
+		SecurityProfileIDs: []string{fx.sb.SecurityProfileID("Admin")}}); err != nil {
+		t.Fatal(err)
+	}
+	return fx
+}
+
+func rosterOf(from, to int, h string) []string {
+	var rows []string
+	for i := from; i <= to; i++ {
+		rows = append(rows, syncRow(i, "Basic Routing Profile", h))
+	}
+	return rows
+}
+
+// TestSyncGuards: each guard refuses before any change (exit 2, the
+// instance as it was, a message saying what to do), and Admin and --keep
+// users are kept.
+func TestSyncGuards(t *testing.T) {
+	t.Parallel()
+	fx := syncGuardFixture(t)
+	before := len(fx.users(t))
+	refuse := func(name string, rows []string, want string, extra ...string) {
+		t.Helper()
+		path := filepath.Join(fx.dir, name+".csv")
+		if rows == nil {
+			os.WriteFile(path, []byte(syncHeader+"\n"), 0o600)
+		} else {
+			writeRoster(t, path, rows)
+		}
+		code, out := runCommand(t, fx.sb, fx.dir, 200, append([]string{"sync", name + ".csv", "--yes", "--no-progress"}, extra...)...)
+		if code != 2 || !strings.Contains(out, want) || !strings.Contains(out, "hint:") {
+			t.Errorf("%s: exit %d, want 2 and %q with a hint\n%s", name, code, want, out)
+		}
+		if n := len(fx.users(t)); n != before {
+			t.Errorf("%s: %d users after a refused sync, want %d", name, n, before)
+		}
+	}
+	refuse("empty", nil, "no data rows")
+	other := []string{"Other,1,other1@example.com,,,,other0001,,Basic Routing Profile,Agent,,soft,,yes,30,"}
+	refuse("other", other, "another instance")
+	refuse("eleven", rosterOf(1, 9, ""), "would delete 11 users of the whole instance, more than --max-deletes 10")
+
+	// Admin and --keep: a roster of agents 1..18 with --keep agent0019
+	// deletes agent0020 only; admin01 and agent0019 are kept.
+	writeRoster(t, filepath.Join(fx.dir, "keep.csv"), rosterOf(1, 18, ""))
+	code, out := runCommand(t, fx.sb, fx.dir, 200, "sync", "keep.csv", "--yes", "--no-progress", "--keep", "agent0019")
+	if code != 0 {
+		t.Fatalf("keep: exit %d\n%s", code, out)
+	}
+	users := fx.users(t)
+	if _, ok := users["agent0020"]; ok {
+		t.Errorf("agent0020 is not deleted")
+	}
+	for _, l := range []string{"admin01", "agent0019"} {
+		if _, ok := users[l]; !ok {
+			t.Errorf("%s was deleted", l)
+		}
+	}
+	kept := 0
+	for _, o := range results(t, filepath.Join(fx.dir, "keep-removed.csv")) {
+		if o.Status == report.Kept {
+			kept++
+		}
+	}
+	if kept < 2 {
+		t.Errorf("%d rows kept, want admin01 and agent0019", kept)
+	}
+}
+
+// TestSyncScopeHierarchy: with --scope-hierarchy 'Example Corp|Support',
+// only the users of that subtree are deleted; a row for a user elsewhere is
+// invalid and that user untouched.
+func TestSyncScopeHierarchy(t *testing.T) {
+	t.Parallel()
+	fx := syncGuardFixture(t)
+	rows := rosterOf(1, 7, "Example Corp|Support|Tier 1")
+	rows = append(rows, syncRow(15, "Sales Routing Profile", "Example Corp|Sales"))
+	writeRoster(t, filepath.Join(fx.dir, "support.csv"), rows)
+	before := fx.users(t)
+	code, out := runCommand(t, fx.sb, fx.dir, 200, "sync", "support.csv", "--yes", "--no-progress", "--scope-hierarchy", "Example Corp|Support")
+	if code != 1 { // the agent0015 row is invalid
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	users := fx.users(t)
+	for i := 1; i <= 20; i++ {
+		login := fmt.Sprintf("agent%04d", i)
+		_, ok := users[login]
+		if gone := i >= 8 && i <= 10; gone == ok {
+			t.Errorf("%s: present %v, want %v", login, ok, !gone)
+		}
+	}
+	if users["agent0015"].RoutingProfileID != before["agent0015"].RoutingProfileID {
+		t.Errorf("agent0015, outside the scope, was changed")
+	}
+	for _, o := range results(t, filepath.Join(fx.dir, "support-results.csv")) {
+		if o.Login == "agent0015" && (o.Status != report.Invalid || !strings.Contains(o.Error, "outside the scope hierarchy")) {
+			t.Errorf("agent0015's row: %s %s", o.Status, o.Error)
+		}
+	}
+}

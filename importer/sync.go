@@ -39,10 +39,10 @@ func (s SyncScope) IsZero() bool {
 	return len(s.Hierarchy) == 0 && s.RoutingProfile == "" && len(s.Tags) == 0
 }
 
-// String names the scope as the flags give it.
+// String names the scope as the flags give it, to follow "the".
 func (s SyncScope) String() string {
 	if s.IsZero() {
-		return "the whole instance"
+		return "whole instance"
 	}
 	var parts []string
 	if len(s.Hierarchy) > 0 {
