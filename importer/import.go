@@ -24,7 +24,7 @@ type importRun struct {
 	resultsPath, retryPath string
 	resultsExist           bool
 	replaceDryRun          bool // the results file in the way holds only a dry run's rows
-	retryOwner             retryOwner
+	retryOwner             report.RetryOwner
 	lock                   *report.Lock
 	input                  *os.File
 
@@ -159,7 +159,7 @@ func (r *importRun) lockResults() error {
 		return err
 	}
 	r.resultsExist = FileExists(r.resultsPath)
-	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
+	r.retryOwner = report.CheckRetryFile(r.resultsPath, r.retryPath)
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
 		// A dry run's: no password, no outcome; this run's rows replace it.
 		r.replaceDryRun = true
