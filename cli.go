@@ -390,3 +390,10 @@ func interruptible(ctx context.Context, env *environment, progress bool, what st
 	}()
 	return calls, abort
 }
+
+// --apply PLAN (import, remove, sync): carry out exactly a dry run's plan.
+
+// applyFlag registers --apply.
+func applyFlag(fs *flagSet, p *string) {
+	fs.StringVar(p, "apply", "", "carry out exactly the changes of this dry run's results `PLAN` (a user changed since is \"stale\" and not touched)")
+}

@@ -16,7 +16,7 @@ import (
 )
 
 const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
-                         [--update]
+                         [--update] [--apply PLAN]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--split-by KEY] [--handout-template FILE] [--protect]
                          [--concurrency N] [--rate-scale X] [--no-progress] [--format text|json]
@@ -36,6 +36,11 @@ quota. A blank cell leaves a field as it is; "(none)" clears hierarchy, tags,
 secondary email or mobile; a security profiles or tags cell replaces the set.
 A password is never changed. The changes column says, per row, what changed
 (with --dry-run: what would); without --update it says what differs.
+
+With --apply PLAN (the results file of a --dry-run, made with --out so that
+it is kept), the run carries out exactly the creates and updates PLAN lists:
+a row whose user was created, deleted or edited by someone else since the
+plan is "stale" and not touched, and its changes column says what changed.
 
 Credentials and region follow the AWS conventions: the default credential
 chain, --profile, AWS_REGION, AWS_ENDPOINT_URL. --sandbox imports into a local
@@ -89,6 +94,7 @@ type importFlags struct {
 	sandbox     bool
 	format      string
 	encoding    string
+	apply       string
 
 	// IAM Identity Center (SAML instances).
 	sso             bool
@@ -117,6 +123,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group `NAME` of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
 	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
 	splitFlagsVar(fs, &fl.splitFlags)
+	applyFlag(fs, &fl.apply)
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -215,6 +222,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Resume:       fl.resume,
 		Force:        fl.force,
 		Update:       fl.update,
+		Apply:        fl.apply,
 		Concurrency:  fl.concurrency,
 		Sandbox:      fl.sandbox,
 		Keep:         agentfile.SplitKeep(fl.splitBy),
@@ -315,6 +323,8 @@ func (fl *importFlags) check() error {
 		return usageError("--resume keeps the results file's rows; --force starts over: pick one", "--resume and --force do not go together")
 	case fl.dryRun && fl.resume:
 		return usageError("a dry run writes no users: run it without --resume (and --out elsewhere to keep the results file)", "--dry-run and --resume do not go together")
+	case fl.dryRun && fl.apply != "":
+		return usageError("--apply carries out a dry run's plan: run it without --dry-run", "--dry-run and --apply do not go together")
 	case fl.sandbox && fl.instanceID != "":
 		return usageError("drop --instance-id: the sandbox has its own instance", "--sandbox and --instance-id do not go together")
 	case fl.sandbox && fl.endpointURL != "":

@@ -21,7 +21,7 @@ import (
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
-const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
+const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--apply PLAN] [--resume] [--force] [--yes]
                          [--allow-admin] [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
                          [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
@@ -40,6 +40,10 @@ shows how many users it will delete and asks for that number to be typed
 back; elsewhere it needs --yes. A user holding the Admin security profile (an
 export names the administrators too) is not deleted unless --allow-admin is
 given: the dry run warns, and a real run is refused before it deletes anything.
+
+With --apply PLAN (the results file of a --dry-run, made with --out), only
+the users PLAN lists as would-delete are deleted; one deleted, created again
+or edited (name, routing profile) since the plan is "stale" and kept.
 
 With --sso (or --identity-store-id), each user's IAM Identity Center user (user
 name = the login) also leaves the group --sso-group (default ConnectAgents);
@@ -72,6 +76,7 @@ type removeFlags struct {
 	format                     string
 	encoding                   string
 	sandbox                    bool
+	apply                      string
 }
 
 func runRemove(ctx context.Context, env *environment, args []string) error {
@@ -93,6 +98,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
 	encodingFlag(fs, &fl.encoding)
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "try it on a local, in-process sandbox seeded with the file's users")
+	applyFlag(fs, &fl.apply)
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -146,7 +152,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	}
 	cfg := remover.Config{
 		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
-		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
+		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin, Apply: fl.apply,
 		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
 		Progress:                  env.stderr, ProgressMode: mode,
@@ -190,6 +196,8 @@ func (fl *removeFlags) check() error {
 		return usageError("--resume keeps the results file's rows; --force starts over: pick one", "--resume and --force do not go together")
 	case fl.dryRun && fl.resume:
 		return usageError("a dry run deletes nothing: run it without --resume", "--dry-run and --resume do not go together")
+	case fl.dryRun && fl.apply != "":
+		return usageError("--apply carries out a dry run's plan: run it without --dry-run", "--dry-run and --apply do not go together")
 	case fl.sandbox && (fl.instanceID != "" || fl.endpointURL != "" || fl.identityStoreID != ""):
 		return usageError("drop --instance-id, --endpoint-url and --identity-store-id: the sandbox has its own", "--sandbox runs on its own instance")
 	case !fl.sandbox && fl.instanceID == "":

@@ -10,7 +10,7 @@ import (
 	"github.com/bulkagents/bulkagents/remover"
 )
 
-const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
+const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--apply PLAN] [--resume] [--force]
                          [--scope-hierarchy PATH] [--scope-routing-profile NAME] [--scope-tag KEY=VALUE]...
                          [--keep LOGIN[,LOGIN...]] [--max-deletes N] [--yes]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN] [--sso-delete-users]
@@ -45,12 +45,19 @@ deletes or keeps: the plan of its deletes) and agents-removed.csv (the
 deletes, as remove's results file; its line is the line of
 agents-deletes.csv). --resume finishes an interrupted sync.
 
+--apply PLAN carries out exactly a dry run's plan: PLAN is its results file
+(made with --dry-run --out plan-results.csv), beside which the dry run wrote
+plan-deletes.csv and plan-removed.csv; only the users those list are
+created, updated and deleted, and a row whose user was created, deleted or
+edited by someone else since is "stale" and not touched (exit 1).
+
 Exit status: 0 every row done (created, exists, updated, deleted, kept, or
 their would-); 1 some rows invalid, failed or not attempted; 2 nothing could
 be done, a guard refused, or the deletes were not confirmed; 130 interrupted.
 
 Examples:
-    bulkagents sync roster.csv --instance-id ID --dry-run
+    bulkagents sync roster.csv --instance-id ID --dry-run --out plan-results.csv
+    bulkagents sync roster.csv --instance-id ID --apply plan-results.csv --yes
     bulkagents sync roster.csv --instance-id ID --scope-hierarchy 'Example Corp|Support' --yes
     bulkagents sync roster.csv --instance-id ID --keep supervisor1,supervisor2 --max-deletes 40 --yes
 `
@@ -74,6 +81,7 @@ type syncFlags struct {
 	identityStoreID, ssoGroup  string
 	ssoAppARN                  string
 	ssoDeleteUsers             bool
+	apply                      string
 }
 
 // tagList is --scope-tag, repeatable: KEY=VALUE each time.
@@ -122,6 +130,7 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group `NAME` of the agents (default "+importer.DefaultSSOGroup+")")
 	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
 	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete a deleted agent's Identity Center user, unless it is in other groups")
+	applyFlag(fs, &fl.apply)
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -171,6 +180,7 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 		Keep:                      splitLogins(fl.keep),
 		MaxDeletes:                fl.maxDeletes,
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
+		Apply:                     fl.apply,
 	}
 	if !fl.yes {
 		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, id, n) }
@@ -256,6 +266,8 @@ func (fl *syncFlags) check() error {
 		return usageError("--resume keeps the results files' rows; --force starts over: pick one", "--resume and --force do not go together")
 	case fl.dryRun && fl.resume:
 		return usageError("a dry run changes nothing: run it without --resume", "--dry-run and --resume do not go together")
+	case fl.dryRun && fl.apply != "":
+		return usageError("--apply carries out a dry run's plan: run it without --dry-run", "--dry-run and --apply do not go together")
 	case fl.instanceID == "":
 		return usageError("add --instance-id ID (Amazon Connect console > your instance > Distribution settings)", "no instance: --instance-id is required")
 	case fl.maxDeletes < 0:

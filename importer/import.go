@@ -16,6 +16,8 @@ import (
 // importRun is one import as it goes through its stages. Each stage reads
 // what the ones before it left here and adds its own part.
 type importRun struct {
+	// applyPlan is the plan's rows by line (--apply), nil otherwise.
+	applyPlan   map[int]report.Outcome
 	stop, calls context.Context
 	cfg         Config
 	clients     *Clients
@@ -122,6 +124,13 @@ func (r *importRun) interrupted(err error) error {
 
 func (r *importRun) checkOutputs() error {
 	cfg, resultsPath, retryPath := r.cfg, r.resultsPath, r.retryPath
+	if cfg.DryRun && cfg.Apply != "" {
+		return &SetupError{Message: "--dry-run and --apply do not go together", Hint: "--apply carries out a dry run's plan: run it without --dry-run"}
+	}
+	if cfg.Apply != "" && SamePath(cfg.Apply, resultsPath) {
+		return &SetupError{Message: fmt.Sprintf("--apply %s is the results file this run writes", cfg.Apply),
+			Hint: "make the plan with --dry-run --out PLAN.csv (or keep the plan under another name), then --apply PLAN.csv"}
+	}
 	if cfg.DryRun && cfg.Resume {
 		return &SetupError{Message: "--dry-run and --resume do not go together",
 			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
@@ -227,6 +236,13 @@ func (r *importRun) configureRates() error {
 }
 
 func (r *importRun) loadPrevious() error {
+	if r.cfg.Apply != "" {
+		plan, err := loadPlan(r.cfg.Apply, r.inst)
+		if err != nil {
+			return err
+		}
+		r.applyPlan = plan
+	}
 	if !r.cfg.Resume || !r.resultsExist {
 		return nil
 	}

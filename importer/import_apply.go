@@ -52,8 +52,19 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 		r.outcomes[i] = p
 		return report.Outcome{}, true
 	}
+	var planned *report.Outcome
+	if r.applyPlan != nil {
+		login := r.f.Login(pr.Row)
+		if what := applyCheck(r.applyPlan, pr, login, r.cfg.Apply); what != "" {
+			o := plannedOutcome(pr, report.Stale)
+			o.Login, o.ConnectUserID = login, pr.ExistingUserID
+			return staleOutcome(o, what), true
+		}
+		p := r.applyPlan[line]
+		planned = &p
+	}
 	if r.upd != nil && pr.Action == ActionExists && r.sso == nil && prev[line].Password == "" && !unsettled(prev[line]) {
-		r.updJobs = append(r.updJobs, UpdateJob{Planned: pr, Base: existsOutcome(pr, r.inst), Prev: prev[line]})
+		r.updJobs = append(r.updJobs, UpdateJob{Planned: pr, Base: existsOutcome(pr, r.inst), Prev: prev[line], Plan: planned})
 		r.updIndex = append(r.updIndex, i)
 		return report.Outcome{}, false
 	}

@@ -70,6 +70,10 @@ type RemoveConfig struct {
 	// row's changes cell gives (sync's guards: the Admin security
 	// profile, --keep); such a row is "kept".
 	Kept map[string]string
+	// Apply is a dry run's results file (--apply PLAN): only the rows it
+	// plans as would-delete are deleted, and one whose user changed since
+	// is "stale" and not touched (apply.go).
+	Apply string
 	// Hold, when not "", deletes nothing: every row that would be deleted
 	// is "not-attempted" with Hold as its error (sync: a create or an
 	// update failed).
@@ -223,6 +227,7 @@ type removeRun struct {
 	inst                   Instance
 	rates                  *Rates
 	prev                   map[int]report.Outcome
+	applyPlan              map[int]report.Outcome // --apply: the plan's rows by line
 	res                    *RemoveResult
 	outcomes               []report.Outcome
 	rows                   []PlannedRow // the plan: one row per data row
@@ -313,6 +318,20 @@ func (r *removeRun) configureRates() error {
 }
 
 func (r *removeRun) loadPrevious() error {
+	if r.cfg.Apply != "" {
+		if r.cfg.DryRun {
+			return &SetupError{Message: "--dry-run and --apply do not go together", Hint: "--apply carries out a dry run's plan: run it without --dry-run"}
+		}
+		if SamePath(r.cfg.Apply, r.resultsPath) {
+			return &SetupError{Message: fmt.Sprintf("--apply %s is the results file this run writes", r.cfg.Apply),
+				Hint: "make the plan with --dry-run --out PLAN.csv, then --apply PLAN.csv"}
+		}
+		plan, err := loadPlan(r.cfg.Apply, r.inst)
+		if err != nil {
+			return err
+		}
+		r.applyPlan = plan
+	}
 	if !r.cfg.Resume || !FileExists(r.resultsPath) {
 		return nil
 	}
@@ -352,6 +371,16 @@ func (r *removeRun) plan() error {
 			}
 			r.outcomes[i] = o
 			continue
+		}
+		if r.applyPlan != nil {
+			if what := applyDeleteCheck(r.applyPlan, pr, r.f.Rows[i].Login, r.cfg.Apply); what != "" {
+				o := report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID}
+				if t := pr.Delete; t != nil {
+					o = t.outcome(pr.Row.Line, r.inst)
+				}
+				r.outcomes[i] = staleOutcome(o, what)
+				continue
+			}
 		}
 		switch {
 		case pr.Action == ActionDelete && r.cfg.Hold != "":

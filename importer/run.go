@@ -67,6 +67,11 @@ type Config struct {
 	// an error stops the run with nothing changed.
 	Guard func(ctx context.Context, f *agentfile.File, plan *Plan) error
 
+	// Apply is a dry run's results file (--apply PLAN): the run carries out
+	// exactly the changes it lists, and a row whose user changed since is
+	// "stale" and not touched (apply.go).
+	Apply string
+
 	// Progress is where progress and warnings go (stderr); nil: nowhere.
 	Progress     io.Writer
 	ProgressMode ProgressMode

@@ -79,6 +79,11 @@ type SyncConfig struct {
 	// whether to delete n users; an error stops the run with nothing
 	// changed. Nil: no question (--yes). Not asked when nothing is deleted.
 	Confirm func(ctx context.Context, n int) error
+	// Apply is a dry run's results file (--apply PLAN): the creates and
+	// updates it lists, and the deletes of the plan's own deletes and
+	// removed files (SyncPaths of PLAN), exactly; a row whose user changed
+	// since is "stale".
+	Apply string
 }
 
 // SyncResult is what a sync did: the creates and updates (Import) and the
@@ -112,6 +117,9 @@ type syncRun struct {
 	clients *Clients
 
 	resultsPath, deletesPath, removedPath string
+	// planDeletes and planRemoved are the plan's deletes and removed files
+	// (--apply), "" otherwise.
+	planDeletes, planRemoved string
 
 	deletes  []*UserSnapshot   // scope users the file does not name, to delete
 	kept     map[string]string // login → why it is kept
@@ -126,6 +134,7 @@ func Sync(stop, calls context.Context, cfg SyncConfig, clients *Clients) (*SyncR
 	icfg := cfg.Import
 	icfg.Update = true
 	icfg.Guard = s.guard
+	icfg.Apply = cfg.Apply
 	res, err := Import(stop, calls, icfg, clients)
 	if err != nil {
 		return nil, err
@@ -142,7 +151,7 @@ func Sync(stop, calls context.Context, cfg SyncConfig, clients *Clients) (*SyncR
 		Input: s.deletesPath, Out: s.removedPath, InstanceID: cfg.Import.InstanceID,
 		DryRun: cfg.Import.DryRun, Resume: cfg.Import.Resume, Force: cfg.Import.Force,
 		IdentityCenter: cfg.Import.IdentityCenter, DeleteIdentityCenterUsers: cfg.DeleteIdentityCenterUsers,
-		Kept: s.kept, Hold: out.Held, LagBackoff: cfg.Import.LagBackoff,
+		Kept: s.kept, Hold: out.Held, LagBackoff: cfg.Import.LagBackoff, Apply: s.planRemoved,
 		Progress: cfg.Import.Progress, ProgressMode: cfg.Import.ProgressMode,
 	}
 	if out.Remove, err = Remove(stop, calls, rcfg, clients); err != nil {
@@ -220,6 +229,15 @@ func (s *syncRun) guard(ctx context.Context, f *agentfile.File, plan *Plan) erro
 		keep[strings.TrimSpace(k)] = true
 	}
 	sort.Strings(order)
+	if cfg.Apply != "" {
+		if err := s.plannedDeletes(scope); err != nil {
+			return err
+		}
+		if err := s.checkDeletes(ctx, input, exists, plan); err != nil {
+			return err
+		}
+		return s.copyPlannedDeletes()
+	}
 	for _, login := range order {
 		u := scope[login]
 		switch {
@@ -463,4 +481,60 @@ func adminProfileID(ctx context.Context, api ConnectReader, instanceID string) (
 		}
 	}
 	return "", nil
+}
+
+// plannedDeletes takes the deletes and the kept logins of the plan
+// (--apply): its removed file's would-delete and kept rows, and nothing
+// the listing shows beside them.
+func (s *syncRun) plannedDeletes(scope map[string]*UserSnapshot) error {
+	_, deletes, removed := SyncPaths(s.cfg.Import.Input, s.cfg.Apply)
+	if !FileExists(removed) {
+		return nil // the plan deletes nothing
+	}
+	rows, err := report.Load(removed)
+	if err != nil {
+		return &SetupError{Message: "--apply: the plan's deletes: " + err.Error(), Err: err,
+			Hint: "keep the files the dry run wrote beside the plan (" + filepath.Base(deletes) + ", " + filepath.Base(removed) + ")"}
+	}
+	if !FileExists(deletes) {
+		return &SetupError{Message: fmt.Sprintf("--apply: %s is missing: it is the list the plan's deletes (%s) were made from", deletes, removed),
+			Hint: "make the plan again with --dry-run"}
+	}
+	s.planDeletes, s.planRemoved = deletes, removed
+	lines := make([]int, 0, len(rows))
+	for line := range rows {
+		lines = append(lines, line)
+	}
+	sort.Ints(lines)
+	for _, line := range lines {
+		o := rows[line]
+		login := strings.TrimSpace(o.Login)
+		switch o.Status {
+		case report.Kept:
+			s.kept[login] = o.Changes
+		case report.WouldDelete:
+			u := scope[login]
+			if u == nil {
+				u = &UserSnapshot{Username: login, ID: o.ConnectUserID}
+			}
+			s.deletes = append(s.deletes, u)
+		}
+	}
+	return nil
+}
+
+// copyPlannedDeletes makes the plan's list of deletes this run's, line for
+// line, so that the plan's rows and this run's match by line.
+func (s *syncRun) copyPlannedDeletes() error {
+	if s.planDeletes == "" || SamePath(s.planDeletes, s.deletesPath) {
+		return nil
+	}
+	data, err := os.ReadFile(s.planDeletes)
+	if err == nil {
+		err = os.WriteFile(s.deletesPath, data, 0o600)
+	}
+	if err != nil {
+		return &SetupError{Message: "--apply: cannot copy the plan's list of deletes: " + err.Error(), Err: err}
+	}
+	return nil
 }

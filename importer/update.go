@@ -60,6 +60,9 @@ type UpdateJob struct {
 	// listing lags, and the row is the creation's; Run gives it no
 	// outcome, writes nothing and tells OnOutcome nothing.
 	Gone bool
+	// Plan is the plan's row (--apply): the user's changes now must be the
+	// plan's, or the row is stale and not sent.
+	Plan *report.Outcome
 }
 
 // Updater reads existing users and, when Apply is set, updates them. Each
@@ -236,8 +239,13 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 		}
 		return o
 	}
-	u.count(up)
 	o.Changes = up.Cell()
+	if job.Plan != nil && earlier == "" {
+		if what := applyUpdateCheck(job.Plan, o.Changes); what != "" {
+			return staleOutcome(o, what)
+		}
+	}
+	u.count(up)
 	switch {
 	case up.Empty() && earlier != "":
 		// An interrupted run applied it all before the kill.

@@ -29,13 +29,14 @@ const (
 	WouldDelete  Status = "would-delete"  // remove's dry run
 	Absent       Status = "absent"        // remove: no such user, nothing to do
 	Kept         Status = "kept"          // sync: a user of the scope the guards keep (Admin, --keep)
+	Stale        Status = "stale"         // --apply: the user changed since the plan; untouched
 	Invalid      Status = "invalid"       // the row failed validation; nothing was called
 	Failed       Status = "failed"        // an API call failed
 	NotAttempted Status = "not-attempted" // the run stopped before this row
 )
 
 // Statuses lists every status, in the order a summary shows them.
-var Statuses = []Status{Created, Exists, WouldCreate, Updated, WouldUpdate, Deleted, WouldDelete, Absent, Kept, Invalid, Failed, NotAttempted}
+var Statuses = []Status{Created, Exists, WouldCreate, Updated, WouldUpdate, Deleted, WouldDelete, Absent, Kept, Stale, Invalid, Failed, NotAttempted}
 
 // Valid reports whether s is one of the status words.
 func (s Status) Valid() bool {
@@ -56,7 +57,9 @@ func (s Status) Done() bool {
 func (s Status) DryRun() bool { return s == WouldCreate || s == WouldUpdate || s == WouldDelete }
 
 // NeedsRetry reports whether the row belongs in the retry file.
-func (s Status) NeedsRetry() bool { return s == Invalid || s == Failed || s == NotAttempted }
+func (s Status) NeedsRetry() bool {
+	return s == Invalid || s == Failed || s == NotAttempted || s == Stale
+}
 
 // ContractHeader is the results file's first twelve columns, exactly as the
 // README's results-file section gives them. Scripts rely on these names; a
