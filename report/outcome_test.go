@@ -59,7 +59,7 @@ func TestCounts(t *testing.T) {
 	if got, want := c.String(), "4 rows: 2 created, 1 exists, 1 would-create"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
-	for _, bad := range []Status{Invalid, Failed, NotAttempted, "bogus"} {
+	for _, bad := range []Status{Invalid, Failed, NotAttempted, Stale, "bogus"} {
 		c := Count(append(rows, Outcome{Line: 6, Status: bad}))
 		if c.Success() {
 			t.Errorf("%v: a success with a row %s", c, bad)
@@ -77,7 +77,7 @@ func TestStatusWords(t *testing.T) {
 	want := map[Status]string{
 		Created: "created", Exists: "exists", WouldCreate: "would-create",
 		Updated: "updated", WouldUpdate: "would-update", Deleted: "deleted",
-		WouldDelete: "would-delete", Absent: "absent",
+		WouldDelete: "would-delete", Absent: "absent", Kept: "kept", Stale: "stale",
 		Invalid: "invalid", Failed: "failed", NotAttempted: "not-attempted",
 	}
 	if len(Statuses) != len(want) {
