@@ -36,7 +36,12 @@ type syncFixture struct {
 
 func newSyncFixture(t *testing.T, size, step int) *syncFixture {
 	t.Helper()
-	fx := &syncFixture{sb: e2eSandbox(t, sandbox.Options{RateScale: 200}), dir: t.TempDir(), size: size, step: step}
+	return newSyncFixtureWith(t, sandbox.Options{RateScale: 200}, size, step)
+}
+
+func newSyncFixtureWith(t *testing.T, opts sandbox.Options, size, step int) *syncFixture {
+	t.Helper()
+	fx := &syncFixture{sb: e2eSandbox(t, opts), dir: t.TempDir(), size: size, step: step}
 	var rows []string
 	for i := 1; i <= size; i++ {
 		rows = append(rows, syncRow(i, "Basic Routing Profile", ""))
@@ -255,5 +260,43 @@ func TestSyncScopeHierarchy(t *testing.T) {
 		if o.Login == "agent0015" && (o.Status != report.Invalid || !strings.Contains(o.Error, "outside the scope hierarchy")) {
 			t.Errorf("agent0015's row: %s %s", o.Status, o.Error)
 		}
+	}
+}
+
+// TestSyncCreateFailedHoldsDeletes: when a create fails (the instance's
+// users quota), no delete is made: every planned delete is not-attempted,
+// saying why, and the exit status is 1.
+func TestSyncCreateFailedHoldsDeletes(t *testing.T) {
+	t.Parallel()
+	seeded := len(e2eSandbox(t, sandbox.Options{}).ConnectUsers())
+	// Room for the 20 agents and one more: of the 3 creates, 2 fail.
+	fx := newSyncFixtureWith(t, sandbox.Options{RateScale: 200, UserQuota: seeded + 21}, 20, 3)
+	code, out := runCommand(t, fx.sb, fx.dir, 200, "sync", "roster.csv", "--yes", "--no-progress", "--max-deletes", "3")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	imp := countStatuses(results(t, filepath.Join(fx.dir, "roster-results.csv")))
+	if imp[report.Failed] != 2 {
+		t.Fatalf("creates: %v, want 2 failed", imp)
+	}
+	dels := results(t, filepath.Join(fx.dir, "roster-removed.csv"))
+	held := 0
+	for _, o := range dels {
+		if o.Status == report.Kept && o.Login == "admin" {
+			continue // the sandbox's administrator
+		}
+		held++
+		if o.Status != report.NotAttempted || !strings.Contains(o.Error, "did not complete") {
+			t.Errorf("delete row %s: %s %q, want not-attempted saying why", o.Login, o.Status, o.Error)
+		}
+	}
+	users := fx.users(t)
+	for _, l := range []string{"agent0001", "agent0002", "agent0003"} {
+		if _, ok := users[l]; !ok {
+			t.Errorf("%s was deleted though a create failed", l)
+		}
+	}
+	if held != 3 {
+		t.Errorf("%d delete rows, want 3", held)
 	}
 }
