@@ -33,6 +33,7 @@ type importRun struct {
 	f       *agentfile.File
 	checked []agentfile.Checked
 	prev    map[int]report.Outcome // --resume: the earlier run's outcomes by line
+	carried report.CarriedColumns  // the input's columns of the user's own, for the results file
 	plan    *Plan
 	sso     *IdentityCenter
 	log     *report.Log
@@ -209,6 +210,9 @@ func (r *importRun) readInput() error {
 	}
 	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
 	f.Rows = nil // r.checked holds them (run_memory.go)
+	if names, cells := agentfile.CarriedCells(f, r.checked, cfg.Keep); names != nil {
+		r.carried = report.CarriedColumns{Names: names, Cells: func(line int) []string { return cells[line] }}
+	}
 	return nil
 }
 
@@ -263,9 +267,9 @@ func (r *importRun) makePlan() error {
 func (r *importRun) openResults() error {
 	var err error
 	if r.cfg.Resume && r.resultsExist {
-		r.log, _, err = report.Resume(r.resultsPath)
+		r.log, _, err = report.ResumeCarrying(r.resultsPath, r.carried)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
+		r.log, err = report.CreateCarrying(r.resultsPath, r.cfg.Force || r.replaceDryRun, r.carried)
 	}
 	if err != nil {
 		hint := WriteHint(r.resultsPath)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -80,6 +81,17 @@ func tagHeader[T any]() []string {
 	}}
 	_ = gocsv.MarshalCSV(&[]T{}, w)
 	return header
+}
+
+// structRecords gives rows as records, the header (their tags) first.
+func structRecords[T any](rows []T) [][]string {
+	records := make([][]string, 0, len(rows)+1)
+	w := &recordWriter{put: func(rec []string) error {
+		records = append(records, slices.Clone(rec)) // gocsv reuses rec
+		return nil
+	}}
+	_ = gocsv.MarshalCSV(&rows, w) // T's tags are this package's: it cannot fail
+	return records
 }
 
 // canonicalColumn is a header name as columns are matched: a spreadsheet
