@@ -37,6 +37,10 @@ type Log struct {
 	// carriedKeys the same canonical; cells gives a row's cells of them.
 	carried, carriedKeys []string
 	cells                func(line int) []string
+	// instance is written in the instance column of every row that names
+	// none (SetInstance), so that --resume can tell the file's instance
+	// from any row.
+	instance string
 
 	// syncMu serialises syncs, Finish and Close; it is taken before mu.
 	// Holding it across an fsync lets one fsync cover every row written
@@ -249,6 +253,9 @@ func (l *Log) Append(o Outcome) error {
 	if err := o.check(); err != nil {
 		return fmt.Errorf("results file %s: %w", l.path, err)
 	}
+	if o.Instance == "" {
+		o.Instance = l.instance
+	}
 	row, err := encodeOutcome(l.lay, o, l.rowCells(o.Line))
 	if err != nil {
 		return fmt.Errorf("results file %s: %w", l.path, err)
@@ -265,6 +272,10 @@ func (l *Log) Append(o Outcome) error {
 	}
 	return l.syncTo(seq)
 }
+
+// SetInstance makes every row written from now on that names no instance
+// name this one: the run's. Call it before the first Append.
+func (l *Log) SetInstance(id string) { l.instance = id }
 
 // Sync makes every row appended so far durable.
 func (l *Log) Sync() error {
@@ -354,6 +365,9 @@ func (l *Log) Finish(rows []Outcome) error {
 			return err
 		}
 		for _, o := range rows {
+			if o.Instance == "" {
+				o.Instance = l.instance
+			}
 			if err := writeOutcome(w, lay, o, l.rowCells(o.Line)); err != nil {
 				return err
 			}

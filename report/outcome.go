@@ -101,6 +101,10 @@ type Outcome struct {
 	// Steps names the steps of the row that are done, in the order they
 	// ran ("connect user; proficiencies"), so that --resume skips them.
 	Steps string `csv:"steps"`
+	// CreationToken is the tag value the row's CreateUser carried while its
+	// outcome is unsettled, so that --resume can tell the user that
+	// CreateUser made from one another run or person made.
+	CreationToken string `csv:"creation token"`
 }
 
 // HasStep says whether the step named is among o's steps done.
