@@ -153,58 +153,64 @@ func (l *layout) fill(out, rec, carried []string) []string {
 	return out
 }
 
-// rowEncoder turns one Outcome into one CSV row. Encoders are pooled: each
-// holds a csv.Writer with its 4 KiB buffer, and an import encodes a row or
-// two per input row.
+// rowWriter writes the rows of one file laid out by lay to w: gocsv gives it
+// the record of an Outcome, and it writes the file's row of it.
+type rowWriter struct {
+	w   *csv.Writer
+	lay *layout
+	car []string // the carried cells of the row being written
+	out []string
+	one [1]Outcome // what gocsv is given: no slice is made per row
+	err error
+}
+
+func (r *rowWriter) Write(rec []string) error {
+	if r.err == nil {
+		r.out = r.lay.fill(r.out, rec, r.car)
+		r.err = r.w.Write(r.out)
+	}
+	return r.err
+}
+func (r *rowWriter) Flush()       {} // the caller flushes w
+func (r *rowWriter) Error() error { return r.err }
+
+// put writes o, with carried its carried cells, through gocsv.
+func (r *rowWriter) put(o Outcome, carried []string) error {
+	r.one[0], r.car = o, carried
+	err := gocsv.MarshalCSVWithoutHeaders(&r.one, r)
+	r.one[0], r.car = Outcome{}, nil // no password kept once written
+	clear(r.out)
+	return err
+}
+
+// rowEncoder is a rowWriter into a buffer. Encoders are pooled: each holds
+// a csv.Writer with its 4 KiB buffer, and an import encodes a row or two
+// per input row.
 type rowEncoder struct {
 	buf bytes.Buffer
-	w   *csv.Writer
-	one [1]Outcome // the outcome gocsv is given, without a slice made per row
-	out []string
-	lay *layout
-	car []string
-	rw  recordWriter
+	rw  rowWriter
 }
 
 var rowEncoders = sync.Pool{New: func() any {
 	e := &rowEncoder{}
-	e.w = csv.NewWriter(&e.buf)
-	e.rw.put = func(rec []string) error {
-		e.out = e.lay.fill(e.out, rec, e.car)
-		return e.w.Write(e.out)
-	}
+	e.rw.w = csv.NewWriter(&e.buf)
 	return e
 }}
 
-// writeOutcome writes o as a row of the file laid out by lay, with carried
-// its carried cells, to w.
-func writeOutcome(w *csv.Writer, lay *layout, o Outcome, carried []string) error {
-	e := rowEncoders.Get().(*rowEncoder)
-	defer rowEncoders.Put(e)
-	e.one[0], e.lay, e.car, e.rw.err = o, lay, carried, nil
-	saved := e.w
-	e.w = w
-	err := gocsv.MarshalCSVWithoutHeaders(&e.one, &e.rw)
-	e.w = saved
-	e.one[0], e.lay, e.car = Outcome{}, nil, nil // no password kept in the pool
-	clear(e.out)
-	return err
-}
-
-// encodeOutcome is o as one row of the file laid out by lay, in one buffer,
-// so that it reaches the file in a single write.
+// encodeOutcome is o as one row of the file laid out by lay, with carried
+// its carried cells, in one buffer, so that it reaches the file in a single
+// write.
 func encodeOutcome(lay *layout, o Outcome, carried []string) ([]byte, error) {
 	e := rowEncoders.Get().(*rowEncoder)
 	defer rowEncoders.Put(e)
 	e.buf.Reset()
-	e.one[0], e.lay, e.car, e.rw.err = o, lay, carried, nil
-	err := gocsv.MarshalCSVWithoutHeaders(&e.one, &e.rw)
-	e.w.Flush()
+	e.rw.lay, e.rw.err = lay, nil
+	err := e.rw.put(o, carried)
+	e.rw.w.Flush()
 	if err == nil {
-		err = e.w.Error()
+		err = e.rw.w.Error()
 	}
-	e.one[0], e.lay, e.car = Outcome{}, nil, nil
-	clear(e.out)
+	e.rw.lay = nil
 	row := bytes.Clone(e.buf.Bytes())
 	e.buf.Reset()
 	return row, err

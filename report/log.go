@@ -94,9 +94,10 @@ func CreateCarrying(path string, force bool, carry CarriedColumns) (*Log, error)
 }
 
 // carry sets the carried columns: a resumed file's own (fileCarried, with
-// their cells by line kept) first, then the run's that the file lacks; the
-// run's cells win for a column both have. header is the resumed file's
-// (nil: a new file, Header and the carried columns).
+// their cells by line in kept) first, then the run's that the file lacks;
+// the run's cells win for a column both have. A name that is one of
+// Header's is not carried. It lays the file out as a new one is: Header,
+// then the carried columns.
 func (l *Log) carry(fileCarried []string, run CarriedColumns, kept map[int][]string) {
 	index := map[string]int{}
 	add := func(name string) int {
@@ -364,11 +365,12 @@ func (l *Log) Finish(rows []Outcome) error {
 		if err := w.Write(lay.header); err != nil {
 			return err
 		}
+		rw := &rowWriter{w: w, lay: lay}
 		for _, o := range rows {
 			if o.Instance == "" {
 				o.Instance = l.instance
 			}
-			if err := writeOutcome(w, lay, o, l.rowCells(o.Line)); err != nil {
+			if err := rw.put(o, l.rowCells(o.Line)); err != nil {
 				return err
 			}
 		}
