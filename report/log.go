@@ -158,7 +158,8 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 // ResumeCarrying is Resume with the run's carried columns. The file's own
 // columns that this version does not know (carried by the run that wrote
 // it, or a later version's) are read back by name and kept: rows appended
-// now carry them, and Finish writes them after the run's own.
+// now carry them, and Finish writes them after the tool's own columns (the
+// file's first, then the run's that the file lacks).
 func ResumeCarrying(path string, carry CarriedColumns) (*Log, map[int]Outcome, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
