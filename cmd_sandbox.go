@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -14,7 +15,7 @@ const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity c
                         [--error-rate F] [--drop-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
                         [--identity-store-throttle 429|400]
-                        [--short-logins]
+                        [--short-logins] [--replicated]
 
 Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
 Service Quotas APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
@@ -48,6 +49,7 @@ var sandboxCommand = &command{
 		fset.Var(quotas, "quota", "set one Connect API's rate, enforced and reported by Service Quotas: `API=RATE` (repeatable)")
 		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
 		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (\"Rate exceeded\")")
+		replicated := fset.Bool("replicated", false, "a replicated instance (Global Resiliency) with one ACTIVE traffic distribution group; it is a SAML instance, as replication needs")
 		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		rest, err := fset.parse(args)
 		if err != nil {
@@ -62,6 +64,12 @@ var sandboxCommand = &command{
 		}
 		if err := checkRateScale(rateScale); err != nil {
 			return err
+		}
+		if *replicated {
+			if fset.was("identity") && id != agentfile.IdentitySAML {
+				return usageError("bulkagents sandbox --replicated (a SAML instance)", "--replicated needs a SAML instance (Global Resiliency replicates only SAML instances), not --identity %s", identity)
+			}
+			id = agentfile.IdentitySAML
 		}
 		// Written as "not in range" so that NaN, which fails every
 		// comparison, is refused too (a NaN error rate fails every call).
@@ -95,6 +103,7 @@ var sandboxCommand = &command{
 			ServiceQuotasOff:         *serviceQuotas == "off",
 			IdentityStoreThrottle400: *isThrottle == "400",
 			ShortLogins:              *shortLogins,
+			Replicated:               *replicated,
 		})
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("starting the sandbox: %v", err), hint: "choose another --addr, or port 0 for any free port"}
@@ -102,6 +111,9 @@ var sandboxCommand = &command{
 		fmt.Fprintf(env.stdout, "endpoint: %s\n", sb.URL())
 		fmt.Fprintf(env.stdout, "instance-id: %s\n", sb.InstanceID())
 		fmt.Fprintf(env.stdout, "identity-store-id: %s\n", sb.IdentityStoreID())
+		if sb.Replicated() {
+			fmt.Fprintf(env.stdout, "traffic-distribution-group-id: %s\n", sb.TrafficDistributionGroupID())
+		}
 		// The line to paste so that the AWS CLI or an SDK finds credentials
 		// and a region (any credentials are accepted).
 		fmt.Fprintf(env.stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=%s\n", *region)
