@@ -14,7 +14,7 @@ import (
 const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity connect|saml|directory] [--rate-scale X]
                         [--error-rate F] [--drop-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
-                        [--identity-store-throttle 429|400]
+                        [--identity-store-throttle 429|400] [--identity-store-users-quota N]
                         [--short-logins] [--replicated]
 
 Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
@@ -48,7 +48,8 @@ var sandboxCommand = &command{
 		quotas := quotaFlag{}
 		fset.Var(quotas, "quota", "set one Connect API's rate, enforced and reported by Service Quotas: `API=RATE` (repeatable)")
 		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
-		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (\"Rate exceeded\")")
+		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (ThrottlingException \"Rate exceeded\", as seen in real traffic)")
+		isUsersQuota := fset.Int("identity-store-users-quota", 0, "Identity Center users the identity store may hold (0: no limit); CreateUser past it answers ServiceQuotaExceededException")
 		replicated := fset.Bool("replicated", false, "a replicated instance (Global Resiliency) with one ACTIVE traffic distribution group; it is a SAML instance, as replication needs")
 		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		rest, err := fset.parse(args)
@@ -91,6 +92,9 @@ var sandboxCommand = &command{
 		if *isThrottle != "429" && *isThrottle != "400" {
 			return usageError("--identity-store-throttle 400 answers throttling as HTTP 400 \"Rate exceeded\"", "--identity-store-throttle must be 429 or 400, got %q", *isThrottle)
 		}
+		if *isUsersQuota < 0 {
+			return usageError("--identity-store-users-quota 100 lets the identity store hold 100 users", "--identity-store-users-quota must not be negative, got %d", *isUsersQuota)
+		}
 		sb, err := sandbox.Start(ctx, *addr, sandbox.Options{
 			Identity:                 string(id),
 			RateScale:                rateScale,
@@ -102,6 +106,7 @@ var sandboxCommand = &command{
 			Quotas:                   quotas,
 			ServiceQuotasOff:         *serviceQuotas == "off",
 			IdentityStoreThrottle400: *isThrottle == "400",
+			IdentityStoreUsersQuota:  *isUsersQuota,
 			ShortLogins:              *shortLogins,
 			Replicated:               *replicated,
 		})
@@ -115,8 +120,9 @@ var sandboxCommand = &command{
 			fmt.Fprintf(env.stdout, "traffic-distribution-group-id: %s\n", sb.TrafficDistributionGroupID())
 		}
 		// The line to paste so that the AWS CLI or an SDK finds credentials
-		// and a region (any credentials are accepted).
-		fmt.Fprintf(env.stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=%s\n", *region)
+		// and a region (any credentials are accepted): the SDKs and the AWS
+		// CLI v2 read AWS_REGION, the AWS CLI v1 only AWS_DEFAULT_REGION.
+		fmt.Fprintf(env.stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", *region, *region)
 		fmt.Fprintf(env.stderr, "serving %s instance %s until Ctrl-C (region %s, rate scale %v)\n", id, sb.InstanceAlias(), *region, rateScale)
 		<-ctx.Done()
 		return sb.Close()

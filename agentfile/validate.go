@@ -34,10 +34,8 @@ type Checked struct {
 
 // Limits of CreateUser and the template (docs/aws.md §1, §2).
 const (
-	maxFirstName        = 255
-	maxLastName         = 256
-	maxSAMLFirstName    = 100 // AgentFirstName, SAML
-	maxSAMLLastName     = 300 // AgentLastName, SAML
+	maxFirstName        = 255 // AgentFirstName, every identity type
+	maxLastName         = 300 // AgentLastName, every identity type
 	maxLogin            = 64
 	ConnectLoginDocs    = 20 // the documented Connect-managed limit, unconfirmed: a warning only
 	maxIdentityCenter   = 128
@@ -472,12 +470,8 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Line = row.Line
 	id := rc.opts.Identity
 
-	maxFirst, maxLast := maxFirstName, maxLastName
-	if id == IdentitySAML {
-		maxFirst, maxLast = maxSAMLFirstName, maxSAMLLastName
-	}
-	a.FirstName = rc.checkName(ColFirstName, rc.cell(ColFirstName), maxFirst, "first name")
-	a.LastName = rc.checkName(ColLastName, rc.cell(ColLastName), maxLast, "last name")
+	a.FirstName = rc.checkName(ColFirstName, rc.cell(ColFirstName), maxFirstName, "first name")
+	a.LastName = rc.checkName(ColLastName, rc.cell(ColLastName), maxLastName, "last name")
 	a.Login = rc.checkLogin(rc.cell(ColLogin))
 	a.Password = rc.checkPassword(rc.cell(ColPassword))
 	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))

@@ -830,6 +830,11 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	if calls.Err() != nil {
 		return interrupted(o, "creating the identity center user")
 	}
+	if awsclient.Classify(err) == awsclient.Quota {
+		// Not retried (awsclient): the store is full until its quota is raised.
+		return failed(o, "create identity center user: the identity store holds as many users as its quota allows ("+ErrText(err)+
+			"): ask AWS to raise IAM Identity Center's users quota, or remove users it no longer needs, then run again with --resume")
+	}
 	if awsclient.Classify(err) != awsclient.Conflict && awsclient.Classify(err) != awsclient.MaybeApplied {
 		return failed(o, "create identity center user: "+ErrText(err))
 	}

@@ -92,7 +92,8 @@ func TestConfigureRatesScaleOverrides(t *testing.T) {
 }
 
 // TestImportIdentityStoreRateExceeded400: the sandbox answers Identity Store
-// throttling as HTTP 400 "Rate exceeded"; the import rides it out.
+// throttling as HTTP 400 ThrottlingException "Rate exceeded", the form seen
+// in real traffic; the import paces and retries it, and rides it out.
 func TestImportIdentityStoreRateExceeded400(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Identity: "SAML", RateScale: 0.5, IdentityStoreThrottle400: true,

@@ -114,6 +114,11 @@ func settleInDoubt(calls context.Context, p *Provisioner, inst Instance, outcome
 		if !inDoubt(o) || o.Login == "" || calls.Err() != nil || p.breakerOpen() {
 			continue
 		}
+		if o.ConnectUserID != "" {
+			// Its CreateUser is known to have made the user: a later step
+			// (its proficiencies) stopped the row, and its error stays.
+			continue
+		}
 		id, found, err := findUser(calls, p.Connect, inst.ID, o.Login)
 		if err != nil || !found {
 			continue

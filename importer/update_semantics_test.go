@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,12 +121,18 @@ func TestUpdateBlankNoneAndPassword(t *testing.T) {
 }
 
 // TestUpdateRefusedSaysWhichField: an update Connect refuses fails the row
-// with the field and the reason; the other aspects still go through.
+// with the field and the reason; the other aspects still go through. The
+// refusal: 49 new tags, added (TagResource) before the user's two others
+// are removed, would give it 51, past the 50 a resource may hold.
 func TestUpdateRefusedSaysWhichField(t *testing.T) {
 	t.Parallel()
 	fl := semanticsFleet(t)
+	tags := make([]string, 49)
+	for i := range tags {
+		tags[i] = fmt.Sprintf("k%d|v", i)
+	}
 	row := updateRow{First: "Ann", Last: "Lee", Login: "blank", Routing: "Sales Routing Profile", Security: "Agent",
-		Tags: "my team|blue"}
+		Tags: strings.Join(tags, "||")}
 	dir := t.TempDir()
 	input := writeUpdateRows(t, dir, "agents.csv", []updateRow{row})
 	res, err := importInto(t, fl.sb, Config{Input: input, Update: true})

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -278,6 +279,7 @@ type phoneConfigJSON struct {
 	AutoAccept                bool
 	AfterContactWorkTimeLimit int64
 	DeskPhoneNumber           string `json:",omitempty"`
+	PersistentConnection      *bool  `json:",omitempty"` // the voice channel's, when set
 }
 
 func connectDescribeUser(c *call) (any, *apiError) {
@@ -295,7 +297,7 @@ func connectDescribeUser(c *call) (any, *apiError) {
 		"Arn":                         u.ARN,
 		"Username":                    u.Username,
 		"IdentityInfo":                identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile},
-		"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout), DeskPhoneNumber: u.DeskPhoneNumber},
+		"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout), DeskPhoneNumber: u.DeskPhoneNumber, PersistentConnection: u.PersistentConnection},
 		"DirectoryUserId":             strp(u.DirectoryUserID),
 		"SecurityProfileIds":          u.SecurityProfileIDs,
 		"RoutingProfileId":            u.RoutingProfileID,
@@ -410,12 +412,16 @@ func connectSearchUsers(c *call) (any, *apiError) {
 		NextToken      string
 		MaxResults     *int
 		SearchCriteria *userSearchCriteria
+		SearchFilter   *userSearchFilter // search_filter.go
 	}
 	if e := c.decode(&in); e != nil {
 		return nil, e
 	}
 	if in.InstanceId == "" {
 		return nil, invalidParameter("InstanceId is required")
+	}
+	if e := in.SearchFilter.check(); e != nil {
+		return nil, e
 	}
 	if e := c.instance(in.InstanceId); e != nil {
 		return nil, e
@@ -435,7 +441,7 @@ func connectSearchUsers(c *call) (any, *apiError) {
 				return nil, e
 			}
 		}
-		if ok {
+		if ok && in.SearchFilter.matches(c.s, u) {
 			found = append(found, u)
 		}
 	}
@@ -452,7 +458,7 @@ func connectSearchUsers(c *call) (any, *apiError) {
 			"Id":               u.ID,
 			"IdentityInfo":     identityInfoJSON{FirstName: u.FirstName, LastName: u.LastName},
 			// SearchUsers reports the after-contact-work limit in milliseconds.
-			"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout) * 1000, DeskPhoneNumber: u.DeskPhoneNumber},
+			"PhoneConfig":                 phoneConfigJSON{PhoneType: u.PhoneType, AutoAccept: u.AutoAccept, AfterContactWorkTimeLimit: int64(u.ACWTimeout) * 1000, DeskPhoneNumber: u.DeskPhoneNumber, PersistentConnection: u.PersistentConnection},
 			"RoutingProfileId":            u.RoutingProfileID,
 			"SecurityProfileIds":          u.SecurityProfileIDs,
 			"Tags":                        u.Tags,
@@ -586,10 +592,10 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		}
 	}
 	switch {
-	case utf8.RuneCountInString(info.FirstName) > 255:
+	case utf8.RuneCountInString(info.FirstName) > maxFirstName:
 		return nil, invalidParameter("IdentityInfo.FirstName must be at most 255 characters")
-	case utf8.RuneCountInString(info.LastName) > 256:
-		return nil, invalidParameter("IdentityInfo.LastName must be at most 256 characters")
+	case utf8.RuneCountInString(info.LastName) > maxLastName:
+		return nil, invalidParameter("IdentityInfo.LastName must be at most 300 characters")
 	case s.checkIdentityInfo(info) != nil:
 		return nil, s.checkIdentityInfo(info)
 	case info.Mobile != "" && !e164Pattern.MatchString(info.Mobile):
@@ -638,8 +644,8 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 		}
 		for k, v := range in.Tags {
 			switch {
-			case checkTagKey(k) != nil:
-				return nil, checkTagKey(k)
+			case checkTagKey("tags", k) != nil:
+				return nil, checkTagKey("tags", k)
 			case utf8.RuneCountInString(v) > 256:
 				return nil, invalidParameter("A tag value must be at most 256 characters")
 			}
@@ -650,9 +656,12 @@ func (s *Sandbox) validateCreateUser(in *createUserInput) (*ConnectUser, *apiErr
 }
 
 // passwordOK applies Connect's password policy: 8 to 64 characters, a
-// lower-case letter, an upper-case letter and a digit, no whitespace.
+// lower-case letter, an upper-case letter and a digit, no whitespace. The
+// length is in UTF-16 code units, as Connect's Java regular expression
+// counts it: a character beyond the Basic Multilingual Plane (an emoji)
+// counts twice.
 func passwordOK(p string) bool {
-	n := utf8.RuneCountInString(p)
+	n := utf16Len(p)
 	if n < 8 || n > 64 {
 		return false
 	}
@@ -670,6 +679,15 @@ func passwordOK(p string) bool {
 		}
 	}
 	return lower && upper && digit
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1) // -1 for a lone surrogate, which JSON decoding has replaced
+	}
+	return n
 }
 
 func connectDeleteUser(c *call) (any, *apiError) {

@@ -451,7 +451,7 @@ func TestUnknownOperations(t *testing.T) {
 	srv := httptest.NewServer(c.sb)
 	defer srv.Close()
 	req, _ := http.NewRequest("POST", srv.URL+"/", strings.NewReader("{}"))
-	req.Header.Set("X-Amz-Target", "AWSIdentityStore.ListGroups")
+	req.Header.Set("X-Amz-Target", "AWSIdentityStore.UpdateGroup")
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -460,9 +460,9 @@ func TestUnknownOperations(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-ErrorType") != "UnknownOperationException" || !strings.Contains(string(body), `"__type":"UnknownOperationException"`) {
-		t.Errorf("AWSIdentityStore.ListGroups: %d %q %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), body)
+		t.Errorf("AWSIdentityStore.UpdateGroup: %d %q %s", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), body)
 	}
-	if got := c.sb.Calls()["IdentityStore.ListGroups"]; got.Sent != 1 || got.Failed != 1 {
+	if got := c.sb.Calls()["IdentityStore.UpdateGroup"]; got.Sent != 1 || got.Failed != 1 {
 		t.Errorf("calls = %+v", got)
 	}
 }

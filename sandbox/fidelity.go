@@ -20,10 +20,18 @@ var (
 	// in the model; the same rule is applied to it (the documents give no
 	// other).
 	modelEmailPattern = regexp.MustCompile(`^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$`)
-	// TagKey's model pattern, ^(?!aws:)[a-zA-Z+-=._:/]+$: "+-=" is a range
-	// (+ , - . / digits : ; < =), as the model's Java regex reads it, and
-	// as Go's does. The aws: prefix is checked apart.
-	tagKeyPattern = regexp.MustCompile(`^[a-zA-Z+-=._:/]+$`)
+	// TagKey's model pattern (botocore 1.43),
+	// ^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$, with its 1 to 128 characters:
+	// letters and digits of any script, spaces, and _ . : / = + - @. The
+	// aws: prefix (Go's regexp has no look-ahead) is checked apart.
+	tagKeyPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
+
+// AgentFirstName and AgentLastName's model lengths, whatever the identity
+// type (the model has no other).
+const (
+	maxFirstName = 255
+	maxLastName  = 300
 )
 
 // documentedLoginLimit is the user login length the Amazon Connect
@@ -66,15 +74,19 @@ func (s *Sandbox) checkLoginLength(username string) *apiError {
 	return nil
 }
 
-// checkTagKey is TagKey's model rule.
-func checkTagKey(k string) *apiError {
+// checkTagKey is TagKey's model rule, for the keys of a TagMap (field
+// "tags") or of a TagKeyList ("tagKeys"). The model's look-ahead refuses
+// aws: in lower case only; AWS's tagging rules reserve the prefix in any
+// case ("aws:, AWS:, or any upper or lowercase combination"), and the
+// sandbox refuses it so, the stricter reading.
+func checkTagKey(field, k string) *apiError {
 	switch {
 	case k == "" || utf8.RuneCountInString(k) > 128:
-		return invalidParameter("A tag key must be 1 to 128 characters")
-	case strings.HasPrefix(k, "aws:"):
-		return invalidParameter("Tag keys beginning with aws: are reserved")
+		return invalidParameter("1 validation error detected: Value at '" + field + "' failed to satisfy constraint: Member must have length between 1 and 128")
+	case strings.HasPrefix(strings.ToLower(k), "aws:"):
+		return invalidParameter("Tag keys beginning with aws: are reserved for AWS use")
 	case !tagKeyPattern.MatchString(k):
-		return invalidParameter("1 validation error detected: Value at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ^(?!aws:)[a-zA-Z+-=._:/]+$]")
+		return invalidParameter("1 validation error detected: Value at '" + field + "' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$")
 	}
 	return nil
 }

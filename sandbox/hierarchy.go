@@ -160,7 +160,7 @@ func connectCreateUserHierarchyGroup(c *call) (any, *apiError) {
 			return nil, invalidParameter("Tags must hold 1 to 50 tags")
 		}
 		for k, v := range in.Tags {
-			if e := checkTagKey(k); e != nil {
+			if e := checkTagKey("tags", k); e != nil {
 				return nil, e
 			}
 			if utf8.RuneCountInString(v) > 256 {

@@ -29,6 +29,9 @@ var (
 	// The model's patterns: user names have no whitespace; other strings may.
 	isUserNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 	isStringPattern   = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}\x{3000}]+$`)
+	// GroupDisplayName's pattern: isStringPattern's without the
+	// ideographic space U+3000.
+	isGroupNamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r \x{00a0}]+$`)
 	// The model's id patterns (IdentityStoreId, ResourceId): an id that
 	// breaks them is refused before anything is looked up.
 	isStoreIDPattern    = regexp.MustCompile(`^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
@@ -225,6 +228,12 @@ func isCreateUser(c *call) (any, *apiError) {
 	defer c.s.mu.Unlock()
 	if e := c.s.isUniqueUser(in.UserName, email); e != nil {
 		return nil, e
+	}
+	if q := c.s.opts.IdentityStoreUsersQuota; q > 0 && len(c.s.isUserOrder) >= q {
+		// The model gives no HTTP status (awsJson1_1): 400, as for its
+		// other client errors.
+		return nil, &apiError{status: http.StatusBadRequest, code: "ServiceQuotaExceededException",
+			message: fmt.Sprintf("The request would cause the number of users in the identity store to exceed the maximum allowed (%d)", q)}
 	}
 	id := c.s.insertIdentityStoreUser(IdentityStoreUser{UserName: in.UserName, DisplayName: in.DisplayName, GivenName: name.GivenName, FamilyName: name.FamilyName, Email: email,
 		Title: attrs.Title, Enterprise: attrs.Enterprise})
@@ -480,6 +489,9 @@ func isCreateGroup(c *call) (any, *apiError) {
 	if e := checkString("displayName", in.DisplayName, true); e != nil {
 		return nil, e
 	}
+	if e := checkPattern("displayName", in.DisplayName, isGroupNamePattern); e != nil {
+		return nil, e
+	}
 	if reservedGroupName(in.DisplayName) {
 		return nil, validation("DisplayName " + in.DisplayName + " is reserved")
 	}
@@ -494,7 +506,9 @@ func isCreateGroup(c *call) (any, *apiError) {
 	if c.s.groupByName(in.DisplayName) != nil {
 		return nil, conflict("Duplicate GroupDisplayName")
 	}
-	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": c.s.insertGroup(in.DisplayName)}, nil
+	id := c.s.insertGroup(in.DisplayName)
+	c.s.groups[id].Description = in.Description
+	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": id}, nil
 }
 
 func isGetGroupID(c *call) (any, *apiError) {
@@ -544,7 +558,7 @@ func isDescribeGroup(c *call) (any, *apiError) {
 	if g == nil {
 		return nil, isNotFound("GROUP", in.GroupId)
 	}
-	return map[string]any{"IdentityStoreId": c.s.storeID, "GroupId": g.ID, "DisplayName": g.DisplayName, "CreatedAt": epoch(g.created), "UpdatedAt": epoch(g.created)}, nil
+	return c.s.groupJSON(g), nil
 }
 
 type memberID struct {

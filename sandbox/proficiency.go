@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -367,7 +368,9 @@ func findProficiency(list []Proficiency, name, value string) int {
 
 // connectAssociateUserProficiencies adds proficiencies. One already
 // associated is refused (InvalidRequestException): AWS's behaviour there is
-// undocumented, and refusing is the case a caller must handle anyway.
+// undocumented, and refusing is the case a caller must handle anyway. So is
+// a request that would take the user past the 10 proficiencies a user may
+// hold, changing nothing.
 func connectAssociateUserProficiencies(c *call) (any, *apiError) {
 	var in proficienciesInput
 	if e := c.decode(&in); e != nil {
@@ -393,7 +396,10 @@ func connectAssociateUserProficiencies(c *call) (any, *apiError) {
 		next = append(next, Proficiency{AttributeName: p.AttributeName, AttributeValue: p.AttributeValue, Level: *p.Level})
 	}
 	if len(next) > maxUserProficiencies {
-		return nil, &apiError{status: http.StatusTooManyRequests, code: "LimitExceededException", message: "A user can have at most 10 proficiencies"}
+		// The model lists no LimitExceededException for this operation:
+		// InvalidRequestException is its "the request is not valid", for a
+		// request whose parameters are each well formed.
+		return nil, invalidRequest(fmt.Sprintf("A user can have at most %d proficiencies: the user has %d and the request adds %d", maxUserProficiencies, len(u.Proficiencies), len(next)-len(u.Proficiencies)))
 	}
 	u.Proficiencies = next
 	u.modified = c.now

@@ -16,8 +16,8 @@ import (
 //   - Quick connect names are unique per instance, case-sensitively
 //     (DuplicateResourceException); an instance holds at most 100 (the
 //     default "Quick connects per instance" quota: LimitExceededException).
-//   - A USER quick connect's ContactFlowId is not checked against flows
-//     (the sandbox has none); its UserId must be a user of the instance
+//   - A USER or FLOW quick connect's ContactFlowId is not checked against
+//     flows (the sandbox has none); its UserId must be a user of the instance
 //     (ResourceNotFoundException). The sandbox has no queues, so a QUEUE
 //     quick connect's queue is never found.
 //   - ListGroupMembershipsForMember of a user that does not exist answers
@@ -41,8 +41,8 @@ const quickConnectQuota = 100
 // QuickConnect is a quick connect of the sandbox's instance.
 type QuickConnect struct {
 	ID, ARN, Name, Description string
-	Type                       string // USER, QUEUE or PHONE_NUMBER
-	UserID, ContactFlowID      string // USER
+	Type                       string // USER, QUEUE, PHONE_NUMBER or FLOW
+	UserID, ContactFlowID      string // USER; FLOW has a ContactFlowID
 	PhoneNumber                string // PHONE_NUMBER
 }
 
@@ -78,7 +78,10 @@ func (s *Sandbox) QuickConnects() []QuickConnect {
 	return out
 }
 
-var quickConnectTypes = []string{"USER", "QUEUE", "PHONE_NUMBER"}
+// quickConnectTypes is QuickConnectType's enum (botocore 1.43), in its order.
+var quickConnectTypes = []string{"USER", "QUEUE", "PHONE_NUMBER", "FLOW"}
+
+const quickConnectTypesEnum = "[USER, QUEUE, PHONE_NUMBER, FLOW]"
 
 type quickConnectConfigJSON struct {
 	QuickConnectType string
@@ -92,6 +95,9 @@ type quickConnectConfigJSON struct {
 	} `json:",omitempty"`
 	PhoneConfig *struct {
 		PhoneNumber string
+	} `json:",omitempty"`
+	FlowConfig *struct {
+		ContactFlowId string
 	} `json:",omitempty"`
 }
 
@@ -119,7 +125,7 @@ func connectCreateQuickConnect(c *call) (any, *apiError) {
 		return nil, invalidParameter("QuickConnectConfig is required")
 	case !slices.Contains(quickConnectTypes, in.QuickConnectConfig.QuickConnectType):
 		return nil, invalidParameter("1 validation error detected: Value '" + in.QuickConnectConfig.QuickConnectType +
-			"' at 'quickConnectConfig.quickConnectType' failed to satisfy constraint: Member must satisfy enum value set: [USER, QUEUE, PHONE_NUMBER]")
+			"' at 'quickConnectConfig.quickConnectType' failed to satisfy constraint: Member must satisfy enum value set: " + quickConnectTypesEnum)
 	}
 	cfg := in.QuickConnectConfig
 	qc := QuickConnect{Name: *in.Name, Type: cfg.QuickConnectType}
@@ -150,6 +156,14 @@ func connectCreateQuickConnect(c *call) (any, *apiError) {
 			return nil, invalidParameter("PhoneConfig with a PhoneNumber in E.164 format is required for a quick connect of type PHONE_NUMBER")
 		}
 		qc.PhoneNumber = cfg.PhoneConfig.PhoneNumber
+	case "FLOW":
+		if cfg.FlowConfig == nil || cfg.FlowConfig.ContactFlowId == "" {
+			return nil, invalidParameter("FlowConfig with ContactFlowId is required for a quick connect of type FLOW")
+		}
+		if len(cfg.FlowConfig.ContactFlowId) > 500 {
+			return nil, invalidParameter("1 validation error detected: Value at 'quickConnectConfig.flowConfig.contactFlowId' failed to satisfy constraint: Member must have length less than or equal to 500")
+		}
+		qc.ContactFlowID = cfg.FlowConfig.ContactFlowId
 	}
 	for _, x := range c.s.quick.order {
 		if x.Name == qc.Name {
@@ -174,12 +188,12 @@ func connectListQuickConnects(c *call) (any, *apiError) {
 		return nil, e
 	}
 	types := c.query["QuickConnectTypes"]
-	if len(types) > 3 {
-		return nil, invalidParameter("1 validation error detected: Value at 'quickConnectTypes' failed to satisfy constraint: Member must have length less than or equal to 3")
+	if len(types) > len(quickConnectTypes) {
+		return nil, invalidParameter("1 validation error detected: Value at 'quickConnectTypes' failed to satisfy constraint: Member must have length less than or equal to 4")
 	}
 	for _, t := range types {
 		if !slices.Contains(quickConnectTypes, t) {
-			return nil, invalidParameter("1 validation error detected: Value '" + t + "' at 'quickConnectTypes' failed to satisfy constraint: Member must satisfy enum value set: [USER, QUEUE, PHONE_NUMBER]")
+			return nil, invalidParameter("1 validation error detected: Value '" + t + "' at 'quickConnectTypes' failed to satisfy constraint: Member must satisfy enum value set: " + quickConnectTypesEnum)
 		}
 	}
 	c.s.mu.Lock()
@@ -218,6 +232,8 @@ func connectDescribeQuickConnect(c *call) (any, *apiError) {
 		cfg["UserConfig"] = map[string]any{"UserId": x.UserID, "ContactFlowId": x.ContactFlowID}
 	case "PHONE_NUMBER":
 		cfg["PhoneConfig"] = map[string]any{"PhoneNumber": x.PhoneNumber}
+	case "FLOW":
+		cfg["FlowConfig"] = map[string]any{"ContactFlowId": x.ContactFlowID}
 	}
 	return map[string]any{"QuickConnect": map[string]any{
 		"QuickConnectId": x.ID, "QuickConnectARN": x.ARN, "Name": x.Name, "Description": strp(x.Description),

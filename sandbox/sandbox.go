@@ -75,9 +75,13 @@ type Options struct {
 	// ServiceQuotasOff makes Service Quotas answer AccessDeniedException.
 	ServiceQuotasOff bool
 	// IdentityStoreThrottle400 answers Identity Store throttling as HTTP
-	// 400 "Rate exceeded" (seen in real traffic) instead of HTTP 429
-	// ThrottlingException.
+	// 400 ThrottlingException "Rate exceeded" (seen in real traffic)
+	// instead of HTTP 429 ThrottlingException.
 	IdentityStoreThrottle400 bool
+	// IdentityStoreUsersQuota is how many users the identity store may
+	// hold (0: no limit): Identity Store CreateUser past it answers
+	// ServiceQuotaExceededException.
+	IdentityStoreUsersQuota int
 	// ShortLogins refuses, on a Connect-managed instance, a user login over
 	// the 20 characters the Amazon Connect documentation gives (the API
 	// model allows 100; which one AWS enforces is unconfirmed).
@@ -132,6 +136,7 @@ type IdentityStoreUser struct {
 type Group struct {
 	ID          string
 	DisplayName string
+	Description string // as CreateGroup was given it
 }
 
 // Membership puts an identity store user in a group.

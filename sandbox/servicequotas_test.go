@@ -90,7 +90,8 @@ func TestServiceQuotasOff(t *testing.T) {
 	}
 }
 
-// TestIdentityStoreThrottle400: the form of throttling seen in real traffic.
+// TestIdentityStoreThrottle400: the form of throttling seen in real
+// traffic: HTTP 400, ThrottlingException, "Rate exceeded".
 func TestIdentityStoreThrottle400(t *testing.T) {
 	t.Parallel()
 	c := newClients(t, Options{IdentityStoreThrottle400: true}, false)
@@ -99,8 +100,8 @@ func TestIdentityStoreThrottle400(t *testing.T) {
 	for i := 0; i < 100 && err == nil; i++ {
 		_, err = c.store.ListUsers(ctx, &identitystore.ListUsersInput{IdentityStoreId: aws.String(c.sb.IdentityStoreID())})
 	}
-	if code := errorCode(t, err); code != "ValidationException" || !containsFold(err.Error(), "Rate exceeded") || !containsFold(err.Error(), "StatusCode: 400") {
-		t.Errorf("throttled Identity Store call: %v, want HTTP 400 Rate exceeded", err)
+	if code := errorCode(t, err); code != "ThrottlingException" || !containsFold(err.Error(), "Rate exceeded") || !containsFold(err.Error(), "StatusCode: 400") {
+		t.Errorf("throttled Identity Store call: %v, want HTTP 400 ThrottlingException Rate exceeded", err)
 	}
 }
 

@@ -144,8 +144,12 @@ func connectUpdateUserHierarchy(c *call) (any, *apiError) {
 }
 
 // connectUpdateUserPhoneConfig replaces the phone configuration: the model
-// requires PhoneConfig and its PhoneType; a field left out takes its zero
-// value (the SDK leaves out AutoAccept=false and an ACW of 0).
+// requires PhoneConfig, not its PhoneType (botocore 1.43). AutoAccept and
+// an ACW left out take their zero value (the SDK leaves out
+// AutoAccept=false and an ACW of 0, so they cannot mean "unchanged"); a
+// PhoneType or a PersistentConnection left out (both can be sent or not)
+// leaves the user's as it is: what Connect does there is not documented,
+// and keeping is the reading that changes nothing the caller did not name.
 func connectUpdateUserPhoneConfig(c *call) (any, *apiError) {
 	var in struct {
 		PhoneConfig *struct {
@@ -153,6 +157,7 @@ func connectUpdateUserPhoneConfig(c *call) (any, *apiError) {
 			AutoAccept                *bool
 			AfterContactWorkTimeLimit *int64
 			DeskPhoneNumber           string
+			PersistentConnection      *bool
 		}
 	}
 	if e := c.decode(&in); e != nil {
@@ -162,12 +167,10 @@ func connectUpdateUserPhoneConfig(c *call) (any, *apiError) {
 	switch {
 	case pc == nil:
 		return nil, invalidParameter("PhoneConfig is required")
-	case pc.PhoneType != "SOFT_PHONE" && pc.PhoneType != "DESK_PHONE":
+	case pc.PhoneType != "" && pc.PhoneType != "SOFT_PHONE" && pc.PhoneType != "DESK_PHONE":
 		return nil, invalidParameter("PhoneConfig.PhoneType must be SOFT_PHONE or DESK_PHONE")
 	case pc.AfterContactWorkTimeLimit != nil && (*pc.AfterContactWorkTimeLimit < 0 || *pc.AfterContactWorkTimeLimit > maxACW):
 		return nil, invalidParameter("PhoneConfig.AfterContactWorkTimeLimit must be between 0 and 2000000 seconds")
-	case pc.PhoneType == "DESK_PHONE" && pc.DeskPhoneNumber == "":
-		return nil, invalidParameter("A desk phone number is required for PhoneType DESK_PHONE")
 	case pc.DeskPhoneNumber != "" && !e164Pattern.MatchString(pc.DeskPhoneNumber):
 		return nil, invalidParameter("The desk phone number must be in E.164 format, such as +14255550100")
 	}
@@ -176,11 +179,22 @@ func connectUpdateUserPhoneConfig(c *call) (any, *apiError) {
 		return nil, e
 	}
 	defer c.s.mu.Unlock()
-	u.PhoneType, u.DeskPhoneNumber = pc.PhoneType, pc.DeskPhoneNumber
+	phoneType := pc.PhoneType
+	if phoneType == "" {
+		phoneType = u.PhoneType
+	}
+	if phoneType == "DESK_PHONE" && pc.DeskPhoneNumber == "" {
+		return nil, invalidParameter("A desk phone number is required for PhoneType DESK_PHONE")
+	}
+	u.PhoneType, u.DeskPhoneNumber = phoneType, pc.DeskPhoneNumber
 	u.AutoAccept = pc.AutoAccept != nil && *pc.AutoAccept
 	u.ACWTimeout = 0
 	if pc.AfterContactWorkTimeLimit != nil {
 		u.ACWTimeout = int32(*pc.AfterContactWorkTimeLimit)
+	}
+	if pc.PersistentConnection != nil {
+		v := *pc.PersistentConnection
+		u.PersistentConnection = &v
 	}
 	u.modified = c.now
 	return nil, nil
@@ -207,10 +221,10 @@ func connectUpdateUserIdentityInfo(c *call) (any, *apiError) {
 		return nil, invalidRequest("IdentityInfo.Email cannot be set for an instance that uses SAML for identity management")
 	case info.FirstName == "" || info.LastName == "":
 		return nil, invalidParameter("IdentityInfo.FirstName and IdentityInfo.LastName are required for an instance that uses " + c.s.identity + " for identity management")
-	case utf8.RuneCountInString(info.FirstName) > 255:
+	case utf8.RuneCountInString(info.FirstName) > maxFirstName:
 		return nil, invalidParameter("IdentityInfo.FirstName must be at most 255 characters")
-	case utf8.RuneCountInString(info.LastName) > 256:
-		return nil, invalidParameter("IdentityInfo.LastName must be at most 256 characters")
+	case utf8.RuneCountInString(info.LastName) > maxLastName:
+		return nil, invalidParameter("IdentityInfo.LastName must be at most 300 characters")
 	case info.Email != "" && !emailPattern.MatchString(info.Email):
 		return nil, invalidParameter("IdentityInfo.Email is not a valid email address")
 	case info.SecondaryEmail != "" && !emailPattern.MatchString(info.SecondaryEmail):
@@ -262,7 +276,7 @@ func connectTagResource(c *call) (any, *apiError) {
 		return nil, invalidParameter("tags must hold 1 to 50 tags")
 	}
 	for k, v := range in.Tags {
-		if e := checkTagKey(k); e != nil {
+		if e := checkTagKey("tags", k); e != nil {
 			return nil, e
 		}
 		if utf8.RuneCountInString(v) > 256 {
@@ -294,7 +308,7 @@ func connectUntagResource(c *call) (any, *apiError) {
 		return nil, invalidParameter("tagKeys must hold 1 to 50 keys")
 	}
 	for _, k := range keys {
-		if e := checkTagKey(k); e != nil {
+		if e := checkTagKey("tagKeys", k); e != nil {
 			return nil, e
 		}
 	}

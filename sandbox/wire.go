@@ -253,9 +253,10 @@ func (c *call) throttling() *apiError {
 	e := &apiError{status: http.StatusTooManyRequests, code: "ThrottlingException", message: "Rate exceeded"}
 	if c.service == serviceIdentityStore {
 		if c.s.opts.IdentityStoreThrottle400 {
-			// The form seen in real traffic (docs/aws.md §4): a 400 whose
-			// only sign is its message.
-			return &apiError{status: http.StatusBadRequest, code: "ValidationException", message: "Rate exceeded"}
+			// The form seen in real traffic (docs/aws.md §4): HTTP 400,
+			// ThrottlingException, "Rate exceeded"; without the
+			// RetryAfterSeconds of the 429 form.
+			return &apiError{status: http.StatusBadRequest, code: "ThrottlingException", message: "Rate exceeded"}
 		}
 		e.extra = map[string]any{"RetryAfterSeconds": 1}
 	}
