@@ -9,6 +9,7 @@ type (
 	AWSConfig        = awsclient.Config
 	ConnectReader    = awsclient.ConnectReader
 	ConnectAPI       = awsclient.ConnectAPI
+	HierarchyAPI     = awsclient.HierarchyAPI
 	IdentityStoreAPI = awsclient.IdentityStoreAPI
 	SSOAdminAPI      = awsclient.SSOAdminAPI
 	ServiceQuotasAPI = awsclient.ServiceQuotasAPI

@@ -221,7 +221,11 @@ func (r *importRun) loadPrevious() error {
 
 func (r *importRun) makePlan() error {
 	cfg, clients := r.cfg, r.clients
-	plan, err := MakePlan(r.stop, clients.Connect, r.inst, r.f, r.checked)
+	var groups *groupPlan
+	if cfg.CreateHierarchy {
+		groups = newGroupPlan(clients.Hierarchy, r.inst.ID)
+	}
+	plan, err := makePlan(r.stop, clients.Connect, r.inst, r.f, r.checked, groups)
 	if err != nil {
 		msg := err.Error()
 		var pe *PlanError
@@ -241,6 +245,9 @@ func (r *importRun) makePlan() error {
 		}
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers, Rates: r.rates}
+	for _, g := range plan.NewGroups {
+		r.res.NewGroups = append(r.res.NewGroups, g.Name())
+	}
 	if clients.Limits != nil {
 		r.res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
 	}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/bulkagents/bulkagents/agentfile"
@@ -183,6 +184,15 @@ func (r *importRun) startProgress() {
 	}
 	if r.cfg.Sandbox {
 		r.prov.QuotaMessage = sandboxQuotaMessage
+	}
+	if len(r.plan.NewGroups) > 0 {
+		var mu sync.Mutex
+		r.prov.Groups = NewGroupMaker(r.clients.Hierarchy, r.clients.Connect, r.inst.ID, r.plan.NewGroups)
+		r.prov.Groups.OnCreated = func(g NewGroup) {
+			mu.Lock()
+			defer mu.Unlock()
+			r.res.GroupsCreated = append(r.res.GroupsCreated, g.Name())
+		}
 	}
 	if r.upd != nil {
 		r.upd.OnOutcome = onOutcome

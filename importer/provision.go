@@ -103,6 +103,9 @@ type Provisioner struct {
 	// Endpoint names where the calls go, for the message of the rows the
 	// circuit breaker stops.
 	Endpoint string
+	// Groups makes the hierarchy groups the plan creates
+	// (--create-hierarchy); nil when there are none.
+	Groups *GroupMaker
 
 	quotaReached atomic.Bool
 	// gone holds the message of the rows not started because the instance

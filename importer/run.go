@@ -37,6 +37,11 @@ type Config struct {
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
+	// CreateHierarchy creates the hierarchy groups the file's paths name
+	// that the instance lacks, parents first, before the rows that need
+	// them (--create-hierarchy).
+	CreateHierarchy bool
+
 	// Sandbox: the instance is bulkagents' own sandbox, so messages about
 	// its quotas speak of the sandbox, not of Service Quotas.
 	Sandbox bool
@@ -101,6 +106,10 @@ type Result struct {
 	// differs only in case), for the summary; MoreWarnings counts the rest.
 	Warnings     []agentfile.Problem
 	MoreWarnings int
+	// NewGroups are the hierarchy groups the plan creates (a dry run's:
+	// would create), by path; GroupsCreated those the run created.
+	NewGroups     []string
+	GroupsCreated []string
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
 	// Update is how many existing users differ from the file, and the

@@ -44,6 +44,12 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 		{Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
 		{Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true},
 	}
+	if p.Groups != nil {
+		// The hierarchy group the row needs, made once for all the rows
+		// that need it (--create-hierarchy, hierarchy_create.go): a
+		// check for the others, so it is not recorded.
+		steps = append([]Step{{API: "Connect.CreateUserHierarchyGroup", Run: p.ensureHierarchyGroup}}, steps...)
+	}
 	if p.IdentityCenter == nil {
 		return steps, func() {}
 	}

@@ -12,5 +12,8 @@ func ImportUses(cfg Config) awsclient.Uses {
 	if cfg.IdentityCenter.Enabled() {
 		uses |= awsclient.IdentityCenter
 	}
+	if cfg.CreateHierarchy {
+		uses |= awsclient.Hierarchy
+	}
 	return uses
 }
