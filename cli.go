@@ -181,6 +181,35 @@ func parseIdentity(s string) (agentfile.Identity, error) {
 	return "", usageError(identityHint, "unknown identity type %q", s)
 }
 
+// --encoding (validate, import, remove: every command that reads an agents
+// file). One line, encodingFlag(fs, &v), gives a command the flag; its value
+// is checked as it is parsed and is one of agentfile.Encodings.
+
+// encodingValue is --encoding's value: a name agentfile.ParseEncoding knows.
+type encodingValue struct{ p *string }
+
+func (e encodingValue) String() string {
+	if e.p == nil || *e.p == "" {
+		return agentfile.EncodingUTF8
+	}
+	return *e.p
+}
+
+func (e encodingValue) Set(s string) error {
+	enc, err := agentfile.ParseEncoding(s)
+	if err != nil {
+		return err
+	}
+	*e.p = enc
+	return nil
+}
+
+// encodingFlag registers --encoding.
+func encodingFlag(fs *flagSet, p *string) {
+	*p = agentfile.EncodingUTF8
+	fs.Var(encodingValue{p}, "encoding", "the input file's `ENCODING`: utf-8, or windows-1252 for a file Excel saved as \"CSV (Comma delimited)\" (a file starting with a UTF-8 byte order mark is read as UTF-8)")
+}
+
 // --rate-scale (import, sandbox, and the commands that call AWS).
 
 // rateScaleFlag registers --rate-scale; checkRateScale is its one rule.
@@ -214,13 +243,13 @@ type splitFlags struct {
 }
 
 // splitByFlag registers --split-by alone.
-func splitByFlag(fs *flagSet, p *string) {
-	fs.StringVar(p, "split-by", "", "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
+func splitByFlag(fs *flagSet, p *string, usage string) {
+	fs.StringVar(p, "split-by", "", usage)
 }
 
 // splitFlagsVar registers the three hand-out flags.
 func splitFlagsVar(fs *flagSet, s *splitFlags) {
-	splitByFlag(fs, &s.splitBy)
+	splitByFlag(fs, &s.splitBy, "also write one file and handout per team: `KEY` is hierarchy, routing-profile or a column's name")
 	fs.StringVar(&s.template, "handout-template", "", "render the handouts with this Go text/template `FILE` (see docs/handoff.md)")
 	fs.BoolVar(&s.protect, "protect", false, "write each team's file as a password-protected .xlsx, passphrases listed apart")
 }
@@ -300,7 +329,7 @@ func checkInputFile(path string) error {
 // network is touched. The instance's identity type is not known yet: the
 // check asks for the columns every type needs (the name columns, which an
 // existing-directory instance does without, are checked once it is known).
-func checkAgentsHeader(ctx context.Context, path string, keep []string) error {
+func checkAgentsHeader(ctx context.Context, env *environment, path string, keep []string, encoding string) error {
 	if err := checkInputFile(path); err != nil {
 		return err
 	}
@@ -309,10 +338,29 @@ func checkAgentsHeader(ctx context.Context, path string, keep []string) error {
 		return &exitError{code: exitUnusable, msg: err.Error()}
 	}
 	defer f.Close()
-	if _, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory}); err != nil {
+	s, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding})
+	if err != nil {
 		return templateError(path, err)
 	}
+	noteCarried(env, path, agentfile.Carried(s.Header(), s.Columns(), keep))
 	return ctx.Err()
+}
+
+// noteCarried says, in one line, which columns of the file are not the
+// template's and are carried through unchanged.
+func noteCarried(env *environment, path string, carried []string) {
+	if len(carried) == 0 {
+		return
+	}
+	q := make([]string, len(carried))
+	for i, c := range carried {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	what := "column " + q[0] + " is"
+	if len(q) > 1 {
+		what = "columns " + strings.Join(q, ", ") + " are"
+	}
+	fmt.Fprintf(env.stderr, "note: %s: %s not the template's: carried through unchanged to the retry file and the team files\n", path, what)
 }
 
 // interruptible gives the context a run's AWS calls use. The first Ctrl-C

@@ -167,6 +167,7 @@ func handOut(ctx context.Context, env *environment, file *agentfile.File, checke
 	if err != nil {
 		return usageError(splitByHint, "%v", err)
 	}
+	opts.Carried, opts.CarriedCells = carriedCells(file, checked, opts.SplitBy)
 	h, err := report.WriteHandouts(ctx, dir, rows, teamOf, opts)
 	if errors.Is(err, report.ErrExists) {
 		return usageError("add --force to replace the team files", "%v", err)
@@ -176,6 +177,37 @@ func handOut(ctx context.Context, env *environment, file *agentfile.File, checke
 	}
 	printHandouts(env, h)
 	return nil
+}
+
+// carriedCells are the file's columns of the user's own (those its split
+// does not name) and, by input line, a row's cells of them (a valid row's
+// as validated: the import lets go of the records once sent).
+func carriedCells(file *agentfile.File, checked []agentfile.Checked, splitBy string) ([]string, func(int) []string) {
+	carried := agentfile.Carried(file.Header, file.Columns, agentfile.SplitKeep(splitBy))
+	if len(carried) == 0 {
+		return nil, nil
+	}
+	keep := agentfile.SplitKeep(splitBy)
+	var idx []int
+	for i, c := range file.Columns {
+		if c == agentfile.ColExtra && !slices.ContainsFunc(keep, func(k string) bool {
+			return agentfile.CanonicalName(k) == agentfile.CanonicalName(file.Header[i])
+		}) {
+			idx = append(idx, i)
+		}
+	}
+	byLine := make(map[int][]string, len(checked))
+	for _, c := range checked {
+		if c.Agent == nil {
+			continue // not handed out
+		}
+		cells := make([]string, len(idx))
+		for j, i := range idx {
+			cells[j] = c.Agent.Extra[agentfile.CanonicalName(file.Header[i])]
+		}
+		byLine[c.Row.Line] = cells
+	}
+	return carried, func(line int) []string { return byLine[line] }
 }
 
 // headerFields are the fields of a file's header line, to keep them all;

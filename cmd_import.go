@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -17,7 +19,8 @@ const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out
                          [--update] [--create-hierarchy]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--split-by KEY] [--handout-template FILE] [--protect]
-                         [--concurrency N] [--rate-scale X] [--no-progress]
+                         [--concurrency N] [--rate-scale X] [--no-progress] [--format text|json]
+                         [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Creates the agents of FILE (Connect's bulk-upload CSV template) in an Amazon
@@ -86,6 +89,8 @@ type importFlags struct {
 	rateScale       float64
 	noProgress      bool
 	sandbox         bool
+	format          string
+	encoding        string
 
 	// IAM Identity Center (SAML instances).
 	sso             bool
@@ -107,6 +112,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
+	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
+	encodingFlag(fs, &fl.encoding)
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "import into a local, in-process sandbox instead of AWS")
 	fs.BoolVar(&fl.sso, "sso", false, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)")
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store `ID` (d-XXXXXXXXXX)")
@@ -126,14 +133,14 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	// What the files alone can tell is told before a sandbox starts or a
 	// call is made.
-	if err := checkAgentsHeader(ctx, input, agentfile.SplitKeep(fl.splitBy)); err != nil {
+	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding); err != nil {
 		return err
 	}
 	// The hand-out's key and template are checked before anything is sent,
 	// so a typo cannot surface only after the users exist.
 	var handoutTmpl *report.HandoutTemplate
 	if fl.splitBy != "" {
-		file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy)})
+		file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy), Encoding: fl.encoding})
 		if err != nil {
 			return err
 		}
@@ -215,6 +222,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Concurrency:     fl.concurrency,
 		Sandbox:         fl.sandbox,
 		Keep:            agentfile.SplitKeep(fl.splitBy),
+		Encoding:        fl.encoding,
 		KeepRows:        fl.splitBy != "", // the team hand-outs read every row
 		OnRead:          onRead,
 		Progress:        env.stderr,
@@ -226,7 +234,13 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return importError(input, err)
 	}
-	importer.WriteSummary(env.stderr, res)
+	if fl.format == "json" {
+		if err := writeImportJSON(env.stdout, res, fl.splitBy); err != nil {
+			return err
+		}
+	} else {
+		importer.WriteSummary(env.stderr, res)
+	}
 	if fl.splitBy != "" && !res.Interrupted {
 		err := handOut(ctx, env, res.File, res.Checked, res.Outcomes, report.HandoutDir(res.ResultsPath), report.HandoutOptions{
 			SplitBy: fl.splitBy, Template: handoutTmpl, Protect: fl.protect, Force: fl.force || fl.resume,
@@ -315,8 +329,53 @@ func (fl *importFlags) check() error {
 		return usageError("use a number of workers from 1 to 512, or 0 to let the rate decide", "--concurrency %d is out of range", fl.concurrency)
 	case checkRateScale(fl.rateScale) != nil:
 		return checkRateScale(fl.rateScale)
+	case fl.format != "text" && fl.format != "json":
+		return usageError("--format text or --format json", "--format %q is not known", fl.format)
 	}
 	return nil
+}
+
+// writeImportJSON prints the summary as one JSON object on stdout, for
+// scripts: the same shape as remove's (counts per status, the rate used and
+// achieved, the files written).
+func writeImportJSON(w io.Writer, res *importer.Result, splitBy string) error {
+	counts := map[string]int{}
+	for _, s := range report.Statuses {
+		counts[string(s)] = res.Counts[s]
+	}
+	var sources map[string]any
+	if res.Rates != nil {
+		u := res.Rates.Of("Connect.CreateUser")
+		sources = map[string]any{"source": u.Source, "quota_code": u.QuotaCode}
+	}
+	rate := map[string]any{"api": "CreateUser", "configured_per_second": res.ConfiguredCreateRate,
+		"final_per_second": res.FinalCreateRate, "achieved_per_second": res.Stats.CreateRate(),
+		"create_calls": res.Stats.CreateCalls, "throttles": res.CreateThrottles}
+	for k, v := range sources {
+		rate[k] = v
+	}
+	files := map[string]any{"results": res.ResultsPath, "retry": res.RetryPath}
+	if res.RetryKept != "" {
+		files["retry_kept"] = res.RetryKept
+	}
+	if splitBy != "" && !res.Interrupted {
+		files["teams"] = report.HandoutDir(res.ResultsPath)
+	}
+	v := map[string]any{
+		"command": "import", "dry_run": res.DryRun, "instance": res.Instance.ID, "identity": string(res.Instance.Identity),
+		"interrupted": res.Interrupted, "halted": res.Halted, "in_doubt": res.InDoubt,
+		"counts": counts, "rows": res.Counts.Total(),
+		"rate": rate, "rates_used": res.Rates,
+		"elapsed_seconds": res.Elapsed.Seconds(), "setup_seconds": res.SetupElapsed.Seconds(),
+		"problems": len(res.Problems) + res.MoreProblems, "warnings": len(res.Warnings) + res.MoreWarnings,
+		"files": files,
+	}
+	if ic := res.IdentityCenter; ic != nil {
+		v["identity_center"] = map[string]any{"identity_store_id": ic.StoreID, "portal_url": ic.PortalURL, "group": ic.Group,
+			"group_created": ic.GroupCreated, "users_created": ic.UsersCreated, "memberships_created": ic.MembershipsCreated,
+			"assignment": ic.Assignment, "warnings": len(ic.Warnings)}
+	}
+	return json.NewEncoder(w).Encode(v)
 }
 
 // importError turns an import's error into an exit status with a hint.

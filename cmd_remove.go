@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/term"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
@@ -22,7 +23,7 @@ import (
 
 const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
-                         [--rate-scale X] [--no-progress] [--format text|json]
+                         [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Deletes the Amazon Connect users whose "user login" FILE names (the template,
@@ -66,6 +67,7 @@ type removeFlags struct {
 	rateScale                  float64
 	noProgress                 bool
 	format                     string
+	encoding                   string
 	sandbox                    bool
 }
 
@@ -85,6 +87,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
+	encodingFlag(fs, &fl.encoding)
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "try it on a local, in-process sandbox seeded with the file's users")
 	rest, err := fs.parse(args)
 	if err != nil {
@@ -138,7 +141,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		mode = importer.ProgressOff
 	}
 	cfg := remover.Config{
-		Input: input, Out: fl.out, InstanceID: instanceID,
+		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
 		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
 		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
@@ -235,7 +238,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 	f, err := os.Open(input)
 	if err == nil {
 		defer f.Close()
-		if lf, err := remover.ReadLogins(ctx, f); err == nil {
+		if lf, err := remover.ReadLogins(ctx, agentfile.Decode(f, fl.encoding)); err == nil {
 			var users []sandbox.ConnectUser
 			for _, r := range lf.Rows {
 				if r.Login != "" {

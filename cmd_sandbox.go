@@ -15,7 +15,7 @@ const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity c
                         [--error-rate F] [--drop-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
                         [--identity-store-throttle 429|400] [--identity-store-users-quota N]
-                        [--short-logins] [--replicated]
+                        [--short-logins] [--listing-lag D] [--replicated]
 
 Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
 Service Quotas APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
@@ -52,6 +52,7 @@ var sandboxCommand = &command{
 		isUsersQuota := fset.Int("identity-store-users-quota", 0, "Identity Center users the identity store may hold (0: no limit); CreateUser past it answers ServiceQuotaExceededException")
 		replicated := fset.Bool("replicated", false, "a replicated instance (Global Resiliency) with one ACTIVE traffic distribution group; it is a SAML instance, as replication needs")
 		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
+		listingLag := fset.Duration("listing-lag", 0, "list a created user in ListUsers and SearchUsers this `duration` later, and a deleted one this long after, as Connect's eventually consistent listings do (DescribeUser misses a new user for min(D, 1s))")
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -86,6 +87,9 @@ var sandboxCommand = &command{
 		if *latency < 0 {
 			return usageError("--latency 200ms slows every call by 200 ms", "--latency must not be negative, got %v", *latency)
 		}
+		if *listingLag < 0 {
+			return usageError("--listing-lag 10s lists a new user 10 s after it was created", "--listing-lag must not be negative, got %v", *listingLag)
+		}
 		if *serviceQuotas != "on" && *serviceQuotas != "off" {
 			return usageError("--service-quotas off makes Service Quotas refuse every call", "--service-quotas must be on or off, got %q", *serviceQuotas)
 		}
@@ -109,6 +113,7 @@ var sandboxCommand = &command{
 			IdentityStoreUsersQuota:  *isUsersQuota,
 			ShortLogins:              *shortLogins,
 			Replicated:               *replicated,
+			ListingLag:               *listingLag,
 		})
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("starting the sandbox: %v", err), hint: "choose another --addr, or port 0 for any free port"}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/templates"
 )
 
@@ -48,7 +49,7 @@ var templateCommand = &command{
 			data = templates.Example(string(id))
 		}
 		if *extended {
-			data = templates.Extended(data)
+			data = templates.Extended(data, agentfile.ExtensionHeader())
 		}
 		if *out == "" {
 			if _, err := env.stdout.Write(data); err != nil {

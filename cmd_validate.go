@@ -13,7 +13,8 @@ import (
 	"github.com/bulkagents/bulkagents/agentfile"
 )
 
-const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--split-by KEY] [--format text|json] FILE
+const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--split-by KEY] [--format text|json]
+                           [--encoding utf-8|windows-1252] FILE
 
 Checks every row of an agents file in the Connect bulk-upload template format,
 without calling AWS. Every problem is reported with its line, column and value,
@@ -39,7 +40,9 @@ var validateCommand = &command{
 		identityFlag(fset, identity)
 		sso := fset.Bool("sso", false, "also check the rules of an import with IAM Identity Center users (implies --identity saml)")
 		format := fset.String("format", "text", "report format: text (on standard error) or json (on standard output)")
-		splitByFlag(fset, splitBy)
+		splitByFlag(fset, splitBy, "check the file as 'import --split-by' reads it: `KEY` is hierarchy, routing-profile or a column's name, which must exist (no file is written)")
+		var encoding string
+		encodingFlag(fset, &encoding)
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -80,10 +83,11 @@ var validateCommand = &command{
 			return fileError(err)
 		}
 		defer in.Close()
-		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy)})
+		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy), Identity: id, Encoding: encoding})
 		if err != nil {
 			return fileError(err)
 		}
+		noteCarried(env, rest[0], agentfile.Carried(scan.Header(), scan.Columns(), agentfile.SplitKeep(*splitBy)))
 		if *splitBy != "" {
 			if _, err := agentfile.TeamKey(&agentfile.File{Header: scan.Header(), Columns: scan.Columns()}, nil, *splitBy); err != nil {
 				return usageError(splitByHint, "%v", err)

@@ -25,7 +25,7 @@ var scriptSandboxes sync.Map // *testscript.TestScript → *sandbox.Sandbox
 // scriptCommands are the test scripts' own commands, which stand for what
 // happens to an instance outside bulkagents:
 //
-//	sandbox-start [saml]            start a sandbox; sets $ENDPOINT, $INSTANCE and dummy credentials
+//	sandbox-start [saml|directory]  start a sandbox; sets $ENDPOINT, $INSTANCE and dummy credentials
 //	sandbox-add-routing-profile N   add a routing profile named N
 //	sandbox-delete-routing-profile N  delete it, leaving its users on it
 //	interrupt-when TEXT PROG ARGS   run PROG, Ctrl-C it once TEXT is on its stdout, wait
@@ -34,6 +34,9 @@ var scriptCommands = map[string]func(ts *testscript.TestScript, neg bool, args [
 		opts := sandbox.Options{Unlimited: true}
 		if len(args) > 0 && args[0] == "saml" {
 			opts.Identity = "SAML"
+		}
+		if len(args) > 0 && args[0] == "directory" {
+			opts.Identity = "EXISTING_DIRECTORY"
 		}
 		sb, err := sandbox.Start(context.Background(), "127.0.0.1:0", opts)
 		ts.Check(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 	"github.com/bulkagents/bulkagents/templates"
@@ -20,7 +21,7 @@ import (
 // the extension columns: proficiencies and per-channel settings.
 func fullRows(identity string, prefix string, n int) string {
 	var b strings.Builder
-	b.Write(templates.Extended(templates.Header(identity)))
+	b.Write(templates.Extended(templates.Header(identity), agentfile.ExtensionHeader()))
 	hier := []string{"Example Corp|Support|Tier 1", "Example Corp|Support|Tier 2", "Example Corp|Sales", ""}
 	for i := 1; i <= n; i++ {
 		login := fmt.Sprintf("%s%03d", prefix, i)
@@ -56,7 +57,7 @@ func fullRows(identity string, prefix string, n int) string {
 }
 
 // extensionCells are row i's cells of the extension columns, in the order
-// of templates.ExtensionHeader, varied so that every column is used, blank
+// of agentfile.ExtensionHeader, varied so that every column is used, blank
 // and not: proficiencies, chat/task/email auto accept, chat/task/email ACW,
 // callback auto accept and ACW, persistent connection, voice enhancement.
 func extensionCells(i int) string {
@@ -144,6 +145,9 @@ func TestExportCopy(t *testing.T) {
 				t.Errorf("A's export holds a routing profile id")
 			}
 			checkExtensionCells(t, fromA, identity, n)
+			if !strings.Contains(fromA, ",second1@example.org,") {
+				t.Errorf("A's export lacks the secondary email of agent001:\n%s", fromA)
+			}
 
 			// The export imported into A again: every row exists.
 			if code, stderr := runCommand(t, a, dir, 1000, "import", "a.csv", "--dry-run", "--no-progress", "--out", "a-again.csv"); code != 0 {

@@ -21,6 +21,13 @@ func TestMain(m *testing.M) {
 	// than the 5 s an endpoint gets to answer first; the reach timeout has
 	// tests of its own (cmd_reach_test.go, importer/reach_test.go).
 	os.Setenv(importer.ReachTimeoutVariable, "2m")
+	// A login the instance lacks is looked for again for 15 s before it is
+	// called absent (the listing may lag); the tests' sandboxes do not lag
+	// unless a test says so, and that test sets the schedule it wants (in
+	// the environment of the commands it runs, which run this TestMain too).
+	if os.Getenv(importer.LagBackoffVariable) == "" {
+		os.Setenv(importer.LagBackoffVariable, "10ms,20ms")
+	}
 	// The sandboxes speak plain HTTP: a CA bundle from the machine's
 	// environment would only be parsed again by every command run.
 	os.Unsetenv("AWS_CA_BUNDLE")
@@ -66,6 +73,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_CONFIG_FILE", os.DevNull)
 			env.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
 			env.Setenv(importer.ReachTimeoutVariable, os.Getenv(importer.ReachTimeoutVariable))
+			env.Setenv(importer.LagBackoffVariable, os.Getenv(importer.LagBackoffVariable))
 			env.Setenv("GORACE", os.Getenv("GORACE"))
 			return nil
 		},

@@ -13,7 +13,7 @@ import (
 // The extended example validates cleanly and fills in the extension columns.
 func TestTemplateExtendedExampleValidates(t *testing.T) {
 	t.Parallel()
-	data := templates.Extended(templates.Example("connect"))
+	data := templates.Extended(templates.Example("connect"), agentfile.ExtensionHeader())
 	if !strings.Contains(strings.SplitN(string(data), "\n", 2)[0], "proficiencies") {
 		t.Fatalf("header lacks the extension columns: %s", data)
 	}

@@ -37,6 +37,9 @@ const (
 	// ColUserHierarchy is a home-made "UserHierarchy" column holding a path
 	// joined by / (technical support/IT/Eastern).
 	ColUserHierarchy
+	// ColSecondaryEmailShort is "secondary email", the SAML template's
+	// spelling of ColSecondaryEmail: the same field (see fieldColumns).
+	ColSecondaryEmailShort
 	// The extension columns (extension.go): what CreateUser takes beyond the
 	// console's template.
 	ColProficiencies
@@ -60,92 +63,270 @@ const (
 	ColBlank
 )
 
-// templateColumns are the template's own columns, in template order.
-var templateColumns = []Column{
-	ColFirstName, ColLastName, ColEmail, ColSecondaryEmail, ColMobile, ColPassword, ColLogin,
-	ColAgentHierarchy, ColRoutingProfile, ColSecurityProfiles, ColHierarchy, ColPhoneType,
-	ColPhoneNumber, ColAutoAccept, ColACWTimeout, ColTags, ColUserHierarchy,
+// Kind is how a column's cells read and write: its rule, and the words it
+// writes.
+type Kind int
+
+const (
+	KindName          Kind = iota + 1 // a name, as typed
+	KindEmail                         // an email address
+	KindE164                          // a phone number in E.164 form
+	KindPassword                      // a password, never written by export
+	KindLogin                         // the Connect user name, the row's key
+	KindProfile                       // a routing profile's name
+	KindProfiles                      // security profiles' names joined by |
+	KindHierarchy                     // hierarchy levels from the top down
+	KindPhoneType                     // soft or desk
+	KindYesNo                         // yes or no
+	KindSeconds                       // a whole number of seconds
+	KindTags                          // key|value pairs joined by ||
+	KindProficiencies                 // attribute|value|level triples joined by ||
+	KindEnhancement                   // a voice enhancement mode
+)
+
+// columnSpec is one entry of the column table: everything the code knows
+// of a template column.
+type columnSpec struct {
+	col     Column
+	name    string   // canonical: lower case, the console's spelling
+	aliases []string // further spellings seen in files (matchKey compares them)
+	// field is the column whose field this column gives: the column itself,
+	// or, for another spelling of a field, its first column (FieldColumns).
+	field Column
+	kind  Kind
+	// clear: (none) clears the field on import --update.
+	clear bool
+	// extension: a column beyond the console's template (extension.go);
+	// channel is its channel.
+	extension bool
+	channel   Channel
+	// sep is a hierarchy column's level separator.
+	sep string
+	// cell writes an agent's value as the column's cell (export); nil: the
+	// column is not written (the password, another spelling of a field).
+	cell func(a *Agent) string
 }
 
-// canonicalNames are the lower-case names of the console's current template.
-var canonicalNames = map[Column]string{
-	ColFirstName:        "first name",
-	ColLastName:         "last name",
-	ColEmail:            "email address",
-	ColSecondaryEmail:   "secondary email address",
-	ColMobile:           "mobile",
-	ColPassword:         "password",
-	ColLogin:            "user login",
-	ColAgentHierarchy:   "agent hierarchy",
-	ColRoutingProfile:   "routing profile name",
-	ColSecurityProfiles: "security_profile_name_1|security_profile_name_2",
-	ColHierarchy:        "user_hierarchy_1|user_hierarchy_2",
-	ColPhoneType:        "phone type (soft/desk)",
-	ColPhoneNumber:      "phone number",
-	ColAutoAccept:       "soft phone auto accept (yes/no)",
-	ColACWTimeout:       "acw timeout (seconds)",
-	ColTags:             "tags",
-	ColUserHierarchy:    "userhierarchy",
+// columnTable is the template's columns: the console's current template in
+// its order, then the other spellings, then the extension columns in the
+// order `template --extended` writes them. Every list of columns, the
+// extended template's header, the export's cells and the reading of a
+// file are made from it.
+var columnTable = []columnSpec{
+	{col: ColFirstName, name: "first name", kind: KindName, cell: func(a *Agent) string { return a.FirstName }},
+	{col: ColLastName, name: "last name", kind: KindName, cell: func(a *Agent) string { return a.LastName }},
+	{col: ColEmail, name: "email address", aliases: []string{"email", "e-mail address"}, kind: KindEmail, cell: func(a *Agent) string { return a.Email }},
+	{col: ColSecondaryEmail, name: "secondary email address", kind: KindEmail, clear: true, cell: func(a *Agent) string { return a.SecondaryEmail }},
+	{col: ColMobile, name: "mobile", kind: KindE164, clear: true, cell: func(a *Agent) string { return a.Mobile }},
+	{col: ColPassword, name: "password", kind: KindPassword},
+	{col: ColLogin, name: "user login", aliases: []string{"username"}, kind: KindLogin, cell: func(a *Agent) string { return a.Login }},
+	// The documented template's "agent hierarchy" holds what
+	// user_hierarchy_1|user_hierarchy_2 holds; the export writes the
+	// latter, which every template (and the real SAML file) has.
+	{col: ColAgentHierarchy, name: "agent hierarchy", field: ColHierarchy, kind: KindHierarchy, clear: true, sep: "|"},
+	{col: ColRoutingProfile, name: "routing profile name", aliases: []string{"routing profile"}, kind: KindProfile, cell: func(a *Agent) string { return a.RoutingProfile }},
+	{col: ColSecurityProfiles, name: "security_profile_name_1|security_profile_name_2", aliases: []string{"security profiles", "security profile name"},
+		kind: KindProfiles, cell: func(a *Agent) string { return strings.Join(a.SecurityProfiles, "|") }},
+	{col: ColHierarchy, name: "user_hierarchy_1|user_hierarchy_2", kind: KindHierarchy, clear: true, sep: "|", cell: func(a *Agent) string { return strings.Join(a.Hierarchy, "|") }},
+	{col: ColPhoneType, name: "phone type (soft/desk)", aliases: []string{"phone type"}, kind: KindPhoneType, cell: func(a *Agent) string {
+		if a.PhoneType == "DESK_PHONE" {
+			return "desk"
+		}
+		return "soft"
+	}},
+	// A soft phone's number is not used: the export leaves it out, (none)
+	// clears it.
+	{col: ColPhoneNumber, name: "phone number", kind: KindE164, clear: true, cell: func(a *Agent) string {
+		if a.PhoneType == "DESK_PHONE" {
+			return a.PhoneNumber
+		}
+		return ""
+	}},
+	{col: ColAutoAccept, name: "soft phone auto accept (yes/no)", aliases: []string{"auto accept", "soft phone auto accept"}, kind: KindYesNo,
+		cell: func(a *Agent) string { return YesNo(a.AutoAccept) }},
+	{col: ColACWTimeout, name: "acw timeout (seconds)", aliases: []string{"acw timeout"}, kind: KindSeconds,
+		cell: func(a *Agent) string { return strconv.Itoa(int(a.ACWTimeout)) }},
+	{col: ColTags, name: "tags", kind: KindTags, clear: true, cell: func(a *Agent) string { return TagsCell(a.Tags) }},
+	// A home-made column: a path joined by / (technical support/IT/Eastern).
+	{col: ColUserHierarchy, name: "userhierarchy", field: ColHierarchy, kind: KindHierarchy, clear: true, sep: "/"},
+	// The SAML template's spelling.
+	{col: ColSecondaryEmailShort, name: "secondary email", field: ColSecondaryEmail, kind: KindEmail, clear: true},
 
-	ColProficiencies:        "proficiencies",
-	ColChatAutoAccept:       "chat auto accept (yes/no)",
-	ColTaskAutoAccept:       "task auto accept (yes/no)",
-	ColEmailAutoAccept:      "email auto accept (yes/no)",
-	ColVoiceAutoAccept:      "voice auto accept (yes/no)",
-	ColChatACW:              "chat acw timeout (seconds)",
-	ColTaskACW:              "task acw timeout (seconds)",
-	ColEmailACW:             "email acw timeout (seconds)",
-	ColVoiceACW:             "voice acw timeout (seconds)",
-	ColCallbackAutoAccept:   "callback auto accept (yes/no)",
-	ColCallbackACW:          "callback acw timeout (seconds)",
-	ColPersistentConnection: "persistent connection (yes/no)",
-	ColVoiceEnhancement:     "voice enhancement (isolation/suppression/none)",
-	ColExtra:                "extra",
-	ColBlank:                "",
+	{col: ColProficiencies, name: "proficiencies", kind: KindProficiencies, clear: true, extension: true,
+		cell: func(a *Agent) string { return ProficienciesCell(a.Proficiencies) }},
+	{col: ColChatAutoAccept, name: "chat auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelChat,
+		cell: func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelChat]) }},
+	{col: ColTaskAutoAccept, name: "task auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelTask,
+		cell: func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelTask]) }},
+	{col: ColEmailAutoAccept, name: "email auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelEmail,
+		cell: func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelEmail]) }},
+	{col: ColChatACW, name: "chat acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelChat,
+		cell: func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelChat]) }},
+	{col: ColTaskACW, name: "task acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelTask,
+		cell: func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelTask]) }},
+	{col: ColEmailACW, name: "email acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelEmail,
+		cell: func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelEmail]) }},
+	{col: ColCallbackAutoAccept, name: "callback auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelVoice,
+		cell: func(a *Agent) string { return yesNoPtr(a.channels().CallbackAutoAccept) }},
+	{col: ColCallbackACW, name: "callback acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelVoice,
+		cell: func(a *Agent) string { return secondsPtr(a.channels().CallbackACW) }},
+	{col: ColPersistentConnection, name: "persistent connection (yes/no)", kind: KindYesNo, extension: true, channel: ChannelVoice,
+		cell: func(a *Agent) string { return yesNoPtr(a.channels().PersistentConnection) }},
+	{col: ColVoiceEnhancement, name: "voice enhancement (isolation/suppression/none)", kind: KindEnhancement, extension: true, channel: ChannelVoice,
+		cell: func(a *Agent) string { return EnhancementWord(a.channels().VoiceEnhancement) }},
+	// The voice channel's per-channel spellings of the console's auto
+	// accept and ACW columns: not in the extended template.
+	{col: ColVoiceAutoAccept, name: "voice auto accept (yes/no)", field: ColAutoAccept, kind: KindYesNo, extension: true, channel: ChannelVoice},
+	{col: ColVoiceACW, name: "voice acw timeout (seconds)", field: ColACWTimeout, kind: KindSeconds, extension: true, channel: ChannelVoice},
 }
+
+// specs indexes the column table by column.
+var specs = func() [ColBlank + 1]*columnSpec {
+	var m [ColBlank + 1]*columnSpec
+	for i := range columnTable {
+		x := &columnTable[i]
+		if x.field == 0 {
+			x.field = x.col
+		}
+		m[x.col] = x
+	}
+	return m
+}()
+
+// Derived from the column table.
+var (
+	// templateColumns are the template's own columns, in template order.
+	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension })
+	// extensionColumns are the columns beyond the template.
+	extensionColumns = func() []extensionColumn {
+		var out []extensionColumn
+		for _, x := range columnTable {
+			if x.extension {
+				out = append(out, extensionColumn{x.col, x.kind, x.channel})
+			}
+		}
+		return out
+	}()
+	// hierarchyColumns can hold a hierarchy path, in the order a filled
+	// cell is taken from: the field's own column (the export's) first.
+	hierarchyColumns = func() []hierarchyColumn {
+		out := []hierarchyColumn{{ColHierarchy, specs[ColHierarchy].sep}}
+		for _, x := range columnTable {
+			if x.kind == KindHierarchy && x.col != ColHierarchy {
+				out = append(out, hierarchyColumn{x.col, x.sep})
+			}
+		}
+		return out
+	}()
+	// fieldColumns are the fields more than one column can give, each with
+	// its columns in the order a filled cell is taken from. A blank cell in
+	// one says nothing when another holds a value; two different values
+	// are a problem of the row.
+	fieldColumns = func() map[Column][]Column {
+		m := map[Column][]Column{}
+		for _, x := range columnTable {
+			if x.field != x.col {
+				if m[x.field] == nil {
+					m[x.field] = []Column{x.field}
+				}
+				m[x.field] = append(m[x.field], x.col)
+			}
+		}
+		return m
+	}()
+)
+
+func columnsWhere(keep func(*columnSpec) bool) []Column {
+	var out []Column
+	for i := range columnTable {
+		if keep(&columnTable[i]) {
+			out = append(out, columnTable[i].col)
+		}
+	}
+	return out
+}
+
+// ExtensionHeader is the extension columns the extended template adds to
+// the console's (its header fields), in the table's order.
+func ExtensionHeader() []string {
+	var out []string
+	for _, x := range columnTable {
+		if x.extension && x.field == x.col {
+			out = append(out, x.name)
+		}
+	}
+	return out
+}
+
+// HeaderColumns finds the column of each header field (0: none), for
+// Cells. A field is written once: in its own column, or, when the header
+// lacks it, in the first other spelling of it the header has (the SAML
+// template's "secondary email"), which then stands for the field's column.
+func HeaderColumns(header []string) []Column {
+	out := make([]Column, len(header))
+	has := map[Column]bool{}
+	for i, h := range header {
+		out[i], _ = LookupColumn(h)
+		has[out[i]] = true
+	}
+	for i, c := range out {
+		if f := fieldOf(c); f != c && !has[f] {
+			out[i], has[f] = f, true
+		}
+	}
+	return out
+}
+
+// Cells writes an agent as the template's cells of columns (export): a
+// column that does not write (the password, the spellings of a field other
+// than its own column's) is left blank, as is an unknown one.
+func (a *Agent) Cells(columns []Column) []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		if c > 0 && c < ColBlank && specs[c] != nil && specs[c].cell != nil {
+			out[i] = specs[c].cell(a)
+		}
+	}
+	return out
+}
+
+func (a *Agent) channels() *ChannelSettings {
+	if a.Channels == nil {
+		return &ChannelSettings{}
+	}
+	return a.Channels
+}
+
+// TableColumns lists every column of the column table, in its order.
+func TableColumns() []Column { return columnsWhere(func(*columnSpec) bool { return true }) }
+
+// Clears says whether (none) clears column c's field.
+func Clears(c Column) bool { return specs[c] != nil && specs[c].clear }
 
 // String gives the column's canonical (lower-case) name.
 func (c Column) String() string {
-	if n, ok := canonicalNames[c]; ok {
-		return n
+	switch {
+	case c == ColExtra:
+		return "extra"
+	case c == ColBlank:
+		return ""
+	case c > 0 && c < ColBlank && specs[c] != nil:
+		return specs[c].name
 	}
 	return "unknown"
-}
-
-// aliases are further spellings seen in files in the wild, besides the
-// canonical names. They are compared by matchKey, so case, spaces and
-// underscores do not matter ("UserHierarchy" = "user_hierarchy"). A slice, so
-// that suggestions do not depend on map order.
-var aliases = []struct {
-	name   string
-	column Column
-}{
-	{"secondary email", ColSecondaryEmail},
-	{"email", ColEmail},
-	{"e-mail address", ColEmail},
-	{"routing profile", ColRoutingProfile},
-	// Hand-written headers name the lists plainly.
-	{"security profiles", ColSecurityProfiles},
-	{"security profile name", ColSecurityProfiles},
-	{"phone type", ColPhoneType},
-	{"auto accept", ColAutoAccept},
-	{"soft phone auto accept", ColAutoAccept},
-	{"acw timeout", ColACWTimeout},
-	{"username", ColLogin},
 }
 
 // columnByKey maps a matchKey to its column; built once from the canonical
 // names and the aliases.
 var columnByKey = func() map[string]Column {
-	m := make(map[string]Column, len(canonicalNames)+len(aliases))
-	for _, c := range templateColumns {
-		m[matchKey(canonicalNames[c])] = c
+	m := map[string]Column{}
+	for _, x := range columnTable {
+		m[matchKey(x.name)] = x.col
 	}
-	for _, x := range extensionColumns {
-		m[matchKey(canonicalNames[x.column])] = x.column
-	}
-	for _, a := range aliases {
-		m[matchKey(a.name)] = a.column
+	for _, x := range columnTable {
+		for _, a := range x.aliases {
+			m[matchKey(a)] = x.col
+		}
 	}
 	return m
 }()
@@ -196,14 +377,11 @@ func LookupColumn(field string) (Column, bool) {
 
 // acceptedNames lists the canonical names, for hints.
 func acceptedNames() []string {
-	names := make([]string, 0, len(templateColumns)+1)
-	for _, c := range templateColumns {
-		names = append(names, canonicalNames[c])
+	names := make([]string, 0, len(columnTable))
+	for _, x := range columnTable {
+		names = append(names, x.name)
 	}
-	for _, x := range extensionColumns {
-		names = append(names, canonicalNames[x.column])
-	}
-	return append(names, "secondary email")
+	return names
 }
 
 // closestName is the known column name nearest to an unknown one (by edit
@@ -219,14 +397,13 @@ func closestName(field string) string {
 			best, bestDist = name, d
 		}
 	}
-	for _, c := range templateColumns {
-		consider(canonicalNames[c])
+	for _, x := range columnTable {
+		consider(x.name)
 	}
-	for _, x := range extensionColumns {
-		consider(canonicalNames[x.column])
-	}
-	for _, a := range aliases {
-		consider(a.name)
+	for _, x := range columnTable {
+		for _, a := range x.aliases {
+			consider(a)
+		}
 	}
 	if bestDist > max(2, utf8.RuneCountInString(key)/3) {
 		return ""
@@ -294,6 +471,39 @@ func displayName(header []string, idx int, c Column) string {
 }
 
 // ClearCell is the cell that, with import --update, clears an optional
-// field (hierarchy, tags, secondary email, mobile). A blank cell leaves a
-// field as it is.
+// field (hierarchy, tags, secondary email, mobile, proficiencies, and a
+// soft phone's phone number). A blank cell leaves a field as it is.
 const ClearCell = "(none)"
+
+// FieldColumns gives the columns that hold the field of column c: c's
+// field's columns when it has several spellings, else c alone.
+func FieldColumns(c Column) []Column {
+	if cs, ok := fieldColumns[fieldOf(c)]; ok {
+		return cs
+	}
+	return []Column{c}
+}
+
+// fieldOf is the field a column gives: its first column.
+func fieldOf(c Column) Column {
+	if c > 0 && c < ColBlank && specs[c] != nil {
+		return specs[c].field
+	}
+	return c
+}
+
+// FieldValue is a row's cell of the field column c gives, trimmed: the
+// first of the field's columns (FieldColumns) that is not blank, and the
+// column it is in; "" and c when all are blank. A valid row's columns of
+// one field agree (checkAliases), so which one is read does not matter.
+func (f *File) FieldValue(r Row, c Column) (string, Column) {
+	if f == nil {
+		return "", c
+	}
+	for _, col := range FieldColumns(c) {
+		if v := strings.TrimSpace(f.Value(r, col)); v != "" {
+			return v, col
+		}
+	}
+	return "", c
+}

@@ -71,37 +71,11 @@ func (c *ChannelSettings) PerChannelACW() bool {
 		c.ACW[ChannelTask] != nil || c.ACW[ChannelEmail] != nil
 }
 
-// extensionKind is how an extension column's cells are read.
-type extensionKind int
-
-const (
-	kindProficiencies extensionKind = iota
-	kindYesNo
-	kindACW
-	kindEnhancement
-)
-
-// extensionColumns are the columns beyond the console's template: one
-// entry each, with how its cells are read and where the value goes.
-var extensionColumns = []extensionColumn{
-	{ColProficiencies, kindProficiencies, 0},
-	{ColChatAutoAccept, kindYesNo, ChannelChat},
-	{ColTaskAutoAccept, kindYesNo, ChannelTask},
-	{ColEmailAutoAccept, kindYesNo, ChannelEmail},
-	{ColVoiceAutoAccept, kindYesNo, ChannelVoice},
-	{ColChatACW, kindACW, ChannelChat},
-	{ColTaskACW, kindACW, ChannelTask},
-	{ColEmailACW, kindACW, ChannelEmail},
-	{ColVoiceACW, kindACW, ChannelVoice},
-	{ColCallbackAutoAccept, kindYesNo, ChannelVoice},
-	{ColCallbackACW, kindACW, ChannelVoice},
-	{ColPersistentConnection, kindYesNo, ChannelVoice},
-	{ColVoiceEnhancement, kindEnhancement, ChannelVoice},
-}
-
+// extensionColumn is an extension column (columnTable), with how its
+// cells are read and its channel.
 type extensionColumn struct {
 	column  Column
-	kind    extensionKind
+	kind    Kind
 	channel Channel
 }
 
@@ -168,11 +142,11 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			}
 		default:
 			switch x.kind {
-			case kindYesNo:
+			case KindYesNo:
 				if v, ok := rc.yesNo(x.column, s); ok {
 					ch.AutoAccept[x.channel] = &v
 				}
-			case kindACW:
+			case KindSeconds:
 				if v, ok := rc.acw(x.column, s); ok {
 					ch.ACW[x.channel] = &v
 				}
@@ -221,15 +195,14 @@ func (rc *rowCheck) acw(c Column, s string) (int32, bool) {
 // enhancement reads a voice enhancement mode: the column's short words or
 // the API's names.
 func (rc *rowCheck) enhancement(c Column, s string) (string, bool) {
-	switch strings.ToLower(strings.ReplaceAll(s, " ", "_")) {
-	case "isolation", "voice_isolation":
-		return "VOICE_ISOLATION", true
-	case "suppression", "noise_suppression":
-		return "NOISE_SUPPRESSION", true
-	case "none":
-		return "NONE", true
+	if mode, ok := enhancementMode(s); ok {
+		return mode, true
 	}
-	rc.problem(c, s, Quote(s)+" is not a voice enhancement mode", "write isolation, suppression or none")
+	words := make([]string, len(enhancementWords))
+	for i, w := range enhancementWords {
+		words[i] = w.word
+	}
+	rc.problem(c, s, Quote(s)+" is not a voice enhancement mode", "write "+strings.Join(words[:len(words)-1], ", ")+" or "+words[len(words)-1])
 	return "", false
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -39,6 +40,9 @@ type ReadOptions struct {
 	// takes names from the directory, so it needs no name columns. Left empty,
 	// the columns CONNECT_MANAGED and SAML need are required.
 	Identity Identity
+	// Encoding is the file's encoding (EncodingUTF8 when empty): a file in
+	// Windows-1252 is read as that, not refused.
+	Encoding string
 }
 
 // FileError says that a file cannot be used at all (exit status 2).
@@ -190,7 +194,7 @@ type templateReader struct {
 }
 
 func newTemplateReader(r io.Reader, opts ReadOptions) (*templateReader, error) {
-	br := bufio.NewReaderSize(r, 64*1024)
+	br := bufio.NewReaderSize(Decode(r, opts.Encoding), 64*1024)
 	if err := skipBOM(br); err != nil {
 		return nil, err
 	}
@@ -478,6 +482,7 @@ func (t *templateReader) checkEncoding(rec []string, line int) error {
 			} else {
 				fe.Message = fmt.Sprintf("%s is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does, or in another code page", Quote(d))
 			}
+			fe.Hint = `if it is Windows-1252 (Excel's "CSV (Comma delimited)" in Western Europe and the Americas), read it so with --encoding windows-1252; otherwise ` + fe.Hint
 		}
 		return fe
 	}
@@ -574,6 +579,10 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		case ok:
 		case keep[name]:
 			c = ColExtra
+		case closestName(field) == "":
+			// Far from every known name ("notes", "start date"): a column
+			// of the user's own, carried through like a kept one.
+			c = ColExtra
 		default:
 			unknown = append(unknown, i)
 			continue
@@ -596,6 +605,9 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		}
 		seen[key] = i
 	}
+	if !knownColumn(columns, keep, header) {
+		return nil, unknownColumnError(header, nil, unknown, line)
+	}
 	if len(unknown) > 0 {
 		return nil, unknownColumnError(header, columns, unknown, line)
 	}
@@ -614,6 +626,30 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 	return columns, nil
 }
 
+// knownColumn says whether a header has a template column, or one the caller
+// asked to keep: one with neither is a data row, not a header.
+func knownColumn(columns []Column, keep map[string]bool, header []string) bool {
+	for i, c := range columns {
+		if c != 0 && c != ColBlank && (c != ColExtra || keep[CanonicalName(header[i])]) {
+			return true
+		}
+	}
+	return false
+}
+
+// Carried are the columns of a header outside the template that were
+// neither known nor asked for (keep): a spreadsheet user's own, far from
+// every known name, which are read and written back unchanged.
+func Carried(header []string, columns []Column, keep []string) []string {
+	var out []string
+	for i, c := range columns {
+		if c == ColExtra && !slices.ContainsFunc(keep, func(k string) bool { return CanonicalName(k) == CanonicalName(header[i]) }) {
+			out = append(out, cut(strings.TrimSpace(header[i]), maxShown))
+		}
+	}
+	return out
+}
+
 // unknownColumnError names the first unknown column, the closest known name
 // and the accepted names. A header none of whose fields is known is most
 // likely a data row: say so.
@@ -624,8 +660,6 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 			known++
 		}
 	}
-	first := unknown[0]
-	field := cut(strings.TrimSpace(header[first]), maxShown)
 	if known == 0 {
 		return &FileError{
 			Line:    line,
@@ -633,6 +667,7 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 			Hint:    "put the header first; 'bulkagents template' writes it. Accepted column names: " + strings.Join(acceptedNames(), ", "),
 		}
 	}
+	field := cut(strings.TrimSpace(header[unknown[0]]), maxShown)
 	msg := "unknown column"
 	if near := closestName(field); near != "" {
 		msg += fmt.Sprintf("; the closest known name is %q", near)
@@ -653,6 +688,6 @@ func unknownColumnError(header []string, columns []Column, unknown []int, line i
 		Column:  field,
 		Message: msg,
 		Hint: "rename it to one of the accepted names, or remove it: " + strings.Join(acceptedNames(), ", ") +
-			"\na column of your own is accepted by 'bulkagents import --split-by COLUMN', which splits the results by it",
+			"\na column of your own is carried through unchanged when its name is not this close to a known one",
 	}
 }

@@ -60,8 +60,9 @@ func TestReadFileErrors(t *testing.T) {
 		{name: "usable", in: ok + row},
 		{name: "unknown column", in: "frist name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2\n" + row,
 			line: 1, column: "frist name", message: `closest known name is "first name"`, hint: "user login"},
-		{name: "several unknown columns", in: "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,team,site\n" + row,
-			line: 1, column: "team", message: `also unknown: "site"`},
+		{name: "several unknown columns", in: "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,frist name,emial\n" + row,
+			line: 1, column: "frist name", message: `also unknown: "emial"`},
+		{name: "columns of the user's own are carried", in: "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,notes,start date\n" + strings.TrimSuffix(row, "\n") + ",x,y\n"},
 		{name: "missing login column", in: "first name,last name,routing profile name,security_profile_name_1|security_profile_name_2\nJane,Doe,Basic Routing Profile,Agent\n",
 			line: 1, column: "user login", message: "missing required column"},
 		{name: "missing first name column", in: "last name,user login,routing profile name,security_profile_name_1|security_profile_name_2\nDoe,jdoe,Basic Routing Profile,Agent\n",
@@ -70,8 +71,8 @@ func TestReadFileErrors(t *testing.T) {
 			opts: ReadOptions{Identity: IdentityDirectory}},
 		{name: "duplicate column", in: strings.TrimSuffix(ok, "\n") + ",User Login\n" + strings.TrimSuffix(row, "\n") + ",x\n",
 			line: 1, column: "User Login", message: "duplicate column"},
-		{name: "secondary email twice", in: strings.TrimSuffix(ok, "\n") + ",secondary email,secondary email address\n" + strings.TrimSuffix(row, "\n") + ",,\n",
-			line: 1, column: "secondary email address", message: "duplicate column"},
+		{name: "secondary email twice", in: strings.TrimSuffix(ok, "\n") + ",secondary email,Secondary Email\n" + strings.TrimSuffix(row, "\n") + ",,\n",
+			line: 1, column: "Secondary Email", message: "duplicate column"},
 		{name: "no data rows", in: ok, line: 1, message: "no data rows"},
 		{name: "only blank rows", in: ok + "\n,,,,\n\n", line: 1, message: "no data rows"},
 		{name: "empty file", in: "", message: "empty"},
@@ -133,7 +134,7 @@ func TestReadHeaderSpelling(t *testing.T) {
 	in := "  First   Name ,LAST NAME,User_Login,Routing Profile,\"Security Profiles\",UserHierarchy,Secondary Email\n" +
 		"Jane,Doe,jdoe,Basic Routing Profile,Agent,technical support/IT/Eastern,jane@example.org\n"
 	f := readString(t, in)
-	want := []Column{ColFirstName, ColLastName, ColLogin, ColRoutingProfile, ColSecurityProfiles, ColUserHierarchy, ColSecondaryEmail}
+	want := []Column{ColFirstName, ColLastName, ColLogin, ColRoutingProfile, ColSecurityProfiles, ColUserHierarchy, ColSecondaryEmailShort}
 	if !reflect.DeepEqual(f.Columns, want) {
 		t.Fatalf("columns %v, want %v", f.Columns, want)
 	}

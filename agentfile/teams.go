@@ -123,14 +123,6 @@ func (f *File) columnIndex(key string) int {
 	return -1
 }
 
-// hierarchyColumns are the columns that can hold a hierarchy path, with their
-// level separator.
-var hierarchyColumns = []hierarchyColumn{
-	{ColHierarchy, "|"},
-	{ColAgentHierarchy, "|"},
-	{ColUserHierarchy, "/"},
-}
-
 func (f *File) hasHierarchy() bool {
 	for _, h := range hierarchyColumns {
 		for _, col := range f.Columns {

@@ -2,7 +2,6 @@ package agentfile
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -56,15 +55,18 @@ func TestTeamKey(t *testing.T) {
 	}
 }
 
-// The extra column is refused unless the split names it.
+// A column of the user's own, far from every known name, is carried through
+// whether or not the split names it.
 func TestSplitKeep(t *testing.T) {
-	if _, err := Read(context.Background(), strings.NewReader(teamsInput), ReadOptions{Keep: SplitKeep("hierarchy")}); err == nil {
-		t.Error("a team lead column was accepted when the split does not name it")
-	} else {
-		var fe *FileError
-		if !errors.As(err, &fe) || !strings.Contains(fe.Column, "Team Lead") {
-			t.Errorf("error %v: want an unknown-column FileError naming Team Lead", err)
-		}
+	f, err := Read(context.Background(), strings.NewReader(teamsInput), ReadOptions{Keep: SplitKeep("hierarchy")})
+	if err != nil {
+		t.Fatalf("a team lead column the split does not name: %v; want it carried", err)
+	}
+	if got := Carried(f.Header, f.Columns, SplitKeep("hierarchy")); len(got) != 1 || !strings.EqualFold(got[0], "Team Lead") {
+		t.Errorf("carried %q, want the Team Lead column", got)
+	}
+	if got := Carried(f.Header, f.Columns, []string{"team lead"}); len(got) != 0 {
+		t.Errorf("carried %q, want none when the split names it", got)
 	}
 	for _, k := range []string{"hierarchy", "routing-profile", "routing profile", ""} {
 		if got := SplitKeep(k); got != nil {

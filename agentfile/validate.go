@@ -20,7 +20,24 @@ type ValidateOptions struct {
 	// a row needs an email: the email column, else the login when it is an
 	// address.
 	IdentityCenter bool
+	// EmailWhenCreating: with IdentityCenter, a row without an email is not
+	// a problem here; the import decides once it knows whether the row's
+	// Identity Center user exists (only a user to create needs one), with
+	// MissingEmailProblem.
+	EmailWhenCreating bool
 }
+
+// MissingEmailProblem is the problem of a row that needs an IAM Identity
+// Center user made and has no email for it; column is the email column as
+// the file spells it.
+func MissingEmailProblem(line int, column string) Problem {
+	return Problem{Line: line, Column: column, Message: missingEmailMessage, Hint: missingEmailHint}
+}
+
+const (
+	missingEmailMessage = "missing email address: an IAM Identity Center user needs one"
+	missingEmailHint    = "fill in the email address column, or use the agent's email address as the user login"
+)
 
 // Checked is the verdict on one row.
 type Checked struct {
@@ -475,7 +492,8 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Login = rc.checkLogin(rc.cell(ColLogin))
 	a.Password = rc.checkPassword(rc.cell(ColPassword))
 	a.Email = rc.checkEmail(ColEmail, rc.cell(ColEmail))
-	a.SecondaryEmail = rc.checkEmail(ColSecondaryEmail, rc.cell(ColSecondaryEmail))
+	second := rc.aliasCell(ColSecondaryEmail)
+	a.SecondaryEmail = rc.checkEmail(second, rc.cell(second))
 	if id == IdentityConnect && rc.cell(ColEmail) == "" {
 		// CreateUser's documentation says a Connect-managed user needs an
 		// email, UserIdentityInfo's does not; unconfirmed, so a warning
@@ -529,9 +547,8 @@ func (rc *rowCheck) checkIdentityCenter(a *Agent) {
 	if a.Email == "" && rc.cell(ColEmail) == "" {
 		if strings.Contains(a.Login, "@") {
 			a.Email = a.Login
-		} else {
-			rc.problem(ColEmail, "", "missing email address: an IAM Identity Center user needs one",
-				"fill in the email address column, or use the agent's email address as the user login")
+		} else if !rc.opts.EmailWhenCreating {
+			rc.problem(ColEmail, "", missingEmailMessage, missingEmailHint)
 		}
 	}
 	emailColumn := ColEmail
@@ -914,7 +931,7 @@ func (rc *rowCheck) checkPassword(raw string) string {
 }
 
 func (rc *rowCheck) checkEmail(c Column, s string) string {
-	if s == "" || c == ColSecondaryEmail && s == ClearCell {
+	if s == "" || fieldOf(c) == ColSecondaryEmail && s == ClearCell {
 		return "" // (none): import --update clears it
 	}
 	if !validEmail(s) {
@@ -1085,6 +1102,11 @@ func (rc *rowCheck) checkPhoneConfig(t, num string) (phoneType, number string) {
 		rc.problem(ColPhoneType, t, Quote(t)+" is not a phone type", "write soft or desk")
 	}
 	switch {
+	case num == ClearCell && phoneType == "DESK_PHONE" && t != "":
+		rc.problem(ColPhoneNumber, num, "a desk phone needs a phone number: (none) cannot clear it",
+			"make the phone type soft to clear the number, or write the desk phone's number")
+	case num == ClearCell:
+		// (none): import --update clears the number a soft phone keeps.
 	case phoneType == "DESK_PHONE" && num == "":
 		rc.problem(ColPhoneNumber, "", "a desk phone needs a phone number",
 			"write the desk phone's number with + and the country code, for example "+e164Example+", or make the phone type soft")
@@ -1214,27 +1236,55 @@ type hierarchyColumn struct {
 }
 
 // checkHierarchies reads the hierarchy from whichever hierarchy columns the
-// file has; when several are filled they must agree.
+// file has; when several are filled they must agree ((none) in one and a
+// group in another do not).
 func (rc *rowCheck) checkHierarchies() []string {
 	var path []string
 	var from Column
+	cleared := false
 	for _, h := range rc.lay.hierarchies {
 		cell := rc.cell(h.c)
 		p, ok := rc.checkHierarchy(h.c, cell, h.sep)
-		if !ok || p == nil {
+		if !ok || cell == "" {
 			continue
 		}
-		if path == nil {
-			path, from = p, h.c
+		if from == 0 {
+			path, from, cleared = p, h.c, cell == ClearCell
 			continue
 		}
-		if strings.Join(p, "\x00") != strings.Join(path, "\x00") {
+		if (cell == ClearCell) != cleared || strings.Join(p, "\x00") != strings.Join(path, "\x00") {
+			had := ClearCell
+			if !cleared {
+				had = strings.Join(path, "|")
+			}
 			rc.problem(h.c, cell,
-				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(cell), rc.lay.name(from), Quote(strings.Join(path, "|"))),
+				fmt.Sprintf("%s names another hierarchy group than column %q (%s)", Quote(cell), rc.lay.name(from), Quote(had)),
 				"fill in one hierarchy column only, or make them agree")
 		}
 	}
 	return path
+}
+
+// aliasCell is the column of field c that a row fills (c when none is):
+// the first filled of its columns, which must agree with every other
+// filled one, or the row has a problem naming both columns and values.
+func (rc *rowCheck) aliasCell(c Column) Column {
+	from := c
+	for _, col := range FieldColumns(c) {
+		if rc.lay.index[col] < 0 {
+			continue
+		}
+		v := rc.cell(col)
+		switch {
+		case v == "":
+		case rc.cell(from) == "" || from == col:
+			from = col
+		case v != rc.cell(from):
+			rc.problem(col, v, fmt.Sprintf("%s says %s but %s says %s: the same field is given two ways", rc.lay.name(col), Quote(v), rc.lay.name(from), Quote(rc.cell(from))),
+				"fill in one of the two columns, or make them agree")
+		}
+	}
+	return from
 }
 
 // checkHierarchy parses one hierarchy cell: level names from the top down.

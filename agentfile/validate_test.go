@@ -486,8 +486,19 @@ func TestValidateExtraColumns(t *testing.T) {
 	if c.Agent == nil || c.Agent.Extra["team lead"] != "Sam" {
 		t.Fatalf("extra: %+v %+v", c.Agent, c.Problems)
 	}
-	if _, err := Read(context.Background(), strings.NewReader(in), ReadOptions{}); err == nil {
-		t.Errorf("an extra column that is not kept must be refused")
+	// Not kept, it is carried all the same: far from every known name.
+	f, err = Read(context.Background(), strings.NewReader(in), ReadOptions{})
+	if err != nil {
+		t.Fatalf("a column of the user's own: %v", err)
+	}
+	if c := Validate(f, ValidateOptions{})[0]; c.Agent == nil || c.Agent.Extra["team lead"] != "Sam" || len(c.Problems) != 0 {
+		t.Fatalf("carried column: %+v %+v", c.Agent, c.Problems)
+	}
+	// One close to a known name is a typo: refused, with the name.
+	typo := strings.Replace(in, "Team  Lead", "routing profle name", 1)
+	var fe *FileError
+	if _, err := Read(context.Background(), strings.NewReader(typo), ReadOptions{}); !errors.As(err, &fe) || !strings.Contains(fe.Message, `closest known name is "routing profile name"`) {
+		t.Errorf("a near miss of a known name: %v; want it refused with the suggestion", err)
 	}
 }
 

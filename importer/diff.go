@@ -66,12 +66,15 @@ type UserUpdate struct {
 	security  []string
 	hierarchy string
 	phone     types.UserPhoneConfig // the whole of it, as UpdateUserPhoneConfig replaces it
-	tagSet    map[string]string
-	tagUnset  []string
-	config    connect.UpdateUserConfigInput // the per-channel settings that change, and only those
-	profs     proficiencyChange
-	ssoUserID string
-	ssoOps    []istypes.AttributeOperation
+	// clearsNumber: the phone update leaves out a number the user has, to
+	// clear it (send checks that it is gone).
+	clearsNumber bool
+	tagSet       map[string]string
+	tagUnset     []string
+	config       connect.UpdateUserConfigInput // the per-channel settings that change, and only those
+	profs        proficiencyChange
+	ssoUserID    string
+	ssoOps       []istypes.AttributeOperation
 }
 
 // Empty reports whether nothing differs.
@@ -150,7 +153,7 @@ func orID(name, id string) string {
 // Only cells that are not blank are compared; ClearCell stands for "none".
 func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *PlannedRow, u *types.User, n *names) (*UserUpdate, error) {
 	a := pr.Agent
-	cell := func(c agentfile.Column) string { return strings.TrimSpace(f.Value(pr.Row, c)) }
+	cell := func(c agentfile.Column) string { v, _ := f.FieldValue(pr.Row, c); return v }
 	up := &UserUpdate{UserID: aws.ToString(u.Id), UserARN: aws.ToString(u.Arn)}
 	add := func(asp Aspect, field, old, new string) {
 		up.Changes = append(up.Changes, FieldChange{Field: field, Old: old, New: new, Aspect: asp})
@@ -204,7 +207,7 @@ func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *Planned
 		add(AspectSecurity, "security profiles", "", d)
 	}
 
-	if hc := cell(columnNames(f).hierarchyColumn()); hc != "" {
+	if hc := cell(agentfile.ColHierarchy); hc != "" {
 		old, want := aws.ToString(u.HierarchyGroupId), pr.HierarchyGroupID
 		if hc == agentfile.ClearCell {
 			want = ""
@@ -219,14 +222,28 @@ func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *Planned
 		}
 	}
 
-	diffPhone(up, a, cell, u.PhoneConfig, add)
+	if err := diffPhone(up, a, cell, u.PhoneConfig, add); err != nil {
+		return nil, err
+	}
 	diffTags(up, a, cell(agentfile.ColTags), u.Tags, add)
 	return up, nil
 }
 
+// DeskNeedsNumberError is a phone number cell of (none) for a user who
+// keeps a desk phone: Connect needs a desk phone's number.
+type DeskNeedsNumberError struct{}
+
+func (DeskNeedsNumberError) Error() string {
+	return "phone number (none): the user has a desk phone, which needs a number; make the phone type soft to clear it"
+}
+
 // diffPhone compares the phone settings whose cells are not blank; the
 // update sends the whole configuration, the unchanged fields as they are.
-func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) string, pc *types.UserPhoneConfig, add func(Aspect, string, string, string)) {
+// The phone number is a desk phone's: for a soft phone a number cell is
+// ignored (validation warns), and (none) clears the number the user keeps
+// (UpdateUserPhoneConfig replaces the configuration: the number left out
+// is gone).
+func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) string, pc *types.UserPhoneConfig, add func(Aspect, string, string, string)) error {
 	var old types.UserPhoneConfig
 	if pc != nil {
 		old = *pc
@@ -243,7 +260,12 @@ func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) s
 	if cell(agentfile.ColPhoneType) != "" {
 		want.PhoneType = types.PhoneType(a.PhoneType)
 	}
-	if cell(agentfile.ColPhoneNumber) != "" {
+	switch num := cell(agentfile.ColPhoneNumber); {
+	case num == agentfile.ClearCell && want.PhoneType == types.PhoneTypeDeskPhone:
+		return DeskNeedsNumberError{}
+	case num == agentfile.ClearCell:
+		want.DeskPhoneNumber = nil
+	case num != "" && want.PhoneType == types.PhoneTypeDeskPhone:
 		want.DeskPhoneNumber = aws.String(a.PhoneNumber)
 	}
 	// The voice channel's per-channel columns set the same fields.
@@ -260,10 +282,10 @@ func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) s
 	}
 	if o, w := aws.ToString(old.DeskPhoneNumber), aws.ToString(want.DeskPhoneNumber); o != w {
 		add(AspectPhone, "phone number", o, w)
-		changed = true
+		changed, up.clearsNumber = true, w == ""
 	}
 	if o, w := old.AutoAccept, want.AutoAccept; o != w {
-		add(AspectPhone, "soft phone auto accept", yesNo(o), yesNo(w))
+		add(AspectPhone, "soft phone auto accept", agentfile.YesNo(o), agentfile.YesNo(w))
 		changed = true
 	}
 	if o, w := old.AfterContactWorkTimeLimit, want.AfterContactWorkTimeLimit; o != w {
@@ -273,6 +295,7 @@ func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) s
 	if changed {
 		up.phone = want
 	}
+	return nil
 }
 
 // diffTags: a tags cell that is not blank is the user's whole set.
@@ -343,11 +366,4 @@ func phoneWord(t types.PhoneType) string {
 		return "desk"
 	}
 	return string(t)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

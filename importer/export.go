@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,12 +82,14 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		return nil, errors.New("the Connect client cannot describe users")
 	}
 	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
-	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
+	// The instance first: a credentials problem is the first thing said.
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
-	status.Stop()
 	if err != nil {
+		status.Stop()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
+	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
+	status.Stop()
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
 	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}
@@ -143,10 +144,7 @@ func (res *ExportResult) rates(l *Limits) {
 // makes Excel read it as UTF-8, as the results file does.
 func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
 	header := exportHeader(id)
-	cols := make([]agentfile.Column, len(header))
-	for i, h := range header {
-		cols[i], _ = agentfile.LookupColumn(h)
-	}
+	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
 	var buf bytes.Buffer
@@ -156,12 +154,12 @@ func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []strin
 	w := csv.NewWriter(&buf)
 	_ = w.Write(header) // a bytes.Buffer does not fail
 	var warnings []string
-	rec := make([]string, len(header))
 	for _, u := range snap.Users {
-		cells, warn := names.row(u)
+		a, warn := names.agent(u)
 		warnings = append(warnings, warn...)
-		for i, c := range cols {
-			rec[i] = report.Neutralise(cells[c])
+		rec := a.Cells(cols)
+		for i := range rec {
+			rec[i] = report.Neutralise(rec[i])
 		}
 		_ = w.Write(rec)
 	}
@@ -173,7 +171,7 @@ func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []strin
 // identity type (templates/) and the extension columns, the names the
 // reader matches.
 func exportHeader(id agentfile.Identity) []string {
-	line := strings.TrimRight(string(templates.Extended(templates.Header(string(id)))), "\r\n")
+	line := strings.TrimRight(string(templates.Extended(templates.Header(string(id)), agentfile.ExtensionHeader())), "\r\n")
 	return strings.Split(line, ",")
 }
 
@@ -197,27 +195,28 @@ func cachedName(cache map[string]string, x *nameIndex, id string) string {
 	return n
 }
 
-// row gives a user's cells by column, and a warning for each name that no
-// longer resolves. Such a cell is left blank: a blank cell means "leave as
-// it is" to import --update, so the row can be imported again without
-// changing what could not be named, and the warning says what is missing.
-func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []string) {
+// agent gives a user as the template's values (names where the instance
+// holds ids), and a warning for each name that no longer resolves or that
+// the template cannot carry. A name that does not resolve is left blank: a
+// blank cell means "leave as it is" to import --update, so the row can be
+// imported again without changing what could not be named, and the
+// warning says what is missing.
+func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 	var warns []string
 	warn := func(format string, a ...any) {
 		warns = append(warns, fmt.Sprintf("user %q: ", u.Username)+fmt.Sprintf(format, a...))
 	}
-	cells := map[agentfile.Column]string{
-		agentfile.ColFirstName: u.FirstName, agentfile.ColLastName: u.LastName, agentfile.ColLogin: u.Username,
-		agentfile.ColEmail: u.Email, agentfile.ColSecondaryEmail: u.SecondaryEmail, agentfile.ColMobile: u.Mobile,
-	}
+	a := &agentfile.Agent{FirstName: u.FirstName, LastName: u.LastName, Login: u.Username,
+		Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile,
+		PhoneType: u.PhoneType, PhoneNumber: u.PhoneNumber, AutoAccept: u.AutoAccept, ACWTimeout: int32(u.ACWSeconds),
+		Tags: u.Tags}
 	if u.RoutingProfileID != "" {
 		if name := cachedName(n.routing, n.snap.Routing, u.RoutingProfileID); name != "" {
-			cells[agentfile.ColRoutingProfile] = name
+			a.RoutingProfile = name
 		} else {
 			warn("routing profile %s is not in the instance's listing (deleted since?): its cell is left blank", u.RoutingProfileID)
 		}
 	}
-	var sps []string
 	for _, id := range u.SecurityProfileIDs {
 		name := cachedName(n.security, n.snap.Security, id)
 		if name == "" {
@@ -227,10 +226,9 @@ func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []strin
 		if strings.Contains(name, "|") {
 			warn("security profile %q holds |, which the template uses between names: it will not read back as one name", name)
 		}
-		sps = append(sps, name)
+		a.SecurityProfiles = append(a.SecurityProfiles, name)
 	}
-	sort.Strings(sps)
-	cells[agentfile.ColSecurityProfiles] = strings.Join(sps, "|")
+	sort.Strings(a.SecurityProfiles)
 	if u.HierarchyGroupID != "" {
 		path, ok := n.snap.groupPaths[u.HierarchyGroupID]
 		switch {
@@ -242,42 +240,16 @@ func (n *exportNames) row(u *UserSnapshot) (map[agentfile.Column]string, []strin
 					warn("hierarchy level %q holds |, which the template uses between levels: it will not read back as one level", l)
 				}
 			}
-			cells[agentfile.ColHierarchy] = strings.Join(path, "|")
+			a.Hierarchy = path
 		}
 	}
-	cells[agentfile.ColPhoneType] = "soft"
-	if u.PhoneType == "DESK_PHONE" {
-		cells[agentfile.ColPhoneType] = "desk"
-	}
-	cells[agentfile.ColPhoneNumber] = u.PhoneNumber
-	cells[agentfile.ColAutoAccept] = "no"
-	if u.AutoAccept {
-		cells[agentfile.ColAutoAccept] = "yes"
-	}
-	cells[agentfile.ColACWTimeout] = strconv.FormatInt(u.ACWSeconds, 10)
-	cells[agentfile.ColTags] = exportTags(u.Tags, warn)
-	extensionCells(cells, u, warn)
-	return cells, warns
-}
-
-// exportTags writes tags as key|value pairs joined by ||, sorted by key.
-func exportTags(tags map[string]string, warn func(string, ...any)) string {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if strings.Contains(k, "|") || strings.Contains(tags[k], "|") {
+	for k, v := range u.Tags {
+		if strings.Contains(k, "|") || strings.Contains(v, "|") {
 			warn("tag %q holds |, which the template uses between keys and values: it will not read back as written", k)
 		}
-		if i > 0 {
-			b.WriteString("||")
-		}
-		b.WriteString(k + "|" + tags[k])
 	}
-	return b.String()
+	extensionValues(a, u, warn)
+	return a, warns
 }
 
 // writeExportFile writes data to path through a temporary file in the same

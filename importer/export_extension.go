@@ -2,8 +2,6 @@ package importer
 
 import (
 	"math"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -74,69 +72,28 @@ func clonePtr[T any](p *T) *T {
 	return &v
 }
 
-// extensionCells writes a user's extension columns: the per-channel
-// settings in the words the reader takes, and the proficiencies.
-func extensionCells(cells map[agentfile.Column]string, u *UserSnapshot, warn func(string, ...any)) {
-	c := &u.Channels
-	for _, x := range []struct {
-		aa, acw agentfile.Column
-		ch      agentfile.Channel
-	}{{agentfile.ColChatAutoAccept, agentfile.ColChatACW, agentfile.ChannelChat}, {agentfile.ColTaskAutoAccept, agentfile.ColTaskACW, agentfile.ChannelTask}, {agentfile.ColEmailAutoAccept, agentfile.ColEmailACW, agentfile.ChannelEmail}} {
-		cells[x.aa] = yesNoCell(c.AutoAccept[x.ch])
-		cells[x.acw] = secondsCell(c.ACW[x.ch])
-	}
-	cells[agentfile.ColCallbackAutoAccept] = yesNoCell(c.CallbackAutoAccept)
-	cells[agentfile.ColCallbackACW] = secondsCell(c.CallbackACW)
-	cells[agentfile.ColPersistentConnection] = yesNoCell(c.PersistentConnection)
-	switch c.VoiceEnhancement {
-	case "VOICE_ISOLATION":
-		cells[agentfile.ColVoiceEnhancement] = "isolation"
-	case "NOISE_SUPPRESSION":
-		cells[agentfile.ColVoiceEnhancement] = "suppression"
-	case "NONE":
-		cells[agentfile.ColVoiceEnhancement] = "none"
-	case "":
-	default:
+// extensionValues gives a user's per-channel settings and proficiencies
+// as the template's values. A cell that is not blank replaces the user's
+// whole set of proficiencies on import --update, so one proficiency the
+// template cannot carry (a level that is not a whole number) leaves them
+// all out, with a warning, rather than a cell that would drop it.
+func extensionValues(a *agentfile.Agent, u *UserSnapshot, warn func(string, ...any)) {
+	c := u.Channels
+	if !agentfile.KnownEnhancement(c.VoiceEnhancement) {
 		warn("voice enhancement %q is not a mode the template knows: its cell is left blank", c.VoiceEnhancement)
+		c.VoiceEnhancement = ""
 	}
-	cells[agentfile.ColProficiencies] = proficienciesCell(u.Proficiencies, warn)
-}
-
-func yesNoCell(v *bool) string {
-	switch {
-	case v == nil:
-		return ""
-	case *v:
-		return "yes"
-	}
-	return "no"
-}
-
-func secondsCell(v *int32) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.Itoa(int(*v))
-}
-
-// proficienciesCell writes attribute|value|level triples joined by ||,
-// sorted. A cell that is not blank replaces the user's whole set on import
-// --update, so one proficiency the template cannot carry (a level that is
-// not a whole number) leaves the whole cell blank, with a warning, rather
-// than a cell that would drop it.
-func proficienciesCell(held []HeldProficiency, warn func(string, ...any)) string {
-	parts := make([]string, 0, len(held))
-	for _, p := range held {
+	a.Channels = &c
+	for _, p := range u.Proficiencies {
 		lv := float64(p.Level)
 		if lv != math.Trunc(lv) || lv < minLevel || lv > maxLevel {
 			warn("proficiency %s|%s has level %g, which the template cannot carry (a whole number from 1 to 5): the proficiencies cell is left blank", p.Attribute, p.Value, lv)
-			return ""
+			a.Proficiencies = nil
+			return
 		}
 		if strings.Contains(p.Attribute, "|") || strings.Contains(p.Value, "|") {
 			warn("proficiency %q|%q holds |, which the template uses between attribute, value and level: it will not read back as written", p.Attribute, p.Value)
 		}
-		parts = append(parts, agentfile.Proficiency{Attribute: p.Attribute, Value: p.Value, Level: int(lv)}.String())
+		a.Proficiencies = append(a.Proficiencies, agentfile.Proficiency{Attribute: p.Attribute, Value: p.Value, Level: int(lv)})
 	}
-	sort.Strings(parts)
-	return strings.Join(parts, "||")
 }

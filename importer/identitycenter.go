@@ -67,6 +67,10 @@ type ssoRowPlan struct {
 	userID string
 	email  string // the existing user's email, when user is present ("" when it has none)
 	member presence
+	// noEmail: the row's Connect user exists, its Identity Center user does
+	// not (or was not found in the listing), and the row gives no email to
+	// make one with: the row's Identity Center side is left as it is.
+	noEmail bool
 }
 
 // storeUser is one identity store user as the listing gives it.
@@ -402,6 +406,20 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan 
 		if rp.user == present {
 			continue
 		}
+		if a.Email == "" {
+			// No email: an Identity Center user cannot be made. A new agent
+			// is refused; an existing Connect user (an export imported
+			// again) keeps its Identity Center side as it is.
+			if pr.Action != ActionExists {
+				pr.Action = ActionInvalid
+				pr.Problems = append(pr.Problems, agentfile.MissingEmailProblem(pr.Row.Line, columnNames(f).name(agentfile.ColEmail)))
+				continue
+			}
+			rp.noEmail = true
+			ic.warnings = append(ic.warnings, fmt.Sprintf("line %d: %s: no Identity Center user made or looked for, the row gives no email address\n"+
+				"  (fill in its email address column to make one)", pr.Row.Line, a.Login))
+			continue
+		}
 		email := strings.ToLower(a.Email)
 		if owner, ok := l.emails[email]; ok && rp.user == absent {
 			pr.Action = ActionInvalid
@@ -626,6 +644,9 @@ func IdentityStoreHint(err error, storeID string) string {
 // Identity Center side of a planned row.
 func (ic *IdentityCenter) WouldChange(pr *PlannedRow) bool {
 	rp := ic.rows[pr.Row.Line]
+	if rp != nil && rp.noEmail {
+		return false
+	}
 	return rp == nil || ic.groupID == "" || rp.user != present || rp.member != present
 }
 
@@ -804,6 +825,9 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	rp := ic.rows[pr.Row.Line]
 	if rp == nil {
 		rp = &ssoRowPlan{}
+	}
+	if rp.noEmail {
+		return false // nothing to make: the row ends as its Connect user left it
 	}
 	if rp.user == present {
 		reuseUser(o, rp.userID, rp.email)

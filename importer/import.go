@@ -23,6 +23,7 @@ type importRun struct {
 
 	resultsPath, retryPath string
 	resultsExist           bool
+	replaceDryRun          bool // the results file in the way holds only a dry run's rows
 	retryOwner             retryOwner
 	lock                   *report.Lock
 	input                  *os.File
@@ -152,7 +153,14 @@ func (r *importRun) lockResults() error {
 	}
 	r.resultsExist = FileExists(r.resultsPath)
 	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
-	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force {
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
+		// A dry run's: no password, no outcome; this run's rows replace it.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
+		}
+	}
+	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
 			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
 	}
@@ -175,16 +183,18 @@ func (r *importRun) openInput() error {
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
 	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
-	r.rates = clients.Rates()
-	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
-	}
+	// The instance first: a credentials problem is the first thing said,
+	// not a Service Quotas line that follows from it.
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
 	}
+	r.rates = clients.Rates()
+	if r.rates == nil {
+		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
+	}
 	r.inst = inst
-	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep})
+	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})
 	if err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
@@ -197,7 +207,7 @@ func (r *importRun) readInput() error {
 	if cfg.OnRead != nil {
 		cfg.OnRead(len(f.Rows))
 	}
-	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled()})
+	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
 	f.Rows = nil // r.checked holds them (run_memory.go)
 	return nil
 }
@@ -262,7 +272,7 @@ func (r *importRun) openResults() error {
 	if r.cfg.Resume && r.resultsExist {
 		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
 		hint := WriteHint(r.resultsPath)

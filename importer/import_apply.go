@@ -62,7 +62,7 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	case pr.Action == ActionInvalid:
 		o = invalidOutcome(r.f, pr)
 		if p, ok := prev[line]; ok && p.Password != "" {
-			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p)
+			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p, r.cfg.LagBackoff)
 			if o.Status == report.Created {
 				return o, true
 			}
@@ -135,6 +135,9 @@ func (r *importRun) apply() error {
 		r.outcomes[r.updIndex[k]] = o
 	}
 	r.updDone = nil
+	if updErr == nil {
+		r.createGone()
+	}
 	if updErr == nil && r.upd != nil && r.sso != nil {
 		updErr = r.updateAfterIdentityCenter()
 	}
@@ -143,6 +146,110 @@ func (r *importRun) apply() error {
 	}
 	for k, o := range r.updDone {
 		r.outcomes[r.updIndex[k]] = o
+	}
+	r.createGone()
+	return r.updateKnown()
+}
+
+// createGone creates the rows whose user the listing showed and
+// DescribeUser said is gone: deleted, with the listing behind (docs/aws.md
+// §10). A dry run says it would create them.
+func (r *importRun) createGone() {
+	var jobs []Job
+	var index []int
+	for k := range r.updJobs {
+		if !r.updJobs[k].Gone {
+			continue
+		}
+		r.updJobs[k].Gone = false // settled here, once
+		i := r.updIndex[k]
+		pr := &r.plan.Rows[i]
+		pr.Action, pr.ExistingUserID = ActionCreate, ""
+		if r.cfg.DryRun {
+			o := plannedOutcome(pr, report.WouldCreate)
+			o.SignInURL, o.Instance = dryRunSignInURL(r.inst), r.inst.ID
+			r.outcomes[i] = o
+			r.progress.Add(o.Status)
+			if err := r.log.Append(o); err != nil {
+				r.res.ResultsErr = fmt.Errorf("write results file: %w", err)
+			}
+			continue
+		}
+		prev := r.prev[pr.Row.Line]
+		jobs = append(jobs, Job{Planned: pr, PrevSteps: prev.Steps})
+		index = append(index, i)
+	}
+	if len(jobs) == 0 || r.stop.Err() != nil && r.markNotStarted(index) {
+		return
+	}
+	first := len(r.jobs)
+	r.jobs, r.jobIndex = append(r.jobs, jobs...), append(r.jobIndex, index...)
+	r.prov.RunEach(r.stop, r.calls, r.jobs[first:], func(k int, o report.Outcome) {
+		r.outcomes[r.jobIndex[first+k]] = o
+	})
+}
+
+// markNotStarted gives the rows of index their not-started outcome.
+func (r *importRun) markNotStarted(index []int) bool {
+	for _, i := range index {
+		o := plannedOutcome(&r.plan.Rows[i], report.NotAttempted)
+		o.Error, o.Instance = NotStarted, r.inst.ID
+		r.outcomes[i] = o
+	}
+	return true
+}
+
+// updateKnown compares, as every existing user's row is, the users that
+// the listing lacked and CreateUser called duplicates: they exist, the
+// listing is behind (docs/aws.md §10). With --update what differs is
+// changed; without, the changes column says it. Their cells, let go of
+// when they were sent, are read again from the input.
+func (r *importRun) updateKnown() error {
+	if r.upd == nil {
+		return nil
+	}
+	var jobs []UpdateJob
+	var index []int
+	want := map[int]string{}
+	for k, i := range r.jobIndex {
+		pr, o := r.jobs[k].Planned, r.outcomes[i]
+		if pr.Action != ActionCreate || o.Status != report.Exists || o.ConnectUserID == "" || pr.Agent == nil {
+			continue
+		}
+		if pr.Row.Record == nil {
+			want[pr.Row.Line] = o.Login
+		}
+		jobs = append(jobs, UpdateJob{Planned: pr, Base: o, Prev: r.prev[pr.Row.Line], Known: true})
+		index = append(index, i)
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	if len(want) > 0 {
+		opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+		again, err := readLines(r.calls, r.input, opts, want)
+		if err != nil {
+			// Left exists, with the id the search found, and no word
+			// on what differs.
+			return nil
+		}
+		for _, j := range jobs {
+			if j.Planned.Row.Record == nil {
+				j.Planned.Row.Record = again[j.Planned.Row.Line]
+			}
+		}
+	}
+	for _, j := range jobs {
+		j.Planned.Action, j.Planned.ExistingUserID = ActionExists, j.Base.ConnectUserID
+	}
+	// Their exists was counted already: the progress hears nothing more.
+	r.upd.OnOutcome = nil
+	done, err := r.upd.Run(r.stop, r.calls, jobs)
+	if err != nil {
+		return err
+	}
+	for k, o := range done {
+		r.outcomes[index[k]] = o
 	}
 	return nil
 }
@@ -157,7 +264,9 @@ func (r *importRun) provision() {
 	}
 	r.prov.RunEach(r.stop, r.calls, r.jobs, func(k int, o report.Outcome) {
 		r.outcomes[r.jobIndex[k]] = o
-		if lean {
+		// A row CreateUser found a duplicate of keeps its agent, for
+		// updateKnown to compare.
+		if lean && !(o.Status == report.Exists && r.jobs[k].Planned.Action == ActionCreate) {
 			letGo(r.jobs[k].Planned)
 		}
 	})
@@ -179,6 +288,7 @@ func (r *importRun) startProgress() {
 		Concurrency: r.cfg.Concurrency,
 		OnOutcome:   onOutcome,
 		Endpoint:    r.clients.Endpoint(),
+		LagBackoff:  r.cfg.LagBackoff,
 
 		IdentityCenter: r.sso,
 	}
@@ -196,6 +306,7 @@ func (r *importRun) startProgress() {
 	}
 	if r.upd != nil {
 		r.upd.OnOutcome = onOutcome
+		r.upd.LagBackoff = r.cfg.LagBackoff
 	}
 }
 
@@ -269,7 +380,7 @@ func (r *importRun) writeRetry() {
 	}
 	// Written even after a second Ctrl-C, as the results file is: reading
 	// the input again is local and quick.
-	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Encoding: r.cfg.Encoding}
 	retry, err := retryRecords(context.WithoutCancel(r.calls), r.input, opts, r.plan.Rows, r.outcomes)
 	switch {
 	case err != nil:

@@ -15,6 +15,13 @@ import (
 // without it they run as on most machines (transport_test.go tests both).
 func TestMain(m *testing.M) {
 	os.Setenv(ReachTimeoutVariable, "2m")
+	// A login the instance lacks is looked for again for 15 s before it is
+	// called absent (the listing may lag); the tests' sandboxes do not lag
+	// unless a test says so, and that test sets the schedule it wants (in
+	// the environment of the commands it runs, which run this TestMain too).
+	if os.Getenv(LagBackoffVariable) == "" {
+		os.Setenv(LagBackoffVariable, "10ms,20ms")
+	}
 	os.Unsetenv("AWS_CA_BUNDLE")
 	os.Exit(m.Run())
 }

@@ -244,6 +244,7 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 			return err
 		}
 		_, exists := l.users.find(a.Login)
+		_, col := cols.f.FieldValue(pr.Row, agentfile.ColHierarchy)
 		switch {
 		case id != "":
 			pr.HierarchyGroupID = id
@@ -253,16 +254,16 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 				return err
 			}
 			if msg != "" {
-				problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
+				problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 			}
 		case l.groups != nil:
-			problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg,
+			problem(col, strings.Join(a.Hierarchy, "|"), msg,
 				"--create-hierarchy makes the groups of the agents it creates, and this user exists: create the group in the Connect admin website, or through a row of a new agent")
 		default:
 			if !strings.Contains(msg, "matched exactly") {
 				hint += "; or " + missingGroupHint
 			}
-			problem(cols.hierarchyColumn(), strings.Join(a.Hierarchy, "|"), msg, hint)
+			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 		}
 	}
 	if l.attrs != nil {
@@ -503,18 +504,12 @@ func (u *userIndex) foldMatch(login string) (string, bool) {
 
 func listUsers(ctx context.Context, api ConnectReader, instanceID string) (*userIndex, error) {
 	u := &userIndex{exact: map[string]string{}, fold: map[string]string{}}
-	p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(PageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, &PlanError{Step: "list users", Err: err}
-		}
-		for _, s := range page.UserSummaryList {
-			name, id := aws.ToString(s.Username), aws.ToString(s.Id)
-			u.exact[name] = id
-			u.fold[strings.ToLower(name)] = name
-		}
+	err := ScanUsers(ctx, api, instanceID, NamesOnly, nil, func(s *UserSnapshot) {
+		u.exact[s.Username] = s.ID
+		u.fold[strings.ToLower(s.Username)] = s.Username
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
 	return u, nil
 }
@@ -561,17 +556,4 @@ func (c fileColumns) name(col agentfile.Column) string {
 		}
 	}
 	return col.String()
-}
-
-// hierarchyColumn is whichever hierarchy column the file has.
-func (c fileColumns) hierarchyColumn() agentfile.Column {
-	if c.f != nil {
-		for _, fc := range c.f.Columns {
-			switch fc {
-			case agentfile.ColHierarchy, agentfile.ColAgentHierarchy, agentfile.ColUserHierarchy:
-				return fc
-			}
-		}
-	}
-	return agentfile.ColHierarchy
 }

@@ -94,9 +94,11 @@ func isTerminal(w io.Writer) bool {
 }
 
 // Add counts one row's final status. It takes the status alone, so that no
-// password can reach the terminal through it.
+// password can reach the terminal through it. A row not attempted (a Ctrl-C
+// or a halt stopped the run before it) is not counted: the bar then ends at
+// the rows done, as the summary counts them, not jump towards the total.
 func (p *Progress) Add(s report.Status) {
-	if p == nil {
+	if p == nil || s == report.NotAttempted {
 		return
 	}
 	p.mu.Lock()

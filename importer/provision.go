@@ -92,9 +92,13 @@ type Provisioner struct {
 	// QuotaMessage is the error of the rows the users quota stopped; ""
 	// means quotaMessage.
 	QuotaMessage string
-	Instance     Instance
-	Log          OutcomeLog
-	Concurrency  int
+	// LagBackoff is the waits before searching again for a user that
+	// CreateUser calls a duplicate and the search does not show yet (nil:
+	// DefaultLagBackoff).
+	LagBackoff  []time.Duration
+	Instance    Instance
+	Log         OutcomeLog
+	Concurrency int
 	// OnOutcome, when set, hears each row's final outcome (for progress).
 	OnOutcome func(report.Outcome)
 	// IdentityCenter, when set, gives each row its Identity Center user and
@@ -400,7 +404,18 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 		// written ahead by an interrupted run, whose call may have landed
 		// after this run's listing, makes the user probably ours: it is
 		// looked up below.)
-		id, _, _ := findUser(calls, p.Connect, p.Instance.ID, login)
+		// The search lags writes: it is asked again until it shows the
+		// user, whose id the row then has (and --update compares it).
+		id, found, lerr := FindUserWithBackoff(calls, p.Connect, p.Instance.ID, login, p.LagBackoff)
+		if !found {
+			why := "the search did not show it after " + backoffTotal(lagBackoff(p.LagBackoff)).String()
+			if lerr != nil {
+				why = "then the search failed: " + ErrText(lerr)
+			}
+			o.Status, o.Error = report.Failed, "create connect user: the user exists (DuplicateResourceException), but "+why+
+				"; nothing was changed: run again to read it"
+			return false
+		}
 		o.Status, o.ConnectUserID, o.SignInURL = report.Exists, id, p.signInURL()
 		return true
 	}
@@ -440,15 +455,13 @@ func (p *Provisioner) refusedCreate(r *rowRun, failure string, err error) {
 func (p *Provisioner) settleByLookup(calls context.Context, r *rowRun, password, failure string, isDup bool) bool {
 	o := &r.outcome
 	login := r.job.Planned.Agent.Login
-	id, found, lerr := findUser(calls, p.Connect, p.Instance.ID, login)
 	// A duplicate says the user exists, so a search that misses it lags
 	// behind (Connect's search index is eventually consistent): look again.
-	for _, wait := range searchLag {
-		if !isDup || found || lerr != nil || sleep(calls, wait) != nil {
-			break
-		}
-		id, found, lerr = findUser(calls, p.Connect, p.Instance.ID, login)
+	backoff := []time.Duration{}
+	if isDup {
+		backoff = lagBackoff(p.LagBackoff)
 	}
+	id, found, lerr := FindUserWithBackoff(calls, p.Connect, p.Instance.ID, login, backoff)
 	switch {
 	case lerr != nil:
 		o.Status, o.Password = report.Failed, password
@@ -466,9 +479,14 @@ func (p *Provisioner) settleByLookup(calls context.Context, r *rowRun, password,
 	return false
 }
 
-// searchLag is how long to wait before searching again for a user that a
-// duplicate says exists.
-var searchLag = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}
+// backoffTotal is how long a backoff waits in all.
+func backoffTotal(b []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range b {
+		t += d
+	}
+	return t
+}
 
 // sleep waits d, or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) error {

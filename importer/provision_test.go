@@ -490,9 +490,7 @@ func laggingSearch(t *testing.T, sb *sandbox.Sandbox, lag int32) *httptest.Serve
 // the row created; one that never does leaves it failed with its password,
 // for --resume to settle: the password the user has is never lost.
 func TestProvisionSearchLags(t *testing.T) {
-	old := searchLag
-	searchLag = []time.Duration{10 * time.Millisecond, 10 * time.Millisecond}
-	defer func() { searchLag = old }()
+	t.Parallel()
 	for _, c := range []struct {
 		lag  int32
 		want report.Status
@@ -507,7 +505,8 @@ func TestProvisionSearchLags(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(clients.CloseIdleConnections)
-			p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: &memoryLog{}}
+			p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: plan.Instance, Log: &memoryLog{},
+				LagBackoff: []time.Duration{10 * time.Millisecond, 10 * time.Millisecond}}
 			o := p.Run(context.Background(), context.Background(), []Job{{Planned: &plan.Rows[0]}})[0]
 			u, made := usersByName(t, sb)["lagging0001"]
 			switch {

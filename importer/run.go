@@ -27,6 +27,7 @@ type Config struct {
 	Input      string // the CSV file
 	Out        string // the results file; "" means next to the input
 	InstanceID string // an instance id (an ARN is parsed by the caller)
+	Encoding   string // the input's encoding (agentfile.Encodings; "" is UTF-8)
 
 	DryRun bool // read calls only; rows that would be created are would-create
 	Resume bool // continue from the results file of an earlier run
@@ -34,6 +35,9 @@ type Config struct {
 	// Update changes existing users whose fields differ from the file
 	// (--update); without it their changes column only says what differs.
 	Update bool
+	// LagBackoff is the waits before asking again for a user a listing
+	// lags behind (nil: DefaultLagBackoff; users.go).
+	LagBackoff []time.Duration
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
@@ -285,9 +289,11 @@ func nothingDone(o report.Outcome) bool {
 // settleWrittenAhead decides a row that an interrupted run wrote a password
 // ahead for but that is invalid now (edited, or a name it uses renamed
 // since): if that run made the user, the user has that password, which must
-// stay in the results file.
-func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, invalid, prev report.Outcome) report.Outcome {
-	id, found, err := findUser(ctx, api, inst.ID, prev.Login)
+// stay in the results file. The look-up waits out a listing that lags
+// (backoff), as remove does before it calls a user absent: a user it still
+// does not find was never made.
+func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, invalid, prev report.Outcome, backoff []time.Duration) report.Outcome {
+	id, found, err := FindUserWithBackoff(ctx, api, inst.ID, prev.Login, backoff)
 	switch {
 	case err != nil:
 		o := invalid

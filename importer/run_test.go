@@ -149,7 +149,9 @@ func TestImportRefusesToOverwriteResults(t *testing.T) {
 }
 
 // TestImportAfterADryRun: the README's sequence, a dry run then the run,
-// meets the dry run's results file; the hint says it may be replaced.
+// meets the dry run's results file, which holds no outcome and no password:
+// the run replaces it without --force and creates the users. A file with a
+// row that is not a dry run's still needs --force.
 func TestImportAfterADryRun(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
@@ -158,10 +160,27 @@ func TestImportAfterADryRun(t *testing.T) {
 	if _, err := importInto(t, sb, Config{Input: input, DryRun: true}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := importInto(t, sb, Config{Input: input})
+	res, err := importInto(t, sb, Config{Input: input})
+	if err != nil {
+		t.Fatalf("the run after a dry run: %v; want it to replace the dry run's results", err)
+	}
+	if res.Counts[report.Created] != 2 || len(sb.ConnectUsers()) < 2 {
+		t.Fatalf("the run after a dry run: %v, %d users in the sandbox", res.Counts, len(sb.ConnectUsers()))
+	}
+	rows, err := report.Load(res.ResultsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line, o := range rows {
+		if o.Status != report.Created || o.Password == "" {
+			t.Errorf("line %d: %s, password %t; want created with its password", line, o.Status, o.Password != "")
+		}
+	}
+	// Now it holds outcomes: a dry run, or another run, needs --force.
+	_, err = importInto(t, sb, Config{Input: input, DryRun: true})
 	var se *SetupError
-	if !errors.As(err, &se) || !strings.Contains(se.Hint, "dry run's results") || !strings.Contains(se.Hint, "--force") {
-		t.Fatalf("the run after a dry run: %v; want a hint that --force replaces the dry run's results", err)
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "already exists") {
+		t.Fatalf("a dry run over a file with outcomes: %v; want it refused", err)
 	}
 }
 

@@ -28,8 +28,10 @@ func TestImportShowsTheSetUp(t *testing.T) {
 	text := out.String()
 	last := -1
 	for _, step := range []string{
-		"import: reading the rate quotas from Service Quotas (",
+		// The instance first: a credentials problem is said before any
+		// Service Quotas line.
 		"import: describing the instance (",
+		"import: reading the rate quotas from Service Quotas (",
 		"import: listing the routing profiles (",
 		"import: listing the instance's users (",
 	} {

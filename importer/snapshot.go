@@ -167,7 +167,7 @@ func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, pro
 	}
 	users, describing := startDescribers(ctx, cancel, r.Describe, instanceID, calls, prog)
 	groups, grouping := startGroupPaths(ctx, cancel, api, instanceID, snap)
-	err = searchAll(ctx, api, instanceID, prog, func(u *UserSnapshot) {
+	err = ScanUsers(ctx, api, instanceID, FullUsers, prog, func(u *UserSnapshot) {
 		snap.Users = append(snap.Users, u)
 		users <- u
 	}, func(groupID string) { groups <- groupID })
@@ -253,37 +253,6 @@ func (snap *Snapshot) dropGone() {
 		kept = append(kept, u)
 	}
 	snap.Users = kept
-}
-
-// searchAll reads every SearchUsers page (no criteria: every user) and hands
-// each user on, and each hierarchy group id the first time it is seen.
-func searchAll(ctx context.Context, api ConnectReader, instanceID string, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
-	seen := map[string]bool{}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
-				return c
-			}
-			return &PlanError{Step: "search users", Err: err}
-		}
-		prog.pages.Add(1)
-		if page.ApproximateTotalCount != nil {
-			prog.total.Store(*page.ApproximateTotalCount)
-		}
-		for i := range page.Users {
-			u := fromSearchSummary(&page.Users[i])
-			if u.HierarchyGroupID != "" && !seen[u.HierarchyGroupID] {
-				seen[u.HierarchyGroupID] = true
-				group(u.HierarchyGroupID)
-			}
-			user(u)
-			prog.read.Add(1)
-		}
-	}
-	return nil
 }
 
 // fromSearchSummary takes what a SearchUsers page says of a user.

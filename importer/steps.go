@@ -32,6 +32,10 @@ type Step struct {
 	// resumed outcome records it done skips it without a call. The other
 	// steps run again and find their work done (they fill in ids).
 	SkipWhenDone bool
+	// Nothing, when set, says the row has nothing for the step to do (a
+	// row without proficiencies): the step is then not recorded, so that
+	// the steps column names only what was done.
+	Nothing func(r *rowRun) bool
 }
 
 // rowStep is one step's work on a row.
@@ -42,7 +46,8 @@ type rowStep func(stop, calls context.Context, r *rowRun) bool
 func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []Step, done func()) {
 	steps = []Step{
 		{Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
-		{Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true},
+		{Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true,
+			Nothing: func(r *rowRun) bool { return r.job.Planned.Agent == nil || len(r.job.Planned.Agent.Proficiencies) == 0 }},
 	}
 	if p.Groups != nil {
 		// The hierarchy group the row needs, made once for all the rows
@@ -74,7 +79,7 @@ func runSteps(stop, calls context.Context, steps []Step, r *rowRun) {
 		if !step.Run(stop, calls, r) {
 			return
 		}
-		if step.Name != "" {
+		if step.Name != "" && (step.Nothing == nil || !step.Nothing(r)) {
 			r.outcome.AddStep(step.Name)
 		}
 	}

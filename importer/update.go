@@ -8,12 +8,14 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -44,6 +46,15 @@ type UpdateJob struct {
 	// Prev is the row's outcome in the results file resumed from, if any:
 	// an update written ahead there and not finished keeps its changes.
 	Prev report.Outcome
+	// Known: CreateUser called the user a duplicate though the listing
+	// lacked it, so it exists; a DescribeUser that answers
+	// ResourceNotFound lags, and is asked again (LagBackoff).
+	Known bool
+	// Gone is set by Run when DescribeUser answered ResourceNotFound for
+	// a user the listing showed (and not Known): it was deleted, the
+	// listing lags, and the row is the creation's; Run gives it no
+	// outcome, writes nothing and tells OnOutcome nothing.
+	Gone bool
 }
 
 // Updater reads existing users and, when Apply is set, updates them. Each
@@ -74,6 +85,9 @@ type Updater struct {
 	// InstanceUsers is how many users the instance holds (-1: unknown):
 	// it decides whether the pages are worth reading to order the rows.
 	InstanceUsers int
+	// LagBackoff is the waits before describing a Known user again (nil:
+	// DefaultLagBackoff).
+	LagBackoff []time.Duration
 
 	names *names
 
@@ -146,6 +160,9 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 		}
 		g.Go(func() error {
 			outcomes[i] = u.row(stop, calls, &jobs[i])
+			if jobs[i].Gone {
+				return nil
+			}
 			if u.Log != nil {
 				if err := u.Log.Append(outcomes[i]); err != nil {
 					return fmt.Errorf("write results file: %w", err)
@@ -174,9 +191,11 @@ func resumedChanges(p report.Outcome) string {
 
 func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcome {
 	o := job.Base
-	pr := job.Planned
 	earlier := resumedChanges(job.Prev)
-	up, msg := u.compare(calls, pr, o.SSOUserID, earlier != "")
+	up, msg := u.compare(calls, job, o.SSOUserID, earlier != "")
+	if job.Gone {
+		return report.Outcome{}
+	}
 	if msg != "" {
 		o.Status, o.Error = report.Failed, msg
 		if earlier != "" {
@@ -231,9 +250,12 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 
 // compare reads the user and gives what differs from the row, or why it
 // could not.
-func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string, resumed bool) (*UserUpdate, string) {
-	out, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{
-		InstanceId: aws.String(u.Instance.ID), UserId: aws.String(pr.ExistingUserID)})
+func (u *Updater) compare(ctx context.Context, job *UpdateJob, ssoUserID string, resumed bool) (*UserUpdate, string) {
+	pr := job.Planned
+	out, err := u.describe(ctx, job)
+	if job.Gone {
+		return nil, ""
+	}
 	if err == nil && out.User == nil {
 		err = errors.New("the answer holds no user")
 	}
@@ -241,6 +263,9 @@ func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string,
 		return nil, "describe user: " + ErrSummary(err)
 	}
 	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
+	if errors.As(err, new(DeskNeedsNumberError)) {
+		return nil, err.Error()
+	}
 	if err != nil {
 		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
 	}
@@ -251,6 +276,28 @@ func (u *Updater) compare(ctx context.Context, pr *PlannedRow, ssoUserID string,
 		return nil, "describe identity center user: " + ErrSummary(err)
 	}
 	return up, ""
+}
+
+// describe reads the job's user. ResourceNotFound for a user the listing
+// showed means it was deleted (the listing lags deletes): the job is
+// marked Gone. For a Known user it means DescribeUser lags its creation:
+// it is asked again after each wait of the backoff.
+func (u *Updater) describe(ctx context.Context, job *UpdateJob) (*connect.DescribeUserOutput, error) {
+	in := &connect.DescribeUserInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(job.Planned.ExistingUserID)}
+	out, err := u.Connect.DescribeUser(ctx, in)
+	if !job.Known {
+		if awsclient.Classify(err) == awsclient.NotFound {
+			job.Gone = true
+		}
+		return out, err
+	}
+	for _, wait := range lagBackoff(u.LagBackoff) {
+		if awsclient.Classify(err) != awsclient.NotFound || sleep(ctx, wait) != nil {
+			break
+		}
+		out, err = u.Connect.DescribeUser(ctx, in)
+	}
+	return out, err
 }
 
 func (u *Updater) count(up *UserUpdate) {
@@ -311,6 +358,9 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 	case AspectPhone:
 		pc := up.phone
 		_, err = u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: inst, UserId: user, PhoneConfig: &pc})
+		if err == nil && up.clearsNumber {
+			err = u.checkNumberCleared(ctx, up.UserID)
+		}
 	case AspectConfig:
 		err = u.sendConfig(ctx, up)
 	case AspectProficiencies:
@@ -329,6 +379,22 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 		}
 	}
 	return err
+}
+
+// checkNumberCleared reads the user again after a phone update that left
+// its number out: UpdateUserPhoneConfig replaces the configuration, so the
+// number is gone, unless Connect merges what is left out (the API's
+// documentation does not say), which the row's error then says, rather
+// than a number reported cleared that stays.
+func (u *Updater) checkNumberCleared(ctx context.Context, userID string) error {
+	out, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(userID)})
+	if err != nil {
+		return fmt.Errorf("read the user again to check its phone number is cleared: %w", err)
+	}
+	if out.User != nil && out.User.PhoneConfig != nil && aws.ToString(out.User.PhoneConfig.DeskPhoneNumber) != "" {
+		return errors.New("connect kept the phone number: UpdateUserPhoneConfig without a number does not clear it; clear it in the Connect admin website")
+	}
+	return nil
 }
 
 // newUpdater gives the updater of an import, or nil when the client cannot

@@ -118,7 +118,7 @@ func diffChannels(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column
 		name, api := strings.ToLower(agentfile.ChannelNames[c]), types.Channel(agentfile.ChannelNames[c])
 		if v := ch.AutoAccept[c]; v != nil && *v != have.autoAccept[c] {
 			in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: api, AutoAccept: *v})
-			add(AspectConfig, name+" auto accept", yesNo(have.autoAccept[c]), yesNo(*v))
+			add(AspectConfig, name+" auto accept", agentfile.YesNo(have.autoAccept[c]), agentfile.YesNo(*v))
 		}
 		if v := ch.ACW[c]; v != nil && *v != have.acw[c] {
 			in.AfterContactWorkConfigs = append(in.AfterContactWorkConfigs, types.AfterContactWorkConfigPerChannel{Channel: api,
@@ -135,7 +135,7 @@ func diffChannels(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column
 	}
 	if v := ch.CallbackAutoAccept; v != nil && *v != have.callbackAutoAccept {
 		in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: types.ChannelVoice, AutoAccept: voiceAA, AgentFirstCallbackAutoAccept: aws.Bool(*v)})
-		add(AspectConfig, "callback auto accept", yesNo(have.callbackAutoAccept), yesNo(*v))
+		add(AspectConfig, "callback auto accept", agentfile.YesNo(have.callbackAutoAccept), agentfile.YesNo(*v))
 	}
 	if v := ch.CallbackACW; v != nil && *v != have.callbackACW {
 		in.AfterContactWorkConfigs = append(in.AfterContactWorkConfigs, types.AfterContactWorkConfigPerChannel{Channel: types.ChannelVoice,
@@ -145,25 +145,12 @@ func diffChannels(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column
 	}
 	if v := ch.PersistentConnection; v != nil && *v != have.persistent {
 		in.PersistentConnectionConfigs = []types.PersistentConnectionConfig{{Channel: types.ChannelVoice, PersistentConnection: aws.Bool(*v)}}
-		add(AspectConfig, "persistent connection", yesNo(have.persistent), yesNo(*v))
+		add(AspectConfig, "persistent connection", agentfile.YesNo(have.persistent), agentfile.YesNo(*v))
 	}
 	if v := ch.VoiceEnhancement; v != "" && v != have.enhancement {
 		in.VoiceEnhancementConfigs = []types.VoiceEnhancementConfig{{Channel: types.ChannelVoice, VoiceEnhancementMode: types.VoiceEnhancementMode(v)}}
-		add(AspectConfig, "voice enhancement", enhancementWord(have.enhancement), enhancementWord(v))
+		add(AspectConfig, "voice enhancement", agentfile.EnhancementWord(have.enhancement), agentfile.EnhancementWord(v))
 	}
-}
-
-// enhancementWord is a voice enhancement mode as the column writes it.
-func enhancementWord(mode string) string {
-	switch mode {
-	case "VOICE_ISOLATION":
-		return "isolation"
-	case "NOISE_SUPPRESSION":
-		return "suppression"
-	case "NONE", "":
-		return "none"
-	}
-	return mode
 }
 
 // diffProficiencies compares a proficiencies cell that is not blank with

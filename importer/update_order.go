@@ -36,7 +36,7 @@ func pagesWorthReading(users, rows int) bool {
 // readPages reads every user of the instance at page cost, by id.
 func (u *Updater) readPages(ctx context.Context) (map[string]*UserSnapshot, error) {
 	byID := map[string]*UserSnapshot{}
-	err := searchAll(ctx, u.Connect, u.Instance.ID, &snapshotProgress{}, func(s *UserSnapshot) { byID[s.ID] = s }, func(string) {})
+	err := ScanUsers(ctx, u.Connect, u.Instance.ID, FullUsers, nil, func(s *UserSnapshot) { byID[s.ID] = s }, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,7 @@ import (
 // *connect.Client satisfies it.
 type ConnectRemoveAPI interface {
 	importer.ConnectReader
+	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
 	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
 	DescribeQuickConnect(ctx context.Context, in *connect.DescribeQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DescribeQuickConnectOutput, error)
@@ -52,6 +53,7 @@ type Config struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
+	Encoding   string // the input's encoding (agentfile.Encodings; "" is UTF-8)
 	DryRun     bool
 	Resume     bool
 	Force      bool
@@ -67,6 +69,10 @@ type Config struct {
 	// other groups (--sso-delete-users).
 	IdentityCenter            importer.IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
+
+	// LagBackoff is the waits before listing again the users the file
+	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
+	LagBackoff []time.Duration
 
 	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
 	Progress     io.Writer
@@ -143,7 +149,9 @@ type removeTarget struct {
 	first      string
 	last       string
 	routing    string
-	alreadyOff bool // an earlier run's DeleteUser went through; only the cleanup is left
+	email      string // the user's email, when described
+	described  bool   // a DescribeUser of the planning gave the email
+	alreadyOff bool   // an earlier run's DeleteUser went through; only the cleanup is left
 }
 
 // sentMarker is in the error of a row whose DeleteUser was sent, for
@@ -189,6 +197,8 @@ type removeRun struct {
 	clients     *importer.Clients
 	api         ConnectRemoveAPI
 	start       time.Time
+	// replaceDryRun: the results file in the way holds only a dry run's rows.
+	replaceDryRun bool
 
 	resultsPath, retryPath string
 	lock                   *report.Lock
@@ -241,6 +251,13 @@ func (r *removeRun) lockResults() error {
 	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
 		return err
 	}
+	if !r.cfg.Resume && !r.cfg.Force && importer.FileExists(r.resultsPath) {
+		// checkRemovePaths let it through: it holds only a dry run's rows.
+		r.replaceDryRun = true
+		if r.cfg.Progress != nil {
+			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
+		}
+	}
 	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
 		return importer.LockError(err, r.resultsPath)
@@ -259,7 +276,7 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.in = in
-	if r.f, err = ReadLogins(r.stop, in); err != nil {
+	if r.f, err = ReadLogins(r.stop, agentfile.Decode(in, cfg.Encoding)); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return err
@@ -267,11 +284,12 @@ func (r *removeRun) readInput() error {
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
 	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
-	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
+	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
 	return nil
 }
 
@@ -291,6 +309,10 @@ func (r *removeRun) plan() error {
 	snap, err := snapshotUsers(r.stop, r.api, r.inst.ID)
 	if err != nil {
 		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
+			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+	}
+	if err := r.recheckMissing(snap); err != nil {
+		return r.interrupted(&importer.SetupError{Message: "cannot look up the users the listing lacks: " + importer.ErrSummary(err), Err: err,
 			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
@@ -347,7 +369,7 @@ func (r *removeRun) openResults() error {
 	if r.cfg.Resume && importer.FileExists(r.resultsPath) {
 		r.log, _, err = report.Resume(r.resultsPath)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force)
+		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
 		hint := importer.WriteHint(r.resultsPath)
@@ -380,6 +402,11 @@ func (r *removeRun) apply() error {
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+	// The email comes from a DescribeUser beside each DeleteUser, unless
+	// its rate is below DeleteUser's: then it would slow the run, and the
+	// email column stays empty.
+	rm.describeEmails = clients.Limits == nil ||
+		clients.Limits.For("Connect.DescribeUser").Configured() >= clients.Limits.For("Connect.DeleteUser").Configured()
 	r.remover = rm
 	if cfg.DryRun {
 		rm.dryRun(r.calls, r.targets, r.outcomes)
@@ -427,14 +454,33 @@ func checkRemovePaths(cfg Config, resultsPath string) error {
 		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
 	case !importer.IsDir(filepath.Dir(resultsPath)):
 		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
-	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force:
-		hint := "add --resume to continue that run, --force to replace it, or --out to write elsewhere"
-		if cfg.DryRun {
-			hint = "give the dry run another file with --out, or --force to replace it"
-		}
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: hint}
+	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
+		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
 	}
 	return nil
+}
+
+// existingRemoveHint says what to do about a results file in the way,
+// offering --resume only where it applies: a real run's file with a row
+// left to finish. A dry run's file never gets here (it is replaced).
+func existingRemoveHint(path string, dryRun bool) string {
+	if dryRun {
+		return "give the dry run another file with --out, or --force to replace it"
+	}
+	rows, err := report.Load(path)
+	if err != nil {
+		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
+	}
+	unfinished := 0
+	for _, o := range rows {
+		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
+			unfinished++
+		}
+	}
+	if unfinished == 0 {
+		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
+	}
+	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
@@ -460,12 +506,15 @@ func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst import
 // snapshotUser is what the listing gives of a user.
 type snapshotUser struct {
 	id, first, last, routing string
+	email                    string // when described (the listing has none)
+	described                bool
 }
 
 // userSnapshot is the instance's users by exact user name, and by lower case.
 type userSnapshot struct {
-	exact map[string]snapshotUser
-	fold  map[string][]string
+	exact    map[string]snapshotUser
+	fold     map[string][]string
+	profiles map[string]string // routing profile id → name
 }
 
 // snapshotUsers lists every user at page cost: SearchUsers gives 500 a
@@ -483,28 +532,25 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 			profiles[aws.ToString(p.Id)] = aws.ToString(p.Name)
 		}
 	}
-	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(500)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("search users: %w", err)
-		}
-		for _, u := range page.Users {
-			name := aws.ToString(u.Username)
-			su := snapshotUser{id: aws.ToString(u.Id), routing: profiles[aws.ToString(u.RoutingProfileId)]}
-			if su.routing == "" {
-				su.routing = aws.ToString(u.RoutingProfileId)
-			}
-			if ii := u.IdentityInfo; ii != nil {
-				su.first, su.last = aws.ToString(ii.FirstName), aws.ToString(ii.LastName)
-			}
-			s.exact[name] = su
-			k := strings.ToLower(name)
-			s.fold[k] = append(s.fold[k], name)
-		}
+	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}, profiles: profiles}
+	err := importer.ScanUsers(ctx, api, instanceID, importer.FullUsers, nil, s.add, nil)
+	if err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// add takes one user of the listing.
+func (s *userSnapshot) add(u *importer.UserSnapshot) {
+	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID]}
+	if su.routing == "" {
+		su.routing = u.RoutingProfileID
+	}
+	k := strings.ToLower(u.Username)
+	if _, seen := s.exact[u.Username]; !seen {
+		s.fold[k] = append(s.fold[k], u.Username)
+	}
+	s.exact[u.Username] = su
 }
 
 // listUserQuickConnects lists the USER quick connects.
@@ -632,7 +678,8 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 		case login == "":
 			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
 		case found:
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing})
+			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing,
+				email: u.email, described: u.described})
 			continue
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of

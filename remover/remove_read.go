@@ -21,8 +21,12 @@ type LoginFile struct {
 
 // LoginRow is one data row of a LoginFile.
 type LoginRow struct {
-	Line   int
-	Login  string   // the cell as typed, a spreadsheet's formula mark removed
+	Line  int
+	Login string // the cell as typed, a spreadsheet's formula mark removed
+	// UserID is the row's "connect user id" cell, when the file has that
+	// column (an import's or a remove's results file): the user looked up
+	// exactly when the listing lacks it.
+	UserID string
 	Record []string // the fields as read, for the retry file
 }
 
@@ -55,8 +59,11 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 	if err != nil {
 		return nil, csvFileError(err)
 	}
-	col := -1
+	col, idCol := -1, -1
 	for i, h := range header {
+		if agentfile.CanonicalName(h) == "connect user id" && idCol < 0 {
+			idCol = i
+		}
 		if agentfile.CanonicalName(h) == "user login" {
 			if col >= 0 {
 				return nil, &agentfile.FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
@@ -92,7 +99,11 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		if col < len(rec) {
 			login = unmarkFormula(rec[col])
 		}
-		f.Rows = append(f.Rows, LoginRow{Line: line, Login: login, Record: rec})
+		row := LoginRow{Line: line, Login: login, Record: rec}
+		if idCol >= 0 && idCol < len(rec) {
+			row.UserID = strings.TrimSpace(unmarkFormula(rec[idCol]))
+		}
+		f.Rows = append(f.Rows, row)
 	}
 	return f, nil
 }

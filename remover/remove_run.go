@@ -31,6 +31,7 @@ type remover struct {
 	quick            *quickConnectIndex
 	limits           *importer.Limits // nil: nothing paced
 	deleteStoreUsers bool
+	describeEmails   bool // a DescribeUser per deleted user fills the email column
 	onOutcome        func(report.Outcome)
 
 	mu                 sync.Mutex
@@ -73,7 +74,7 @@ func (r *remover) append(o report.Outcome, sync bool) bool {
 }
 
 func (t *removeTarget) outcome(inst importer.Instance) report.Outcome {
-	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last,
+	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last, Email: t.email,
 		RoutingProfile: t.routing, ConnectUserID: t.userID, Instance: inst.ID}
 }
 
@@ -83,6 +84,18 @@ func quickNames(q []quickConnectRef) string {
 		names[i] = x.name
 	}
 	return strings.Join(names, ", ")
+}
+
+// email is the user's email as Connect holds it, for the results file: the
+// listing (SearchUsers) gives names but no email, so one DescribeUser, at
+// its own rate, beside the slower DeleteUser. "" when it cannot be read:
+// the row is deleted all the same.
+func (r *remover) email(ctx context.Context, userID string) string {
+	out, err := r.api.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(r.inst.ID), UserId: aws.String(userID)})
+	if err != nil || out.User == nil || out.User.IdentityInfo == nil {
+		return ""
+	}
+	return aws.ToString(out.User.IdentityInfo.Email)
 }
 
 // dryRun writes what would be deleted, with the read calls the Identity
@@ -185,6 +198,9 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 			return o
 		}
 		trace.Prepaid = true
+	}
+	if !t.alreadyOff && r.describeEmails && !t.described {
+		o.Email = r.email(calls, t.userID)
 	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"

@@ -169,6 +169,11 @@ type HandoutOptions struct {
 	// written.
 	Protect bool
 	Force   bool // replace files that exist
+	// Carried are the input's columns of the user's own (outside the
+	// template, such as "notes"), added at the end of each team's file;
+	// CarriedCells gives a row's cells of them by its input line.
+	Carried      []string
+	CarriedCells func(line int) []string
 }
 
 // Handouts says what WriteHandouts wrote. It holds no password.
@@ -325,7 +330,7 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 		if err != nil {
 			return nil, fmt.Errorf("team %q: %w", name, err)
 		}
-		records := teamRecords(t.page)
+		records := withCarried(teamRecords(t.page), t.page, opts)
 		if opts.Protect {
 			pass, err := NewPassphrase()
 			if err != nil {
@@ -532,6 +537,20 @@ func teamRecords(page HandoutPage) [][]string {
 			strconv.Itoa(a.Line), a.FirstName, a.LastName, a.Login, a.Email, a.RoutingProfile,
 			a.Status, a.Password, a.SignInURL, strings.Join(a.Steps, " "),
 		})
+	}
+	return records
+}
+
+// withCarried adds the carried columns of opts to a team's records.
+func withCarried(records [][]string, page HandoutPage, opts HandoutOptions) [][]string {
+	if len(opts.Carried) == 0 || opts.CarriedCells == nil {
+		return records
+	}
+	records[0] = append(slices.Clone(records[0]), opts.Carried...)
+	for i, a := range page.Agents {
+		cells := make([]string, len(opts.Carried))
+		copy(cells, opts.CarriedCells(a.Line))
+		records[i+1] = append(records[i+1], cells...)
 	}
 	return records
 }

@@ -116,6 +116,24 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 
 // Load reads a results file: the last row per line, values as they were
 // before neutralisation. A torn last row is ignored.
+// DryRunOnly reports whether the results file at path holds rows and every
+// one of them is a dry run's (would-create, would-update, would-delete) with
+// no password: a file no run has recorded any outcome in, which the next run
+// may replace without --force and lose nothing. A file that cannot be read
+// as results is not.
+func DryRunOnly(path string) bool {
+	rows, err := Load(path)
+	if err != nil || len(rows) == 0 {
+		return false
+	}
+	for _, o := range rows {
+		if !o.Status.DryRun() || o.Password != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func Load(path string) (map[int]Outcome, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -247,7 +247,7 @@ func connectListUsers(c *call) (any, *apiError) {
 		return nil, e
 	}
 	c.s.mu.Lock()
-	users, next, e := page(c, c.s.userOrder, func(u *connectUser) int64 { return u.seq }, c.query.Get("nextToken"), max)
+	users, next, e := page(c, c.s.listedUsers(c.now), func(u *connectUser) int64 { return u.seq }, c.query.Get("nextToken"), max)
 	type userSummary struct {
 		Id                 string
 		Arn                string
@@ -289,7 +289,7 @@ func connectDescribeUser(c *call) (any, *apiError) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	u := c.s.users[c.args[1]]
-	if u == nil {
+	if u == nil || !c.s.describable(u, c.now) {
 		return nil, notFound("User", c.args[1])
 	}
 	return map[string]any{"User": map[string]any{
@@ -433,7 +433,7 @@ func connectSearchUsers(c *call) (any, *apiError) {
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	var found []*connectUser
-	for _, u := range c.s.userOrder {
+	for _, u := range c.s.listedUsers(c.now) {
 		ok := true
 		if in.SearchCriteria != nil {
 			var e *apiError
@@ -533,7 +533,7 @@ func connectCreateUser(c *call) (any, *apiError) {
 	}
 	u.ID = newUUID()
 	u.ARN = c.s.arn("agent", u.ID)
-	c.s.insertConnectUser(&connectUser{ConnectUser: *u, modified: c.now})
+	c.s.insertConnectUser(&connectUser{ConnectUser: *u, modified: c.now, created: c.now})
 	return map[string]any{"UserId": u.ID, "UserArn": u.ARN}, nil
 }
 
@@ -702,6 +702,7 @@ func connectDeleteUser(c *call) (any, *apiError) {
 	}
 	delete(c.s.users, u.ID)
 	delete(c.s.userByName, u.Username)
+	c.s.noteDeleted(u, c.now)
 	c.s.userOrder = slices.DeleteFunc(c.s.userOrder, func(x *connectUser) bool { return x == u })
 	return nil, nil
 }

@@ -94,6 +94,11 @@ type Options struct {
 	// group. Replication needs a SAML instance: Replicated with an empty
 	// Identity makes it SAML, and Check refuses any other identity.
 	Replicated bool
+	// ListingLag makes ListUsers and SearchUsers lag writes as Connect's
+	// do (--listing-lag D, lag.go): a created user is listed ListingLag
+	// later, a deleted one stays listed ListingLag; DescribeUser misses a
+	// user for min(ListingLag, 1s) after its creation.
+	ListingLag time.Duration
 }
 
 // ConnectUser is a user of the sandbox's Connect instance.
@@ -191,10 +196,14 @@ type Sandbox struct {
 	// counted is SetCountWatch's hook.
 	counted func(op string, now CallCount)
 
-	users       map[string]*connectUser // by id
-	userByName  map[string]*connectUser
-	userOrder   []*connectUser // by seq
-	shortLogins bool           // Options.ShortLogins
+	users      map[string]*connectUser // by id
+	userByName map[string]*connectUser
+	userOrder  []*connectUser // by seq
+	ghosts     []ghostUser    // deleted users the listings still show (lag.go)
+	// clock, when set (by a test, before serving), is the time calls are
+	// answered at; nil: the wall clock.
+	clock       atomic.Pointer[func() time.Time]
+	shortLogins bool // Options.ShortLogins
 	routing     []*namedResource
 	security    []*namedResource
 	levels      []*hierarchyLevel
@@ -224,6 +233,9 @@ type connectUser struct {
 	ConnectUser
 	seq      int64
 	modified time.Time
+	// created is when CreateUser made the user (zero for seeded users),
+	// for the listing lag (lag.go).
+	created time.Time
 }
 
 type namedResource struct {

@@ -58,7 +58,7 @@ type operation struct {
 // and SSO Admin by X-Amz-Target. Signatures are not checked.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Amzn-RequestId", newUUID())
-	c := &call{s: s, query: r.URL.Query(), now: time.Now().UTC()}
+	c := &call{s: s, query: r.URL.Query(), now: s.now().UTC()}
 	var op operation
 	var known bool
 	if target := r.Header.Get("X-Amz-Target"); target != "" {

@@ -2,13 +2,6 @@ package templates
 
 import "strings"
 
-// ExtensionHeader is the extension columns (proficiencies and per-channel
-// settings, see the README), in the order `template --extended` writes them.
-const ExtensionHeader = "proficiencies,chat auto accept (yes/no),task auto accept (yes/no),email auto accept (yes/no)," +
-	"chat acw timeout (seconds),task acw timeout (seconds),email acw timeout (seconds)," +
-	"callback auto accept (yes/no),callback acw timeout (seconds),persistent connection (yes/no)," +
-	"voice enhancement (isolation/suppression/none)"
-
 // extensionExamples are example cells for the extension columns, one set per
 // example row in turn (against the sandbox's predefined attributes).
 var extensionExamples = []string{
@@ -18,8 +11,10 @@ var extensionExamples = []string{
 }
 
 // Extended adds the extension columns to a template (Header or Example):
-// the header gets them, and each example row the example cells.
-func Extended(data []byte) []byte {
+// the header gets them (header, the column table's extension columns:
+// agentfile.ExtensionHeader), and each example row the example cells,
+// which follow that order.
+func Extended(data []byte, header []string) []byte {
 	lines := strings.SplitAfter(string(data), "\n")
 	var b strings.Builder
 	row := 0
@@ -30,7 +25,7 @@ func Extended(data []byte) []byte {
 		body := strings.TrimRight(l, "\r\n")
 		b.WriteString(body)
 		if i == 0 {
-			b.WriteString("," + ExtensionHeader)
+			b.WriteString("," + strings.Join(header, ","))
 		} else {
 			b.WriteString("," + extensionExamples[row%len(extensionExamples)])
 			row++

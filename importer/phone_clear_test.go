@@ -1,0 +1,57 @@
+package importer
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+
+	"github.com/bulkagents/bulkagents/agentfile"
+)
+
+// numberKeeper is a Connect whose UpdateUserPhoneConfig merges what it is
+// not sent, as the API's documentation leaves possible: the number stays.
+type numberKeeper struct {
+	ConnectUpdater
+	number string
+}
+
+func (k numberKeeper) DescribeUser(context.Context, *connect.DescribeUserInput, ...func(*connect.Options)) (*connect.DescribeUserOutput, error) {
+	return &connect.DescribeUserOutput{User: &types.User{PhoneConfig: &types.UserPhoneConfig{PhoneType: types.PhoneTypeSoftPhone, DeskPhoneNumber: aws.String(k.number)}}}, nil
+}
+
+func (numberKeeper) UpdateUserPhoneConfig(context.Context, *connect.UpdateUserPhoneConfigInput, ...func(*connect.Options)) (*connect.UpdateUserPhoneConfigOutput, error) {
+	return &connect.UpdateUserPhoneConfigOutput{}, nil
+}
+
+// TestPhoneClearChecked: a phone update that clears the number reads the
+// user again, and a number Connect kept is the row's error, not a change
+// reported made.
+func TestPhoneClearChecked(t *testing.T) {
+	t.Parallel()
+	up := &UserUpdate{UserID: "u"}
+	cell := func(c agentfile.Column) string {
+		if c == agentfile.ColPhoneNumber {
+			return agentfile.ClearCell
+		}
+		return ""
+	}
+	add := func(a Aspect, field, old, new string) {
+		up.Changes = append(up.Changes, FieldChange{Field: field, Old: old, New: new, Aspect: a})
+	}
+	have := &types.UserPhoneConfig{PhoneType: types.PhoneTypeSoftPhone, DeskPhoneNumber: aws.String("+14255550166")}
+	if err := diffPhone(up, &agentfile.Agent{PhoneType: "SOFT_PHONE"}, cell, have, add); err != nil || up.Cell() != "phone number: +14255550166 -> (none)" {
+		t.Fatalf("diff: %v %q", err, up.Cell())
+	}
+	kept := &Updater{Connect: numberKeeper{number: "+14255550166"}, Instance: Instance{ID: "i"}}
+	if msg := kept.apply(context.Background(), up); !strings.Contains(msg, "connect kept the phone number") {
+		t.Errorf("a number Connect kept: %q, want the row's error", msg)
+	}
+	gone := &Updater{Connect: numberKeeper{}, Instance: Instance{ID: "i"}}
+	if msg := gone.apply(context.Background(), up); msg != "" {
+		t.Errorf("a number cleared: %q, want no error", msg)
+	}
+}
