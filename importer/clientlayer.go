@@ -10,6 +10,7 @@ type (
 	ConnectReader    = awsclient.ConnectReader
 	ConnectAPI       = awsclient.ConnectAPI
 	HierarchyAPI     = awsclient.HierarchyAPI
+	ResiliencyAPI    = awsclient.ResiliencyAPI
 	IdentityStoreAPI = awsclient.IdentityStoreAPI
 	SSOAdminAPI      = awsclient.SSOAdminAPI
 	ServiceQuotasAPI = awsclient.ServiceQuotasAPI

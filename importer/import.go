@@ -35,8 +35,10 @@ type importRun struct {
 	prev    map[int]report.Outcome // --resume: the earlier run's outcomes by line
 	plan    *Plan
 	sso     *IdentityCenter
-	log     *report.Log
-	res     *Result
+	// trafficGroup: --traffic-distribution-group, found ACTIVE.
+	trafficGroup *TrafficGroup
+	log          *report.Log
+	res          *Result
 
 	// outcomes has one entry per planned row. Rows the plan settles are
 	// filled at once; the rest become create jobs or update jobs, and the
@@ -77,6 +79,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.readInput,             // describe the instance; read and validate the file for its identity type
 		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
 		r.makePlan,              // read calls: what each row needs
+		r.checkTrafficGroup,     // --traffic-distribution-group: ACTIVE, before any change
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
 		r.sortRows,              // rows the plan settles are written; the others become jobs

@@ -295,6 +295,7 @@ func (r *importRun) startProgress() {
 	if r.cfg.Sandbox {
 		r.prov.QuotaMessage = sandboxQuotaMessage
 	}
+	r.prov.TrafficGroup = r.trafficGroup
 	if len(r.plan.NewGroups) > 0 {
 		var mu sync.Mutex
 		r.prov.Groups = NewGroupMaker(r.clients.Hierarchy, r.clients.Connect, r.inst.ID, r.plan.NewGroups)

@@ -22,6 +22,10 @@ type Instance struct {
 	Alias     string
 	Identity  agentfile.Identity
 	AccessURL string // where Connect-managed agents sign in
+	// GlobalSignIn is a replicated instance's global sign-in endpoint
+	// (DescribeInstance's ReplicationConfiguration, Global Resiliency):
+	// where its agents sign in. "" when it is not replicated.
+	GlobalSignIn string
 }
 
 // DescribeInstance proves the credentials and the instance with one cheap
@@ -57,6 +61,9 @@ func DescribeInstance(ctx context.Context, api ConnectReader, id string) (Instan
 		inst.AccessURL = aws.ToString(in.InstanceAccessUrl)
 	case inst.Alias != "":
 		inst.AccessURL = "https://" + inst.Alias + ".my.connect.aws/"
+	}
+	if rc := out.ReplicationConfiguration; rc != nil && aws.ToString(rc.GlobalSignInEndpoint) != "" {
+		inst.GlobalSignIn = aws.ToString(rc.GlobalSignInEndpoint)
 	}
 	return inst, nil
 }

@@ -110,6 +110,9 @@ type Provisioner struct {
 	// Groups makes the hierarchy groups the plan creates
 	// (--create-hierarchy); nil when there are none.
 	Groups *GroupMaker
+	// TrafficGroup, when set, has each created user associated with it
+	// (--traffic-distribution-group, traffic_group.go).
+	TrafficGroup *TrafficGroup
 
 	quotaReached atomic.Bool
 	// gone holds the message of the rows not started because the instance
@@ -285,6 +288,11 @@ func (p *Provisioner) append(o report.Outcome) bool {
 // signInURL is where an agent of this instance signs in: the access URL,
 // except on a SAML instance, where the identity provider decides.
 func (p *Provisioner) signInURL() string {
+	if p.Instance.GlobalSignIn != "" {
+		// Replicated (Global Resiliency): agents sign in at the global
+		// endpoint, whatever the identity type.
+		return p.Instance.GlobalSignIn
+	}
 	if p.Instance.Identity == agentfile.IdentitySAML {
 		return ""
 	}

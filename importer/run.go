@@ -45,6 +45,10 @@ type Config struct {
 	// that the instance lacks, parents first, before the rows that need
 	// them (--create-hierarchy).
 	CreateHierarchy bool
+	// TrafficDistributionGroup (an id or ARN) is the Global Resiliency
+	// group each created user is associated with
+	// (--traffic-distribution-group); it must be ACTIVE.
+	TrafficDistributionGroup string
 
 	// Sandbox: the instance is bulkagents' own sandbox, so messages about
 	// its quotas speak of the sandbox, not of Service Quotas.
@@ -196,6 +200,9 @@ func plannedOutcome(pr *PlannedRow, s report.Status) report.Outcome {
 // except on a SAML instance, where the identity provider decides (as the real
 // run's outcomes say).
 func dryRunSignInURL(inst Instance) string {
+	if inst.GlobalSignIn != "" {
+		return inst.GlobalSignIn
+	}
 	if inst.Identity == agentfile.IdentitySAML {
 		return ""
 	}
@@ -304,7 +311,10 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 	case found:
 		o := prev
 		o.Status, o.ConnectUserID, o.Error = report.Created, id, ""
-		if inst.Identity != agentfile.IdentitySAML {
+		switch {
+		case inst.GlobalSignIn != "":
+			o.SignInURL = inst.GlobalSignIn
+		case inst.Identity != agentfile.IdentitySAML:
 			o.SignInURL = inst.AccessURL
 		}
 		return o
