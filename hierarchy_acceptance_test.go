@@ -94,6 +94,11 @@ func TestAcceptanceCreateHierarchy(t *testing.T) {
 	if n := len(sb.HierarchyGroups()); n != before {
 		t.Fatalf("the dry run made %d groups", n-before)
 	}
+	for line, o := range results(t, filepath.Join(dir, "plan.csv")) {
+		if o.Status != report.WouldCreate || !strings.HasPrefix(o.Changes, "would-create group ") {
+			t.Errorf("dry run, line %d: %s, changes %q", line, o.Status, o.Changes)
+		}
+	}
 
 	// The run, killed while it creates the groups and while it creates the
 	// users, then resumed.

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +84,10 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	case cfg.DryRun:
 		o = plannedOutcome(pr, report.WouldCreate)
 		o.SignInURL = dryRunSignInURL(r.inst)
+		if len(pr.NewGroup) > 0 {
+			// --create-hierarchy: the row's group is made first.
+			o.Changes = "would-create group " + strings.Join(pr.NewGroup, "|")
+		}
 	default:
 		// A password written ahead by an interrupted run is the one
 		// its CreateUser may have set: keep it.
