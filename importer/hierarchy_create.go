@@ -105,7 +105,8 @@ func (g *groupPlan) take(ctx context.Context, h *hierarchyIndex, pr *PlannedRow,
 		parent = id
 	}
 	if first == len(path) {
-		return "", "", nil // it exists after all
+		pr.HierarchyGroupID = parent // it exists after all
+		return "", "", nil
 	}
 	if !g.read {
 		if err := g.readLevels(ctx); err != nil {
