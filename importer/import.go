@@ -35,10 +35,13 @@ type importRun struct {
 	f       *agentfile.File
 	checked []agentfile.Checked
 	prev    map[int]report.Outcome // --resume: the earlier run's outcomes by line
+	carried report.CarriedColumns  // the input's columns of the user's own, for the results file
 	plan    *Plan
 	sso     *IdentityCenter
-	log     *report.Log
-	res     *Result
+	// trafficGroup: --traffic-distribution-group, found ACTIVE.
+	trafficGroup *TrafficGroup
+	log          *report.Log
+	res          *Result
 
 	// outcomes has one entry per planned row. Rows the plan settles are
 	// filled at once; the rest become create jobs or update jobs, and the
@@ -85,6 +88,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
 		r.configureRates,        // Service Quotas: only once the run is known to belong here
 		r.makePlan,              // read calls: what each row needs
+		r.checkTrafficGroup,     // --traffic-distribution-group: ACTIVE, before any change
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
 		r.sortRows,              // rows the plan settles are written; the others become jobs
@@ -221,6 +225,9 @@ func (r *importRun) readInput() error {
 	}
 	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
 	f.Rows = nil // r.checked holds them (run_memory.go)
+	if names, cells := agentfile.CarriedCells(f, r.checked, cfg.Keep); names != nil {
+		r.carried = report.CarriedColumns{Names: names, Cells: func(line int) []string { return cells[line] }}
+	}
 	return nil
 }
 
@@ -261,7 +268,11 @@ func (r *importRun) loadPrevious() error {
 
 func (r *importRun) makePlan() error {
 	cfg, clients := r.cfg, r.clients
-	plan, err := MakePlan(r.stop, clients.Connect, r.inst, r.f, r.checked)
+	var groups *groupPlan
+	if cfg.CreateHierarchy {
+		groups = newGroupPlan(clients.Hierarchy, r.inst.ID)
+	}
+	plan, err := makePlan(r.stop, clients.Connect, r.inst, r.f, r.checked, groups)
 	if err != nil {
 		msg := err.Error()
 		var pe *PlanError
@@ -286,6 +297,9 @@ func (r *importRun) makePlan() error {
 		}
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers, Rates: r.rates}
+	for _, g := range plan.NewGroups {
+		r.res.NewGroups = append(r.res.NewGroups, g.Name())
+	}
 	if clients.Limits != nil {
 		r.res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
 	}
@@ -297,7 +311,7 @@ func (r *importRun) makePlan() error {
 // cannot be written stops the run while nothing was changed.
 func (r *importRun) openResults() error {
 	var err error
-	r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && r.resultsExist, r.cfg.Force || r.replaceDryRun)
+	r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && r.resultsExist, r.cfg.Force || r.replaceDryRun, r.carried)
 	return err
 }
 
@@ -316,13 +330,13 @@ func lockResults(resultsPath, retryPath string) (*report.Lock, error) {
 
 // openResults makes a results file of the instance (force: in place of
 // one there), or opens it to go on (resume).
-func openResults(path, instanceID string, resume, force bool) (*report.Log, error) {
+func openResults(path, instanceID string, resume, force bool, carry report.CarriedColumns) (*report.Log, error) {
 	var log *report.Log
 	var err error
 	if resume {
-		log, _, err = report.Resume(path)
+		log, _, err = report.ResumeCarrying(path, carry)
 	} else {
-		log, err = report.Create(path, force)
+		log, err = report.CreateCarrying(path, force, carry)
 	}
 	if err != nil {
 		hint := WriteHint(path)

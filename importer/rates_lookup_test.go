@@ -86,8 +86,8 @@ func TestStepAPIsInTheTable(t *testing.T) {
 			t.Errorf("step %q: API %q is not in awsclient.APIs", s.Name, s.API)
 		}
 	}
-	if kinds[ChangeCreate] != 5 || kinds[ChangeUpdate] != int(aspectCount) || kinds[ChangeDelete] != 4 {
-		t.Errorf("steps per kind of change %v, want 5 create, %d update and 4 delete steps", kinds, aspectCount)
+	if kinds[ChangeCreate] != 7 || kinds[ChangeUpdate] != int(aspectCount) || kinds[ChangeDelete] != 4 {
+		t.Errorf("steps per kind of change %v, want 7 create, %d update and 4 delete steps", kinds, aspectCount)
 	}
 	for a := range aspectCount {
 		if aspects[a] != 1 {

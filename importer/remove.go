@@ -62,6 +62,11 @@ type RemoveConfig struct {
 	IdentityCenter            IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
 
+	// TrafficDistributionGroup (an id or ARN): each user is disassociated
+	// from this Global Resiliency group before it is deleted
+	// (--traffic-distribution-group); it must be ACTIVE.
+	TrafficDistributionGroup string
+
 	// LagBackoff is the waits before listing again the users the file
 	// names and the listing lacks (nil: DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
@@ -196,6 +201,7 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 		r.configureRates,    // Service Quotas: only once the run is known to belong here
 		r.plan,              // the users the file names, as the instance has them
 		r.listQuickConnects, // before anything is deleted, so a missing permission changes nothing
+		r.checkTrafficGroup, // --traffic-distribution-group: ACTIVE, before any change
 		r.planIdentityCenter,
 		r.confirm,
 		r.openResults,
@@ -236,6 +242,7 @@ type removeRun struct {
 	quick                  *quickConnectIndex
 	stopDescribing         context.CancelFunc
 	ic                     *IdentityCenter
+	trafficGroup           *TrafficGroup
 	log                    *report.Log
 	removal                *removal
 	// status shows the set-up on a terminal until the prompt or the bar.
@@ -447,7 +454,7 @@ func (r *removeRun) confirm() error {
 
 func (r *removeRun) openResults() error {
 	var err error
-	if r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force || r.replaceDryRun); err != nil {
+	if r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force || r.replaceDryRun, report.CarriedColumns{}); err != nil {
 		return err
 	}
 	r.log.SetInstance(r.inst.ID)
@@ -481,7 +488,8 @@ func (r *removeRun) apply() error {
 	// email column stays empty.
 	describeEmails := clients.Limits == nil ||
 		clients.Limits.For("Connect.DescribeUser").Configured() >= clients.Limits.For("Connect.DeleteUser").Configured()
-	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers, describeEmails: describeEmails}
+	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers, describeEmails: describeEmails,
+		trafficGroup: r.trafficGroup}
 	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: r.inst, Log: r.log, Concurrency: cfg.Concurrency,
 		OnOutcome: func(o report.Outcome) { progress.Add(o.Status) }, Endpoint: clients.Endpoint(), IdentityCenter: r.ic, Remove: rm}
 	rm.p, r.removal = p, rm

@@ -31,7 +31,8 @@ type removal struct {
 	ic               *IdentityCenter
 	quick            *quickConnectIndex
 	deleteStoreUsers bool
-	describeEmails   bool // a DescribeUser per deleted user fills the email column
+	describeEmails   bool          // a DescribeUser per deleted user fills the email column
+	trafficGroup     *TrafficGroup // --traffic-distribution-group; nil when off
 
 	mu                 sync.Mutex
 	deletes            int
@@ -141,6 +142,14 @@ func (r *removal) deleteConnectUser(stop, calls context.Context, rr *rowRun) boo
 	}
 	if !t.AlreadyDeleted && r.describeEmails && !t.Described {
 		o.Email = r.email(calls, t.UserID)
+	}
+	if !t.AlreadyDeleted && r.trafficGroup != nil {
+		// Global Resiliency: the user leaves the group before it goes.
+		if err := r.trafficGroup.Disassociate(calls, r.inst.ID, t.UserID); err != nil {
+			o.Status = report.Failed
+			o.Error = ErrText(err) + " (the user was not deleted; run again with --resume)"
+			return false
+		}
 	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"

@@ -61,6 +61,9 @@ type Step struct {
 	// Run fills in the row's outcome and says whether the row goes on to
 	// its next step.
 	Run rowStep
+	// Only, when set, says whether the run takes the step at all (an
+	// option of the run's, such as --create-hierarchy).
+	Only func(p *Provisioner) bool
 	// Aspect and Send are an update step's (ChangeUpdate): the part of the
 	// user it changes, and its call.
 	Aspect Aspect
@@ -92,8 +95,16 @@ func stepTable(p *Provisioner, u *Updater, rm *removal, la *lookahead) []Step {
 	return []Step{
 		// A check, not a change: it has no name, so it is never recorded.
 		{Change: ChangeCreate, IdentityCenter: true, API: "identitystore.GetUserId", Run: la.step(p)},
+		// The hierarchy group the row needs, made once for all the rows that
+		// need it (--create-hierarchy, hierarchy_create.go): a check for the
+		// others, so it is not recorded.
+		{Change: ChangeCreate, Only: withGroups, API: "Connect.CreateUserHierarchyGroup", Run: p.ensureHierarchyGroup},
 		{Change: ChangeCreate, Name: StepConnectUser, API: "Connect.CreateUser", Run: p.createConnectUser},
 		{Change: ChangeCreate, Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true, Nothing: noProficiencies},
+		// Global Resiliency: the created user joins the traffic distribution
+		// group (traffic_group.go).
+		{Change: ChangeCreate, Only: withTrafficGroup, Name: StepTrafficGroup, API: "Connect.AssociateTrafficDistributionGroupUser", Run: p.associateTrafficGroup,
+			SkipWhenDone: true, Nothing: func(r *rowRun) bool { return !madeByTheRun(r) }},
 		// The user is looked up again on --resume: the outcome must carry its id.
 		{Change: ChangeCreate, IdentityCenter: true, Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
 		{Change: ChangeCreate, IdentityCenter: true, Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
@@ -127,12 +138,15 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 		la = p.IdentityCenter.startLookahead(stop, calls, jobs)
 	}
 	for _, s := range stepTable(p, nil, p.Remove, la) {
-		if s.Run != nil && (!s.IdentityCenter || p.IdentityCenter != nil) {
+		if s.Run != nil && (!s.IdentityCenter || p.IdentityCenter != nil) && (s.Only == nil || s.Only(p)) {
 			steps = append(steps, s)
 		}
 	}
 	return steps, la.close
 }
+
+func withGroups(p *Provisioner) bool       { return p.Groups != nil }
+func withTrafficGroup(p *Provisioner) bool { return p.TrafficGroup != nil }
 
 // noProficiencies: the row has no proficiencies to associate.
 func noProficiencies(r *rowRun) bool {
