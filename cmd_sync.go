@@ -13,6 +13,7 @@ import (
 const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--apply PLAN] [--resume] [--force]
                          [--scope-hierarchy PATH] [--scope-routing-profile NAME] [--scope-tag KEY=VALUE]...
                          [--keep LOGIN[,LOGIN...]] [--max-deletes N] [--yes]
+                         [--create-hierarchy] [--traffic-distribution-group ID|ARN]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN] [--sso-delete-users]
                          [--concurrency N] [--rate-scale X] [--no-progress] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL]
@@ -82,6 +83,8 @@ type syncFlags struct {
 	ssoAppARN                  string
 	ssoDeleteUsers             bool
 	apply                      string
+	createHierarchy            bool
+	trafficGroup               string
 }
 
 // tagList is --scope-tag, repeatable: KEY=VALUE each time.
@@ -131,6 +134,8 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
 	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete a deleted agent's Identity Center user, unless it is in other groups")
 	applyFlag(fs, &fl.apply)
+	fs.BoolVar(&fl.createHierarchy, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first")
+	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`), and disassociate each deleted one")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -172,6 +177,7 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 		Import: importer.Config{
 			Input: input, Out: fl.out, InstanceID: id, Encoding: fl.encoding,
 			DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, Concurrency: fl.concurrency,
+			CreateHierarchy: fl.createHierarchy, TrafficDistributionGroup: fl.trafficGroup,
 			Progress: env.stderr, ProgressMode: mode,
 			IdentityCenter: importer.IdentityCenterConfig{
 				Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN},

@@ -151,7 +151,8 @@ func Sync(stop, calls context.Context, cfg SyncConfig, clients *Clients) (*SyncR
 		Input: s.deletesPath, Out: s.removedPath, InstanceID: cfg.Import.InstanceID,
 		DryRun: cfg.Import.DryRun, Resume: cfg.Import.Resume, Force: cfg.Import.Force,
 		IdentityCenter: cfg.Import.IdentityCenter, DeleteIdentityCenterUsers: cfg.DeleteIdentityCenterUsers,
-		Kept: s.kept, Hold: out.Held, LagBackoff: cfg.Import.LagBackoff, Apply: s.planRemoved,
+		TrafficDistributionGroup: cfg.Import.TrafficDistributionGroup,
+		Kept:                     s.kept, Hold: out.Held, LagBackoff: cfg.Import.LagBackoff, Apply: s.planRemoved,
 		Progress: cfg.Import.Progress, ProgressMode: cfg.Import.ProgressMode,
 	}
 	if out.Remove, err = Remove(stop, calls, rcfg, clients); err != nil {
