@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -75,12 +73,12 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "export", exportUsage)
 	var fl exportFlags
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", defaultExportFile, "the `FILE` to write, or - for standard output")
-	fs.BoolVar(&fl.force, "force", false, "replace an existing file")
-	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
-	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
-	fs.BoolVar(&fl.sandbox, "sandbox", false, "export from a local, in-process sandbox holding the template's example agents")
+	outFlag(fs, &fl.out, defaultExportFile, "the `FILE` to write, or - for standard output")
+	forceFlag(fs, &fl.force, "replace an existing file")
+	noProgressFlag(fs, &fl.noProgress)
+	formatFlag(fs, &fl.format, summaryFormatUsage)
+	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
+	sandboxFlag(fs, &fl.sandbox, "export from a local, in-process sandbox holding the template's example agents")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -97,9 +95,9 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer closeSandbox()
-	clients, err := importer.NewClients(ctx, awsConfig)
+	clients, err := newClients(ctx, awsConfig)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+		return err
 	}
 	defer clients.CloseIdleConnections()
 	mode := importer.ProgressAuto
@@ -132,8 +130,8 @@ func (fl *exportFlags) check() error {
 		return usageError("drop --instance-id and --endpoint-url: the sandbox has its own", "--sandbox runs on its own instance")
 	case !fl.sandbox && fl.instanceID == "":
 		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
-	case fl.format != "text" && fl.format != "json":
-		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	case checkFormat(fl.format) != nil:
+		return checkFormat(fl.format)
 	case fl.format == "json" && fl.out == "-":
 		return usageError("write the export to a file with --out FILE", "--format json and --out - both want standard output")
 	case fl.out == "":
@@ -146,7 +144,7 @@ func (fl *exportFlags) check() error {
 // the one --instance-id names, or a sandbox holding the template's example
 // agents (imported into it as import would).
 func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
-	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.givenScale, RatesFix: ratesFix}
+	cfg := fl.awsConfig(fl.givenScale)
 	if !fl.sandbox {
 		id, region, err := fl.instance()
 		if err != nil {
@@ -155,12 +153,10 @@ func exportTarget(ctx context.Context, env *environment, fl exportFlags) (import
 		cfg.Region = region
 		return cfg, id, func() {}, nil
 	}
-	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
+	sb, err := startSandbox(ctx, sandbox.Options{RateScale: fl.rateScale}, &cfg)
 	if err != nil {
-		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+		return cfg, "", nil, err
 	}
-	cfg.Region, cfg.Profile, cfg.EndpointURL = "us-east-1", "", sb.URL()
-	cfg.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
 	if err := seedExportSandbox(ctx, cfg, sb); err != nil {
 		sb.Close()
 		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("seed the sandbox: %v", err)}
