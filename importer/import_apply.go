@@ -61,7 +61,7 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	case pr.Action == ActionInvalid:
 		o = invalidOutcome(r.f, pr)
 		if p, ok := prev[line]; ok && p.Password != "" {
-			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p)
+			o = settleWrittenAhead(r.calls, r.clients.Connect, r.inst, o, p, r.cfg.LagBackoff)
 			if o.Status == report.Created {
 				return o, true
 			}

@@ -280,9 +280,11 @@ func nothingDone(o report.Outcome) bool {
 // settleWrittenAhead decides a row that an interrupted run wrote a password
 // ahead for but that is invalid now (edited, or a name it uses renamed
 // since): if that run made the user, the user has that password, which must
-// stay in the results file.
-func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, invalid, prev report.Outcome) report.Outcome {
-	id, found, err := findUser(ctx, api, inst.ID, prev.Login)
+// stay in the results file. The look-up waits out a listing that lags
+// (backoff), as remove does before it calls a user absent: a user it still
+// does not find was never made.
+func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, invalid, prev report.Outcome, backoff []time.Duration) report.Outcome {
+	id, found, err := FindUserWithBackoff(ctx, api, inst.ID, prev.Login, backoff)
 	switch {
 	case err != nil:
 		o := invalid

@@ -67,6 +67,9 @@ func (r *removeRun) describeRecorded(snap *userSnapshot, missing map[string]stri
 			return fmt.Errorf("describe user %q: %w", login, err)
 		case u != nil && u.Username == login:
 			snap.add(u)
+			su := snap.exact[login]
+			su.described = true // its email is known: no second DescribeUser
+			snap.exact[login] = su
 			delete(missing, login)
 		case u != nil:
 			// The id names another user now: it says nothing of this
@@ -119,7 +122,7 @@ func describeUser(ctx context.Context, api ConnectRemoveAPI, instanceID, id stri
 	u := &importer.UserSnapshot{ID: aws.ToString(out.User.Id), ARN: aws.ToString(out.User.Arn), Username: aws.ToString(out.User.Username),
 		RoutingProfileID: aws.ToString(out.User.RoutingProfileId)}
 	if ii := out.User.IdentityInfo; ii != nil {
-		u.FirstName, u.LastName = aws.ToString(ii.FirstName), aws.ToString(ii.LastName)
+		u.FirstName, u.LastName, u.Email = aws.ToString(ii.FirstName), aws.ToString(ii.LastName), aws.ToString(ii.Email)
 	}
 	return u, nil
 }

@@ -149,7 +149,9 @@ type removeTarget struct {
 	first      string
 	last       string
 	routing    string
-	alreadyOff bool // an earlier run's DeleteUser went through; only the cleanup is left
+	email      string // the user's email, when described
+	described  bool   // a DescribeUser of the planning gave the email
+	alreadyOff bool   // an earlier run's DeleteUser went through; only the cleanup is left
 }
 
 // sentMarker is in the error of a row whose DeleteUser was sent, for
@@ -504,6 +506,8 @@ func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst import
 // snapshotUser is what the listing gives of a user.
 type snapshotUser struct {
 	id, first, last, routing string
+	email                    string // when described (the listing has none)
+	described                bool
 }
 
 // userSnapshot is the instance's users by exact user name, and by lower case.
@@ -538,7 +542,7 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 
 // add takes one user of the listing.
 func (s *userSnapshot) add(u *importer.UserSnapshot) {
-	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, routing: s.profiles[u.RoutingProfileID]}
+	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID]}
 	if su.routing == "" {
 		su.routing = u.RoutingProfileID
 	}
@@ -674,7 +678,8 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 		case login == "":
 			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
 		case found:
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing})
+			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing,
+				email: u.email, described: u.described})
 			continue
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of

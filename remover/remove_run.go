@@ -74,7 +74,7 @@ func (r *remover) append(o report.Outcome, sync bool) bool {
 }
 
 func (t *removeTarget) outcome(inst importer.Instance) report.Outcome {
-	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last,
+	return report.Outcome{Line: t.row.Line, Login: t.row.Login, FirstName: t.first, LastName: t.last, Email: t.email,
 		RoutingProfile: t.routing, ConnectUserID: t.userID, Instance: inst.ID}
 }
 
@@ -199,7 +199,7 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 		}
 		trace.Prepaid = true
 	}
-	if !t.alreadyOff && r.describeEmails {
+	if !t.alreadyOff && r.describeEmails && !t.described {
 		o.Email = r.email(calls, t.userID)
 	}
 	o.Status = report.NotAttempted
