@@ -100,13 +100,9 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer clients.CloseIdleConnections()
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
 	res, err := importer.Export(ctx, importer.ExportConfig{
 		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
-		Progress: env.stderr, ProgressMode: mode,
+		Events: newDisplay(env.stderr, progressModeOf(fl.noProgress), "export", clients),
 	}, clients)
 	if err != nil {
 		return exportError(ctx, err, fl.out)
@@ -183,7 +179,7 @@ func seedExportSandbox(ctx context.Context, cfg importer.AWSConfig, sb *sandbox.
 		return err
 	}
 	defer clients.CloseIdleConnections()
-	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: importer.ProgressOff}, clients)
+	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID()}, clients)
 	if err != nil {
 		return err
 	}
@@ -293,7 +289,7 @@ func rateSourcesLine(apis []string, rates *importer.Rates) string {
 		if u.Source == "" {
 			continue
 		}
-		key, name := u.Describe(), api
+		key, name := rateSource(u), api
 		if u.Source == importer.SourceServiceQuotas {
 			key, name = "from Service Quotas", api+" ("+u.QuotaCode+")"
 		}

@@ -118,7 +118,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "calls")
 	defer abort()
-	res, err := importer.Import(ctx, calls, fl.config(env, input, instanceID), clients)
+	res, err := importer.Import(ctx, calls, fl.config(input, instanceID, newDisplay(env.stderr, progressModeOf(fl.noProgress), "import", clients)), clients)
 	if err != nil {
 		return importError(input, err)
 	}
@@ -211,11 +211,7 @@ func (fl *importFlags) target(ctx context.Context, env *environment, input strin
 }
 
 // config is the import's configuration from the flags.
-func (fl *importFlags) config(env *environment, input, instanceID string) importer.Config {
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
+func (fl *importFlags) config(input, instanceID string, events importer.Events) importer.Config {
 	ic := fl.identityCenter()
 	ic.ApplicationARN = fl.ssoAppARN
 	return importer.Config{
@@ -238,8 +234,7 @@ func (fl *importFlags) config(env *environment, input, instanceID string) import
 				setImportMemoryLimit(rows)
 			}
 		},
-		Progress:       env.stderr,
-		ProgressMode:   mode,
+		Events:         events,
 		IdentityCenter: ic,
 	}
 }
@@ -252,7 +247,7 @@ func (fl *importFlags) finish(ctx context.Context, env *environment, input strin
 			return err
 		}
 	} else {
-		importer.WriteSummary(env.stderr, res)
+		writeImportSummary(env.stderr, res)
 	}
 	if fl.splitBy != "" && !res.Interrupted {
 		err := handOut(ctx, env, res.File, res.Checked, res.Outcomes, report.HandoutDir(res.ResultsPath), report.HandoutOptions{

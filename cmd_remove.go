@@ -97,7 +97,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "rows")
 	defer abort()
-	res, err := remover.Remove(ctx, calls, fl.config(env, input, instanceID), clients)
+	res, err := remover.Remove(ctx, calls, fl.config(env, input, instanceID, newDisplay(env.stderr, progressModeOf(fl.noProgress), "remove", clients)), clients)
 	if err != nil {
 		if errors.Is(err, remover.ErrNotConfirmed) {
 			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to see who would go"}
@@ -160,17 +160,13 @@ func (fl *removeFlags) target(ctx context.Context, env *environment, input strin
 
 // config is the remove's configuration from the flags; without --yes, it
 // asks for the deletion to be confirmed.
-func (fl *removeFlags) config(env *environment, input, instanceID string) remover.Config {
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
+func (fl *removeFlags) config(env *environment, input, instanceID string, events importer.Events) remover.Config {
 	cfg := remover.Config{
 		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
 		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
 		IdentityCenter:            fl.identityCenter(),
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
-		Progress:                  env.stderr, ProgressMode: mode,
+		Events:                    events,
 	}
 	if !fl.yes {
 		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, instanceID, n) }
@@ -186,7 +182,7 @@ func (fl *removeFlags) finish(env *environment, res *remover.Result) error {
 			return err
 		}
 	} else {
-		remover.WriteSummary(env.stderr, res)
+		writeRemoveSummary(env.stderr, res)
 	}
 	if err := unfinishedFiles(res.ResultsErr, res.RetryErr, res.ResultsPath, "every user deleted so far"); err != nil {
 		return err

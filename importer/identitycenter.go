@@ -996,36 +996,3 @@ func (ic *IdentityCenter) membershipCreated(o *report.Outcome) {
 	ic.membershipsMade.Add(1)
 	o.Status = report.Created
 }
-
-// WriteIdentityCenterSummary adds the Identity Center side to the
-// end-of-run summary: where the agents sign in and, once, how they get a
-// first password, which no API can set.
-func WriteIdentityCenterSummary(w io.Writer, r *IdentityCenterReport) {
-	if r == nil {
-		return
-	}
-	verb := "created"
-	if r.DryRun {
-		verb = "to create"
-	}
-	fmt.Fprintf(w, "identity center: store %s, group %q", r.StoreID, r.Group)
-	if r.GroupCreated {
-		if r.DryRun {
-			fmt.Fprint(w, " (would be created)")
-		} else {
-			fmt.Fprint(w, " (created)")
-		}
-	}
-	fmt.Fprintf(w, "; %d users and %d memberships %s", r.UsersCreated, r.MembershipsCreated, verb)
-	fmt.Fprintln(w)
-	if r.Assignment != "" {
-		fmt.Fprintf(w, "identity center: %s\n", r.Assignment)
-	}
-	for _, warning := range r.Warnings {
-		fmt.Fprintln(w, warning)
-	}
-	fmt.Fprintf(w, "identity center: agents sign in at %s (the results file's sign-in url); the password column stays empty:\n"+
-		"  no AWS API sets an Identity Center password. Turn on IAM Identity Center > Settings > Authentication >\n"+
-		"  \"Send email OTP\" (each agent then gets a one-time password by email at their first sign-in and sets their own),\n"+
-		"  or generate a one-time password per user in the console (Users > the user > Reset password).\n", r.PortalURL)
-}

@@ -49,9 +49,9 @@ type importRun struct {
 	updIndex []int
 	updDone  []report.Outcome
 	prov     *Provisioner
-	progress *Progress
-	// status shows the set-up on a terminal until the progress bar starts.
-	status *SetupStatus
+	// ev hears the set-up, then each row's status (the command line's
+	// progress), and takes the run's notes.
+	ev Events
 }
 
 // Import runs one import: read and validate the file for the instance's
@@ -67,7 +67,7 @@ type importRun struct {
 // recorded in the Result, which is always returned, so that the summary
 // is printed and the retry file written.
 func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
-	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
+	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now(), ev: EventsOf(cfg.Events)}
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
 	defer r.close()
 	for _, stage := range []func() error{
@@ -93,7 +93,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 }
 
 func (r *importRun) close() {
-	r.status.Stop()
+	r.ev.SetupDone()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -156,9 +156,7 @@ func (r *importRun) lockResults() error {
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
 		// A dry run's: no password, no outcome; this run's rows replace it.
 		r.replaceDryRun = true
-		if r.cfg.Progress != nil {
-			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
-		}
+		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
 	}
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
@@ -182,7 +180,7 @@ func (r *importRun) openInput() error {
 
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
-	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
+	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said,
 	// not a Service Quotas line that follows from it.
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
@@ -191,7 +189,7 @@ func (r *importRun) readInput() error {
 	}
 	r.rates = clients.Rates()
 	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
+		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.ev)
 	}
 	r.inst = inst
 	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})
@@ -226,7 +224,7 @@ func (r *importRun) loadPrevious() error {
 	if err := checkResumable(r.f, r.checked, prev, r.resultsPath); err != nil {
 		return err
 	}
-	return checkInstance(prev, r.inst, r.resultsPath, r.status.Out(r.cfg.Progress))
+	return checkInstance(prev, r.inst, r.resultsPath, r.ev)
 }
 
 func (r *importRun) makePlan() error {
@@ -281,5 +279,5 @@ func (r *importRun) prepareIdentityCenter() error {
 	if r.sso == nil {
 		return nil
 	}
-	return r.interrupted(r.sso.Prepare(r.stop, r.status.Out(r.cfg.Progress)))
+	return r.interrupted(r.sso.Prepare(r.stop, r.ev))
 }

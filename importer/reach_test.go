@@ -34,7 +34,7 @@ func importUnreachable(t *testing.T, endpoint string, reach time.Duration) *Unre
 	t.Helper()
 	input := writeAgents(t, t.TempDir(), agents("reach", 2))
 	_, err := Import(context.Background(), context.Background(), Config{
-		Input: input, InstanceID: "11111111-2222-3333-4444-555555555555", DryRun: true, ProgressMode: ProgressOff,
+		Input: input, InstanceID: "11111111-2222-3333-4444-555555555555", DryRun: true,
 	}, unreachableClients(t, endpoint, reach))
 	var se *SetupError
 	var ue *UnreachableError

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -61,9 +60,9 @@ type Config struct {
 	// group membership (--sso, --identity-store-id).
 	IdentityCenter IdentityCenterConfig
 
-	// Progress is where progress and warnings go (stderr); nil: nowhere.
-	Progress     io.Writer
-	ProgressMode ProgressMode
+	// Events hears what the run does as it goes (the command line shows
+	// it: progress, notes); nil: nothing is shown.
+	Events Events
 }
 
 // Result is what an import did.

@@ -127,19 +127,3 @@ func settleInDoubt(calls context.Context, p *Provisioner, inst Instance, outcome
 		outcomes[i] = o
 	}
 }
-
-// writeTrustSummary says why a run stopped sending, which rows are in doubt,
-// and that the results file could not be finished.
-func writeTrustSummary(w io.Writer, verb string, res *Result) {
-	if res.Halted != "" {
-		fmt.Fprintf(w, "%s: stopped sending: %s\n", verb, strings.TrimPrefix(res.Halted, "not attempted: "))
-	}
-	if res.InDoubt > 0 {
-		fmt.Fprintf(w, "%s: %s may have been created without the answer arriving: kept out of the retry file;\n"+
-			"    run the same command with --resume to settle them (their passwords are in the results file)\n",
-			verb, report.Plural(res.InDoubt, "row"))
-	}
-	if res.ResultsErr != nil {
-		fmt.Fprintf(w, "%s: the results file could not be finished: %s is the complete log (the last row of each line counts)\n", verb, res.ResultsPath)
-	}
-}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,9 +73,10 @@ type Config struct {
 	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
 
-	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
-	Progress     io.Writer
-	ProgressMode importer.ProgressMode
+	Concurrency int // rows at once; 0: enough for the DeleteUser rate
+	// Events hears the set-up, then each row's status, and takes the
+	// notes (the command line shows them); nil: nothing is shown.
+	Events importer.Events
 }
 
 // Result is what a remove did.
@@ -167,7 +167,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 	if !ok {
 		return nil, &importer.SetupError{Message: "this Connect client cannot delete users"}
 	}
-	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
+	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now(), ev: importer.EventsOf(cfg.Events)}
 	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
 	defer r.close()
 	for _, stage := range []func() error{
@@ -215,12 +215,13 @@ type removeRun struct {
 	ic                     *removeIdentityCenter
 	log                    *report.Log
 	remover                *remover
-	// status shows the set-up on a terminal until the prompt or the bar.
-	status *importer.SetupStatus
+	// ev hears the set-up (until the prompt or the bar), then each row's
+	// status, and takes the notes.
+	ev importer.Events
 }
 
 func (r *removeRun) close() {
-	r.status.Stop()
+	r.ev.SetupDone()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -254,9 +255,7 @@ func (r *removeRun) lockResults() error {
 	if !r.cfg.Resume && !r.cfg.Force && importer.FileExists(r.resultsPath) {
 		// checkRemovePaths let it through: it holds only a dry run's rows.
 		r.replaceDryRun = true
-		if r.cfg.Progress != nil {
-			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
-		}
+		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
 	}
 	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
@@ -283,13 +282,13 @@ func (r *removeRun) readInput() error {
 		}
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
-	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
+	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
-	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.ev)
 	return nil
 }
 
@@ -357,7 +356,7 @@ func (r *removeRun) planIdentityCenter() error {
 }
 
 func (r *removeRun) confirm() error {
-	r.status.Stop() // the prompt, or the bar, takes the line
+	r.ev.SetupDone() // the prompt, or the bar, takes the line
 	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.targets) == 0 {
 		return nil
 	}
@@ -394,14 +393,14 @@ func (r *removeRun) apply() error {
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
-	progress := importer.StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
+	r.ev.Rows(len(r.outcomes))
 	for _, o := range r.outcomes {
 		if o.Status != "" {
-			progress.Settled(o.Status)
+			r.ev.Settled(o.Status)
 		}
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
-		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+		onOutcome: func(o report.Outcome) { r.ev.Done(o.Status) }}
 	// The email comes from a DescribeUser beside each DeleteUser, unless
 	// its rate is below DeleteUser's: then it would slow the run, and the
 	// email column stays empty.
@@ -419,7 +418,7 @@ func (r *removeRun) apply() error {
 		rm.run(r.stop, r.calls, workers, r.targets, r.outcomes)
 		res.DeletePhase = time.Since(phase)
 	}
-	progress.Stop()
+	r.ev.Stop()
 	return rm.logErr()
 }
 
