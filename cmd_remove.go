@@ -21,7 +21,7 @@ import (
 )
 
 const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
-                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+                         [--allow-admin] [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
                          [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
@@ -36,7 +36,9 @@ ignored is "invalid" and that user is kept; one that matches no user is
 Run --dry-run first: it lists each user that would go (name, routing profile,
 user id) and their quick connects. Without --dry-run, on a terminal, remove
 shows how many users it will delete and asks for that number to be typed
-back; elsewhere it needs --yes.
+back; elsewhere it needs --yes. A user holding the Admin security profile (an
+export names the administrators too) is not deleted unless --allow-admin is
+given: the dry run warns, and a real run is refused before it deletes anything.
 
 With --sso (or --identity-store-id), each user's IAM Identity Center user (user
 name = the login) also leaves the group --sso-group (default ConnectAgents);
@@ -62,6 +64,7 @@ type removeFlags struct {
 	dryRun, resume, force, yes bool
 	ssoFlags
 	ssoDeleteUsers bool
+	allowAdmin     bool
 	rateScale      float64
 	noProgress     bool
 	format         string
@@ -118,6 +121,7 @@ func parseRemoveFlags(env *environment, args []string) (*removeFlags, string, er
 	resumeFlag(fs, &fl.resume)
 	forceFlag(fs, &fl.force, "replace an existing results file")
 	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	fs.BoolVar(&fl.allowAdmin, "allow-admin", false, "also delete users holding the Admin security profile (refused without it)")
 	ssoFlagsVar(fs, &fl.ssoFlags, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)",
 		"like --sso, in this identity store (d-XXXXXXXXXX)",
 		"the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
@@ -163,7 +167,7 @@ func (fl *removeFlags) target(ctx context.Context, env *environment, input strin
 func (fl *removeFlags) config(env *environment, input, instanceID string, events importer.Events) remover.Config {
 	cfg := remover.Config{
 		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
-		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
+		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
 		IdentityCenter:            fl.identityCenter(),
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
 		Events:                    events,

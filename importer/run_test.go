@@ -527,9 +527,9 @@ func TestImportResumeRefusesALoginChangedInCase(t *testing.T) {
 	}
 }
 
-// TestImportSummaryShowsWarnings: what validation and the plan warn of (a
-// value ignored, a user whose name differs only in case) reaches the
-// summary, as validate shows it.
+// TestImportSummaryShowsWarnings: what validation warns of (a value
+// ignored) and the plan refuses (a user whose name differs only in case)
+// reaches the summary, as validate shows it.
 func TestImportSummaryShowsWarnings(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
@@ -552,12 +552,15 @@ func TestImportSummaryShowsWarnings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The summary prints each warning as agentfile.FormatWarning words it.
+	// The summary prints each problem and warning as agentfile words them.
 	var b strings.Builder
+	for _, p := range res.Problems {
+		b.WriteString(agentfile.FormatProblem(p) + "\n")
+	}
 	for _, w := range res.Warnings {
 		b.WriteString(agentfile.FormatWarning(w) + "\n")
 	}
-	for _, want := range []string{`line 2: warning: column "phone number": ignored`, `line 3: warning: column "user login": user "WARNED0002" exists`} {
+	for _, want := range []string{`line 2: warning: column "phone number": ignored`, `line 3: column "user login": no user "warned0002", but the instance has "WARNED0002", which differs only in case`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}
