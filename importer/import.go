@@ -249,7 +249,7 @@ func (r *importRun) makePlan() error {
 		if errors.As(err, &pe) {
 			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, ErrSummary(pe.Err))
 		}
-		return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)})
+		return r.interrupted(&SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: cfg.InstanceID, Region: clients.Region, Profile: clients.Profile}})
 	}
 	r.plan = plan
 	if !cfg.KeepRows {

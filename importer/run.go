@@ -377,8 +377,20 @@ func UnwrapPath(err error) error {
 // wrong region or a wrong instance id.
 func DescribeError(err error, instanceID, region, profile string) error {
 	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, ErrSummary(err))
-	return &SetupError{Message: msg, Hint: APIHint(err, instanceID, region, profile), Err: err}
+	return &SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: instanceID, Region: region, Profile: profile}}
 }
+
+// CallError is a call of the set-up that AWS (or the network) refused,
+// with what the command line needs to say what to check: the instance, the
+// region and the profile the call was made with. A SetupError carries it
+// as its Err; the command line finds it with errors.As and words the hint.
+type CallError struct {
+	Err                         error
+	InstanceID, Region, Profile string
+}
+
+func (e *CallError) Error() string { return e.Err.Error() }
+func (e *CallError) Unwrap() error { return e.Err }
 
 // ErrSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
@@ -420,59 +432,4 @@ func unwrapAll(err error) error {
 		}
 		err = u
 	}
-}
-
-// APIHint says what the user can do about an AWS error.
-func APIHint(err error, instanceID, region, profile string) string {
-	login := "aws sso login --profile NAME"
-	if profile != "" {
-		login = "aws sso login --profile " + profile
-	}
-	var ue *UnreachableError
-	if errors.As(err, &ue) {
-		return unreachableHint(ue)
-	}
-	switch awsclient.Classify(err) {
-	case awsclient.NotFound:
-		return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
-	case awsclient.AccessDenied:
-		return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
-	case awsclient.Unauthenticated:
-		return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
-	}
-	var ce *awsclient.CredentialsError
-	var mr *aws.MissingRegionError
-	switch {
-	case errors.As(err, &ce) && ce.SSO():
-		return "sign in again: " + login + "; then run the same command"
-	case errors.As(err, &mr):
-		return "set a region: --region NAME, AWS_REGION, the profile's region, or give --instance-id as an instance ARN"
-	case errors.As(err, &ce):
-		return "run 'aws sso login --profile NAME' and add --profile NAME, or set AWS_ACCESS_KEY_ID and\n" +
-			"AWS_SECRET_ACCESS_KEY; or try it first with --sandbox"
-	case awsclient.Classify(err) == awsclient.NotSent:
-		return "check --endpoint-url (or AWS_ENDPOINT_URL) and the network"
-	}
-	return ""
-}
-
-// unreachableHint says what to check: the address given (--endpoint-url,
-// AWS_ENDPOINT_URL) when the endpoint is not one of AWS's own, otherwise the
-// network.
-func unreachableHint(e *UnreachableError) string {
-	host := strings.TrimPrefix(strings.TrimPrefix(e.Endpoint, "https://"), "http://")
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".amazonaws.com.cn") {
-		return "check --endpoint-url (or AWS_ENDPOINT_URL): is the server running, and is this its address?"
-	}
-	return "check the network, any proxy (HTTPS_PROXY) or firewall, and the Region (--region, AWS_REGION)"
-}
-
-func orUnset(region string) string {
-	if region == "" {
-		return "(none set)"
-	}
-	return region
 }

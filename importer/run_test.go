@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -425,8 +426,9 @@ func TestImportPlanErrorIsOneLine(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("error %v, want a setup error", err)
 	}
-	if se.Message != "cannot plan the import: list users: AccessDeniedException: not allowed" || !strings.Contains(se.Hint, "connect:") {
-		t.Errorf("message %q, hint %q", se.Message, se.Hint)
+	var ce *CallError // the command line's hint names the permissions from it
+	if se.Message != "cannot plan the import: list users: AccessDeniedException: not allowed" || !errors.As(err, &ce) || awsclient.Classify(ce.Err) != awsclient.AccessDenied {
+		t.Errorf("message %q, error %v", se.Message, err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "agents-results.csv")); err == nil {
 		t.Error("a failed plan wrote a results file")
