@@ -8,12 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
 )
 
 // setupHint is the hint of a set-up error: the engine's own when it gave
@@ -23,10 +25,70 @@ func setupHint(se *importer.SetupError) string {
 		return se.Hint
 	}
 	var ce *importer.CallError
-	if errors.As(se.Err, &ce) {
+	var rw *importer.ResultsInTheWay
+	var ur *importer.UnwritableResults
+	switch {
+	case errors.As(se.Err, &ce):
 		return apiHint(ce)
+	case errors.As(se.Err, &rw):
+		return resultsInTheWayHint(rw)
+	case errors.As(se.Err, &ur) && ur.Locked:
+		return "let that run end (or stop it with Ctrl-C), then run this again; two runs on one results file would lose passwords.\n" +
+			"To import something else at the same time, give it --out another results file"
+	case errors.As(se.Err, &ur):
+		return writeHint(ur.Path)
 	}
 	return ""
+}
+
+// writeHint says what to do when the results file's folder cannot be
+// written (a read-only folder or file system, a full disk).
+func writeHint(path string) string {
+	dir := filepath.Dir(path)
+	return fmt.Sprintf("bulkagents writes the results file in %s: make that folder writable (chmod u+w %s), free some space if the disk is full,\n"+
+		"or give --out a results file in a folder you can write to", dir, dir)
+}
+
+// resultsInTheWayHint says what to do about a results file in the way,
+// after a look at what it holds: replacing one with passwords loses them;
+// remove offers --resume only where that run left rows to finish.
+func resultsInTheWayHint(e *importer.ResultsInTheWay) string {
+	switch {
+	case e.Raced:
+		return "add --resume to continue that run, or --force to replace it"
+	case e.Remove:
+		return removeResultsHint(e)
+	case e.Unreadable:
+		return "--out to write elsewhere, or --force to replace it"
+	case e.Passwords == 0 && e.Done == 0:
+		return "it records no user made (a dry run's results?): add --force to replace it, or --out to write elsewhere"
+	case e.DryRun && e.Passwords > 0:
+		return fmt.Sprintf("it holds the passwords of %s: give the dry run another file with --out (--force would lose them)", report.Plural(e.Passwords, "user"))
+	case e.DryRun:
+		return "give the dry run another file with --out, or --force to replace it"
+	case e.Passwords > 0:
+		lost := "the 1 password it holds is lost"
+		if e.Passwords > 1 {
+			lost = fmt.Sprintf("the %d passwords it holds are lost", e.Passwords)
+		}
+		return "add --resume to continue that run (rows done stay done, with their passwords), or --out to write elsewhere;\n" +
+			"--force replaces it, and " + lost
+	}
+	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
+}
+
+// removeResultsHint is remove's: a dry run's file never gets here (it is
+// replaced).
+func removeResultsHint(e *importer.ResultsInTheWay) string {
+	switch {
+	case e.DryRun:
+		return "give the dry run another file with --out, or --force to replace it"
+	case e.Unreadable:
+		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
+	case e.Unfinished == 0:
+		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
+	}
+	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(e.Unfinished, "row"))
 }
 
 // apiHint says what the user can do about a call of the set-up that

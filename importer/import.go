@@ -155,7 +155,7 @@ func (r *importRun) lockResults() error {
 	}
 	r.lock = lock
 	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(r.resultsPath)}
+		return &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: r.resultsPath, Err: err}}
 	}
 	r.resultsExist = FileExists(r.resultsPath)
 	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
@@ -166,7 +166,7 @@ func (r *importRun) lockResults() error {
 	}
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
-			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
+			Err: InTheWay(r.resultsPath, r.cfg.DryRun, false)}
 	}
 	return nil
 }
@@ -279,11 +279,7 @@ func (r *importRun) openResults() error {
 		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
-		hint := WriteHint(r.resultsPath)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return &SetupError{Message: err.Error(), Err: ResultsError(err, r.resultsPath, false)}
 	}
 	r.log.SetInstance(r.inst.ID)
 	return nil

@@ -302,40 +302,61 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 	return invalid
 }
 
-// existingResultsHint says what to do about a results file in the way,
-// after a look at what it holds: a dry run's may simply be replaced, but
-// replacing one with passwords loses them.
-func existingResultsHint(path string, dryRun bool) string {
+// ResultsInTheWay is a results file where a run would write its own, with
+// neither --resume nor --force, and what it holds: the command line words
+// the choices (continue that run, replace it, write elsewhere). A
+// SetupError carries it as its Err.
+type ResultsInTheWay struct {
+	Path string
+	// Remove: remove's results file; DryRun: the run it stopped is a dry
+	// run. Raced: it appeared only as the run made its own (another run).
+	Remove, DryRun, Raced bool
+	// Unreadable: not a results file bulkagents can read; otherwise its
+	// rows with a password, done, and left to finish (not done, not a dry
+	// run's, not invalid).
+	Unreadable                  bool
+	Passwords, Done, Unfinished int
+	Err                         error
+}
+
+func (e *ResultsInTheWay) Error() string {
+	return fmt.Sprintf("results file %s already exists", e.Path)
+}
+func (e *ResultsInTheWay) Unwrap() error { return e.Err }
+
+// InTheWay looks at the results file in the way at path.
+func InTheWay(path string, dryRun, remove bool) *ResultsInTheWay {
+	e := &ResultsInTheWay{Path: path, DryRun: dryRun, Remove: remove}
 	rows, err := report.Load(path)
 	if err != nil {
-		return "--out to write elsewhere, or --force to replace it"
+		e.Unreadable = true
+		return e
 	}
-	passwords, done := 0, 0
 	for _, o := range rows {
 		if o.Password != "" {
-			passwords++
+			e.Passwords++
 		}
 		if o.Status.Done() {
-			done++
+			e.Done++
+		}
+		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
+			e.Unfinished++
 		}
 	}
-	switch {
-	case passwords == 0 && done == 0:
-		return "it records no user made (a dry run's results?): add --force to replace it, or --out to write elsewhere"
-	case dryRun && passwords > 0:
-		return fmt.Sprintf("it holds the passwords of %s: give the dry run another file with --out (--force would lose them)", report.Plural(passwords, "user"))
-	case dryRun:
-		return "give the dry run another file with --out, or --force to replace it"
-	case passwords > 0:
-		lost := "the 1 password it holds is lost"
-		if passwords > 1 {
-			lost = fmt.Sprintf("the %d passwords it holds are lost", passwords)
-		}
-		return "add --resume to continue that run (rows done stay done, with their passwords), or --out to write elsewhere;\n" +
-			"--force replaces it, and " + lost
-	}
-	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
+	return e
 }
+
+// UnwritableResults is a results file the run cannot write or hold: its
+// folder is read-only or full (Err says), or another run holds it
+// (Locked). A SetupError carries it as its Err.
+type UnwritableResults struct {
+	Path   string
+	Locked bool
+	Err    error
+}
+
+func (e *UnwritableResults) Error() string { return e.Err.Error() }
+func (e *UnwritableResults) Unwrap() error { return e.Err }
 
 // SamePath says whether two paths name one file, or would.
 func SamePath(a, b string) bool {

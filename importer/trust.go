@@ -14,25 +14,26 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// LockError says that another run holds the results file.
+// LockError says that another run holds the results file, or that it
+// cannot be locked (its folder cannot be written).
 func LockError(err error, path string) error {
 	if errors.Is(err, report.ErrLocked) {
 		return &SetupError{
 			Message: fmt.Sprintf("results file %s is in use by another bulkagents run", path),
-			Hint: "let that run end (or stop it with Ctrl-C), then run this again; two runs on one results file would lose passwords.\n" +
-				"To import something else at the same time, give it --out another results file",
-			Err: err,
+			Err:     &UnwritableResults{Path: path, Locked: true, Err: err},
 		}
 	}
-	return &SetupError{Message: err.Error(), Hint: WriteHint(path), Err: err}
+	return &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: path, Err: err}}
 }
 
-// WriteHint says what to do when the results file's folder cannot be
-// written (a read-only folder or file system, a full disk).
-func WriteHint(path string) string {
-	dir := filepath.Dir(path)
-	return fmt.Sprintf("bulkagents writes the results file in %s: make that folder writable (chmod u+w %s), free some space if the disk is full,\n"+
-		"or give --out a results file in a folder you can write to", dir, dir)
+// ResultsError is the cause of a results file that could not be made or
+// opened: one another run made meanwhile (report.ErrExists), or one that
+// cannot be written.
+func ResultsError(err error, path string, remove bool) error {
+	if errors.Is(err, report.ErrExists) {
+		return &ResultsInTheWay{Path: path, Remove: remove, Raced: true, Err: err}
+	}
+	return &UnwritableResults{Path: path, Err: err}
 }
 
 // WriteErrorHint is the hint for an error writing a file: what to do about

@@ -277,7 +277,7 @@ func (r *removeRun) lockResults() error {
 	}
 	r.lock = lock
 	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: err, Hint: importer.WriteHint(r.resultsPath)}
+		return &importer.SetupError{Message: err.Error(), Err: &importer.UnwritableResults{Path: r.resultsPath, Err: err}}
 	}
 	return nil
 }
@@ -392,11 +392,7 @@ func (r *removeRun) openResults() error {
 		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
-		hint := importer.WriteHint(r.resultsPath)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return &importer.SetupError{Message: err.Error(), Err: importer.ResultsError(err, r.resultsPath, true)}
 	}
 	r.log.SetInstance(r.inst.ID)
 	for i := range r.outcomes {
@@ -479,32 +475,9 @@ func checkRemovePaths(cfg Config, resultsPath string) error {
 	case !importer.IsDir(filepath.Dir(resultsPath)):
 		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
 	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
+		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Err: importer.InTheWay(resultsPath, cfg.DryRun, true)}
 	}
 	return nil
-}
-
-// existingRemoveHint says what to do about a results file in the way,
-// offering --resume only where it applies: a real run's file with a row
-// left to finish. A dry run's file never gets here (it is replaced).
-func existingRemoveHint(path string, dryRun bool) string {
-	if dryRun {
-		return "give the dry run another file with --out, or --force to replace it"
-	}
-	rows, err := report.Load(path)
-	if err != nil {
-		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
-	}
-	unfinished := 0
-	for _, o := range rows {
-		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
-			unfinished++
-		}
-	}
-	if unfinished == 0 {
-		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
-	}
-	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
+	"github.com/bulkagents/bulkagents/sandbox"
+)
+
+// TestExistingResultsHintCountsPasswords: "1 password", never "1 passwords".
+func TestExistingResultsHintCountsPasswords(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 2} {
+		path := filepath.Join(t.TempDir(), "agents-results.csv")
+		l, err := report.Create(path, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []report.Outcome
+		for i := range n {
+			rows = append(rows, report.Outcome{Line: 2 + i, Login: "a" + string(rune('a'+i)), Status: report.Created,
+				ConnectUserID: "id", Password: "Pw-secret-1x", SignInURL: "https://x.my.connect.aws/"})
+		}
+		if err := l.Finish(rows); err != nil {
+			t.Fatal(err)
+		}
+		hint, dry := resultsInTheWayHint(importer.InTheWay(path, false, false)), resultsInTheWayHint(importer.InTheWay(path, true, false))
+		if n == 1 {
+			if !strings.Contains(hint, "the 1 password it holds is lost") || !strings.Contains(dry, "passwords of 1 user:") {
+				t.Errorf("hints for 1 password: %q, %q", hint, dry)
+			}
+		} else if !strings.Contains(hint, "the 2 passwords it holds are lost") || !strings.Contains(dry, "passwords of 2 users:") {
+			t.Errorf("hints for 2 passwords: %q, %q", hint, dry)
+		}
+	}
+}
+
+// importInto runs an import into sb as the import command does.
+func importInto(t *testing.T, sb *sandbox.Sandbox, cfg importer.Config) (*importer.Result, error) {
+	t.Helper()
+	cfg.InstanceID = sb.InstanceID()
+	return importer.Import(context.Background(), context.Background(), cfg, engineClients(t, sb))
+}
+
+func TestImportRefusesToOverwriteResultsHints(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeFile(t, dir, "agents.csv", e2eRows("once", 2))
+	if _, err := importInto(t, sb, importer.Config{Input: input}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "agents-results.csv"))
+	_, err := importInto(t, sb, importer.Config{Input: input})
+	var se *importer.SetupError
+	if !errors.As(err, &se) || !strings.Contains(setupHint(se), "--resume") {
+		t.Fatalf("second run without --force: %v, want a setup error hinting at --resume", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "agents-results.csv"))
+	if string(before) != string(after) {
+		t.Error("the refused run changed the results file")
+	}
+	if !strings.Contains(setupHint(se), "2 passwords it holds are lost") {
+		t.Errorf("hint %q does not say that --force loses the passwords", setupHint(se))
+	}
+	_, err = importInto(t, sb, importer.Config{Input: input, DryRun: true})
+	if !errors.As(err, &se) || !strings.Contains(setupHint(se), "--out") || !strings.Contains(setupHint(se), "would lose them") {
+		t.Errorf("a dry run over a results file with passwords: %v, hint %q; want --out, and a warning against --force", err, setupHint(se))
+	}
+}
