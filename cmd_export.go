@@ -199,7 +199,8 @@ func exportError(ctx context.Context, err error, out string) error {
 	case errors.As(err, &ee):
 		return usageError("choose another name, or add --force to replace it", "%v", ee)
 	case errors.As(err, &se):
-		return &exitError{code: exitUnusable, msg: se.Message, hint: setupHint(se)}
+		msg, hint := setupErrorWords(se)
+		return &exitError{code: exitUnusable, msg: msg, hint: hint}
 	case writeFailureHint(err, out) != "":
 		// A read-only folder, a full disk: nothing was written.
 		elsewhere := "or give --out a file in a folder you can write to"

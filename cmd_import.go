@@ -396,7 +396,8 @@ func importError(input string, err error) error {
 	case errors.As(err, &fe):
 		return &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", input, fe), hint: fe.Hint}
 	case errors.As(err, &se):
-		return &exitError{code: exitUnusable, msg: se.Message, hint: setupHint(se)}
+		msg, hint := setupErrorWords(se)
+		return &exitError{code: exitUnusable, msg: msg, hint: hint}
 	}
 	// Past the set-up, something may have been changed: exit 1.
 	return &exitError{code: exitRowsFailed, msg: err.Error(), hint: writeFailureHint(err, input)}

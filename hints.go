@@ -18,9 +18,24 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// setupHint is the hint of a set-up error: the engine's own when it gave
-// one (it names no flag), otherwise the one its cause calls for.
+// setupErrorWords are the message and hint of a set-up error: those its cause
+// calls for (naming the flags), otherwise the engine's own, which name none.
+func setupErrorWords(se *importer.SetupError) (msg, hint string) {
+	var oe *importer.OutputError
+	if errors.As(se.Err, &oe) {
+		return outputWords(oe)
+	}
+	return se.Message, setupHint(se)
+}
+
+// setupHint is the hint of a set-up error: the one its cause calls for,
+// otherwise the engine's own (it names no flag).
 func setupHint(se *importer.SetupError) string {
+	var oe *importer.OutputError
+	if errors.As(se.Err, &oe) {
+		_, hint := outputWords(oe)
+		return hint
+	}
 	if se.Hint != "" {
 		return se.Hint
 	}
@@ -146,4 +161,35 @@ func orUnset(region string) string {
 		return "(none set)"
 	}
 	return region
+}
+
+// outputWords say what is wrong with --out, and what to give instead.
+func outputWords(e *importer.OutputError) (msg, hint string) {
+	out := e.Results
+	switch e.Problem {
+	case importer.DryRunResume:
+		if e.Remove {
+			return "--dry-run and --resume do not go together", "a dry run deletes nothing: run it without --resume"
+		}
+		return "--dry-run and --resume do not go together", "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"
+	case importer.OutIsInput:
+		if e.Remove {
+			return fmt.Sprintf("--out %s is the input file", out), "give the results file another name"
+		}
+		return fmt.Sprintf("--out %s is the input file", out), "give the results file another name: the input stays as it is"
+	case importer.RetryIsInput:
+		return fmt.Sprintf("the retry file of --out %s would be %s, the input file", out, e.Retry),
+			"give --out another name, such as " + e.Suggest + ": the input stays as it is"
+	case importer.OutIsFolder:
+		return fmt.Sprintf("--out %s is a folder", out), "give the results file's name, such as " + e.Suggest
+	case importer.NoFolder:
+		msg := fmt.Sprintf("the folder of the results file %s does not exist", out)
+		if e.Remove {
+			return msg, "create it, or give --out a file in a folder that exists"
+		}
+		return msg, fmt.Sprintf("create %s, or give --out a file in a folder that exists", filepath.Dir(out))
+	case importer.BadLink:
+		return e.Error(), "give --out a file, or a symbolic link that names one"
+	}
+	return e.Error(), ""
 }

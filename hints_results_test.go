@@ -74,3 +74,31 @@ func TestImportRefusesToOverwriteResultsHints(t *testing.T) {
 		t.Errorf("a dry run over a results file with passwords: %v, hint %q; want --out, and a warning against --force", err, setupHint(se))
 	}
 }
+
+// TestOutputWords: what is wrong with --out is said naming the flag, as
+// the engine's cause says it (the engine names no flag).
+func TestOutputWords(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeFile(t, dir, "agents.csv", e2eRows("outw", 1))
+	for _, c := range []struct {
+		cfg       importer.Config
+		msg, hint string
+	}{
+		{importer.Config{Input: input, Out: input, Force: true}, "--out " + input + " is the input file", "give the results file another name: the input stays as it is"},
+		{importer.Config{Input: input, Out: dir}, "--out " + dir + " is a folder", "give the results file's name, such as " + filepath.Join(dir, "agents-results.csv")},
+		{importer.Config{Input: input, Out: filepath.Join(dir, "none", "r.csv")}, "the folder of the results file " + filepath.Join(dir, "none", "r.csv") + " does not exist",
+			"create " + filepath.Join(dir, "none") + ", or give --out a file in a folder that exists"},
+		{importer.Config{Input: input, DryRun: true, Resume: true}, "--dry-run and --resume do not go together", "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"},
+	} {
+		_, err := importInto(t, sb, c.cfg)
+		var se *importer.SetupError
+		if !errors.As(err, &se) {
+			t.Fatalf("%+v: %v, want a setup error", c.cfg, err)
+		}
+		if msg, hint := setupErrorWords(se); msg != c.msg || hint != c.hint {
+			t.Errorf("message %q, hint %q; want %q, %q", msg, hint, c.msg, c.hint)
+		}
+	}
+}

@@ -71,7 +71,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+		return nil, &SetupError{Message: err.Error(), Err: &OutputError{Problem: BadLink, Results: r.resultsPath, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -122,25 +122,27 @@ func (r *importRun) interrupted(err error) error {
 
 func (r *importRun) checkOutputs() error {
 	cfg, resultsPath, retryPath := r.cfg, r.resultsPath, r.retryPath
+	out := func(p OutputProblem, msg, hint, suggest string) error {
+		return &SetupError{Message: msg, Hint: hint, Err: &OutputError{Problem: p, Results: resultsPath, Retry: retryPath, Suggest: suggest}}
+	}
 	if cfg.DryRun && cfg.Resume {
-		return &SetupError{Message: "--dry-run and --resume do not go together",
-			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
+		return out(DryRunResume, "a dry run cannot resume a run", "", "")
 	}
 	switch {
 	case SamePath(cfg.Input, resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
-			Hint: "give the results file another name: the input stays as it is"}
+		return out(OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath),
+			"give the results file another name: the input stays as it is", "")
 	case SamePath(cfg.Input, retryPath):
-		return &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
-			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
+		suggest := filepath.Join(filepath.Dir(resultsPath), "second-results.csv")
+		return out(RetryIsInput, fmt.Sprintf("the retry file of %s would be %s, the input file", resultsPath, retryPath),
+			"give the results file another name, such as "+suggest+": the input stays as it is", suggest)
 	}
 	if IsDir(resultsPath) {
-		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
-			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
+		suggest := filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))
+		return out(OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
 	}
 	if dir := filepath.Dir(resultsPath); !IsDir(dir) {
-		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
-			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
+		return out(NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create "+dir, "")
 	}
 	return nil
 }

@@ -346,6 +346,37 @@ func InTheWay(path string, dryRun, remove bool) *ResultsInTheWay {
 	return e
 }
 
+// OutputProblem is what is wrong with where a run would write.
+type OutputProblem int
+
+const (
+	DryRunResume OutputProblem = iota + 1 // a dry run asked to resume
+	OutIsInput                            // the results file is the input
+	RetryIsInput                          // the retry file would be the input
+	OutIsFolder                           // the results file is a folder
+	NoFolder                              // the results file's folder does not exist
+	BadLink                               // the results file is a link that names no file
+)
+
+// OutputError is a results file that cannot be where it was asked to be;
+// the command line words it (naming its flags). A SetupError carries it as
+// its Err; the SetupError's own Message and Hint name no flag.
+type OutputError struct {
+	Problem        OutputProblem
+	Results, Retry string
+	Remove         bool   // remove's results file
+	Suggest        string // a results file's name to offer instead, "" when none
+	Err            error
+}
+
+func (e *OutputError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("results file %s: problem %d", e.Results, e.Problem)
+}
+func (e *OutputError) Unwrap() error { return e.Err }
+
 // UnwritableResults is a results file the run cannot write or hold: its
 // folder is read-only or full (Err says), or another run holds it
 // (Locked). A SetupError carries it as its Err.

@@ -179,7 +179,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+		return nil, &importer.SetupError{Message: err.Error(), Err: &importer.OutputError{Problem: importer.BadLink, Results: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -465,15 +465,19 @@ func (r *removeRun) finish() *Result {
 }
 
 func checkRemovePaths(cfg Config, resultsPath string) error {
+	out := func(p importer.OutputProblem, msg, hint, suggest string) error {
+		return &importer.SetupError{Message: msg, Hint: hint, Err: &importer.OutputError{Problem: p, Results: resultsPath, Remove: true, Suggest: suggest}}
+	}
 	switch {
 	case cfg.DryRun && cfg.Resume:
-		return &importer.SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
+		return out(importer.DryRunResume, "a dry run cannot resume a run", "a dry run deletes nothing", "")
 	case importer.SamePath(cfg.Input, resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
+		return out(importer.OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath), "give the results file another name", "")
 	case importer.IsDir(resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
+		suggest := filepath.Join(resultsPath, "agents-removed.csv")
+		return out(importer.OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
 	case !importer.IsDir(filepath.Dir(resultsPath)):
-		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
+		return out(importer.NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create it", "")
 	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
 		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Err: importer.InTheWay(resultsPath, cfg.DryRun, true)}
 	}
