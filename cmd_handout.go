@@ -139,7 +139,7 @@ func handoutRows(input, resultsPath string, file *agentfile.File) ([]report.Outc
 		if !report.HandedOut(o.Status) {
 			continue // no password, and the row may have been fixed since
 		}
-		login := file.Value(inInput[o.Line], agentfile.ColLogin)
+		login := file.Login(inInput[o.Line])
 		if strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return nil, &exitError{
 				code: exitUnusable,
