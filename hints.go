@@ -41,12 +41,15 @@ func setupHint(se *importer.SetupError) string {
 	}
 	var ce *importer.CallError
 	var rw *importer.ResultsInTheWay
+	var rm *importer.ResumeMismatch
 	var ur *importer.UnwritableResults
 	switch {
 	case errors.As(se.Err, &ce):
 		return apiHint(ce)
 	case errors.As(se.Err, &rw):
 		return resultsInTheWayHint(rw)
+	case errors.As(se.Err, &rm):
+		return resumeHint(rm)
 	case errors.As(se.Err, &ur) && ur.Locked:
 		return "let that run end (or stop it with Ctrl-C), then run this again; two runs on one results file would lose passwords.\n" +
 			"To import something else at the same time, give it --out another results file"
@@ -192,4 +195,24 @@ func outputWords(e *importer.OutputError) (msg, hint string) {
 		return e.Error(), "give --out a file, or a symbolic link that names one"
 	}
 	return e.Error(), ""
+}
+
+// resumeHint says what to give --resume instead of a results file it
+// cannot continue.
+func resumeHint(e *importer.ResumeMismatch) string {
+	switch {
+	case e.Problem == importer.OtherInput && e.Remove:
+		return "resume with the same input file as the interrupted run, or --out a new results file"
+	case e.Problem == importer.OtherInput:
+		return "resume with the same input file as the interrupted run, or --out a new results file to import this one\n" +
+			"(keep the old results file: it holds the passwords of the users it created)"
+	case e.Problem == importer.OtherInstance && e.Remove:
+		return "resume against the instance of the interrupted run, or --out a new results file"
+	case e.Problem == importer.OtherInstance:
+		return "resume it with the --instance-id (and --region) of that run; to import this file into instance " + e.Instance + ",\n" +
+			"give --out a new results file (keep the old one: it holds the passwords of the users made in the other instance)"
+	case e.Problem == importer.Unreadable:
+		return "resume from the file as bulkagents wrote it, or --out a new results file"
+	}
+	return ""
 }

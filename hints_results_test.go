@@ -102,3 +102,26 @@ func TestOutputWords(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeHints: resuming another instance's results file, or one whose
+// rows are another input's, is pointed at the flags of that run or a new
+// --out.
+func TestResumeHints(t *testing.T) {
+	t.Parallel()
+	a, b := e2eSandbox(t, sandbox.Options{Unlimited: true}), e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	input := writeFile(t, dir, "agents.csv", e2eRows("resh", 2))
+	if _, err := importInto(t, a, importer.Config{Input: input}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := importInto(t, b, importer.Config{Input: input, Resume: true})
+	var se *importer.SetupError
+	if !errors.As(err, &se) || !strings.Contains(setupHint(se), "--instance-id (and --region) of that run") || !strings.Contains(setupHint(se), b.InstanceID()) {
+		t.Errorf("resume into another instance: %v, hint %q", err, setupHint(se))
+	}
+	other := writeFile(t, dir, "agents.csv", e2eRows("other", 2))
+	_, err = importInto(t, a, importer.Config{Input: other, Resume: true})
+	if !errors.As(err, &se) || !strings.Contains(setupHint(se), "resume with the same input file") || !strings.Contains(setupHint(se), "--out a new results file") {
+		t.Errorf("resume with another input: %v, hint %q", err, setupHint(se))
+	}
+}

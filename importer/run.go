@@ -239,8 +239,7 @@ func checkResumable(f *agentfile.File, checked []agentfile.Checked, prev map[int
 		if !ok || strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &SetupError{
 				Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Hint: "resume with the same input file as the interrupted run, or --out a new results file to import this one\n" +
-					"(keep the old results file: it holds the passwords of the users it created)",
+				Err:     &ResumeMismatch{Problem: OtherInput, Path: path},
 			}
 		}
 	}
@@ -373,6 +372,33 @@ func (e *OutputError) Error() string {
 	return fmt.Sprintf("results file %s: problem %d", e.Results, e.Problem)
 }
 func (e *OutputError) Unwrap() error { return e.Err }
+
+// ResumeProblem is why a results file cannot be resumed from.
+type ResumeProblem int
+
+const (
+	OtherInput    ResumeProblem = iota + 1 // its rows are not the input's
+	OtherInstance                          // another instance's run wrote it
+	Unreadable                             // not a results file bulkagents can read
+)
+
+// ResumeMismatch is a results file --resume cannot continue; the command
+// line says what to give instead. A SetupError carries it as its Err.
+type ResumeMismatch struct {
+	Problem  ResumeProblem
+	Path     string
+	Instance string // this run's instance (OtherInstance)
+	Remove   bool   // remove's results file
+	Err      error
+}
+
+func (e *ResumeMismatch) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("results file %s cannot be resumed (problem %d)", e.Path, e.Problem)
+}
+func (e *ResumeMismatch) Unwrap() error { return e.Err }
 
 // UnwritableResults is a results file the run cannot write or hold: its
 // folder is read-only or full (Err says), or another run holds it

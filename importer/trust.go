@@ -80,8 +80,7 @@ func checkInstance(prev map[int]report.Outcome, inst Instance, path string, prog
 	sort.Strings(others)
 	return &SetupError{
 		Message: fmt.Sprintf("results file %s belongs to instance %s, not to instance %s", path, strings.Join(others, ", "), inst.ID),
-		Hint: "resume it with the --instance-id (and --region) of that run; to import this file into instance " + inst.ID + ",\n" +
-			"give --out a new results file (keep the old one: it holds the passwords of the users made in the other instance)",
+		Err:     &ResumeMismatch{Problem: OtherInstance, Path: path, Instance: inst.ID},
 	}
 }
 

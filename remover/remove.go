@@ -319,7 +319,7 @@ func (r *removeRun) loadPrevious() error {
 	}
 	prev, err := report.Load(r.resultsPath)
 	if err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+		return &importer.SetupError{Message: err.Error(), Err: &importer.ResumeMismatch{Problem: importer.Unreadable, Path: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.prev = prev
 	return checkRemoveResumable(r.f, prev, r.inst, r.resultsPath)
@@ -494,11 +494,11 @@ func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst import
 	for line, o := range prev {
 		if o.Instance != "" && o.Instance != inst.ID {
 			return &importer.SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
-				Hint: "resume against the instance of the interrupted run, or --out a new results file"}
+				Err: &importer.ResumeMismatch{Problem: importer.OtherInstance, Path: path, Instance: inst.ID, Remove: true}}
 		}
 		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
 			return &importer.SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Hint: "resume with the same input file as the interrupted run, or --out a new results file"}
+				Err: &importer.ResumeMismatch{Problem: importer.OtherInput, Path: path, Remove: true}}
 		}
 	}
 	return nil
