@@ -22,8 +22,12 @@ import (
 // calls for (naming the flags), otherwise the engine's own, which name none.
 func setupErrorWords(se *importer.SetupError) (msg, hint string) {
 	var oe *importer.OutputError
-	if errors.As(se.Err, &oe) {
+	var ie *importer.IdentityStoreError
+	switch {
+	case errors.As(se.Err, &oe):
 		return outputWords(oe)
+	case errors.As(se.Err, &ie) && (ie.Problem == importer.NoStore || ie.Problem == importer.SeveralStores):
+		return "--sso: " + se.Message, setupHint(se)
 	}
 	return se.Message, setupHint(se)
 }
@@ -36,12 +40,10 @@ func setupHint(se *importer.SetupError) string {
 		_, hint := outputWords(oe)
 		return hint
 	}
-	if se.Hint != "" {
-		return se.Hint
-	}
 	var ce *importer.CallError
 	var rw *importer.ResultsInTheWay
 	var rm *importer.ResumeMismatch
+	var ie *importer.IdentityStoreError
 	var ur *importer.UnwritableResults
 	switch {
 	case errors.As(se.Err, &ce):
@@ -50,13 +52,15 @@ func setupHint(se *importer.SetupError) string {
 		return resultsInTheWayHint(rw)
 	case errors.As(se.Err, &rm):
 		return resumeHint(rm)
+	case errors.As(se.Err, &ie):
+		return identityStoreHint(ie, se.Hint)
 	case errors.As(se.Err, &ur) && ur.Locked:
 		return "let that run end (or stop it with Ctrl-C), then run this again; two runs on one results file would lose passwords.\n" +
 			"To import something else at the same time, give it --out another results file"
 	case errors.As(se.Err, &ur):
 		return writeHint(ur.Path)
 	}
-	return ""
+	return se.Hint
 }
 
 // writeHint says what to do when the results file's folder cannot be
@@ -215,4 +219,20 @@ func resumeHint(e *importer.ResumeMismatch) string {
 		return "resume from the file as bulkagents wrote it, or --out a new results file"
 	}
 	return ""
+}
+
+// identityStoreHint says which flag finds the identity store; engine is
+// the engine's own hint (the permissions SSO Admin needs), kept first.
+func identityStoreHint(e *importer.IdentityStoreError, engine string) string {
+	switch e.Problem {
+	case importer.NotSAMLInstance:
+		return "leave out --sso and --identity-store-id: this instance's agents sign in with a Connect password"
+	case importer.StoresUnlisted:
+		return engine + "; or give the identity store with --identity-store-id d-XXXXXXXXXX"
+	case importer.NoStore:
+		return "enable IAM Identity Center in this region (or pick the region it is in with --region), or give --identity-store-id"
+	case importer.SeveralStores:
+		return "choose one with --identity-store-id"
+	}
+	return engine
 }

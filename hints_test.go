@@ -48,3 +48,27 @@ func TestDescribeErrorOfAnExpiredSSOSession(t *testing.T) {
 		t.Errorf("message %q, hint %q: want the SSO session named, and the sign-in command for the profile", se.Message, setupHint(se))
 	}
 }
+
+// TestIdentityStoreHints: each way --sso can fail to find the identity
+// store names the flag that settles it; "none" and "several" are said as
+// --sso's.
+func TestIdentityStoreHints(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		problem       importer.StoreProblem
+		msg, hint     string
+		engineHint    string
+		wantMsgPrefix string
+	}{
+		{importer.NotSAMLInstance, "instance i is CONNECT_MANAGED", "leave out --sso and --identity-store-id", "", ""},
+		{importer.StoresUnlisted, "find the IAM Identity Center instance", "sso:ListInstances; or give the identity store with --identity-store-id d-XXXXXXXXXX", "the credentials need sso:ListInstances", ""},
+		{importer.NoStore, "this account and region have no IAM Identity Center instance", "pick the region it is in with --region), or give --identity-store-id", "", "--sso: "},
+		{importer.SeveralStores, "this account has several IAM Identity Center instances", "choose one with --identity-store-id", "", "--sso: "},
+	} {
+		se := &importer.SetupError{Message: c.msg, Hint: c.engineHint, Err: &importer.IdentityStoreError{Problem: c.problem}}
+		msg, hint := setupErrorWords(se)
+		if msg != c.wantMsgPrefix+c.msg || !strings.Contains(hint, c.hint) {
+			t.Errorf("problem %d: %q, hint %q; want %q, a hint with %q", c.problem, msg, hint, c.wantMsgPrefix+c.msg, c.hint)
+		}
+	}
+}
