@@ -392,7 +392,7 @@ func noteCarried(env *environment, path string, carried []string) {
 	if len(q) > 1 {
 		what = "columns " + strings.Join(q, ", ") + " are"
 	}
-	fmt.Fprintf(env.stderr, "note: %s: %s not the template's: carried through unchanged to the retry file and the team files\n", path, what)
+	fmt.Fprintf(env.stderr, "note: %s: %s not the template's: carried through unchanged to the results file, the retry file and the team files\n", path, what)
 }
 
 // interruptible gives the context a run's AWS calls use. The first Ctrl-C
@@ -512,3 +512,16 @@ func (s *ssoFlags) identityCenter() importer.IdentityCenterConfig {
 
 // rateScaleUsage is --rate-scale's help on the commands that call AWS.
 const rateScaleUsage = "multiply every default API rate limit by `X` (raised quotas)"
+
+// The organisation's flags (import; remove takes the traffic group too).
+
+// trafficGroupFlag registers --traffic-distribution-group; what it does
+// with a user is the command's.
+func trafficGroupFlag(fs *flagSet, p *string, usage string) {
+	fs.StringVar(p, "traffic-distribution-group", "", usage)
+}
+
+// createHierarchyFlag registers --create-hierarchy.
+func createHierarchyFlag(fs *flagSet, p *bool) {
+	fs.BoolVar(p, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first, before the agents that need them")
+}

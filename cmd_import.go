@@ -14,7 +14,7 @@ import (
 )
 
 const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
-                         [--update]
+                         [--update] [--create-hierarchy] [--traffic-distribution-group ID|ARN]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--split-by KEY] [--handout-template FILE] [--protect]
                          [--concurrency N] [--rate-scale X] [--no-progress] [--format text|json]
@@ -76,17 +76,21 @@ var importCommand = &command{
 type importFlags struct {
 	awsFlags
 	splitFlags
-	out         string
-	dryRun      bool
-	resume      bool
-	force       bool
-	update      bool
-	concurrency int
-	rateScale   float64
-	noProgress  bool
-	sandbox     bool
-	format      string
-	encoding    string
+	out    string
+	dryRun bool
+	resume bool
+	force  bool
+	update bool
+	// createHierarchy: --create-hierarchy.
+	createHierarchy bool
+	// trafficGroup: --traffic-distribution-group.
+	trafficGroup string
+	concurrency  int
+	rateScale    float64
+	noProgress   bool
+	sandbox      bool
+	format       string
+	encoding     string
 	// givenScale is --rate-scale when given, 0 otherwise (then the rates
 	// come from Service Quotas).
 	givenScale float64
@@ -136,6 +140,8 @@ func parseImportFlags(env *environment, args []string) (*importFlags, string, er
 	resumeFlag(fs, &fl.resume)
 	forceFlag(fs, &fl.force, "replace an existing results file (its passwords are lost)")
 	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
+	trafficGroupFlag(fs, &fl.trafficGroup, "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
+	createHierarchyFlag(fs, &fl.createHierarchy)
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
 	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
 	noProgressFlag(fs, &fl.noProgress)
@@ -215,18 +221,21 @@ func (fl *importFlags) config(input, instanceID string, events importer.Events) 
 	ic := fl.identityCenter()
 	ic.ApplicationARN = fl.ssoAppARN
 	return importer.Config{
-		Input:       input,
-		Out:         fl.out,
-		InstanceID:  instanceID,
-		DryRun:      fl.dryRun,
-		Resume:      fl.resume,
-		Force:       fl.force,
-		Update:      fl.update,
-		Concurrency: fl.concurrency,
-		Sandbox:     fl.sandbox,
-		Keep:        agentfile.SplitKeep(fl.splitBy),
-		Encoding:    fl.encoding,
-		KeepRows:    fl.splitBy != "", // the team hand-outs read every row
+		Input:      input,
+		Out:        fl.out,
+		InstanceID: instanceID,
+		DryRun:     fl.dryRun,
+		Resume:     fl.resume,
+		Force:      fl.force,
+		Update:     fl.update,
+		// The organisation: hierarchy groups, traffic distribution.
+		CreateHierarchy:          fl.createHierarchy,
+		TrafficDistributionGroup: fl.trafficGroup,
+		Concurrency:              fl.concurrency,
+		Sandbox:                  fl.sandbox,
+		Keep:                     agentfile.SplitKeep(fl.splitBy),
+		Encoding:                 fl.encoding,
+		KeepRows:                 fl.splitBy != "", // the team hand-outs read every row
 		// The memory limit is sized by the rows (memlimit.go); an
 		// in-process sandbox holds its users in this process too.
 		OnRead: func(rows int) {

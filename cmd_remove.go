@@ -22,6 +22,7 @@ import (
 
 const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
                          [--allow-admin] [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+                         [--traffic-distribution-group ID|ARN]
                          [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
@@ -65,6 +66,7 @@ type removeFlags struct {
 	ssoFlags
 	ssoDeleteUsers bool
 	allowAdmin     bool
+	trafficGroup   string // --traffic-distribution-group
 	rateScale      float64
 	noProgress     bool
 	format         string
@@ -125,6 +127,7 @@ func parseRemoveFlags(env *environment, args []string) (*removeFlags, string, er
 	ssoFlagsVar(fs, &fl.ssoFlags, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)",
 		"like --sso, in this identity store (d-XXXXXXXXXX)",
 		"the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
+	trafficGroupFlag(fs, &fl.trafficGroup, "disassociate each user from this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE) before deleting it")
 	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups or has application assignments of its own")
 	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
 	noProgressFlag(fs, &fl.noProgress)
@@ -170,6 +173,7 @@ func (fl *removeFlags) config(env *environment, input, instanceID string, events
 		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
 		IdentityCenter:            fl.identityCenter(),
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
+		TrafficDistributionGroup:  fl.trafficGroup,
 		Events:                    events,
 	}
 	if !fl.yes {

@@ -57,6 +57,7 @@ func writeImportSummary(w io.Writer, res *importer.Result) {
 		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)
 	}
 	writeFailures(w, res.Outcomes)
+	writeGroups(w, res)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
 	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
 	if res.SetupElapsed >= time.Second && !res.DryRun {
@@ -223,5 +224,22 @@ func writeTrustSummary(w io.Writer, verb string, res *importer.Result) {
 	}
 	if res.ResultsErr != nil {
 		fmt.Fprintf(w, "%s: the results file could not be finished: %s is the complete log (the last row of each line counts)\n", verb, res.ResultsPath)
+	}
+}
+
+// writeGroups tells the summary's reader which hierarchy groups the run
+// created, or a dry run would create.
+func writeGroups(w io.Writer, res *importer.Result) {
+	if res.DryRun {
+		for _, g := range res.NewGroups {
+			fmt.Fprintf(w, "would-create group %s\n", g)
+		}
+		return
+	}
+	for _, g := range res.GroupsCreated {
+		fmt.Fprintf(w, "created group %s\n", g)
+	}
+	if n := len(res.NewGroups) - len(res.GroupsCreated); n > 0 {
+		fmt.Fprintf(w, "%d of the %d hierarchy groups to create were not created: see the rows that needed them\n", n, len(res.NewGroups))
 	}
 }
