@@ -63,6 +63,7 @@ type exportFlags struct {
 	format            string
 	rateScale         float64
 	sandbox           bool
+	part              partFlags
 	// givenScale is --rate-scale when given, 0 otherwise (then the rates
 	// come from Service Quotas).
 	givenScale float64
@@ -80,6 +81,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
 	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
+	partFlagsVar(fs, &fl.part)
 	fs.BoolVar(&fl.sandbox, "sandbox", false, "export from a local, in-process sandbox holding the template's example agents")
 	rest, err := fs.parse(args)
 	if err != nil {
@@ -108,7 +110,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	}
 	res, err := importer.Export(ctx, importer.ExportConfig{
 		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
-		Progress: env.stderr, ProgressMode: mode,
+		Progress: env.stderr, ProgressMode: mode, Columns: fl.part.columns, Where: fl.part.where,
 	}, clients)
 	if err != nil {
 		return exportError(ctx, err, fl.out)
@@ -125,6 +127,9 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 
 func (fl *exportFlags) check() error {
 	if err := checkRateScale(fl.rateScale); err != nil {
+		return err
+	}
+	if err := fl.part.check(); err != nil {
 		return err
 	}
 	switch {

@@ -35,6 +35,14 @@ type ExportConfig struct {
 	// Proficiencies is how the users' proficiencies are found: by
 	// default the cheaper way for the instance.
 	Proficiencies ProficiencyLookup
+	// Columns are the fields to write (ParseColumnList), in the template's
+	// order whatever their order here; nil writes every column. Only what
+	// they need is read: no DescribeUser when none of them needs it
+	// (pageColumns), no proficiencies or hierarchy paths unless chosen.
+	Columns []agentfile.Column
+	// Where are the conditions (ParseWhere) the users written meet, all
+	// of them: SearchUsers pages only those.
+	Where []Where
 }
 
 // ExportResult is what an export did.
@@ -59,6 +67,11 @@ type ExportResult struct {
 	// RateSources say where each API's rate came from (Service Quotas,
 	// the documented default, --rate-scale).
 	RateSources *Rates
+	// Header is the file's header (the columns written); Pages the
+	// SearchUsers pages the listing of the users read (Calls holds them
+	// with the proficiency searches).
+	Header []string
+	Pages  int64
 }
 
 // ExistsError is an export's output file that exists already: nothing
@@ -88,25 +101,34 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		status.Stop()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
+	header, err := selectHeader(inst.Identity, exportHeader(inst.Identity), cfg.Columns)
+	if err != nil {
+		status.Stop()
+		return nil, err
+	}
 	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
 	status.Stop()
 	prog := &snapshotProgress{}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
-	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}
-	readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
+	needs := needsOf(cfg.Columns)
+	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits,
+		Where: cfg.Where, NoDescribe: !needs.describe, NoHierarchy: !needs.hierarchy}
+	if needs.proficiencies {
+		readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
+	}
 	snap, err := TakeSnapshot(ctx, readers, inst.ID, prog)
 	stop()
 	if err != nil {
 		return nil, err
 	}
-	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls}
+	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls, Header: header, Pages: snap.Pages}
 	res.Calls["DescribeInstance"]++
 	res.Lookup = snap.Lookup
 	res.Warnings = append(res.Warnings, snap.Warnings...)
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
-	data, warnings := exportCSV(inst.Identity, snap, cfg.Out != "-")
+	data, warnings := exportCSV(header, snap, cfg.Out != "-")
 	res.Warnings = append(res.Warnings, warnings...)
 	if cfg.Out == "-" {
 		if _, err := cfg.Stdout.Write(data); err != nil {
@@ -142,11 +164,14 @@ func (res *ExportResult) rates(l *Limits) {
 
 // exportCSV renders the snapshot. A file gets the byte-order mark that
 // makes Excel read it as UTF-8, as the results file does.
-func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
-	header := exportHeader(id)
+func exportCSV(header []string, snap *Snapshot, bom bool) ([]byte, []string) {
 	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
+	names.written = map[agentfile.Column]bool{}
+	for _, c := range cols {
+		names.written[agentfile.FieldOf(c)] = true
+	}
 	var buf bytes.Buffer
 	if bom {
 		buf.WriteString("\ufeff")
@@ -180,11 +205,17 @@ type exportNames struct {
 	snap     *Snapshot
 	routing  map[string]string
 	security map[string]string
+	// written are the fields the file has: the names of the others are
+	// neither looked up nor warned about.
+	written map[agentfile.Column]bool
 }
 
 func newExportNames(snap *Snapshot) *exportNames {
 	return &exportNames{snap: snap, routing: map[string]string{}, security: map[string]string{}}
 }
+
+// writes says whether the file has field c's column.
+func (n *exportNames) writes(c agentfile.Column) bool { return n.written == nil || n.written[c] }
 
 func cachedName(cache map[string]string, x *nameIndex, id string) string {
 	if n, ok := cache[id]; ok {
@@ -210,7 +241,7 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile,
 		PhoneType: u.PhoneType, PhoneNumber: u.PhoneNumber, AutoAccept: u.AutoAccept, ACWTimeout: int32(u.ACWSeconds),
 		Tags: u.Tags}
-	if u.RoutingProfileID != "" {
+	if u.RoutingProfileID != "" && n.writes(agentfile.ColRoutingProfile) {
 		if name := cachedName(n.routing, n.snap.Routing, u.RoutingProfileID); name != "" {
 			a.RoutingProfile = name
 		} else {
@@ -218,6 +249,9 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		}
 	}
 	for _, id := range u.SecurityProfileIDs {
+		if !n.writes(agentfile.ColSecurityProfiles) {
+			break
+		}
 		name := cachedName(n.security, n.snap.Security, id)
 		if name == "" {
 			warn("security profile %s is not in the instance's listing (deleted since?): left out", id)
@@ -229,7 +263,7 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		a.SecurityProfiles = append(a.SecurityProfiles, name)
 	}
 	sort.Strings(a.SecurityProfiles)
-	if u.HierarchyGroupID != "" {
+	if u.HierarchyGroupID != "" && n.writes(agentfile.ColHierarchy) {
 		path, ok := n.snap.groupPaths[u.HierarchyGroupID]
 		switch {
 		case !ok:
@@ -244,6 +278,9 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		}
 	}
 	for k, v := range u.Tags {
+		if !n.writes(agentfile.ColTags) {
+			break
+		}
 		if strings.Contains(k, "|") || strings.Contains(v, "|") {
 			warn("tag %q holds |, which the template uses between keys and values: it will not read back as written", k)
 		}

@@ -48,9 +48,21 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 		}
 		return nil
 	}
+	return ScanUsersMatching(ctx, api, instanceID, nil, prog, user, group)
+}
+
+// ScanUsersMatching is ScanUsers with FullUsers over a part of the users:
+// the server pages only those search matches (nil: every user).
+func ScanUsersMatching(ctx context.Context, api ConnectReader, instanceID string, search *UserSearch, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	if prog == nil {
+		prog = &snapshotProgress{}
+	}
+	in := &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)}
+	if search != nil {
+		in.SearchCriteria, in.SearchFilter = search.Criteria, search.Filter
+	}
 	seen := map[string]bool{}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)})
+	p := connect.NewSearchUsersPaginator(api, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
