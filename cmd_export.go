@@ -248,6 +248,9 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		parts = append(parts, p)
 	}
 	fmt.Fprintf(w, "export: calls: %s\n", strings.Join(parts, "; "))
+	if len(res.Where) > 0 {
+		fmt.Fprintf(w, "export: users where %s: %s of users read (SearchUsers filtered by the server)\n", strings.Join(res.Where, " and "), report.Plural(int(res.Pages), "page"))
+	}
 	if l := rateSourcesLine(apis, res.RateSources); l != "" {
 		fmt.Fprintf(w, "export: rates: %s\n", l)
 	}
@@ -259,7 +262,11 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
 	}
 	if res.BoundAPI != "" {
-		line += fmt.Sprintf("; the %s rate alone needs %s", res.BoundAPI, res.Bound.Round(time.Millisecond))
+		line += fmt.Sprintf("; the busiest API, %s (%d calls at %.3g/s), needs %s alone", res.BoundAPI, res.Calls[res.BoundAPI],
+			res.Rates[res.BoundAPI], res.Bound.Round(time.Millisecond))
+		if res.Bound > 0 {
+			line += fmt.Sprintf(": %.2f× that", res.Elapsed.Seconds()/res.Bound.Seconds())
+		}
 	}
 	fmt.Fprintln(w, line)
 	if n := len(res.Warnings); n > 0 {
@@ -275,6 +282,10 @@ func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
 		"calls": res.Calls, "rates_per_second": res.Rates, "rate_sources": exportRateSources(res),
 		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
 		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(), "proficiency_lookup": res.Lookup.String(),
+		"columns": res.Header, "where": res.Where, "user_pages": res.Pages,
+	}
+	if res.Bound > 0 {
+		v["bound_ratio"] = res.Elapsed.Seconds() / res.Bound.Seconds()
 	}
 	return json.NewEncoder(w).Encode(v)
 }

@@ -72,6 +72,8 @@ type ExportResult struct {
 	// with the proficiency searches).
 	Header []string
 	Pages  int64
+	// Where are the --where conditions, as typed (COLUMN=VALUE).
+	Where []string
 }
 
 // ExistsError is an export's output file that exists already: nothing
@@ -124,6 +126,9 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls, Header: header, Pages: snap.Pages}
 	res.Calls["DescribeInstance"]++
 	res.Lookup = snap.Lookup
+	for _, w := range cfg.Where {
+		res.Where = append(res.Where, w.Typed+"="+w.Value)
+	}
 	res.Warnings = append(res.Warnings, snap.Warnings...)
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
