@@ -22,7 +22,7 @@ import (
 )
 
 const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
-                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+                         [--allow-admin] [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
                          [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
@@ -37,7 +37,9 @@ ignored is "invalid" and that user is kept; one that matches no user is
 Run --dry-run first: it lists each user that would go (name, routing profile,
 user id) and their quick connects. Without --dry-run, on a terminal, remove
 shows how many users it will delete and asks for that number to be typed
-back; elsewhere it needs --yes.
+back; elsewhere it needs --yes. A user holding the Admin security profile (an
+export names the administrators too) is not deleted unless --allow-admin is
+given: the dry run warns, and a real run is refused before it deletes anything.
 
 With --sso (or --identity-store-id), each user's IAM Identity Center user (user
 name = the login) also leaves the group --sso-group (default ConnectAgents);
@@ -61,6 +63,7 @@ type removeFlags struct {
 	awsFlags
 	out                        string
 	dryRun, resume, force, yes bool
+	allowAdmin                 bool
 	sso                        bool
 	identityStoreID, ssoGroup  string
 	ssoDeleteUsers             bool
@@ -80,6 +83,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file")
 	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	fs.BoolVar(&fl.allowAdmin, "allow-admin", false, "also delete users holding the Admin security profile (refused without it)")
 	fs.BoolVar(&fl.sso, "sso", false, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)")
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
@@ -142,7 +146,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	}
 	cfg := remover.Config{
 		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
-		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force,
+		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
 		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
 		Progress:                  env.stderr, ProgressMode: mode,

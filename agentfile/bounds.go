@@ -30,14 +30,39 @@ const (
 //
 // It counts the commas too: encoding/csv splits a whole line into fields
 // before it returns, and a MiB of commas is a million fields, 60 MB of
-// bookkeeping. More commas than maxFields (quoted ones included, which no
-// real cell holds so many of) fail the record before that.
+// bookkeeping. More commas outside quotes than maxFields fail the record
+// before that; commas inside a quoted cell are that cell's text (encoding/csv
+// keeps them in the one field), bounded by the record's size alone.
 type BoundedReader struct {
 	R      io.Reader
 	Line   int // the line the next byte is on
 	record int // bytes since startRecord
-	commas int // commas since startRecord
+	commas int // commas outside quotes since startRecord
+	// quoted: the bytes passed on end inside a quoted field. The stream
+	// starts at the beginning of a record, outside quotes, and a doubled
+	// quote inside a field toggles twice, so counting every quote tells.
+	quoted bool
 	failed *BoundError
+}
+
+// countCommas counts the commas of p outside quoted fields, carrying the
+// quote state on from the bytes before.
+func (b *BoundedReader) countCommas(p []byte) {
+	for len(p) > 0 {
+		q := bytes.IndexByte(p, '"')
+		seg := p
+		if q >= 0 {
+			seg = p[:q]
+		}
+		if !b.quoted {
+			b.commas += bytes.Count(seg, []byte{','})
+		}
+		if q < 0 {
+			return
+		}
+		b.quoted = !b.quoted
+		p = p[q+1:]
+	}
 }
 
 func (b *BoundedReader) StartRecord() { b.record, b.commas = 0, 0 }
@@ -54,7 +79,7 @@ func (b *BoundedReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.R.Read(p)
 	b.record += n
-	b.commas += bytes.Count(p[:n], []byte{','})
+	b.countCommas(p[:n])
 	lines := bytes.Count(p[:n], []byte{'\n'})
 	b.Line += lines
 	// Say where a bound was crossed: the line of the last byte read.

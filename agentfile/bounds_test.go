@@ -22,6 +22,8 @@ func TestReadBounds(t *testing.T) {
 		{"too many fields", header + row + strings.Repeat(",", MaxFields+5) + "\n", "more than 16384 fields", 2},
 		{"field too large", header + row + strings.Repeat("x", maxFieldBytes+1) + "\n", "field 6 holds 131073 bytes", 2},
 		{"header field too large", strings.TrimSuffix(header, "\n") + strings.Repeat("x", maxFieldBytes+1) + "\n" + row + "\n", "field 6 holds", 1},
+		{"commas inside a quoted cell", header + row + `"` + strings.Repeat(",", MaxFields+5) + `"` + "\n" + row + `"a ""quoted"" ,word"` + "\n", "", 0},
+		{"commas after a quoted cell", header + row + `"a,""b"",c"` + strings.Repeat(",", MaxFields+5) + "\n", "more than 16384 fields", 2},
 		{"just inside", header + row + strings.Repeat("x", maxFieldBytes) + "\n" + row + strings.Repeat(",", MaxFields-8) + "\n", "", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

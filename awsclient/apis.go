@@ -81,7 +81,7 @@ var APIs = []API{
 	connectAPI("UpdateUserPhoneConfig", 2, "", UpdatePhone),
 	connectAPI("UpdateUserConfig", 2, "", UpdateConfig),
 	connectAPI("TagResource", 2, "L-EA358306", UpdateTags),
-	connectAPI("UntagResource", 2, "", UpdateTags),
+	connectAPI("UntagResource", 2, "", Create|UpdateTags), // Create: the creation tag (importer/creation.go)
 	connectAPI("ListQuickConnects", 2, "", Delete),
 	connectAPI("DescribeQuickConnect", 2, "", Delete),
 	connectAPI("DeleteQuickConnect", 2, "", Delete),

@@ -69,6 +69,11 @@ type importRun struct {
 func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
 	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
+	resolved, err := report.ResolveLink(r.resultsPath)
+	if err != nil {
+		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+	}
+	r.resultsPath = resolved
 	defer r.close()
 	for _, stage := range []func() error{
 		r.checkOutputs,          // flags and paths that cannot work
@@ -76,6 +81,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.openInput,             // the file exists and is a file
 		r.readInput,             // describe the instance; read and validate the file for its identity type
 		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
+		r.configureRates,        // Service Quotas: only once the run is known to belong here
 		r.makePlan,              // read calls: what each row needs
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
@@ -189,10 +195,6 @@ func (r *importRun) readInput() error {
 	if err != nil {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
 	}
-	r.rates = clients.Rates()
-	if r.rates == nil {
-		r.rates = clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(cfg)), r.status.Out(cfg.Progress))
-	}
 	r.inst = inst
 	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})
 	if err != nil {
@@ -209,6 +211,17 @@ func (r *importRun) readInput() error {
 	}
 	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
 	f.Rows = nil // r.checked holds them (run_memory.go)
+	return nil
+}
+
+// configureRates asks Service Quotas for the rates, unless the clients
+// already know them. It follows loadPrevious, so that --resume on the wrong
+// instance is refused with no call to AWS but DescribeInstance.
+func (r *importRun) configureRates() error {
+	r.rates = r.clients.Rates()
+	if r.rates == nil {
+		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.status.Out(r.cfg.Progress))
+	}
 	return nil
 }
 
@@ -274,6 +287,7 @@ func (r *importRun) openResults() error {
 		}
 		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
+	r.log.SetInstance(r.inst.ID)
 	return nil
 }
 

@@ -85,7 +85,8 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	default:
 		// A password written ahead by an interrupted run is the one
 		// its CreateUser may have set: keep it.
-		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), PrevSteps: prev[line].Steps})
+		r.jobs = append(r.jobs, Job{Planned: pr, Password: prev[line].Password, MayExist: unsettled(prev[line]), PrevSteps: prev[line].Steps,
+			PrevToken: prev[line].CreationToken})
 		r.jobIndex = append(r.jobIndex, i)
 		return report.Outcome{}, false
 	}
@@ -347,6 +348,8 @@ func (r *importRun) finish() {
 	res.Halted = r.prov.haltMessage()
 	if err := r.prov.LogErr(); err != nil {
 		res.ResultsErr = err
+	} else if err := r.updLogErr(); err != nil {
+		res.ResultsErr = err
 	} else if err := r.log.Finish(outcomes); err != nil {
 		res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
 	}
@@ -354,6 +357,14 @@ func (r *importRun) finish() {
 	res.File, res.Checked, res.Outcomes = r.f, r.checked, outcomes
 	r.writeRetry()
 	res.Elapsed = time.Since(r.start)
+}
+
+// updLogErr is the updater's first error writing the results file.
+func (r *importRun) updLogErr() error {
+	if r.upd == nil {
+		return nil
+	}
+	return r.upd.LogErr()
 }
 
 // writeRetry writes the rows that need another run to the retry file,

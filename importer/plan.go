@@ -243,12 +243,27 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		pr.Action, pr.ExistingUserID = ActionExists, id
 		return nil
 	}
-	pr.Action = ActionCreate
 	if other, ok := l.users.foldMatch(a.Login); ok {
-		pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(agentfile.ColLogin), Value: a.Login,
-			Message: fmt.Sprintf("user %q exists; this row creates another user whose name differs only in case", other)})
+		// Connect's user names are case-sensitive, but whether it takes a
+		// second name that differs only in case is not documented: creating
+		// it might make a second agent, or fail. The row is refused, and
+		// says how to mean either.
+		pr.Problems = append(pr.Problems, caseOnlyProblem(pr.Row.Line, cols.name(agentfile.ColLogin), a.Login, other))
+		pr.Action = ActionInvalid
+		return nil
 	}
+	pr.Action = ActionCreate
 	return nil
+}
+
+// caseOnlyProblem is the problem of a row whose login matches an existing
+// user only when case is ignored: the one rule of import, import --update
+// and remove (validate refuses two such logins in one file).
+func caseOnlyProblem(line int, column, login, other string) agentfile.Problem {
+	return agentfile.Problem{Line: line, Column: column, Value: login,
+		Message: fmt.Sprintf("no user %q, but the instance has %q, which differs only in case; user names are case-sensitive, "+
+			"and whether Connect takes a second one that differs only in case is not documented, so the row is refused: nothing is created or changed", login, other),
+		Hint: fmt.Sprintf("to change that user, write its login exactly (%s); for a new agent, choose a login that differs by more than case", other)}
 }
 
 // nameKey is how two names compare when case and spacing are ignored: the
@@ -453,9 +468,9 @@ type userIndex struct {
 }
 
 // find looks a login up as Connect compares user names: exactly (the docs
-// call them case-sensitive, and so does the sandbox). Should Connect refuse a
-// name that differs only in case, the CreateUser's DuplicateResourceException
-// makes the row exists, the same as here.
+// call them case-sensitive, and so does the sandbox). A row whose login
+// matches a user only when case is ignored is refused by the plan
+// (caseOnlyProblem), whichever way Connect compares names.
 func (u *userIndex) find(login string) (string, bool) {
 	id, ok := u.exact[login]
 	return id, ok

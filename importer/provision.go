@@ -80,6 +80,10 @@ type Job struct {
 	// file being resumed ("" when there is none): which steps are done. Only
 	// that is kept of the outcome, as a job is held for every row to create.
 	PrevSteps string
+	// PrevToken is the creation token the interrupted run's CreateUser
+	// carried ("" when none is recorded): a user that carries it is that
+	// run's (creation.go).
+	PrevToken string
 }
 
 // Provisioner creates the users of a plan: a bounded pool of workers, each
@@ -108,6 +112,13 @@ type Provisioner struct {
 	// circuit breaker stops.
 	Endpoint string
 
+	// token marks the users this run's own CreateUser made (creation.go).
+	tokenOnce sync.Once
+	token     string
+	// noToken: CreateUser was refused for want of connect:TagResource, so
+	// the rows without tags of their own are created without the token.
+	noToken atomic.Bool
+
 	quotaReached atomic.Bool
 	// gone holds the message of the rows not started because the instance
 	// no longer exists.
@@ -131,6 +142,11 @@ type Provisioner struct {
 type rowRun struct {
 	job     *Job
 	outcome report.Outcome
+	// token is the creation token this row's CreateUser carried ("" when
+	// it carried none); untagARN is the user to take it off once the
+	// outcome is on disk.
+	token    string
+	untagARN string
 	// api is the running step's API (Step.API): the limiter whose token
 	// the step takes ahead of its call.
 	api string
@@ -212,7 +228,11 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 		g.Go(func() error {
 			r := &rowRun{job: job, outcome: p.baseOutcome(job)}
 			runSteps(stop, calls, steps, r)
+			if st := r.outcome.Status; st == report.Created || st == report.Exists {
+				r.outcome.CreationToken = "" // settled: nothing left to tell
+			}
 			p.finish(r.outcome)
+			p.removeToken(calls, r)
 			done(i, r.outcome)
 			return nil
 		})
@@ -298,6 +318,9 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		// A row whose password was written ahead in an earlier run that
 		// was cut short: its user exists, so that run created it.
 		o.ConnectUserID = pr.ExistingUserID
+		if r.job.PrevToken != "" {
+			return p.settleResumed(calls, r)
+		}
 		if r.job.Password != "" || r.job.MayExist {
 			o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
 		} else {
@@ -341,7 +364,11 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 	// The write-ahead: the password is durably on disk before the call that
 	// sets it is sent. Without a password (SAML, directory) the row still
 	// says that its call was sent, so that --resume can tell the user made
-	// by this run from one that existed before.
+	// by this run from one that existed before. The creation token goes
+	// with it, so that --resume can tell this run's user from another's.
+	in := createUserInput(p.Instance, pr, password)
+	r.token = p.markCreate(in, r.job.PrevToken)
+	o.CreationToken = r.token
 	ahead := *o
 	ahead.Status, ahead.Password, ahead.Error = report.NotAttempted, password, interruptedCreating
 	if !p.append(ahead) {
@@ -349,14 +376,33 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		return false
 	}
 
-	in := createUserInput(p.Instance, pr, password)
 	p.noteCreate(true)
 	out, err := p.Connect.CreateUser(WithCallTrace(calls, trace), in)
 	if !errors.Is(err, ErrStopped) { // a dropped call says nothing of the pace
 		p.noteCreate(false)
 	}
+	if err != nil && p.tokenRefused(r, in, trace, err) {
+		// Refused only for the creation token's tag (no connect:TagResource),
+		// and a refusal made nothing: send it again without the token,
+		// written ahead again without it.
+		o.CreationToken = ""
+		ahead.CreationToken = ""
+		if !p.append(ahead) {
+			o.Status, o.Error = report.NotAttempted, "not attempted: the results file could not be written"
+			return false
+		}
+		trace = &CallTrace{Stop: stop}
+		p.noteCreate(true)
+		out, err = p.Connect.CreateUser(WithCallTrace(calls, trace), in)
+		if !errors.Is(err, ErrStopped) {
+			p.noteCreate(false)
+		}
+	}
 	if err == nil {
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL = report.Created, aws.ToString(out.UserId), password, p.signInURL()
+		if r.token != "" {
+			r.untagARN = aws.ToString(out.UserArn)
+		}
 		return true
 	}
 	return p.settle(calls, r, password, trace, err)
@@ -414,6 +460,7 @@ func (p *Provisioner) settle(calls context.Context, r *rowRun, password string, 
 			return false
 		}
 		o.Status, o.ConnectUserID, o.SignInURL = report.Exists, id, p.signInURL()
+		o.Error = madeByAnother
 		return true
 	}
 
@@ -454,18 +501,37 @@ func (p *Provisioner) settleByLookup(calls context.Context, r *rowRun, password,
 	login := r.job.Planned.Agent.Login
 	// A duplicate says the user exists, so a search that misses it lags
 	// behind (Connect's search index is eventually consistent): look again.
+	// The look-up reads the user's tags too: the creation token.
 	backoff := []time.Duration{}
 	if isDup {
 		backoff = lagBackoff(p.LagBackoff)
 	}
-	id, found, lerr := FindUserWithBackoff(calls, p.Connect, p.Instance.ID, login, backoff)
+	u, found, lerr := lookUpCreated(calls, p.Connect, p.Instance.ID, login)
+	for _, wait := range backoff {
+		if found || lerr != nil || sleep(calls, wait) != nil {
+			break
+		}
+		u, found, lerr = lookUpCreated(calls, p.Connect, p.Instance.ID, login)
+	}
+	id := u.id
 	switch {
 	case lerr != nil:
 		o.Status, o.Password = report.Failed, password
 		o.Error = fmt.Sprintf("%s; then could not tell whether it was created (%s): run again with --resume to settle it", failure, ErrText(lerr))
 		return false
+	case found && r.token != "" && u.tags[CreationTagKey] != r.token && (r.job.PrevToken != "" || !r.job.MayExist && r.job.Password == ""):
+		// The user is there, but without the token this row's CreateUser
+		// carried: another run (or person) made it, and its password is
+		// not the one written ahead. (A resumed row of a file that records
+		// no token may be the interrupted run's, whose CreateUser carried
+		// none: it keeps the password written ahead, as before.)
+		o.Status, o.ConnectUserID, o.SignInURL, o.Error = report.Exists, id, p.signInURL(), madeByAnother
+		return true
 	case found:
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL, o.Error = report.Created, id, password, p.signInURL(), ""
+		if r.token != "" && u.tags[CreationTagKey] == r.token {
+			r.untagARN = u.arn
+		}
 		return true
 	}
 	// Not found, but an attempt may have made it after all and the search

@@ -637,9 +637,9 @@ func TestImportResumeRefusesALoginChangedInCase(t *testing.T) {
 	}
 }
 
-// TestImportSummaryShowsWarnings: what validation and the plan warn of (a
-// value ignored, a user whose name differs only in case) reaches the
-// summary, as validate shows it.
+// TestImportSummaryShowsWarnings: what validation warns of (a value
+// ignored) and the plan refuses (a user whose name differs only in case)
+// reaches the summary, as validate shows it.
 func TestImportSummaryShowsWarnings(t *testing.T) {
 	t.Parallel()
 	sb := startSandbox(t, sandbox.Options{Unlimited: true})
@@ -664,7 +664,7 @@ func TestImportSummaryShowsWarnings(t *testing.T) {
 	}
 	var b strings.Builder
 	WriteSummary(&b, res)
-	for _, want := range []string{`line 2: warning: column "phone number": ignored`, `line 3: warning: column "user login": user "WARNED0002" exists`} {
+	for _, want := range []string{`line 2: warning: column "phone number": ignored`, `line 3: column "user login": no user "warned0002", but the instance has "WARNED0002", which differs only in case`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}

@@ -29,7 +29,8 @@ func TestImportShowsTheSetUp(t *testing.T) {
 	last := -1
 	for _, step := range []string{
 		// The instance first: a credentials problem is said before any
-		// Service Quotas line.
+		// Service Quotas line, and --resume of another instance's results
+		// file is refused before any other call.
 		"import: describing the instance (",
 		"import: reading the rate quotas from Service Quotas (",
 		"import: listing the routing profiles (",

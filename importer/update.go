@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,6 +34,10 @@ type ConnectUpdater interface {
 	TagResource(ctx context.Context, in *connect.TagResourceInput, optFns ...func(*connect.Options)) (*connect.TagResourceOutput, error)
 	UntagResource(ctx context.Context, in *connect.UntagResourceInput, optFns ...func(*connect.Options)) (*connect.UntagResourceOutput, error)
 }
+
+// updateFailurePrefix begins the error of a row an update call failed: the
+// call was sent, and may have landed.
+const updateFailurePrefix = "update "
 
 // interruptedUpdating is the error written ahead of a row's updates: a
 // kill leaves it, and --resume settles the row by reading the user again.
@@ -94,6 +99,11 @@ type Updater struct {
 	mu     sync.Mutex
 	fields map[string]int // changes per field, of the rows that differ
 	differ int
+
+	// logFailed: a row's outcome could not be written; logErr is why.
+	logFailed  atomic.Bool
+	logErr     error
+	logErrOnce sync.Once
 }
 
 // UpdateCounts is what the comparison found: how many rows differ, and
@@ -152,9 +162,12 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	g.SetLimit(n)
 	u.searchProficiencies(stop, jobs)
 	for _, i := range u.readOrder(stop, jobs) {
-		if stop.Err() != nil {
+		if stop.Err() != nil || u.logFailed.Load() {
 			o := jobs[i].Base
 			o.Status, o.Error = report.NotAttempted, NotStarted
+			if u.logFailed.Load() {
+				o.Error = "not attempted: the results file could not be written"
+			}
 			outcomes[i] = o
 			continue
 		}
@@ -165,7 +178,12 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 			}
 			if u.Log != nil {
 				if err := u.Log.Append(outcomes[i]); err != nil {
-					return fmt.Errorf("write results file: %w", err)
+					// No row starts after it: its changes could not be
+					// kept. The run ends with its summary (LogErr).
+					u.logErrOnce.Do(func() {
+						u.logErr = fmt.Errorf("write results file: %w", err)
+						u.logFailed.Store(true)
+					})
 				}
 			}
 			if u.OnOutcome != nil {
@@ -180,10 +198,25 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	return outcomes, nil
 }
 
-// resumedChanges is the changes cell an interrupted earlier run wrote
-// ahead for this row, if it did.
+// LogErr is the first error writing the results file, if any: no row
+// started after it.
+func (u *Updater) LogErr() error {
+	if u.logFailed.Load() {
+		return u.logErr
+	}
+	return nil
+}
+
+// resumedChanges is the changes cell an earlier run wrote for this row
+// whose calls it sent without learning that they all landed, if it did:
+// written ahead by a run that was interrupted, or a row failed by an update
+// call (its answer lost, the endpoint stopped: the call may land later).
+// What the instance now shows of it is this file's update.
 func resumedChanges(p report.Outcome) string {
-	if p.Status == report.NotAttempted && p.Error == interruptedUpdating {
+	switch {
+	case p.Status == report.NotAttempted && p.Error == interruptedUpdating:
+		return p.Changes
+	case p.Status == report.Failed && strings.HasPrefix(p.Error, updateFailurePrefix):
 		return p.Changes
 	}
 	return ""
@@ -323,7 +356,7 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 		go func() {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
-				errs[i] = fmt.Sprintf("update %s: %s", up.fieldsOf(a), ErrSummary(err))
+				errs[i] = fmt.Sprintf("%s%s: %s", updateFailurePrefix, up.fieldsOf(a), ErrSummary(err))
 			}
 		}()
 	}

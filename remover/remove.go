@@ -57,6 +57,9 @@ type Config struct {
 	DryRun     bool
 	Resume     bool
 	Force      bool
+	// AllowAdmin lets a real run delete users that hold the Admin
+	// security profile (--allow-admin); without it such a run is refused.
+	AllowAdmin bool
 
 	// Confirm is asked, once the plan is made and before anything is
 	// written or deleted, whether to delete n users; an error stops the
@@ -81,7 +84,10 @@ type Config struct {
 
 // Result is what a remove did.
 type Result struct {
-	Instance    importer.Instance
+	Instance importer.Instance
+	// Halted says why the run stopped sending before the end (the endpoint
+	// stopped answering), or "".
+	Halted      string
 	Counts      report.Counts
 	ResultsPath string
 	RetryPath   string
@@ -149,9 +155,11 @@ type removeTarget struct {
 	first      string
 	last       string
 	routing    string
-	email      string // the user's email, when described
-	described  bool   // a DescribeUser of the planning gave the email
-	alreadyOff bool   // an earlier run's DeleteUser went through; only the cleanup is left
+	email      string   // the user's email, when described
+	described  bool     // a DescribeUser of the planning gave the email
+	alreadyOff bool     // an earlier run's DeleteUser went through; only the cleanup is left
+	security   []string // the user's security profile ids (admin.go)
+	admin      bool     // the user holds the Admin security profile
 }
 
 // sentMarker is in the error of a row whose DeleteUser was sent, for
@@ -169,11 +177,17 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 	}
 	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
 	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
+	resolved, err := report.ResolveLink(r.resultsPath)
+	if err != nil {
+		return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+	}
+	r.resultsPath = resolved
 	defer r.close()
 	for _, stage := range []func() error{
 		r.lockResults,       // the paths, then one run per results file
 		r.readInput,         // the logins, and the instance
 		r.loadPrevious,      // --resume: the earlier run's outcomes
+		r.configureRates,    // Service Quotas: only once the run is known to belong here
 		r.plan,              // the users the file names, as the instance has them
 		r.listQuickConnects, // before anything is deleted, so a missing permission changes nothing
 		r.planIdentityCenter,
@@ -289,7 +303,14 @@ func (r *removeRun) readInput() error {
 	if err != nil {
 		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
-	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(cfg)), r.status.Out(cfg.Progress))
+	return nil
+}
+
+// configureRates asks Service Quotas for the rates (once per process). It
+// follows loadPrevious, so that --resume on the wrong instance is refused
+// with no call to AWS but DescribeInstance.
+func (r *removeRun) configureRates() error {
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.status.Out(r.cfg.Progress))
 	return nil
 }
 
@@ -317,7 +338,7 @@ func (r *removeRun) plan() error {
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
-	return nil
+	return r.guardAdmins()
 }
 
 // listQuickConnects lists the USER quick connects and describes a first one
@@ -378,6 +399,7 @@ func (r *removeRun) openResults() error {
 		}
 		return &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
 	}
+	r.log.SetInstance(r.inst.ID)
 	for i := range r.outcomes {
 		if r.outcomes[i].Status != "" {
 			if err := r.log.Append(r.outcomes[i]); err != nil {
@@ -401,7 +423,7 @@ func (r *removeRun) apply() error {
 		}
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
-		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }}
+		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }, endpoint: clients.Endpoint()}
 	// The email comes from a DescribeUser beside each DeleteUser, unless
 	// its rate is below DeleteUser's: then it would slow the run, and the
 	// email column stays empty.
@@ -432,6 +454,9 @@ func (r *removeRun) finish() *Result {
 	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
 	res.Interrupted = r.stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
+	if !r.cfg.DryRun {
+		res.Halted = rm.halted()
+	}
 	if res.ResultsErr == nil {
 		if err := r.log.Finish(outcomes); err != nil {
 			res.ResultsErr = fmt.Errorf("rewrite results file: %w", err)
@@ -508,6 +533,7 @@ type snapshotUser struct {
 	id, first, last, routing string
 	email                    string // when described (the listing has none)
 	described                bool
+	security                 []string // security profile ids
 }
 
 // userSnapshot is the instance's users by exact user name, and by lower case.
@@ -542,7 +568,8 @@ func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID s
 
 // add takes one user of the listing.
 func (s *userSnapshot) add(u *importer.UserSnapshot) {
-	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID]}
+	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID],
+		security: u.SecurityProfileIDs}
 	if su.routing == "" {
 		su.routing = u.RoutingProfileID
 	}
@@ -679,7 +706,7 @@ func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, i
 			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
 		case found:
 			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing,
-				email: u.email, described: u.described})
+				email: u.email, described: u.described, security: u.security})
 			continue
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of

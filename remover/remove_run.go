@@ -33,6 +33,9 @@ type remover struct {
 	deleteStoreUsers bool
 	describeEmails   bool // a DescribeUser per deleted user fills the email column
 	onOutcome        func(report.Outcome)
+	// endpoint names where the calls go, for the rows the circuit breaker
+	// stops (importer.BreakerMessage).
+	endpoint string
 
 	mu                 sync.Mutex
 	err                error // the first results-file failure: no row starts after it
@@ -105,6 +108,9 @@ func (r *remover) dryRun(calls context.Context, targets []*removeTarget, outcome
 		o := t.outcome(r.inst)
 		o.Status = report.WouldDelete
 		var changes []string
+		if t.admin {
+			changes = append(changes, adminNote)
+		}
 		quick, _ := r.quick.of(calls, t.userID) // complete: the dry run described them all
 		if len(quick) > 0 {
 			r.count(func() { r.quickDeleted += len(quick) })
@@ -151,7 +157,7 @@ func (r *remover) run(stop, calls context.Context, workers int, targets []*remov
 	next := 0
 feed:
 	for ; next < len(targets); next++ {
-		if r.logErr() != nil {
+		if r.logErr() != nil || r.halted() != "" {
 			break
 		}
 		select {
@@ -170,13 +176,35 @@ feed:
 			o.Error = sentMarker + " by an earlier run; "
 		}
 		o.Status = report.NotAttempted
-		if r.logErr() != nil {
+		switch {
+		case r.logErr() != nil:
 			o.Error += notWritten
-		} else {
+		case r.halted() != "":
+			o.Error += r.halted()
+		default:
 			o.Error += importer.NotStarted
 		}
 		outcomes[t.slot] = o
 	}
+}
+
+// halted is the error of the rows not started because the circuit breaker
+// stopped the calls (the endpoint stopped answering), or "".
+func (r *remover) halted() string {
+	if r.limits == nil {
+		return ""
+	}
+	if open, _ := r.limits.Breaker.Open(); open {
+		return importer.BreakerMessage(r.endpointName())
+	}
+	return ""
+}
+
+func (r *remover) endpointName() string {
+	if r.endpoint == "" {
+		return "the AWS endpoint"
+	}
+	return r.endpoint
 }
 
 // notWritten is the error of a row not started because the results file
@@ -198,6 +226,10 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 			return o
 		}
 		trace.Prepaid = true
+	}
+	if msg := r.halted(); msg != "" && !t.alreadyOff {
+		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, msg, ""
+		return o
 	}
 	if !t.alreadyOff && r.describeEmails && !t.described {
 		o.Email = r.email(calls, t.userID)
@@ -443,6 +475,12 @@ func (r *remover) deleteUser(calls context.Context, t *removeTarget, trace *impo
 	case errors.Is(err, importer.ErrStopped):
 		// Throttled, then stopped by Ctrl-C before it went through.
 		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.NotStarted, ""
+		r.append(*o, false)
+		return false
+	case awsclient.Classify(err) == awsclient.NotSent && !importer.MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)]):
+		// The circuit breaker kept it from being sent, and no attempt
+		// before it can have reached Connect: nothing was done.
+		o.Status, o.Error, o.ConnectUserID = report.NotAttempted, importer.BreakerMessage(r.endpointName()), ""
 		r.append(*o, false)
 		return false
 	case awsclient.Classify(err) == awsclient.NotFound && importer.MayHaveApplied(trace.Attempts[:len(trace.Attempts)-1]):

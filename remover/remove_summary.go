@@ -3,6 +3,7 @@ package remover
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
@@ -47,6 +48,9 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.IdentityStoreID != "" && !res.DryRun {
 		fmt.Fprintf(w, "identity center: %s: %s left group %s, %s deleted, %s kept (in other groups)\n", res.IdentityStoreID,
 			report.Plural(res.MembershipsRemoved, "user"), res.Group, report.Plural(res.StoreUsersDeleted, "user"), report.Plural(res.StoreUsersKept, "user"))
+	}
+	if res.Halted != "" {
+		fmt.Fprintf(w, "%s: stopped sending: %s\n", verb, strings.TrimPrefix(res.Halted, "not attempted: "))
 	}
 	if res.Interrupted {
 		fmt.Fprintf(w, "%s: interrupted: run the same command with --resume to finish\n", verb)

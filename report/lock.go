@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // ErrLocked is returned, wrapped with the path, when another run holds the
@@ -70,4 +71,28 @@ func (l *Lock) Release() error {
 		rmErr = nil
 	}
 	return errors.Join(rmErr, closeErr)
+}
+
+// ResolveLink gives the file a results path stands for: the path itself,
+// or, when it is a symbolic link, the file the link names (followed to the
+// end, and whether or not that file exists yet). A run locks and writes that
+// file, so that a link and its target are one results file (one lock), and
+// the link stays a link (the atomic rewrite replaces the target, not it).
+func ResolveLink(path string) (string, error) {
+	p := path
+	for range 40 {
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return p, nil // a file, or none yet: that is the results file
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", fmt.Errorf("results file %s: %w", path, err)
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
+	}
+	return "", fmt.Errorf("results file %s: too many levels of symbolic links", path)
 }

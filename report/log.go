@@ -29,6 +29,10 @@ var ErrClosed = errors.New("results file already closed")
 type Log struct {
 	path    string
 	columns []string // the file's header: Header, or a resumed file's own
+	// instance is written in the instance column of every row that names
+	// none (SetInstance), so that --resume can tell the file's instance
+	// from any row.
+	instance string
 
 	// syncMu serialises syncs, Finish and Close; it is taken before mu.
 	// Holding it across an fsync lets one fsync cover every row written
@@ -155,6 +159,9 @@ func (l *Log) Append(o Outcome) error {
 	if err := o.check(); err != nil {
 		return fmt.Errorf("results file %s: %w", l.path, err)
 	}
+	if o.Instance == "" {
+		o.Instance = l.instance
+	}
 	row := encode(o.record(l.columns))
 	l.mu.Lock()
 	err := l.write(row)
@@ -168,6 +175,10 @@ func (l *Log) Append(o Outcome) error {
 	}
 	return l.syncTo(seq)
 }
+
+// SetInstance makes every row written from now on that names no instance
+// name this one: the run's. Call it before the first Append.
+func (l *Log) SetInstance(id string) { l.instance = id }
 
 // Sync makes every row appended so far durable.
 func (l *Log) Sync() error {
@@ -254,6 +265,10 @@ func (l *Log) Finish(rows []Outcome) error {
 	tmp, err := writeTempRows(l.path, utf8BOM, len(rows)+1, func(i int) []string {
 		if i == 0 {
 			return Header
+		}
+		if o := rows[i-1]; o.Instance == "" && l.instance != "" {
+			o.Instance = l.instance
+			return o.record(Header)
 		}
 		return rows[i-1].record(Header)
 	})

@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-const headerLine = "line,user login,first name,last name,email,routing profile,status,connect user id,sso user id,password,sign-in url,error,changes,instance,steps\n"
+const headerLine = "line,user login,first name,last name,email,routing profile,status,connect user id,sso user id,password,sign-in url,error,changes,instance,steps,creation token\n"
 
 // fileHeader is how a results file this version writes begins: a UTF-8
 // byte order mark (for Excel), then the header.

@@ -69,7 +69,7 @@ var ContractHeader = []string{
 // the columns added since, each at the end so that an older reader that
 // finds columns by name keeps working. A file written before a column
 // existed still reads: the column's cells are blank.
-var Header = append(slices.Clone(ContractHeader), "changes", "instance", "steps")
+var Header = append(slices.Clone(ContractHeader), "changes", "instance", "steps", "creation token")
 
 // Outcome is one row of the results file: what happened to one input row.
 type Outcome struct {
@@ -93,6 +93,10 @@ type Outcome struct {
 	// Steps names the steps of the row that are done, in the order they
 	// ran ("connect user; proficiencies"), so that --resume skips them.
 	Steps string
+	// CreationToken is the tag value the row's CreateUser carried while its
+	// outcome is unsettled, so that --resume can tell the user that
+	// CreateUser made from one another run or person made.
+	CreationToken string
 }
 
 // HasStep says whether the step named is among o's steps done.
@@ -190,6 +194,8 @@ func (o Outcome) cell(column string) (string, bool) {
 		return Neutralise(o.Instance), true
 	case "steps":
 		return o.Steps, true // step names, never a formula
+	case "creation token":
+		return Neutralise(o.CreationToken), true
 	}
 	return "", false
 }
@@ -236,6 +242,8 @@ func (o *Outcome) set(column, value string) error {
 		o.Instance = v
 	case "steps":
 		o.Steps = value
+	case "creation token":
+		o.CreationToken = v
 	}
 	return nil
 }
