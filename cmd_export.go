@@ -21,7 +21,7 @@ import (
 )
 
 const exportUsage = `Usage: bulkagents export [--instance-id ID|ARN] [--out FILE|-] [--force] [--no-progress] [--format text|json]
-                         [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
+                         [--columns LIST] [--where COLUMN=VALUE]... [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Writes every user of an Amazon Connect instance as the console's bulk-upload
 template for the instance's identity type plus the extension columns, one row
@@ -43,12 +43,22 @@ Proficiencies: SearchUsers per attribute value and level, or for a small
 instance one ListUserProficiencies per user, whichever is quicker. Rates come
 from Service Quotas unless --rate-scale is given.
 
+--columns writes only the template columns listed (any of their names,
+separated by commas, read as one CSV line: a name holding a comma goes in
+double quotes), in the template's order; no DescribeUser is called unless
+email address, secondary email, mobile or a per-channel column is among
+them. --where COLUMN=VALUE (repeatable, all must hold) exports only the
+users SearchUsers finds for it: user login (a prefix), first name, last
+name, routing profile name, security profile, agent hierarchy (the group and
+those below it), tags (key|value), proficiencies (attribute|value[|level]).
+
 A name that no longer resolves (a routing profile deleted meanwhile) leaves
 its cell blank, with a warning naming the user.
 
 Examples:
     bulkagents export --instance-id 11111111-2222-3333-4444-555555555555 --out agents.csv
     bulkagents export --instance-id ID --out - > agents.csv
+    bulkagents export --instance-id ID --columns 'user login,routing profile name' --where 'agent hierarchy=Example Corp|Support'
     bulkagents export --sandbox --out -
 `
 
@@ -111,6 +121,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	res, err := importer.Export(ctx, importer.ExportConfig{
 		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
 		Progress: env.stderr, ProgressMode: mode, Columns: fl.part.columns, Where: fl.part.where,
+		Users: setExportMemoryLimit,
 	}, clients)
 	if err != nil {
 		return exportError(ctx, err, fl.out)

@@ -1,7 +1,7 @@
 package importer
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -43,6 +43,9 @@ type ExportConfig struct {
 	// Where are the conditions (ParseWhere) the users written meet, all
 	// of them: SearchUsers pages only those.
 	Where []Where
+	// Users, when set, is told how many users the export will hold, as
+	// soon as the first page says (the command sets its memory limit).
+	Users func(n int64)
 }
 
 // ExportResult is what an export did.
@@ -110,7 +113,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	}
 	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
 	status.Stop()
-	prog := &snapshotProgress{}
+	prog := &snapshotProgress{onTotal: cfg.Users}
 	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
 	needs := needsOf(cfg.Columns)
 	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits,
@@ -133,15 +136,19 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
-	data, warnings := exportCSV(header, snap, cfg.Out != "-")
-	res.Warnings = append(res.Warnings, warnings...)
+	var warnings []string
+	write := func(w io.Writer, bom bool) (err error) {
+		warnings, err = exportCSV(w, header, snap, bom)
+		return err
+	}
 	if cfg.Out == "-" {
-		if _, err := cfg.Stdout.Write(data); err != nil {
+		if err := write(cfg.Stdout, false); err != nil {
 			return nil, fmt.Errorf("write standard output: %w", err)
 		}
-	} else if err := writeExportFile(cfg.Out, data, cfg.Force); err != nil {
+	} else if err := writeExportFile(cfg.Out, func(w io.Writer) error { return write(w, true) }, cfg.Force); err != nil {
 		return nil, err
 	}
+	res.Warnings = append(res.Warnings, warnings...)
 	res.Elapsed = time.Since(start)
 	res.rates(clients.Limits)
 	res.RateSources = sources
@@ -167,9 +174,11 @@ func (res *ExportResult) rates(l *Limits) {
 	}
 }
 
-// exportCSV renders the snapshot. A file gets the byte-order mark that
-// makes Excel read it as UTF-8, as the results file does.
-func exportCSV(header []string, snap *Snapshot, bom bool) ([]byte, []string) {
+// exportCSV writes the snapshot to w, row by row, letting go of each
+// user once written (an export of 100,000 users holds no second copy of
+// itself as text). A file gets the byte-order mark that makes Excel read
+// it as UTF-8, as the results file does.
+func exportCSV(out io.Writer, header []string, snap *Snapshot, bom bool) ([]string, error) {
 	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
@@ -177,24 +186,32 @@ func exportCSV(header []string, snap *Snapshot, bom bool) ([]byte, []string) {
 	for _, c := range cols {
 		names.written[agentfile.FieldOf(c)] = true
 	}
-	var buf bytes.Buffer
+	buf := bufio.NewWriterSize(out, 64<<10)
 	if bom {
 		buf.WriteString("\ufeff")
 	}
-	w := csv.NewWriter(&buf)
-	_ = w.Write(header) // a bytes.Buffer does not fail
+	w := csv.NewWriter(buf)
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
 	var warnings []string
-	for _, u := range snap.Users {
+	for i, u := range snap.Users {
 		a, warn := names.agent(u)
 		warnings = append(warnings, warn...)
 		rec := a.Cells(cols)
 		for i := range rec {
 			rec[i] = report.Neutralise(rec[i])
 		}
-		_ = w.Write(rec)
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+		snap.Users[i] = nil
 	}
 	w.Flush()
-	return buf.Bytes(), warnings
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	return warnings, buf.Flush()
 }
 
 // exportHeader is the header of the console's current template for an
@@ -294,11 +311,11 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 	return a, warns
 }
 
-// writeExportFile writes data to path through a temporary file in the same
+// writeExportFile writes what write writes to path through a temporary file in the same
 // folder, so that a kill leaves either no file or the whole one: mode 0600
 // (it holds personal data), synced, then linked into place, which fails if
 // path appeared meanwhile, unless force allows replacing it (rename).
-func writeExportFile(path string, data []byte, force bool) error {
+func writeExportFile(path string, write func(io.Writer) error, force bool) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -310,7 +327,7 @@ func writeExportFile(path string, data []byte, force bool) error {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -72,6 +72,10 @@ type Snapshot struct {
 // progress display reads it.
 type snapshotProgress struct {
 	pages, read, described, total atomic.Int64
+	// onTotal, when set, is told the listing's first count of the users
+	// (SearchUsers' ApproximateTotalCount), once.
+	onTotal func(int64)
+	told    atomic.Bool
 }
 
 // describeWorkers is how many DescribeUser calls are in flight at once. The

@@ -71,6 +71,9 @@ func ScanUsersMatching(ctx context.Context, api ConnectReader, instanceID string
 		prog.pages.Add(1)
 		if page.ApproximateTotalCount != nil {
 			prog.total.Store(*page.ApproximateTotalCount)
+			if prog.onTotal != nil && !prog.told.Swap(true) {
+				prog.onTotal(*page.ApproximateTotalCount)
+			}
 		}
 		for i := range page.Users {
 			u := fromSearchSummary(&page.Users[i])
