@@ -231,7 +231,7 @@ func checkRateScale(x float64) error {
 	return nil
 }
 
-// --columns and --where (export; sync's plan may take them too): the part
+// --columns and --where (export): the part
 // of the instance a command reads, checked as they are parsed.
 
 // partFlags are --columns LIST and the --where COLUMN=VALUE given.
