@@ -71,7 +71,7 @@ func BenchmarkExportPart(b *testing.B) {
 				dir := b.TempDir()
 				args := append([]string{"export", "--out", "export.csv", "--no-progress"}, c.args...)
 				cmd := importCmd(b, sb, dir, c.scale, args...)
-				rss := ownPeakRSS(b, cmd, dir)
+				own := ownUsage(b, cmd, dir)
 				b.StartTimer()
 				start := time.Now()
 				out, err := cmd.CombinedOutput()
@@ -101,7 +101,9 @@ func BenchmarkExportPart(b *testing.B) {
 					throttled += n.Throttled
 				}
 				b.ReportMetric(elapsed.Seconds()/bound.Seconds(), "x-"+busiest+"-bound")
-				b.ReportMetric(float64(rss())/1024, "peak-RSS-MB")
+				rss, cpu := own()
+				b.ReportMetric(float64(rss)/1024, "peak-RSS-MB")
+				b.ReportMetric(cpu, "cpu-s")
 				b.ReportMetric(float64(calls["Connect.SearchUsers"].Sent), "SearchUsers-calls")
 				b.ReportMetric(float64(describe), "DescribeUser-calls")
 				b.ReportMetric(float64(throttled), "throttled")
@@ -113,30 +115,33 @@ func BenchmarkExportPart(b *testing.B) {
 	}
 }
 
-// ownPeakRSS runs cmd under GNU time and gives, once it has run, the
-// export process's own peak resident memory in KiB. The kernel's maxrss of
+// ownUsage runs cmd under GNU time and gives, once it has run, the export
+// process's own peak resident memory in KiB and the processor time it
+// used (user and system, seconds: beside the elapsed time, it tells a run
+// the machine starved from one the rates paced). The kernel's maxrss of
 // a child the test process starts directly is not its own: Go starts it
 // with vfork, and exec records the memory high-water mark of the image it
 // replaces, the test process's (here a sandbox holding 100,000 users), as
 // the child's. GNU time forks a small process of its own first.
-func ownPeakRSS(b *testing.B, cmd *exec.Cmd, dir string) func() int64 {
+func ownUsage(b *testing.B, cmd *exec.Cmd, dir string) func() (int64, float64) {
 	b.Helper()
 	timer, err := exec.LookPath("/usr/bin/time")
 	if err != nil {
 		b.Skip("no /usr/bin/time to measure the export's own memory")
 	}
 	out := filepath.Join(dir, "maxrss.txt")
-	cmd.Args = append([]string{timer, "-f", "%M", "-o", out, cmd.Path}, cmd.Args[1:]...)
+	cmd.Args = append([]string{timer, "-f", "%M %U %S", "-o", out, cmd.Path}, cmd.Args[1:]...)
 	cmd.Path = timer
-	return func() int64 {
+	return func() (int64, float64) {
 		data, err := os.ReadFile(out)
 		if err != nil {
 			b.Fatal(err)
 		}
 		var kb int64
-		if _, err := fmt.Sscan(strings.TrimSpace(string(data)), &kb); err != nil {
+		var user, sys float64
+		if _, err := fmt.Sscan(strings.TrimSpace(string(data)), &kb, &user, &sys); err != nil {
 			b.Fatalf("GNU time wrote %q", data)
 		}
-		return kb
+		return kb, user + sys
 	}
 }
