@@ -122,7 +122,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 		if !report.HandedOut(o.Status) {
 			continue // no password, and the row may have been fixed since
 		}
-		login := file.Value(inInput[o.Line], agentfile.ColLogin)
+		login := file.Login(inInput[o.Line])
 		if strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &exitError{
 				code: exitUnusable,

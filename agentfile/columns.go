@@ -96,6 +96,9 @@ type columnSpec struct {
 	kind  Kind
 	// clear: (none) clears the field on import --update.
 	clear bool
+	// secret: the column's cells are never shown (a password), nor split
+	// teams by.
+	secret bool
 	// extension: a column beyond the console's template (extension.go);
 	// channel is its channel.
 	extension bool
@@ -105,6 +108,25 @@ type columnSpec struct {
 	// cell writes an agent's value as the column's cell (export); nil: the
 	// column is not written (the password, another spelling of a field).
 	cell func(a *Agent) string
+
+	// How import --update compares the field (compare.go); a field's own
+	// column holds these. label names the field in the changes column,
+	// group is its kind (the update call that sets it); only: the one
+	// identity type whose users hold the field in Connect.
+	label string
+	group Group
+	only  Identity
+	// take sets the field of dst to src's; wipe clears it (nil: take
+	// from a zero Agent).
+	take func(dst, src *Agent)
+	wipe func(dst *Agent)
+	// text is the field's value as the changes column shows it (nil:
+	// cell); items, for a set field, lists how want's set differs from
+	// have's.
+	text  func(a *Agent) string
+	items func(have, want *Agent) []string
+	// refuseClear refuses a clear the user's other fields do not allow.
+	refuseClear func(want *Agent) error
 }
 
 // columnTable is the template's columns: the console's current template in
@@ -113,27 +135,37 @@ type columnSpec struct {
 // extended template's header, the export's cells and the reading of a
 // file are made from it.
 var columnTable = []columnSpec{
-	{col: ColFirstName, name: "first name", kind: KindName, cell: func(a *Agent) string { return a.FirstName }},
-	{col: ColLastName, name: "last name", kind: KindName, cell: func(a *Agent) string { return a.LastName }},
-	{col: ColEmail, name: "email address", aliases: []string{"email", "e-mail address"}, kind: KindEmail, cell: func(a *Agent) string { return a.Email }},
-	{col: ColSecondaryEmail, name: "secondary email address", kind: KindEmail, clear: true, cell: func(a *Agent) string { return a.SecondaryEmail }},
-	{col: ColMobile, name: "mobile", kind: KindE164, clear: true, cell: func(a *Agent) string { return a.Mobile }},
-	{col: ColPassword, name: "password", kind: KindPassword},
+	{col: ColFirstName, name: "first name", kind: KindName, cell: func(a *Agent) string { return a.FirstName },
+		label: "first name", group: GroupIdentity, take: func(d, s *Agent) { d.FirstName = s.FirstName }},
+	{col: ColLastName, name: "last name", kind: KindName, cell: func(a *Agent) string { return a.LastName },
+		label: "last name", group: GroupIdentity, take: func(d, s *Agent) { d.LastName = s.LastName }},
+	{col: ColEmail, name: "email address", aliases: []string{"email", "e-mail address"}, kind: KindEmail, cell: func(a *Agent) string { return a.Email },
+		label: "email", group: GroupIdentity, only: IdentityConnect, take: func(d, s *Agent) { d.Email = s.Email }},
+	{col: ColSecondaryEmail, name: "secondary email address", kind: KindEmail, clear: true, cell: func(a *Agent) string { return a.SecondaryEmail },
+		label: "secondary email", group: GroupIdentity, take: func(d, s *Agent) { d.SecondaryEmail = s.SecondaryEmail }},
+	{col: ColMobile, name: "mobile", kind: KindE164, clear: true, cell: func(a *Agent) string { return a.Mobile },
+		label: "mobile", group: GroupIdentity, take: func(d, s *Agent) { d.Mobile = s.Mobile }},
+	{col: ColPassword, name: "password", kind: KindPassword, secret: true},
 	{col: ColLogin, name: "user login", aliases: []string{"username"}, kind: KindLogin, cell: func(a *Agent) string { return a.Login }},
 	// The documented template's "agent hierarchy" holds what
 	// user_hierarchy_1|user_hierarchy_2 holds; the export writes the
 	// latter, which every template (and the real SAML file) has.
 	{col: ColAgentHierarchy, name: "agent hierarchy", field: ColHierarchy, kind: KindHierarchy, clear: true, sep: "|"},
-	{col: ColRoutingProfile, name: "routing profile name", aliases: []string{"routing profile"}, kind: KindProfile, cell: func(a *Agent) string { return a.RoutingProfile }},
+	{col: ColRoutingProfile, name: "routing profile name", aliases: []string{"routing profile"}, kind: KindProfile, cell: func(a *Agent) string { return a.RoutingProfile },
+		label: "routing profile", group: GroupRouting, take: func(d, s *Agent) { d.RoutingProfile = s.RoutingProfile }},
 	{col: ColSecurityProfiles, name: "security_profile_name_1|security_profile_name_2", aliases: []string{"security profiles", "security profile name"},
-		kind: KindProfiles, cell: func(a *Agent) string { return strings.Join(a.SecurityProfiles, "|") }},
-	{col: ColHierarchy, name: "user_hierarchy_1|user_hierarchy_2", kind: KindHierarchy, clear: true, sep: "|", cell: func(a *Agent) string { return strings.Join(a.Hierarchy, "|") }},
+		kind: KindProfiles, cell: func(a *Agent) string { return strings.Join(a.SecurityProfiles, "|") },
+		label: "security profiles", group: GroupSecurity, take: func(d, s *Agent) { d.SecurityProfiles = s.SecurityProfiles },
+		items: listItems(func(a *Agent) []string { return a.SecurityProfiles })},
+	{col: ColHierarchy, name: "user_hierarchy_1|user_hierarchy_2", kind: KindHierarchy, clear: true, sep: "|", cell: func(a *Agent) string { return strings.Join(a.Hierarchy, "|") },
+		label: "hierarchy", group: GroupHierarchy, take: func(d, s *Agent) { d.Hierarchy = s.Hierarchy }},
 	{col: ColPhoneType, name: "phone type (soft/desk)", aliases: []string{"phone type"}, kind: KindPhoneType, cell: func(a *Agent) string {
 		if a.PhoneType == "DESK_PHONE" {
 			return "desk"
 		}
 		return "soft"
-	}},
+	},
+		label: "phone type", group: GroupPhone, take: func(d, s *Agent) { d.PhoneType = s.PhoneType }},
 	// A soft phone's number is not used: the export leaves it out, (none)
 	// clears it.
 	{col: ColPhoneNumber, name: "phone number", kind: KindE164, clear: true, cell: func(a *Agent) string {
@@ -141,39 +173,69 @@ var columnTable = []columnSpec{
 			return a.PhoneNumber
 		}
 		return ""
-	}},
+	},
+		label: "phone number", group: GroupPhone, text: func(a *Agent) string { return a.PhoneNumber },
+		// A number is a desk phone's: a soft phone's number cell is
+		// ignored (validation warns), and (none) clears the number.
+		take: func(d, s *Agent) {
+			if d.PhoneType == "DESK_PHONE" {
+				d.PhoneNumber = s.PhoneNumber
+			}
+		},
+		wipe: func(d *Agent) { d.PhoneNumber = "" },
+		refuseClear: func(w *Agent) error {
+			if w.PhoneType == "DESK_PHONE" {
+				return DeskNeedsNumberError{}
+			}
+			return nil
+		}},
 	{col: ColAutoAccept, name: "soft phone auto accept (yes/no)", aliases: []string{"auto accept", "soft phone auto accept"}, kind: KindYesNo,
-		cell: func(a *Agent) string { return YesNo(a.AutoAccept) }},
+		cell:  func(a *Agent) string { return YesNo(a.AutoAccept) },
+		label: "soft phone auto accept", group: GroupPhone, take: func(d, s *Agent) { d.AutoAccept = s.AutoAccept }},
 	{col: ColACWTimeout, name: "acw timeout (seconds)", aliases: []string{"acw timeout"}, kind: KindSeconds,
-		cell: func(a *Agent) string { return strconv.Itoa(int(a.ACWTimeout)) }},
-	{col: ColTags, name: "tags", kind: KindTags, clear: true, cell: func(a *Agent) string { return TagsCell(a.Tags) }},
+		cell:  func(a *Agent) string { return strconv.Itoa(int(a.ACWTimeout)) },
+		label: "ACW timeout", group: GroupPhone, take: func(d, s *Agent) { d.ACWTimeout = s.ACWTimeout }},
+	{col: ColTags, name: "tags", kind: KindTags, clear: true, cell: func(a *Agent) string { return TagsCell(a.Tags) },
+		label: "tags", group: GroupTags, take: func(d, s *Agent) { d.Tags = s.Tags }, items: tagItems},
 	// A home-made column: a path joined by / (technical support/IT/Eastern).
 	{col: ColUserHierarchy, name: "userhierarchy", field: ColHierarchy, kind: KindHierarchy, clear: true, sep: "/"},
 	// The SAML template's spelling.
 	{col: ColSecondaryEmailShort, name: "secondary email", field: ColSecondaryEmail, kind: KindEmail, clear: true},
 
+	// The engine compares the proficiencies itself (levels set elsewhere
+	// may have a fraction, which an Agent cannot hold): no take.
 	{col: ColProficiencies, name: "proficiencies", kind: KindProficiencies, clear: true, extension: true,
-		cell: func(a *Agent) string { return ProficienciesCell(a.Proficiencies) }},
+		cell: func(a *Agent) string { return ProficienciesCell(a.Proficiencies) }, label: "proficiencies", group: GroupProficiencies},
 	{col: ColChatAutoAccept, name: "chat auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelChat,
-		cell: func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelChat]) }},
+		cell:  func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelChat]) },
+		label: "chat auto accept", group: GroupConfig, take: func(d, s *Agent) { d.Channels.AutoAccept[ChannelChat] = s.channels().AutoAccept[ChannelChat] }},
 	{col: ColTaskAutoAccept, name: "task auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelTask,
-		cell: func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelTask]) }},
+		cell:  func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelTask]) },
+		label: "task auto accept", group: GroupConfig, take: func(d, s *Agent) { d.Channels.AutoAccept[ChannelTask] = s.channels().AutoAccept[ChannelTask] }},
 	{col: ColEmailAutoAccept, name: "email auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelEmail,
-		cell: func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelEmail]) }},
+		cell:  func(a *Agent) string { return yesNoPtr(a.channels().AutoAccept[ChannelEmail]) },
+		label: "email auto accept", group: GroupConfig, take: func(d, s *Agent) { d.Channels.AutoAccept[ChannelEmail] = s.channels().AutoAccept[ChannelEmail] }},
 	{col: ColChatACW, name: "chat acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelChat,
-		cell: func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelChat]) }},
+		cell:  func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelChat]) },
+		label: "chat ACW timeout", group: GroupConfig, take: func(d, s *Agent) { d.Channels.ACW[ChannelChat] = s.channels().ACW[ChannelChat] }},
 	{col: ColTaskACW, name: "task acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelTask,
-		cell: func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelTask]) }},
+		cell:  func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelTask]) },
+		label: "task ACW timeout", group: GroupConfig, take: func(d, s *Agent) { d.Channels.ACW[ChannelTask] = s.channels().ACW[ChannelTask] }},
 	{col: ColEmailACW, name: "email acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelEmail,
-		cell: func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelEmail]) }},
+		cell:  func(a *Agent) string { return secondsPtr(a.channels().ACW[ChannelEmail]) },
+		label: "email ACW timeout", group: GroupConfig, take: func(d, s *Agent) { d.Channels.ACW[ChannelEmail] = s.channels().ACW[ChannelEmail] }},
 	{col: ColCallbackAutoAccept, name: "callback auto accept (yes/no)", kind: KindYesNo, extension: true, channel: ChannelVoice,
-		cell: func(a *Agent) string { return yesNoPtr(a.channels().CallbackAutoAccept) }},
+		cell:  func(a *Agent) string { return yesNoPtr(a.channels().CallbackAutoAccept) },
+		label: "callback auto accept", group: GroupConfig, take: func(d, s *Agent) { d.Channels.CallbackAutoAccept = s.channels().CallbackAutoAccept }},
 	{col: ColCallbackACW, name: "callback acw timeout (seconds)", kind: KindSeconds, extension: true, channel: ChannelVoice,
-		cell: func(a *Agent) string { return secondsPtr(a.channels().CallbackACW) }},
+		cell:  func(a *Agent) string { return secondsPtr(a.channels().CallbackACW) },
+		label: "callback ACW timeout", group: GroupConfig, take: func(d, s *Agent) { d.Channels.CallbackACW = s.channels().CallbackACW }},
 	{col: ColPersistentConnection, name: "persistent connection (yes/no)", kind: KindYesNo, extension: true, channel: ChannelVoice,
-		cell: func(a *Agent) string { return yesNoPtr(a.channels().PersistentConnection) }},
+		cell:  func(a *Agent) string { return yesNoPtr(a.channels().PersistentConnection) },
+		label: "persistent connection", group: GroupConfig, take: func(d, s *Agent) { d.Channels.PersistentConnection = s.channels().PersistentConnection }},
 	{col: ColVoiceEnhancement, name: "voice enhancement (isolation/suppression/none)", kind: KindEnhancement, extension: true, channel: ChannelVoice,
-		cell: func(a *Agent) string { return EnhancementWord(a.channels().VoiceEnhancement) }},
+		cell:  func(a *Agent) string { return EnhancementWord(a.channels().VoiceEnhancement) },
+		label: "voice enhancement", group: GroupConfig, take: func(d, s *Agent) { d.Channels.VoiceEnhancement = s.channels().VoiceEnhancement }},
 	// The voice channel's per-channel spellings of the console's auto
 	// accept and ACW columns: not in the extended template.
 	{col: ColVoiceAutoAccept, name: "voice auto accept (yes/no)", field: ColAutoAccept, kind: KindYesNo, extension: true, channel: ChannelVoice},
@@ -296,6 +358,13 @@ func (a *Agent) channels() *ChannelSettings {
 	}
 	return a.Channels
 }
+
+// Secret says whether column c's cells are never shown.
+func (c Column) Secret() bool { return c > 0 && c < ColBlank && specs[c] != nil && specs[c].secret }
+
+// IsLoginHeader says whether header field h is the login column as the
+// template and the results file both spell it ("user login").
+func IsLoginHeader(h string) bool { return CanonicalName(h) == specs[ColLogin].name }
 
 // TableColumns lists every column of the column table, in its order.
 func TableColumns() []Column { return columnsWhere(func(*columnSpec) bool { return true }) }
@@ -528,3 +597,32 @@ func HierarchySeparator(c Column) string {
 // ClosestName is the known column name nearest to an unknown one, to
 // suggest a fix for a typo; "" when none is near enough.
 func ClosestName(field string) string { return closestName(field) }
+
+// Login is row r's user login, its key, as typed.
+func (f *File) Login(r Row) string { return f.Value(r, ColLogin) }
+
+// Echo is what the results file repeats of a row, as typed (an invalid
+// row has no Agent): its login, names, email and routing profile.
+type Echo struct{ Login, FirstName, LastName, Email, RoutingProfile string }
+
+// Echo gives row r's cells the results file repeats.
+func (f *File) Echo(r Row) Echo {
+	return Echo{Login: f.Value(r, ColLogin), FirstName: f.Value(r, ColFirstName), LastName: f.Value(r, ColLastName),
+		Email: f.Value(r, ColEmail), RoutingProfile: f.Value(r, ColRoutingProfile)}
+}
+
+// ColumnName is how problems name column c: as f's header spells it, or
+// by its canonical name when f lacks it (or f is nil).
+func (f *File) ColumnName(c Column) string {
+	if f != nil {
+		for i, fc := range f.Columns {
+			if fc == c && i < len(f.Header) {
+				return f.Header[i]
+			}
+		}
+	}
+	return c.String()
+}
+
+// LoginName is how problems name the login column.
+func (f *File) LoginName() string { return f.ColumnName(ColLogin) }

@@ -107,8 +107,8 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := rc.cell(ColAutoAccept); console != "" && a.AutoAccept != v {
-				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColAutoAccept), Quote(console)),
+			if console := rc.cell(fieldOf(x.column)); console != "" && a.AutoAccept != v {
+				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's auto accept is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(fieldOf(x.column)), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
 			}
@@ -118,8 +118,8 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 			if !ok {
 				continue
 			}
-			if console := rc.cell(ColACWTimeout); console != "" && a.ACWTimeout != v {
-				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(ColACWTimeout), Quote(console)),
+			if console := rc.cell(fieldOf(x.column)); console != "" && a.ACWTimeout != v {
+				rc.problem(x.column, s, fmt.Sprintf("%s says %s but %s says %s: the voice channel's ACW timeout is given two ways", rc.lay.name(x.column), Quote(s), rc.lay.name(fieldOf(x.column)), Quote(console)),
 					"fill in one of the two columns, or make them agree")
 				continue
 			}

@@ -475,7 +475,7 @@ func (t *templateReader) checkEncoding(rec []string, line int) error {
 		}
 		// A password is never shown, nor a cell of a row whose fields may be
 		// misplaced (a password pushed right by a comma).
-		hidden := t.columns == nil || len(rec) != len(t.columns) || i >= len(t.columns) || t.columns[i] == ColPassword
+		hidden := t.columns == nil || len(rec) != len(t.columns) || i >= len(t.columns) || t.columns[i].Secret()
 		if d, ok := fromWindows1252(v); ok {
 			if hidden {
 				fe.Message = fmt.Sprintf("field %d is not UTF-8 text: the file seems saved in Windows-1252, as Excel's \"CSV (Comma delimited)\" does", i+1)

@@ -72,7 +72,7 @@ func TeamKey(f *File, checked []Checked, key string) (map[int]string, error) {
 				teams[c.Row.Line] = c.Agent.RoutingProfile
 				continue
 			}
-			teams[c.Row.Line] = strings.TrimSpace(f.Value(c.Row, ColRoutingProfile))
+			teams[c.Row.Line], _ = f.FieldValue(c.Row, GroupColumn(GroupRouting))
 		}
 		return teams, nil
 	}
@@ -81,7 +81,7 @@ func TeamKey(f *File, checked []Checked, key string) (map[int]string, error) {
 	if idx < 0 {
 		return nil, fmt.Errorf("split by %q: the input has no column of that name (its columns: %s)", key, strings.Join(trimmed(f.Header), ", "))
 	}
-	if f.Columns[idx] == ColPassword {
+	if f.Columns[idx].Secret() {
 		return nil, fmt.Errorf("split by %q: a team cannot be named by a password", key)
 	}
 	name := CanonicalName(f.Header[idx])

@@ -34,6 +34,48 @@ func MissingEmailProblem(line int, column string) Problem {
 	return Problem{Line: line, Column: column, Message: missingEmailMessage, Hint: missingEmailHint}
 }
 
+// MissingEmail is MissingEmailProblem naming f's email column.
+func (f *File) MissingEmail(line int) Problem {
+	return MissingEmailProblem(line, f.ColumnName(ColEmail))
+}
+
+// EmailColumnName names the column row r's email came from: the email
+// column, or the user login when the row gave no email.
+func (f *File) EmailColumnName(r Row) string {
+	if f != nil && strings.TrimSpace(f.Value(r, ColEmail)) == "" {
+		return f.ColumnName(ColLogin)
+	}
+	return f.ColumnName(ColEmail)
+}
+
+// IdentityStoreProblems are the problems of a row's names and email that
+// the identity store's CreateUser would refuse.
+func (f *File) IdentityStoreProblems(r Row, a *Agent) []Problem {
+	var problems []Problem
+	for _, field := range []struct{ column, value string }{
+		{f.ColumnName(ColFirstName), a.FirstName},
+		{f.ColumnName(ColLastName), a.LastName},
+		{f.EmailColumnName(r), a.Email},
+	} {
+		if msg, hint, bad := IdentityStoreRefusesText(field.value); bad {
+			problems = append(problems, Problem{Line: r.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
+		}
+	}
+	return problems
+}
+
+// PasswordIgnored is the warning that row r's password cell is not
+// applied to an existing user (bulkagents never resets a password); false
+// when the cell is blank.
+func (f *File) PasswordIgnored(r Row) (Problem, bool) {
+	if strings.TrimSpace(f.Value(r, ColPassword)) == "" {
+		return Problem{}, false
+	}
+	return Problem{Line: r.Line, Column: f.ColumnName(ColPassword),
+		Message: "ignored: the user exists, and bulkagents never changes an existing user's password",
+		Hint:    "reset it in the Connect admin website if the agent needs a new one"}, true
+}
+
 const (
 	missingEmailMessage = "missing email address: an IAM Identity Center user needs one"
 	missingEmailHint    = "fill in the email address column, or use the agent's email address as the user login"

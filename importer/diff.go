@@ -2,9 +2,7 @@ package importer
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -38,10 +36,11 @@ type FieldChange struct {
 	Field    string
 	Old, New string
 	Aspect   Aspect
+	Set      bool // New lists the items added (+) and removed (-)
 }
 
 func (c FieldChange) String() string {
-	if c.Field == "security profiles" || c.Field == "tags" || c.Field == fieldProficiencies {
+	if c.Set {
 		return c.Field + ": " + c.New // already a list of + and - items
 	}
 	return c.Field + ": " + shown(c.Old) + " -> " + shown(c.New)
@@ -149,221 +148,171 @@ func orID(name, id string) string {
 	return name
 }
 
-// diffUser compares a valid row with its user as DescribeUser gave it.
-// Only cells that are not blank are compared; ClearCell stands for "none".
-func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *PlannedRow, u *types.User, n *names) (*UserUpdate, error) {
-	a := pr.Agent
-	cell := func(c agentfile.Column) string { v, _ := f.FieldValue(pr.Row, c); return v }
-	up := &UserUpdate{UserID: aws.ToString(u.Id), UserARN: aws.ToString(u.Arn)}
-	add := func(asp Aspect, field, old, new string) {
-		up.Changes = append(up.Changes, FieldChange{Field: field, Old: old, New: new, Aspect: asp})
-	}
-
-	// Identity: names always (they are required cells), email only where
-	// Connect holds it, secondary email and mobile unless blank.
-	var info types.UserIdentityInfo
-	if u.IdentityInfo != nil {
-		info = *u.IdentityInfo
-	}
-	want := info
-	if inst.Identity != agentfile.IdentityDirectory {
-		want.FirstName, want.LastName = aws.String(a.FirstName), aws.String(a.LastName)
-		if inst.Identity == agentfile.IdentityConnect && cell(agentfile.ColEmail) != "" {
-			want.Email = aws.String(a.Email)
-		}
-		if cell(agentfile.ColSecondaryEmail) != "" {
-			want.SecondaryEmail = aws.String(a.SecondaryEmail)
-		}
-		if cell(agentfile.ColMobile) != "" {
-			want.Mobile = aws.String(a.Mobile)
-		}
-		for _, fld := range []struct {
-			name     string
-			old, new *string
-		}{
-			{"first name", info.FirstName, want.FirstName},
-			{"last name", info.LastName, want.LastName},
-			{"email", info.Email, want.Email},
-			{"secondary email", info.SecondaryEmail, want.SecondaryEmail},
-			{"mobile", info.Mobile, want.Mobile},
-		} {
-			if aws.ToString(fld.old) != aws.ToString(fld.new) {
-				add(AspectIdentity, fld.name, aws.ToString(fld.old), aws.ToString(fld.new))
-			}
-		}
-		if inst.Identity == agentfile.IdentitySAML {
-			want.Email = nil // not sent on SAML: Connect refuses it
-		}
-		up.identity = want
-	}
-
-	if old := aws.ToString(u.RoutingProfileId); pr.RoutingProfileID != "" && old != pr.RoutingProfileID {
-		up.routing = pr.RoutingProfileID
-		add(AspectRouting, "routing profile", orID(n.routing.nameOf(old), old), a.RoutingProfile)
-	}
-
-	if d := setDiff(u.SecurityProfileIds, pr.SecurityProfileIDs, n.security); d != "" {
-		up.security = pr.SecurityProfileIDs
-		add(AspectSecurity, "security profiles", "", d)
-	}
-
-	if hc := cell(agentfile.ColHierarchy); hc != "" {
-		old, want := aws.ToString(u.HierarchyGroupId), pr.HierarchyGroupID
-		if hc == agentfile.ClearCell {
-			want = ""
-		}
-		if old != want {
-			oldName, err := n.hierarchyPath(ctx, old)
-			if err != nil {
-				return nil, err
-			}
-			up.hierarchy = want
-			add(AspectHierarchy, "hierarchy", oldName, strings.Join(a.Hierarchy, "|"))
-		}
-	}
-
-	if err := diffPhone(up, a, cell, u.PhoneConfig, add); err != nil {
-		return nil, err
-	}
-	diffTags(up, a, cell(agentfile.ColTags), u.Tags, add)
-	return up, nil
+// aspects maps each kind of field of the column table to the Connect API
+// that updates it.
+var aspects = map[agentfile.Group]Aspect{
+	agentfile.GroupIdentity:      AspectIdentity,
+	agentfile.GroupRouting:       AspectRouting,
+	agentfile.GroupSecurity:      AspectSecurity,
+	agentfile.GroupHierarchy:     AspectHierarchy,
+	agentfile.GroupPhone:         AspectPhone,
+	agentfile.GroupTags:          AspectTags,
+	agentfile.GroupConfig:        AspectConfig,
+	agentfile.GroupProficiencies: AspectProficiencies,
 }
 
 // DeskNeedsNumberError is a phone number cell of (none) for a user who
 // keeps a desk phone: Connect needs a desk phone's number.
-type DeskNeedsNumberError struct{}
+type DeskNeedsNumberError = agentfile.DeskNeedsNumberError
 
-func (DeskNeedsNumberError) Error() string {
-	return "phone number (none): the user has a desk phone, which needs a number; make the phone type soft to clear it"
+// diffUser compares a valid row with its user as DescribeUser gave it,
+// through the column table (agentfile's Compare): only cells that are not
+// blank are compared; ClearCell stands for "none". Then each kind of field
+// that changes becomes the input of its one call (the proficiencies are
+// compared apart, diffExtensions).
+func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *PlannedRow, u *types.User, n *names) (*UserUpdate, error) {
+	have, err := userAgent(ctx, f, pr, u, n)
+	if err != nil {
+		return nil, err
+	}
+	want, changes, err := f.Compare(pr.Row, inst.Identity, pr.Agent, have)
+	if err != nil {
+		return nil, err
+	}
+	up := &UserUpdate{UserID: aws.ToString(u.Id), UserARN: aws.ToString(u.Arn)}
+	var changed [aspectCount]bool
+	for _, c := range changes {
+		asp := aspects[c.Group]
+		changed[asp] = true
+		up.Changes = append(up.Changes, FieldChange{Field: c.Field, Old: c.Old, New: c.New, Aspect: asp, Set: c.Set})
+	}
+	if changed[AspectIdentity] {
+		up.identity = identityInput(inst, u.IdentityInfo, have, want)
+	}
+	if changed[AspectRouting] {
+		up.routing = pr.RoutingProfileID
+	}
+	if changed[AspectSecurity] {
+		up.security = pr.SecurityProfileIDs
+	}
+	if changed[AspectHierarchy] && len(want.Hierarchy) > 0 {
+		up.hierarchy = pr.HierarchyGroupID
+	}
+	if changed[AspectPhone] {
+		up.phone = phoneInput(want)
+		up.clearsNumber = have.PhoneNumber != "" && want.PhoneNumber == ""
+	}
+	if changed[AspectTags] {
+		up.tagSet, up.tagUnset = tagInput(have.Tags, want.Tags)
+	}
+	if changed[AspectConfig] {
+		up.config = configInput(have, want)
+	}
+	return up, nil
 }
 
-// diffPhone compares the phone settings whose cells are not blank; the
-// update sends the whole configuration, the unchanged fields as they are.
-// The phone number is a desk phone's: for a soft phone a number cell is
-// ignored (validation warns), and (none) clears the number the user keeps
-// (UpdateUserPhoneConfig replaces the configuration: the number left out
-// is gone).
-func diffPhone(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) string, pc *types.UserPhoneConfig, add func(Aspect, string, string, string)) error {
-	var old types.UserPhoneConfig
-	if pc != nil {
-		old = *pc
+// userAgent is a user as the template's values, as the row would spell
+// them: a profile or a hierarchy group that is the row's is named as the
+// row names it (names compare as the plan resolved them), another one by
+// its name, or its id when no name is known (a profile made since the
+// listing). The hierarchy group's path is looked up only when the row's
+// hierarchy differs from it.
+func userAgent(ctx context.Context, f *agentfile.File, pr *PlannedRow, u *types.User, n *names) (*agentfile.Agent, error) {
+	a := pr.Agent
+	have := &agentfile.Agent{Login: aws.ToString(u.Username), Tags: u.Tags}
+	if info := u.IdentityInfo; info != nil {
+		have.FirstName, have.LastName, have.Email = aws.ToString(info.FirstName), aws.ToString(info.LastName), aws.ToString(info.Email)
+		have.SecondaryEmail, have.Mobile = aws.ToString(info.SecondaryEmail), aws.ToString(info.Mobile)
 	}
-	want := types.UserPhoneConfig{
-		PhoneType:                 old.PhoneType,
-		DeskPhoneNumber:           old.DeskPhoneNumber,
-		AutoAccept:                old.AutoAccept,
-		AfterContactWorkTimeLimit: old.AfterContactWorkTimeLimit,
+	if old := aws.ToString(u.RoutingProfileId); pr.RoutingProfileID == "" || old == pr.RoutingProfileID {
+		have.RoutingProfile = a.RoutingProfile
+	} else {
+		have.RoutingProfile = orID(n.routing.nameOf(old), old)
 	}
-	if want.PhoneType == "" {
-		want.PhoneType = types.PhoneTypeSoftPhone
+	if len(pr.SecurityProfileIDs) == 0 {
+		have.SecurityProfiles = a.SecurityProfiles // not resolved: not compared
 	}
-	if cell(agentfile.ColPhoneType) != "" {
-		want.PhoneType = types.PhoneType(a.PhoneType)
+	for _, id := range u.SecurityProfileIds {
+		if len(pr.SecurityProfileIDs) == 0 {
+			break
+		}
+		name := orID(n.security.nameOf(id), id)
+		for i, w := range pr.SecurityProfileIDs {
+			if w == id && i < len(a.SecurityProfiles) {
+				name = a.SecurityProfiles[i]
+			}
+		}
+		have.SecurityProfiles = append(have.SecurityProfiles, name)
 	}
-	switch num := cell(agentfile.ColPhoneNumber); {
-	case num == agentfile.ClearCell && want.PhoneType == types.PhoneTypeDeskPhone:
-		return DeskNeedsNumberError{}
-	case num == agentfile.ClearCell:
-		want.DeskPhoneNumber = nil
-	case num != "" && want.PhoneType == types.PhoneTypeDeskPhone:
-		want.DeskPhoneNumber = aws.String(a.PhoneNumber)
+	switch old := aws.ToString(u.HierarchyGroupId); {
+	case old == "":
+	case old == pr.HierarchyGroupID:
+		have.Hierarchy = a.Hierarchy
+	case f.Given(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy)):
+		p, err := n.hierarchyPath(ctx, old)
+		if err != nil {
+			return nil, err
+		}
+		have.Hierarchy = []string{p}
+	default:
+		have.Hierarchy = []string{old} // not compared
 	}
-	// The voice channel's per-channel columns set the same fields.
-	if cell(agentfile.ColAutoAccept) != "" || a.Channels != nil && a.Channels.VoiceAutoAcceptSet {
-		want.AutoAccept = a.AutoAccept
+	have.PhoneType = string(types.PhoneTypeSoftPhone)
+	if pc := u.PhoneConfig; pc != nil {
+		if pc.PhoneType != "" {
+			have.PhoneType = string(pc.PhoneType)
+		}
+		have.PhoneNumber, have.AutoAccept, have.ACWTimeout = aws.ToString(pc.DeskPhoneNumber), pc.AutoAccept, pc.AfterContactWorkTimeLimit
 	}
-	if cell(agentfile.ColACWTimeout) != "" || a.Channels != nil && a.Channels.VoiceACWSet {
-		want.AfterContactWorkTimeLimit = a.ACWTimeout
-	}
-	changed := false
-	if old.PhoneType != want.PhoneType {
-		add(AspectPhone, "phone type", phoneWord(old.PhoneType), phoneWord(want.PhoneType))
-		changed = true
-	}
-	if o, w := aws.ToString(old.DeskPhoneNumber), aws.ToString(want.DeskPhoneNumber); o != w {
-		add(AspectPhone, "phone number", o, w)
-		changed, up.clearsNumber = true, w == ""
-	}
-	if o, w := old.AutoAccept, want.AutoAccept; o != w {
-		add(AspectPhone, "soft phone auto accept", agentfile.YesNo(o), agentfile.YesNo(w))
-		changed = true
-	}
-	if o, w := old.AfterContactWorkTimeLimit, want.AfterContactWorkTimeLimit; o != w {
-		add(AspectPhone, "ACW timeout", strconv.Itoa(int(o)), strconv.Itoa(int(w)))
-		changed = true
-	}
-	if changed {
-		up.phone = want
-	}
-	return nil
+	have.Channels = userChannelsOf(u).settings()
+	return have, nil
 }
 
-// diffTags: a tags cell that is not blank is the user's whole set.
-func diffTags(up *UserUpdate, a *agentfile.Agent, raw string, have map[string]string, add func(Aspect, string, string, string)) {
-	if raw == "" {
-		return
+// identityInput is UpdateUserIdentityInfo's whole input, as it replaces
+// the user's: what the user has, with the row's fields.
+func identityInput(inst Instance, old *types.UserIdentityInfo, have, want *agentfile.Agent) types.UserIdentityInfo {
+	var info types.UserIdentityInfo
+	if old != nil {
+		info = *old
 	}
-	want := a.Tags
-	if raw == agentfile.ClearCell {
-		want = nil
+	info.FirstName, info.LastName = aws.String(want.FirstName), aws.String(want.LastName)
+	set := func(p **string, o, w string) {
+		if o != w {
+			*p = aws.String(w)
+		}
 	}
-	var items []string
-	up.tagSet = map[string]string{}
+	set(&info.Email, have.Email, want.Email)
+	set(&info.SecondaryEmail, have.SecondaryEmail, want.SecondaryEmail)
+	set(&info.Mobile, have.Mobile, want.Mobile)
+	if inst.Identity == agentfile.IdentitySAML {
+		info.Email = nil // not sent on SAML: Connect refuses it
+	}
+	return info
+}
+
+// phoneInput is UpdateUserPhoneConfig's whole input, as it replaces the
+// user's: a number left out is gone.
+func phoneInput(want *agentfile.Agent) types.UserPhoneConfig {
+	pc := types.UserPhoneConfig{PhoneType: types.PhoneType(want.PhoneType), AutoAccept: want.AutoAccept, AfterContactWorkTimeLimit: want.ACWTimeout}
+	if want.PhoneNumber != "" {
+		pc.DeskPhoneNumber = aws.String(want.PhoneNumber)
+	}
+	return pc
+}
+
+// tagInput is what TagResource sets and UntagResource removes.
+func tagInput(have, want map[string]string) (set map[string]string, unset []string) {
+	set = map[string]string{}
 	for k, v := range want {
 		if old, ok := have[k]; !ok || old != v {
-			up.tagSet[k] = v
-			if ok {
-				items = append(items, fmt.Sprintf("%s=%s -> %s", k, old, v))
-			} else {
-				items = append(items, "+"+k+"="+v)
-			}
+			set[k] = v
 		}
 	}
-	for k, v := range have {
+	for k := range have {
 		if _, ok := want[k]; !ok {
-			up.tagUnset = append(up.tagUnset, k)
-			items = append(items, "-"+k+"="+v)
+			unset = append(unset, k)
 		}
 	}
-	if len(items) == 0 {
-		up.tagSet = nil
-		return
-	}
-	sort.Strings(up.tagUnset)
-	sort.Slice(items, func(i, j int) bool { return strings.TrimLeft(items[i], "+-") < strings.TrimLeft(items[j], "+-") })
-	add(AspectTags, "tags", "", strings.Join(items, ", "))
-}
-
-// setDiff describes how the set want differs from have, by name: "+A, -B".
-func setDiff(have, want []string, x *nameIndex) string {
-	in := func(list []string, s string) bool {
-		for _, v := range list {
-			if v == s {
-				return true
-			}
-		}
-		return false
-	}
-	var items []string
-	for _, id := range want {
-		if !in(have, id) {
-			items = append(items, "+"+orID(x.nameOf(id), id))
-		}
-	}
-	for _, id := range have {
-		if !in(want, id) {
-			items = append(items, "-"+orID(x.nameOf(id), id))
-		}
-	}
-	return strings.Join(items, ", ")
-}
-
-func phoneWord(t types.PhoneType) string {
-	switch t {
-	case types.PhoneTypeSoftPhone:
-		return "soft"
-	case types.PhoneTypeDeskPhone:
-		return "desk"
-	}
-	return string(t)
+	sort.Strings(unset)
+	return set, unset
 }

@@ -397,7 +397,7 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan 
 			continue
 		}
 		a := pr.Agent
-		if problems := identityStoreRefuses(f, pr, cols); len(problems) > 0 {
+		if problems := f.IdentityStoreProblems(pr.Row, pr.Agent); len(problems) > 0 {
 			pr.Action = ActionInvalid
 			pr.Problems = append(pr.Problems, problems...)
 			continue
@@ -412,7 +412,7 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan 
 			// again) keeps its Identity Center side as it is.
 			if pr.Action != ActionExists {
 				pr.Action = ActionInvalid
-				pr.Problems = append(pr.Problems, agentfile.MissingEmailProblem(pr.Row.Line, columnNames(f).name(agentfile.ColEmail)))
+				pr.Problems = append(pr.Problems, f.MissingEmail(pr.Row.Line))
 				continue
 			}
 			rp.noEmail = true
@@ -517,37 +517,13 @@ func (ic *IdentityCenter) fromListing(l *storeListing, pr *PlannedRow) *ssoRowPl
 	return rp
 }
 
-// identityStoreRefuses gives the problems of a row's names and email that
-// the identity store's CreateUser would refuse, found before the row's
-// Connect user is made.
-func identityStoreRefuses(f *agentfile.File, pr *PlannedRow, cols emailColumn) []agentfile.Problem {
-	a := pr.Agent
-	var problems []agentfile.Problem
-	for _, field := range []struct{ column, value string }{
-		{columnNames(f).name(agentfile.ColFirstName), a.FirstName},
-		{columnNames(f).name(agentfile.ColLastName), a.LastName},
-		{cols.of(pr.Row), a.Email},
-	} {
-		if msg, hint, bad := agentfile.IdentityStoreRefusesText(field.value); bad {
-			problems = append(problems, agentfile.Problem{Line: pr.Row.Line, Column: field.column, Value: field.value, Message: msg, Hint: hint})
-		}
-	}
-	return problems
-}
-
 // emailColumn names the column a row's email came from: the email column,
 // or the user login when the row gave no email.
 type emailColumn struct {
 	f *agentfile.File
 }
 
-func (c emailColumn) of(row agentfile.Row) string {
-	cols := columnNames(c.f)
-	if c.f != nil && strings.TrimSpace(c.f.Value(row, agentfile.ColEmail)) == "" {
-		return cols.name(agentfile.ColLogin)
-	}
-	return cols.name(agentfile.ColEmail)
-}
+func (c emailColumn) of(row agentfile.Row) string { return c.f.EmailColumnName(row) }
 
 func emailTaken(line int, column, email, owner, login string) agentfile.Problem {
 	return agentfile.Problem{Line: line, Column: column, Value: email,

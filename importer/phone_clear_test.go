@@ -32,18 +32,21 @@ func (numberKeeper) UpdateUserPhoneConfig(context.Context, *connect.UpdateUserPh
 // reported made.
 func TestPhoneClearChecked(t *testing.T) {
 	t.Parallel()
-	up := &UserUpdate{UserID: "u"}
-	cell := func(c agentfile.Column) string {
-		if c == agentfile.ColPhoneNumber {
-			return agentfile.ClearCell
-		}
-		return ""
+	in := "first name,last name,user login,routing profile name,security_profile_name_1|security_profile_name_2,phone type,phone number\n" +
+		"Ann,Lee,ann,Basic,Agent,soft,(none)\n"
+	f, err := agentfile.Read(context.Background(), strings.NewReader(in), agentfile.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	add := func(a Aspect, field, old, new string) {
-		up.Changes = append(up.Changes, FieldChange{Field: field, Old: old, New: new, Aspect: a})
+	c := agentfile.Validate(f, agentfile.ValidateOptions{})[0]
+	if c.Agent == nil {
+		t.Fatalf("row refused: %v", c.Problems)
 	}
-	have := &types.UserPhoneConfig{PhoneType: types.PhoneTypeSoftPhone, DeskPhoneNumber: aws.String("+14255550166")}
-	if err := diffPhone(up, &agentfile.Agent{PhoneType: "SOFT_PHONE"}, cell, have, add); err != nil || up.Cell() != "phone number: +14255550166 -> (none)" {
+	pr := &PlannedRow{Row: c.Row, Agent: c.Agent}
+	have := &types.User{Id: aws.String("u"), IdentityInfo: &types.UserIdentityInfo{FirstName: aws.String("Ann"), LastName: aws.String("Lee")},
+		PhoneConfig: &types.UserPhoneConfig{PhoneType: types.PhoneTypeSoftPhone, DeskPhoneNumber: aws.String("+14255550166")}}
+	up, err := diffUser(context.Background(), f, Instance{Identity: agentfile.IdentityConnect}, pr, have, nil)
+	if err != nil || up.Cell() != "phone number: +14255550166 -> (none)" {
 		t.Fatalf("diff: %v %q", err, up.Cell())
 	}
 	kept := &Updater{Connect: numberKeeper{number: "+14255550166"}, Instance: Instance{ID: "i"}}

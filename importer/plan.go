@@ -208,16 +208,16 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 	problem := func(col agentfile.Column, value, msg, hint string) {
 		pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
 	}
-	if id, msg, hint := l.routing.resolve("routing profile", a.RoutingProfile); id != "" {
+	if id, msg, hint := l.routing.resolve(agentfile.FieldLabel(agentfile.GroupColumn(agentfile.GroupRouting)), a.RoutingProfile); id != "" {
 		pr.RoutingProfileID = id
 	} else {
-		problem(agentfile.ColRoutingProfile, a.RoutingProfile, msg, hint)
+		problem(agentfile.GroupColumn(agentfile.GroupRouting), a.RoutingProfile, msg, hint)
 	}
 	for _, name := range a.SecurityProfiles {
 		if id, msg, hint := l.security.resolve("security profile", name); id != "" {
 			pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
 		} else {
-			problem(agentfile.ColSecurityProfiles, name, msg, hint)
+			problem(agentfile.GroupColumn(agentfile.GroupSecurity), name, msg, hint)
 		}
 	}
 	if len(a.Hierarchy) > 0 {
@@ -228,12 +228,14 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		if id != "" {
 			pr.HierarchyGroupID = id
 		} else {
-			_, col := cols.f.FieldValue(pr.Row, agentfile.ColHierarchy)
+			_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
 			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 		}
 	}
 	if l.attrs != nil {
-		l.attrs.check(a, func(value, msg, hint string) { problem(agentfile.ColProficiencies, value, msg, hint) })
+		l.attrs.check(a, func(value, msg, hint string) {
+			problem(agentfile.GroupColumn(agentfile.GroupProficiencies), value, msg, hint)
+		})
 	}
 	if len(pr.Problems) > 0 {
 		pr.Action = ActionInvalid
@@ -248,7 +250,7 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		// second name that differs only in case is not documented: creating
 		// it might make a second agent, or fail. The row is refused, and
 		// says how to mean either.
-		pr.Problems = append(pr.Problems, caseOnlyProblem(pr.Row.Line, cols.name(agentfile.ColLogin), a.Login, other))
+		pr.Problems = append(pr.Problems, caseOnlyProblem(pr.Row.Line, cols.f.LoginName(), a.Login, other))
 		pr.Action = ActionInvalid
 		return nil
 	}
@@ -528,13 +530,4 @@ type fileColumns struct {
 
 func columnNames(f *agentfile.File) fileColumns { return fileColumns{f: f} }
 
-func (c fileColumns) name(col agentfile.Column) string {
-	if c.f != nil {
-		for i, fc := range c.f.Columns {
-			if fc == col && i < len(c.f.Header) {
-				return c.f.Header[i]
-			}
-		}
-	}
-	return col.String()
-}
+func (c fileColumns) name(col agentfile.Column) string { return c.f.ColumnName(col) }

@@ -197,11 +197,8 @@ func dryRunSignInURL(inst Instance) string {
 func invalidOutcome(f *agentfile.File, pr *PlannedRow) report.Outcome {
 	o := plannedOutcome(pr, report.Invalid)
 	if pr.Agent == nil {
-		o.Login = f.Value(pr.Row, agentfile.ColLogin)
-		o.FirstName = f.Value(pr.Row, agentfile.ColFirstName)
-		o.LastName = f.Value(pr.Row, agentfile.ColLastName)
-		o.Email = f.Value(pr.Row, agentfile.ColEmail)
-		o.RoutingProfile = f.Value(pr.Row, agentfile.ColRoutingProfile)
+		e := f.Echo(pr.Row)
+		o.Login, o.FirstName, o.LastName, o.Email, o.RoutingProfile = e.Login, e.FirstName, e.LastName, e.Email, e.RoutingProfile
 	}
 	msgs := make([]string, 0, len(pr.Problems))
 	for _, p := range pr.Problems {
@@ -239,7 +236,7 @@ func checkResumable(f *agentfile.File, checked []agentfile.Checked, prev map[int
 			continue
 		}
 		row, ok := byLine[line]
-		login := f.Value(row, agentfile.ColLogin)
+		login := f.Login(row)
 		if !ok || strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &SetupError{
 				Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),

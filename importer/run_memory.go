@@ -115,7 +115,7 @@ func readLines(ctx context.Context, input io.ReaderAt, opts agentfile.ReadOption
 		if !ok {
 			continue
 		}
-		if strings.TrimSpace(f.Value(row, agentfile.ColLogin)) != login {
+		if strings.TrimSpace(f.Login(row)) != login {
 			return nil, fmt.Errorf("%w: its line %d no longer holds user %q", changed, row.Line, login)
 		}
 		got[row.Line] = slices.Clone(row.Record)

@@ -459,12 +459,12 @@ func existsOutcome(pr *PlannedRow, inst Instance) report.Outcome {
 // warnPasswordIgnored warns that a password cell on an existing user's row
 // is not applied: bulkagents never resets a password.
 func warnPasswordIgnored(f *agentfile.File, pr *PlannedRow) {
-	if pr.Action != ActionExists || strings.TrimSpace(f.Value(pr.Row, agentfile.ColPassword)) == "" {
+	if pr.Action != ActionExists {
 		return
 	}
-	pr.Warnings = append(pr.Warnings, agentfile.Problem{Line: pr.Row.Line, Column: columnNames(f).name(agentfile.ColPassword),
-		Message: "ignored: the user exists, and bulkagents never changes an existing user's password",
-		Hint:    "reset it in the Connect admin website if the agent needs a new one"})
+	if w, ok := f.PasswordIgnored(pr.Row); ok {
+		pr.Warnings = append(pr.Warnings, w)
+	}
 }
 
 // writeUpdateSummary says how many existing users differ from the file and

@@ -34,7 +34,8 @@ type ProficiencyUpdater interface {
 	DisassociateUserProficiencies(ctx context.Context, in *connect.DisassociateUserProficienciesInput, optFns ...func(*connect.Options)) (*connect.DisassociateUserProficienciesOutput, error)
 }
 
-const fieldProficiencies = "proficiencies"
+// fieldProficiencies is how the changes column names the proficiencies.
+var fieldProficiencies = agentfile.FieldLabel(agentfile.GroupColumn(agentfile.GroupProficiencies))
 
 // userProficiencyQuota is the default quota of proficiencies per user
 // (docs/aws.md §7).
@@ -103,59 +104,57 @@ func userChannelsOf(u *types.User) userChannels {
 	return c
 }
 
-// diffChannels compares the per-channel cells that are not blank. The
-// voice channel's own auto accept and ACW are the phone settings'
-// (diffPhone); the voice entries sent here for the callback settings carry
-// the voice values the row wants, as the API requires them.
-func diffChannels(up *UserUpdate, a *agentfile.Agent, cell func(agentfile.Column) string, u *types.User, add func(Aspect, string, string, string)) {
-	ch := a.Channels
-	if ch == nil {
-		return
+// settings are the per-channel settings as the template's values: each
+// one set, to compare with a row's.
+func (c userChannels) settings() *agentfile.ChannelSettings {
+	var s agentfile.ChannelSettings
+	for ch := agentfile.ChannelChat; ch < agentfile.ChannelCount; ch++ {
+		s.AutoAccept[ch], s.ACW[ch] = aws.Bool(c.autoAccept[ch]), aws.Int32(c.acw[ch])
 	}
-	have := userChannelsOf(u)
-	in := &up.config
+	s.CallbackAutoAccept, s.CallbackACW = aws.Bool(c.callbackAutoAccept), aws.Int32(c.callbackACW)
+	s.PersistentConnection, s.VoiceEnhancement = aws.Bool(c.persistent), c.enhancement
+	return &s
+}
+
+// configInput is UpdateUserConfig's input: the per-channel settings that
+// change, and only those. The voice channel's own auto accept and ACW are
+// the phone settings' (phoneInput); the voice entries sent here for the
+// callback settings carry the voice values the row wants, as the API
+// requires them.
+func configInput(have, want *agentfile.Agent) connect.UpdateUserConfigInput {
+	var in connect.UpdateUserConfigInput
+	h, w := have.Channels, want.Channels
 	for c := agentfile.ChannelChat; c < agentfile.ChannelCount; c++ {
-		name, api := strings.ToLower(agentfile.ChannelNames[c]), types.Channel(agentfile.ChannelNames[c])
-		if v := ch.AutoAccept[c]; v != nil && *v != have.autoAccept[c] {
-			in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: api, AutoAccept: *v})
-			add(AspectConfig, name+" auto accept", agentfile.YesNo(have.autoAccept[c]), agentfile.YesNo(*v))
+		api := types.Channel(agentfile.ChannelNames[c])
+		if aws.ToBool(h.AutoAccept[c]) != aws.ToBool(w.AutoAccept[c]) {
+			in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: api, AutoAccept: aws.ToBool(w.AutoAccept[c])})
 		}
-		if v := ch.ACW[c]; v != nil && *v != have.acw[c] {
+		if aws.ToInt32(h.ACW[c]) != aws.ToInt32(w.ACW[c]) {
 			in.AfterContactWorkConfigs = append(in.AfterContactWorkConfigs, types.AfterContactWorkConfigPerChannel{Channel: api,
-				AfterContactWorkConfig: &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: *v}})
-			add(AspectConfig, name+" ACW timeout", strconv.Itoa(int(have.acw[c])), strconv.Itoa(int(*v)))
+				AfterContactWorkConfig: &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: aws.ToInt32(w.ACW[c])}})
 		}
 	}
-	voiceAA, voiceACW := have.autoAccept[agentfile.ChannelVoice], have.acw[agentfile.ChannelVoice]
-	if cell(agentfile.ColAutoAccept) != "" || ch.VoiceAutoAcceptSet {
-		voiceAA = a.AutoAccept
+	if aws.ToBool(h.CallbackAutoAccept) != aws.ToBool(w.CallbackAutoAccept) {
+		in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: types.ChannelVoice, AutoAccept: want.AutoAccept,
+			AgentFirstCallbackAutoAccept: aws.Bool(aws.ToBool(w.CallbackAutoAccept))})
 	}
-	if cell(agentfile.ColACWTimeout) != "" || ch.VoiceACWSet {
-		voiceACW = a.ACWTimeout
-	}
-	if v := ch.CallbackAutoAccept; v != nil && *v != have.callbackAutoAccept {
-		in.AutoAcceptConfigs = append(in.AutoAcceptConfigs, types.AutoAcceptConfig{Channel: types.ChannelVoice, AutoAccept: voiceAA, AgentFirstCallbackAutoAccept: aws.Bool(*v)})
-		add(AspectConfig, "callback auto accept", agentfile.YesNo(have.callbackAutoAccept), agentfile.YesNo(*v))
-	}
-	if v := ch.CallbackACW; v != nil && *v != have.callbackACW {
+	if aws.ToInt32(h.CallbackACW) != aws.ToInt32(w.CallbackACW) {
 		in.AfterContactWorkConfigs = append(in.AfterContactWorkConfigs, types.AfterContactWorkConfigPerChannel{Channel: types.ChannelVoice,
-			AfterContactWorkConfig:                   &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: voiceACW},
-			AgentFirstCallbackAfterContactWorkConfig: &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: *v}})
-		add(AspectConfig, "callback ACW timeout", strconv.Itoa(int(have.callbackACW)), strconv.Itoa(int(*v)))
+			AfterContactWorkConfig:                   &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: want.ACWTimeout},
+			AgentFirstCallbackAfterContactWorkConfig: &types.AfterContactWorkConfig{AfterContactWorkTimeLimit: aws.ToInt32(w.CallbackACW)}})
 	}
-	if v := ch.PersistentConnection; v != nil && *v != have.persistent {
-		in.PersistentConnectionConfigs = []types.PersistentConnectionConfig{{Channel: types.ChannelVoice, PersistentConnection: aws.Bool(*v)}}
-		add(AspectConfig, "persistent connection", agentfile.YesNo(have.persistent), agentfile.YesNo(*v))
+	if aws.ToBool(h.PersistentConnection) != aws.ToBool(w.PersistentConnection) {
+		in.PersistentConnectionConfigs = []types.PersistentConnectionConfig{{Channel: types.ChannelVoice, PersistentConnection: aws.Bool(aws.ToBool(w.PersistentConnection))}}
 	}
-	if v := ch.VoiceEnhancement; v != "" && v != have.enhancement {
-		in.VoiceEnhancementConfigs = []types.VoiceEnhancementConfig{{Channel: types.ChannelVoice, VoiceEnhancementMode: types.VoiceEnhancementMode(v)}}
-		add(AspectConfig, "voice enhancement", agentfile.EnhancementWord(have.enhancement), agentfile.EnhancementWord(v))
+	if h.VoiceEnhancement != w.VoiceEnhancement {
+		in.VoiceEnhancementConfigs = []types.VoiceEnhancementConfig{{Channel: types.ChannelVoice, VoiceEnhancementMode: types.VoiceEnhancementMode(w.VoiceEnhancement)}}
 	}
+	return in
 }
 
 // diffProficiencies compares a proficiencies cell that is not blank with
 // the user's proficiencies: the cell is the whole set.
-func diffProficiencies(up *UserUpdate, raw string, want []agentfile.Proficiency, have []types.UserProficiency, add func(Aspect, string, string, string)) {
+func diffProficiencies(up *UserUpdate, raw string, want []agentfile.Proficiency, have []types.UserProficiency) {
 	if raw == "" {
 		return
 	}
@@ -194,7 +193,7 @@ func diffProficiencies(up *UserUpdate, raw string, want []agentfile.Proficiency,
 	}
 	sort.Slice(items, func(i, j int) bool { return strings.TrimLeft(items[i], "+-") < strings.TrimLeft(items[j], "+-") })
 	up.profs = pc
-	add(AspectProficiencies, fieldProficiencies, "", strings.Join(items, ", "))
+	up.Changes = append(up.Changes, FieldChange{Field: fieldProficiencies, New: strings.Join(items, ", "), Aspect: AspectProficiencies, Set: true})
 }
 
 // levelText is a level as the column writes it: a whole number when it is
@@ -231,16 +230,12 @@ func listProficiencies(ctx context.Context, api ProficiencyAPI, instanceID, user
 func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *types.User, up *UserUpdate, resumed bool) error {
 	a := pr.Agent
 	cell := func(c agentfile.Column) string { return strings.TrimSpace(u.File.Value(pr.Row, c)) }
-	add := func(asp Aspect, field, old, new string) {
-		up.Changes = append(up.Changes, FieldChange{Field: field, Old: old, New: new, Aspect: asp})
-	}
-	diffChannels(up, a, cell, user, add)
-	raw := cell(agentfile.ColProficiencies)
+	raw := cell(agentfile.GroupColumn(agentfile.GroupProficiencies))
 	if raw == "" || !u.Update {
 		return nil
 	}
 	if u.held != nil && !resumed {
-		diffProficiencies(up, raw, a.Proficiencies, u.heldProficiencies(up.UserID), add)
+		diffProficiencies(up, raw, a.Proficiencies, u.heldProficiencies(up.UserID))
 		return nil
 	}
 	api, ok := u.Connect.(ProficiencyUpdater)
@@ -251,7 +246,7 @@ func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *type
 	if err != nil {
 		return err
 	}
-	diffProficiencies(up, raw, a.Proficiencies, have, add)
+	diffProficiencies(up, raw, a.Proficiencies, have)
 	return nil
 }
 
@@ -285,7 +280,7 @@ func (u *Updater) sendProficiencies(ctx context.Context, up *UserUpdate) error {
 			return err
 		}
 		var again UserUpdate
-		diffProficiencies(&again, "set", up.profs.want, have, func(Aspect, string, string, string) {})
+		diffProficiencies(&again, "set", up.profs.want, have)
 		pc := again.profs
 		if pc.add == nil && pc.update == nil && pc.remove == nil {
 			return nil // the change whose answer was lost had been made

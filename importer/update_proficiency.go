@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
@@ -28,7 +27,7 @@ func (u *Updater) searchProficiencies(ctx context.Context, jobs []UpdateJob) {
 	}
 	n := 0
 	for _, j := range jobs {
-		if strings.TrimSpace(u.File.Value(j.Planned.Row, agentfile.ColProficiencies)) != "" && resumedChanges(j.Prev) == "" {
+		if u.File.Given(j.Planned.Row, agentfile.GroupColumn(agentfile.GroupProficiencies)) && resumedChanges(j.Prev) == "" {
 			n++
 		}
 	}

@@ -38,7 +38,6 @@ func (u *Updater) diffSSO(ctx context.Context, pr *PlannedRow, ssoUserID string,
 	if err != nil {
 		return err
 	}
-	a := pr.Agent
 	var given, family, email string
 	if out.Name != nil {
 		given, family = aws.ToString(out.Name.GivenName), aws.ToString(out.Name.FamilyName)
@@ -47,6 +46,13 @@ func (u *Updater) diffSSO(ctx context.Context, pr *PlannedRow, ssoUserID string,
 		if e.Primary || email == "" {
 			email = aws.ToString(e.Value)
 		}
+	}
+	// The row's names and email as the column table compares them (an
+	// Identity Center user holds its email as a Connect-managed one does).
+	have := &agentfile.Agent{FirstName: given, LastName: family, Email: email}
+	a, _, err := u.File.Compare(pr.Row, agentfile.IdentityConnect, pr.Agent, have)
+	if err != nil {
+		return err
 	}
 	change := func(field, path, old, new string, value any) {
 		up.ssoOps = append(up.ssoOps, istypes.AttributeOperation{AttributePath: aws.String(path), AttributeValue: document.NewLazyDocument(value)})
@@ -61,7 +67,7 @@ func (u *Updater) diffSSO(ctx context.Context, pr *PlannedRow, ssoUserID string,
 	if display := strings.TrimSpace(a.FirstName + " " + a.LastName); len(up.ssoOps) > 0 && aws.ToString(out.DisplayName) != display {
 		change("sso display name", "displayName", aws.ToString(out.DisplayName), display, display)
 	}
-	if strings.TrimSpace(u.File.Value(pr.Row, agentfile.ColEmail)) != "" && email != a.Email {
+	if email != a.Email {
 		// The one primary work email CreateUser gives (identitycenter.go).
 		change("sso email", "emails", email, a.Email, []map[string]any{{"value": a.Email, "type": "work", "primary": true}})
 	}

@@ -64,7 +64,7 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		if agentfile.CanonicalName(h) == "connect user id" && idCol < 0 {
 			idCol = i
 		}
-		if agentfile.CanonicalName(h) == "user login" {
+		if agentfile.IsLoginHeader(h) {
 			if col >= 0 {
 				return nil, &agentfile.FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
 			}

@@ -1,7 +1,19 @@
 // Command columnfiles lists, for each template column of the column table
 // (agentfile/columns.go), the non-test Go files outside sandbox/ that name
-// it: its constant (ColX) or its header text (its name or an alias, as a
-// whole string literal, any case). Run it from the repository's root:
+// it: its constant (ColX) or its header text (its name or an alias, as the
+// table spells them, lower case) as a whole Go string literal. Comments
+// and longer literals (a command's help) are not counted.
+//
+// Two kinds of literal that spell the same words are listed apart, so
+// that a reader can judge them, and not counted:
+//   - in report/, which does not read templates (it does not import
+//     agentfile): the results file's and the team files' own columns
+//     ("user login", "first name"), a contract of their own that a
+//     renamed template column does not change;
+//   - the same words in another case ("userName", the Identity Store's
+//     attribute; "Username", SearchUsers' field; "EMAIL", a channel).
+//
+// Run it from the repository's root:
 //
 //	go run ./scripts/columnfiles [DIR]
 //
@@ -17,7 +29,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,23 +74,73 @@ func run() error {
 		return err
 	}
 	for _, c := range cols {
-		pats := []*regexp.Regexp{regexp.MustCompile(`\b` + c.constant + `\b`)}
-		for _, n := range c.names {
-			pats = append(pats, regexp.MustCompile(`(?i)"`+regexp.QuoteMeta(n)+`"`))
-		}
-		var in []string
+		var in, own, otherCase []string
 		for path, text := range files {
-			for _, p := range pats {
-				if p.MatchString(text) {
-					in = append(in, path)
-					break
-				}
+			n := names(path, text, c)
+			switch {
+			case n.constant || n.literal && !strings.HasPrefix(filepath.ToSlash(path), "report/"):
+				in = append(in, path)
+			case n.literal:
+				own = append(own, path)
+			}
+			if n.otherCase != "" {
+				otherCase = append(otherCase, path+" ("+strconv.Quote(n.otherCase)+")")
 			}
 		}
 		sort.Strings(in)
+		sort.Strings(own)
+		sort.Strings(otherCase)
 		fmt.Printf("%-24s %2d  %s\n", c.constant, len(in), strings.Join(in, " "))
+		if len(own) > 0 {
+			fmt.Printf("%-24s     results/team files' own columns, not counted: %s\n", "", strings.Join(own, " "))
+		}
+		if len(otherCase) > 0 {
+			fmt.Printf("%-24s     another case, not counted: %s\n", "", strings.Join(otherCase, " "))
+		}
 	}
 	return nil
+}
+
+type naming struct {
+	constant, literal bool
+	otherCase         string
+}
+
+// names says how a file's source names column c: by its constant, by one
+// of its names as a whole string literal, or by one in another case.
+func names(path, text string, c column) naming {
+	var n naming
+	f, err := parser.ParseFile(token.NewFileSet(), path, text, 0)
+	if err != nil {
+		n.constant = strings.Contains(text, c.constant) // unparsable: be strict
+		return n
+	}
+	ast.Inspect(f, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.Ident:
+			if x.Name == c.constant {
+				n.constant = true
+			}
+		case *ast.BasicLit:
+			if x.Kind != token.STRING {
+				return true
+			}
+			v, err := strconv.Unquote(x.Value)
+			if err != nil {
+				return true
+			}
+			for _, name := range c.names {
+				switch {
+				case v == name:
+					n.literal = true
+				case strings.EqualFold(v, name):
+					n.otherCase = v
+				}
+			}
+		}
+		return true
+	})
+	return n
 }
 
 // table reads the column table's entries: each one's col, name and
