@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/bulkagents/bulkagents/importer"
-	"github.com/bulkagents/bulkagents/remover"
 )
 
 const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--apply PLAN] [--resume] [--force]
@@ -67,6 +66,7 @@ var syncCommand = &command{name: "sync", usage: syncUsage, run: runSync}
 
 type syncFlags struct {
 	awsFlags
+	ssoFlags
 	out                        string
 	dryRun, resume, force, yes bool
 	scopeHierarchy             string
@@ -76,10 +76,9 @@ type syncFlags struct {
 	maxDeletes                 int
 	concurrency                int
 	rateScale                  float64
+	givenScale                 float64
 	noProgress                 bool
 	encoding                   string
-	sso                        bool
-	identityStoreID, ssoGroup  string
 	ssoAppARN                  string
 	ssoDeleteUsers             bool
 	apply                      string
@@ -110,14 +109,16 @@ func (t *tagList) Set(s string) error {
 	return nil
 }
 
-func runSync(ctx context.Context, env *environment, args []string) error {
+// parseSyncFlags parses the command line: the flags, checked together, and
+// the one roster file.
+func parseSyncFlags(env *environment, args []string) (*syncFlags, string, error) {
 	fs := newFlagSet(env, "sync", syncUsage)
-	var fl syncFlags
+	fl := &syncFlags{}
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", "", "the results `FILE` of the creates and updates (default: beside the input, roster-results.csv for roster.csv)")
-	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write the plan")
-	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted sync from its files")
-	fs.BoolVar(&fl.force, "force", false, "replace existing results files (their passwords are lost)")
+	outFlag(fs, &fl.out, "", "the results `FILE` of the creates and updates (default: beside the input, roster-results.csv for roster.csv)")
+	dryRunFlag(fs, &fl.dryRun, "make read calls only and write the plan")
+	resumeFlag(fs, &fl.resume)
+	forceFlag(fs, &fl.force, "replace existing results files (their passwords are lost)")
 	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
 	fs.StringVar(&fl.scopeHierarchy, "scope-hierarchy", "", "own only the users of this hierarchy group `PATH` (levels joined by |) and the groups below")
 	fs.StringVar(&fl.scopeRoutingProfile, "scope-routing-profile", "", "own only the users of this routing profile `NAME`")
@@ -125,26 +126,34 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 	fs.StringVar(&fl.keep, "keep", "", "never delete these `LOGIN[,LOGIN...]`")
 	fs.IntVar(&fl.maxDeletes, "max-deletes", importer.DefaultMaxDeletes, "refuse a sync that would delete more than `N` users")
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
-	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
-	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
+	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
+	noProgressFlag(fs, &fl.noProgress)
 	encodingFlag(fs, &fl.encoding)
-	fs.BoolVar(&fl.sso, "sso", false, "also create, and on delete take out of the group, each agent's IAM Identity Center user")
-	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store `ID` (d-XXXXXXXXXX)")
-	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group `NAME` of the agents (default "+importer.DefaultSSOGroup+")")
+	ssoFlagsVar(fs, &fl.ssoFlags, "also create, and on delete take out of the group, each agent's IAM Identity Center user",
+		"like --sso, in this identity store `ID` (d-XXXXXXXXXX)",
+		"the Identity Center group `NAME` of the agents (default "+importer.DefaultSSOGroup+")")
 	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
 	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete a deleted agent's Identity Center user, unless it is in other groups")
 	applyFlag(fs, &fl.apply)
-	fs.BoolVar(&fl.createHierarchy, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first")
-	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`), and disassociate each deleted one")
+	createHierarchyFlag(fs, &fl.createHierarchy)
+	trafficGroupFlag(fs, &fl.trafficGroup, "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`), and disassociate each deleted one")
 	rest, err := fs.parse(args)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	if len(rest) != 1 {
-		return usageError("bulkagents sync roster.csv --instance-id ID --dry-run", "sync takes one file, got %d arguments", len(rest))
+		return nil, "", usageError("bulkagents sync roster.csv --instance-id ID --dry-run", "sync takes one file, got %d arguments", len(rest))
 	}
-	input := rest[0]
 	if err := fl.check(); err != nil {
+		return nil, "", err
+	}
+	fl.givenScale = givenRateScale(fs.FlagSet, fl.rateScale)
+	return fl, rest[0], nil
+}
+
+func runSync(ctx context.Context, env *environment, args []string) error {
+	fl, input, err := parseSyncFlags(env, args)
+	if err != nil {
 		return err
 	}
 	if err := checkAgentsHeader(ctx, env, input, nil, fl.encoding); err != nil {
@@ -159,28 +168,25 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: region, EndpointURL: fl.endpointURL,
-		RateScale: givenRateScale(fs.FlagSet, fl.rateScale), RatesFix: ratesFix}
-	clients, err := importer.NewClients(ctx, awsConfig)
+	awsConfig := fl.awsConfig(fl.givenScale)
+	awsConfig.Region = region
+	clients, err := newClients(ctx, awsConfig)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+		return err
 	}
 	defer clients.CloseIdleConnections()
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "calls")
 	defer abort()
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
+	ic := fl.identityCenter()
+	ic.ApplicationARN = fl.ssoAppARN
 	cfg := importer.SyncConfig{
 		Import: importer.Config{
 			Input: input, Out: fl.out, InstanceID: id, Encoding: fl.encoding,
 			DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, Concurrency: fl.concurrency,
 			CreateHierarchy: fl.createHierarchy, TrafficDistributionGroup: fl.trafficGroup,
-			Progress: env.stderr, ProgressMode: mode,
-			IdentityCenter: importer.IdentityCenterConfig{
-				Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN},
+			IdentityCenter: ic,
+			Events:         newDisplay(env.stderr, progressModeOf(fl.noProgress), "sync", clients),
 		},
 		Scope:                     fl.scope(),
 		Keep:                      splitLogins(fl.keep),
@@ -193,16 +199,16 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 	}
 	res, err := importer.Sync(ctx, calls, cfg, clients)
 	if err != nil {
-		if errors.Is(err, remover.ErrNotConfirmed) {
+		if errors.Is(err, importer.ErrNotConfirmed) {
 			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to read the plan"}
 		}
 		if res == nil {
 			return importError(input, err)
 		}
-		importer.WriteSummary(env.stderr, res.Import)
+		writeImportSummary(env.stderr, res.Import)
 		return &exitError{code: exitRowsFailed, msg: err.Error()}
 	}
-	importer.WriteSummary(env.stderr, res.Import)
+	writeImportSummary(env.stderr, res.Import)
 	writeSyncDeletes(env, res)
 	if err := unfinishedFiles(res.Import.ResultsErr, res.Import.RetryErr, res.Import.ResultsPath, "every password set so far"); err != nil {
 		return err
@@ -233,7 +239,7 @@ func writeSyncDeletes(env *environment, res *importer.SyncResult) {
 		}
 		return
 	}
-	remover.WriteSummary(env.stderr, res.Remove)
+	writeRemoveSummary(env.stderr, res.Remove)
 	if res.Held != "" {
 		fmt.Fprintf(env.stderr, "sync: %s\n", res.Held)
 	}
@@ -264,8 +270,8 @@ func splitLogins(s string) []string {
 
 func (fl *syncFlags) check() error {
 	switch {
-	case fl.sso && fl.identityStoreID != "":
-		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	case fl.ssoFlags.check() != nil:
+		return fl.ssoFlags.check()
 	case (fl.ssoGroup != "" || fl.ssoAppARN != "" || fl.ssoDeleteUsers) && !fl.sso && fl.identityStoreID == "":
 		return usageError("add --sso (or --identity-store-id ID)", "--sso-group, --sso-application-arn and --sso-delete-users need --sso or --identity-store-id")
 	case fl.resume && fl.force:

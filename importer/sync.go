@@ -7,6 +7,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
-	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
@@ -153,7 +153,7 @@ func Sync(stop, calls context.Context, cfg SyncConfig, clients *Clients) (*SyncR
 		IdentityCenter: cfg.Import.IdentityCenter, DeleteIdentityCenterUsers: cfg.DeleteIdentityCenterUsers,
 		TrafficDistributionGroup: cfg.Import.TrafficDistributionGroup,
 		Kept:                     s.kept, Hold: out.Held, LagBackoff: cfg.Import.LagBackoff, Apply: s.planRemoved,
-		Progress: cfg.Import.Progress, ProgressMode: cfg.Import.ProgressMode,
+		Events: cfg.Import.Events,
 	}
 	if out.Remove, err = Remove(stop, calls, rcfg, clients); err != nil {
 		return out, fmt.Errorf("the creates and updates are done (%s); the deletes could not start: %w", s.resultsPath, err)
@@ -196,15 +196,14 @@ func (s *syncRun) guard(ctx context.Context, f *agentfile.File, plan *Plan) erro
 	}
 	scope := map[string]*UserSnapshot{}
 	var order []string
-	err = ScanUsersWhere(ctx, api, plan.Instance.ID, FullUsers, where, nil, func(u *UserSnapshot) {
+	err = ScanUsersMatching(ctx, api, plan.Instance.ID, where, nil, func(u *UserSnapshot) {
 		if _, dup := scope[u.Username]; !dup {
 			order = append(order, u.Username)
 		}
 		scope[u.Username] = u
 	}, nil)
 	if err != nil {
-		return &SetupError{Message: "cannot list the users of the " + cfg.Scope.String() + ": " + ErrSummary(err), Err: err,
-			Hint: APIHint(err, cfg.Import.InstanceID, s.clients.Region, s.clients.Profile)}
+		return &SetupError{Message: "cannot list the users of the " + cfg.Scope.String() + ": " + ErrSummary(err), Err: &CallError{Err: err, InstanceID: cfg.Import.InstanceID, Region: s.clients.Region, Profile: s.clients.Profile}}
 	}
 	named, fold := map[string]bool{}, map[string]bool{}
 	exists := false
@@ -284,9 +283,7 @@ func (s *syncRun) checkDeletes(ctx context.Context, input string, exists bool, p
 	if cfg.Import.DryRun {
 		for _, r := range refusals {
 			s.warnings = append(s.warnings, "a real run would refuse: "+strings.TrimSuffix(r.Message, "; nothing was changed"))
-			if cfg.Import.Progress != nil {
-				fmt.Fprintf(cfg.Import.Progress, "warning: a real run would refuse: %s\n", strings.TrimSuffix(r.Message, "; nothing was changed"))
-			}
+			fmt.Fprintf(EventsOf(cfg.Import.Events), "warning: a real run would refuse: %s\n", strings.TrimSuffix(r.Message, "; nothing was changed"))
 		}
 		return nil
 	}
@@ -347,67 +344,44 @@ func (s *syncRun) readDeletes() error {
 	return nil
 }
 
-// scopeWhere turns the scope into SearchUsers' criteria (hierarchy with
-// its child groups, routing profile id) and filter (tags).
-func (s *syncRun) scopeWhere(ctx context.Context, api ConnectReader, instanceID string) (*UserWhere, error) {
+// scopeWhere turns the scope into SearchUsers' criteria and filter, as
+// export's --where does (export_select.go: the hierarchy group with its
+// child groups, the routing profile's id, the tags as a TagFilter).
+func (s *syncRun) scopeWhere(ctx context.Context, api ConnectReader, instanceID string) (*UserSearch, error) {
 	sc := s.cfg.Scope
 	if sc.IsZero() {
 		return nil, nil
 	}
-	var conds []types.UserSearchCriteria
+	r := &whereResolver{groups: func(ctx context.Context) (*hierarchyIndex, error) { return newHierarchyIndex(ctx, api, instanceID) }}
+	var wheres []Where
 	if len(sc.Hierarchy) > 0 {
-		h, err := newHierarchyIndex(ctx, api, instanceID)
-		if err != nil {
-			return nil, s.scopeError(err)
-		}
-		id, msg, hint, err := h.resolve(ctx, sc.Hierarchy)
-		if err != nil {
-			return nil, s.scopeError(err)
-		}
-		if id == "" {
-			return nil, &SetupError{Message: "--scope-hierarchy: " + msg, Hint: hint}
-		}
-		conds = append(conds, types.UserSearchCriteria{HierarchyGroupCondition: &types.HierarchyGroupCondition{
-			Value: aws.String(id), HierarchyGroupMatchType: types.HierarchyGroupMatchTypeWithChildGroups}})
+		wheres = append(wheres, Where{Column: agentfile.ColHierarchy, Value: strings.Join(sc.Hierarchy, "|"), Flag: "--scope-hierarchy"})
 	}
 	if sc.RoutingProfile != "" {
-		rp, err := listRoutingProfiles(ctx, api, instanceID)
-		if err != nil {
+		var err error
+		if r.routing, err = listRoutingProfiles(ctx, api, instanceID); err != nil {
 			return nil, s.scopeError(err)
 		}
-		id, msg, hint := rp.resolve("routing profile", sc.RoutingProfile)
-		if id == "" {
-			return nil, &SetupError{Message: "--scope-routing-profile: " + msg, Hint: hint}
-		}
-		conds = append(conds, types.UserSearchCriteria{StringCondition: &types.StringCondition{
-			FieldName: aws.String("RoutingProfileId"), Value: aws.String(id), ComparisonType: types.StringComparisonTypeExact}})
+		wheres = append(wheres, Where{Column: agentfile.ColRoutingProfile, Value: sc.RoutingProfile, Flag: "--scope-routing-profile"})
 	}
-	w := &UserWhere{}
-	switch len(conds) {
-	case 0:
-	case 1:
-		w.Criteria = &conds[0]
-	default:
-		w.Criteria = &types.UserSearchCriteria{AndConditions: conds}
+	keys := make([]string, 0, len(sc.Tags))
+	for k := range sc.Tags {
+		keys = append(keys, k)
 	}
-	if len(sc.Tags) > 0 {
-		keys := make([]string, 0, len(sc.Tags))
-		for k := range sc.Tags {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var tags []types.TagCondition
-		for _, k := range keys {
-			tags = append(tags, types.TagCondition{TagKey: aws.String(k), TagValue: aws.String(sc.Tags[k])})
-		}
-		w.Filter = &types.UserSearchFilter{TagFilter: &types.ControlPlaneTagFilter{AndConditions: tags}}
+	sort.Strings(keys)
+	for _, k := range keys {
+		wheres = append(wheres, Where{Column: agentfile.ColTags, Value: k + "|" + sc.Tags[k], Flag: "--scope-tag"})
 	}
-	return w, nil
+	search, err := r.searchFor(ctx, wheres)
+	var se *SetupError
+	if err != nil && !errors.As(err, &se) {
+		return nil, s.scopeError(err)
+	}
+	return search, err
 }
 
 func (s *syncRun) scopeError(err error) error {
-	return &SetupError{Message: "cannot read the " + s.cfg.Scope.String() + ": " + ErrSummary(err), Err: err,
-		Hint: APIHint(err, s.cfg.Import.InstanceID, s.clients.Region, s.clients.Profile)}
+	return &SetupError{Message: "cannot read the " + s.cfg.Scope.String() + ": " + ErrSummary(err), Err: &CallError{Err: err, InstanceID: s.cfg.Import.InstanceID, Region: s.clients.Region, Profile: s.clients.Profile}}
 }
 
 // outOfScope says why a row of the file is outside the scope ("" when it

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
-	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 )
 
 // UserPages says how the instance's users are listed: by name and id
@@ -29,25 +28,9 @@ const (
 // listing lags writes by seconds (docs/aws.md §10): a user missing from it
 // may exist, and one in it may be gone; LagBackoff and the callers' exact
 // look-ups settle both.
-func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
-	return ScanUsersWhere(ctx, api, instanceID, pages, nil, prog, user, group)
-}
-
-// UserWhere narrows a FullUsers listing with SearchUsers' own criteria and
-// filter (sync's scope), so that it still costs pages.
-type UserWhere struct {
-	Criteria *types.UserSearchCriteria
-	Filter   *types.UserSearchFilter
-}
-
-// ScanUsersWhere is ScanUsers narrowed by where (nil: every user); a
-// where needs FullUsers.
-func ScanUsersWhere(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, where *UserWhere, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
-	if where != nil {
-		pages = FullUsers
-	}
+func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *SnapshotProgress, user func(*UserSnapshot), group func(string)) error {
 	if prog == nil {
-		prog = &snapshotProgress{}
+		prog = &SnapshotProgress{}
 	}
 	if pages == NamesOnly {
 		p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
@@ -57,28 +40,40 @@ func ScanUsersWhere(ctx context.Context, api ConnectReader, instanceID string, p
 			if err != nil {
 				return listingError(ctx, "list users", err)
 			}
-			prog.pages.Add(1)
+			prog.Pages.Add(1)
 			for _, s := range page.UserSummaryList {
 				user(&UserSnapshot{ID: aws.ToString(s.Id), ARN: aws.ToString(s.Arn), Username: aws.ToString(s.Username)})
-				prog.read.Add(1)
+				prog.Read.Add(1)
 			}
 		}
 		return nil
 	}
-	seen := map[string]bool{}
-	in := &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)}
-	if where != nil {
-		in.SearchCriteria, in.SearchFilter = where.Criteria, where.Filter
+	return ScanUsersMatching(ctx, api, instanceID, nil, prog, user, group)
+}
+
+// ScanUsersMatching is ScanUsers with FullUsers over a part of the users:
+// the server pages only those search matches (nil: every user).
+func ScanUsersMatching(ctx context.Context, api ConnectReader, instanceID string, search *UserSearch, prog *SnapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	if prog == nil {
+		prog = &SnapshotProgress{}
 	}
+	in := &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)}
+	if search != nil {
+		in.SearchCriteria, in.SearchFilter = search.Criteria, search.Filter
+	}
+	seen := map[string]bool{}
 	p := connect.NewSearchUsersPaginator(api, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return listingError(ctx, "search users", err)
 		}
-		prog.pages.Add(1)
+		prog.Pages.Add(1)
 		if page.ApproximateTotalCount != nil {
-			prog.total.Store(*page.ApproximateTotalCount)
+			prog.Total.Store(*page.ApproximateTotalCount)
+			if prog.OnTotal != nil && !prog.told.Swap(true) {
+				prog.OnTotal(*page.ApproximateTotalCount)
+			}
 		}
 		for i := range page.Users {
 			u := fromSearchSummary(&page.Users[i])
@@ -87,7 +82,7 @@ func ScanUsersWhere(ctx context.Context, api ConnectReader, instanceID string, p
 				group(u.HierarchyGroupID)
 			}
 			user(u)
-			prog.read.Add(1)
+			prog.Read.Add(1)
 		}
 	}
 	return nil
