@@ -329,7 +329,7 @@ func checkInputFile(path string) error {
 // network is touched. The instance's identity type is not known yet: the
 // check asks for the columns every type needs (the name columns, which an
 // existing-directory instance does without, are checked once it is known).
-func checkAgentsHeader(ctx context.Context, env *environment, path string, keep []string, encoding string) error {
+func checkAgentsHeader(ctx context.Context, env *environment, path string, keep []string, encoding string, update bool) error {
 	if err := checkInputFile(path); err != nil {
 		return err
 	}
@@ -338,7 +338,7 @@ func checkAgentsHeader(ctx context.Context, env *environment, path string, keep 
 		return &exitError{code: exitUnusable, msg: err.Error()}
 	}
 	defer f.Close()
-	s, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding})
+	s, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding, Update: update})
 	if err != nil {
 		return templateError(path, err)
 	}

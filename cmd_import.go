@@ -130,7 +130,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 	// What the files alone can tell is told before a sandbox starts or a
 	// call is made.
-	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding); err != nil {
+	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding, fl.update); err != nil {
 		return err
 	}
 	// The hand-out's key and template are checked before anything is sent,

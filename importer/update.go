@@ -43,6 +43,10 @@ const updateFailurePrefix = "update "
 // kill leaves it, and --resume settles the row by reading the user again.
 const interruptedUpdating = "interrupted while updating the user: run again with --resume to settle it"
 
+// invalidPrefix marks compare's message of a problem of the row
+// (RowProblemError): the row is invalid, not failed.
+const invalidPrefix = "\x00invalid: "
+
 // UpdateJob is one existing user's row: read the user, compare, and (with
 // Apply) change what differs.
 type UpdateJob struct {
@@ -229,6 +233,11 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	if job.Gone {
 		return report.Outcome{}
 	}
+	if msg, ok := strings.CutPrefix(msg, invalidPrefix); ok {
+		// A problem of the row that only its user showed: nothing sent.
+		o.Status, o.Error = report.Invalid, msg
+		return o
+	}
 	if msg != "" {
 		o.Status, o.Error = report.Failed, msg
 		if earlier != "" {
@@ -298,6 +307,9 @@ func (u *Updater) compare(ctx context.Context, job *UpdateJob, ssoUserID string,
 	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
 	if errors.As(err, new(DeskNeedsNumberError)) {
 		return nil, err.Error()
+	}
+	if rp := new(RowProblemError); errors.As(err, &rp) {
+		return nil, invalidPrefix + rp.Error()
 	}
 	if err != nil {
 		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
