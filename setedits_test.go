@@ -155,7 +155,7 @@ func TestEditColumnsAcceptance(t *testing.T) {
 			}
 			profs = append(profs, "Skill|Billing|3")
 			sort.Strings(profs)
-			old := want[strings.Index(want, "profs=") : strings.Index(want, " sps=")]
+			old := want[strings.Index(want, "profs="):strings.Index(want, " sps=")]
 			want = strings.Replace(want, old, "profs="+strings.Join(profs, "||"), 1)
 		}
 		if after[login(i)] != want {
@@ -208,7 +208,7 @@ func TestEditColumnsAcceptance(t *testing.T) {
 	for i := 1; i <= n+1; i++ {
 		want := after[login(i)]
 		if i <= n {
-			old := want[strings.Index(want, "sps=") : strings.Index(want, " tags=")]
+			old := want[strings.Index(want, "sps="):strings.Index(want, " tags=")]
 			want = strings.Replace(want, old, "sps="+agentID, 1)
 		}
 		if final[login(i)] != want {
