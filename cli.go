@@ -360,7 +360,7 @@ func noteCarried(env *environment, path string, carried []string) {
 	if len(q) > 1 {
 		what = "columns " + strings.Join(q, ", ") + " are"
 	}
-	fmt.Fprintf(env.stderr, "note: %s: %s not the template's: carried through unchanged to the retry file and the team files\n", path, what)
+	fmt.Fprintf(env.stderr, "note: %s: %s not the template's: carried through unchanged to the results file, the retry file and the team files\n", path, what)
 }
 
 // interruptible gives the context a run's AWS calls use. The first Ctrl-C

@@ -16,7 +16,7 @@ import (
 )
 
 const importUsage = `Usage: bulkagents import FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force]
-                         [--update]
+                         [--update] [--create-hierarchy] [--traffic-distribution-group ID|ARN]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN]
                          [--split-by KEY] [--handout-template FILE] [--protect]
                          [--concurrency N] [--rate-scale X] [--no-progress] [--format text|json]
@@ -78,17 +78,21 @@ var importCommand = &command{
 type importFlags struct {
 	awsFlags
 	splitFlags
-	out         string
-	dryRun      bool
-	resume      bool
-	force       bool
-	update      bool
-	concurrency int
-	rateScale   float64
-	noProgress  bool
-	sandbox     bool
-	format      string
-	encoding    string
+	out    string
+	dryRun bool
+	resume bool
+	force  bool
+	update bool
+	// createHierarchy: --create-hierarchy.
+	createHierarchy bool
+	// trafficGroup: --traffic-distribution-group.
+	trafficGroup string
+	concurrency  int
+	rateScale    float64
+	noProgress   bool
+	sandbox      bool
+	format       string
+	encoding     string
 
 	// IAM Identity Center (SAML instances).
 	sso             bool
@@ -106,6 +110,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
 	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
+	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
+	fs.BoolVar(&fl.createHierarchy, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first, before the agents that need them")
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
@@ -208,21 +214,23 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	res, err := importer.Import(ctx, calls, importer.Config{
-		Input:        input,
-		Out:          fl.out,
-		InstanceID:   instanceID,
-		DryRun:       fl.dryRun,
-		Resume:       fl.resume,
-		Force:        fl.force,
-		Update:       fl.update,
-		Concurrency:  fl.concurrency,
-		Sandbox:      fl.sandbox,
-		Keep:         agentfile.SplitKeep(fl.splitBy),
-		Encoding:     fl.encoding,
-		KeepRows:     fl.splitBy != "", // the team hand-outs read every row
-		OnRead:       onRead,
-		Progress:     env.stderr,
-		ProgressMode: mode,
+		Input:                    input,
+		Out:                      fl.out,
+		InstanceID:               instanceID,
+		DryRun:                   fl.dryRun,
+		Resume:                   fl.resume,
+		Force:                    fl.force,
+		Update:                   fl.update,
+		CreateHierarchy:          fl.createHierarchy,
+		TrafficDistributionGroup: fl.trafficGroup,
+		Concurrency:              fl.concurrency,
+		Sandbox:                  fl.sandbox,
+		Keep:                     agentfile.SplitKeep(fl.splitBy),
+		Encoding:                 fl.encoding,
+		KeepRows:                 fl.splitBy != "", // the team hand-outs read every row
+		OnRead:                   onRead,
+		Progress:                 env.stderr,
+		ProgressMode:             mode,
 		IdentityCenter: importer.IdentityCenterConfig{
 			Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN,
 		},

@@ -22,7 +22,12 @@ import (
 )
 
 const removeUsage = `Usage: bulkagents remove FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--resume] [--force] [--yes]
+<<<<<<< HEAD
+                         [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+                         [--traffic-distribution-group ID|ARN]
+=======
                          [--allow-admin] [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-delete-users]
+>>>>>>> main
                          [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
@@ -67,6 +72,7 @@ type removeFlags struct {
 	sso                        bool
 	identityStoreID, ssoGroup  string
 	ssoDeleteUsers             bool
+	trafficGroup               string // --traffic-distribution-group
 	rateScale                  float64
 	noProgress                 bool
 	format                     string
@@ -87,6 +93,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.sso, "sso", false, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)")
 	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
 	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
+	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "disassociate each user from this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE) before deleting it")
 	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups or has application assignments of its own")
 	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
 	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
@@ -149,6 +156,7 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
 		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
+		TrafficDistributionGroup:  fl.trafficGroup,
 		Progress:                  env.stderr, ProgressMode: mode,
 	}
 	if !fl.yes {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -14,7 +15,7 @@ const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity c
                         [--error-rate F] [--drop-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
                         [--identity-store-throttle 429|400] [--identity-store-users-quota N]
-                        [--short-logins] [--listing-lag D]
+                        [--short-logins] [--listing-lag D] [--replicated]
 
 Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
 Service Quotas APIs that bulkagents uses, seeded like a fresh instance, until Ctrl-C. Point
@@ -49,6 +50,7 @@ var sandboxCommand = &command{
 		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
 		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (ThrottlingException \"Rate exceeded\", as seen in real traffic)")
 		isUsersQuota := fset.Int("identity-store-users-quota", 0, "Identity Center users the identity store may hold (0: no limit); CreateUser past it answers ServiceQuotaExceededException")
+		replicated := fset.Bool("replicated", false, "a replicated instance (Global Resiliency) with one ACTIVE traffic distribution group; it is a SAML instance, as replication needs")
 		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		listingLag := fset.Duration("listing-lag", 0, "list a created user in ListUsers and SearchUsers this `duration` later, and a deleted one this long after, as Connect's eventually consistent listings do (DescribeUser misses a new user for min(D, 1s))")
 		rest, err := fset.parse(args)
@@ -64,6 +66,12 @@ var sandboxCommand = &command{
 		}
 		if err := checkRateScale(rateScale); err != nil {
 			return err
+		}
+		if *replicated {
+			if fset.was("identity") && id != agentfile.IdentitySAML {
+				return usageError("bulkagents sandbox --replicated (a SAML instance)", "--replicated needs a SAML instance (Global Resiliency replicates only SAML instances), not --identity %s", identity)
+			}
+			id = agentfile.IdentitySAML
 		}
 		// Written as "not in range" so that NaN, which fails every
 		// comparison, is refused too (a NaN error rate fails every call).
@@ -104,6 +112,7 @@ var sandboxCommand = &command{
 			IdentityStoreThrottle400: *isThrottle == "400",
 			IdentityStoreUsersQuota:  *isUsersQuota,
 			ShortLogins:              *shortLogins,
+			Replicated:               *replicated,
 			ListingLag:               *listingLag,
 		})
 		if err != nil {
@@ -112,6 +121,9 @@ var sandboxCommand = &command{
 		fmt.Fprintf(env.stdout, "endpoint: %s\n", sb.URL())
 		fmt.Fprintf(env.stdout, "instance-id: %s\n", sb.InstanceID())
 		fmt.Fprintf(env.stdout, "identity-store-id: %s\n", sb.IdentityStoreID())
+		if sb.Replicated() {
+			fmt.Fprintf(env.stdout, "traffic-distribution-group-id: %s\n", sb.TrafficDistributionGroupID())
+		}
 		// The line to paste so that the AWS CLI or an SDK finds credentials
 		// and a region (any credentials are accepted): the SDKs and the AWS
 		// CLI v2 read AWS_REGION, the AWS CLI v1 only AWS_DEFAULT_REGION.

@@ -658,6 +658,41 @@ func Carried(header []string, columns []Column, keep []string) []string {
 	return out
 }
 
+// CarriedCells gives the carried columns' names (Carried's, whole, as the
+// header spells them but trimmed) and each row's cells of them by input
+// line: a valid row's as validated (Agent.Extra), an invalid row's as read
+// (trimmed, without a formula mark), blank for a row with a field too many
+// or too few. Both are nil when nothing is carried.
+func CarriedCells(f *File, checked []Checked, keep []string) ([]string, map[int][]string) {
+	var idx []int
+	for i, c := range f.Columns {
+		if c == ColExtra && !slices.ContainsFunc(keep, func(k string) bool { return CanonicalName(k) == CanonicalName(f.Header[i]) }) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(idx))
+	for j, i := range idx {
+		names[j] = strings.TrimSpace(f.Header[i])
+	}
+	byLine := make(map[int][]string, len(checked))
+	for _, c := range checked {
+		cells := make([]string, len(idx))
+		for j, i := range idx {
+			switch {
+			case c.Agent != nil:
+				cells[j] = c.Agent.Extra[CanonicalName(f.Header[i])]
+			case len(c.Row.Record) == len(f.Header):
+				cells[j] = trim(unmark(c.Row.Record[i]))
+			}
+		}
+		byLine[c.Row.Line] = cells
+	}
+	return names, byLine
+}
+
 // unknownColumnError names the first unknown column, the closest known name
 // and the accepted names. A header none of whose fields is known is most
 // likely a data row: say so.

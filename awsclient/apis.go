@@ -19,6 +19,8 @@ const (
 	Delete                               // remove
 	IdentityCenter                       // the Identity Center side (--sso)
 	RatesLookup                          // Service Quotas itself
+	Hierarchy                            // the hierarchy groups a file names (--create-hierarchy)
+	Resiliency                           // Global Resiliency: a traffic distribution group (--traffic-distribution-group)
 
 	// Update is every aspect of an update.
 	Update = UpdateIdentity | UpdateRouting | UpdateSecurity | UpdateHierarchy | UpdatePhone |
@@ -55,9 +57,11 @@ type API struct {
 // every method of the client interfaces has its line).
 //
 // Rates and codes: Connect's documented defaults (2/s and burst 5 unless
-// said; the reads of users and groups 10/s); the proficiency, quick connect
-// and per-aspect update APIs are assumed 2/s until Service Quotas says
-// otherwise.
+// said; the reads of users and groups 10/s); the proficiency, quick connect,
+// per-aspect update, hierarchy structure and group creation, and traffic
+// distribution group APIs are assumed 2/s until Service Quotas says
+// otherwise (found there by name, "Rate of CreateUserHierarchyGroup API
+// requests").
 var APIs = []API{
 	connectAPI("DescribeInstance", 2, "L-D14CF86E", Read),
 	connectAPI("ListUsers", 10, "L-CCC38177", Read),
@@ -86,6 +90,12 @@ var APIs = []API{
 	connectAPI("DescribeQuickConnect", 2, "", Delete),
 	connectAPI("DeleteQuickConnect", 2, "", Delete),
 	connectAPI("DeleteUser", 2, "", Delete),
+	connectAPI("DescribeUserHierarchyStructure", 2, "", Hierarchy),
+	connectAPI("CreateUserHierarchyGroup", 2, "", Hierarchy),
+	connectAPI("DescribeTrafficDistributionGroup", 2, "", Resiliency),
+	connectAPI("ListTrafficDistributionGroupUsers", 2, "", Resiliency),
+	connectAPI("AssociateTrafficDistributionGroupUser", 2, "", Resiliency),
+	connectAPI("DisassociateTrafficDistributionGroupUser", 2, "", Resiliency),
 
 	storeAPI("ListUsers", IdentityCenter),
 	storeAPI("GetUserId", IdentityCenter),

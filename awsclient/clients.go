@@ -47,6 +47,23 @@ type ConnectAPI interface {
 	CreateUser(ctx context.Context, in *connect.CreateUserInput, optFns ...func(*connect.Options)) (*connect.CreateUserOutput, error)
 }
 
+// HierarchyAPI is the part of the Amazon Connect API that creates the
+// hierarchy groups a file names (--create-hierarchy). *connect.Client
+// satisfies it.
+type HierarchyAPI interface {
+	DescribeUserHierarchyStructure(ctx context.Context, in *connect.DescribeUserHierarchyStructureInput, optFns ...func(*connect.Options)) (*connect.DescribeUserHierarchyStructureOutput, error)
+	CreateUserHierarchyGroup(ctx context.Context, in *connect.CreateUserHierarchyGroupInput, optFns ...func(*connect.Options)) (*connect.CreateUserHierarchyGroupOutput, error)
+}
+
+// ResiliencyAPI is the part of the Amazon Connect API that associates
+// agents with a Global Resiliency traffic distribution group
+// (--traffic-distribution-group). *connect.Client satisfies it.
+type ResiliencyAPI interface {
+	DescribeTrafficDistributionGroup(ctx context.Context, in *connect.DescribeTrafficDistributionGroupInput, optFns ...func(*connect.Options)) (*connect.DescribeTrafficDistributionGroupOutput, error)
+	AssociateTrafficDistributionGroupUser(ctx context.Context, in *connect.AssociateTrafficDistributionGroupUserInput, optFns ...func(*connect.Options)) (*connect.AssociateTrafficDistributionGroupUserOutput, error)
+	DisassociateTrafficDistributionGroupUser(ctx context.Context, in *connect.DisassociateTrafficDistributionGroupUserInput, optFns ...func(*connect.Options)) (*connect.DisassociateTrafficDistributionGroupUserOutput, error)
+}
+
 // IdentityStoreAPI is the part of the IAM Identity Center identity store API
 // that an import uses. *identitystore.Client satisfies it.
 type IdentityStoreAPI interface {
@@ -79,6 +96,12 @@ type Clients struct {
 	// ("" for the default), for messages.
 	Region  string
 	Profile string
+	// Hierarchy creates hierarchy groups (--create-hierarchy); nil when
+	// the clients were not built by New.
+	Hierarchy HierarchyAPI
+	// Resiliency associates agents with a traffic distribution group
+	// (--traffic-distribution-group); nil when not built by New.
+	Resiliency ResiliencyAPI
 	// IdentityStore and SSOAdmin are IAM Identity Center's, for
 	// --sso and --identity-store-id.
 	IdentityStore IdentityStoreAPI
@@ -217,7 +240,7 @@ func New(ctx context.Context, c Config) (*Clients, error) {
 	if profile == "" && c.StaticCredentials == nil {
 		profile = os.Getenv("AWS_PROFILE")
 	}
-	return &Clients{Connect: client, Limits: limits, Region: cfg.Region, Profile: profile,
+	return &Clients{Connect: client, Hierarchy: client, Resiliency: client, Limits: limits, Region: cfg.Region, Profile: profile,
 		IdentityStore: store, SSOAdmin: admin, Quotas: quotas, rateScaleGiven: c.RateScale > 0, ratesFix: c.RatesFix, transport: transport, endpoint: c.EndpointURL, watch: watch}, nil
 }
 

@@ -9,6 +9,8 @@ type (
 	AWSConfig        = awsclient.Config
 	ConnectReader    = awsclient.ConnectReader
 	ConnectAPI       = awsclient.ConnectAPI
+	HierarchyAPI     = awsclient.HierarchyAPI
+	ResiliencyAPI    = awsclient.ResiliencyAPI
 	IdentityStoreAPI = awsclient.IdentityStoreAPI
 	SSOAdminAPI      = awsclient.SSOAdminAPI
 	ServiceQuotasAPI = awsclient.ServiceQuotasAPI

@@ -33,10 +33,13 @@ type importRun struct {
 	f       *agentfile.File
 	checked []agentfile.Checked
 	prev    map[int]report.Outcome // --resume: the earlier run's outcomes by line
+	carried report.CarriedColumns  // the input's columns of the user's own, for the results file
 	plan    *Plan
 	sso     *IdentityCenter
-	log     *report.Log
-	res     *Result
+	// trafficGroup: --traffic-distribution-group, found ACTIVE.
+	trafficGroup *TrafficGroup
+	log          *report.Log
+	res          *Result
 
 	// outcomes has one entry per planned row. Rows the plan settles are
 	// filled at once; the rest become create jobs or update jobs, and the
@@ -83,6 +86,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.loadPrevious,          // --resume: the earlier run's outcomes, for the same input and instance
 		r.configureRates,        // Service Quotas: only once the run is known to belong here
 		r.makePlan,              // read calls: what each row needs
+		r.checkTrafficGroup,     // --traffic-distribution-group: ACTIVE, before any change
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
 		r.sortRows,              // rows the plan settles are written; the others become jobs
@@ -211,6 +215,9 @@ func (r *importRun) readInput() error {
 	}
 	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true, Update: cfg.Update})
 	f.Rows = nil // r.checked holds them (run_memory.go)
+	if names, cells := agentfile.CarriedCells(f, r.checked, cfg.Keep); names != nil {
+		r.carried = report.CarriedColumns{Names: names, Cells: func(line int) []string { return cells[line] }}
+	}
 	return nil
 }
 
@@ -244,7 +251,11 @@ func (r *importRun) loadPrevious() error {
 
 func (r *importRun) makePlan() error {
 	cfg, clients := r.cfg, r.clients
-	plan, err := MakePlan(r.stop, clients.Connect, r.inst, r.f, r.checked)
+	var groups *groupPlan
+	if cfg.CreateHierarchy {
+		groups = newGroupPlan(clients.Hierarchy, r.inst.ID)
+	}
+	plan, err := makePlan(r.stop, clients.Connect, r.inst, r.f, r.checked, groups)
 	if err != nil {
 		msg := err.Error()
 		var pe *PlanError
@@ -264,6 +275,9 @@ func (r *importRun) makePlan() error {
 		}
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: cfg.DryRun, ExistingUsers: plan.ExistingUsers, Rates: r.rates}
+	for _, g := range plan.NewGroups {
+		r.res.NewGroups = append(r.res.NewGroups, g.Name())
+	}
 	if clients.Limits != nil {
 		r.res.ConfiguredCreateRate = clients.Limits.For("Connect.CreateUser").Configured()
 	}
@@ -276,9 +290,9 @@ func (r *importRun) makePlan() error {
 func (r *importRun) openResults() error {
 	var err error
 	if r.cfg.Resume && r.resultsExist {
-		r.log, _, err = report.Resume(r.resultsPath)
+		r.log, _, err = report.ResumeCarrying(r.resultsPath, r.carried)
 	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
+		r.log, err = report.CreateCarrying(r.resultsPath, r.cfg.Force || r.replaceDryRun, r.carried)
 	}
 	if err != nil {
 		hint := WriteHint(r.resultsPath)

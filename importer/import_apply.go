@@ -3,6 +3,8 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulkagents/bulkagents/agentfile"
@@ -82,6 +84,10 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 	case cfg.DryRun:
 		o = plannedOutcome(pr, report.WouldCreate)
 		o.SignInURL = dryRunSignInURL(r.inst)
+		if len(pr.NewGroup) > 0 {
+			// --create-hierarchy: the row's group is made first.
+			o.Changes = "would-create group " + strings.Join(pr.NewGroup, "|")
+		}
 	default:
 		// A password written ahead by an interrupted run is the one
 		// its CreateUser may have set: keep it.
@@ -294,6 +300,16 @@ func (r *importRun) startProgress() {
 	}
 	if r.cfg.Sandbox {
 		r.prov.QuotaMessage = sandboxQuotaMessage
+	}
+	r.prov.TrafficGroup = r.trafficGroup
+	if len(r.plan.NewGroups) > 0 {
+		var mu sync.Mutex
+		r.prov.Groups = NewGroupMaker(r.clients.Hierarchy, r.clients.Connect, r.inst.ID, r.plan.NewGroups)
+		r.prov.Groups.OnCreated = func(g NewGroup) {
+			mu.Lock()
+			defer mu.Unlock()
+			r.res.GroupsCreated = append(r.res.GroupsCreated, g.Name())
+		}
 	}
 	if r.upd != nil {
 		r.upd.OnOutcome = onOutcome

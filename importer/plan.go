@@ -22,6 +22,10 @@ type Instance struct {
 	Alias     string
 	Identity  agentfile.Identity
 	AccessURL string // where Connect-managed agents sign in
+	// GlobalSignIn is a replicated instance's global sign-in endpoint
+	// (DescribeInstance's ReplicationConfiguration, Global Resiliency):
+	// where its agents sign in. "" when it is not replicated.
+	GlobalSignIn string
 }
 
 // DescribeInstance proves the credentials and the instance with one cheap
@@ -57,6 +61,9 @@ func DescribeInstance(ctx context.Context, api ConnectReader, id string) (Instan
 		inst.AccessURL = aws.ToString(in.InstanceAccessUrl)
 	case inst.Alias != "":
 		inst.AccessURL = "https://" + inst.Alias + ".my.connect.aws/"
+	}
+	if rc := out.ReplicationConfiguration; rc != nil && aws.ToString(rc.GlobalSignInEndpoint) != "" {
+		inst.GlobalSignIn = aws.ToString(rc.GlobalSignInEndpoint)
 	}
 	return inst, nil
 }
@@ -108,6 +115,10 @@ type PlannedRow struct {
 	RoutingProfileID   string
 	SecurityProfileIDs []string
 	HierarchyGroupID   string
+	// NewGroup is the row's hierarchy path when its group is one the plan
+	// creates (--create-hierarchy, hierarchy_create.go); HierarchyGroupID
+	// is then set once it is made.
+	NewGroup []string
 	// The security profiles of the add and remove security profiles
 	// columns, resolved to ids, in the cells' order.
 	AddSecurityProfileIDs, RemoveSecurityProfileIDs []string
@@ -127,6 +138,9 @@ type Plan struct {
 	// ExistingUsers is how many users the instance holds (-1: not
 	// listed, as no row was valid).
 	ExistingUsers int
+	// NewGroups are the hierarchy groups the rows need that the instance
+	// lacks, parents first (--create-hierarchy).
+	NewGroups []NewGroup
 }
 
 // Count gives how many rows have an action.
@@ -145,6 +159,12 @@ func (p *Plan) Count(a Action) int {
 // object is listed once, a thousand a page; hierarchy groups are described
 // only when their name matches a path's last level.
 func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfile.File, checked []agentfile.Checked) (*Plan, error) {
+	return makePlan(ctx, api, inst, f, checked, nil)
+}
+
+// makePlan is MakePlan; groups, when set, plans the hierarchy groups the
+// rows need that the instance lacks (--create-hierarchy).
+func makePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfile.File, checked []agentfile.Checked, groups *groupPlan) (*Plan, error) {
 	plan := &Plan{Instance: inst, Rows: make([]PlannedRow, len(checked)), ExistingUsers: -1}
 	var valid []*PlannedRow
 	needHierarchy := false
@@ -171,11 +191,15 @@ func MakePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfil
 		return nil, err
 	}
 	plan.ExistingUsers = len(l.users.exact)
+	l.groups = groups
 	cols := columnNames(f)
 	for _, pr := range valid {
 		if err := l.resolve(ctx, pr, cols); err != nil {
 			return nil, err
 		}
+	}
+	if groups != nil {
+		plan.NewGroups = groups.groups
 	}
 	return plan, nil
 }
@@ -187,6 +211,7 @@ type listings struct {
 	hierarchy         *hierarchyIndex // nil when no row names a hierarchy
 	attrs             *attributeIndex // nil when no row has proficiencies
 	users             *userIndex
+	groups            *groupPlan // --create-hierarchy; nil when off
 }
 
 func planListings(ctx context.Context, api ConnectReader, instanceID string, valid []*PlannedRow, needHierarchy bool) (*listings, error) {
@@ -249,10 +274,26 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		if err != nil {
 			return err
 		}
-		if id != "" {
+		_, exists := l.users.find(a.Login)
+		_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
+		switch {
+		case id != "":
 			pr.HierarchyGroupID = id
-		} else {
-			_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
+		case l.groups != nil && !exists:
+			msg, hint, err := l.groups.take(ctx, l.hierarchy, pr, a.Hierarchy)
+			if err != nil {
+				return err
+			}
+			if msg != "" {
+				problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
+			}
+		case l.groups != nil:
+			problem(col, strings.Join(a.Hierarchy, "|"), msg,
+				"--create-hierarchy makes the groups of the agents it creates, and this user exists: create the group in the Connect admin website, or through a row of a new agent")
+		default:
+			if !strings.Contains(msg, "matched exactly") {
+				hint += "; or " + missingGroupHint
+			}
 			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 		}
 	}

@@ -233,6 +233,7 @@ func WriteSummary(w io.Writer, res *Result) {
 		fmt.Fprintf(w, "... and %d more warnings: 'bulkagents validate' lists them all\n", res.MoreWarnings)
 	}
 	WriteFailures(w, res.Outcomes)
+	writeGroups(w, res)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
 	line := fmt.Sprintf("%s: took %s", verb, RoundDuration(res.Elapsed))
 	if res.SetupElapsed >= time.Second && !res.DryRun {

@@ -111,6 +111,12 @@ type Provisioner struct {
 	// Endpoint names where the calls go, for the message of the rows the
 	// circuit breaker stops.
 	Endpoint string
+	// Groups makes the hierarchy groups the plan creates
+	// (--create-hierarchy); nil when there are none.
+	Groups *GroupMaker
+	// TrafficGroup, when set, has each created user associated with it
+	// (--traffic-distribution-group, traffic_group.go).
+	TrafficGroup *TrafficGroup
 
 	// token marks the users this run's own CreateUser made (creation.go).
 	tokenOnce sync.Once
@@ -302,6 +308,11 @@ func (p *Provisioner) append(o report.Outcome) bool {
 // signInURL is where an agent of this instance signs in: the access URL,
 // except on a SAML instance, where the identity provider decides.
 func (p *Provisioner) signInURL() string {
+	if p.Instance.GlobalSignIn != "" {
+		// Replicated (Global Resiliency): agents sign in at the global
+		// endpoint, whatever the identity type.
+		return p.Instance.GlobalSignIn
+	}
 	if p.Instance.Identity == agentfile.IdentitySAML {
 		return ""
 	}

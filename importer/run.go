@@ -41,6 +41,15 @@ type Config struct {
 
 	Concurrency int // rows provisioned at once; 0: enough for the CreateUser rate
 
+	// CreateHierarchy creates the hierarchy groups the file's paths name
+	// that the instance lacks, parents first, before the rows that need
+	// them (--create-hierarchy).
+	CreateHierarchy bool
+	// TrafficDistributionGroup (an id or ARN) is the Global Resiliency
+	// group each created user is associated with
+	// (--traffic-distribution-group); it must be ACTIVE.
+	TrafficDistributionGroup string
+
 	// Sandbox: the instance is bulkagents' own sandbox, so messages about
 	// its quotas speak of the sandbox, not of Service Quotas.
 	Sandbox bool
@@ -105,6 +114,10 @@ type Result struct {
 	// differs only in case), for the summary; MoreWarnings counts the rest.
 	Warnings     []agentfile.Problem
 	MoreWarnings int
+	// NewGroups are the hierarchy groups the plan creates (a dry run's:
+	// would create), by path; GroupsCreated those the run created.
+	NewGroups     []string
+	GroupsCreated []string
 	// IdentityCenter is what the Identity Center side did; nil when off.
 	IdentityCenter *IdentityCenterReport
 	// Update is how many existing users differ from the file, and the
@@ -187,6 +200,9 @@ func plannedOutcome(pr *PlannedRow, s report.Status) report.Outcome {
 // except on a SAML instance, where the identity provider decides (as the real
 // run's outcomes say).
 func dryRunSignInURL(inst Instance) string {
+	if inst.GlobalSignIn != "" {
+		return inst.GlobalSignIn
+	}
 	if inst.Identity == agentfile.IdentitySAML {
 		return ""
 	}
@@ -292,7 +308,10 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 	case found:
 		o := prev
 		o.Status, o.ConnectUserID, o.Error = report.Created, id, ""
-		if inst.Identity != agentfile.IdentitySAML {
+		switch {
+		case inst.GlobalSignIn != "":
+			o.SignInURL = inst.GlobalSignIn
+		case inst.Identity != agentfile.IdentitySAML:
 			o.SignInURL = inst.AccessURL
 		}
 		return o

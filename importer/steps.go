@@ -49,6 +49,18 @@ func (p *Provisioner) steps(stop, calls context.Context, jobs []Job) (steps []St
 		{Name: StepProficiencies, API: "Connect.AssociateUserProficiencies", Run: p.associateProficiencies, SkipWhenDone: true,
 			Nothing: func(r *rowRun) bool { return r.job.Planned.Agent == nil || len(r.job.Planned.Agent.Proficiencies) == 0 }},
 	}
+	if p.TrafficGroup != nil {
+		// Global Resiliency: the created user joins the traffic
+		// distribution group (traffic_group.go).
+		steps = append(steps, Step{Name: StepTrafficGroup, API: "Connect.AssociateTrafficDistributionGroupUser", Run: p.associateTrafficGroup, SkipWhenDone: true,
+			Nothing: func(r *rowRun) bool { return !madeByTheRun(r) }})
+	}
+	if p.Groups != nil {
+		// The hierarchy group the row needs, made once for all the rows
+		// that need it (--create-hierarchy, hierarchy_create.go): a
+		// check for the others, so it is not recorded.
+		steps = append([]Step{{API: "Connect.CreateUserHierarchyGroup", Run: p.ensureHierarchyGroup}}, steps...)
+	}
 	if p.IdentityCenter == nil {
 		return steps, func() {}
 	}

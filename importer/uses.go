@@ -12,5 +12,11 @@ func ImportUses(cfg Config) awsclient.Uses {
 	if cfg.IdentityCenter.Enabled() {
 		uses |= awsclient.IdentityCenter
 	}
+	if cfg.TrafficDistributionGroup != "" {
+		uses |= awsclient.Resiliency
+	}
+	if cfg.CreateHierarchy {
+		uses |= awsclient.Hierarchy
+	}
 	return uses
 }

@@ -1,6 +1,9 @@
 package remover
 
-import "github.com/bulkagents/bulkagents/awsclient"
+import (
+	"github.com/bulkagents/bulkagents/awsclient"
+	"github.com/bulkagents/bulkagents/importer"
+)
 
 // RemoveUses are the kinds of change a remove makes: the rates of their
 // APIs (awsclient.APIs) are asked of Service Quotas and reported.
@@ -9,5 +12,21 @@ func RemoveUses(cfg Config) awsclient.Uses {
 	if cfg.IdentityCenter.Enabled() {
 		uses |= awsclient.IdentityCenter
 	}
+	if cfg.TrafficDistributionGroup != "" {
+		uses |= awsclient.Resiliency
+	}
 	return uses
+}
+
+// checkTrafficGroup refuses, before any change, a group that is not ACTIVE.
+func (r *removeRun) checkTrafficGroup() error {
+	if r.cfg.TrafficDistributionGroup == "" {
+		return nil
+	}
+	g, err := importer.CheckTrafficGroup(r.stop, r.clients.Resiliency, r.cfg.TrafficDistributionGroup)
+	if err != nil {
+		return r.interrupted(err)
+	}
+	r.trafficGroup = g
+	return nil
 }

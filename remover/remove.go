@@ -73,6 +73,11 @@ type Config struct {
 	IdentityCenter            importer.IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
 
+	// TrafficDistributionGroup (an id or ARN): each user is disassociated
+	// from this Global Resiliency group before it is deleted
+	// (--traffic-distribution-group); it must be ACTIVE.
+	TrafficDistributionGroup string
+
 	// LagBackoff is the waits before listing again the users the file
 	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
@@ -190,6 +195,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		r.configureRates,    // Service Quotas: only once the run is known to belong here
 		r.plan,              // the users the file names, as the instance has them
 		r.listQuickConnects, // before anything is deleted, so a missing permission changes nothing
+		r.checkTrafficGroup, // --traffic-distribution-group: ACTIVE, before any change
 		r.planIdentityCenter,
 		r.confirm,
 		r.openResults,
@@ -227,6 +233,7 @@ type removeRun struct {
 	quick                  *quickConnectIndex
 	stopDescribing         context.CancelFunc
 	ic                     *removeIdentityCenter
+	trafficGroup           *importer.TrafficGroup
 	log                    *report.Log
 	remover                *remover
 	// status shows the set-up on a terminal until the prompt or the bar.
@@ -423,7 +430,8 @@ func (r *removeRun) apply() error {
 		}
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
-		onOutcome: func(o report.Outcome) { progress.Add(o.Status) }, endpoint: clients.Endpoint()}
+		trafficGroup: r.trafficGroup,
+		onOutcome:    func(o report.Outcome) { progress.Add(o.Status) }, endpoint: clients.Endpoint()}
 	// The email comes from a DescribeUser beside each DeleteUser, unless
 	// its rate is below DeleteUser's: then it would slow the run, and the
 	// email column stays empty.

@@ -28,6 +28,7 @@ type remover struct {
 	inst             importer.Instance
 	log              *report.Log
 	ic               *removeIdentityCenter
+	trafficGroup     *importer.TrafficGroup // --traffic-distribution-group; nil when off
 	quick            *quickConnectIndex
 	limits           *importer.Limits // nil: nothing paced
 	deleteStoreUsers bool
@@ -233,6 +234,15 @@ func (r *remover) removeOne(stop, calls context.Context, t *removeTarget) report
 	}
 	if !t.alreadyOff && r.describeEmails && !t.described {
 		o.Email = r.email(calls, t.userID)
+	}
+	if !t.alreadyOff && r.trafficGroup != nil {
+		// Global Resiliency: the user leaves the group before it goes.
+		if err := r.trafficGroup.Disassociate(calls, r.inst.ID, t.userID); err != nil {
+			o.Status = report.Failed
+			o.Error = importer.ErrText(err) + " (the user was not deleted; run again with --resume)"
+			r.append(o, false)
+			return o
+		}
 	}
 	o.Status = report.NotAttempted
 	o.Error = sentMarker + ": interrupted while deleting the user; run again with --resume to settle it"

@@ -32,12 +32,19 @@ func writeTemp(path string, records [][]string) (*os.File, error) {
 
 // writeTempWith is writeTemp with prefix (a byte order mark) written first.
 func writeTempWith(path, prefix string, records [][]string) (*os.File, error) {
-	return writeTempRows(path, prefix, len(records), func(i int) []string { return records[i] })
+	return writeTempRows(path, prefix, func(w *csv.Writer) error {
+		for _, rec := range records {
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
-// writeTempRows is writeTempWith with the n records given one at a time by
-// record, so that they need not all be held at once.
-func writeTempRows(path, prefix string, n int, record func(i int) []string) (*os.File, error) {
+// writeTempRows is writeTempWith with the records written by write, so that
+// they need not all be held at once.
+func writeTempRows(path, prefix string, write func(w *csv.Writer) error) (*os.File, error) {
 	// os.CreateTemp makes the file with mode 0600: passwords are never readable
 	// by others, not even for an instant.
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
@@ -52,10 +59,8 @@ func writeTempRows(path, prefix string, n int, record func(i int) []string) (*os
 	bw := bufio.NewWriterSize(f, 64<<10)
 	bw.WriteString(prefix) // an error here is the Flush's below
 	cw := csv.NewWriter(bw)
-	for i := range n {
-		if err := cw.Write(record(i)); err != nil {
-			return fail(err)
-		}
+	if err := write(cw); err != nil {
+		return fail(err)
 	}
 	if cw.Flush(); cw.Error() != nil {
 		return fail(cw.Error())

@@ -236,10 +236,21 @@ func passphrasePath(dir string) string   { return filepath.Clean(dir) + "-passph
 const manifestName = ".bulkagents-handout"
 
 // TeamHeader is the header of a team's file (and of a protected workbook's
-// Agents sheet).
-var TeamHeader = []string{
-	"line", "first name", "last name", "user login", "email", "routing profile",
-	"status", "password", "sign-in url", "first sign-in",
+// Agents sheet): teamRow's csv tags.
+var TeamHeader = tagHeader[teamRow]()
+
+// teamRow is one agent of a team's file.
+type teamRow struct {
+	Line           int    `csv:"line"`
+	FirstName      string `csv:"first name"`
+	LastName       string `csv:"last name"`
+	Login          string `csv:"user login"`
+	Email          string `csv:"email"`
+	RoutingProfile string `csv:"routing profile"`
+	Status         string `csv:"status"`
+	Password       string `csv:"password"`
+	SignInURL      string `csv:"sign-in url"`
+	FirstSignIn    string `csv:"first sign-in"`
 }
 
 // NotHandedOutHeader is the header of the administrator's list of rows that
@@ -528,17 +539,18 @@ func isAccessPortal(url string) bool {
 }
 
 // teamRecords is a team's agents as rows of TeamHeader, cells as they are
-// (the CSV writer neutralises them; a workbook stores them as text).
+// (the CSV writer neutralises them; a workbook stores them as text), made
+// by gocsv from teamRow's tags.
 func teamRecords(page HandoutPage) [][]string {
-	records := make([][]string, 0, len(page.Agents)+1)
-	records = append(records, TeamHeader)
-	for _, a := range page.Agents {
-		records = append(records, []string{
-			strconv.Itoa(a.Line), a.FirstName, a.LastName, a.Login, a.Email, a.RoutingProfile,
-			a.Status, a.Password, a.SignInURL, strings.Join(a.Steps, " "),
-		})
+	rows := make([]teamRow, len(page.Agents))
+	for i, a := range page.Agents {
+		rows[i] = teamRow{
+			Line: a.Line, FirstName: a.FirstName, LastName: a.LastName, Login: a.Login, Email: a.Email,
+			RoutingProfile: a.RoutingProfile, Status: a.Status, Password: a.Password, SignInURL: a.SignInURL,
+			FirstSignIn: strings.Join(a.Steps, " "),
+		}
 	}
-	return records
+	return structRecords(rows)
 }
 
 // withCarried adds the carried columns of opts to a team's records.

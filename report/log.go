@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -27,8 +29,14 @@ var ErrClosed = errors.New("results file already closed")
 //
 // A Log is safe for concurrent use.
 type Log struct {
-	path    string
-	columns []string // the file's header: Header, or a resumed file's own
+	path string
+	// lay is the file's header and where each of its columns' cells come
+	// from: Header and the carried columns, or a resumed file's own header.
+	lay *layout
+	// carried are the carried columns' names as Finish writes them, and
+	// carriedKeys the same canonical; cells gives a row's cells of them.
+	carried, carriedKeys []string
+	cells                func(line int) []string
 	// instance is written in the instance column of every row that names
 	// none (SetInstance), so that --resume can tell the file's instance
 	// from any row.
@@ -51,7 +59,27 @@ type Log struct {
 // Without force it refuses an existing file (ErrExists, wrapped with the
 // path); with force it replaces it atomically.
 func Create(path string, force bool) (*Log, error) {
-	f, err := writeTemp(path, [][]string{Header})
+	return CreateCarrying(path, force, CarriedColumns{})
+}
+
+// CarriedColumns are the input's columns of the user's own (outside the
+// template, such as "notes") that a run carries into the results file,
+// after the tool's own columns.
+type CarriedColumns struct {
+	// Names are the columns' names as the input spells them. A name that is
+	// one of the results file's own columns (Header) is not carried: the
+	// file would have two columns of one name.
+	Names []string
+	// Cells gives a row's cells of Names by its input line; nil, or fewer
+	// cells than names, leaves them blank.
+	Cells func(line int) []string
+}
+
+// CreateCarrying is Create with carried columns.
+func CreateCarrying(path string, force bool, carry CarriedColumns) (*Log, error) {
+	l := &Log{path: path}
+	l.carry(nil, carry, nil)
+	f, err := writeTemp(path, [][]string{l.lay.header})
 	if err != nil {
 		return nil, fmt.Errorf("results file: %w", err)
 	}
@@ -61,13 +89,78 @@ func Create(path string, force bool) (*Log, error) {
 		f.Close()
 		return nil, fmt.Errorf("results file: %w", err)
 	}
-	return &Log{path: path, columns: Header, f: f}, nil
+	l.f = f
+	return l, nil
+}
+
+// carry sets the carried columns: a resumed file's own (fileCarried, with
+// their cells by line in kept) first, then the run's that the file lacks;
+// the run's cells win for a column both have. A name that is one of
+// Header's is not carried. It lays the file out as a new one is: Header,
+// then the carried columns.
+func (l *Log) carry(fileCarried []string, run CarriedColumns, kept map[int][]string) {
+	index := map[string]int{}
+	add := func(name string) int {
+		key := canonicalColumn(name)
+		if i, ok := index[key]; ok {
+			return i
+		}
+		for _, h := range Header {
+			if h == key {
+				return -1
+			}
+		}
+		index[key] = len(l.carried)
+		l.carried = append(l.carried, strings.TrimSpace(name))
+		l.carriedKeys = append(l.carriedKeys, key)
+		return index[key]
+	}
+	for _, name := range fileCarried {
+		add(name)
+	}
+	runAt := make([]int, len(run.Names))
+	for j, name := range run.Names {
+		runAt[j] = add(name)
+	}
+	n := len(l.carried)
+	if n > 0 {
+		l.cells = func(line int) []string {
+			cells := make([]string, n)
+			copy(cells, kept[line])
+			if run.Cells != nil {
+				for j, c := range run.Cells(line) {
+					if j < len(runAt) && runAt[j] >= 0 {
+						cells[runAt[j]] = c
+					}
+				}
+			}
+			return cells
+		}
+	}
+	l.lay = newLayout(append(slices.Clone(Header), l.carried...), l.carriedKeys)
+}
+
+// rowCells are the carried cells of line's row, in l.carried's order.
+func (l *Log) rowCells(line int) []string {
+	if l.cells == nil {
+		return nil
+	}
+	return l.cells(line)
 }
 
 // Resume opens an existing results file for appending and returns its rows,
 // the last row per line. A torn last row (from a power cut) is cut off the
 // file before anything is appended.
 func Resume(path string) (*Log, map[int]Outcome, error) {
+	return ResumeCarrying(path, CarriedColumns{})
+}
+
+// ResumeCarrying is Resume with the run's carried columns. The file's own
+// columns that this version does not know (carried by the run that wrote
+// it, or a later version's) are read back by name and kept: rows appended
+// now carry them, and Finish writes them after the tool's own columns (the
+// file's first, then the run's that the file lacks).
+func ResumeCarrying(path string, carry CarriedColumns) (*Log, map[int]Outcome, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("results file: %w", err)
@@ -87,10 +180,11 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 	if err != nil {
 		return fail(err)
 	}
-	rows, lay, good, err := parseResults(data)
+	res, err := parseResults(data)
 	if err != nil {
 		return fail(err)
 	}
+	good := res.good
 	if good < len(data) {
 		if err := f.Truncate(int64(good)); err != nil {
 			return fail(fmt.Errorf("cut off the torn last row: %w", err))
@@ -99,14 +193,16 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
 		return fail(err)
 	}
+	l := &Log{path: path, f: f}
+	l.carry(res.carried, carry, res.kept)
 	// Rows appended now follow the file's own header (an older file may
 	// lack a column); Finish rewrites the file with today's header.
-	l := &Log{path: path, columns: Header, f: f}
-	if lay != nil {
-		l.columns = lay.columns
+	written := l.lay
+	if res.header != nil {
+		l.lay = newLayout(res.header, l.carriedKeys)
 	}
 	if good == 0 { // an empty file, or a header torn by a power cut
-		if err := l.write(append([]byte(utf8BOM), encode(Header)...)); err != nil {
+		if err := l.write(append([]byte(utf8BOM), encode(written.header)...)); err != nil {
 			return fail(err)
 		}
 	}
@@ -115,7 +211,7 @@ func Resume(path string) (*Log, map[int]Outcome, error) {
 			return fail(err)
 		}
 	}
-	return l, rows, nil
+	return l, res.rows, nil
 }
 
 // Load reads a results file: the last row per line, values as they were
@@ -143,11 +239,11 @@ func Load(path string) (map[int]Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("results file: %w", err)
 	}
-	rows, _, _, err := parseResults(data)
+	res, err := parseResults(data)
 	if err != nil {
 		return nil, fmt.Errorf("results file %s: %w", path, err)
 	}
-	return rows, nil
+	return res.rows, nil
 }
 
 // Append writes one row as one write(2). A row that carries a password, or
@@ -162,9 +258,12 @@ func (l *Log) Append(o Outcome) error {
 	if o.Instance == "" {
 		o.Instance = l.instance
 	}
-	row := encode(o.record(l.columns))
+	row, err := encodeOutcome(l.lay, o, l.rowCells(o.Line))
+	if err != nil {
+		return fmt.Errorf("results file %s: %w", l.path, err)
+	}
 	l.mu.Lock()
-	err := l.write(row)
+	err = l.write(row)
 	seq := l.written
 	l.mu.Unlock()
 	if err != nil {
@@ -262,15 +361,21 @@ func (l *Log) Finish(rows []Outcome) error {
 	if l.closed {
 		return fmt.Errorf("results file %s: %w", l.path, ErrClosed)
 	}
-	tmp, err := writeTempRows(l.path, utf8BOM, len(rows)+1, func(i int) []string {
-		if i == 0 {
-			return Header
+	lay := newLayout(append(slices.Clone(Header), l.carried...), l.carriedKeys)
+	tmp, err := writeTempRows(l.path, utf8BOM, func(w *csv.Writer) error {
+		if err := w.Write(lay.header); err != nil {
+			return err
 		}
-		if o := rows[i-1]; o.Instance == "" && l.instance != "" {
-			o.Instance = l.instance
-			return o.record(Header)
+		rw := &rowWriter{w: w, lay: lay}
+		for _, o := range rows {
+			if o.Instance == "" {
+				o.Instance = l.instance
+			}
+			if err := rw.put(o, l.rowCells(o.Line)); err != nil {
+				return err
+			}
 		}
-		return rows[i-1].record(Header)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("results file: %w", err)
@@ -325,35 +430,24 @@ func (l *Log) closeFile() error {
 	return nil
 }
 
-// encode formats one CSV row into a buffer, so that it reaches the file in
-// a single write. The CSV writers are pooled: each holds a 4 KiB buffer,
-// and an import encodes a row or two per input row.
-func encode(record []string) []byte {
-	e := encoders.Get().(*encoder)
-	e.buf.Reset()
-	e.w.Write(record) // writing to a bytes.Buffer cannot fail
-	e.w.Flush()
-	row := bytes.Clone(e.buf.Bytes())
-	encoders.Put(e)
-	return row
-}
-
-type encoder struct {
-	buf bytes.Buffer
-	w   *csv.Writer
-}
-
-var encoders = sync.Pool{New: func() any {
-	e := &encoder{}
-	e.w = csv.NewWriter(&e.buf)
-	return e
-}}
-
 // utf8BOM is what Excel puts in front of a CSV file it saves, and what the
 // results file, the team files and the retry file start with, so that Excel
 // reads their accented names as UTF-8. It goes in the header's write, so a
 // file is never without it once it has a header.
 const utf8BOM = "\ufeff"
+
+// results is what parseResults read.
+type results struct {
+	rows map[int]Outcome // the last row per line
+	// header is the file's header as written; nil when the file has none
+	// (empty, or its header torn).
+	header []string
+	// carried are the file's columns this version does not know, as
+	// written, and kept their cells by line (of the last row per line).
+	carried []string
+	kept    map[int][]string
+	good    int // where a torn last row begins: the length to cut the file to
+}
 
 // parseResults reads the rows of a results file. Only a whole row counts:
 // one that ends with a line break and reads as an outcome. Anything after
@@ -361,11 +455,14 @@ const utf8BOM = "\ufeff"
 // it begins, the length the file should be cut to before appending (0: no
 // usable header either). A bad row before a whole one is an error, as is a
 // header that is not the results file's.
-func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err error) {
-	rows = map[int]Outcome{}
+//
+// The rows are read here, with encoding/csv, and checked; gocsv then makes
+// them Outcomes by the header's names (csvrows.go says why so).
+func parseResults(data []byte) (*results, error) {
+	res := &results{rows: map[int]Outcome{}}
 	start := 0
 	if len(data) < len(utf8BOM) && bytes.HasPrefix([]byte(utf8BOM), data) {
-		return rows, nil, 0, nil // the byte order mark itself torn
+		return res, nil // the byte order mark itself torn
 	}
 	if bytes.HasPrefix(data, []byte(utf8BOM)) {
 		start = len(utf8BOM)
@@ -373,7 +470,7 @@ func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err
 	if rest := data[start:]; !bytes.Contains(rest, []byte("\n")) {
 		for _, h := range [][]string{Header, ContractHeader} {
 			if headerLine := encode(h); len(rest) < len(headerLine) && bytes.HasPrefix(headerLine, rest) {
-				return rows, nil, 0, nil // empty, or the header itself torn
+				return res, nil // empty, or the header itself torn
 			}
 		}
 	}
@@ -385,16 +482,25 @@ func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err
 
 	header, err := r.Read()
 	if err != nil || !wholeAt(r.InputOffset()) {
-		return nil, nil, 0, fmt.Errorf("not a results file: the first line should begin %q", strings.Join(ContractHeader, ","))
+		return nil, fmt.Errorf("not a results file: the first line should begin %q", strings.Join(ContractHeader, ","))
 	}
-	lay, err = newLayout(header)
+	names, err := checkHeader(header)
 	if err != nil {
-		return nil, nil, 0, fmt.Errorf("not a results file: %v in the header (it should begin %q)", err, strings.Join(ContractHeader, ","))
+		return nil, fmt.Errorf("not a results file: %v in the header (it should begin %q)", err, strings.Join(ContractHeader, ","))
 	}
-	good = start + int(r.InputOffset())
+	res.header = header
+	res.good = start + int(r.InputOffset())
+	lineAt, statusAt := slices.Index(names, "line"), slices.Index(names, "status")
+	var extra []int // the columns this version does not know
+	for i, n := range names {
+		if n != "" && !slices.Contains(Header, n) {
+			extra = append(extra, i)
+			res.carried = append(res.carried, strings.TrimSpace(header[i]))
+		}
+	}
 
 	type entry struct {
-		o    Outcome
+		rec  []string
 		line int // the file's line the row starts on
 		err  error
 		end  int
@@ -411,7 +517,7 @@ func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err
 			e.line = pe.StartLine
 		} else if err == nil {
 			e.line, _ = r.FieldPos(0)
-			e.o, e.err = lay.parse(rec)
+			e.rec, e.err = checkRecord(rec, len(names), lineAt, statusAt)
 			if e.err == nil && !wholeAt(r.InputOffset()) {
 				e.err = errors.New("no line break at its end")
 			}
@@ -421,14 +527,77 @@ func parseResults(data []byte) (rows map[int]Outcome, lay *layout, good int, err
 		}
 		entries = append(entries, e)
 	}
+	recs := make([][]string, 0, lastWhole+1)
 	for _, e := range entries[:lastWhole+1] {
 		if e.err != nil {
-			return nil, nil, 0, fmt.Errorf("row on line %d: %w", e.line, e.err)
+			return nil, fmt.Errorf("row on line %d: %w", e.line, e.err)
 		}
-		rows[e.o.Line] = e.o
+		recs = append(recs, e.rec)
 	}
 	if lastWhole >= 0 {
-		good = entries[lastWhole].end
+		res.good = entries[lastWhole].end
 	}
-	return rows, lay, good, nil
+	entries = nil
+	outs, err := decodeOutcomes(names, recs)
+	if err != nil { // every cell was checked: a defect, said as such
+		return nil, fmt.Errorf("read the rows: %w", err)
+	}
+	if len(extra) > 0 {
+		res.kept = map[int][]string{}
+	}
+	for i, o := range outs {
+		res.rows[o.Line] = o
+		if res.kept != nil {
+			cells := make([]string, len(extra))
+			for k, j := range extra {
+				cells[k] = recs[i][j]
+			}
+			res.kept[o.Line] = cells
+		}
+	}
+	return res, nil
+}
+
+// checkHeader gives a results file's header names made canonical. Every
+// contract column must be there once (any order); further columns, known
+// or not, are allowed.
+func checkHeader(header []string) ([]string, error) {
+	seen := map[string]bool{}
+	names := make([]string, len(header))
+	for i, h := range header {
+		h = canonicalColumn(h)
+		if h != "" && seen[h] {
+			return nil, fmt.Errorf("column %q appears twice", h)
+		}
+		seen[h] = true
+		names[i] = h
+	}
+	for _, c := range ContractHeader {
+		if !seen[c] {
+			return nil, fmt.Errorf("no %q column", c)
+		}
+	}
+	return names, nil
+}
+
+// checkRecord checks what gocsv would take for a zero or refuse: the number
+// of fields, the line number, the status word. It gives the record with
+// each cell as it was before neutralisation, and the line number as gocsv
+// reads it (in decimal: it would take "010" for octal).
+func checkRecord(rec []string, fields, lineAt, statusAt int) ([]string, error) {
+	if len(rec) != fields {
+		return nil, fmt.Errorf("%d fields, want %d", len(rec), fields)
+	}
+	line, err := strconv.Atoi(rec[lineAt])
+	if err != nil || line < 1 {
+		return nil, fmt.Errorf("line %q is not a line number", rec[lineAt])
+	}
+	if s := Status(rec[statusAt]); !s.Valid() {
+		return nil, fmt.Errorf("unknown status %q", s)
+	}
+	for i, cell := range rec {
+		rec[i] = restore(cell)
+	}
+	rec[lineAt] = strconv.Itoa(line)
+	return rec, nil
 }

@@ -7,11 +7,9 @@
 package report
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -65,38 +63,48 @@ var ContractHeader = []string{
 	"status", "connect user id", "sso user id", "password", "sign-in url", "error",
 }
 
-// Header is the header this version writes: the contract's columns, then
-// the columns added since, each at the end so that an older reader that
-// finds columns by name keeps working. A file written before a column
-// existed still reads: the column's cells are blank.
-var Header = append(slices.Clone(ContractHeader), "changes", "instance", "steps", "creation token")
+// Header is the header this version writes: Outcome's csv tags, in order,
+// which are the contract's columns, then the columns added since, each at
+// the end so that an older reader that finds columns by name keeps working.
+// A file written before a column existed still reads: the column's cells
+// are blank. The input's columns of the user's own that a run carries
+// (CarriedColumns) follow these.
+var Header = tagHeader[Outcome]()
 
 // Outcome is one row of the results file: what happened to one input row.
+// Its csv tags are the results file's column names (gocsv reads and writes
+// it by them); each cell is neutralised in the file (Neutralise). A field
+// added here must have a tag, at the end: TestHeader holds the order.
 type Outcome struct {
-	Line int // the input's line number of the row (the header is line 1)
+	Line int `csv:"line"` // the input's line number of the row (the header is line 1)
 
-	Login, FirstName, LastName, Email, RoutingProfile string
+	Login          string `csv:"user login"`
+	FirstName      string `csv:"first name"`
+	LastName       string `csv:"last name"`
+	Email          string `csv:"email"`
+	RoutingProfile string `csv:"routing profile"`
 
-	Status Status
+	Status Status `csv:"status"`
 
-	ConnectUserID, SSOUserID string
-	Password                 string // the password a created Connect-managed user now has
-	SignInURL                string
-	Error                    string // which step failed and why
+	ConnectUserID string `csv:"connect user id"`
+	SSOUserID     string `csv:"sso user id"`
+	Password      string `csv:"password"` // the password a created Connect-managed user now has
+	SignInURL     string `csv:"sign-in url"`
+	Error         string `csv:"error"` // which step failed and why
 
 	// Changes says what was, would be, or differs, field by field:
 	// "routing profile: Basic Routing Profile -> Sales Routing Profile".
-	Changes string
+	Changes string `csv:"changes"`
 	// Instance is the Connect instance the run belonged to (its id), so that
 	// --resume can refuse a results file made against another instance.
-	Instance string
+	Instance string `csv:"instance"`
 	// Steps names the steps of the row that are done, in the order they
 	// ran ("connect user; proficiencies"), so that --resume skips them.
-	Steps string
+	Steps string `csv:"steps"`
 	// CreationToken is the tag value the row's CreateUser carried while its
 	// outcome is unsettled, so that --resume can tell the user that
 	// CreateUser made from one another run or person made.
-	CreationToken string
+	CreationToken string `csv:"creation token"`
 }
 
 // HasStep says whether the step named is among o's steps done.
@@ -140,7 +148,8 @@ func Paths(input string) (results, retry string) {
 // apostrophe gets one too, so that reading the file back (Load) can always
 // remove exactly one and give the original value.
 //
-// Every text column is neutralised, the password too: a generated password
+// Every cell is neutralised (a line number or a status word never starts
+// with any of these), the password too: a generated password
 // never starts with any of these characters, but a password supplied in the
 // input might, and then the results file shows it with one extra leading
 // apostrophe that is not part of the password.
@@ -160,103 +169,6 @@ func restore(cell string) string {
 	return strings.TrimPrefix(cell, "'")
 }
 
-// cell gives o's value for a column of the results file, as written
-// (neutralised), and whether the column is one this version knows.
-func (o Outcome) cell(column string) (string, bool) {
-	switch column {
-	case "line":
-		return strconv.Itoa(o.Line), true // a number, never neutralised
-	case "user login":
-		return Neutralise(o.Login), true
-	case "first name":
-		return Neutralise(o.FirstName), true
-	case "last name":
-		return Neutralise(o.LastName), true
-	case "email":
-		return Neutralise(o.Email), true
-	case "routing profile":
-		return Neutralise(o.RoutingProfile), true
-	case "status":
-		return string(o.Status), true // one of the status words, never a formula
-	case "connect user id":
-		return Neutralise(o.ConnectUserID), true
-	case "sso user id":
-		return Neutralise(o.SSOUserID), true
-	case "password":
-		return Neutralise(o.Password), true
-	case "sign-in url":
-		return Neutralise(o.SignInURL), true
-	case "error":
-		return Neutralise(o.Error), true
-	case "changes":
-		return Neutralise(o.Changes), true
-	case "instance":
-		return Neutralise(o.Instance), true
-	case "steps":
-		return o.Steps, true // step names, never a formula
-	case "creation token":
-		return Neutralise(o.CreationToken), true
-	}
-	return "", false
-}
-
-// set stores a cell read from a results file into o; unknown columns are
-// ignored, so a file with a column added by a later version still reads.
-func (o *Outcome) set(column, value string) error {
-	v := restore(value)
-	switch column {
-	case "line":
-		line, err := strconv.Atoi(value)
-		if err != nil || line < 1 {
-			return fmt.Errorf("line %q is not a line number", value)
-		}
-		o.Line = line
-	case "user login":
-		o.Login = v
-	case "first name":
-		o.FirstName = v
-	case "last name":
-		o.LastName = v
-	case "email":
-		o.Email = v
-	case "routing profile":
-		o.RoutingProfile = v
-	case "status":
-		o.Status = Status(value)
-		if !o.Status.Valid() {
-			return fmt.Errorf("unknown status %q", value)
-		}
-	case "connect user id":
-		o.ConnectUserID = v
-	case "sso user id":
-		o.SSOUserID = v
-	case "password":
-		o.Password = v
-	case "sign-in url":
-		o.SignInURL = v
-	case "error":
-		o.Error = v
-	case "changes":
-		o.Changes = v
-	case "instance":
-		o.Instance = v
-	case "steps":
-		o.Steps = value
-	case "creation token":
-		o.CreationToken = v
-	}
-	return nil
-}
-
-// record is o as a row of a results file whose header is columns.
-func (o Outcome) record(columns []string) []string {
-	rec := make([]string, len(columns))
-	for i, c := range columns {
-		rec[i], _ = o.cell(c)
-	}
-	return rec
-}
-
 // check says what stops o from being written as a row that Load reads back.
 func (o Outcome) check() error {
 	if o.Line < 1 {
@@ -266,52 +178,6 @@ func (o Outcome) check() error {
 		return fmt.Errorf("line %d: unknown status %q", o.Line, o.Status)
 	}
 	return nil
-}
-
-// layout is the column order of one results file, found by name.
-type layout struct {
-	columns []string
-}
-
-// newLayout checks a results file's header: every contract column present
-// once (any order); further columns, known or not, are allowed.
-func newLayout(header []string) (*layout, error) {
-	seen := map[string]bool{}
-	cols := make([]string, len(header))
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if h != "" && seen[h] {
-			return nil, fmt.Errorf("column %q appears twice", h)
-		}
-		seen[h] = true
-		cols[i] = h
-	}
-	for _, c := range ContractHeader {
-		if !seen[c] {
-			return nil, fmt.Errorf("no %q column", c)
-		}
-	}
-	return &layout{columns: cols}, nil
-}
-
-// parse is the inverse of record for this layout.
-func (l *layout) parse(rec []string) (Outcome, error) {
-	if len(rec) != len(l.columns) {
-		return Outcome{}, fmt.Errorf("%d fields, want %d", len(rec), len(l.columns))
-	}
-	var o Outcome
-	for i, c := range l.columns {
-		if err := o.set(c, rec[i]); err != nil {
-			return Outcome{}, err
-		}
-	}
-	if o.Line < 1 {
-		return Outcome{}, errors.New("no line number")
-	}
-	if !o.Status.Valid() {
-		return Outcome{}, fmt.Errorf("unknown status %q", o.Status)
-	}
-	return o, nil
 }
 
 // Counts is how many rows ended with each status, for the end-of-run summary

@@ -138,7 +138,7 @@ func connectDescribeInstance(c *call) (any, *apiError) {
 	if e := c.instance(c.args[0]); e != nil {
 		return nil, e
 	}
-	return map[string]any{"Instance": c.s.instanceJSON()}, nil
+	return map[string]any{"Instance": c.s.instanceJSON(), "ReplicationConfiguration": c.s.replicationJSON()}, nil
 }
 
 func connectListInstances(c *call) (any, *apiError) {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -164,8 +165,20 @@ func isCreateUser(c *call) (any, *apiError) {
 		Name            *isNameJSON
 		DisplayName     string
 		Emails          []isEmailJSON
+		Title           *string
+		Extensions      map[string]json.RawMessage
 	}
 	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	var attrs IdentityStoreUser
+	if in.Title != nil {
+		if e := checkString("title", *in.Title, true); e != nil {
+			return nil, e
+		}
+		attrs.Title = *in.Title
+	}
+	if e := createExtensions(&attrs, in.Extensions); e != nil {
 		return nil, e
 	}
 	switch {
@@ -222,7 +235,8 @@ func isCreateUser(c *call) (any, *apiError) {
 		return nil, &apiError{status: http.StatusBadRequest, code: "ServiceQuotaExceededException",
 			message: fmt.Sprintf("The request would cause the number of users in the identity store to exceed the maximum allowed (%d)", q)}
 	}
-	id := c.s.insertIdentityStoreUser(IdentityStoreUser{UserName: in.UserName, DisplayName: in.DisplayName, GivenName: name.GivenName, FamilyName: name.FamilyName, Email: email})
+	id := c.s.insertIdentityStoreUser(IdentityStoreUser{UserName: in.UserName, DisplayName: in.DisplayName, GivenName: name.GivenName, FamilyName: name.FamilyName, Email: email,
+		Title: attrs.Title, Enterprise: attrs.Enterprise})
 	return map[string]any{"IdentityStoreId": c.s.storeID, "UserId": id}, nil
 }
 
@@ -276,7 +290,7 @@ func (a *alternateIdentifier) uniqueValue() (string, string, *apiError) {
 }
 
 // isAttributePathPattern is the model's AttributePath.
-var isAttributePathPattern = regexp.MustCompile(`^\p{L}+(?:\.\p{L}+){0,2}$`)
+var isAttributePathPattern = regexp.MustCompile(`^(?:\p{L}+:\p{L}+:\p{L}+(?:\.\p{L}+){0,3}|\p{L}+(?:\.\p{L}+){0,2})$`)
 
 // value checks an ExternalId lookup against the model (Issuer 1-100
 // characters not starting "arn:" or "aws:", Id 1-256, no whitespace in
@@ -337,17 +351,17 @@ func isGetUserID(c *call) (any, *apiError) {
 	return map[string]any{"IdentityStoreId": c.s.storeID, "UserId": found.ID}, nil
 }
 
-func (s *Sandbox) userJSON(u *isUser) map[string]any {
+func (s *Sandbox) userJSON(u *isUser, withExtensions bool) map[string]any {
 	out := map[string]any{
 		"IdentityStoreId": s.storeID,
 		"UserId":          u.ID,
 		"UserName":        u.UserName,
 		"Name":            isNameJSON{GivenName: u.GivenName, FamilyName: u.FamilyName},
 		"DisplayName":     u.DisplayName,
-		"UserStatus":      "ENABLED",
 		"CreatedAt":       epoch(u.created),
 		"UpdatedAt":       epoch(u.created),
 	}
+	addAttributes(out, &u.IdentityStoreUser, withExtensions)
 	if u.Email != "" {
 		out["Emails"] = []isEmailJSON{{Value: u.Email, Type: "work", Primary: true}}
 	}
@@ -358,11 +372,16 @@ func isDescribeUser(c *call) (any, *apiError) {
 	var in struct {
 		IdentityStoreId string
 		UserId          string
+		Extensions      *[]string
 	}
 	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
 		return nil, e
 	}
 	if e := checkResourceID("userId", in.UserId); e != nil {
+		return nil, e
+	}
+	withExt, e := checkExtensionNames(in.Extensions)
+	if e != nil {
 		return nil, e
 	}
 	if e := c.failHook(c.userNameOf(in.UserId)); e != nil {
@@ -374,7 +393,7 @@ func isDescribeUser(c *call) (any, *apiError) {
 	if u == nil {
 		return nil, isNotFound("USER", in.UserId)
 	}
-	return c.s.userJSON(u), nil
+	return c.s.userJSON(u, withExt), nil
 }
 
 func isListUsers(c *call) (any, *apiError) {
@@ -386,8 +405,13 @@ func isListUsers(c *call) (any, *apiError) {
 			AttributePath  string
 			AttributeValue string
 		}
+		Extensions *[]string
 	}
 	if e := c.decodeFor(&in, &in.IdentityStoreId); e != nil {
+		return nil, e
+	}
+	withExt, e := checkExtensionNames(in.Extensions)
+	if e != nil {
 		return nil, e
 	}
 	max, e := c.maxResults(in.MaxResults, 100, 1, 100)
@@ -421,7 +445,7 @@ func isListUsers(c *call) (any, *apiError) {
 	}
 	out := make([]map[string]any, 0, len(got))
 	for _, u := range got {
-		out = append(out, c.s.userJSON(u))
+		out = append(out, c.s.userJSON(u, withExt))
 	}
 	return map[string]any{"Users": out, "NextToken": next}, nil
 }

@@ -18,8 +18,9 @@ type isOperation struct {
 
 // isUpdateUser is the Identity Store's UpdateUser: Operations (1 to 100)
 // each replace one attribute, or remove it when the value is absent. The
-// sandbox keeps a user's display name, given and family names and one
-// email, so it takes operations on those; a path it does not keep is
+// sandbox keeps a user's display name, given and family names, one email,
+// title, status and enterprise extension (identitystore_ext.go), so it
+// takes operations on those; a path it does not keep is
 // refused with a ValidationException that says so, rather than accepted
 // and forgotten. userName cannot be changed (docs/aws.md §7); displayName
 // and the names, which CreateUser requires, cannot be removed; an email
@@ -75,6 +76,9 @@ func applyUserOperation(u *IdentityStoreUser, op isOperation) *apiError {
 	if p == "" || utf8.RuneCountInString(p) > 255 || !isAttributePathPattern.MatchString(p) {
 		return checkPattern("operations.member.attributePath", p, isAttributePathPattern)
 	}
+	if handled, e := applyAttributeOperation(u, p, op.AttributeValue); handled {
+		return e
+	}
 	remove := len(op.AttributeValue) == 0 || string(op.AttributeValue) == "null"
 	var field *string
 	switch p {
@@ -89,7 +93,7 @@ func applyUserOperation(u *IdentityStoreUser, op isOperation) *apiError {
 	case "userName":
 		return validation("userName cannot be updated")
 	default:
-		return validation(fmt.Sprintf("AttributePath %s is not one the sandbox keeps: it takes displayName, name.givenName, name.familyName and emails", p))
+		return validation(fmt.Sprintf("AttributePath %s is not one the sandbox keeps: it takes displayName, name.givenName, name.familyName, emails, title, userStatus and %s (or one of its members)", p, extensionEnterprise))
 	}
 	if remove {
 		return validation(fmt.Sprintf("%s is required and cannot be removed", p))

@@ -86,6 +86,14 @@ type Options struct {
 	// the 20 characters the Amazon Connect documentation gives (the API
 	// model allows 100; which one AWS enforces is unconfirmed).
 	ShortLogins bool
+	// HierarchyGroupQuota is the number of hierarchy groups an instance
+	// may hold; 0 means 500.
+	HierarchyGroupQuota int
+	// Replicated makes the instance replicated to a second Region (Global
+	// Resiliency, resiliency.go), with one ACTIVE traffic distribution
+	// group. Replication needs a SAML instance: Replicated with an empty
+	// Identity makes it SAML, and Check refuses any other identity.
+	Replicated bool
 	// ListingLag makes ListUsers and SearchUsers lag writes as Connect's
 	// do (--listing-lag D, lag.go): a created user is listed ListingLag
 	// later, a deleted one stays listed ListingLag; DescribeUser misses a
@@ -124,6 +132,9 @@ type IdentityStoreUser struct {
 	GivenName   string
 	FamilyName  string
 	Email       string
+	Title       string
+	UserStatus  string              // "ENABLED" (also when empty) or "DISABLED"
+	Enterprise  EnterpriseExtension // the aws:identitystore:enterprise extension (identitystore_ext.go)
 }
 
 // Group is a group of the sandbox's identity store.
@@ -205,6 +216,7 @@ type Sandbox struct {
 	assignments []*assignment
 	attributes  map[string]*predefinedAttribute // by name (proficiency.go)
 	quick       quickConnects                   // see quickconnect.go
+	tdg         *trafficGroup                   // a replicated instance's (resiliency.go)
 
 	server   *http.Server
 	listener net.Listener
@@ -298,6 +310,7 @@ func New(opts Options) *Sandbox {
 	if opts.Region != "" {
 		s.region = opts.Region
 	}
+	s.seedReplication()
 	if opts.UserQuota > 0 {
 		s.quota = opts.UserQuota
 	}
@@ -322,6 +335,7 @@ func (s *Sandbox) seed() {
 	s.AddSecurityProfile("Agent")
 	s.AddSecurityProfile("CallCenterManager")
 	s.AddSecurityProfile("QualityAnalyst")
+	s.seedLevels()
 	s.AddHierarchyGroup("Example Corp", "Support", "Tier 1")
 	s.AddHierarchyGroup("Example Corp", "Support", "Tier 2")
 	s.AddHierarchyGroup("Example Corp", "Sales")
@@ -344,6 +358,9 @@ func (s *Sandbox) seed() {
 // Start listens on addr ("127.0.0.1:0" for any free port) and serves a new
 // sandbox until Close is called or ctx is done.
 func Start(ctx context.Context, addr string, opts Options) (*Sandbox, error) {
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
 	s := New(opts)
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)

@@ -97,6 +97,12 @@ func (s *Sandbox) connectQuotas(defaults bool) []sqQuotaJSON {
 	}
 	out := []sqQuotaJSON{{ServiceCode: "connect", ServiceName: "Amazon Connect", QuotaArn: arn(usersQuotaCode),
 		QuotaCode: usersQuotaCode, QuotaName: "Users per instance", Value: float64(users), Unit: "None", Adjustable: true}}
+	groups := s.groupQuota()
+	if defaults {
+		groups = hierarchyGroupQuota
+	}
+	out = append(out, sqQuotaJSON{ServiceCode: "connect", ServiceName: "Amazon Connect", QuotaArn: arn(hierarchyGroupsQuotaCode),
+		QuotaCode: hierarchyGroupsQuotaCode, QuotaName: "User hierarchy groups per instance", Value: float64(groups), Unit: "None", Adjustable: true})
 	for _, op := range connectOperations() {
 		v := s.limits.connectRate(op)
 		if defaults {
