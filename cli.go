@@ -210,6 +210,14 @@ func encodingFlag(fs *flagSet, p *string) {
 	fs.Var(encodingValue{p}, "encoding", "the input file's `ENCODING`: utf-8, or windows-1252 for a file Excel saved as \"CSV (Comma delimited)\" (a file starting with a UTF-8 byte order mark is read as UTF-8)")
 }
 
+// --update (import, validate).
+
+// updateFlag registers --update: rows are updates of existing users, so a
+// file needs only the user login column and the columns it changes.
+func updateFlag(fs *flagSet, p *bool, usage string) {
+	fs.BoolVar(p, "update", false, usage)
+}
+
 // --rate-scale (import, sandbox, and the commands that call AWS).
 
 // rateScaleFlag registers --rate-scale; checkRateScale is its one rule.

@@ -109,7 +109,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
 	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
 	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
-	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
+	updateFlag(fs, &fl.update, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it; the file needs only the user login column and the columns it changes)")
 	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
 	fs.BoolVar(&fl.createHierarchy, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first, before the agents that need them")
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")

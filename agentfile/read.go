@@ -628,7 +628,7 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 			Line:    line,
 			Column:  c.String(),
 			Message: "missing required column",
-			Hint:    fmt.Sprintf("add a %q column; 'bulkagents template' writes the whole header (a file for import --update needs only the user login column and the columns it changes)", c.String()),
+			Hint:    fmt.Sprintf("add a %q column; 'bulkagents template' writes the whole header (a file for import --update needs only the user login column and the columns it changes: check it with validate --update)", c.String()),
 		}
 	}
 	return columns, nil
