@@ -144,6 +144,11 @@ type columnSpec struct {
 	// user's set (edits.go).
 	edits  Column
 	remove bool
+	// edit is which of the row's edits the column's cell reads into
+	// (rowCheck.parseEdit); keys are the items an edit column names, to
+	// find one both added and removed.
+	edit editKind
+	keys func(e *SetEdits) []string
 }
 
 // columnTable is the template's columns: the console's current template in
@@ -262,17 +267,29 @@ var columnTable = []columnSpec{
 	// the user's set left as it is (edits.go). The engine applies the
 	// proficiencies' itself, as it compares the proficiencies: no take.
 	{col: ColAddSecurityProfiles, name: "add security profiles", kind: KindProfiles, edits: ColSecurityProfiles, group: GroupSecurity,
-		take: func(d, s *Agent) { d.SecurityProfiles = addNames(d.SecurityProfiles, s.edits().AddSecurityProfiles) }},
+		take: func(d, s *Agent) { d.SecurityProfiles = addNames(d.SecurityProfiles, s.edits().AddSecurityProfiles) },
+		edit: editAddProfiles,
+		keys: func(e *SetEdits) []string { return e.AddSecurityProfiles }},
 	{col: ColRemoveSecurityProfiles, name: "remove security profiles", kind: KindProfiles, edits: ColSecurityProfiles, group: GroupSecurity, remove: true,
 		take: func(d, s *Agent) {
 			d.SecurityProfiles = removeNames(d.SecurityProfiles, s.edits().RemoveSecurityProfiles)
-		}},
+		},
+		edit: editRemoveProfiles,
+		keys: func(e *SetEdits) []string { return e.RemoveSecurityProfiles }},
 	{col: ColAddTags, name: "add tags", kind: KindTags, edits: ColTags, group: GroupTags,
-		take: func(d, s *Agent) { d.Tags = addTags(d.Tags, s.edits().AddTags) }},
+		take: func(d, s *Agent) { d.Tags = addTags(d.Tags, s.edits().AddTags) },
+		edit: editAddTags,
+		keys: func(e *SetEdits) []string { return tagKeys(e.AddTags) }},
 	{col: ColRemoveTags, name: "remove tags", kind: KindTagKeys, edits: ColTags, group: GroupTags, remove: true,
-		take: func(d, s *Agent) { d.Tags = removeTags(d.Tags, s.edits().RemoveTags) }},
-	{col: ColAddProficiencies, name: "add proficiencies", kind: KindProficiencies, edits: ColProficiencies, group: GroupProficiencies},
-	{col: ColRemoveProficiencies, name: "remove proficiencies", kind: KindProficiencyKeys, edits: ColProficiencies, group: GroupProficiencies, remove: true},
+		take: func(d, s *Agent) { d.Tags = removeTags(d.Tags, s.edits().RemoveTags) },
+		edit: editRemoveTags,
+		keys: func(e *SetEdits) []string { return removalKeys(e.RemoveTags) }},
+	{col: ColAddProficiencies, name: "add proficiencies", kind: KindProficiencies, edits: ColProficiencies, group: GroupProficiencies,
+		edit: editAddProficiencies,
+		keys: func(e *SetEdits) []string { return proficiencyKeys(e.AddProficiencies) }},
+	{col: ColRemoveProficiencies, name: "remove proficiencies", kind: KindProficiencyKeys, edits: ColProficiencies, group: GroupProficiencies, remove: true,
+		edit: editRemoveProficiencies,
+		keys: func(e *SetEdits) []string { return proficiencyKeys(e.RemoveProficiencies) }},
 }
 
 // specs indexes the column table by column.

@@ -2,6 +2,7 @@ package agentfile
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -102,7 +103,7 @@ var editColumns = func() map[Column][]*columnSpec {
 
 // editedSets are the set columns that have edit columns, in the table's
 // order.
-var editedSets = []Column{ColSecurityProfiles, ColTags, ColProficiencies}
+var editedSets = columnsWhere(func(x *columnSpec) bool { return len(editColumns[x.col]) > 0 })
 
 // EditColumns lists the edit columns of set column c (none for another).
 func EditColumns(c Column) []Column {
@@ -214,53 +215,110 @@ func (rc *rowCheck) checkEdits(a *Agent) {
 				continue
 			}
 			any = true
-			switch x.col {
-			case ColAddSecurityProfiles:
-				e.AddSecurityProfiles = cloneAll(rc.parseSecurityProfilesIn(x.col, s))
-			case ColRemoveSecurityProfiles:
-				e.RemoveSecurityProfiles = cloneAll(rc.parseSecurityProfilesIn(x.col, s))
-			case ColAddTags:
-				for k, v := range rc.parseTagsIn(x.col, s) {
-					if e.AddTags == nil {
-						e.AddTags = map[string]string{}
-					}
-					e.AddTags[strings.Clone(k)] = strings.Clone(v)
-				}
-			case ColRemoveTags:
-				e.RemoveTags = rc.parseTagRemovals(x.col, s)
-			case ColAddProficiencies:
-				e.AddProficiencies = rc.parseProficienciesIn(x.col, s, true)
-			case ColRemoveProficiencies:
-				e.RemoveProficiencies = rc.parseProficienciesIn(x.col, s, false)
-			}
+			rc.parseEdit(x, &e, s)
 		}
 	}
 	if !any {
 		return
 	}
-	for _, n := range e.AddSecurityProfiles {
-		if containsString(e.RemoveSecurityProfiles, n) {
-			rc.bothWays(ColRemoveSecurityProfiles, ColAddSecurityProfiles, n)
+	for _, set := range editedSets {
+		var add, remove *columnSpec
+		for _, x := range editColumns[set] {
+			if x.remove {
+				remove = x
+			} else {
+				add = x
+			}
 		}
-	}
-	for _, t := range e.RemoveTags {
-		if _, ok := e.AddTags[t.Key]; ok {
-			rc.bothWays(ColRemoveTags, ColAddTags, t.Key)
+		if add == nil || remove == nil {
+			continue
 		}
-	}
-	for _, r := range e.RemoveProficiencies {
-		for _, p := range e.AddProficiencies {
-			if p.Attribute == r.Attribute && p.Value == r.Value {
-				rc.bothWays(ColRemoveProficiencies, ColAddProficiencies, p.Attribute+"|"+p.Value)
+		added := add.keys(&e)
+		for _, k := range remove.keys(&e) {
+			if containsString(added, k) {
+				rc.problem(remove.col, rc.cell(remove.col), fmt.Sprintf("%s is both in %s and in %s", Quote(k), rc.lay.name(add.col), rc.lay.name(remove.col)),
+					"name it in one of the two columns")
 			}
 		}
 	}
 	a.Edits = &e
 }
 
-func (rc *rowCheck) bothWays(remove, add Column, item string) {
-	rc.problem(remove, rc.cell(remove), fmt.Sprintf("%s is both in %s and in %s", Quote(item), rc.lay.name(add), rc.lay.name(remove)),
-		"name it in one of the two columns")
+func cloneTags(tags map[string]string) map[string]string {
+	if tags == nil {
+		return nil
+	}
+	out := make(map[string]string, len(tags))
+	for k, v := range tags {
+		out[strings.Clone(k)] = strings.Clone(v)
+	}
+	return out
+}
+
+func tagKeys(tags map[string]string) []string {
+	out := make([]string, 0, len(tags))
+	for k := range tags {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func removalKeys(rs []TagRemoval) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Key
+	}
+	return out
+}
+
+func proficiencyKeys(ps []Proficiency) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Attribute + "|" + p.Value
+	}
+	return out
+}
+
+// editKind is which of a row's edits an edit column reads.
+type editKind int
+
+const (
+	editAddProfiles editKind = iota + 1
+	editRemoveProfiles
+	editAddTags
+	editRemoveTags
+	editAddProficiencies
+	editRemoveProficiencies
+)
+
+// parseEdit reads edit column x's cell s into e, in its set column's
+// format (the text copied out of the row).
+func (rc *rowCheck) parseEdit(x *columnSpec, e *SetEdits, s string) {
+	switch x.edit {
+	case editAddProfiles:
+		e.AddSecurityProfiles = cloneAll(rc.parseSecurityProfilesIn(x.col, s))
+	case editRemoveProfiles:
+		e.RemoveSecurityProfiles = cloneAll(rc.parseSecurityProfilesIn(x.col, s))
+	case editAddTags:
+		e.AddTags = cloneTags(rc.parseTagsIn(x.col, s))
+	case editRemoveTags:
+		e.RemoveTags = rc.parseTagRemovals(x.col, s)
+	case editAddProficiencies:
+		e.AddProficiencies = rc.parseProficienciesIn(x.col, s, true)
+	case editRemoveProficiencies:
+		e.RemoveProficiencies = rc.parseProficienciesIn(x.col, s, false)
+	}
+}
+
+// addColumnOf is the add column of set column c, or 0.
+func addColumnOf(c Column) Column {
+	for _, x := range editColumns[c] {
+		if !x.remove {
+			return x.col
+		}
+	}
+	return 0
 }
 
 // parseTagRemovals reads the remove tags column: keys, or key|value pairs,

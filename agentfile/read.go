@@ -621,8 +621,10 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 		if _, ok := seen[c.String()]; ok || opts.Update && c != ColLogin {
 			continue
 		}
-		if _, ok := seen[ColAddSecurityProfiles.String()]; ok && c == ColSecurityProfiles {
-			continue // a create's security profiles are the ones it adds
+		if add := addColumnOf(c); add != 0 {
+			if _, ok := seen[add.String()]; ok {
+				continue // a create's set is the one it adds
+			}
 		}
 		return nil, &FileError{
 			Line:    line,

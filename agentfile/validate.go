@@ -589,7 +589,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	switch {
 	case rc.cell(ColSecurityProfiles) != "":
 		a.SecurityProfiles = rc.checkSecurityProfiles(rc.cell(ColSecurityProfiles))
-	case rc.cell(ColAddSecurityProfiles) == "" || rc.lay.index[ColAddSecurityProfiles] < 0:
+	case rc.cell(addColumnOf(ColSecurityProfiles)) == "" || rc.lay.index[addColumnOf(ColSecurityProfiles)] < 0:
 		// (add security profiles gives a create its security profiles)
 		rc.missing(ColSecurityProfiles, "missing security profile", "name 1 to 10 security profiles joined by |, for example Agent|CallCenterManager")
 	}
