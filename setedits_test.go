@@ -232,3 +232,71 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// An add column gives a new agent its set (the security profiles it needs
+// included), a remove column is no change to it, in a plain import and in
+// a row of import --update whose user does not exist yet; a row of
+// --update that would leave a user more than 10 security profiles is
+// invalid, and nothing of it is sent.
+func TestEditColumnsCreate(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	dir := t.TempDir()
+	header := "first name,last name,email address,user login,routing profile name,add security profiles,add tags,remove tags,add proficiencies\n"
+	if err := os.WriteFile(filepath.Join(dir, "new.csv"), []byte(header+
+		"Ann,Lee,ann@example.com,ann,Basic Routing Profile,Agent|QualityAnalyst,team|red,site,Skill|Billing|3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := runCommand(t, sb, dir, 1000, "import", "new.csv", "--no-progress"); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, stderr)
+	}
+	var names []string
+	for i := 1; i <= 10; i++ {
+		names = append(names, fmt.Sprintf("Extra%d", i))
+		sb.AddSecurityProfile(names[i-1])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "upd.csv"), []byte(header+
+		"Bo,Ng,bo@example.com,bo,Basic Routing Profile,Agent,site|york,team,Skill|Sales|2\n"+
+		",,,ann,,"+strings.Join(names[:9], "|")+",,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "upd.csv", "--update", "--no-progress", "--out", "upd-results.csv")
+	if code != 1 {
+		t.Fatalf("import --update: exit %d, want 1 (ann's row invalid)\n%s", code, stderr)
+	}
+	got := results(t, filepath.Join(dir, "upd-results.csv"))
+	if o := got[3]; o.Status != report.Invalid || !strings.Contains(o.Error, "the user has 2 security profiles; with these it would have 11, and a user has at most 10") {
+		t.Errorf("ann's row: %s %q, want invalid: 11 security profiles", o.Status, o.Error)
+	}
+	users := map[string]sandbox.ConnectUser{}
+	for _, u := range sb.ConnectUsers() {
+		users[u.Username] = u
+	}
+	check := func(login string, sps []string, tags, profs string) {
+		t.Helper()
+		u := users[login]
+		var ids []string
+		for _, n := range sps {
+			ids = append(ids, sb.SecurityProfileID(n))
+		}
+		have := slices.Clone(u.SecurityProfileIDs)
+		sort.Strings(ids)
+		sort.Strings(have)
+		var ts, ps []string
+		for k, v := range u.Tags {
+			if !strings.HasPrefix(k, "bulkagents") { // the creation token
+				ts = append(ts, k+"="+v)
+			}
+		}
+		for _, p := range u.Proficiencies {
+			ps = append(ps, fmt.Sprintf("%s|%s|%g", p.AttributeName, p.AttributeValue, p.Level))
+		}
+		sort.Strings(ts)
+		sort.Strings(ps)
+		if !slices.Equal(have, ids) || strings.Join(ts, ",") != tags || strings.Join(ps, "||") != profs {
+			t.Errorf("%s: security profiles %v (want %v), tags %v (want %s), proficiencies %v (want %s)", login, have, ids, ts, tags, ps, profs)
+		}
+	}
+	check("ann", []string{"Agent", "QualityAnalyst"}, "team=red", "Skill|Billing|3")
+	check("bo", []string{"Agent"}, "site=york", "Skill|Sales|2")
+}
