@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -75,12 +73,12 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "export", exportUsage)
 	var fl exportFlags
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", defaultExportFile, "the `FILE` to write, or - for standard output")
-	fs.BoolVar(&fl.force, "force", false, "replace an existing file")
-	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
-	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
-	fs.BoolVar(&fl.sandbox, "sandbox", false, "export from a local, in-process sandbox holding the template's example agents")
+	outFlag(fs, &fl.out, defaultExportFile, "the `FILE` to write, or - for standard output")
+	forceFlag(fs, &fl.force, "replace an existing file")
+	noProgressFlag(fs, &fl.noProgress)
+	formatFlag(fs, &fl.format, summaryFormatUsage)
+	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
+	sandboxFlag(fs, &fl.sandbox, "export from a local, in-process sandbox holding the template's example agents")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -97,18 +95,14 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer closeSandbox()
-	clients, err := importer.NewClients(ctx, awsConfig)
+	clients, err := newClients(ctx, awsConfig)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+		return err
 	}
 	defer clients.CloseIdleConnections()
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
 	res, err := importer.Export(ctx, importer.ExportConfig{
 		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
-		Progress: env.stderr, ProgressMode: mode,
+		Events: newDisplay(env.stderr, progressModeOf(fl.noProgress), "export", clients),
 	}, clients)
 	if err != nil {
 		return exportError(ctx, err, fl.out)
@@ -132,8 +126,8 @@ func (fl *exportFlags) check() error {
 		return usageError("drop --instance-id and --endpoint-url: the sandbox has its own", "--sandbox runs on its own instance")
 	case !fl.sandbox && fl.instanceID == "":
 		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
-	case fl.format != "text" && fl.format != "json":
-		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	case checkFormat(fl.format) != nil:
+		return checkFormat(fl.format)
 	case fl.format == "json" && fl.out == "-":
 		return usageError("write the export to a file with --out FILE", "--format json and --out - both want standard output")
 	case fl.out == "":
@@ -146,7 +140,7 @@ func (fl *exportFlags) check() error {
 // the one --instance-id names, or a sandbox holding the template's example
 // agents (imported into it as import would).
 func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
-	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.givenScale, RatesFix: ratesFix}
+	cfg := fl.awsConfig(fl.givenScale)
 	if !fl.sandbox {
 		id, region, err := fl.instance()
 		if err != nil {
@@ -155,12 +149,10 @@ func exportTarget(ctx context.Context, env *environment, fl exportFlags) (import
 		cfg.Region = region
 		return cfg, id, func() {}, nil
 	}
-	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
+	sb, err := startSandbox(ctx, sandbox.Options{RateScale: fl.rateScale}, &cfg)
 	if err != nil {
-		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+		return cfg, "", nil, err
 	}
-	cfg.Region, cfg.Profile, cfg.EndpointURL = "us-east-1", "", sb.URL()
-	cfg.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
 	if err := seedExportSandbox(ctx, cfg, sb); err != nil {
 		sb.Close()
 		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("seed the sandbox: %v", err)}
@@ -187,7 +179,7 @@ func seedExportSandbox(ctx context.Context, cfg importer.AWSConfig, sb *sandbox.
 		return err
 	}
 	defer clients.CloseIdleConnections()
-	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: importer.ProgressOff}, clients)
+	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID()}, clients)
 	if err != nil {
 		return err
 	}
@@ -207,7 +199,8 @@ func exportError(ctx context.Context, err error, out string) error {
 	case errors.As(err, &ee):
 		return usageError("choose another name, or add --force to replace it", "%v", ee)
 	case errors.As(err, &se):
-		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
+		msg, hint := setupErrorWords(se)
+		return &exitError{code: exitUnusable, msg: msg, hint: hint}
 	case writeFailureHint(err, out) != "":
 		// A read-only folder, a full disk: nothing was written.
 		elsewhere := "or give --out a file in a folder you can write to"
@@ -297,7 +290,7 @@ func rateSourcesLine(apis []string, rates *importer.Rates) string {
 		if u.Source == "" {
 			continue
 		}
-		key, name := u.Describe(), api
+		key, name := rateSource(u), api
 		if u.Source == importer.SourceServiceQuotas {
 			key, name = "from Service Quotas", api+" ("+u.QuotaCode+")"
 		}

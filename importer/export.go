@@ -29,9 +29,9 @@ type ExportConfig struct {
 	Stdout io.Writer
 	// Force replaces an existing Out.
 	Force bool
-	// Progress receives progress lines and warnings (stderr).
-	Progress     io.Writer
-	ProgressMode ProgressMode
+	// Events hears the set-up and the snapshot's progress (the command
+	// line shows them) and takes the notes; nil: nothing is shown.
+	Events Events
 	// Proficiencies is how the users' proficiencies are found: by
 	// default the cheaper way for the instance.
 	Proficiencies ProficiencyLookup
@@ -81,21 +81,22 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	if !ok {
 		return nil, errors.New("the Connect client cannot describe users")
 	}
-	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
+	ev := EventsOf(cfg.Events)
+	ev.Setup()
 	// The instance first: a credentials problem is the first thing said.
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	if err != nil {
-		status.Stop()
+		ev.SetupDone()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
-	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
-	status.Stop()
-	prog := &snapshotProgress{}
-	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
+	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), ev)
+	ev.SetupDone()
+	prog := &SnapshotProgress{}
+	ev.Snapshot(prog)
 	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}
 	readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
 	snap, err := TakeSnapshot(ctx, readers, inst.ID, prog)
-	stop()
+	ev.Stop()
 	if err != nil {
 		return nil, err
 	}
@@ -295,51 +296,4 @@ func writeExportFile(path string, data []byte, force bool) error {
 		d.Close()
 	}
 	return nil
-}
-
-// showExportProgress shows pages and users read, the users described and an
-// estimate of the time left, until the returned function is called.
-func showExportProgress(w io.Writer, mode ProgressMode, p *snapshotProgress, start time.Time) func() {
-	if w == nil || mode == ProgressOff {
-		return func() {}
-	}
-	term := barMode(w, mode)
-	every := ProgressInterval
-	if term {
-		every = 250 * time.Millisecond
-	}
-	quit, done := make(chan struct{}), make(chan struct{})
-	line := func() string {
-		read, described, total := p.read.Load(), p.described.Load(), p.total.Load()
-		s := fmt.Sprintf("export: %d pages, %d users read, %d described", p.pages.Load(), read, described)
-		if total > 0 {
-			s += fmt.Sprintf(" of %d", total)
-			if el := time.Since(start); described > 0 && described < total {
-				left := time.Duration(float64(el) / float64(described) * float64(total-described))
-				s += ", about " + RoundDuration(left).String() + " left"
-			}
-		}
-		return s
-	}
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				if term {
-					fmt.Fprint(w, "\r\033[K")
-				}
-				return
-			case <-t.C:
-				if term {
-					fmt.Fprint(w, "\r\033[K"+line())
-				} else {
-					fmt.Fprintln(w, line())
-				}
-			}
-		}
-	}()
-	return func() { close(quit); <-done }
 }

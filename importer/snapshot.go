@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
@@ -64,12 +63,6 @@ type Snapshot struct {
 	// could not be read (and was left blank).
 	Lookup   ProficiencyLookup
 	Warnings []string
-}
-
-// snapshotProgress is told how far the snapshot has come; the export's
-// progress display reads it.
-type snapshotProgress struct {
-	pages, read, described, total atomic.Int64
 }
 
 // describeWorkers is how many DescribeUser calls are in flight at once. The
@@ -145,9 +138,9 @@ type SnapshotReaders struct {
 // hierarchy group's path costs one DescribeUserHierarchyGroup per group in
 // use, also while the pages are read. Proficiencies are found once the
 // pages are in, while the DescribeUser calls go on (snapshot_proficiency.go).
-func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, prog *snapshotProgress) (*Snapshot, error) {
+func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, prog *SnapshotProgress) (*Snapshot, error) {
 	if prog == nil {
-		prog = &snapshotProgress{}
+		prog = &SnapshotProgress{}
 	}
 	calls := &counter{}
 	api := countingReader{ConnectReader: r.Connect, n: calls}
@@ -196,7 +189,7 @@ func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, pro
 
 // startDescribers starts the DescribeUser workers: each user sent on the
 // channel is described; the first error cancels the snapshot.
-func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, describe UserDescriber, instanceID string, calls *counter, prog *snapshotProgress) (chan<- *UserSnapshot, *sync.WaitGroup) {
+func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, describe UserDescriber, instanceID string, calls *counter, prog *SnapshotProgress) (chan<- *UserSnapshot, *sync.WaitGroup) {
 	users := make(chan *UserSnapshot, 2*searchPageSize)
 	var wg sync.WaitGroup
 	for range describeWorkers {
@@ -207,7 +200,7 @@ func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, descri
 				if err := describeOne(ctx, describe, instanceID, u, calls); err != nil {
 					cancel(err)
 				}
-				prog.described.Add(1)
+				prog.Described.Add(1)
 			}
 		}()
 	}

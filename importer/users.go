@@ -28,9 +28,9 @@ const (
 // listing lags writes by seconds (docs/aws.md §10): a user missing from it
 // may exist, and one in it may be gone; LagBackoff and the callers' exact
 // look-ups settle both.
-func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
+func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *SnapshotProgress, user func(*UserSnapshot), group func(string)) error {
 	if prog == nil {
-		prog = &snapshotProgress{}
+		prog = &SnapshotProgress{}
 	}
 	if pages == NamesOnly {
 		p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
@@ -40,10 +40,10 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 			if err != nil {
 				return listingError(ctx, "list users", err)
 			}
-			prog.pages.Add(1)
+			prog.Pages.Add(1)
 			for _, s := range page.UserSummaryList {
 				user(&UserSnapshot{ID: aws.ToString(s.Id), ARN: aws.ToString(s.Arn), Username: aws.ToString(s.Username)})
-				prog.read.Add(1)
+				prog.Read.Add(1)
 			}
 		}
 		return nil
@@ -56,9 +56,9 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 		if err != nil {
 			return listingError(ctx, "search users", err)
 		}
-		prog.pages.Add(1)
+		prog.Pages.Add(1)
 		if page.ApproximateTotalCount != nil {
-			prog.total.Store(*page.ApproximateTotalCount)
+			prog.Total.Store(*page.ApproximateTotalCount)
 		}
 		for i := range page.Users {
 			u := fromSearchSummary(&page.Users[i])
@@ -67,7 +67,7 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 				group(u.HierarchyGroupID)
 			}
 			user(u)
-			prog.read.Add(1)
+			prog.Read.Add(1)
 		}
 	}
 	return nil
