@@ -106,6 +106,7 @@ func TestEditColumnsAcceptance(t *testing.T) {
 		}
 		return report.Updated, "proficiencies: +Skill|Billing|3"
 	}
+	lastStderr := ""
 	checkRun := func(file, out string, dry bool, want func(i int) (report.Status, string)) {
 		t.Helper()
 		args := []string{"import", file, "--update", "--no-progress", "--out", out}
@@ -113,6 +114,7 @@ func TestEditColumnsAcceptance(t *testing.T) {
 			args = append(args, "--dry-run")
 		}
 		code, stderr := runCommand(t, sb, dir, 1000, args...)
+		lastStderr = stderr
 		if code != 1 { // the unknown login's row is invalid
 			t.Fatalf("%s: exit %d, want 1 (one invalid row)\n%s", strings.Join(args, " "), code, stderr)
 		}
@@ -198,6 +200,9 @@ func TestEditColumnsAcceptance(t *testing.T) {
 	checkRun("qa.csv", "qa-plan.csv", true, qa)
 	if o := results(t, filepath.Join(dir, "qa-plan.csv"))[n+2]; !strings.Contains(o.Error, "removes every security profile the user has") || o.Line != n+2 {
 		t.Errorf("the row removing the user's only profile says %q, want that a user needs one", o.Error)
+	}
+	if want := fmt.Sprintf("line %d: column \"remove security profiles\": this removes every security profile the user has", n+2); !strings.Contains(lastStderr, want) {
+		t.Errorf("the dry run's summary lacks %q:\n%s", want, lastStderr)
 	}
 	if got := state(); !mapsEqual(got, after) {
 		t.Fatal("the dry run changed the sandbox")

@@ -354,6 +354,7 @@ func (r *importRun) finish() {
 	}
 	res.IdentityCenter = r.sso.Report()
 	res.Problems, res.MoreProblems = firstProblems(res.Problems, res.MoreProblems, r.sso.LateProblems())
+	res.Problems, res.MoreProblems = firstProblems(res.Problems, res.MoreProblems, r.upd.LateProblems())
 	res.Interrupted = r.stop.Err() != nil && len(r.jobs) > 0 && CountStatus(outcomes, report.NotAttempted) > 0
 
 	// Rows whose CreateUser may have gone through: a last look settles

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -101,6 +102,7 @@ type Updater struct {
 	mu     sync.Mutex
 	fields map[string]int // changes per field, of the rows that differ
 	differ int
+	late   []agentfile.Problem // the problems of rows found once their users were read
 
 	// logFailed: a row's outcome could not be written; logErr is why.
 	logFailed  atomic.Bool
@@ -198,6 +200,20 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 		return nil, err
 	}
 	return outcomes, nil
+}
+
+// LateProblems are the problems of rows that their users showed (a set
+// of security profiles an edit would take out of 1..10), in line order,
+// for the summary.
+func (u *Updater) LateProblems() []agentfile.Problem {
+	if u == nil {
+		return nil
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := append([]agentfile.Problem(nil), u.late...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
 }
 
 // LogErr is the first error writing the results file, if any: no row
@@ -307,6 +323,9 @@ func (u *Updater) compare(ctx context.Context, job *UpdateJob, ssoUserID string,
 		return nil, err.Error()
 	}
 	if rp := new(RowProblemError); errors.As(err, &rp) {
+		u.mu.Lock()
+		u.late = append(u.late, rp.Problem)
+		u.mu.Unlock()
 		return nil, invalidPrefix + rp.Error()
 	}
 	if err != nil {
