@@ -242,6 +242,61 @@ func checkRateScale(x float64) error {
 	return nil
 }
 
+// --columns and --where (export): the part
+// of the instance a command reads, checked as they are parsed.
+
+// partFlags are --columns LIST and the --where COLUMN=VALUE given.
+type partFlags struct {
+	columns []agentfile.Column
+	where   []importer.Where
+	// err is the first value that could not be used: check returns it
+	// with its hint (the flag package would keep only its text).
+	err error
+}
+
+// check gives the first of the values that could not be used.
+func (p *partFlags) check() error {
+	var se *importer.SetupError
+	if errors.As(p.err, &se) {
+		return usageError(se.Hint, "%s", se.Message)
+	}
+	return p.err
+}
+
+func (p *partFlags) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+type columnsValue struct{ p *partFlags }
+
+func (v columnsValue) String() string { return "" }
+
+func (v columnsValue) Set(s string) error {
+	cols, err := importer.ParseColumnList(s)
+	v.p.fail(err)
+	v.p.columns = cols
+	return nil
+}
+
+type whereValue struct{ p *partFlags }
+
+func (v whereValue) String() string { return "" }
+
+func (v whereValue) Set(s string) error {
+	w, err := importer.ParseWhere(s)
+	v.p.fail(err)
+	v.p.where = append(v.p.where, w)
+	return nil
+}
+
+// partFlagsVar registers --columns and --where.
+func partFlagsVar(fs *flagSet, p *partFlags) {
+	fs.Var(columnsValue{p}, "columns", "write only these template columns, `LIST` of names separated by commas (a name holding a comma in double quotes), in the template's order")
+	fs.Var(whereValue{p}, "where", "export only the users whose `COLUMN=VALUE` (repeatable, all must hold): user login (a prefix), first name, last name, routing profile name, security profile, agent hierarchy (with the groups below), tags (key|value), proficiencies (attribute|value[|level])")
+}
+
 // The split trio: --split-by, --handout-template, --protect (import,
 // handout; validate takes --split-by alone).
 

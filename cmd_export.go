@@ -19,7 +19,7 @@ import (
 )
 
 const exportUsage = `Usage: bulkagents export [--instance-id ID|ARN] [--out FILE|-] [--force] [--no-progress] [--format text|json]
-                         [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
+                         [--columns LIST] [--where COLUMN=VALUE]... [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Writes every user of an Amazon Connect instance as the console's bulk-upload
 template for the instance's identity type plus the extension columns, one row
@@ -41,12 +41,22 @@ Proficiencies: SearchUsers per attribute value and level, or for a small
 instance one ListUserProficiencies per user, whichever is quicker. Rates come
 from Service Quotas unless --rate-scale is given.
 
+--columns writes only the template columns listed (any of their names,
+separated by commas, read as one CSV line: a name holding a comma goes in
+double quotes), in the template's order; no DescribeUser is called unless
+email address, secondary email, mobile or a per-channel column is among
+them. --where COLUMN=VALUE (repeatable, all must hold) exports only the
+users SearchUsers finds for it: user login (a prefix), first name, last
+name, routing profile name, security profile, agent hierarchy (the group and
+those below it), tags (key|value), proficiencies (attribute|value[|level]).
+
 A name that no longer resolves (a routing profile deleted meanwhile) leaves
 its cell blank, with a warning naming the user.
 
 Examples:
     bulkagents export --instance-id 11111111-2222-3333-4444-555555555555 --out agents.csv
     bulkagents export --instance-id ID --out - > agents.csv
+    bulkagents export --instance-id ID --columns 'user login,routing profile name' --where 'agent hierarchy=Example Corp|Support'
     bulkagents export --sandbox --out -
 `
 
@@ -61,6 +71,7 @@ type exportFlags struct {
 	format            string
 	rateScale         float64
 	sandbox           bool
+	part              partFlags
 	// givenScale is --rate-scale when given, 0 otherwise (then the rates
 	// come from Service Quotas).
 	givenScale float64
@@ -79,6 +90,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	formatFlag(fs, &fl.format, summaryFormatUsage)
 	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
 	sandboxFlag(fs, &fl.sandbox, "export from a local, in-process sandbox holding the template's example agents")
+	partFlagsVar(fs, &fl.part)
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -102,7 +114,8 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	defer clients.CloseIdleConnections()
 	res, err := importer.Export(ctx, importer.ExportConfig{
 		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
-		Events: newDisplay(env.stderr, progressModeOf(fl.noProgress), "export", clients),
+		Events:  newDisplay(env.stderr, progressModeOf(fl.noProgress), "export", clients),
+		Columns: fl.part.columns, Where: fl.part.where, Users: setExportMemoryLimit,
 	}, clients)
 	if err != nil {
 		return exportError(ctx, err, fl.out)
@@ -119,6 +132,9 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 
 func (fl *exportFlags) check() error {
 	if err := checkRateScale(fl.rateScale); err != nil {
+		return err
+	}
+	if err := fl.part.check(); err != nil {
 		return err
 	}
 	switch {
@@ -236,6 +252,9 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		parts = append(parts, p)
 	}
 	fmt.Fprintf(w, "export: calls: %s\n", strings.Join(parts, "; "))
+	if len(res.Where) > 0 {
+		fmt.Fprintf(w, "export: users where %s: %s of users read (SearchUsers filtered by the server)\n", strings.Join(res.Where, " and "), report.Plural(int(res.Pages), "page"))
+	}
 	if l := rateSourcesLine(apis, res.RateSources); l != "" {
 		fmt.Fprintf(w, "export: rates: %s\n", l)
 	}
@@ -247,7 +266,11 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
 	}
 	if res.BoundAPI != "" {
-		line += fmt.Sprintf("; the %s rate alone needs %s", res.BoundAPI, res.Bound.Round(time.Millisecond))
+		line += fmt.Sprintf("; the busiest API, %s (%d calls at %.3g/s), needs %s alone", res.BoundAPI, res.Calls[res.BoundAPI],
+			res.Rates[res.BoundAPI], res.Bound.Round(time.Millisecond))
+		if res.Bound > 0 {
+			line += fmt.Sprintf(": %.2f× that", res.Elapsed.Seconds()/res.Bound.Seconds())
+		}
 	}
 	fmt.Fprintln(w, line)
 	if n := len(res.Warnings); n > 0 {
@@ -263,6 +286,10 @@ func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
 		"calls": res.Calls, "rates_per_second": res.Rates, "rate_sources": exportRateSources(res),
 		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
 		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(), "proficiency_lookup": res.Lookup.String(),
+		"columns": res.Header, "where": res.Where, "user_pages": res.Pages,
+	}
+	if res.Bound > 0 {
+		v["bound_ratio"] = res.Elapsed.Seconds() / res.Bound.Seconds()
 	}
 	return json.NewEncoder(w).Encode(v)
 }

@@ -44,6 +44,10 @@ type Events interface {
 // from them, users described of the total to describe. Read atomically.
 type SnapshotProgress struct {
 	Pages, Read, Described, Total atomic.Int64
+	// OnTotal, when set, is told the listing's first count of the users
+	// (SearchUsers' ApproximateTotalCount), once.
+	OnTotal func(int64)
+	told    atomic.Bool
 }
 
 // NotesTo is an Events that writes the notes to w and shows no progress.

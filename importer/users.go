@@ -48,9 +48,21 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 		}
 		return nil
 	}
+	return ScanUsersMatching(ctx, api, instanceID, nil, prog, user, group)
+}
+
+// ScanUsersMatching is ScanUsers with FullUsers over a part of the users:
+// the server pages only those search matches (nil: every user).
+func ScanUsersMatching(ctx context.Context, api ConnectReader, instanceID string, search *UserSearch, prog *SnapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	if prog == nil {
+		prog = &SnapshotProgress{}
+	}
+	in := &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)}
+	if search != nil {
+		in.SearchCriteria, in.SearchFilter = search.Criteria, search.Filter
+	}
 	seen := map[string]bool{}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)})
+	p := connect.NewSearchUsersPaginator(api, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -59,6 +71,9 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 		prog.Pages.Add(1)
 		if page.ApproximateTotalCount != nil {
 			prog.Total.Store(*page.ApproximateTotalCount)
+			if prog.OnTotal != nil && !prog.told.Swap(true) {
+				prog.OnTotal(*page.ApproximateTotalCount)
+			}
 		}
 		for i := range page.Users {
 			u := fromSearchSummary(&page.Users[i])
