@@ -105,6 +105,15 @@ var editColumns = func() map[Column][]*columnSpec {
 // order.
 var editedSets = columnsWhere(func(x *columnSpec) bool { return len(editColumns[x.col]) > 0 })
 
+// EditedSet is the set column edit column c adds to or removes from (0:
+// c is no edit column).
+func EditedSet(c Column) Column {
+	if c > 0 && c < ColBlank && specs[c] != nil {
+		return specs[c].edits
+	}
+	return 0
+}
+
 // EditColumns lists the edit columns of set column c (none for another).
 func EditColumns(c Column) []Column {
 	var out []Column
