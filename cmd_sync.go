@@ -156,7 +156,7 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkAgentsHeader(ctx, env, input, nil, fl.encoding); err != nil {
+	if err := checkAgentsHeader(ctx, env, input, nil, fl.encoding, true); err != nil {
 		return err
 	}
 	onTerminal := isTerminalFile(env.stdin) && isTerminalFile(env.stderr)
