@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/report"
 )
 
 const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FILE] [--dry-run] [--apply PLAN] [--resume] [--force]
@@ -14,7 +17,7 @@ const syncUsage = `Usage: bulkagents sync FILE [--instance-id ID|ARN] [--out FIL
                          [--keep LOGIN[,LOGIN...]] [--max-deletes N] [--yes]
                          [--create-hierarchy] [--traffic-distribution-group ID|ARN]
                          [--sso | --identity-store-id ID] [--sso-group NAME] [--sso-application-arn ARN] [--sso-delete-users]
-                         [--concurrency N] [--rate-scale X] [--no-progress] [--encoding utf-8|windows-1252]
+                         [--concurrency N] [--rate-scale X] [--no-progress] [--format text|json] [--encoding utf-8|windows-1252]
                          [--profile NAME] [--region NAME] [--endpoint-url URL]
 
 Makes a part of an Amazon Connect instance (its scope) match a roster file
@@ -78,6 +81,7 @@ type syncFlags struct {
 	rateScale                  float64
 	givenScale                 float64
 	noProgress                 bool
+	format                     string
 	encoding                   string
 	ssoAppARN                  string
 	ssoDeleteUsers             bool
@@ -128,6 +132,7 @@ func parseSyncFlags(env *environment, args []string) (*syncFlags, string, error)
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
 	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
 	noProgressFlag(fs, &fl.noProgress)
+	formatFlag(fs, &fl.format, summaryFormatUsage)
 	encodingFlag(fs, &fl.encoding)
 	ssoFlagsVar(fs, &fl.ssoFlags, "also create, and on delete take out of the group, each agent's IAM Identity Center user",
 		"like --sso, in this identity store `ID` (d-XXXXXXXXXX)",
@@ -208,8 +213,14 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 		writeImportSummary(env.stderr, res.Import)
 		return &exitError{code: exitRowsFailed, msg: err.Error()}
 	}
-	writeImportSummary(env.stderr, res.Import)
-	writeSyncDeletes(env, res)
+	if fl.format == formatJSON {
+		if err := writeSyncJSON(env.stdout, fl.scope(), res); err != nil {
+			return err
+		}
+	} else {
+		writeImportSummary(env.stderr, res.Import)
+		writeSyncDeletes(env, res)
+	}
 	if err := unfinishedFiles(res.Import.ResultsErr, res.Import.RetryErr, res.Import.ResultsPath, "every password set so far"); err != nil {
 		return err
 	}
@@ -290,6 +301,37 @@ func (fl *syncFlags) check() error {
 		return usageError("use a number of workers from 1 to 512, or 0 to let the rate decide", "--concurrency %d is out of range", fl.concurrency)
 	case checkRateScale(fl.rateScale) != nil:
 		return checkRateScale(fl.rateScale)
+	case checkFormat(fl.format) != nil:
+		return checkFormat(fl.format)
 	}
 	return nil
+}
+
+// writeSyncJSON prints the summary as one JSON object, for scripts: the
+// counts of the creates and updates and of the deletes, and the files.
+func writeSyncJSON(w io.Writer, scope importer.SyncScope, res *importer.SyncResult) error {
+	counts := func(c report.Counts) map[string]int {
+		m := map[string]int{}
+		for _, s := range report.Statuses {
+			m[string(s)] = c[s]
+		}
+		return m
+	}
+	imp := res.Import
+	files := map[string]any{"results": imp.ResultsPath, "retry": imp.RetryPath, "deletes": ""}
+	v := map[string]any{
+		"command": "sync", "dry_run": imp.DryRun, "instance": imp.Instance.ID, "scope": scope.String(),
+		"interrupted": imp.Interrupted, "counts": counts(imp.Counts), "rows": imp.Counts.Total(),
+		"planned_deletes": res.Deletes, "kept": res.Kept, "deletes_held": res.Held, "warnings": res.Warnings,
+		"elapsed_seconds": imp.Elapsed.Seconds(), "files": files,
+	}
+	if res.Deletes+res.Kept > 0 {
+		files["deletes"] = res.DeletesPath
+	}
+	if rr := res.Remove; rr != nil {
+		v["delete_counts"] = counts(rr.Counts)
+		v["interrupted"] = imp.Interrupted || rr.Interrupted
+		files["removed"], files["remove_retry"] = rr.ResultsPath, rr.RetryPath
+	}
+	return json.NewEncoder(w).Encode(v)
 }

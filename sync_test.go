@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,6 +142,20 @@ func TestSyncAcceptance(t *testing.T) {
 				t.Errorf("second sync plans a delete: %+v", o)
 			}
 		}
+	}
+	// The same, as a script reads it (--format json on standard output).
+	cmd := importCmd(t, fx.sb, fx.dir, 200, "sync", "roster.csv", "--dry-run", "--no-progress", "--out", "json-results.csv", "--format", "json")
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("--format json: %v", err)
+	}
+	var summary struct {
+		Command        string         `json:"command"`
+		Counts         map[string]int `json:"counts"`
+		PlannedDeletes int            `json:"planned_deletes"`
+	}
+	if err := json.Unmarshal(stdout, &summary); err != nil || summary.Command != "sync" || summary.Counts["exists"] != size || summary.PlannedDeletes != 0 {
+		t.Errorf("--format json: %+v, %v\n%s", summary, err, stdout)
 	}
 }
 
