@@ -243,10 +243,13 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 // writeSyncDeletes says what the deletes did, after the import's summary.
 func writeSyncDeletes(env *environment, res *importer.SyncResult) {
 	if res.Remove == nil {
-		if res.Deletes+res.Kept == 0 {
-			fmt.Fprintf(env.stderr, "sync: the scope holds no user that the file does not name: nothing to delete\n")
-		} else if res.Held != "" {
+		switch {
+		case res.Held != "" && res.Deletes+res.Kept > 0:
 			fmt.Fprintf(env.stderr, "sync: %s; %s lists them\n", res.Held, res.DeletesPath)
+		case res.Held != "":
+			fmt.Fprintf(env.stderr, "sync: %s\n", res.Held)
+		default:
+			fmt.Fprintf(env.stderr, "sync: the scope holds no user that the file does not name: nothing to delete\n")
 		}
 		return
 	}

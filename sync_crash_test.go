@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,5 +96,88 @@ func TestSyncCrash(t *testing.T) {
 	t.Logf("%d kills, %d of them after a write of that run", kills, midRun)
 	if kills < want || midRun < want/2 {
 		t.Errorf("%d kills, %d mid-run: the test proves little", kills, midRun)
+	}
+}
+
+// checkSynced checks the fixture's instance is in the planned state.
+func (fx *syncFixture) checkSynced(t *testing.T, before map[string]sandbox.ConnectUser) {
+	t.Helper()
+	users := fx.users(t) // fails on a user twice
+	sales := fx.sb.RoutingProfileID("Sales Routing Profile")
+	for i := 1; i <= fx.size+fx.step; i++ {
+		login := fmt.Sprintf("agent%04d", i)
+		u, ok := users[login]
+		switch {
+		case i <= fx.step && ok:
+			t.Errorf("%s is still there", login)
+		case i > fx.step && !ok:
+			t.Errorf("%s is missing", login)
+		case i > fx.step && i <= 2*fx.step && u.RoutingProfileID != sales:
+			t.Errorf("%s was not moved to Sales", login)
+		case i > 2*fx.step && i <= fx.size && u.ID != before[login].ID:
+			t.Errorf("%s was replaced", login)
+		}
+	}
+}
+
+// TestSyncLostAnswers: with a fifth of the writes' answers lost (applied,
+// then the connection closed), sync --resume, run again until it exits 0,
+// ends in the planned state with no user twice.
+func TestSyncLostAnswers(t *testing.T) {
+	t.Parallel()
+	fx := newSyncFixture(t, fullSize(t, 30, 1000), fullSize(t, 4, 100))
+	before := fx.users(t)
+	fx.sb.SetDropRate(0.2)
+	args := []string{"sync", "roster.csv", "--resume", "--yes", "--no-progress", "--max-deletes", fmt.Sprint(fx.step)}
+	code, out := 0, ""
+	for run := 0; run < 8; run++ {
+		if code, out = runCommand(t, fx.sb, fx.dir, 200, args...); code == 0 {
+			break
+		}
+	}
+	if code != 0 {
+		t.Fatalf("still exit %d after 8 runs\n%s", code, out)
+	}
+	fx.sb.SetDropRate(0)
+	fx.checkSynced(t, before)
+}
+
+// TestSyncListingLag: a sync at once after the import that made the users,
+// with the sandbox's listings behind (2 s in the suite, 10 s with
+// BULKAGENTS_FULL=1), makes every planned change.
+func TestSyncListingLag(t *testing.T) {
+	t.Parallel()
+	lag, _ := lagged(t)
+	fx := newSyncFixtureWith(t, sandbox.Options{RateScale: 200, ListingLag: lag}, 20, 3)
+	before := fx.users(t)
+	cmd := importCmd(t, fx.sb, fx.dir, 200, "sync", "roster.csv", "--yes", "--no-progress", "--max-deletes", "3")
+	cmd.Env = append(cmd.Env, "BULKAGENTS_LAG_BACKOFF=1s,2s,4s,8s")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), "listing is behind") {
+		t.Fatalf("sync: %v, want exit 1 saying the listing is behind\n%s", err, out)
+	}
+	// The creates and updates are made; the deletes, which a lagging
+	// listing cannot be trusted for, are held, each row saying why.
+	users := fx.users(t)
+	sales := fx.sb.RoutingProfileID("Sales Routing Profile")
+	for i := 1; i <= fx.size+fx.step; i++ {
+		login := fmt.Sprintf("agent%04d", i)
+		u, ok := users[login]
+		switch {
+		case !ok:
+			t.Errorf("%s is missing", login)
+		case i > fx.step && i <= 2*fx.step && u.RoutingProfileID != sales:
+			t.Errorf("%s was not moved to Sales", login)
+		case i > 2*fx.step && i <= fx.size && u.ID != before[login].ID:
+			t.Errorf("%s was replaced", login)
+		}
+	}
+	if rows, err := report.Load(filepath.Join(fx.dir, "roster-removed.csv")); err == nil {
+		for _, o := range rows {
+			if o.Status != report.NotAttempted && o.Status != report.Kept {
+				t.Errorf("delete row %s: %s, want not-attempted", o.Login, o.Status)
+			}
+		}
 	}
 }

@@ -121,6 +121,9 @@ type syncRun struct {
 	// (--apply), "" otherwise.
 	planDeletes, planRemoved string
 
+	// planned are the lines the plan creates: one CreateUser then finds
+	// existing shows the listing was behind (lagged).
+	planned  map[int]bool
 	deletes  []*UserSnapshot   // scope users the file does not name, to delete
 	kept     map[string]string // login → why it is kept
 	warnings []string
@@ -140,10 +143,15 @@ func Sync(stop, calls context.Context, cfg SyncConfig, clients *Clients) (*SyncR
 		return nil, err
 	}
 	out := &SyncResult{Import: res, DeletesPath: s.deletesPath, Deletes: len(s.deletes), Kept: len(s.kept), Warnings: s.warnings}
+	out.Held = holdReason(res)
+	if n := s.lagged(res); out.Held == "" && n > 0 {
+		out.Held = fmt.Sprintf("not deleted: the instance's listing is behind (%s that it did not show exist already), "+
+			"so the users of the scope it lacks, which may include some to delete, are unknown: run the sync again once it has caught up, "+
+			"in a minute", report.Plural(n, "user"))
+	}
 	if len(s.deletes)+len(s.kept) == 0 {
 		return out, nil
 	}
-	out.Held = holdReason(res)
 	if stop.Err() != nil {
 		return out, nil // interrupted: --resume goes on from the deletes file
 	}
@@ -205,12 +213,16 @@ func (s *syncRun) guard(ctx context.Context, f *agentfile.File, plan *Plan) erro
 	if err != nil {
 		return &SetupError{Message: "cannot list the users of the " + cfg.Scope.String() + ": " + ErrSummary(err), Err: &CallError{Err: err, InstanceID: cfg.Import.InstanceID, Region: s.clients.Region, Profile: s.clients.Profile}}
 	}
+	s.planned = map[int]bool{}
 	named, fold := map[string]bool{}, map[string]bool{}
 	exists := false
 	for i := range plan.Rows {
 		pr := &plan.Rows[i]
 		login := strings.TrimSpace(f.Login(pr.Row))
 		named[login], fold[strings.ToLower(login)] = true, true
+		if pr.Action == ActionCreate {
+			s.planned[pr.Row.Line] = true
+		}
 		if pr.Action == ActionExists || pr.Action == ActionUpdate || scope[login] != nil {
 			exists = true
 		}
@@ -512,4 +524,17 @@ func (s *syncRun) copyPlannedDeletes() error {
 		return &SetupError{Message: "--apply: cannot copy the plan's list of deletes: " + err.Error(), Err: err}
 	}
 	return nil
+}
+
+// lagged counts the rows the plan creates whose user turned out to exist
+// (CreateUser called it a duplicate): the listings were behind, and the
+// scope's listing may lack users too.
+func (s *syncRun) lagged(res *Result) int {
+	n := 0
+	for _, o := range res.Outcomes {
+		if s.planned[o.Line] && (o.Status == report.Exists || o.Status == report.Updated) {
+			n++
+		}
+	}
+	return n
 }
