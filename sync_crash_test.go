@@ -29,7 +29,7 @@ func TestSyncCrash(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 3))
 	size, step, want := fullSize(t, 40, 1000), fullSize(t, 6, 100), fullSize(t, 4, 20)
-	fx := newSyncFixtureWith(t, sandbox.Options{RateScale: 20}, size, step)
+	fx := newSyncFixtureWith(t, sandbox.Options{RateScale: 20, UserQuota: 5000}, size, step)
 	before := fx.users(t)
 	watch := watchCalls(t, fx.sb)
 	args := []string{"sync", "roster.csv", "--resume", "--yes", "--no-progress", "--max-deletes", fmt.Sprint(step)}

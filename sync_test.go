@@ -37,7 +37,7 @@ type syncFixture struct {
 
 func newSyncFixture(t *testing.T, size, step int) *syncFixture {
 	t.Helper()
-	return newSyncFixtureWith(t, sandbox.Options{RateScale: 200}, size, step)
+	return newSyncFixtureWith(t, sandbox.Options{RateScale: 200, UserQuota: 5000}, size, step)
 }
 
 func newSyncFixtureWith(t *testing.T, opts sandbox.Options, size, step int) *syncFixture {
