@@ -40,7 +40,8 @@ never deleted ("kept"); more deletes than --max-deletes (default 10), a
 FILE with no data rows, or a FILE none of whose users exist while the scope
 holds users it would delete (a roster of another instance) refuse the run.
 On a terminal a sync that deletes asks for the number of deletes to be typed
-back; elsewhere it needs --yes. Run --dry-run first: it writes the plan.
+back; elsewhere a sync that deletes needs --yes (one that deletes nothing
+does not). Run --dry-run first: it writes the plan.
 
 Files, beside the input (agents.csv): agents-results.csv (the creates and
 updates, as import's results file), agents-deletes.csv (the logins the sync
@@ -165,10 +166,6 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	onTerminal := isTerminalFile(env.stdin) && isTerminalFile(env.stderr)
-	if !fl.dryRun && !fl.yes && !onTerminal {
-		return usageError("run it with --dry-run first to read the plan, then add --yes to carry it out",
-			"sync may delete users: without a terminal to confirm on, it needs --yes (nothing was changed)")
-	}
 	id, region, err := fl.instance()
 	if err != nil {
 		return err
@@ -199,8 +196,18 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
 		Apply:                     fl.apply,
 	}
-	if !fl.yes {
+	switch {
+	case fl.yes:
+	case onTerminal:
 		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, id, n) }
+	default:
+		// Only a sync that deletes needs the confirmation (the guards ask
+		// once the deletes are known, before any change).
+		cfg.Confirm = func(ctx context.Context, n int) error {
+			return &importer.SetupError{
+				Message: fmt.Sprintf("this sync deletes %s: without a terminal to confirm on, it needs --yes (nothing was changed)", report.Plural(n, "user")),
+				Hint:    "run it with --dry-run first to read the plan, then add --yes to carry it out"}
+		}
 	}
 	res, err := importer.Sync(ctx, calls, cfg, clients)
 	if err != nil {

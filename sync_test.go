@@ -219,6 +219,20 @@ func TestSyncGuards(t *testing.T) {
 	refuse("other", other, "another instance")
 	refuse("eleven", rosterOf(1, 9, ""), "would delete 11 users of the whole instance, more than --max-deletes 10")
 
+	// Without --yes and no terminal: a sync that deletes is refused before
+	// any change; one that deletes nothing runs.
+	writeRoster(t, filepath.Join(fx.dir, "noyes.csv"), rosterOf(1, 19, ""))
+	if code, out := runCommand(t, fx.sb, fx.dir, 200, "sync", "noyes.csv", "--no-progress"); code != 2 || !strings.Contains(out, "needs --yes") {
+		t.Errorf("a sync that deletes, without --yes: exit %d\n%s", code, out)
+	}
+	if n := len(fx.users(t)); n != before {
+		t.Errorf("a sync refused for --yes changed the instance: %d users, want %d", n, before)
+	}
+	writeRoster(t, filepath.Join(fx.dir, "all.csv"), rosterOf(1, 20, ""))
+	if code, out := runCommand(t, fx.sb, fx.dir, 200, "sync", "all.csv", "--no-progress"); code != 0 {
+		t.Errorf("a sync that deletes nothing, without --yes: exit %d\n%s", code, out)
+	}
+
 	// Admin and --keep: a roster of agents 1..18 with --keep agent0019
 	// deletes agent0020 only; admin01 and agent0019 are kept.
 	writeRoster(t, filepath.Join(fx.dir, "keep.csv"), rosterOf(1, 18, ""))
