@@ -45,7 +45,7 @@ func TestSyncCrash(t *testing.T) {
 		if kills%3 == 0 {
 			at = watch.after(rng.IntN(12)) // anywhere: planning included
 		} else {
-			at = watch.after(1+rng.IntN(step), writes...)
+			at = watch.after(1+rng.IntN(max(step/8, 4)), writes...)
 		}
 		if !r.wait(at) || !r.kill() {
 			t.Logf("run finished before the kill: %v", r.err)
