@@ -234,6 +234,10 @@ func checkRateScale(x float64) error {
 // The split trio: --split-by, --handout-template, --protect (import,
 // handout; validate takes --split-by alone).
 
+// ssoColumnsHint is the hint of an Identity Center column (title,
+// department, manager...) filled in a run without IAM Identity Center.
+const ssoColumnsHint = "run with --sso (or --identity-store-id ID) to set it on the agent's IAM Identity Center user, or empty the column"
+
 const splitByHint = `--split-by hierarchy, --split-by routing-profile, or the name of a column of the file (such as "team lead")`
 
 type splitFlags struct {

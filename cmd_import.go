@@ -233,6 +233,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		ProgressMode:             mode,
 		IdentityCenter: importer.IdentityCenterConfig{
 			Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN,
+			ColumnsHint: ssoColumnsHint,
 		},
 	}, clients)
 	if err != nil {

@@ -93,7 +93,7 @@ var validateCommand = &command{
 				return usageError(splitByHint, "%v", err)
 			}
 		}
-		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso})
+		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso, SSOHint: ssoColumnsHint})
 		if err != nil {
 			return fileError(err)
 		}

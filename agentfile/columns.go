@@ -55,6 +55,16 @@ const (
 	ColCallbackACW
 	ColPersistentConnection
 	ColVoiceEnhancement
+	// The Identity Center columns (identitycenter.go): attributes of the
+	// agent's IAM Identity Center user, which Connect does not hold; read
+	// only with --sso.
+	ColTitle
+	ColDepartment
+	ColEmployeeNumber
+	ColCostCenter
+	ColOrganization
+	ColDivision
+	ColManager
 	// ColExtra is a column outside the template that the caller asked to keep
 	// (ReadOptions.Keep); its values go to Agent.Extra.
 	ColExtra
@@ -82,6 +92,7 @@ const (
 	KindTags                          // key|value pairs joined by ||
 	KindProficiencies                 // attribute|value|level triples joined by ||
 	KindEnhancement                   // a voice enhancement mode
+	KindText                          // free text (an Identity Center attribute)
 )
 
 // columnSpec is one entry of the column table: everything the code knows
@@ -103,6 +114,9 @@ type columnSpec struct {
 	// channel is its channel.
 	extension bool
 	channel   Channel
+	// sso: an Identity Center column (identitycenter.go): neither the
+	// template's nor an extension of Connect's user.
+	sso bool
 	// sep is a hierarchy column's level separator.
 	sep string
 	// cell writes an agent's value as the column's cell (export); nil: the
@@ -240,6 +254,43 @@ var columnTable = []columnSpec{
 	// accept and ACW columns: not in the extended template.
 	{col: ColVoiceAutoAccept, name: "voice auto accept (yes/no)", field: ColAutoAccept, kind: KindYesNo, extension: true, channel: ChannelVoice},
 	{col: ColVoiceACW, name: "voice acw timeout (seconds)", field: ColACWTimeout, kind: KindSeconds, extension: true, channel: ChannelVoice},
+
+	// The Identity Center columns, in the order export --sso writes them.
+	ssoColumn(ColTitle, "title", nil),
+	ssoColumn(ColDepartment, "department", nil),
+	ssoColumn(ColEmployeeNumber, "employee number", nil),
+	ssoColumn(ColCostCenter, "cost center", []string{"cost centre"}),
+	ssoColumn(ColOrganization, "organization", []string{"organisation"}),
+	ssoColumn(ColDivision, "division", nil),
+	ssoColumn(ColManager, "manager", nil),
+}
+
+// ssoColumn is the table entry of an Identity Center column: free text,
+// the field of the agent's SSOAttributes that ssoField gives, compared in
+// GroupIdentityCenter.
+func ssoColumn(c Column, name string, aliases []string) columnSpec {
+	get := func(s *SSOAttributes) *string { return ssoField(s, c) }
+	return columnSpec{col: c, name: name, aliases: aliases, kind: KindText, sso: true,
+		cell: func(a *Agent) string {
+			if a.SSO == nil {
+				return ""
+			}
+			return *get(a.SSO)
+		},
+		label: name, group: GroupIdentityCenter,
+		take: func(d, s *Agent) {
+			v := ""
+			if s.SSO != nil {
+				v = *get(s.SSO)
+			}
+			if d.SSO == nil {
+				if v == "" {
+					return
+				}
+				d.SSO = &SSOAttributes{}
+			}
+			*get(d.SSO) = v
+		}}
 }
 
 // specs indexes the column table by column.
@@ -258,7 +309,9 @@ var specs = func() [ColBlank + 1]*columnSpec {
 // Derived from the column table.
 var (
 	// templateColumns are the template's own columns, in template order.
-	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension })
+	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension && !x.sso })
+	// ssoColumns are the Identity Center columns, in the table's order.
+	ssoColumns = columnsWhere(func(x *columnSpec) bool { return x.sso })
 	// extensionColumns are the columns beyond the template.
 	extensionColumns = func() []extensionColumn {
 		var out []extensionColumn
@@ -318,6 +371,26 @@ func ExtensionHeader() []string {
 		}
 	}
 	return out
+}
+
+// IdentityCenterHeader is the Identity Center columns that export --sso
+// adds (their header fields), in the table's order.
+func IdentityCenterHeader() []string {
+	out := make([]string, len(ssoColumns))
+	for i, c := range ssoColumns {
+		out[i] = specs[c].name
+	}
+	return out
+}
+
+// IdentityCenterColumns are the Identity Center columns, in the table's
+// order.
+func IdentityCenterColumns() []Column { return append([]Column(nil), ssoColumns...) }
+
+// IsIdentityCenter says whether column c is an Identity Center column: an
+// attribute of the IAM Identity Center user, which Connect does not hold.
+func (c Column) IsIdentityCenter() bool {
+	return c > 0 && c < ColBlank && specs[c] != nil && specs[c].sso
 }
 
 // HeaderColumns finds the column of each header field (0: none), for
