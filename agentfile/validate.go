@@ -623,6 +623,7 @@ func (rc *rowCheck) checkIdentityCenter(a *Agent) {
 func (rc *rowCheck) checkIdentityCenterColumns(a *Agent) {
 	var attrs SSOAttributes
 	any := false
+	var unwanted []Column // filled without IdentityCenter
 	for _, c := range ssoColumns {
 		if rc.lay.index[c] < 0 {
 			continue
@@ -632,8 +633,7 @@ func (rc *rowCheck) checkIdentityCenterColumns(a *Agent) {
 			continue
 		}
 		if !rc.opts.IdentityCenter && !rc.opts.KeepSSOColumns {
-			rc.problem(c, s, fmt.Sprintf("%s is an attribute of the IAM Identity Center user: Connect has no such field", rc.lay.name(c)),
-				orHint(rc.opts.SSOHint, "import into IAM Identity Center too, or empty the column"))
+			unwanted = append(unwanted, c)
 			continue
 		}
 		if msg, hint, bad := IdentityStoreRefusesText(s); bad {
@@ -652,6 +652,19 @@ func (rc *rowCheck) checkIdentityCenterColumns(a *Agent) {
 		}
 		*ssoField(&attrs, c) = s
 		any = true
+	}
+	if len(unwanted) > 0 {
+		// One problem for the row, at its first such cell.
+		names := make([]string, len(unwanted))
+		for i, c := range unwanted {
+			names[i] = rc.lay.name(c)
+		}
+		what := names[0] + " is an attribute"
+		if len(names) > 1 {
+			what = strings.Join(names, ", ") + " are attributes"
+		}
+		rc.problem(unwanted[0], rc.cell(unwanted[0]), what+" of the agent's IAM Identity Center user: Connect has no such field",
+			orHint(rc.opts.SSOHint, "import into IAM Identity Center too, or empty these cells"))
 	}
 	if any {
 		a.SSO = &attrs

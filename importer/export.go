@@ -35,6 +35,10 @@ type ExportConfig struct {
 	// Proficiencies is how the users' proficiencies are found: by
 	// default the cheaper way for the instance.
 	Proficiencies ProficiencyLookup
+	// IdentityCenter (--sso, --identity-store-id) adds the Identity Center
+	// columns, read from each user's IAM Identity Center user of the same
+	// user name (export_sso.go).
+	IdentityCenter IdentityCenterConfig
 }
 
 // ExportResult is what an export did.
@@ -106,7 +110,13 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
-	data, warnings := exportCSV(inst.Identity, snap, cfg.Out != "-")
+	var sso *ssoExport
+	if cfg.IdentityCenter.Enabled() {
+		if sso, err = readSSOExport(ctx, clients, cfg.IdentityCenter); err != nil {
+			return nil, err
+		}
+	}
+	data, warnings := exportCSV(inst.Identity, snap, cfg.Out != "-", sso)
 	res.Warnings = append(res.Warnings, warnings...)
 	if cfg.Out == "-" {
 		if _, err := cfg.Stdout.Write(data); err != nil {
@@ -142,8 +152,11 @@ func (res *ExportResult) rates(l *Limits) {
 
 // exportCSV renders the snapshot. A file gets the byte-order mark that
 // makes Excel read it as UTF-8, as the results file does.
-func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
+func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool, sso *ssoExport) ([]byte, []string) {
 	header := exportHeader(id)
+	if sso != nil {
+		header = append(header, agentfile.IdentityCenterHeader()...)
+	}
 	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
@@ -157,6 +170,9 @@ func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []strin
 	for _, u := range snap.Users {
 		a, warn := names.agent(u)
 		warnings = append(warnings, warn...)
+		if sso != nil {
+			a.SSO = sso.attributes(a.Login)
+		}
 		rec := a.Cells(cols)
 		for i := range rec {
 			rec[i] = report.Neutralise(rec[i])
