@@ -35,6 +35,17 @@ func (x *ssoExport) attributes(login string) *agentfile.SSOAttributes {
 	return &a
 }
 
+// wantsSSO says whether an export's header has an Identity Center
+// column: only then is the store read.
+func wantsSSO(header []string) bool {
+	for _, c := range agentfile.HeaderColumns(header) {
+		if c.IsIdentityCenter() {
+			return true
+		}
+	}
+	return false
+}
+
 // readSSOExport lists the identity store's users with their Title and
 // enterprise extension.
 func readSSOExport(ctx context.Context, clients *Clients, cfg IdentityCenterConfig) (*ssoExport, error) {

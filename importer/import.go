@@ -52,9 +52,9 @@ type importRun struct {
 	updIndex []int
 	updDone  []report.Outcome
 	prov     *Provisioner
-	progress *Progress
-	// status shows the set-up on a terminal until the progress bar starts.
-	status *SetupStatus
+	// ev hears the set-up, then each row's status (the command line's
+	// progress), and takes the run's notes.
+	ev Events
 }
 
 // Import runs one import: read and validate the file for the instance's
@@ -70,11 +70,11 @@ type importRun struct {
 // recorded in the Result, which is always returned, so that the summary
 // is printed and the retry file written.
 func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
-	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
+	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now(), ev: EventsOf(cfg.Events)}
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+		return nil, &SetupError{Message: err.Error(), Err: &OutputError{Problem: BadLink, Results: r.resultsPath, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -103,7 +103,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 }
 
 func (r *importRun) close() {
-	r.status.Stop()
+	r.ev.SetupDone()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -126,25 +126,27 @@ func (r *importRun) interrupted(err error) error {
 
 func (r *importRun) checkOutputs() error {
 	cfg, resultsPath, retryPath := r.cfg, r.resultsPath, r.retryPath
+	out := func(p OutputProblem, msg, hint, suggest string) error {
+		return &SetupError{Message: msg, Hint: hint, Err: &OutputError{Problem: p, Results: resultsPath, Retry: retryPath, Suggest: suggest}}
+	}
 	if cfg.DryRun && cfg.Resume {
-		return &SetupError{Message: "--dry-run and --resume do not go together",
-			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
+		return out(DryRunResume, "a dry run cannot resume a run", "", "")
 	}
 	switch {
 	case SamePath(cfg.Input, resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
-			Hint: "give the results file another name: the input stays as it is"}
+		return out(OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath),
+			"give the results file another name: the input stays as it is", "")
 	case SamePath(cfg.Input, retryPath):
-		return &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
-			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
+		suggest := filepath.Join(filepath.Dir(resultsPath), "second-results.csv")
+		return out(RetryIsInput, fmt.Sprintf("the retry file of %s would be %s, the input file", resultsPath, retryPath),
+			"give the results file another name, such as "+suggest+": the input stays as it is", suggest)
 	}
 	if IsDir(resultsPath) {
-		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
-			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))}
+		suggest := filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))
+		return out(OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
 	}
 	if dir := filepath.Dir(resultsPath); !IsDir(dir) {
-		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
-			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
+		return out(NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create "+dir, "")
 	}
 	return nil
 }
@@ -159,20 +161,18 @@ func (r *importRun) lockResults() error {
 	}
 	r.lock = lock
 	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(r.resultsPath)}
+		return &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: r.resultsPath, Err: err}}
 	}
 	r.resultsExist = FileExists(r.resultsPath)
 	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
 		// A dry run's: no password, no outcome; this run's rows replace it.
 		r.replaceDryRun = true
-		if r.cfg.Progress != nil {
-			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
-		}
+		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
 	}
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
-			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
+			Err: InTheWay(r.resultsPath, r.cfg.DryRun, false)}
 	}
 	return nil
 }
@@ -192,7 +192,7 @@ func (r *importRun) openInput() error {
 
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
-	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
+	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said,
 	// not a Service Quotas line that follows from it.
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
@@ -228,7 +228,7 @@ func (r *importRun) readInput() error {
 func (r *importRun) configureRates() error {
 	r.rates = r.clients.Rates()
 	if r.rates == nil {
-		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.status.Out(r.cfg.Progress))
+		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.ev)
 	}
 	return nil
 }
@@ -247,7 +247,7 @@ func (r *importRun) loadPrevious() error {
 	if err := checkResumable(r.f, r.checked, prev, r.resultsPath); err != nil {
 		return err
 	}
-	return checkInstance(prev, r.inst, r.resultsPath, r.status.Out(r.cfg.Progress))
+	return checkInstance(prev, r.inst, r.resultsPath, r.ev)
 }
 
 func (r *importRun) makePlan() error {
@@ -263,7 +263,7 @@ func (r *importRun) makePlan() error {
 		if errors.As(err, &pe) {
 			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, ErrSummary(pe.Err))
 		}
-		return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)})
+		return r.interrupted(&SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: cfg.InstanceID, Region: clients.Region, Profile: clients.Profile}})
 	}
 	r.plan = plan
 	if !cfg.KeepRows {
@@ -296,11 +296,7 @@ func (r *importRun) openResults() error {
 		r.log, err = report.CreateCarrying(r.resultsPath, r.cfg.Force || r.replaceDryRun, r.carried)
 	}
 	if err != nil {
-		hint := WriteHint(r.resultsPath)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return &SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return &SetupError{Message: err.Error(), Err: ResultsError(err, r.resultsPath, false)}
 	}
 	r.log.SetInstance(r.inst.ID)
 	return nil
@@ -310,5 +306,5 @@ func (r *importRun) prepareIdentityCenter() error {
 	if r.sso == nil {
 		return nil
 	}
-	return r.interrupted(r.sso.Prepare(r.stop, r.status.Out(r.cfg.Progress)))
+	return r.interrupted(r.sso.Prepare(r.stop, r.ev))
 }

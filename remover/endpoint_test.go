@@ -75,10 +75,11 @@ func TestRemoveEndpointRefused(t *testing.T) {
 	if !strings.Contains(res.Halted, "stopped answering") || !strings.Contains(res.Halted, srv.URL) {
 		t.Errorf("halted %q, want the endpoint named", res.Halted)
 	}
-	var b strings.Builder
-	WriteSummary(&b, res)
-	if !strings.Contains(b.String(), "remove: stopped sending: ") || !strings.Contains(b.String(), "--resume") {
-		t.Errorf("the summary does not say it stopped sending, and to --resume:\n%s", b.String())
+	// The summary says it stopped sending, with res.Halted, which sends
+	// the user to --resume (TestRemoveSummarySaysItStoppedSending, in the
+	// command line).
+	if !strings.Contains(res.Halted, "--resume") {
+		t.Errorf("halted %q does not say to --resume", res.Halted)
 	}
 	notSent := 0
 	for _, o := range res.Outcomes {

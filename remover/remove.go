@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,9 +81,10 @@ type Config struct {
 	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
 
-	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
-	Progress     io.Writer
-	ProgressMode importer.ProgressMode
+	Concurrency int // rows at once; 0: enough for the DeleteUser rate
+	// Events hears the set-up, then each row's status, and takes the
+	// notes (the command line shows them); nil: nothing is shown.
+	Events importer.Events
 }
 
 // Result is what a remove did.
@@ -180,11 +180,11 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 	if !ok {
 		return nil, &importer.SetupError{Message: "this Connect client cannot delete users"}
 	}
-	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
+	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now(), ev: importer.EventsOf(cfg.Events)}
 	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &importer.SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+		return nil, &importer.SetupError{Message: err.Error(), Err: &importer.OutputError{Problem: importer.BadLink, Results: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -236,12 +236,13 @@ type removeRun struct {
 	trafficGroup           *importer.TrafficGroup
 	log                    *report.Log
 	remover                *remover
-	// status shows the set-up on a terminal until the prompt or the bar.
-	status *importer.SetupStatus
+	// ev hears the set-up (until the prompt or the bar), then each row's
+	// status, and takes the notes.
+	ev importer.Events
 }
 
 func (r *removeRun) close() {
-	r.status.Stop()
+	r.ev.SetupDone()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -275,9 +276,7 @@ func (r *removeRun) lockResults() error {
 	if !r.cfg.Resume && !r.cfg.Force && importer.FileExists(r.resultsPath) {
 		// checkRemovePaths let it through: it holds only a dry run's rows.
 		r.replaceDryRun = true
-		if r.cfg.Progress != nil {
-			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
-		}
+		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
 	}
 	lock, err := report.AcquireLock(r.resultsPath)
 	if err != nil {
@@ -285,7 +284,7 @@ func (r *removeRun) lockResults() error {
 	}
 	r.lock = lock
 	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: err, Hint: importer.WriteHint(r.resultsPath)}
+		return &importer.SetupError{Message: err.Error(), Err: &importer.UnwritableResults{Path: r.resultsPath, Err: err}}
 	}
 	return nil
 }
@@ -304,7 +303,7 @@ func (r *removeRun) readInput() error {
 		}
 		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
 	}
-	r.status = importer.StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
+	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
@@ -317,7 +316,7 @@ func (r *removeRun) readInput() error {
 // follows loadPrevious, so that --resume on the wrong instance is refused
 // with no call to AWS but DescribeInstance.
 func (r *removeRun) configureRates() error {
-	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.status.Out(r.cfg.Progress))
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.ev)
 	return nil
 }
 
@@ -327,7 +326,7 @@ func (r *removeRun) loadPrevious() error {
 	}
 	prev, err := report.Load(r.resultsPath)
 	if err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+		return &importer.SetupError{Message: err.Error(), Err: &importer.ResumeMismatch{Problem: importer.Unreadable, Path: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.prev = prev
 	return checkRemoveResumable(r.f, prev, r.inst, r.resultsPath)
@@ -336,12 +335,12 @@ func (r *removeRun) loadPrevious() error {
 func (r *removeRun) plan() error {
 	snap, err := snapshotUsers(r.stop, r.api, r.inst.ID)
 	if err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err), Err: err,
-			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err),
+			Err: &importer.CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 	}
 	if err := r.recheckMissing(snap); err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot look up the users the listing lacks: " + importer.ErrSummary(err), Err: err,
-			Hint: importer.APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+		return r.interrupted(&importer.SetupError{Message: "cannot look up the users the listing lacks: " + importer.ErrSummary(err),
+			Err: &importer.CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 	}
 	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
@@ -385,7 +384,7 @@ func (r *removeRun) planIdentityCenter() error {
 }
 
 func (r *removeRun) confirm() error {
-	r.status.Stop() // the prompt, or the bar, takes the line
+	r.ev.SetupDone() // the prompt, or the bar, takes the line
 	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.targets) == 0 {
 		return nil
 	}
@@ -400,11 +399,7 @@ func (r *removeRun) openResults() error {
 		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
 	}
 	if err != nil {
-		hint := importer.WriteHint(r.resultsPath)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return &importer.SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return &importer.SetupError{Message: err.Error(), Err: importer.ResultsError(err, r.resultsPath, true)}
 	}
 	r.log.SetInstance(r.inst.ID)
 	for i := range r.outcomes {
@@ -423,15 +418,15 @@ func (r *removeRun) apply() error {
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
-	progress := importer.StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
+	r.ev.Rows(len(r.outcomes))
 	for _, o := range r.outcomes {
 		if o.Status != "" {
-			progress.Settled(o.Status)
+			r.ev.Settled(o.Status)
 		}
 	}
 	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
 		trafficGroup: r.trafficGroup,
-		onOutcome:    func(o report.Outcome) { progress.Add(o.Status) }, endpoint: clients.Endpoint()}
+		onOutcome:    func(o report.Outcome) { r.ev.Done(o.Status) }, endpoint: clients.Endpoint()}
 	// The email comes from a DescribeUser beside each DeleteUser, unless
 	// its rate is below DeleteUser's: then it would slow the run, and the
 	// email column stays empty.
@@ -449,7 +444,7 @@ func (r *removeRun) apply() error {
 		rm.run(r.stop, r.calls, workers, r.targets, r.outcomes)
 		res.DeletePhase = time.Since(phase)
 	}
-	progress.Stop()
+	r.ev.Stop()
 	return rm.logErr()
 }
 
@@ -478,42 +473,23 @@ func (r *removeRun) finish() *Result {
 }
 
 func checkRemovePaths(cfg Config, resultsPath string) error {
+	out := func(p importer.OutputProblem, msg, hint, suggest string) error {
+		return &importer.SetupError{Message: msg, Hint: hint, Err: &importer.OutputError{Problem: p, Results: resultsPath, Remove: true, Suggest: suggest}}
+	}
 	switch {
 	case cfg.DryRun && cfg.Resume:
-		return &importer.SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
+		return out(importer.DryRunResume, "a dry run cannot resume a run", "a dry run deletes nothing", "")
 	case importer.SamePath(cfg.Input, resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath), Hint: "give the results file another name"}
+		return out(importer.OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath), "give the results file another name", "")
 	case importer.IsDir(resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath), Hint: "give the results file's name, such as " + filepath.Join(resultsPath, "agents-removed.csv")}
+		suggest := filepath.Join(resultsPath, "agents-removed.csv")
+		return out(importer.OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
 	case !importer.IsDir(filepath.Dir(resultsPath)):
-		return &importer.SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), Hint: "create it, or give --out a file in a folder that exists"}
+		return out(importer.NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create it", "")
 	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
+		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Err: importer.InTheWay(resultsPath, cfg.DryRun, true)}
 	}
 	return nil
-}
-
-// existingRemoveHint says what to do about a results file in the way,
-// offering --resume only where it applies: a real run's file with a row
-// left to finish. A dry run's file never gets here (it is replaced).
-func existingRemoveHint(path string, dryRun bool) string {
-	if dryRun {
-		return "give the dry run another file with --out, or --force to replace it"
-	}
-	rows, err := report.Load(path)
-	if err != nil {
-		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
-	}
-	unfinished := 0
-	for _, o := range rows {
-		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
-			unfinished++
-		}
-	}
-	if unfinished == 0 {
-		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
-	}
-	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
@@ -526,11 +502,11 @@ func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst import
 	for line, o := range prev {
 		if o.Instance != "" && o.Instance != inst.ID {
 			return &importer.SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
-				Hint: "resume against the instance of the interrupted run, or --out a new results file"}
+				Err: &importer.ResumeMismatch{Problem: importer.OtherInstance, Path: path, Instance: inst.ID, Remove: true}}
 		}
 		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
 			return &importer.SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Hint: "resume with the same input file as the interrupted run, or --out a new results file"}
+				Err: &importer.ResumeMismatch{Problem: importer.OtherInput, Path: path, Remove: true}}
 		}
 	}
 	return nil

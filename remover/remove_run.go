@@ -537,3 +537,11 @@ func (r *remover) deleteQuickConnects(calls context.Context, quick []quickConnec
 	}
 	return gone, nil
 }
+
+// DeleteRate is the DeleteUser calls per second of the delete phase.
+func (res *Result) DeleteRate() float64 {
+	if res.Deletes == 0 || res.DeletePhase <= 0 {
+		return 0
+	}
+	return float64(res.Deletes) / res.DeletePhase.Seconds()
+}

@@ -1,4 +1,4 @@
-package remover
+package main
 
 import (
 	"fmt"
@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// WriteSummary writes the end of a remove: the invalid and failed
+// writeRemoveSummary writes the end of a remove: the invalid and failed
 // rows' reasons, rows per status, the DeleteUser pace, what went with the
 // users, and where the files are.
-func WriteSummary(w io.Writer, res *Result) {
+func writeRemoveSummary(w io.Writer, res *remover.Result) {
 	verb := "remove"
 	if res.DryRun {
 		verb = "dry run"
@@ -22,13 +23,13 @@ func WriteSummary(w io.Writer, res *Result) {
 			fmt.Fprintf(w, "line %d: %s\n", o.Line, o.Error)
 		}
 	}
-	importer.WriteFailures(w, res.Outcomes)
+	writeFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
-	line := fmt.Sprintf("%s: took %s", verb, importer.RoundDuration(res.Elapsed))
+	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
 	if res.Deletes > 0 {
 		line += fmt.Sprintf("; %d DeleteUser calls", res.Deletes)
 		if r := res.DeleteRate(); r > 0 && res.Deletes >= 4*importer.DefaultBurst {
-			line += importer.AchievedRate(r, res.ConfiguredDeleteRate)
+			line += achievedRate(r, res.ConfiguredDeleteRate)
 		} else if res.ConfiguredDeleteRate > 0 {
 			line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredDeleteRate)
 		}
@@ -37,7 +38,7 @@ func WriteSummary(w io.Writer, res *Result) {
 		}
 	}
 	if u := res.Rates.Of("Connect.DeleteUser"); u.Source != "" && res.ConfiguredDeleteRate > 0 {
-		line += fmt.Sprintf("; DeleteUser paced to %.2f/s, %s", res.ConfiguredDeleteRate, u.Describe())
+		line += fmt.Sprintf("; DeleteUser paced to %.2f/s, %s", res.ConfiguredDeleteRate, rateSource(u))
 	}
 	fmt.Fprintln(w, line)
 	if res.DryRun {
@@ -62,12 +63,4 @@ func WriteSummary(w io.Writer, res *Result) {
 	if res.RetryPath != "" {
 		fmt.Fprintf(w, "retry:   %s (%s to check and remove again)\n", res.RetryPath, report.Plural(res.RetryRows, "row"))
 	}
-}
-
-// DeleteRate is the DeleteUser calls per second of the delete phase.
-func (res *Result) DeleteRate() float64 {
-	if res.Deletes == 0 || res.DeletePhase <= 0 {
-		return 0
-	}
-	return float64(res.Deletes) / res.DeletePhase.Seconds()
 }
