@@ -122,6 +122,23 @@ func TestIdentityCenterColumnsRoundTrip(t *testing.T) {
 		t.Errorf("team files %q, want one per manager (boss1, boss2) and one for the managers themselves", names)
 	}
 
+	// handout --split-by department: one team file per department.
+	if out, code, _ := runBulkagents(t, "handout", filepath.Join(dir, "agents.csv"), "--split-by", "department", "--force"); code != 0 {
+		t.Fatalf("handout --split-by department: exit %d\n%s", code, out)
+	}
+	var depts []string
+	for _, f := range mustGlob(t, filepath.Join(dir, "agents-results-teams", "*.csv")) {
+		depts = append(depts, filepath.Base(f))
+		for _, r := range parseCSV(t, readText(t, f))[1:] {
+			if d := map[string]string{"a1": "Sales", "boss1": "Sales", "a2": "Sales", "a3": "Sales", "boss2": "Support", "a4": "Support"}[r[1]]; !strings.Contains(filepath.Base(f), strings.ToLower(d)) {
+				t.Errorf("%s is in %s, not its department's (%s)", r[1], filepath.Base(f), d)
+			}
+		}
+	}
+	if len(depts) != 2 {
+		t.Errorf("team files %q, want one per department (Sales, Support)", depts)
+	}
+
 	// export --sso writes the columns back.
 	exportSSO := func(name string) [][]string {
 		t.Helper()
@@ -197,6 +214,69 @@ func TestIdentityCenterColumnsRoundTrip(t *testing.T) {
 	for line, o := range results(t, filepath.Join(dir, "again.csv")) {
 		if o.Changes != "" {
 			t.Errorf("the export after, line %d (%s): %s %q, want no change", line, o.Login, o.Status, o.Changes)
+		}
+	}
+}
+
+func mustGlob(t *testing.T, pattern string) []string {
+	t.Helper()
+	m, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// A manager login that is neither a row of the file nor an Identity
+// Center user is a problem of the row, found before anything is made; a
+// manager that Identity Center has already (not in the file) is sent as
+// that user's id on CreateUser.
+func TestIdentityCenterManagerFound(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+	dir := t.TempDir()
+	cli := awscli.ForTest(t, sb.URL())
+	boss, err := cli.JSON("identitystore", "create-user", "--identity-store-id", sb.IdentityStoreID(), "--user-name", "chief",
+		"--display-name", "The Chief", "--name", "GivenName=The,FamilyName=Chief")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []string{
+		"Ann,One,a1@example.com,a1,Basic Routing Profile,Agent,,,,,,,ghost",
+		"Bea,Two,a2@example.com,a2,Basic Routing Profile,Agent,,,,,,,Chief",
+	}
+	if err := os.WriteFile(filepath.Join(dir, "agents.csv"), []byte(ssoAttrHeader+"\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--sso", "--no-progress")
+	if code == 0 {
+		t.Errorf("import: exit 0, want the invalid row's\n%s", stderr)
+	}
+	res := results(t, filepath.Join(dir, "agents-results.csv"))
+	if o := res[2]; o.Status != report.Invalid || !strings.Contains(o.Error, `manager "ghost" is neither a user login of this file nor an IAM Identity Center user`) {
+		t.Errorf("line 2: %s %q", o.Status, o.Error)
+	}
+	o := res[3]
+	if o.Status != report.Created {
+		t.Fatalf("line 3: %s %q", o.Status, o.Error)
+	}
+	for _, u := range sb.IdentityStoreUsers() {
+		switch u.UserName {
+		case "a1":
+			t.Errorf("line 2's Identity Center user was made: %+v", u)
+		case "a2":
+			if u.Enterprise.Manager != boss["UserId"] {
+				t.Errorf("a2's manager is %q, want chief's id %v", u.Enterprise.Manager, boss["UserId"])
+			}
 		}
 	}
 }
