@@ -51,6 +51,10 @@ type Agent struct {
 	// fills none.
 	SSO *SSOAttributes
 
+	// Edits are the items of the edit columns (add security profiles,
+	// remove tags...; edits.go); nil when the row fills none.
+	Edits *SetEdits
+
 	// Extra holds the values of columns outside the template that the caller
 	// asked to keep (for example a "team lead" column to split results by),
 	// keyed by their canonical (lower-case, single-spaced) header name.

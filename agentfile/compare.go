@@ -61,6 +61,9 @@ func (f *File) Compare(r Row, id Identity, want, have *Agent) (*Agent, []Change,
 		}
 		v, _ := f.FieldValue(r, x.col)
 		if v == "" {
+			if x.items != nil && f.editSet(r, x, out, want) {
+				changes = appendItems(changes, x, have, out)
+			}
 			continue
 		}
 		switch {
@@ -79,9 +82,7 @@ func (f *File) Compare(r Row, id Identity, want, have *Agent) (*Agent, []Change,
 			}
 		}
 		if x.items != nil {
-			if items := x.items(have, out); len(items) > 0 {
-				changes = append(changes, Change{Column: x.col, Field: x.label, New: strings.Join(items, ", "), Group: x.group, Set: true})
-			}
+			changes = appendItems(changes, x, have, out)
 			continue
 		}
 		if o, n := x.text(have), x.text(out); o != n {
@@ -89,6 +90,14 @@ func (f *File) Compare(r Row, id Identity, want, have *Agent) (*Agent, []Change,
 		}
 	}
 	return out, changes, nil
+}
+
+// appendItems adds the change of set field x, if its items differ.
+func appendItems(changes []Change, x *columnSpec, have, out *Agent) []Change {
+	if items := x.items(have, out); len(items) > 0 {
+		changes = append(changes, Change{Column: x.col, Field: x.label, New: strings.Join(items, ", "), Group: x.group, Set: true})
+	}
+	return changes
 }
 
 // Given says whether row r of f gives column c's field: a cell of it that
@@ -136,6 +145,7 @@ func (a *Agent) clone() *Agent {
 	out.SecurityProfiles = append([]string(nil), a.SecurityProfiles...)
 	out.Hierarchy = append([]string(nil), a.Hierarchy...)
 	out.Proficiencies = append([]Proficiency(nil), a.Proficiencies...)
+	out.Edits = nil // the row's, not the user's
 	if a.Tags != nil {
 		out.Tags = make(map[string]string, len(a.Tags))
 		for k, v := range a.Tags {
@@ -159,7 +169,7 @@ var compareOrder = func() []*columnSpec {
 	var out []*columnSpec
 	for i := range columnTable {
 		x := &columnTable[i]
-		if x.group == GroupNone || x.field != x.col {
+		if x.group == GroupNone || x.field != x.col || x.edits != 0 {
 			continue
 		}
 		if x.text == nil {

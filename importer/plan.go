@@ -119,6 +119,15 @@ type PlannedRow struct {
 	// creates (--create-hierarchy, hierarchy_create.go); HierarchyGroupID
 	// is then set once it is made.
 	NewGroup []string
+	// The security profiles of the add and remove security profiles
+	// columns, resolved to ids, in the cells' order.
+	AddSecurityProfileIDs, RemoveSecurityProfileIDs []string
+
+	// createNeeds and createWarnings: the row was checked as an update
+	// (--update) and a create needs these columns, and calls for these
+	// warnings, should its user not exist yet.
+	createNeeds    []agentfile.Column
+	createWarnings []agentfile.Problem
 }
 
 // Plan is the import worked out against an instance, one row per data row
@@ -162,6 +171,7 @@ func makePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfil
 	for i, c := range checked {
 		pr := &plan.Rows[i]
 		pr.Row, pr.Agent, pr.Warnings = c.Row, c.Agent, c.Warnings
+		pr.createNeeds, pr.createWarnings = c.CreateNeeds, c.CreateWarnings
 		if c.Agent == nil || len(c.Problems) > 0 {
 			pr.Agent = nil
 			pr.Problems = c.Problems
@@ -233,17 +243,31 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 	problem := func(col agentfile.Column, value, msg, hint string) {
 		pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
 	}
-	if id, msg, hint := l.routing.resolve(agentfile.FieldLabel(agentfile.GroupColumn(agentfile.GroupRouting)), a.RoutingProfile); id != "" {
-		pr.RoutingProfileID = id
-	} else {
-		problem(agentfile.GroupColumn(agentfile.GroupRouting), a.RoutingProfile, msg, hint)
-	}
-	for _, name := range a.SecurityProfiles {
-		if id, msg, hint := l.security.resolve("security profile", name); id != "" {
-			pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
+	// A row checked as an update may leave the routing profile blank.
+	if a.RoutingProfile != "" {
+		if id, msg, hint := l.routing.resolve(agentfile.FieldLabel(agentfile.GroupColumn(agentfile.GroupRouting)), a.RoutingProfile); id != "" {
+			pr.RoutingProfileID = id
 		} else {
-			problem(agentfile.GroupColumn(agentfile.GroupSecurity), name, msg, hint)
+			problem(agentfile.GroupColumn(agentfile.GroupRouting), a.RoutingProfile, msg, hint)
 		}
+	}
+	securityIDs := func(col agentfile.Column, names []string) []string {
+		var ids []string
+		for _, name := range names {
+			if id, msg, hint := l.security.resolve("security profile", name); id != "" {
+				ids = append(ids, id)
+			} else {
+				problem(col, name, msg, hint)
+			}
+		}
+		return ids
+	}
+	setCol := agentfile.GroupColumn(agentfile.GroupSecurity)
+	pr.SecurityProfileIDs = securityIDs(setCol, a.SecurityProfiles)
+	if e := a.Edits; e != nil {
+		edits := agentfile.EditColumns(setCol)
+		pr.AddSecurityProfileIDs = securityIDs(edits[0], e.AddSecurityProfiles)
+		pr.RemoveSecurityProfileIDs = securityIDs(edits[1], e.RemoveSecurityProfiles)
 	}
 	if len(a.Hierarchy) > 0 {
 		id, msg, hint, err := l.hierarchy.resolve(ctx, a.Hierarchy)
@@ -274,9 +298,15 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		}
 	}
 	if l.attrs != nil {
+		profCol := agentfile.GroupColumn(agentfile.GroupProficiencies)
 		l.attrs.check(a, func(value, msg, hint string) {
-			problem(agentfile.GroupColumn(agentfile.GroupProficiencies), value, msg, hint)
+			problem(profCol, value, msg, hint)
 		})
+		if a.Edits != nil && len(a.Edits.AddProficiencies) > 0 {
+			l.attrs.check(&agentfile.Agent{Proficiencies: a.Edits.AddProficiencies}, func(value, msg, hint string) {
+				problem(agentfile.EditColumns(profCol)[0], value, msg, hint)
+			})
+		}
 	}
 	if len(pr.Problems) > 0 {
 		pr.Action = ActionInvalid
@@ -295,7 +325,22 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		pr.Action = ActionInvalid
 		return nil
 	}
+	if len(pr.createNeeds) > 0 {
+		// Checked as an update, the row lacks what a create needs.
+		pr.Problems = append(pr.Problems, cols.f.CreateProblem(pr.Row.Line, a.Login, pr.createNeeds))
+		pr.Action = ActionInvalid
+		return nil
+	}
+	pr.Warnings = append(pr.Warnings, pr.createWarnings...)
 	pr.Action = ActionCreate
+	if a.Edits != nil {
+		// An add column gives a create the set its set column leaves
+		// blank; a remove column is no change.
+		pr.Agent = a.ForCreate()
+		if len(pr.SecurityProfileIDs) == 0 {
+			pr.SecurityProfileIDs = pr.AddSecurityProfileIDs
+		}
+	}
 	return nil
 }
 
