@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -250,12 +251,21 @@ func (ic *IdentityCenter) linkManager(ctx context.Context, w waitingReport, mana
 // unlinked are the warnings of the users still waiting for a manager whose
 // row made no user (its row failed or was not run).
 func (ic *IdentityCenter) unlinked() []string {
-	var out []string
+	type left struct {
+		w       waitingReport
+		manager string
+	}
+	var all []left
 	for login, ref := range ic.managers {
 		for _, w := range ref.waiting {
-			out = append(out, fmt.Sprintf("warning: line %d: %s: its manager %s was not set in IAM Identity Center: that user was not made;\n"+
-				"  once it is, run import --update --sso with the file again to set it", w.line, w.login, login))
+			all = append(all, left{w, login})
 		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].w.line < all[j].w.line })
+	out := make([]string, len(all))
+	for i, l := range all {
+		out[i] = fmt.Sprintf("warning: line %d: %s: its manager %s was not set in IAM Identity Center: that user was not made;\n"+
+			"  once it is, run import --update --sso with the file again to set it", l.w.line, l.w.login, l.manager)
 	}
 	return out
 }
