@@ -280,3 +280,32 @@ func TestIdentityCenterManagerFound(t *testing.T) {
 		}
 	}
 }
+
+// A manager whose row makes no Identity Center user (the store is full)
+// leaves the user made before it without a manager: the summary warns,
+// naming the line and the command that sets it later.
+func TestIdentityCenterManagerLeftUnset(t *testing.T) {
+	t.Parallel()
+	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, IdentityStoreUsersQuota: 1})
+	dir := t.TempDir()
+	rows := []string{
+		"Ann,One,a1@example.com,a1,Basic Routing Profile,Agent,,,,,,,boss",
+		"Bea,Boss,boss@example.com,boss,Basic Routing Profile,Agent,,,,,,,",
+	}
+	if err := os.WriteFile(filepath.Join(dir, "agents.csv"), []byte(ssoAttrHeader+"\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// One row at a time, in the file's order: a1 is made first.
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--sso", "--concurrency", "1", "--no-progress")
+	if code == 0 {
+		t.Errorf("import: exit 0, want boss's row failed\n%s", stderr)
+	}
+	res := results(t, filepath.Join(dir, "agents-results.csv"))
+	if res[2].Status != report.Created || res[3].Status != report.Failed {
+		t.Fatalf("statuses %s %s (%s), want created, failed", res[2].Status, res[3].Status, res[3].Error)
+	}
+	if !strings.Contains(stderr, "warning: line 2: a1: its manager boss was not set in IAM Identity Center") ||
+		!strings.Contains(stderr, "run import --update --sso") {
+		t.Errorf("the summary does not warn of a1's manager:\n%s", stderr)
+	}
+}
