@@ -390,7 +390,7 @@ const instanceIDHint = "give the instance id (Amazon Connect console > instance 
 // with --region. It returns the id and the region to use ("" leaves the
 // SDK's).
 func (a *awsFlags) instance() (id, region string, err error) {
-	ref, err := importer.ParseInstanceRef(a.instanceID)
+	ref, err := parseInstanceRef(a.instanceID)
 	if err != nil {
 		return "", "", usageError(instanceIDHint, "--instance-id: %v", err)
 	}

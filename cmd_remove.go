@@ -15,7 +15,6 @@ import (
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
-	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -102,9 +101,9 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "rows")
 	defer abort()
-	res, err := remover.Remove(ctx, calls, fl.config(env, input, instanceID, newDisplay(env.stderr, progressModeOf(fl.noProgress), "remove", clients)), clients)
+	res, err := importer.Remove(ctx, calls, fl.config(env, input, instanceID, newDisplay(env.stderr, progressModeOf(fl.noProgress), "remove", clients)), clients)
 	if err != nil {
-		if errors.Is(err, remover.ErrNotConfirmed) {
+		if errors.Is(err, importer.ErrNotConfirmed) {
 			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to see who would go"}
 		}
 		return importError(input, err)
@@ -167,8 +166,8 @@ func (fl *removeFlags) target(ctx context.Context, env *environment, input strin
 
 // config is the remove's configuration from the flags; without --yes, it
 // asks for the deletion to be confirmed.
-func (fl *removeFlags) config(env *environment, input, instanceID string, events importer.Events) remover.Config {
-	cfg := remover.Config{
+func (fl *removeFlags) config(env *environment, input, instanceID string, events importer.Events) importer.RemoveConfig {
+	cfg := importer.RemoveConfig{
 		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
 		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
 		IdentityCenter:            fl.identityCenter(),
@@ -184,7 +183,7 @@ func (fl *removeFlags) config(env *environment, input, instanceID string, events
 
 // finish prints the summary and gives the exit status of a run that got as
 // far as its Result.
-func (fl *removeFlags) finish(env *environment, res *remover.Result) error {
+func (fl *removeFlags) finish(env *environment, res *importer.RemoveResult) error {
 	if fl.format == formatJSON {
 		if err := writeRemoveJSON(env.stdout, res); err != nil {
 			return err
@@ -246,7 +245,7 @@ func confirmCount(ctx context.Context, env *environment, instanceID string, n in
 		return importer.ErrInterrupted
 	case a := <-answer:
 		if a != strconv.Itoa(n) {
-			return remover.ErrNotConfirmed
+			return importer.ErrNotConfirmed
 		}
 	}
 	return nil
@@ -266,7 +265,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 	f, err := os.Open(input)
 	if err == nil {
 		defer f.Close()
-		if lf, err := remover.ReadLogins(ctx, agentfile.Decode(f, fl.encoding)); err == nil {
+		if lf, err := agentfile.ReadLogins(ctx, agentfile.Decode(f, fl.encoding)); err == nil {
 			var users []sandbox.ConnectUser
 			for _, r := range lf.Rows {
 				if r.Login != "" {
@@ -284,7 +283,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 }
 
 // writeRemoveJSON prints the summary as one JSON object, for scripts.
-func writeRemoveJSON(w io.Writer, res *remover.Result) error {
+func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
 	counts := map[string]int{}
 	for _, s := range report.Statuses {
 		counts[string(s)] = res.Counts[s]

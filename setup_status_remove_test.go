@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulkagents/bulkagents/remover"
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
 
@@ -26,10 +26,10 @@ func TestRemoveShowsTheSetUp(t *testing.T) {
 	var out syncBuffer
 	var atPrompt string
 	clients := engineClients(t, sb)
-	_, err := remover.Remove(context.Background(), context.Background(), remover.Config{Input: input, InstanceID: sb.InstanceID(),
+	_, err := importer.Remove(context.Background(), context.Background(), importer.RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
 		Events:  newDisplay(&out, progressTerminal, "remove", clients),
-		Confirm: func(context.Context, int) error { atPrompt = out.String(); return remover.ErrNotConfirmed }}, clients)
-	if err != remover.ErrNotConfirmed {
+		Confirm: func(context.Context, int) error { atPrompt = out.String(); return importer.ErrNotConfirmed }}, clients)
+	if err != importer.ErrNotConfirmed {
 		t.Fatalf("err %v, want ErrNotConfirmed", err)
 	}
 	for _, step := range []string{"remove: describing the instance (", "remove: listing the instance's users ("} {

@@ -6,14 +6,13 @@ import (
 	"strings"
 
 	"github.com/bulkagents/bulkagents/importer"
-	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
 )
 
 // writeRemoveSummary writes the end of a remove: the invalid and failed
 // rows' reasons, rows per status, the DeleteUser pace, what went with the
 // users, and where the files are.
-func writeRemoveSummary(w io.Writer, res *remover.Result) {
+func writeRemoveSummary(w io.Writer, res *importer.RemoveResult) {
 	verb := "remove"
 	if res.DryRun {
 		verb = "dry run"

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/bulkagents/bulkagents/importer"
-	"github.com/bulkagents/bulkagents/remover"
 )
 
 // TestRemoveSummarySaysItStoppedSending: a remove the breaker halted says
@@ -13,7 +12,7 @@ import (
 func TestRemoveSummarySaysItStoppedSending(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
-	writeRemoveSummary(&b, &remover.Result{Halted: importer.BreakerMessage("http://127.0.0.1:1")})
+	writeRemoveSummary(&b, &importer.RemoveResult{Halted: importer.BreakerMessage("http://127.0.0.1:1")})
 	if !strings.Contains(b.String(), "remove: stopped sending: ") || !strings.Contains(b.String(), "--resume") {
 		t.Errorf("the summary does not say it stopped sending, and to --resume:\n%s", b.String())
 	}

@@ -65,7 +65,7 @@ type ResiliencyAPI interface {
 }
 
 // IdentityStoreAPI is the part of the IAM Identity Center identity store API
-// that an import uses. *identitystore.Client satisfies it.
+// that import and remove use. *identitystore.Client satisfies it.
 type IdentityStoreAPI interface {
 	CreateUser(ctx context.Context, in *identitystore.CreateUserInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateUserOutput, error)
 	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
@@ -76,14 +76,20 @@ type IdentityStoreAPI interface {
 	CreateGroupMembership(ctx context.Context, in *identitystore.CreateGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.CreateGroupMembershipOutput, error)
 	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
 	ListGroupMemberships(ctx context.Context, in *identitystore.ListGroupMembershipsInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsOutput, error)
+	// A remove's: out of the group, and --sso-delete-users.
+	DeleteGroupMembership(ctx context.Context, in *identitystore.DeleteGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteGroupMembershipOutput, error)
+	ListGroupMembershipsForMember(ctx context.Context, in *identitystore.ListGroupMembershipsForMemberInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsForMemberOutput, error)
+	DeleteUser(ctx context.Context, in *identitystore.DeleteUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteUserOutput, error)
 }
 
 // SSOAdminAPI is the part of the IAM Identity Center administration API that
-// an import uses. *ssoadmin.Client satisfies it.
+// import and remove use. *ssoadmin.Client satisfies it.
 type SSOAdminAPI interface {
 	ListInstances(ctx context.Context, in *ssoadmin.ListInstancesInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
 	ListApplicationAssignments(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsOutput, error)
 	CreateApplicationAssignment(ctx context.Context, in *ssoadmin.CreateApplicationAssignmentInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.CreateApplicationAssignmentOutput, error)
+	// --sso-delete-users: what else a user is assigned to.
+	ListApplicationAssignmentsForPrincipal(ctx context.Context, in *ssoadmin.ListApplicationAssignmentsForPrincipalInput, optFns ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsForPrincipalOutput, error)
 }
 
 // Clients are the AWS services an import talks to.

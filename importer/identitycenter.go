@@ -98,6 +98,9 @@ type IdentityCenter struct {
 
 	groupID string // "" while the group does not exist
 	dryRun  bool
+	// ssoARN is the SSO instance of the store, for a user's assignments
+	// (a remove with --sso-delete-users; "" otherwise).
+	ssoARN string
 
 	rows map[int]*ssoRowPlan // by input line; a real run's lookahead settles its rows' before they start
 	plan *Plan
@@ -808,16 +811,6 @@ func (ic *IdentityCenter) warn(w io.Writer, msg string) {
 	ic.mu.Unlock()
 	if w != nil {
 		fmt.Fprintln(w, msg)
-	}
-}
-
-// steps are the row steps that follow the Connect user: the Identity Center
-// user, then its membership of the group.
-func (ic *IdentityCenter) steps() []Step {
-	return []Step{
-		// The user is looked up again on --resume: the outcome must carry its id.
-		{Name: StepIdentityCenterUser, API: "identitystore.CreateUser", Run: ic.ensureUser},
-		{Name: StepGroupMembership, API: "identitystore.CreateGroupMembership", Run: ic.ensureMembership, SkipWhenDone: true},
 	}
 }
 

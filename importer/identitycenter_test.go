@@ -503,6 +503,10 @@ func (s *ssoAdminStub) ListApplicationAssignments(context.Context, *ssoadmin.Lis
 	return nil, &ssotypes.AccessDeniedException{Message: aws.String("not authorized")}
 }
 
+func (s *ssoAdminStub) ListApplicationAssignmentsForPrincipal(context.Context, *ssoadmin.ListApplicationAssignmentsForPrincipalInput, ...func(*ssoadmin.Options)) (*ssoadmin.ListApplicationAssignmentsForPrincipalOutput, error) {
+	return nil, &ssotypes.AccessDeniedException{Message: aws.String("not authorized")}
+}
+
 func (s *ssoAdminStub) CreateApplicationAssignment(context.Context, *ssoadmin.CreateApplicationAssignmentInput, ...func(*ssoadmin.Options)) (*ssoadmin.CreateApplicationAssignmentOutput, error) {
 	return nil, &ssotypes.ValidationException{Message: aws.String("applications of this kind cannot be assigned through the API")}
 }

@@ -24,7 +24,7 @@ type importRun struct {
 	resultsPath, retryPath string
 	resultsExist           bool
 	replaceDryRun          bool // the results file in the way holds only a dry run's rows
-	retryOwner             retryOwner
+	retryOwner             report.RetryOwner
 	lock                   *report.Lock
 	input                  *os.File
 
@@ -126,26 +126,35 @@ func (r *importRun) interrupted(err error) error {
 
 func (r *importRun) checkOutputs() error {
 	cfg, resultsPath, retryPath := r.cfg, r.resultsPath, r.retryPath
-	out := func(p OutputProblem, msg, hint, suggest string) error {
-		return &SetupError{Message: msg, Hint: hint, Err: &OutputError{Problem: p, Results: resultsPath, Retry: retryPath, Suggest: suggest}}
-	}
 	if cfg.DryRun && cfg.Resume {
-		return out(DryRunResume, "a dry run cannot resume a run", "", "")
+		return &SetupError{Message: "a dry run cannot resume a run", Err: &OutputError{Problem: DryRunResume, Results: resultsPath, Retry: retryPath}}
 	}
-	switch {
-	case SamePath(cfg.Input, resultsPath):
-		return out(OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath),
-			"give the results file another name: the input stays as it is", "")
-	case SamePath(cfg.Input, retryPath):
-		suggest := filepath.Join(filepath.Dir(resultsPath), "second-results.csv")
+	return checkResultsPath(cfg.Input, resultsPath, retryPath, filepath.Base(defaultResults(cfg.Input)), false)
+}
+
+// checkResultsPath refuses a results file that is the input, whose retry
+// file would be the input (retryPath "": none to check), a folder, or in a
+// folder that does not exist; example names a results file. remove: it is
+// remove's results file.
+func checkResultsPath(input, resultsPath, retryPath, example string, remove bool) error {
+	out := func(p OutputProblem, msg, hint, suggest string) error {
+		return &SetupError{Message: msg, Hint: hint, Err: &OutputError{Problem: p, Results: resultsPath, Retry: retryPath, Remove: remove, Suggest: suggest}}
+	}
+	again := "give the results file another name: the input stays as it is"
+	if remove {
+		again = "give the results file another name"
+	}
+	switch dir := filepath.Dir(resultsPath); {
+	case SamePath(input, resultsPath):
+		return out(OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath), again, "")
+	case retryPath != "" && SamePath(input, retryPath):
+		suggest := filepath.Join(dir, "second-results.csv")
 		return out(RetryIsInput, fmt.Sprintf("the retry file of %s would be %s, the input file", resultsPath, retryPath),
 			"give the results file another name, such as "+suggest+": the input stays as it is", suggest)
-	}
-	if IsDir(resultsPath) {
-		suggest := filepath.Join(resultsPath, filepath.Base(defaultResults(cfg.Input)))
+	case IsDir(resultsPath):
+		suggest := filepath.Join(resultsPath, example)
 		return out(OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
-	}
-	if dir := filepath.Dir(resultsPath); !IsDir(dir) {
+	case !IsDir(dir):
 		return out(NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create "+dir, "")
 	}
 	return nil
@@ -155,16 +164,12 @@ func (r *importRun) checkOutputs() error {
 // read to after its last rewrite (docs/aws.md §8), and clears what a killed
 // run's atomic rewrite left behind (each holds passwords).
 func (r *importRun) lockResults() error {
-	lock, err := report.AcquireLock(r.resultsPath)
-	if err != nil {
-		return LockError(err, r.resultsPath)
-	}
-	r.lock = lock
-	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: r.resultsPath, Err: err}}
+	lock, err := lockResults(r.resultsPath, r.retryPath)
+	if r.lock = lock; err != nil {
+		return err
 	}
 	r.resultsExist = FileExists(r.resultsPath)
-	r.retryOwner = checkRetryFile(r.resultsPath, r.retryPath)
+	r.retryOwner = report.CheckRetryFile(r.resultsPath, r.retryPath)
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
 		// A dry run's: no password, no outcome; this run's rows replace it.
 		r.replaceDryRun = true
@@ -290,16 +295,38 @@ func (r *importRun) makePlan() error {
 // cannot be written stops the run while nothing was changed.
 func (r *importRun) openResults() error {
 	var err error
-	if r.cfg.Resume && r.resultsExist {
-		r.log, _, err = report.ResumeCarrying(r.resultsPath, r.carried)
+	r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && r.resultsExist, r.cfg.Force || r.replaceDryRun, false, r.carried)
+	return err
+}
+
+// lockResults holds a results file for one run and clears what a killed
+// run's atomic rewrite left behind (each holds passwords).
+func lockResults(resultsPath, retryPath string) (*report.Lock, error) {
+	lock, err := report.AcquireLock(resultsPath)
+	if err != nil {
+		return nil, LockError(err, resultsPath)
+	}
+	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
+		return lock, &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: resultsPath, Err: err}}
+	}
+	return lock, nil
+}
+
+// openResults makes a results file of the instance (force: in place of
+// one there), or opens it to go on (resume); remove: remove's results file.
+func openResults(path, instanceID string, resume, force, remove bool, carry report.CarriedColumns) (*report.Log, error) {
+	var log *report.Log
+	var err error
+	if resume {
+		log, _, err = report.ResumeCarrying(path, carry)
 	} else {
-		r.log, err = report.CreateCarrying(r.resultsPath, r.cfg.Force || r.replaceDryRun, r.carried)
+		log, err = report.CreateCarrying(path, force, carry)
 	}
 	if err != nil {
-		return &SetupError{Message: err.Error(), Err: ResultsError(err, r.resultsPath, false)}
+		return nil, &SetupError{Message: err.Error(), Err: ResultsError(err, path, remove)}
 	}
-	r.log.SetInstance(r.inst.ID)
-	return nil
+	log.SetInstance(instanceID)
+	return log, nil
 }
 
 func (r *importRun) prepareIdentityCenter() error {

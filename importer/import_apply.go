@@ -404,11 +404,11 @@ func (r *importRun) writeRetry() {
 	case err != nil:
 		res.RetryErr = fmt.Errorf("write retry file: %w", err)
 	case len(retry) > 0:
-		path := freeRetryPath(r.retryPath, r.retryOwner)
+		path := report.FreeRetryPath(r.retryPath, r.retryOwner)
 		if err := report.WriteRetry(path, r.f.Header, retry, true); err != nil {
 			res.RetryErr = fmt.Errorf("write retry file: %w", err)
 		} else if path == r.retryPath {
-			if err := stampRetryFile(r.resultsPath, path); err != nil {
+			if err := report.StampRetryFile(r.resultsPath, path); err != nil {
 				res.RetryErr = fmt.Errorf("write retry file: %w", err)
 			}
 		}
@@ -418,11 +418,11 @@ func (r *importRun) writeRetry() {
 	case !r.cfg.DryRun && res.InDoubt == 0:
 		// A retry file left by an earlier run of this input is stale now,
 		// unless the user edited or imported it.
-		if err := removeStaleRetry(r.retryPath, r.retryOwner); err != nil {
+		if err := report.RemoveStaleRetry(r.retryPath, r.retryOwner); err != nil {
 			res.RetryErr = err
 		}
 	}
-	if r.retryOwner.userOwned {
-		res.RetryKept = r.retryPath + " (" + r.retryOwner.why + " since a run wrote it)"
+	if r.retryOwner.UserOwned {
+		res.RetryKept = r.retryPath + " (" + r.retryOwner.Why + " since a run wrote it)"
 	}
 }

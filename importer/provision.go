@@ -108,6 +108,9 @@ type Provisioner struct {
 	// IdentityCenter, when set, gives each row its Identity Center user and
 	// group membership after its Connect user.
 	IdentityCenter *IdentityCenter
+	// Remove, when set, is the delete kind of change's state: the jobs
+	// of ActionDelete take the delete steps of the table (steps.go).
+	Remove *removal
 	// Endpoint names where the calls go, for the message of the rows the
 	// circuit breaker stops.
 	Endpoint string
@@ -156,6 +159,11 @@ type rowRun struct {
 	// api is the running step's API (Step.API): the limiter whose token
 	// the step takes ahead of its call.
 	api string
+	// removed is what a delete's Identity Center steps did so far.
+	removed []string
+	// nothing: the step found nothing to do (no quick connect, not in the
+	// group), so the steps column does not name it.
+	nothing bool
 }
 
 // Stats is what the provisioning measured.
@@ -209,7 +217,13 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 	if n <= 0 {
 		n = DefaultConcurrency
 		if p.Limits != nil {
-			n = AutoConcurrency(p.Limits.For("Connect.CreateUser").Configured())
+			// Enough rows at once for the rate of the API that paces the
+			// run: CreateUser, or DeleteUser for deletes alone.
+			lead := "Connect.CreateUser"
+			if !hasChange(jobs, ChangeCreate) {
+				lead = "Connect.DeleteUser"
+			}
+			n = AutoConcurrency(p.Limits.For(lead).Configured())
 		}
 	}
 	steps, stopSteps := p.steps(stop, calls, jobs)
@@ -224,7 +238,7 @@ func (p *Provisioner) RunEach(stop, calls context.Context, jobs []Job, done func
 		}
 		if !ok {
 			o := p.baseOutcome(job)
-			o.Status, o.Error = why.status, why.msg
+			o.Status, o.Error = why.status, o.Error+why.msg
 			if why.status == report.Failed {
 				p.finish(o)
 			}
@@ -274,6 +288,9 @@ func (p *Provisioner) halted(stop context.Context) (haltReason, bool) {
 
 func (p *Provisioner) baseOutcome(job *Job) report.Outcome {
 	pr := job.Planned
+	if pr.Action == ActionDelete {
+		return deleteOutcome(pr, p.Instance)
+	}
 	o := report.Outcome{Line: pr.Row.Line, Status: report.NotAttempted, Instance: p.Instance.ID}
 	if a := pr.Agent; a != nil {
 		o.Login, o.FirstName, o.LastName, o.Email, o.RoutingProfile = a.Login, a.FirstName, a.LastName, a.Email, a.RoutingProfile
@@ -296,6 +313,26 @@ func (p *Provisioner) append(o report.Outcome) bool {
 		return true
 	}
 	if err := p.Log.Append(o); err != nil {
+		p.logErrOnce.Do(func() {
+			p.logErr = fmt.Errorf("write results file: %w", err)
+			p.logFailed.Store(true)
+		})
+		return false
+	}
+	return true
+}
+
+// appendSynced writes an outcome ahead of a call that cannot be undone and
+// makes it durable before the call is sent.
+func (p *Provisioner) appendSynced(o report.Outcome) bool {
+	if !p.append(o) {
+		return false
+	}
+	s, ok := p.Log.(interface{ Sync() error })
+	if !ok {
+		return true
+	}
+	if err := s.Sync(); err != nil {
 		p.logErrOnce.Do(func() {
 			p.logErr = fmt.Errorf("write results file: %w", err)
 			p.logFailed.Store(true)

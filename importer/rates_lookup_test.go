@@ -67,18 +67,36 @@ func TestServiceQuotasAskedOncePerRun(t *testing.T) {
 	}
 }
 
-// TestStepAPIsInTheTable: each step's API names a line of the table of
-// APIs, which picks its limiter.
+// TestStepAPIsInTheTable: each step's API, of every kind of change, names
+// a line of the table of APIs, which picks its limiter; every update aspect
+// has its one step.
 func TestStepAPIsInTheTable(t *testing.T) {
 	t.Parallel()
-	p := &Provisioner{}
-	steps, done := p.steps(t.Context(), t.Context(), nil)
-	defer done()
-	steps = append(steps, (&IdentityCenter{}).steps()...)
+	p := &Provisioner{IdentityCenter: &IdentityCenter{}}
+	steps := stepTable(p, &Updater{}, &removal{}, nil)
+	kinds := map[Change]int{}
+	aspects := map[Aspect]int{}
 	for _, s := range steps {
+		kinds[s.Change]++
+		if s.Change == ChangeUpdate {
+			aspects[s.Aspect]++
+		}
 		service, op, _ := strings.Cut(s.API, ".")
 		if _, ok := awsclient.Lookup(service, op); !ok {
 			t.Errorf("step %q: API %q is not in awsclient.APIs", s.Name, s.API)
 		}
+	}
+	if kinds[ChangeCreate] != 7 || kinds[ChangeUpdate] != int(aspectCount) || kinds[ChangeDelete] != 4 {
+		t.Errorf("steps per kind of change %v, want 7 create, %d update and 4 delete steps", kinds, aspectCount)
+	}
+	for a := range aspectCount {
+		if aspects[a] != 1 {
+			t.Errorf("aspect %d has %d steps, want 1", a, aspects[a])
+		}
+	}
+	run, done := p.steps(t.Context(), t.Context(), nil)
+	defer done()
+	if len(run) != 9 {
+		t.Errorf("the Provisioner runs %d steps, want the 9 create and delete steps", len(run))
 	}
 }

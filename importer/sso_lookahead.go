@@ -112,6 +112,9 @@ func skipLookups(rows []*aheadRow) {
 // close ends the lookups still running (those of rows that were not
 // started) and waits for them.
 func (la *lookahead) close() {
+	if la == nil {
+		return
+	}
 	la.cancel()
 	la.wg.Wait()
 }

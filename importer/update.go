@@ -403,42 +403,58 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 	return msg
 }
 
+// send makes one changed aspect's call: its line of the step table
+// (steps.go).
 func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
-	inst, user := aws.String(u.Instance.ID), aws.String(up.UserID)
+	for _, s := range stepTable(nil, u, nil, nil) {
+		if s.Change == ChangeUpdate && s.Aspect == a {
+			return s.Send(ctx, up)
+		}
+	}
+	return fmt.Errorf("no step updates aspect %d", a)
+}
+
+func (u *Updater) sendIdentity(ctx context.Context, up *UserUpdate) error {
+	info := up.identity
+	_, err := u.Connect.UpdateUserIdentityInfo(ctx, &connect.UpdateUserIdentityInfoInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(up.UserID), IdentityInfo: &info})
+	return err
+}
+
+func (u *Updater) sendRouting(ctx context.Context, up *UserUpdate) error {
+	_, err := u.Connect.UpdateUserRoutingProfile(ctx, &connect.UpdateUserRoutingProfileInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(up.UserID), RoutingProfileId: aws.String(up.routing)})
+	return err
+}
+
+func (u *Updater) sendSecurity(ctx context.Context, up *UserUpdate) error {
+	_, err := u.Connect.UpdateUserSecurityProfiles(ctx, &connect.UpdateUserSecurityProfilesInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(up.UserID), SecurityProfileIds: up.security})
+	return err
+}
+
+// sendHierarchy: an empty id takes the user out of its group.
+func (u *Updater) sendHierarchy(ctx context.Context, up *UserUpdate) error {
+	_, err := u.Connect.UpdateUserHierarchy(ctx, &connect.UpdateUserHierarchyInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(up.UserID), HierarchyGroupId: aws.String(up.hierarchy)})
+	return err
+}
+
+func (u *Updater) sendPhone(ctx context.Context, up *UserUpdate) error {
+	pc := up.phone
+	_, err := u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(up.UserID), PhoneConfig: &pc})
+	if err == nil && up.clearsNumber {
+		err = u.checkNumberCleared(ctx, up.UserID)
+	}
+	return err
+}
+
+// sendTags sets before it unsets: a kill between them leaves a user with a
+// tag too many, never one too few, and either way a resumed run reads the
+// user again and finishes.
+func (u *Updater) sendTags(ctx context.Context, up *UserUpdate) error {
 	var err error
-	switch a {
-	case AspectIdentity:
-		info := up.identity
-		_, err = u.Connect.UpdateUserIdentityInfo(ctx, &connect.UpdateUserIdentityInfoInput{InstanceId: inst, UserId: user, IdentityInfo: &info})
-	case AspectRouting:
-		_, err = u.Connect.UpdateUserRoutingProfile(ctx, &connect.UpdateUserRoutingProfileInput{InstanceId: inst, UserId: user, RoutingProfileId: aws.String(up.routing)})
-	case AspectSecurity:
-		_, err = u.Connect.UpdateUserSecurityProfiles(ctx, &connect.UpdateUserSecurityProfilesInput{InstanceId: inst, UserId: user, SecurityProfileIds: up.security})
-	case AspectHierarchy:
-		// An empty id takes the user out of its group.
-		_, err = u.Connect.UpdateUserHierarchy(ctx, &connect.UpdateUserHierarchyInput{InstanceId: inst, UserId: user, HierarchyGroupId: aws.String(up.hierarchy)})
-	case AspectPhone:
-		pc := up.phone
-		_, err = u.Connect.UpdateUserPhoneConfig(ctx, &connect.UpdateUserPhoneConfigInput{InstanceId: inst, UserId: user, PhoneConfig: &pc})
-		if err == nil && up.clearsNumber {
-			err = u.checkNumberCleared(ctx, up.UserID)
-		}
-	case AspectConfig:
-		err = u.sendConfig(ctx, up)
-	case AspectProficiencies:
-		err = u.sendProficiencies(ctx, up)
-	case AspectSSO:
-		err = u.sendSSO(ctx, up)
-	case AspectTags:
-		// Set before unset: a kill between them leaves a user with a tag
-		// too many, never one too few, and either way a resumed run reads
-		// the user again and finishes.
-		if len(up.tagSet) > 0 {
-			_, err = u.Connect.TagResource(ctx, &connect.TagResourceInput{ResourceArn: aws.String(up.UserARN), Tags: up.tagSet})
-		}
-		if err == nil && len(up.tagUnset) > 0 {
-			_, err = u.Connect.UntagResource(ctx, &connect.UntagResourceInput{ResourceArn: aws.String(up.UserARN), TagKeys: up.tagUnset})
-		}
+	if len(up.tagSet) > 0 {
+		_, err = u.Connect.TagResource(ctx, &connect.TagResourceInput{ResourceArn: aws.String(up.UserARN), Tags: up.tagSet})
+	}
+	if err == nil && len(up.tagUnset) > 0 {
+		_, err = u.Connect.UntagResource(ctx, &connect.UntagResourceInput{ResourceArn: aws.String(up.UserARN), TagKeys: up.tagUnset})
 	}
 	return err
 }

@@ -1,13 +1,10 @@
-package remover
+package importer
 
-import (
-	"github.com/bulkagents/bulkagents/awsclient"
-	"github.com/bulkagents/bulkagents/importer"
-)
+import "github.com/bulkagents/bulkagents/awsclient"
 
 // RemoveUses are the kinds of change a remove makes: the rates of their
 // APIs (awsclient.APIs) are asked of Service Quotas and reported.
-func RemoveUses(cfg Config) awsclient.Uses {
+func RemoveUses(cfg RemoveConfig) awsclient.Uses {
 	uses := awsclient.Read | awsclient.Delete
 	if cfg.IdentityCenter.Enabled() {
 		uses |= awsclient.IdentityCenter
@@ -23,7 +20,7 @@ func (r *removeRun) checkTrafficGroup() error {
 	if r.cfg.TrafficDistributionGroup == "" {
 		return nil
 	}
-	g, err := importer.CheckTrafficGroup(r.stop, r.clients.Resiliency, r.cfg.TrafficDistributionGroup)
+	g, err := CheckTrafficGroup(r.stop, r.clients.Resiliency, r.cfg.TrafficDistributionGroup)
 	if err != nil {
 		return r.interrupted(err)
 	}

@@ -1,62 +1,19 @@
-package remover
+package importer
 
 import (
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
-	"github.com/bulkagents/bulkagents/agentfile"
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
-
-func TestReadLogins(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, in string
-		want     []string // line:login
-		err      string
-	}{
-		{"template", "first name,last name,user login\nJane,Doe,jdoe\n\nRaj,Patel,rpatel\n", []string{"2:jdoe", "4:rpatel"}, ""},
-		{"results file with a neutralised login and a byte order mark",
-			"\ufeffline,user login,status\n2,'-dash,created\n3,'@at,created\n", []string{"2:-dash", "3:@at"}, ""},
-		{"semicolons", "user login;first name\njdoe;Jane\n", []string{"2:jdoe"}, ""},
-		{"any case and spacing", "User  Login\n jdoe\n", []string{"2: jdoe"}, ""},
-		{"a short row", "first name,user login\nJane\n", []string{"2:"}, ""},
-		{"no login column", "first name,last name\nJane,Doe\n", nil, `no "user login" column`},
-		{"twice", "user login,User Login\na,b\n", nil, "appears twice"},
-		{"empty", "", nil, "the file is empty"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := ReadLogins(context.Background(), strings.NewReader(tc.in))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("err = %v, want %q", err, tc.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, r := range f.Rows {
-				got = append(got, strconv.Itoa(r.Line)+":"+r.Login)
-			}
-			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-				t.Errorf("rows = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
 
 // TestRemoveResumeSettlesInFlight: a row whose DeleteUser an earlier run
 // sent (written ahead) and that went through is deleted, and its quick
@@ -105,7 +62,7 @@ func TestRemoveResumeSettlesInFlight(t *testing.T) {
 	}
 	sb.ResetCalls()
 
-	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +104,7 @@ func TestRemoveConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked := 0
-	_, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(),
+	_, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
 		Confirm: func(_ context.Context, n int) error { asked = n; return ErrNotConfirmed }}, sandboxClients(t, sb, 1))
 	if err != ErrNotConfirmed || asked != 2 {
 		t.Fatalf("err %v, asked for %d, want ErrNotConfirmed for 2", err, asked)
@@ -157,16 +114,6 @@ func TestRemoveConfirm(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "leavers-removed.csv")); err == nil {
 		t.Errorf("a results file was written")
-	}
-}
-
-func TestReadLoginsBounds(t *testing.T) {
-	t.Parallel()
-	in := "user login\n" + strings.Repeat(",", agentfile.MaxFields+10) + "\n"
-	_, err := ReadLogins(context.Background(), strings.NewReader(in))
-	var fe *agentfile.FileError
-	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(fe.Message, "more than") {
-		t.Fatalf("err = %#v", err)
 	}
 }
 
@@ -184,17 +131,17 @@ func TestRemoveLockedResults(t *testing.T) {
 	if err := os.WriteFile(input, []byte("user login\na\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	results, _ := Paths(input, "")
+	results, _ := RemovePaths(input, "")
 	held, err := report.AcquireLock(results)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clients := sandboxClients(t, sb, 1)
 	sb.ResetCalls()
-	cfg := Config{Input: input, InstanceID: sb.InstanceID(), Resume: true,
+	cfg := RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true,
 		Confirm: func(context.Context, int) error { return nil }}
 	_, err = Remove(context.Background(), context.Background(), cfg, clients)
-	var se *importer.SetupError
+	var se *SetupError
 	if !errors.As(err, &se) || !errors.Is(err, report.ErrLocked) || !strings.Contains(se.Message, results) {
 		t.Fatalf("second run: %v, want a set-up error naming %s", err, results)
 	}
@@ -215,5 +162,58 @@ func TestRemoveLockedResults(t *testing.T) {
 	}
 	if _, err := os.Stat(report.LockPath(results)); !os.IsNotExist(err) {
 		t.Errorf("the lock file is left behind: %v", err)
+	}
+}
+
+// TestRemoveRecordsItsSteps: a deleted row's steps column names the delete
+// steps of the step table it went through, as a created row's names its
+// create steps; the results file holds them, and the instance lacks the
+// user and its quick connect.
+func TestRemoveRecordsItsSteps(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "leaver"}, sandbox.ConnectUser{Username: "stays"}, sandbox.ConnectUser{Username: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, u := range sb.ConnectUsers() {
+		if u.Username == "leaver" {
+			id = u.ID
+		}
+	}
+	if _, err := sb.AddUserQuickConnect("Transfer to leaver", id); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "leavers.csv")
+	if err := os.WriteFile(input, []byte("user login\nleaver\nplain\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID()}, sandboxClients(t, sb, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := StepUserDeleted + "; " + StepQuickConnects
+	if o := res.Outcomes[0]; o.Status != report.Deleted || o.Steps != want {
+		t.Fatalf("outcome %s, steps %q; want deleted, %q", o.Status, o.Steps, want)
+	}
+	saved, err := report.Load(res.ResultsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := saved[2]; o.Steps != want {
+		t.Errorf("the results file's steps %q, want %q", o.Steps, want)
+	}
+	// A user no quick connect points at: that step did nothing.
+	if o := res.Outcomes[1]; o.Status != report.Deleted || o.Steps != StepUserDeleted {
+		t.Errorf("plain: outcome %s, steps %q; want deleted, %q", o.Status, o.Steps, StepUserDeleted)
+	}
+	for _, u := range sb.ConnectUsers() {
+		if u.Username == "leaver" || u.Username == "plain" {
+			t.Errorf("%s is still in the instance", u.Username)
+		}
+	}
+	if n := len(sb.QuickConnects()); n != 0 {
+		t.Errorf("%d quick connects left, want 0", n)
 	}
 }

@@ -1,12 +1,10 @@
-package remover
+package importer
 
 import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
-
-	"github.com/bulkagents/bulkagents/importer"
 )
 
 // adminProfile is the security profile of an instance's administrators.
@@ -22,20 +20,21 @@ const adminNote = "holds the Admin security profile: a real run refuses to delet
 // website: the dry run says so, and a real run is refused, before anything
 // is changed, unless --allow-admin.
 func (r *removeRun) guardAdmins() error {
-	if len(r.targets) == 0 {
+	if len(r.jobs) == 0 {
 		return nil
 	}
 	id, err := r.adminProfileID()
 	if err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot tell which users hold the Admin security profile: " + importer.ErrSummary(err), Err: err,
+		return r.interrupted(&SetupError{Message: "cannot tell which users hold the Admin security profile: " + ErrSummary(err), Err: err,
 			Hint: "the credentials need connect:ListSecurityProfiles"})
 	}
 	var admins []string
-	for _, t := range r.targets {
-		for _, sp := range t.security {
+	for _, j := range r.jobs {
+		t := j.Planned.Delete
+		for _, sp := range t.Security {
 			if id != "" && sp == id {
-				t.admin = true
-				admins = append(admins, t.row.Login)
+				t.Admin = true
+				admins = append(admins, t.Login)
 				break
 			}
 		}
@@ -43,13 +42,13 @@ func (r *removeRun) guardAdmins() error {
 	if len(admins) == 0 {
 		return nil
 	}
-	who := fmt.Sprintf("%d user(s) holding the %s security profile (%s)", len(admins), adminProfile, importer.QuoteAll(admins))
+	who := fmt.Sprintf("%d user(s) holding the %s security profile (%s)", len(admins), adminProfile, QuoteAll(admins))
 	switch {
 	case r.cfg.DryRun:
 		fmt.Fprintf(r.ev, "warning: a real run would delete %s, and refuses to unless --allow-admin is given: "+
 			"a leavers file made from an export names the instance's administrators too\n", who)
 	case !r.cfg.AllowAdmin:
-		return &importer.SetupError{
+		return &SetupError{
 			Message: "refusing to delete " + who + "; nothing was deleted",
 			Hint: "take them out of " + r.cfg.Input + " (a leavers file made from an export names the administrators too),\n" +
 				"or add --allow-admin to delete them as well",
@@ -62,7 +61,7 @@ func (r *removeRun) guardAdmins() error {
 // when it has none.
 func (r *removeRun) adminProfileID() (string, error) {
 	p := connect.NewListSecurityProfilesPaginator(r.api, &connect.ListSecurityProfilesInput{
-		InstanceId: aws.String(r.inst.ID), MaxResults: aws.Int32(importer.PageSize)})
+		InstanceId: aws.String(r.inst.ID), MaxResults: aws.Int32(PageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(r.stop)
 		if err != nil {

@@ -1,4 +1,4 @@
-package importer
+package report
 
 import (
 	"errors"
@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"github.com/bulkagents/bulkagents/report"
 )
 
 // A retry file is the user's to edit and import. A run replaces or removes
@@ -18,47 +16,47 @@ import (
 // makes it the user's. A user's retry file is kept; a new one goes beside
 // it under the next free name.
 
-// retryOwner is what a run found of an earlier retry file at its start.
-type retryOwner struct {
-	userOwned bool   // exists, and was edited or imported since a run wrote it
-	why       string // "edited" or "imported", for the summary
+// RetryOwner is what a run found of an earlier retry file at its start.
+type RetryOwner struct {
+	UserOwned bool   // exists, and was edited or imported since a run wrote it
+	Why       string // "edited" or "imported", for the summary
 }
 
-// checkRetryFile looks at retryPath before the run touches the results
+// CheckRetryFile looks at retryPath before the run touches the results
 // file.
-func checkRetryFile(resultsPath, retryPath string) retryOwner {
+func CheckRetryFile(resultsPath, retryPath string) RetryOwner {
 	rst, err := os.Stat(retryPath)
 	if err != nil {
-		return retryOwner{}
+		return RetryOwner{}
 	}
-	if own, _ := report.Paths(retryPath); FileExists(own) {
-		return retryOwner{userOwned: true, why: "imported"}
+	if own, _ := Paths(retryPath); exists(own) {
+		return RetryOwner{UserOwned: true, Why: "imported"}
 	}
 	res, err := os.Stat(resultsPath)
 	if err != nil || !rst.ModTime().Equal(res.ModTime()) {
-		return retryOwner{userOwned: true, why: "edited"}
+		return RetryOwner{UserOwned: true, Why: "edited"}
 	}
-	return retryOwner{}
+	return RetryOwner{}
 }
 
-// freeRetryPath is retryPath, or when the user owns that file, the first
+// FreeRetryPath is retryPath, or when the user owns that file, the first
 // of agents-retry-2.csv, agents-retry-3.csv ... that does not exist.
-func freeRetryPath(retryPath string, owner retryOwner) string {
-	if !owner.userOwned {
+func FreeRetryPath(retryPath string, owner RetryOwner) string {
+	if !owner.UserOwned {
 		return retryPath
 	}
 	stem := strings.TrimSuffix(retryPath, ".csv")
 	for n := 2; ; n++ {
 		p := fmt.Sprintf("%s-%d.csv", stem, n)
-		if !FileExists(p) {
+		if !exists(p) {
 			return p
 		}
 	}
 }
 
-// stampRetryFile gives the retry file the results file's modification
+// StampRetryFile gives the retry file the results file's modification
 // time, so that the next run can tell it was not edited since.
-func stampRetryFile(resultsPath, retryPath string) error {
+func StampRetryFile(resultsPath, retryPath string) error {
 	st, err := os.Stat(resultsPath)
 	if err != nil {
 		return err
@@ -66,14 +64,20 @@ func stampRetryFile(resultsPath, retryPath string) error {
 	return os.Chtimes(retryPath, time.Time{}, st.ModTime())
 }
 
-// removeStaleRetry removes an earlier run's retry file once no row needs
+// RemoveStaleRetry removes an earlier run's retry file once no row needs
 // it, unless the user owns it.
-func removeStaleRetry(retryPath string, owner retryOwner) error {
-	if owner.userOwned {
+func RemoveStaleRetry(retryPath string, owner RetryOwner) error {
+	if owner.UserOwned {
 		return nil
 	}
 	if err := os.Remove(retryPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove the stale retry file: %w", err)
 	}
 	return nil
+}
+
+// exists says whether something is at path.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -6,11 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -22,7 +19,7 @@ import (
 // DeleteUser bound (500 calls at 2/s times the scale). Acceptance: at most
 // 1.1.
 //
-//	go test -run '^$' -bench BenchmarkRemove500 -benchtime 1x ./remover/
+//	go test -run '^$' -bench BenchmarkRemove500 -benchtime 1x ./importer/
 func BenchmarkRemove500(b *testing.B) {
 	const users = 500
 	for range b.N {
@@ -32,9 +29,9 @@ func BenchmarkRemove500(b *testing.B) {
 		seedRemove(b, sb, dir, users)
 		clients := sandboxClients(b, sb, removeBenchScale)
 		b.StartTimer()
-		res, err := Remove(context.Background(), context.Background(), Config{
+		res, err := Remove(context.Background(), context.Background(), RemoveConfig{
 			Input: filepath.Join(dir, "leavers.csv"), InstanceID: sb.InstanceID(),
-			IdentityCenter: importer.IdentityCenterConfig{Discover: true}, DeleteIdentityCenterUsers: true,
+			IdentityCenter: IdentityCenterConfig{Discover: true}, DeleteIdentityCenterUsers: true,
 		}, clients)
 		b.StopTimer()
 		if err != nil {
@@ -71,7 +68,7 @@ func seedRemove(tb testing.TB, sb *sandbox.Sandbox, dir string, n int) {
 	if err := sb.AddConnectUsers(list...); err != nil {
 		tb.Fatal(err)
 	}
-	group, err := sb.AddGroup(importer.DefaultSSOGroup)
+	group, err := sb.AddGroup(DefaultSSOGroup)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -104,7 +101,7 @@ func seedRemove(tb testing.TB, sb *sandbox.Sandbox, dir string, n int) {
 // report the DeleteUser calls beyond the first burst per second of their
 // span, over that rate. Target: achieved/bound ≥ 0.99.
 //
-//	go test -run '^$' -bench BoundDeleteUser -benchtime 1x ./remover/
+//	go test -run '^$' -bench BoundDeleteUser -benchtime 1x ./importer/
 func BenchmarkBoundDeleteUser(b *testing.B) {
 	const users = 200
 	for range b.N {
@@ -128,7 +125,7 @@ func BenchmarkBoundDeleteUser(b *testing.B) {
 		rate, _ := sb.Rate("Connect", "DeleteUser")
 		span := WatchAPI(sb, "Connect.DeleteUser")
 		b.StartTimer()
-		res, err := Remove(context.Background(), context.Background(), Config{
+		res, err := Remove(context.Background(), context.Background(), RemoveConfig{
 			Input: filepath.Join(dir, "leavers.csv"), InstanceID: sb.InstanceID()}, clients)
 		b.StopTimer()
 		sb.SetCountWatch(nil)
@@ -139,51 +136,11 @@ func BenchmarkBoundDeleteUser(b *testing.B) {
 			b.Fatalf("counts %v", res.Counts)
 		}
 		used := res.Rates.Of("Connect.DeleteUser")
-		if used.Source != importer.SourceServiceQuotas || used.PerSecond != rate {
+		if used.Source != SourceServiceQuotas || used.PerSecond != rate {
 			b.Fatalf("DeleteUser paced to %.2f/s (%s), the sandbox enforces %.2f/s", used.PerSecond, used.Source, rate)
 		}
 		c := sb.Calls()["Connect.DeleteUser"]
 		b.ReportMetric(span.AchievedOverBound(c.Sent-c.Throttled, rate), "achieved/bound")
 		b.ReportMetric(float64(c.Throttled), "throttles")
 	}
-}
-
-// APISpan records, from the sandbox's side, when the calls of one API
-// were received: the span from the first to the last is what the run spent
-// on that API.
-type APISpan struct {
-	mu          sync.Mutex
-	first, last time.Time
-	sent        int
-}
-
-// WatchAPI starts recording the calls of key ("Connect.DeleteUser").
-func WatchAPI(sb *sandbox.Sandbox, key string) *APISpan {
-	s := &APISpan{}
-	sb.SetCountWatch(func(op string, now sandbox.CallCount) {
-		if op != key || now.Sent == s.sent {
-			return
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		t := time.Now()
-		if s.first.IsZero() {
-			s.first = t
-		}
-		s.last, s.sent = t, now.Sent
-	})
-	return s
-}
-
-// AchievedOverBound is the calls that went through beyond the first burst,
-// per second of the span, over the sandbox's enforced rate: 1 is as fast as
-// that rate allows.
-func (s *APISpan) AchievedOverBound(ok int, perSecond float64) float64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	span := s.last.Sub(s.first).Seconds()
-	if span <= 0 {
-		return 0
-	}
-	return float64(ok-importer.DefaultBurst) / span / perSecond
 }

@@ -1,7 +1,8 @@
-// Package remover deletes the agents a file names: their Connect users, the
-// quick connects that point at them and, with --sso, their IAM Identity
-// Center users, after a plan that says exactly what will go (docs/remove.md).
-package remover
+package importer
+
+// A remove deletes the agents a file names: their Connect users, the quick
+// connects that point at them and, with --sso, their IAM Identity Center
+// users, after a plan that says exactly what will go (docs/remove.md).
 
 import (
 	"context"
@@ -17,18 +18,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
-	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/awsclient"
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 )
 
 // ConnectRemoveAPI is the part of the Amazon Connect API that remove uses.
 // *connect.Client satisfies it.
 type ConnectRemoveAPI interface {
-	importer.ConnectReader
+	ConnectReader
 	DescribeUser(ctx context.Context, in *connect.DescribeUserInput, optFns ...func(*connect.Options)) (*connect.DescribeUserOutput, error)
 	DeleteUser(ctx context.Context, in *connect.DeleteUserInput, optFns ...func(*connect.Options)) (*connect.DeleteUserOutput, error)
 	ListQuickConnects(ctx context.Context, in *connect.ListQuickConnectsInput, optFns ...func(*connect.Options)) (*connect.ListQuickConnectsOutput, error)
@@ -36,19 +36,8 @@ type ConnectRemoveAPI interface {
 	DeleteQuickConnect(ctx context.Context, in *connect.DeleteQuickConnectInput, optFns ...func(*connect.Options)) (*connect.DeleteQuickConnectOutput, error)
 }
 
-// IdentityStoreRemoveAPI is the part of the identity store API that remove
-// uses. *identitystore.Client satisfies it.
-type IdentityStoreRemoveAPI interface {
-	GetUserId(ctx context.Context, in *identitystore.GetUserIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetUserIdOutput, error)
-	GetGroupId(ctx context.Context, in *identitystore.GetGroupIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupIdOutput, error)
-	GetGroupMembershipId(ctx context.Context, in *identitystore.GetGroupMembershipIdInput, optFns ...func(*identitystore.Options)) (*identitystore.GetGroupMembershipIdOutput, error)
-	DeleteGroupMembership(ctx context.Context, in *identitystore.DeleteGroupMembershipInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteGroupMembershipOutput, error)
-	ListGroupMembershipsForMember(ctx context.Context, in *identitystore.ListGroupMembershipsForMemberInput, optFns ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsForMemberOutput, error)
-	DeleteUser(ctx context.Context, in *identitystore.DeleteUserInput, optFns ...func(*identitystore.Options)) (*identitystore.DeleteUserOutput, error)
-}
-
-// Config is one remove as the command line asks for it.
-type Config struct {
+// RemoveConfig is one remove as the command line asks for it.
+type RemoveConfig struct {
 	Input      string
 	Out        string // "" means <input>-removed.csv
 	InstanceID string
@@ -69,7 +58,7 @@ type Config struct {
 	// the group (--sso, --identity-store-id, --sso-group);
 	// DeleteIdentityCenterUsers deletes that user too, unless it belongs to
 	// other groups (--sso-delete-users).
-	IdentityCenter            importer.IdentityCenterConfig
+	IdentityCenter            IdentityCenterConfig
 	DeleteIdentityCenterUsers bool
 
 	// TrafficDistributionGroup (an id or ARN): each user is disassociated
@@ -78,18 +67,18 @@ type Config struct {
 	TrafficDistributionGroup string
 
 	// LagBackoff is the waits before listing again the users the file
-	// names and the listing lacks (nil: importer.DefaultLagBackoff; lag.go).
+	// names and the listing lacks (nil: DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
 
 	Concurrency int // rows at once; 0: enough for the DeleteUser rate
 	// Events hears the set-up, then each row's status, and takes the
 	// notes (the command line shows them); nil: nothing is shown.
-	Events importer.Events
+	Events Events
 }
 
-// Result is what a remove did.
-type Result struct {
-	Instance importer.Instance
+// RemoveResult is what a remove did.
+type RemoveResult struct {
+	Instance Instance
 	// Halted says why the run stopped sending before the end (the endpoint
 	// stopped answering), or "".
 	Halted      string
@@ -120,7 +109,7 @@ type Result struct {
 
 	// Rates say where each API's rate came from (Service Quotas, the
 	// documented default, --rate-scale).
-	Rates *importer.Rates
+	Rates *Rates
 
 	Outcomes []report.Outcome
 
@@ -137,7 +126,7 @@ type Result struct {
 var ErrNotConfirmed = errors.New("not confirmed: nothing was deleted")
 
 // Paths gives the results and retry files of a remove.
-func Paths(input, out string) (results, retry string) {
+func RemovePaths(input, out string) (results, retry string) {
 	stem := input
 	if ext := filepath.Ext(input); ext != filepath.Base(input) {
 		stem = strings.TrimSuffix(input, ext)
@@ -152,19 +141,23 @@ func Paths(input, out string) (results, retry string) {
 // quickConnectRef is one USER quick connect.
 type quickConnectRef struct{ id, name string }
 
-// removeTarget is what a row would delete.
-type removeTarget struct {
-	row        LoginRow
-	slot       int // the row's index among the outcomes
-	userID     string
-	first      string
-	last       string
-	routing    string
-	email      string   // the user's email, when described
-	described  bool     // a DescribeUser of the planning gave the email
-	alreadyOff bool     // an earlier run's DeleteUser went through; only the cleanup is left
-	security   []string // the user's security profile ids (admin.go)
-	admin      bool     // the user holds the Admin security profile
+// DeleteTarget is the user a planned delete removes, as the listing (or
+// the results file of the run resumed) showed it.
+type DeleteTarget struct {
+	Login, UserID, FirstName, LastName, RoutingProfile string
+	Email                                              string   // the user's email, when described
+	Described                                          bool     // a DescribeUser of the planning gave the email
+	Security                                           []string // the user's security profile ids (remove_admin.go)
+	Admin                                              bool     // the user holds the Admin security profile
+	// AlreadyDeleted: an earlier run's DeleteUser went through; only the
+	// cleanup is left.
+	AlreadyDeleted bool
+}
+
+// outcome is the row's outcome before anything is done.
+func (t *DeleteTarget) outcome(line int, inst Instance) report.Outcome {
+	return report.Outcome{Line: line, Login: t.Login, FirstName: t.FirstName, LastName: t.LastName, Email: t.Email,
+		RoutingProfile: t.RoutingProfile, ConnectUserID: t.UserID, Instance: inst.ID}
 }
 
 // sentMarker is in the error of a row whose DeleteUser was sent, for
@@ -175,16 +168,16 @@ const sentMarker = "DeleteUser sent"
 // connects, and with Identity Center their group membership and user). stop
 // is the first Ctrl-C (no row starts), calls the second (calls in flight are
 // abandoned).
-func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) (*Result, error) {
+func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*RemoveResult, error) {
 	api, ok := clients.Connect.(ConnectRemoveAPI)
 	if !ok {
-		return nil, &importer.SetupError{Message: "this Connect client cannot delete users"}
+		return nil, &SetupError{Message: "this Connect client cannot delete users"}
 	}
-	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now(), ev: importer.EventsOf(cfg.Events)}
-	r.resultsPath, r.retryPath = Paths(cfg.Input, cfg.Out)
+	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now(), ev: EventsOf(cfg.Events)}
+	r.resultsPath, r.retryPath = RemovePaths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &importer.SetupError{Message: err.Error(), Err: &importer.OutputError{Problem: importer.BadLink, Results: r.resultsPath, Remove: true, Err: err}}
+		return nil, &SetupError{Message: err.Error(), Err: &OutputError{Problem: BadLink, Results: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -205,7 +198,7 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 		}
 	}
 	// A results file that fails from here on stops the deletes; the run
-	// still ends with its summary, which says so (Result.ResultsErr).
+	// still ends with its summary, which says so (RemoveResult.ResultsErr).
 	r.res.ResultsErr = r.apply()
 	return r.finish(), nil
 }
@@ -213,8 +206,8 @@ func Remove(stop, calls context.Context, cfg Config, clients *importer.Clients) 
 // removeRun is one remove as it goes through its stages.
 type removeRun struct {
 	stop, calls context.Context
-	cfg         Config
-	clients     *importer.Clients
+	cfg         RemoveConfig
+	clients     *Clients
 	api         ConnectRemoveAPI
 	start       time.Time
 	// replaceDryRun: the results file in the way holds only a dry run's rows.
@@ -223,22 +216,24 @@ type removeRun struct {
 	resultsPath, retryPath string
 	lock                   *report.Lock
 	in                     *os.File
-	f                      *LoginFile
-	inst                   importer.Instance
-	rates                  *importer.Rates
+	f                      *agentfile.LoginFile
+	inst                   Instance
+	rates                  *Rates
 	prev                   map[int]report.Outcome
-	res                    *Result
+	res                    *RemoveResult
 	outcomes               []report.Outcome
-	targets                []*removeTarget
+	rows                   []PlannedRow // the plan: one row per data row
+	jobs                   []Job        // the rows to delete
+	jobIndex               []int        // each job's row
 	quick                  *quickConnectIndex
 	stopDescribing         context.CancelFunc
-	ic                     *removeIdentityCenter
-	trafficGroup           *importer.TrafficGroup
+	ic                     *IdentityCenter
+	trafficGroup           *TrafficGroup
 	log                    *report.Log
-	remover                *remover
+	removal                *removal
 	// ev hears the set-up (until the prompt or the bar), then each row's
 	// status, and takes the notes.
-	ev importer.Events
+	ev Events
 }
 
 func (r *removeRun) close() {
@@ -261,7 +256,7 @@ func (r *removeRun) close() {
 // first.
 func (r *removeRun) interrupted(err error) error {
 	if err != nil && r.stop.Err() != nil {
-		return importer.ErrInterrupted
+		return ErrInterrupted
 	}
 	return err
 }
@@ -273,41 +268,35 @@ func (r *removeRun) lockResults() error {
 	if err := checkRemovePaths(r.cfg, r.resultsPath); err != nil {
 		return err
 	}
-	if !r.cfg.Resume && !r.cfg.Force && importer.FileExists(r.resultsPath) {
+	if !r.cfg.Resume && !r.cfg.Force && FileExists(r.resultsPath) {
 		// checkRemovePaths let it through: it holds only a dry run's rows.
 		r.replaceDryRun = true
 		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
 	}
-	lock, err := report.AcquireLock(r.resultsPath)
-	if err != nil {
-		return importer.LockError(err, r.resultsPath)
-	}
+	lock, err := lockResults(r.resultsPath, r.retryPath)
 	r.lock = lock
-	if err := report.RemoveStaleTemps(r.resultsPath, r.retryPath); err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: &importer.UnwritableResults{Path: r.resultsPath, Err: err}}
-	}
-	return nil
+	return err
 }
 
 func (r *removeRun) readInput() error {
 	cfg := r.cfg
 	in, err := os.Open(cfg.Input)
 	if err != nil {
-		return &importer.SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
+		return &SetupError{Message: fmt.Sprintf("open %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	r.in = in
-	if r.f, err = ReadLogins(r.stop, agentfile.Decode(in, cfg.Encoding)); err != nil {
+	if r.f, err = agentfile.ReadLogins(r.stop, agentfile.Decode(in, cfg.Encoding)); err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
 			return err
 		}
-		return &importer.SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, importer.UnwrapPath(err)), Err: err}
+		return &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
 	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said.
-	r.inst, err = importer.DescribeInstance(r.stop, r.api, cfg.InstanceID)
+	r.inst, err = DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
-		return r.interrupted(importer.DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
+		return r.interrupted(DescribeError(err, cfg.InstanceID, r.clients.Region, r.clients.Profile))
 	}
 	return nil
 }
@@ -321,12 +310,12 @@ func (r *removeRun) configureRates() error {
 }
 
 func (r *removeRun) loadPrevious() error {
-	if !r.cfg.Resume || !importer.FileExists(r.resultsPath) {
+	if !r.cfg.Resume || !FileExists(r.resultsPath) {
 		return nil
 	}
 	prev, err := report.Load(r.resultsPath)
 	if err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: &importer.ResumeMismatch{Problem: importer.Unreadable, Path: r.resultsPath, Remove: true, Err: err}}
+		return &SetupError{Message: err.Error(), Err: &ResumeMismatch{Problem: Unreadable, Path: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.prev = prev
 	return checkRemoveResumable(r.f, prev, r.inst, r.resultsPath)
@@ -335,15 +324,34 @@ func (r *removeRun) loadPrevious() error {
 func (r *removeRun) plan() error {
 	snap, err := snapshotUsers(r.stop, r.api, r.inst.ID)
 	if err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot list the instance's users: " + importer.ErrSummary(err),
-			Err: &importer.CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
+		return r.interrupted(&SetupError{Message: "cannot list the instance's users: " + ErrSummary(err),
+			Err: &CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 	}
 	if err := r.recheckMissing(snap); err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot look up the users the listing lacks: " + importer.ErrSummary(err),
-			Err: &importer.CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
+		return r.interrupted(&SetupError{Message: "cannot look up the users the listing lacks: " + ErrSummary(err),
+			Err: &CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 	}
-	r.res = &Result{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
-	r.outcomes, r.targets = planRemove(r.f, snap, r.prev, r.inst)
+	r.res = &RemoveResult{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
+	r.rows = planRemove(r.f, snap, r.prev)
+	r.outcomes = make([]report.Outcome, len(r.rows))
+	for i := range r.rows {
+		pr := &r.rows[i]
+		if p, ok := r.prev[pr.Row.Line]; ok && p.Status.Done() {
+			r.outcomes[i] = p // an earlier run finished the row
+			continue
+		}
+		switch pr.Action {
+		case ActionDelete:
+			r.jobs, r.jobIndex = append(r.jobs, Job{Planned: pr}), append(r.jobIndex, i)
+		case ActionAbsent:
+			r.outcomes[i] = report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID,
+				Status: report.Absent, Changes: "no such user"}
+		default:
+			p := pr.Problems[0]
+			r.outcomes[i] = report.Outcome{Line: pr.Row.Line, Login: r.f.Rows[i].Login, Instance: r.inst.ID,
+				Status: report.Invalid, Error: p.Column + ": " + p.Message}
+		}
+	}
 	return r.guardAdmins()
 }
 
@@ -354,7 +362,7 @@ func (r *removeRun) plan() error {
 // name it once it is deleted), so that describing them one at a time does
 // not hold the first DeleteUser back.
 func (r *removeRun) listQuickConnects() error {
-	if len(r.targets) == 0 {
+	if len(r.jobs) == 0 {
 		return nil
 	}
 	refs, err := listUserQuickConnects(r.stop, r.api, r.inst.ID)
@@ -364,7 +372,7 @@ func (r *removeRun) listQuickConnects() error {
 		r.quick, err = startQuickConnectIndex(r.stop, describing, r.api, r.inst.ID, refs, !r.cfg.DryRun)
 	}
 	if err != nil {
-		return r.interrupted(&importer.SetupError{Message: "cannot list the quick connects: " + importer.ErrSummary(err), Err: err,
+		return r.interrupted(&SetupError{Message: "cannot list the quick connects: " + ErrSummary(err), Err: err,
 			Hint: "the credentials need connect:ListQuickConnects and connect:DescribeQuickConnect"})
 	}
 	return nil
@@ -374,32 +382,27 @@ func (r *removeRun) planIdentityCenter() error {
 	if !r.cfg.IdentityCenter.Enabled() {
 		return nil
 	}
-	ic, err := planRemoveIdentityCenter(r.stop, r.clients, r.cfg)
+	ic, err := planIdentityCenterRemoval(r.stop, r.clients, r.cfg)
 	if err != nil {
 		return r.interrupted(err)
 	}
 	r.ic = ic
-	r.res.IdentityStoreID, r.res.Group = ic.storeID, ic.group
+	r.res.IdentityStoreID, r.res.Group = ic.StoreID, ic.Group
 	return nil
 }
 
 func (r *removeRun) confirm() error {
 	r.ev.SetupDone() // the prompt, or the bar, takes the line
-	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.targets) == 0 {
+	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.jobs) == 0 {
 		return nil
 	}
-	return r.cfg.Confirm(r.stop, len(r.targets))
+	return r.cfg.Confirm(r.stop, len(r.jobs))
 }
 
 func (r *removeRun) openResults() error {
 	var err error
-	if r.cfg.Resume && importer.FileExists(r.resultsPath) {
-		r.log, _, err = report.Resume(r.resultsPath)
-	} else {
-		r.log, err = report.Create(r.resultsPath, r.cfg.Force || r.replaceDryRun)
-	}
-	if err != nil {
-		return &importer.SetupError{Message: err.Error(), Err: importer.ResultsError(err, r.resultsPath, true)}
+	if r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force || r.replaceDryRun, true, report.CarriedColumns{}); err != nil {
+		return err
 	}
 	r.log.SetInstance(r.inst.ID)
 	for i := range r.outcomes {
@@ -412,53 +415,56 @@ func (r *removeRun) openResults() error {
 	return nil
 }
 
-// apply deletes (or, in a dry run, describes what would go).
+// apply deletes (or, in a dry run, describes what would go): the rows are
+// jobs of the one worker loop, the Provisioner, which runs the delete lines
+// of the step table (steps.go).
 func (r *removeRun) apply() error {
 	cfg, res, clients := r.cfg, r.res, r.clients
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
 	r.ev.Rows(len(r.outcomes))
+	defer r.ev.Stop()
 	for _, o := range r.outcomes {
 		if o.Status != "" {
 			r.ev.Settled(o.Status)
 		}
 	}
-	rm := &remover{api: r.api, inst: r.inst, log: r.log, ic: r.ic, quick: r.quick, limits: clients.Limits, deleteStoreUsers: cfg.DeleteIdentityCenterUsers,
-		trafficGroup: r.trafficGroup,
-		onOutcome:    func(o report.Outcome) { r.ev.Done(o.Status) }, endpoint: clients.Endpoint()}
 	// The email comes from a DescribeUser beside each DeleteUser, unless
 	// its rate is below DeleteUser's: then it would slow the run, and the
 	// email column stays empty.
-	rm.describeEmails = clients.Limits == nil ||
+	describeEmails := clients.Limits == nil ||
 		clients.Limits.For("Connect.DescribeUser").Configured() >= clients.Limits.For("Connect.DeleteUser").Configured()
-	r.remover = rm
+	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers, describeEmails: describeEmails,
+		trafficGroup: r.trafficGroup}
+	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: r.inst, Log: r.log, Concurrency: cfg.Concurrency,
+		OnOutcome: func(o report.Outcome) { r.ev.Done(o.Status) }, Endpoint: clients.Endpoint(), IdentityCenter: r.ic, Remove: rm}
+	rm.p, r.removal = p, rm
 	if cfg.DryRun {
-		rm.dryRun(r.calls, r.targets, r.outcomes)
-	} else {
-		workers := cfg.Concurrency
-		if workers <= 0 {
-			workers = importer.AutoConcurrency(res.ConfiguredDeleteRate)
+		for k := range r.jobs {
+			o := rm.dryRunOutcome(r.calls, r.jobs[k].Planned)
+			r.outcomes[r.jobIndex[k]] = o
+			p.finish(o)
 		}
-		phase := time.Now()
-		rm.run(r.stop, r.calls, workers, r.targets, r.outcomes)
-		res.DeletePhase = time.Since(phase)
+		return p.LogErr()
 	}
-	r.ev.Stop()
-	return rm.logErr()
+	phase := time.Now()
+	p.RunEach(r.stop, r.calls, r.jobs, func(k int, o report.Outcome) { r.outcomes[r.jobIndex[k]] = o })
+	res.DeletePhase = time.Since(phase)
+	return p.LogErr()
 }
 
-func (r *removeRun) finish() *Result {
-	res, rm, outcomes := r.res, r.remover, r.outcomes
+func (r *removeRun) finish() *RemoveResult {
+	res, rm, outcomes := r.res, r.removal, r.outcomes
 	if lim := r.clients.Limits; lim != nil {
 		l := lim.For("Connect.DeleteUser")
 		res.FinalDeleteRate, res.DeleteThrottles = l.Rate(), l.Throttles()
 	}
 	res.Deletes, res.QuickConnectsDeleted = rm.deletes, rm.quickDeleted
 	res.MembershipsRemoved, res.StoreUsersDeleted, res.StoreUsersKept = rm.membershipsRemoved, rm.storeUsersDeleted, rm.storeUsersKept
-	res.Interrupted = r.stop.Err() != nil && importer.CountStatus(outcomes, report.NotAttempted) > 0
+	res.Interrupted = r.stop.Err() != nil && CountStatus(outcomes, report.NotAttempted) > 0
 	if !r.cfg.DryRun {
-		res.Halted = rm.halted()
+		res.Halted = rm.p.haltMessage()
 	}
 	if res.ResultsErr == nil {
 		if err := r.log.Finish(outcomes); err != nil {
@@ -472,41 +478,35 @@ func (r *removeRun) finish() *Result {
 	return res
 }
 
-func checkRemovePaths(cfg Config, resultsPath string) error {
-	out := func(p importer.OutputProblem, msg, hint, suggest string) error {
-		return &importer.SetupError{Message: msg, Hint: hint, Err: &importer.OutputError{Problem: p, Results: resultsPath, Remove: true, Suggest: suggest}}
+func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
+	if cfg.DryRun && cfg.Resume {
+		return &SetupError{Message: "a dry run cannot resume a run", Hint: "a dry run deletes nothing",
+			Err: &OutputError{Problem: DryRunResume, Results: resultsPath, Remove: true}}
 	}
-	switch {
-	case cfg.DryRun && cfg.Resume:
-		return out(importer.DryRunResume, "a dry run cannot resume a run", "a dry run deletes nothing", "")
-	case importer.SamePath(cfg.Input, resultsPath):
-		return out(importer.OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath), "give the results file another name", "")
-	case importer.IsDir(resultsPath):
-		suggest := filepath.Join(resultsPath, "agents-removed.csv")
-		return out(importer.OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
-	case !importer.IsDir(filepath.Dir(resultsPath)):
-		return out(importer.NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create it", "")
-	case importer.FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath):
-		return &importer.SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Err: importer.InTheWay(resultsPath, cfg.DryRun, true)}
+	if err := checkResultsPath(cfg.Input, resultsPath, "", "agents-removed.csv", true); err != nil {
+		return err
+	}
+	if FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath) {
+		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Err: InTheWay(resultsPath, cfg.DryRun, true)}
 	}
 	return nil
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
 // another version of the input.
-func checkRemoveResumable(f *LoginFile, prev map[int]report.Outcome, inst importer.Instance, path string) error {
+func checkRemoveResumable(f *agentfile.LoginFile, prev map[int]report.Outcome, inst Instance, path string) error {
 	byLine := map[int]string{}
 	for _, r := range f.Rows {
 		byLine[r.Line] = r.Login
 	}
 	for line, o := range prev {
 		if o.Instance != "" && o.Instance != inst.ID {
-			return &importer.SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
-				Err: &importer.ResumeMismatch{Problem: importer.OtherInstance, Path: path, Instance: inst.ID, Remove: true}}
+			return &SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
+				Err: &ResumeMismatch{Problem: OtherInstance, Path: path, Instance: inst.ID, Remove: true}}
 		}
 		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
-			return &importer.SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Err: &importer.ResumeMismatch{Problem: importer.OtherInput, Path: path, Remove: true}}
+			return &SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
+				Err: &ResumeMismatch{Problem: OtherInput, Path: path, Remove: true}}
 		}
 	}
 	return nil
@@ -530,28 +530,24 @@ type userSnapshot struct {
 // snapshotUsers lists every user at page cost: SearchUsers gives 500 a
 // page with names and routing profile; the routing profiles' names come
 // from their own listing.
-func snapshotUsers(ctx context.Context, api importer.ConnectReader, instanceID string) (*userSnapshot, error) {
+func snapshotUsers(ctx context.Context, api ConnectReader, instanceID string) (*userSnapshot, error) {
+	rp, err := listRoutingProfiles(ctx, api, instanceID)
+	if err != nil {
+		return nil, err
+	}
 	profiles := map[string]string{}
-	rp := connect.NewListRoutingProfilesPaginator(api, &connect.ListRoutingProfilesInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(importer.PageSize)})
-	for rp.HasMorePages() {
-		page, err := rp.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list routing profiles: %w", err)
-		}
-		for _, p := range page.RoutingProfileSummaryList {
-			profiles[aws.ToString(p.Id)] = aws.ToString(p.Name)
-		}
+	for name, id := range rp.exact {
+		profiles[id] = name
 	}
 	s := &userSnapshot{exact: map[string]snapshotUser{}, fold: map[string][]string{}, profiles: profiles}
-	err := importer.ScanUsers(ctx, api, instanceID, importer.FullUsers, nil, s.add, nil)
-	if err != nil {
+	if err := ScanUsers(ctx, api, instanceID, FullUsers, nil, s.add, nil); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // add takes one user of the listing.
-func (s *userSnapshot) add(u *importer.UserSnapshot) {
+func (s *userSnapshot) add(u *UserSnapshot) {
 	su := snapshotUser{id: u.ID, first: u.FirstName, last: u.LastName, email: u.Email, routing: s.profiles[u.RoutingProfileID],
 		security: u.SecurityProfileIDs}
 	if su.routing == "" {
@@ -568,7 +564,7 @@ func (s *userSnapshot) add(u *importer.UserSnapshot) {
 func listUserQuickConnects(ctx context.Context, api ConnectRemoveAPI, instanceID string) ([]quickConnectRef, error) {
 	var refs []quickConnectRef
 	p := connect.NewListQuickConnectsPaginator(api, &connect.ListQuickConnectsInput{InstanceId: aws.String(instanceID),
-		MaxResults: aws.Int32(importer.PageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
+		MaxResults: aws.Int32(PageSize), QuickConnectTypes: []types.QuickConnectType{types.QuickConnectTypeUser}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -634,85 +630,77 @@ func (x *quickConnectIndex) of(ctx context.Context, userID string) ([]quickConne
 
 func (x *quickConnectIndex) describe(ctx context.Context, api ConnectRemoveAPI, instanceID string, refs []quickConnectRef) error {
 	var mu sync.Mutex
-	var firstErr error
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, importer.DefaultConcurrency)
+	var g errgroup.Group
+	g.SetLimit(DefaultConcurrency)
 	for _, q := range refs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		g.Go(func() error {
 			out, err := api.DescribeQuickConnect(ctx, &connect.DescribeQuickConnectInput{InstanceId: aws.String(instanceID), QuickConnectId: aws.String(q.id)})
-			mu.Lock()
-			defer mu.Unlock()
 			switch {
 			case awsclient.Classify(err) == awsclient.NotFound:
-				// Deleted since the listing.
+				return nil // deleted since the listing
 			case err != nil:
-				if firstErr == nil {
-					firstErr = fmt.Errorf("describe quick connect %q: %w", q.name, err)
-				}
-			case out.QuickConnect != nil && out.QuickConnect.QuickConnectConfig != nil && out.QuickConnect.QuickConnectConfig.UserConfig != nil:
-				uid := aws.ToString(out.QuickConnect.QuickConnectConfig.UserConfig.UserId)
-				x.byUser[uid] = append(x.byUser[uid], q)
+				return fmt.Errorf("describe quick connect %q: %w", q.name, err)
 			}
-		}()
+			if c := out.QuickConnect; c != nil && c.QuickConnectConfig != nil && c.QuickConnectConfig.UserConfig != nil {
+				uid := aws.ToString(c.QuickConnectConfig.UserConfig.UserId)
+				mu.Lock()
+				x.byUser[uid] = append(x.byUser[uid], q)
+				mu.Unlock()
+			}
+			return nil
+		})
 	}
-	wg.Wait()
-	return firstErr
+	return g.Wait()
 }
 
-// planRemove decides each row from the listing: a user to delete, absent,
+// planRemove plans each row from the listing: a user to delete, absent,
 // or invalid (blank, a second row for one login, or a login that matches a
 // user only when case is ignored, which is never deleted). A row an
-// earlier run finished stays as it was.
-func planRemove(f *LoginFile, snap *userSnapshot, prev map[int]report.Outcome, inst importer.Instance) ([]report.Outcome, []*removeTarget) {
-	outcomes := make([]report.Outcome, len(f.Rows))
-	var targets []*removeTarget
+// earlier run finished is planned too, but its outcome stands (and it
+// does not count as the first row of its login).
+func planRemove(f *agentfile.LoginFile, snap *userSnapshot, prev map[int]report.Outcome) []PlannedRow {
+	rows := make([]PlannedRow, len(f.Rows))
 	seen := map[string]int{}
 	for i, row := range f.Rows {
-		o := report.Outcome{Line: row.Line, Login: row.Login, Instance: inst.ID}
+		pr := &rows[i]
+		pr.Row = agentfile.Row{Line: row.Line, Record: row.Record}
+		invalid := func(msg string) {
+			pr.Action, pr.Problems = ActionInvalid, []agentfile.Problem{{Line: row.Line, Column: "user login", Value: row.Login, Message: msg}}
+		}
 		p, hasPrev := prev[row.Line]
 		if hasPrev && p.Status.Done() {
-			outcomes[i] = p
 			continue
 		}
 		login := strings.TrimSpace(row.Login)
 		if first, dup := seen[login]; dup && login != "" {
-			o.Status, o.Error = report.Invalid, fmt.Sprintf("user login: %q is also on line %d, which removes that user", login, first)
-			outcomes[i] = o
+			invalid(fmt.Sprintf("%q is also on line %d, which removes that user", login, first))
 			continue
 		}
 		seen[login] = row.Line
 		u, found := snap.exact[login]
 		switch {
 		case login == "":
-			o.Status, o.Error = report.Invalid, "user login: blank (give the login of the user to remove)"
+			invalid("blank (give the login of the user to remove)")
 		case found:
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: u.id, first: u.first, last: u.last, routing: u.routing,
-				email: u.email, described: u.described, security: u.security})
-			continue
+			pr.Action, pr.Delete = ActionDelete, &DeleteTarget{Login: row.Login, UserID: u.id, FirstName: u.first, LastName: u.last, RoutingProfile: u.routing,
+				Email: u.email, Described: u.described, Security: u.security}
 		case hasPrev && p.ConnectUserID != "" && strings.Contains(p.Error, sentMarker):
 			// An earlier run's DeleteUser went through: what was left of
 			// the row (quick connects, Identity Center) is done now.
-			targets = append(targets, &removeTarget{row: row, slot: i, userID: p.ConnectUserID, first: p.FirstName, last: p.LastName,
-				routing: p.RoutingProfile, alreadyOff: true})
-			continue
+			pr.Action, pr.Delete = ActionDelete, &DeleteTarget{Login: row.Login, UserID: p.ConnectUserID, FirstName: p.FirstName, LastName: p.LastName,
+				RoutingProfile: p.RoutingProfile, AlreadyDeleted: true}
 		case len(snap.fold[strings.ToLower(login)]) > 0:
 			names := snap.fold[strings.ToLower(login)]
-			o.Status = report.Invalid
-			o.Error = fmt.Sprintf("user login: no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
-				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, importer.QuoteAll(names), importer.QuoteAll(names))
+			invalid(fmt.Sprintf("no user %q; the instance has %s, which differs only in case: logins are case-sensitive, "+
+				"so nothing was deleted (hint: to remove that user, write its login exactly: %s)", login, QuoteAll(names), QuoteAll(names)))
 		default:
-			o.Status = report.Absent
-			o.Changes = "no such user"
+			pr.Action = ActionAbsent
 		}
-		outcomes[i] = o
 	}
-	return outcomes, targets
+	return rows
 }
 
-func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *Result) error {
+func writeRemoveRetry(f *agentfile.LoginFile, outcomes []report.Outcome, retryPath string, dryRun bool, res *RemoveResult) error {
 	var retry [][]string
 	for i, o := range outcomes {
 		if o.Status.NeedsRetry() {
@@ -732,4 +720,12 @@ func writeRemoveRetry(f *LoginFile, outcomes []report.Outcome, retryPath string,
 		}
 	}
 	return nil
+}
+
+// DeleteRate is the DeleteUser calls per second of the delete phase.
+func (res *RemoveResult) DeleteRate() float64 {
+	if res.Deletes == 0 || res.DeletePhase <= 0 {
+		return 0
+	}
+	return float64(res.Deletes) / res.DeletePhase.Seconds()
 }

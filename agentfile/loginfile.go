@@ -1,4 +1,4 @@
-package remover
+package agentfile
 
 import (
 	"bufio"
@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/bulkagents/bulkagents/agentfile"
 )
 
 // LoginFile is the file remove reads: any CSV with a "user login" column
@@ -38,7 +36,7 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 		br.Discard(3)
 	}
 	// The input's bounds (bounds.go) hold here too: remove reads any CSV.
-	bound := &agentfile.BoundedReader{R: br, Line: 1}
+	bound := &BoundedReader{R: br, Line: 1}
 	cr := csv.NewReader(bound)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
@@ -51,28 +49,28 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 	}
 	header, err := cr.Read()
 	if err == nil {
-		err = agentfile.CheckRecordBounds(header, 1)
+		err = CheckRecordBounds(header, 1)
 	}
 	if err == io.EOF {
-		return nil, &agentfile.FileError{Message: "the file is empty", Hint: "give a CSV file with a \"user login\" column: the template, an export or a results file"}
+		return nil, &FileError{Message: "the file is empty", Hint: "give a CSV file with a \"user login\" column: the template, an export or a results file"}
 	}
 	if err != nil {
 		return nil, csvFileError(err)
 	}
 	col, idCol := -1, -1
 	for i, h := range header {
-		if agentfile.CanonicalName(h) == "connect user id" && idCol < 0 {
+		if CanonicalName(h) == "connect user id" && idCol < 0 {
 			idCol = i
 		}
-		if agentfile.IsLoginHeader(h) {
+		if IsLoginHeader(h) {
 			if col >= 0 {
-				return nil, &agentfile.FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
+				return nil, &FileError{Line: 1, Column: h, Message: "the \"user login\" column appears twice", Hint: "keep one \"user login\" column"}
 			}
 			col = i
 		}
 	}
 	if col < 0 {
-		return nil, &agentfile.FileError{Line: 1, Message: fmt.Sprintf("no \"user login\" column in the header %q", strings.Join(header, ",")),
+		return nil, &FileError{Line: 1, Message: fmt.Sprintf("no \"user login\" column in the header %q", strings.Join(header, ",")),
 			Hint: "remove reads the logins from a column named \"user login\", as the template, an export and a results file have"}
 	}
 	f := &LoginFile{Header: header}
@@ -89,10 +87,10 @@ func ReadLogins(ctx context.Context, r io.Reader) (*LoginFile, error) {
 			return nil, csvFileError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		if err := agentfile.CheckRecordBounds(rec, line); err != nil {
+		if err := CheckRecordBounds(rec, line); err != nil {
 			return nil, err
 		}
-		if agentfile.BlankRecord(rec) {
+		if BlankRecord(rec) {
 			continue
 		}
 		login := ""
@@ -122,13 +120,13 @@ func unmarkFormula(cell string) string {
 }
 
 func csvFileError(err error) error {
-	var be *agentfile.BoundError
+	var be *BoundError
 	if errors.As(err, &be) {
 		return be.FileError()
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &agentfile.FileError{Line: pe.StartLine, Message: "not a readable CSV file: " + pe.Err.Error(),
+		return &FileError{Line: pe.StartLine, Message: "not a readable CSV file: " + pe.Err.Error(),
 			Hint: "save the file from the spreadsheet as CSV (comma separated)"}
 	}
 	return err

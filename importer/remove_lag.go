@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 
 	"github.com/bulkagents/bulkagents/awsclient"
-	"github.com/bulkagents/bulkagents/importer"
 )
 
 // recheckMissing looks again for the users the file names and the listing
@@ -29,17 +28,17 @@ func (r *removeRun) recheckMissing(snap *userSnapshot) error {
 	if err := r.describeRecorded(snap, missing); err != nil {
 		return err
 	}
-	for _, wait := range importer.LagBackoff(r.cfg.LagBackoff) {
+	for _, wait := range LagBackoff(r.cfg.LagBackoff) {
 		if len(missing) == 0 {
 			break
 		}
-		if err := importer.Sleep(r.stop, wait); err != nil {
+		if err := Sleep(r.stop, wait); err != nil {
 			return err
 		}
 		if err := r.describeRecorded(snap, missing); err != nil || len(missing) == 0 {
 			return err
 		}
-		err := importer.ScanUsers(r.stop, r.api, r.inst.ID, importer.FullUsers, nil, func(u *importer.UserSnapshot) {
+		err := ScanUsers(r.stop, r.api, r.inst.ID, FullUsers, nil, func(u *UserSnapshot) {
 			if _, ok := missing[u.Username]; ok {
 				snap.add(u)
 				delete(missing, u.Username)
@@ -109,7 +108,7 @@ func (r *removeRun) missingLogins(snap *userSnapshot) map[string]string {
 }
 
 // describeUser reads one user by id; nil when there is none.
-func describeUser(ctx context.Context, api ConnectRemoveAPI, instanceID, id string) (*importer.UserSnapshot, error) {
+func describeUser(ctx context.Context, api ConnectRemoveAPI, instanceID, id string) (*UserSnapshot, error) {
 	out, err := api.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(instanceID), UserId: aws.String(id)})
 	switch {
 	case awsclient.Classify(err) == awsclient.NotFound:
@@ -119,7 +118,7 @@ func describeUser(ctx context.Context, api ConnectRemoveAPI, instanceID, id stri
 	case out.User == nil:
 		return nil, nil
 	}
-	u := &importer.UserSnapshot{ID: aws.ToString(out.User.Id), ARN: aws.ToString(out.User.Arn), Username: aws.ToString(out.User.Username),
+	u := &UserSnapshot{ID: aws.ToString(out.User.Id), ARN: aws.ToString(out.User.Arn), Username: aws.ToString(out.User.Username),
 		RoutingProfileID: aws.ToString(out.User.RoutingProfileId)}
 	if ii := out.User.IdentityInfo; ii != nil {
 		u.FirstName, u.LastName, u.Email = aws.ToString(ii.FirstName), aws.ToString(ii.LastName), aws.ToString(ii.Email)

@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -23,7 +23,7 @@ func removeFile(t *testing.T, sb *sandbox.Sandbox, logins string, backoff []time
 	if err := os.WriteFile(input, []byte("user login\n"+logins), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), LagBackoff: backoff},
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), LagBackoff: backoff},
 		sandboxClients(t, sb, 1000))
 	if err != nil {
 		t.Fatal(err)
