@@ -242,23 +242,14 @@ func (r *whereResolver) searchFor(ctx context.Context, wheres []Where) (*UserSea
 				str("SecurityProfileId", id, types.StringComparisonTypeExact)
 			}
 		case agentfile.ColHierarchy:
-			h, err := r.groups(ctx)
-			if err != nil {
-				return nil, err
-			}
-			levels := strings.Split(w.Value, "|")
-			for i := range levels {
-				levels[i] = strings.TrimSpace(levels[i])
-			}
-			id, msg, hint, err := h.resolve(ctx, levels)
+			leaf, msg, hint, err := r.hierarchyLeaf(ctx, w.Value)
 			switch {
 			case err != nil:
 				return nil, err
-			case id == "":
+			case leaf == nil:
 				return nil, bad(msg, hint)
 			}
-			leaves = append(leaves, types.UserSearchCriteria{HierarchyGroupCondition: &types.HierarchyGroupCondition{
-				Value: aws.String(id), HierarchyGroupMatchType: types.HierarchyGroupMatchTypeWithChildGroups}})
+			leaves = append(leaves, *leaf)
 		case agentfile.ColTags:
 			for _, pair := range strings.Split(w.Value, "||") {
 				k, v, ok := strings.Cut(pair, "|")
@@ -268,23 +259,60 @@ func (r *whereResolver) searchFor(ctx context.Context, wheres []Where) (*UserSea
 				tags = append(tags, types.TagCondition{TagKey: aws.String(strings.TrimSpace(k)), TagValue: aws.String(strings.TrimSpace(v))})
 			}
 		case agentfile.ColProficiencies:
-			for _, p := range strings.Split(w.Value, "||") {
-				parts := strings.Split(p, "|")
-				if len(parts) < 2 || len(parts) > 3 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
-					return nil, bad("a proficiency is attribute|value or attribute|value|level", "for example --where 'proficiencies=Language|English' or 'proficiencies=Language|English|4'")
-				}
-				level := int32(0)
-				if len(parts) == 3 {
-					n, err := strconv.Atoi(strings.TrimSpace(parts[2]))
-					if err != nil || n < minLevel || n > maxLevel {
-						return nil, bad(fmt.Sprintf("level %q is not a whole number from 1 to 5", parts[2]), "give the level as 1 to 5, or leave it out for any level")
-					}
-					level = int32(n)
-				}
-				leaves = append(leaves, *proficiencyCriteria(attributePair{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, level))
+			more, msg, hint := proficiencyLeaves(w.Value)
+			if msg != "" {
+				return nil, bad(msg, hint)
 			}
+			leaves = append(leaves, more...)
 		}
 	}
+	return userSearchOf(leaves, tags), nil
+}
+
+// hierarchyLeaf is the condition of a --where on the hierarchy: the group
+// the levels name (value: level|level...), with its subtree; nil and what
+// to say when the levels name no group.
+func (r *whereResolver) hierarchyLeaf(ctx context.Context, value string) (leaf *types.UserSearchCriteria, msg, hint string, err error) {
+	h, err := r.groups(ctx)
+	if err != nil {
+		return nil, "", "", err
+	}
+	levels := strings.Split(value, "|")
+	for i := range levels {
+		levels[i] = strings.TrimSpace(levels[i])
+	}
+	id, msg, hint, err := h.resolve(ctx, levels)
+	if err != nil || id == "" {
+		return nil, msg, hint, err
+	}
+	return &types.UserSearchCriteria{HierarchyGroupCondition: &types.HierarchyGroupCondition{
+		Value: aws.String(id), HierarchyGroupMatchType: types.HierarchyGroupMatchTypeWithChildGroups}}, "", "", nil
+}
+
+// proficiencyLeaves are the conditions of a --where on the proficiencies
+// (value: attribute|value[|level], separated by ||), or what is wrong with
+// one of them (msg and its hint).
+func proficiencyLeaves(value string) (leaves []types.UserSearchCriteria, msg, hint string) {
+	for _, p := range strings.Split(value, "||") {
+		parts := strings.Split(p, "|")
+		if len(parts) < 2 || len(parts) > 3 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" {
+			return nil, "a proficiency is attribute|value or attribute|value|level", "for example --where 'proficiencies=Language|English' or 'proficiencies=Language|English|4'"
+		}
+		level := int32(0)
+		if len(parts) == 3 {
+			n, err := strconv.Atoi(strings.TrimSpace(parts[2]))
+			if err != nil || n < minLevel || n > maxLevel {
+				return nil, fmt.Sprintf("level %q is not a whole number from 1 to 5", parts[2]), "give the level as 1 to 5, or leave it out for any level"
+			}
+			level = int32(n)
+		}
+		leaves = append(leaves, *proficiencyCriteria(attributePair{strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])}, level))
+	}
+	return leaves, "", ""
+}
+
+// userSearchOf is the search all of whose leaves and tags must hold.
+func userSearchOf(leaves []types.UserSearchCriteria, tags []types.TagCondition) *UserSearch {
 	s := &UserSearch{}
 	switch len(leaves) {
 	case 0:
@@ -300,7 +328,7 @@ func (r *whereResolver) searchFor(ctx context.Context, wheres []Where) (*UserSea
 	default:
 		s.Filter = &types.UserSearchFilter{TagFilter: &types.ControlPlaneTagFilter{AndConditions: tags}}
 	}
-	return s, nil
+	return s
 }
 
 // and is the search for the users of s that also meet c: s's filter, and

@@ -287,33 +287,8 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		pr.AddSecurityProfileIDs = securityIDs(edits[0], e.AddSecurityProfiles)
 		pr.RemoveSecurityProfileIDs = securityIDs(edits[1], e.RemoveSecurityProfiles)
 	}
-	if len(a.Hierarchy) > 0 {
-		id, msg, hint, err := l.hierarchy.resolve(ctx, a.Hierarchy)
-		if err != nil {
-			return err
-		}
-		_, exists := l.users.find(a.Login)
-		_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
-		switch {
-		case id != "":
-			pr.HierarchyGroupID = id
-		case l.groups != nil && !exists:
-			msg, hint, err := l.groups.take(ctx, l.hierarchy, pr, a.Hierarchy)
-			if err != nil {
-				return err
-			}
-			if msg != "" {
-				problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
-			}
-		case l.groups != nil:
-			problem(col, strings.Join(a.Hierarchy, "|"), msg,
-				"--create-hierarchy makes the groups of the agents it creates, and this user exists: create the group in the Connect admin website, or through a row of a new agent")
-		default:
-			if !strings.Contains(msg, "matched exactly") {
-				hint += "; or " + missingGroupHint
-			}
-			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
-		}
+	if err := l.resolveHierarchy(ctx, pr, cols, problem); err != nil {
+		return err
 	}
 	if l.attrs != nil {
 		profCol := agentfile.GroupColumn(agentfile.GroupProficiencies)
@@ -326,13 +301,57 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 			})
 		}
 	}
+	l.decide(pr, cols)
+	return nil
+}
+
+// resolveHierarchy finds (or, with --create-hierarchy, takes) the group of
+// a row's hierarchy; a path that names no group is a problem of the row.
+func (l *listings) resolveHierarchy(ctx context.Context, pr *PlannedRow, cols fileColumns, problem func(col agentfile.Column, value, msg, hint string)) error {
+	a := pr.Agent
+	if len(a.Hierarchy) == 0 {
+		return nil
+	}
+	id, msg, hint, err := l.hierarchy.resolve(ctx, a.Hierarchy)
+	if err != nil {
+		return err
+	}
+	_, exists := l.users.find(a.Login)
+	_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
+	switch {
+	case id != "":
+		pr.HierarchyGroupID = id
+	case l.groups != nil && !exists:
+		msg, hint, err := l.groups.take(ctx, l.hierarchy, pr, a.Hierarchy)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
+		}
+	case l.groups != nil:
+		problem(col, strings.Join(a.Hierarchy, "|"), msg,
+			"--create-hierarchy makes the groups of the agents it creates, and this user exists: create the group in the Connect admin website, or through a row of a new agent")
+	default:
+		if !strings.Contains(msg, "matched exactly") {
+			hint += "; or " + missingGroupHint
+		}
+		problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
+	}
+	return nil
+}
+
+// decide gives a row whose names were resolved its action: invalid with a
+// problem, exists, or create.
+func (l *listings) decide(pr *PlannedRow, cols fileColumns) {
+	a := pr.Agent
 	if len(pr.Problems) > 0 {
 		pr.Action = ActionInvalid
-		return nil
+		return
 	}
 	if id, ok := l.users.find(a.Login); ok {
 		pr.Action, pr.ExistingUserID = ActionExists, id
-		return nil
+		return
 	}
 	if other, ok := l.users.foldMatch(a.Login); ok {
 		// Connect's user names are case-sensitive, but whether it takes a
@@ -341,13 +360,13 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		// says how to mean either.
 		pr.Problems = append(pr.Problems, caseOnlyProblem(pr.Row.Line, cols.f.LoginName(), a.Login, other))
 		pr.Action = ActionInvalid
-		return nil
+		return
 	}
 	if len(pr.createNeeds) > 0 {
 		// Checked as an update, the row lacks what a create needs.
 		pr.Problems = append(pr.Problems, cols.f.CreateProblem(pr.Row.Line, a.Login, pr.createNeeds))
 		pr.Action = ActionInvalid
-		return nil
+		return
 	}
 	pr.Warnings = append(pr.Warnings, pr.createWarnings...)
 	pr.Action = ActionCreate
@@ -359,7 +378,6 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 			pr.SecurityProfileIDs = pr.AddSecurityProfileIDs
 		}
 	}
-	return nil
 }
 
 // caseOnlyProblem is the problem of a row whose login matches an existing
