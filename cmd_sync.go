@@ -180,6 +180,23 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "calls")
 	defer abort()
+	res, err := importer.Sync(ctx, calls, fl.config(env, input, id, onTerminal, clients), clients)
+	if err != nil {
+		if errors.Is(err, importer.ErrNotConfirmed) {
+			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to read the plan"}
+		}
+		if res == nil {
+			return importError(input, err)
+		}
+		writeImportSummary(env.stderr, res.Import)
+		return &exitError{code: exitRowsFailed, msg: err.Error()}
+	}
+	return fl.finish(env, res)
+}
+
+// config is the sync's configuration from the flags; without --yes, a
+// sync that deletes asks on a terminal and is refused elsewhere.
+func (fl *syncFlags) config(env *environment, input, id string, onTerminal bool, clients *importer.Clients) importer.SyncConfig {
 	ic := fl.identityCenter()
 	ic.ApplicationARN = fl.ssoAppARN
 	cfg := importer.SyncConfig{
@@ -209,17 +226,12 @@ func runSync(ctx context.Context, env *environment, args []string) error {
 				Hint:    "run it with --dry-run first to read the plan, then add --yes to carry it out"}
 		}
 	}
-	res, err := importer.Sync(ctx, calls, cfg, clients)
-	if err != nil {
-		if errors.Is(err, importer.ErrNotConfirmed) {
-			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to read the plan"}
-		}
-		if res == nil {
-			return importError(input, err)
-		}
-		writeImportSummary(env.stderr, res.Import)
-		return &exitError{code: exitRowsFailed, msg: err.Error()}
-	}
+	return cfg
+}
+
+// finish prints the summary and gives the exit status of a sync that got
+// as far as its result.
+func (fl *syncFlags) finish(env *environment, res *importer.SyncResult) error {
 	if fl.format == formatJSON {
 		if err := writeSyncJSON(env.stdout, fl.scope(), res); err != nil {
 			return err
