@@ -13,39 +13,14 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// loadPlan reads a dry run's results file for --apply: every row a dry
-// run's (would-create, would-update, would-delete, exists, absent, kept,
-// invalid), of this instance.
+// loadPlan reads a dry run's results file for --apply (report.LoadPlan).
 func loadPlan(path string, inst Instance) (map[int]report.Outcome, error) {
-	rows, err := report.Load(path)
+	rows, err := report.LoadPlan(path, inst.ID)
 	if err != nil {
 		return nil, &SetupError{Message: "--apply: " + err.Error(), Err: err,
-			Hint: "give --apply the results file of a --dry-run, as bulkagents wrote it"}
-	}
-	if len(rows) == 0 {
-		return nil, &SetupError{Message: fmt.Sprintf("--apply: %s holds no rows", path), Hint: "give --apply the results file of a --dry-run"}
-	}
-	for line, o := range rows {
-		switch o.Status {
-		case report.WouldCreate, report.WouldUpdate, report.WouldDelete, report.Exists, report.Absent, report.Kept, report.Invalid:
-		default:
-			return nil, &SetupError{Message: fmt.Sprintf("--apply: %s is not a dry run's plan: its line %d is %q", path, line, o.Status),
-				Hint: "run the command with --dry-run, read its results file, then give that file to --apply"}
-		}
-		if o.Instance != "" && inst.ID != "" && o.Instance != inst.ID {
-			return nil, &SetupError{Message: fmt.Sprintf("--apply: %s is a plan for instance %s, not %s", path, o.Instance, inst.ID),
-				Hint: "give --instance-id the plan's instance, or make a plan for this one with --dry-run"}
-		}
+			Hint: "run the command with --dry-run --out PLAN.csv, read PLAN.csv, then give it to --apply (with the plan's instance)"}
 	}
 	return rows, nil
-}
-
-// staleOutcome is a row not touched because its user changed since the
-// plan: what changed is its changes cell.
-func staleOutcome(o report.Outcome, what string) report.Outcome {
-	o.Status, o.Error, o.Changes = report.Stale, "", "changed since the plan: "+what+"; not touched (make a new plan with --dry-run)"
-	o.Password = ""
-	return o
 }
 
 // applyCheck compares a planned row of an import with the plan's row for
@@ -87,14 +62,7 @@ func applyUpdateCheck(p *report.Outcome, now string) string {
 	if p == nil || p.Changes == now {
 		return ""
 	}
-	was := p.Changes
-	if was == "" {
-		was = "no change"
-	}
-	if now == "" {
-		now = "no change"
-	}
-	return fmt.Sprintf("the plan had %q, the user now needs %q", was, now)
+	return fmt.Sprintf("the plan had %q, the user now needs %q (\"\": no change)", p.Changes, now)
 }
 
 // applyDeleteCheck compares a planned delete with the plan's row: the
@@ -117,14 +85,7 @@ func applyDeleteCheck(plan map[int]report.Outcome, pr *PlannedRow, login, path s
 		case p.ConnectUserID != "" && p.ConnectUserID != t.UserID:
 			return fmt.Sprintf("user %q was deleted and created again (it was %s, now %s)", login, p.ConnectUserID, t.UserID)
 		}
-		var diffs []string
-		for _, f := range []struct{ name, was, now string }{
-			{"first name", p.FirstName, t.FirstName}, {"last name", p.LastName, t.LastName}, {"routing profile", p.RoutingProfile, t.RoutingProfile},
-		} {
-			if f.was != f.now {
-				diffs = append(diffs, fmt.Sprintf("%s: %s -> %s", f.name, orNone(f.was), orNone(f.now)))
-			}
-		}
+		diffs := report.ListedDiffs(p, t.outcome(pr.Row.Line, Instance{}))
 		if len(diffs) > 0 {
 			return fmt.Sprintf("user %q was edited (%s)", login, strings.Join(diffs, "; "))
 		}
@@ -134,11 +95,4 @@ func applyDeleteCheck(plan map[int]report.Outcome, pr *PlannedRow, login, path s
 		}
 	}
 	return ""
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

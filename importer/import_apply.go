@@ -60,7 +60,7 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 		if what := applyCheck(r.applyPlan, pr, login, r.cfg.Apply); what != "" {
 			o := plannedOutcome(pr, report.Stale)
 			o.Login, o.ConnectUserID = login, pr.ExistingUserID
-			return staleOutcome(o, what), true
+			return report.StaleOutcome(o, what), true
 		}
 		p := r.applyPlan[line]
 		planned = &p

@@ -384,7 +384,7 @@ func (r *removeRun) plan() error {
 				if t := pr.Delete; t != nil {
 					o = t.outcome(pr.Row.Line, r.inst)
 				}
-				r.outcomes[i] = staleOutcome(o, what)
+				r.outcomes[i] = report.StaleOutcome(o, what)
 				continue
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,15 +52,17 @@ func (s SyncScope) String() string {
 	if s.RoutingProfile != "" {
 		parts = append(parts, fmt.Sprintf("routing profile %q", s.RoutingProfile))
 	}
-	keys := make([]string, 0, len(s.Tags))
-	for k := range s.Tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range s.tagKeys() {
 		parts = append(parts, fmt.Sprintf("tag %s=%s", k, s.Tags[k]))
 	}
 	return "scope " + strings.Join(parts, ", ")
+}
+
+// tagKeys are the scope's tag keys, sorted.
+func (s SyncScope) tagKeys() []string {
+	keys := slices.Collect(maps.Keys(s.Tags))
+	sort.Strings(keys)
+	return keys
 }
 
 // SyncConfig is one sync as the command line asks for it.
@@ -117,12 +120,10 @@ type syncRun struct {
 	clients *Clients
 
 	resultsPath, deletesPath, removedPath string
-	// planDeletes and planRemoved are the plan's deletes and removed files
-	// (--apply), "" otherwise.
+	// planDeletes, planRemoved: the plan's files (--apply), or "".
 	planDeletes, planRemoved string
 
-	// planned are the lines the plan creates: one CreateUser then finds
-	// existing shows the listing was behind (lagged).
+	// planned: the lines the plan creates (lagged).
 	planned  map[int]bool
 	deletes  []*UserSnapshot   // scope users the file does not name, to delete
 	kept     map[string]string // login → why it is kept
@@ -376,12 +377,7 @@ func (s *syncRun) scopeWhere(ctx context.Context, api ConnectReader, instanceID 
 		}
 		wheres = append(wheres, Where{Column: agentfile.ColRoutingProfile, Value: sc.RoutingProfile, Flag: "--scope-routing-profile"})
 	}
-	keys := make([]string, 0, len(sc.Tags))
-	for k := range sc.Tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sc.tagKeys() {
 		wheres = append(wheres, Where{Column: agentfile.ColTags, Value: k + "|" + sc.Tags[k], Flag: "--scope-tag"})
 	}
 	search, err := r.searchFor(ctx, wheres)
@@ -526,9 +522,8 @@ func (s *syncRun) copyPlannedDeletes() error {
 	return nil
 }
 
-// lagged counts the rows the plan creates whose user turned out to exist
-// (CreateUser called it a duplicate): the listings were behind, and the
-// scope's listing may lack users too.
+// lagged counts the planned creates whose user existed (CreateUser's
+// duplicate): the listings, the scope's too, were behind.
 func (s *syncRun) lagged(res *Result) int {
 	n := 0
 	for _, o := range res.Outcomes {

@@ -265,7 +265,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	o.Changes = up.Cell()
 	if job.Plan != nil && earlier == "" {
 		if what := applyUpdateCheck(job.Plan, o.Changes); what != "" {
-			return staleOutcome(o, what)
+			return report.StaleOutcome(o, what)
 		}
 	}
 	u.count(up)
