@@ -35,11 +35,15 @@ func pagesWorthReading(users, rows int) bool {
 
 // readPages reads every user of the instance at page cost, by id.
 func (u *Updater) readPages(ctx context.Context) (map[string]*UserSnapshot, error) {
+	if u.pages != nil {
+		return u.pages, nil
+	}
 	byID := map[string]*UserSnapshot{}
 	err := ScanUsers(ctx, u.Connect, u.Instance.ID, FullUsers, nil, func(s *UserSnapshot) { byID[s.ID] = s }, nil)
 	if err != nil {
 		return nil, err
 	}
+	u.pages = byID
 	return byID, nil
 }
 
@@ -84,13 +88,16 @@ func (u *Updater) readOrder(ctx context.Context, jobs []UpdateJob) []int {
 	for i := range jobs {
 		rank[i] = last
 		pr := jobs[i].Planned
-		s := pages[pr.ExistingUserID]
-		if s == nil || resumedChanges(jobs[i].Prev) != "" {
-			continue
-		}
-		up, err := diffUser(ctx, u.File, u.Instance, pr, pageUser(s, pr.Agent), u.names)
-		if err != nil {
-			continue
+		up := jobs[i].up
+		if !jobs[i].planned {
+			s := pages[pr.ExistingUserID]
+			if s == nil || resumedChanges(jobs[i].Prev) != "" {
+				continue
+			}
+			var err error
+			if up, err = diffUser(ctx, u.File, u.Instance, pr, pageUser(s, pr.Agent), u.names); err != nil {
+				continue
+			}
 		}
 		for _, a := range up.Aspects() {
 			rank[i] = min(rank[i], perAspect[a])
