@@ -15,7 +15,11 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/importer"
+	"github.com/bulkagents/bulkagents/sandbox"
 )
 
 // flagSet is a command's flag set with its usage text. Its errors are not
@@ -230,6 +234,61 @@ func checkRateScale(x float64) error {
 	return nil
 }
 
+// --columns and --where (export): the part
+// of the instance a command reads, checked as they are parsed.
+
+// partFlags are --columns LIST and the --where COLUMN=VALUE given.
+type partFlags struct {
+	columns []agentfile.Column
+	where   []importer.Where
+	// err is the first value that could not be used: check returns it
+	// with its hint (the flag package would keep only its text).
+	err error
+}
+
+// check gives the first of the values that could not be used.
+func (p *partFlags) check() error {
+	var se *importer.SetupError
+	if errors.As(p.err, &se) {
+		return usageError(se.Hint, "%s", se.Message)
+	}
+	return p.err
+}
+
+func (p *partFlags) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+type columnsValue struct{ p *partFlags }
+
+func (v columnsValue) String() string { return "" }
+
+func (v columnsValue) Set(s string) error {
+	cols, err := importer.ParseColumnList(s)
+	v.p.fail(err)
+	v.p.columns = cols
+	return nil
+}
+
+type whereValue struct{ p *partFlags }
+
+func (v whereValue) String() string { return "" }
+
+func (v whereValue) Set(s string) error {
+	w, err := importer.ParseWhere(s)
+	v.p.fail(err)
+	v.p.where = append(v.p.where, w)
+	return nil
+}
+
+// partFlagsVar registers --columns and --where.
+func partFlagsVar(fs *flagSet, p *partFlags) {
+	fs.Var(columnsValue{p}, "columns", "write only these template columns, `LIST` of names separated by commas (a name holding a comma in double quotes), in the template's order")
+	fs.Var(whereValue{p}, "where", "export only the users whose `COLUMN=VALUE` (repeatable, all must hold): user login (a prefix), first name, last name, routing profile name, security profile, agent hierarchy (with the groups below), tags (key|value), proficiencies (attribute|value[|level])")
+}
+
 // The split trio: --split-by, --handout-template, --protect (import,
 // handout; validate takes --split-by alone).
 
@@ -277,6 +336,35 @@ func awsFlagsVar(fs *flagSet, a *awsFlags) {
 	fs.StringVar(&a.profile, "profile", "", "the AWS shared-config profile `NAME`")
 	fs.StringVar(&a.region, "region", "", "the AWS Region `NAME`")
 	fs.StringVar(&a.endpointURL, "endpoint-url", "", "send every AWS call to this `URL`")
+}
+
+// awsConfig is the engine's AWS configuration from the flags; givenScale
+// is --rate-scale when it was given, 0 otherwise (givenRateScale).
+func (a *awsFlags) awsConfig(givenScale float64) importer.AWSConfig {
+	return importer.AWSConfig{Profile: a.profile, Region: a.region, EndpointURL: a.endpointURL,
+		RateScale: givenScale, RatesFix: ratesFix}
+}
+
+// startSandbox starts an in-process sandbox that outlives the first Ctrl-C
+// (the calls in flight finish), and points cfg at it.
+func startSandbox(ctx context.Context, opts sandbox.Options, cfg *importer.AWSConfig) (*sandbox.Sandbox, error) {
+	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", opts)
+	if err != nil {
+		return nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+	}
+	cfg.Region, cfg.Profile, cfg.EndpointURL = "us-east-1", "", sb.URL()
+	cfg.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
+	return sb, nil
+}
+
+// newClients makes the AWS clients, or the error that says what to check.
+func newClients(ctx context.Context, cfg importer.AWSConfig) (*importer.Clients, error) {
+	clients, err := importer.NewClients(ctx, cfg)
+	if err != nil {
+		return nil, &exitError{code: exitUnusable, msg: err.Error(),
+			hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+	}
+	return clients, nil
 }
 
 // instanceIDPattern is the form of a Connect instance id: a UUID.
@@ -389,4 +477,106 @@ func interruptible(ctx context.Context, env *environment, progress bool, what st
 		}
 	}()
 	return calls, abort
+}
+
+// The flags of a run: --out, --force, --dry-run, --resume, --no-progress,
+// --format, --sandbox and the Identity Center trio. Each is defined here
+// once (its name, type and default); a command registers it in one line,
+// with its own help text where the flag's object differs (a results file, a
+// team folder, a template).
+
+// outFlag registers --out: where the command writes (def: its default).
+func outFlag(fs *flagSet, p *string, def, usage string) {
+	fs.StringVar(p, "out", def, usage)
+}
+
+// forceFlag registers --force: replace what --out names.
+func forceFlag(fs *flagSet, p *bool, usage string) {
+	fs.BoolVar(p, "force", false, usage)
+}
+
+// dryRunFlag registers --dry-run: read calls only.
+func dryRunFlag(fs *flagSet, p *bool, usage string) {
+	fs.BoolVar(p, "dry-run", false, usage)
+}
+
+// resumeFlag registers --resume.
+func resumeFlag(fs *flagSet, p *bool) {
+	fs.BoolVar(p, "resume", false, "continue an interrupted run from its results file")
+}
+
+// noProgressFlag registers --no-progress.
+func noProgressFlag(fs *flagSet, p *bool) {
+	fs.BoolVar(p, "no-progress", false, "show no progress")
+}
+
+// The summary's formats, as --format names them.
+const (
+	formatText = "text"
+	formatJSON = "json"
+)
+
+// formatFlag registers --format; checkFormat is its one rule.
+func formatFlag(fs *flagSet, p *string, usage string) {
+	fs.StringVar(p, "format", formatText, usage)
+}
+
+// summaryFormatUsage is --format's help on the commands that run (import,
+// export, remove).
+const summaryFormatUsage = "the summary: text on stderr, or json on stdout"
+
+// checkFormat refuses a --format that is neither text nor json.
+func checkFormat(f string) error {
+	if f != formatText && f != formatJSON {
+		return usageError("--format text or --format json", "--format %q is not known", f)
+	}
+	return nil
+}
+
+// sandboxFlag registers --sandbox: run against an in-process sandbox.
+func sandboxFlag(fs *flagSet, p *bool, usage string) {
+	fs.BoolVar(p, "sandbox", false, usage)
+}
+
+// ssoFlags are --sso, --identity-store-id and --sso-group (import, remove).
+type ssoFlags struct {
+	sso             bool
+	identityStoreID string
+	ssoGroup        string
+}
+
+// ssoFlagsVar registers the three; what --sso does is the command's.
+func ssoFlagsVar(fs *flagSet, s *ssoFlags, ssoUsage, storeUsage, groupUsage string) {
+	fs.BoolVar(&s.sso, "sso", false, ssoUsage)
+	fs.StringVar(&s.identityStoreID, "identity-store-id", "", storeUsage)
+	fs.StringVar(&s.ssoGroup, "sso-group", "", groupUsage)
+}
+
+// check refuses --sso with --identity-store-id.
+func (s *ssoFlags) check() error {
+	if s.sso && s.identityStoreID != "" {
+		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	}
+	return nil
+}
+
+// identityCenter is the engine's Identity Center settings from the flags.
+func (s *ssoFlags) identityCenter() importer.IdentityCenterConfig {
+	return importer.IdentityCenterConfig{Discover: s.sso, IdentityStoreID: s.identityStoreID, Group: s.ssoGroup}
+}
+
+// rateScaleUsage is --rate-scale's help on the commands that call AWS.
+const rateScaleUsage = "multiply every default API rate limit by `X` (raised quotas)"
+
+// The organisation's flags (import; remove takes the traffic group too).
+
+// trafficGroupFlag registers --traffic-distribution-group; what it does
+// with a user is the command's.
+func trafficGroupFlag(fs *flagSet, p *string, usage string) {
+	fs.StringVar(p, "traffic-distribution-group", "", usage)
+}
+
+// createHierarchyFlag registers --create-hierarchy.
+func createHierarchyFlag(fs *flagSet, p *bool) {
+	fs.BoolVar(p, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first, before the agents that need them")
 }

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
@@ -21,7 +19,7 @@ import (
 )
 
 const exportUsage = `Usage: bulkagents export [--instance-id ID|ARN] [--out FILE|-] [--force] [--no-progress] [--format text|json]
-                         [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
+                         [--columns LIST] [--where COLUMN=VALUE]... [--rate-scale X] [--profile NAME] [--region NAME] [--endpoint-url URL] [--sandbox]
 
 Writes every user of an Amazon Connect instance as the console's bulk-upload
 template for the instance's identity type plus the extension columns, one row
@@ -43,12 +41,22 @@ Proficiencies: SearchUsers per attribute value and level, or for a small
 instance one ListUserProficiencies per user, whichever is quicker. Rates come
 from Service Quotas unless --rate-scale is given.
 
+--columns writes only the template columns listed (any of their names,
+separated by commas, read as one CSV line: a name holding a comma goes in
+double quotes), in the template's order; no DescribeUser is called unless
+email address, secondary email, mobile or a per-channel column is among
+them. --where COLUMN=VALUE (repeatable, all must hold) exports only the
+users SearchUsers finds for it: user login (a prefix), first name, last
+name, routing profile name, security profile, agent hierarchy (the group and
+those below it), tags (key|value), proficiencies (attribute|value[|level]).
+
 A name that no longer resolves (a routing profile deleted meanwhile) leaves
 its cell blank, with a warning naming the user.
 
 Examples:
     bulkagents export --instance-id 11111111-2222-3333-4444-555555555555 --out agents.csv
     bulkagents export --instance-id ID --out - > agents.csv
+    bulkagents export --instance-id ID --columns 'user login,routing profile name' --where 'agent hierarchy=Example Corp|Support'
     bulkagents export --sandbox --out -
 `
 
@@ -63,6 +71,7 @@ type exportFlags struct {
 	format            string
 	rateScale         float64
 	sandbox           bool
+	part              partFlags
 	// givenScale is --rate-scale when given, 0 otherwise (then the rates
 	// come from Service Quotas).
 	givenScale float64
@@ -75,12 +84,13 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "export", exportUsage)
 	var fl exportFlags
 	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", defaultExportFile, "the `FILE` to write, or - for standard output")
-	fs.BoolVar(&fl.force, "force", false, "replace an existing file")
-	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
-	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
-	fs.BoolVar(&fl.sandbox, "sandbox", false, "export from a local, in-process sandbox holding the template's example agents")
+	outFlag(fs, &fl.out, defaultExportFile, "the `FILE` to write, or - for standard output")
+	forceFlag(fs, &fl.force, "replace an existing file")
+	noProgressFlag(fs, &fl.noProgress)
+	formatFlag(fs, &fl.format, summaryFormatUsage)
+	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
+	sandboxFlag(fs, &fl.sandbox, "export from a local, in-process sandbox holding the template's example agents")
+	partFlagsVar(fs, &fl.part)
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -97,18 +107,15 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer closeSandbox()
-	clients, err := importer.NewClients(ctx, awsConfig)
+	clients, err := newClients(ctx, awsConfig)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+		return err
 	}
 	defer clients.CloseIdleConnections()
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
 	res, err := importer.Export(ctx, importer.ExportConfig{
 		InstanceID: instanceID, Out: fl.out, Stdout: env.stdout, Force: fl.force,
-		Progress: env.stderr, ProgressMode: mode,
+		Events:  newDisplay(env.stderr, progressModeOf(fl.noProgress), "export", clients),
+		Columns: fl.part.columns, Where: fl.part.where, Users: setExportMemoryLimit,
 	}, clients)
 	if err != nil {
 		return exportError(ctx, err, fl.out)
@@ -127,13 +134,16 @@ func (fl *exportFlags) check() error {
 	if err := checkRateScale(fl.rateScale); err != nil {
 		return err
 	}
+	if err := fl.part.check(); err != nil {
+		return err
+	}
 	switch {
 	case fl.sandbox && (fl.instanceID != "" || fl.endpointURL != ""):
 		return usageError("drop --instance-id and --endpoint-url: the sandbox has its own", "--sandbox runs on its own instance")
 	case !fl.sandbox && fl.instanceID == "":
 		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
-	case fl.format != "text" && fl.format != "json":
-		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	case checkFormat(fl.format) != nil:
+		return checkFormat(fl.format)
 	case fl.format == "json" && fl.out == "-":
 		return usageError("write the export to a file with --out FILE", "--format json and --out - both want standard output")
 	case fl.out == "":
@@ -146,7 +156,7 @@ func (fl *exportFlags) check() error {
 // the one --instance-id names, or a sandbox holding the template's example
 // agents (imported into it as import would).
 func exportTarget(ctx context.Context, env *environment, fl exportFlags) (importer.AWSConfig, string, func(), error) {
-	cfg := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL, RateScale: fl.givenScale, RatesFix: ratesFix}
+	cfg := fl.awsConfig(fl.givenScale)
 	if !fl.sandbox {
 		id, region, err := fl.instance()
 		if err != nil {
@@ -155,12 +165,10 @@ func exportTarget(ctx context.Context, env *environment, fl exportFlags) (import
 		cfg.Region = region
 		return cfg, id, func() {}, nil
 	}
-	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sandbox.Options{RateScale: fl.rateScale})
+	sb, err := startSandbox(ctx, sandbox.Options{RateScale: fl.rateScale}, &cfg)
 	if err != nil {
-		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+		return cfg, "", nil, err
 	}
-	cfg.Region, cfg.Profile, cfg.EndpointURL = "us-east-1", "", sb.URL()
-	cfg.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
 	if err := seedExportSandbox(ctx, cfg, sb); err != nil {
 		sb.Close()
 		return cfg, "", nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("seed the sandbox: %v", err)}
@@ -187,7 +195,7 @@ func seedExportSandbox(ctx context.Context, cfg importer.AWSConfig, sb *sandbox.
 		return err
 	}
 	defer clients.CloseIdleConnections()
-	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: importer.ProgressOff}, clients)
+	res, err := importer.Import(ctx, ctx, importer.Config{Input: input, InstanceID: sb.InstanceID()}, clients)
 	if err != nil {
 		return err
 	}
@@ -207,7 +215,8 @@ func exportError(ctx context.Context, err error, out string) error {
 	case errors.As(err, &ee):
 		return usageError("choose another name, or add --force to replace it", "%v", ee)
 	case errors.As(err, &se):
-		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
+		msg, hint := setupErrorWords(se)
+		return &exitError{code: exitUnusable, msg: msg, hint: hint}
 	case writeFailureHint(err, out) != "":
 		// A read-only folder, a full disk: nothing was written.
 		elsewhere := "or give --out a file in a folder you can write to"
@@ -243,6 +252,9 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		parts = append(parts, p)
 	}
 	fmt.Fprintf(w, "export: calls: %s\n", strings.Join(parts, "; "))
+	if len(res.Where) > 0 {
+		fmt.Fprintf(w, "export: users where %s: %s of users read (SearchUsers filtered by the server)\n", strings.Join(res.Where, " and "), report.Plural(int(res.Pages), "page"))
+	}
 	if l := rateSourcesLine(apis, res.RateSources); l != "" {
 		fmt.Fprintf(w, "export: rates: %s\n", l)
 	}
@@ -254,7 +266,11 @@ func writeExportSummary(w io.Writer, res *importer.ExportResult) {
 		line += fmt.Sprintf(", %.1f users/s", float64(res.Users)/s)
 	}
 	if res.BoundAPI != "" {
-		line += fmt.Sprintf("; the %s rate alone needs %s", res.BoundAPI, res.Bound.Round(time.Millisecond))
+		line += fmt.Sprintf("; the busiest API, %s (%d calls at %.3g/s), needs %s alone", res.BoundAPI, res.Calls[res.BoundAPI],
+			res.Rates[res.BoundAPI], res.Bound.Round(time.Millisecond))
+		if res.Bound > 0 {
+			line += fmt.Sprintf(": %.2f× that", res.Elapsed.Seconds()/res.Bound.Seconds())
+		}
 	}
 	fmt.Fprintln(w, line)
 	if n := len(res.Warnings); n > 0 {
@@ -270,6 +286,10 @@ func writeExportJSON(w io.Writer, res *importer.ExportResult) error {
 		"calls": res.Calls, "rates_per_second": res.Rates, "rate_sources": exportRateSources(res),
 		"throttles": res.Throttles, "elapsed_seconds": res.Elapsed.Seconds(),
 		"bound_api": res.BoundAPI, "bound_seconds": res.Bound.Seconds(), "proficiency_lookup": res.Lookup.String(),
+		"columns": res.Header, "where": res.Where, "user_pages": res.Pages,
+	}
+	if res.Bound > 0 {
+		v["bound_ratio"] = res.Elapsed.Seconds() / res.Bound.Seconds()
 	}
 	return json.NewEncoder(w).Encode(v)
 }
@@ -297,7 +317,7 @@ func rateSourcesLine(apis []string, rates *importer.Rates) string {
 		if u.Source == "" {
 			continue
 		}
-		key, name := u.Describe(), api
+		key, name := rateSource(u), api
 		if u.Source == importer.SourceServiceQuotas {
 			key, name = "from Service Quotas", api+" ("+u.QuotaCode+")"
 		}

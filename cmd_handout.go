@@ -61,8 +61,10 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	var split splitFlags
 	splitFlagsVar(fs, &split)
 	splitBy := &split.splitBy
-	out := fs.String("out", "", "the team folder `DIR` (default: beside the results file, agents-results-teams)")
-	force := fs.Bool("force", false, "replace team files that exist")
+	var out string
+	var force bool
+	outFlag(fs, &out, "", "the team folder `DIR` (default: beside the results file, agents-results-teams)")
+	forceFlag(fs, &force, "replace team files that exist")
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -80,7 +82,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: split.protect, Force: *force}
+	opts := report.HandoutOptions{SplitBy: *splitBy, Template: tmpl, Protect: split.protect, Force: force}
 
 	// The import has already read this file; a column outside the template
 	// that it kept for one split (a "team lead") must not stop a split by
@@ -95,9 +97,24 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	if resultsPath == "" {
 		resultsPath, _ = report.Paths(input)
 	}
+	rows, err := handoutRows(input, resultsPath, file)
+	if err != nil {
+		return err
+	}
+	dir := out
+	if dir == "" {
+		dir = report.HandoutDir(resultsPath)
+	}
+	return handOut(ctx, env, file, checked, rows, dir, opts)
+}
+
+// handoutRows are the outcomes of the results file, in input order, once
+// checked to be of this input: every line a row of it, every handed-out
+// row the same user.
+func handoutRows(input, resultsPath string, file *agentfile.File) ([]report.Outcome, error) {
 	loaded, err := report.Load(resultsPath)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "give the import's results file with --results"}
+		return nil, &exitError{code: exitUnusable, msg: err.Error(), hint: "give the import's results file with --results"}
 	}
 	inInput := make(map[int]agentfile.Row, len(file.Rows))
 	for _, r := range file.Rows {
@@ -106,7 +123,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	rows := make([]report.Outcome, 0, len(loaded))
 	for line, o := range loaded {
 		if _, ok := inInput[line]; !ok {
-			return &exitError{
+			return nil, &exitError{
 				code: exitUnusable,
 				msg:  fmt.Sprintf("%s: line %d has no row in %s: the results file is not from this input", resultsPath, line, input),
 				hint: "give the input file the import read, and its results file with --results",
@@ -124,7 +141,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 		}
 		login := file.Login(inInput[o.Line])
 		if strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
-			return &exitError{
+			return nil, &exitError{
 				code: exitUnusable,
 				msg: fmt.Sprintf("%s: line %d is user %q, but line %d of %s is user %q: the results file is not from this input",
 					resultsPath, o.Line, o.Login, o.Line, input, login),
@@ -133,11 +150,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 
-	dir := *out
-	if dir == "" {
-		dir = report.HandoutDir(resultsPath)
-	}
-	return handOut(ctx, env, file, checked, rows, dir, opts)
+	return rows, nil
 }
 
 // handoutTemplate parses --handout-template; "" gives the default. import

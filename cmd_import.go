@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
@@ -93,134 +91,144 @@ type importFlags struct {
 	sandbox      bool
 	format       string
 	encoding     string
+	// givenScale is --rate-scale when given, 0 otherwise (then the rates
+	// come from Service Quotas).
+	givenScale float64
 
 	// IAM Identity Center (SAML instances).
-	sso             bool
-	identityStoreID string
-	ssoGroup        string
-	ssoAppARN       string
+	ssoFlags
+	ssoAppARN string
 }
 
 func runImport(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "import", importUsage)
-	var fl importFlags
-	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: beside the input, agents-results.csv for agents.csv)")
-	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and write what would happen")
-	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
-	fs.BoolVar(&fl.force, "force", false, "replace an existing results file (its passwords are lost)")
-	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
-	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
-	fs.BoolVar(&fl.createHierarchy, "create-hierarchy", false, "create the hierarchy groups the file's paths name that the instance lacks, parents first, before the agents that need them")
-	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
-	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
-	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
-	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	encodingFlag(fs, &fl.encoding)
-	fs.BoolVar(&fl.sandbox, "sandbox", false, "import into a local, in-process sandbox instead of AWS")
-	fs.BoolVar(&fl.sso, "sso", false, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)")
-	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store `ID` (d-XXXXXXXXXX)")
-	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group `NAME` of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
-	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
-	splitFlagsVar(fs, &fl.splitFlags)
-	rest, err := fs.parse(args)
+	fl, input, err := parseImportFlags(env, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
-		return usageError("bulkagents import agents.csv --instance-id ID (or --sandbox to try it)", "import takes one file, got %d arguments", len(rest))
-	}
-	input := rest[0]
-	if err := fl.check(); err != nil {
-		return err
-	}
-	// What the files alone can tell is told before a sandbox starts or a
-	// call is made.
-	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding); err != nil {
-		return err
-	}
-	// The hand-out's key and template are checked before anything is sent,
-	// so a typo cannot surface only after the users exist.
-	var handoutTmpl *report.HandoutTemplate
-	if fl.splitBy != "" {
-		file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy), Encoding: fl.encoding})
-		if err != nil {
-			return err
-		}
-		if _, err := agentfile.TeamKey(file, nil, fl.splitBy); err != nil {
-			return usageError(splitByHint, "%v", err)
-		}
-		if handoutTmpl, err = handoutTemplate(ctx, fl.template); err != nil {
-			return err
-		}
-	}
-
-	awsConfig := importer.AWSConfig{
-		Profile:     fl.profile,
-		Region:      fl.region,
-		EndpointURL: fl.endpointURL,
-		RateScale:   givenRateScale(fs.FlagSet, fl.rateScale),
-		RatesFix:    ratesFix,
-	}
-	instanceID := ""
-	if fl.sandbox {
-		// The sandbox outlives the first Ctrl-C: the calls in flight finish.
-		// Room for every row of the file besides what the sandbox seeds.
-		sbOpts := sandbox.Options{RateScale: fl.rateScale, UserQuota: sandboxUsersQuota(ctx, input)}
-		if fl.sso {
-			// Identity Center users go with a SAML instance.
-			sbOpts.Identity = "SAML"
-		}
-		sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", sbOpts)
-		if err != nil {
-			return &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
-		}
-		defer sb.Close()
-		fmt.Fprintf(env.stderr, "sandbox: importing into a local Amazon Connect emulator at %s (nothing is sent to AWS)\n", sb.URL())
-		instanceID = sb.InstanceID()
-		if fl.sso && fl.ssoAppARN == "" {
-			// The sandbox's Amazon Connect application: its ARN is new each time.
-			fl.ssoAppARN = sb.ConnectApplicationARN()
-		}
-		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
-		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
-	} else {
-		id, region, err := fl.instance()
-		if err != nil {
-			return err
-		}
-		instanceID, awsConfig.Region = id, region
-	}
-
-	clients, err := importer.NewClients(ctx, awsConfig)
+	handoutTmpl, err := fl.checkFiles(ctx, env, input)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(),
-			hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+		return err
+	}
+	awsConfig, instanceID, closeSandbox, err := fl.target(ctx, env, input)
+	if err != nil {
+		return err
+	}
+	defer closeSandbox()
+	clients, err := newClients(ctx, awsConfig)
+	if err != nil {
+		return err
 	}
 	defer clients.CloseIdleConnections()
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "calls")
 	defer abort()
+	res, err := importer.Import(ctx, calls, fl.config(input, instanceID, newDisplay(env.stderr, progressModeOf(fl.noProgress), "import", clients)), clients)
+	if err != nil {
+		return importError(input, err)
+	}
+	return fl.finish(ctx, env, input, res, handoutTmpl)
+}
 
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
+// parseImportFlags parses the command line: the flags, checked together,
+// and the one input file.
+func parseImportFlags(env *environment, args []string) (*importFlags, string, error) {
+	fs := newFlagSet(env, "import", importUsage)
+	fl := &importFlags{}
+	awsFlagsVar(fs, &fl.awsFlags)
+	outFlag(fs, &fl.out, "", "the results `FILE` (default: beside the input, agents-results.csv for agents.csv)")
+	dryRunFlag(fs, &fl.dryRun, "make read calls only and write what would happen")
+	resumeFlag(fs, &fl.resume)
+	forceFlag(fs, &fl.force, "replace an existing results file (its passwords are lost)")
+	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
+	trafficGroupFlag(fs, &fl.trafficGroup, "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
+	createHierarchyFlag(fs, &fl.createHierarchy)
+	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
+	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
+	noProgressFlag(fs, &fl.noProgress)
+	formatFlag(fs, &fl.format, summaryFormatUsage)
+	encodingFlag(fs, &fl.encoding)
+	sandboxFlag(fs, &fl.sandbox, "import into a local, in-process sandbox instead of AWS")
+	ssoFlagsVar(fs, &fl.ssoFlags, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)",
+		"like --sso, in this identity store `ID` (d-XXXXXXXXXX)",
+		"the Identity Center group `NAME` of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
+	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
+	splitFlagsVar(fs, &fl.splitFlags)
+	rest, err := fs.parse(args)
+	if err != nil {
+		return nil, "", err
 	}
-	// The memory limit is sized by the rows (memlimit.go); an in-process
-	// sandbox holds its users in this process too.
-	onRead := func(rows int) {
-		if !fl.sandbox {
-			setImportMemoryLimit(rows)
-		}
+	if len(rest) != 1 {
+		return nil, "", usageError("bulkagents import agents.csv --instance-id ID (or --sandbox to try it)", "import takes one file, got %d arguments", len(rest))
 	}
-	res, err := importer.Import(ctx, calls, importer.Config{
-		Input:                    input,
-		Out:                      fl.out,
-		InstanceID:               instanceID,
-		DryRun:                   fl.dryRun,
-		Resume:                   fl.resume,
-		Force:                    fl.force,
-		Update:                   fl.update,
+	if err := fl.check(); err != nil {
+		return nil, "", err
+	}
+	fl.givenScale = givenRateScale(fs.FlagSet, fl.rateScale)
+	return fl, rest[0], nil
+}
+
+// checkFiles tells what the files alone can tell before a sandbox starts or
+// a call is made: the input's header, and the hand-out's key and template,
+// so that a typo cannot surface only after the users exist.
+func (fl *importFlags) checkFiles(ctx context.Context, env *environment, input string) (*report.HandoutTemplate, error) {
+	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding); err != nil {
+		return nil, err
+	}
+	if fl.splitBy == "" {
+		return nil, nil
+	}
+	file, err := readTemplate(ctx, input, agentfile.ReadOptions{Keep: agentfile.SplitKeep(fl.splitBy), Encoding: fl.encoding})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := agentfile.TeamKey(file, nil, fl.splitBy); err != nil {
+		return nil, usageError(splitByHint, "%v", err)
+	}
+	return handoutTemplate(ctx, fl.template)
+}
+
+// target gives the AWS configuration and instance to import into: the one
+// --instance-id names, or an in-process sandbox (with --sandbox), which the
+// returned function stops.
+func (fl *importFlags) target(ctx context.Context, env *environment, input string) (importer.AWSConfig, string, func(), error) {
+	awsConfig := fl.awsConfig(fl.givenScale)
+	if !fl.sandbox {
+		id, region, err := fl.instance()
+		awsConfig.Region = region
+		return awsConfig, id, func() {}, err
+	}
+	// The sandbox outlives the first Ctrl-C: the calls in flight finish.
+	// Room for every row of the file besides what the sandbox seeds.
+	sbOpts := sandbox.Options{RateScale: fl.rateScale, UserQuota: sandboxUsersQuota(ctx, input)}
+	if fl.sso {
+		// Identity Center users go with a SAML instance.
+		sbOpts.Identity = "SAML"
+	}
+	sb, err := startSandbox(ctx, sbOpts, &awsConfig)
+	if err != nil {
+		return awsConfig, "", nil, err
+	}
+	fmt.Fprintf(env.stderr, "sandbox: importing into a local Amazon Connect emulator at %s (nothing is sent to AWS)\n", sb.URL())
+	if fl.sso && fl.ssoAppARN == "" {
+		// The sandbox's Amazon Connect application: its ARN is new each time.
+		fl.ssoAppARN = sb.ConnectApplicationARN()
+	}
+	return awsConfig, sb.InstanceID(), func() { sb.Close() }, nil
+}
+
+// config is the import's configuration from the flags.
+func (fl *importFlags) config(input, instanceID string, events importer.Events) importer.Config {
+	ic := fl.identityCenter()
+	ic.ApplicationARN = fl.ssoAppARN
+	return importer.Config{
+		Input:      input,
+		Out:        fl.out,
+		InstanceID: instanceID,
+		DryRun:     fl.dryRun,
+		Resume:     fl.resume,
+		Force:      fl.force,
+		Update:     fl.update,
+		// The organisation: hierarchy groups, traffic distribution.
 		CreateHierarchy:          fl.createHierarchy,
 		TrafficDistributionGroup: fl.trafficGroup,
 		Concurrency:              fl.concurrency,
@@ -228,22 +236,27 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		Keep:                     agentfile.SplitKeep(fl.splitBy),
 		Encoding:                 fl.encoding,
 		KeepRows:                 fl.splitBy != "", // the team hand-outs read every row
-		OnRead:                   onRead,
-		Progress:                 env.stderr,
-		ProgressMode:             mode,
-		IdentityCenter: importer.IdentityCenterConfig{
-			Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup, ApplicationARN: fl.ssoAppARN,
+		// The memory limit is sized by the rows (memlimit.go); an
+		// in-process sandbox holds its users in this process too.
+		OnRead: func(rows int) {
+			if !fl.sandbox {
+				setImportMemoryLimit(rows)
+			}
 		},
-	}, clients)
-	if err != nil {
-		return importError(input, err)
+		Events:         events,
+		IdentityCenter: ic,
 	}
-	if fl.format == "json" {
+}
+
+// finish prints the summary, writes the team files and gives the exit
+// status of a run that got as far as its Result.
+func (fl *importFlags) finish(ctx context.Context, env *environment, input string, res *importer.Result, handoutTmpl *report.HandoutTemplate) error {
+	if fl.format == formatJSON {
 		if err := writeImportJSON(env.stdout, res, fl.splitBy); err != nil {
 			return err
 		}
 	} else {
-		importer.WriteSummary(env.stderr, res)
+		writeImportSummary(env.stderr, res)
 	}
 	if fl.splitBy != "" && !res.Interrupted {
 		err := handOut(ctx, env, res.File, res.Checked, res.Outcomes, report.HandoutDir(res.ResultsPath), report.HandoutOptions{
@@ -311,8 +324,8 @@ func (fl *importFlags) check() error {
 	switch {
 	case fl.splitFlags.check() != nil:
 		return fl.splitFlags.check()
-	case fl.sso && fl.identityStoreID != "":
-		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	case fl.ssoFlags.check() != nil:
+		return fl.ssoFlags.check()
 	case (fl.ssoGroup != "" || fl.ssoAppARN != "") && !fl.sso && fl.identityStoreID == "":
 		return usageError("add --sso (or --identity-store-id ID) to make the agents' IAM Identity Center users", "--sso-group and --sso-application-arn need --sso or --identity-store-id")
 	case fl.ssoGroup != "" && ssoGroupProblem(fl.ssoGroup) != nil:
@@ -333,8 +346,8 @@ func (fl *importFlags) check() error {
 		return usageError("use a number of workers from 1 to 512, or 0 to let the rate decide", "--concurrency %d is out of range", fl.concurrency)
 	case checkRateScale(fl.rateScale) != nil:
 		return checkRateScale(fl.rateScale)
-	case fl.format != "text" && fl.format != "json":
-		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	case checkFormat(fl.format) != nil:
+		return checkFormat(fl.format)
 	}
 	return nil
 }
@@ -392,7 +405,8 @@ func importError(input string, err error) error {
 	case errors.As(err, &fe):
 		return &exitError{code: exitUnusable, msg: fmt.Sprintf("%s: %v", input, fe), hint: fe.Hint}
 	case errors.As(err, &se):
-		return &exitError{code: exitUnusable, msg: se.Message, hint: se.Hint}
+		msg, hint := setupErrorWords(se)
+		return &exitError{code: exitUnusable, msg: msg, hint: hint}
 	}
 	// Past the set-up, something may have been changed: exit 1.
 	return &exitError{code: exitRowsFailed, msg: err.Error(), hint: writeFailureHint(err, input)}

@@ -11,12 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/term"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/importer"
-	"github.com/bulkagents/bulkagents/remover"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -64,47 +62,22 @@ type removeFlags struct {
 	awsFlags
 	out                        string
 	dryRun, resume, force, yes bool
-	allowAdmin                 bool
-	sso                        bool
-	identityStoreID, ssoGroup  string
-	ssoDeleteUsers             bool
-	trafficGroup               string // --traffic-distribution-group
-	rateScale                  float64
-	noProgress                 bool
-	format                     string
-	encoding                   string
-	sandbox                    bool
+	ssoFlags
+	ssoDeleteUsers bool
+	allowAdmin     bool
+	trafficGroup   string // --traffic-distribution-group
+	rateScale      float64
+	noProgress     bool
+	format         string
+	encoding       string
+	sandbox        bool
+	// givenScale is --rate-scale when given, 0 otherwise.
+	givenScale float64
 }
 
 func runRemove(ctx context.Context, env *environment, args []string) error {
-	fs := newFlagSet(env, "remove", removeUsage)
-	var fl removeFlags
-	awsFlagsVar(fs, &fl.awsFlags)
-	fs.StringVar(&fl.out, "out", "", "the results `FILE` (default: beside the input, leavers-removed.csv for leavers.csv)")
-	fs.BoolVar(&fl.dryRun, "dry-run", false, "make read calls only and list who would be deleted")
-	fs.BoolVar(&fl.resume, "resume", false, "continue an interrupted run from its results file")
-	fs.BoolVar(&fl.force, "force", false, "replace an existing results file")
-	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
-	fs.BoolVar(&fl.allowAdmin, "allow-admin", false, "also delete users holding the Admin security profile (refused without it)")
-	fs.BoolVar(&fl.sso, "sso", false, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)")
-	fs.StringVar(&fl.identityStoreID, "identity-store-id", "", "like --sso, in this identity store (d-XXXXXXXXXX)")
-	fs.StringVar(&fl.ssoGroup, "sso-group", "", "the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
-	fs.StringVar(&fl.trafficGroup, "traffic-distribution-group", "", "disassociate each user from this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE) before deleting it")
-	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups or has application assignments of its own")
-	rateScaleFlag(fs, &fl.rateScale, "multiply every default API rate limit by `X` (raised quotas)")
-	fs.BoolVar(&fl.noProgress, "no-progress", false, "show no progress")
-	fs.StringVar(&fl.format, "format", "text", "the summary: text on stderr, or json on stdout")
-	encodingFlag(fs, &fl.encoding)
-	fs.BoolVar(&fl.sandbox, "sandbox", false, "try it on a local, in-process sandbox seeded with the file's users")
-	rest, err := fs.parse(args)
+	fl, input, err := parseRemoveFlags(env, args)
 	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usageError("bulkagents remove leavers.csv --instance-id ID --dry-run", "remove takes one file, got %d arguments", len(rest))
-	}
-	input := rest[0]
-	if err := fl.check(); err != nil {
 		return err
 	}
 	if err := checkInputFile(input); err != nil {
@@ -115,62 +88,108 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 		return usageError("run it with --dry-run first to see who would go, then add --yes to delete them",
 			"remove deletes users: without a terminal to confirm on, it needs --yes (nothing was deleted)")
 	}
-
-	awsConfig := importer.AWSConfig{Profile: fl.profile, Region: fl.region, EndpointURL: fl.endpointURL,
-		RateScale: givenRateScale(fs.FlagSet, fl.rateScale), RatesFix: ratesFix}
-	instanceID := ""
-	if fl.sandbox {
-		sb, err := startRemoveSandbox(ctx, env, input, fl)
-		if err != nil {
-			return err
-		}
-		defer sb.Close()
-		instanceID = sb.InstanceID()
-		awsConfig.Region, awsConfig.Profile, awsConfig.EndpointURL = "us-east-1", "", sb.URL()
-		awsConfig.StaticCredentials = &aws.Credentials{AccessKeyID: "SANDBOX", SecretAccessKey: "sandbox"}
-	} else {
-		id, region, err := fl.instance()
-		if err != nil {
-			return err
-		}
-		instanceID, awsConfig.Region = id, region
-	}
-	clients, err := importer.NewClients(ctx, awsConfig)
+	awsConfig, instanceID, closeSandbox, err := fl.target(ctx, env, input)
 	if err != nil {
-		return &exitError{code: exitUnusable, msg: err.Error(), hint: "check the shared AWS configuration (~/.aws/config) and --profile"}
+		return err
+	}
+	defer closeSandbox()
+	clients, err := newClients(ctx, awsConfig)
+	if err != nil {
+		return err
 	}
 	defer clients.CloseIdleConnections()
 
 	calls, abort := interruptible(ctx, env, !fl.noProgress, "rows")
 	defer abort()
-	mode := importer.ProgressAuto
-	if fl.noProgress {
-		mode = importer.ProgressOff
-	}
-	cfg := remover.Config{
-		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
-		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
-		IdentityCenter:            importer.IdentityCenterConfig{Discover: fl.sso, IdentityStoreID: fl.identityStoreID, Group: fl.ssoGroup},
-		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
-		TrafficDistributionGroup:  fl.trafficGroup,
-		Progress:                  env.stderr, ProgressMode: mode,
-	}
-	if !fl.yes {
-		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, instanceID, n) }
-	}
-	res, err := remover.Remove(ctx, calls, cfg, clients)
+	res, err := importer.Remove(ctx, calls, fl.config(env, input, instanceID, newDisplay(env.stderr, progressModeOf(fl.noProgress), "remove", clients)), clients)
 	if err != nil {
-		if errors.Is(err, remover.ErrNotConfirmed) {
+		if errors.Is(err, importer.ErrNotConfirmed) {
 			return &exitError{code: exitUnusable, msg: err.Error(), hint: "run it with --dry-run to see who would go"}
 		}
 		return importError(input, err)
 	}
-	if fl.format == "json" {
+	return fl.finish(env, res)
+}
+
+// parseRemoveFlags parses the command line: the flags, checked together,
+// and the one input file.
+func parseRemoveFlags(env *environment, args []string) (*removeFlags, string, error) {
+	fs := newFlagSet(env, "remove", removeUsage)
+	fl := &removeFlags{}
+	awsFlagsVar(fs, &fl.awsFlags)
+	outFlag(fs, &fl.out, "", "the results `FILE` (default: beside the input, leavers-removed.csv for leavers.csv)")
+	dryRunFlag(fs, &fl.dryRun, "make read calls only and list who would be deleted")
+	resumeFlag(fs, &fl.resume)
+	forceFlag(fs, &fl.force, "replace an existing results file")
+	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	fs.BoolVar(&fl.allowAdmin, "allow-admin", false, "also delete users holding the Admin security profile (refused without it)")
+	ssoFlagsVar(fs, &fl.ssoFlags, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)",
+		"like --sso, in this identity store (d-XXXXXXXXXX)",
+		"the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
+	trafficGroupFlag(fs, &fl.trafficGroup, "disassociate each user from this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE) before deleting it")
+	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups or has application assignments of its own")
+	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
+	noProgressFlag(fs, &fl.noProgress)
+	formatFlag(fs, &fl.format, summaryFormatUsage)
+	encodingFlag(fs, &fl.encoding)
+	sandboxFlag(fs, &fl.sandbox, "try it on a local, in-process sandbox seeded with the file's users")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(rest) != 1 {
+		return nil, "", usageError("bulkagents remove leavers.csv --instance-id ID --dry-run", "remove takes one file, got %d arguments", len(rest))
+	}
+	if err := fl.check(); err != nil {
+		return nil, "", err
+	}
+	fl.givenScale = givenRateScale(fs.FlagSet, fl.rateScale)
+	return fl, rest[0], nil
+}
+
+// target gives the AWS configuration and instance to remove from: the one
+// --instance-id names, or a sandbox seeded with the file's users (with
+// --sandbox), which the returned function stops.
+func (fl *removeFlags) target(ctx context.Context, env *environment, input string) (importer.AWSConfig, string, func(), error) {
+	awsConfig := fl.awsConfig(fl.givenScale)
+	if !fl.sandbox {
+		id, region, err := fl.instance()
+		awsConfig.Region = region
+		return awsConfig, id, func() {}, err
+	}
+	sb, err := startRemoveSandbox(ctx, env, input, *fl, &awsConfig)
+	if err != nil {
+		return awsConfig, "", nil, err
+	}
+	return awsConfig, sb.InstanceID(), func() { sb.Close() }, nil
+}
+
+// config is the remove's configuration from the flags; without --yes, it
+// asks for the deletion to be confirmed.
+func (fl *removeFlags) config(env *environment, input, instanceID string, events importer.Events) importer.RemoveConfig {
+	cfg := importer.RemoveConfig{
+		Input: input, Out: fl.out, InstanceID: instanceID, Encoding: fl.encoding,
+		DryRun: fl.dryRun, Resume: fl.resume, Force: fl.force, AllowAdmin: fl.allowAdmin,
+		IdentityCenter:            fl.identityCenter(),
+		DeleteIdentityCenterUsers: fl.ssoDeleteUsers,
+		TrafficDistributionGroup:  fl.trafficGroup,
+		Events:                    events,
+	}
+	if !fl.yes {
+		cfg.Confirm = func(ctx context.Context, n int) error { return confirmCount(ctx, env, instanceID, n) }
+	}
+	return cfg
+}
+
+// finish prints the summary and gives the exit status of a run that got as
+// far as its Result.
+func (fl *removeFlags) finish(env *environment, res *importer.RemoveResult) error {
+	if fl.format == formatJSON {
 		if err := writeRemoveJSON(env.stdout, res); err != nil {
 			return err
 		}
 	} else {
-		remover.WriteSummary(env.stderr, res)
+		writeRemoveSummary(env.stderr, res)
 	}
 	if err := unfinishedFiles(res.ResultsErr, res.RetryErr, res.ResultsPath, "every user deleted so far"); err != nil {
 		return err
@@ -186,8 +205,8 @@ func runRemove(ctx context.Context, env *environment, args []string) error {
 
 func (fl *removeFlags) check() error {
 	switch {
-	case fl.sso && fl.identityStoreID != "":
-		return usageError("--sso finds the identity store itself: give one of them", "--sso and --identity-store-id do not go together")
+	case fl.ssoFlags.check() != nil:
+		return fl.ssoFlags.check()
 	case (fl.ssoGroup != "" || fl.ssoDeleteUsers) && !fl.sso && fl.identityStoreID == "":
 		return usageError("add --sso (or --identity-store-id ID)", "--sso-group and --sso-delete-users need --sso or --identity-store-id")
 	case fl.resume && fl.force:
@@ -200,8 +219,8 @@ func (fl *removeFlags) check() error {
 		return usageError("add --instance-id ID, or try it first with --sandbox", "no instance: --instance-id is required")
 	case checkRateScale(fl.rateScale) != nil:
 		return checkRateScale(fl.rateScale)
-	case fl.format != "text" && fl.format != "json":
-		return usageError("--format text or --format json", "--format %q is not known", fl.format)
+	case checkFormat(fl.format) != nil:
+		return checkFormat(fl.format)
 	}
 	return nil
 }
@@ -226,7 +245,7 @@ func confirmCount(ctx context.Context, env *environment, instanceID string, n in
 		return importer.ErrInterrupted
 	case a := <-answer:
 		if a != strconv.Itoa(n) {
-			return remover.ErrNotConfirmed
+			return importer.ErrNotConfirmed
 		}
 	}
 	return nil
@@ -234,19 +253,19 @@ func confirmCount(ctx context.Context, env *environment, instanceID string, n in
 
 // startRemoveSandbox starts a sandbox seeded with a user for each login of
 // the file, so that trying remove shows it deleting something.
-func startRemoveSandbox(ctx context.Context, env *environment, input string, fl removeFlags) (*sandbox.Sandbox, error) {
+func startRemoveSandbox(ctx context.Context, env *environment, input string, fl removeFlags, cfg *importer.AWSConfig) (*sandbox.Sandbox, error) {
 	opts := sandbox.Options{RateScale: fl.rateScale}
 	if fl.sso {
 		opts.Identity = "SAML"
 	}
-	sb, err := sandbox.Start(context.WithoutCancel(ctx), "127.0.0.1:0", opts)
+	sb, err := startSandbox(ctx, opts, cfg)
 	if err != nil {
-		return nil, &exitError{code: exitUnusable, msg: fmt.Sprintf("start the sandbox: %v", err)}
+		return nil, err
 	}
 	f, err := os.Open(input)
 	if err == nil {
 		defer f.Close()
-		if lf, err := remover.ReadLogins(ctx, agentfile.Decode(f, fl.encoding)); err == nil {
+		if lf, err := agentfile.ReadLogins(ctx, agentfile.Decode(f, fl.encoding)); err == nil {
 			var users []sandbox.ConnectUser
 			for _, r := range lf.Rows {
 				if r.Login != "" {
@@ -264,7 +283,7 @@ func startRemoveSandbox(ctx context.Context, env *environment, input string, fl 
 }
 
 // writeRemoveJSON prints the summary as one JSON object, for scripts.
-func writeRemoveJSON(w io.Writer, res *remover.Result) error {
+func writeRemoveJSON(w io.Writer, res *importer.RemoveResult) error {
 	counts := map[string]int{}
 	for _, s := range report.Statuses {
 		counts[string(s)] = res.Counts[s]

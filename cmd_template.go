@@ -31,8 +31,10 @@ var templateCommand = &command{
 		identityFlag(fset, &identity)
 		example := fset.Bool("example", false, "add a few example rows")
 		extended := fset.Bool("extended", false, "add the extension columns (proficiencies, per-channel settings)")
-		out := fset.String("out", "", "write to `FILE` instead of standard output")
-		force := fset.Bool("force", false, "replace FILE if it exists")
+		var out string
+		var force bool
+		outFlag(fset, &out, "", "write to `FILE` instead of standard output")
+		forceFlag(fset, &force, "replace FILE if it exists")
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -51,13 +53,13 @@ var templateCommand = &command{
 		if *extended {
 			data = templates.Extended(data, agentfile.ExtensionHeader())
 		}
-		if *out == "" {
+		if out == "" {
 			if _, err := env.stdout.Write(data); err != nil {
 				return writeFailed(exitUnusable, err, stdoutPath, "")
 			}
 			return nil
 		}
-		return writeTemplateFile(env, *out, data, *force)
+		return writeTemplateFile(env, out, data, force)
 	},
 }
 

@@ -39,7 +39,8 @@ var validateCommand = &command{
 		identity, splitBy := new(string), new(string)
 		identityFlag(fset, identity)
 		sso := fset.Bool("sso", false, "also check the rules of an import with IAM Identity Center users (implies --identity saml)")
-		format := fset.String("format", "text", "report format: text (on standard error) or json (on standard output)")
+		format := new(string)
+		formatFlag(fset, format, "report format: text (on standard error) or json (on standard output)")
 		splitByFlag(fset, splitBy, "check the file as 'import --split-by' reads it: `KEY` is hierarchy, routing-profile or a column's name, which must exist (no file is written)")
 		var encoding string
 		encodingFlag(fset, &encoding)

@@ -577,6 +577,27 @@ func (f *File) FieldValue(r Row, c Column) (string, Column) {
 	return "", c
 }
 
+// Writes says whether export writes column c's cells: not the password,
+// nor a spelling of a field other than the column that writes it.
+func Writes(c Column) bool { return c > 0 && c < ColBlank && specs[c] != nil && specs[c].cell != nil }
+
+// FieldOf is the field column c gives: c itself, or for another spelling
+// of a field ("agent hierarchy", "secondary email") the field's own column.
+func FieldOf(c Column) Column { return fieldOf(c) }
+
+// HierarchySeparator is the level separator of a hierarchy column ("|",
+// or "/" for the home-made userhierarchy); "" for another column.
+func HierarchySeparator(c Column) string {
+	if c > 0 && c < ColBlank && specs[c] != nil && specs[c].kind == KindHierarchy {
+		return specs[c].sep
+	}
+	return ""
+}
+
+// ClosestName is the known column name nearest to an unknown one, to
+// suggest a fix for a typo; "" when none is near enough.
+func ClosestName(field string) string { return closestName(field) }
+
 // Login is row r's user login, its key, as typed.
 func (f *File) Login(r Row) string { return f.Value(r, ColLogin) }
 

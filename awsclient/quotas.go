@@ -71,17 +71,6 @@ func (r *Rates) Of(api string) RateUsed {
 	return RateUsed{}
 }
 
-// Describe says in words where a rate came from, for the summary.
-func (u RateUsed) Describe() string {
-	switch u.Source {
-	case SourceServiceQuotas:
-		return "from Service Quotas " + u.QuotaCode
-	case SourceRateScale:
-		return "the default times --rate-scale"
-	}
-	return "the documented default"
-}
-
 // quotaLookupTimeout bounds the whole look-up: a silent Service Quotas must
 // not hold the run up.
 const quotaLookupTimeout = 10 * time.Second

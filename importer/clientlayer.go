@@ -41,4 +41,5 @@ const (
 	SourceDefault        = awsclient.SourceDefault
 	SourceRateScale      = awsclient.SourceRateScale
 	UsersQuotaCode       = awsclient.UsersQuotaCode
+	DefaultUsersQuota    = awsclient.DefaultUsersQuota
 )

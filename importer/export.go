@@ -1,7 +1,7 @@
 package importer
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -29,12 +29,23 @@ type ExportConfig struct {
 	Stdout io.Writer
 	// Force replaces an existing Out.
 	Force bool
-	// Progress receives progress lines and warnings (stderr).
-	Progress     io.Writer
-	ProgressMode ProgressMode
+	// Events hears the set-up and the snapshot's progress (the command
+	// line shows them) and takes the notes; nil: nothing is shown.
+	Events Events
 	// Proficiencies is how the users' proficiencies are found: by
 	// default the cheaper way for the instance.
 	Proficiencies ProficiencyLookup
+	// Columns are the fields to write (ParseColumnList), in the template's
+	// order whatever their order here; nil writes every column. Only what
+	// they need is read: no DescribeUser when none of them needs it
+	// (pageColumns), no proficiencies or hierarchy paths unless chosen.
+	Columns []agentfile.Column
+	// Where are the conditions (ParseWhere) the users written meet, all
+	// of them: SearchUsers pages only those.
+	Where []Where
+	// Users, when set, is told how many users the export will hold, as
+	// soon as the first page says (the command sets its memory limit).
+	Users func(n int64)
 }
 
 // ExportResult is what an export did.
@@ -59,6 +70,13 @@ type ExportResult struct {
 	// RateSources say where each API's rate came from (Service Quotas,
 	// the documented default, --rate-scale).
 	RateSources *Rates
+	// Header is the file's header (the columns written); Pages the
+	// SearchUsers pages the listing of the users read (Calls holds them
+	// with the proficiency searches).
+	Header []string
+	Pages  int64
+	// Where are the --where conditions, as typed (COLUMN=VALUE).
+	Where []string
 }
 
 // ExistsError is an export's output file that exists already: nothing
@@ -81,40 +99,57 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	if !ok {
 		return nil, errors.New("the Connect client cannot describe users")
 	}
-	status := StartSetupStatus(cfg.Progress, cfg.ProgressMode, "export", start, clients)
+	ev := EventsOf(cfg.Events)
+	ev.Setup()
 	// The instance first: a credentials problem is the first thing said.
 	inst, err := DescribeInstance(ctx, clients.Connect, cfg.InstanceID)
 	if err != nil {
-		status.Stop()
+		ev.SetupDone()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
-	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), status.Out(cfg.Progress))
-	status.Stop()
-	prog := &snapshotProgress{}
-	stop := showExportProgress(cfg.Progress, cfg.ProgressMode, prog, start)
-	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits}
-	readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
+	header, err := selectHeader(inst.Identity, exportHeader(inst.Identity), cfg.Columns)
+	if err != nil {
+		ev.SetupDone()
+		return nil, err
+	}
+	sources := clients.ConfiguredRates(ctx, awsclient.KeysFor(awsclient.Read), ev)
+	ev.SetupDone()
+	prog := &SnapshotProgress{OnTotal: cfg.Users}
+	ev.Snapshot(prog)
+	needs := needsOf(cfg.Columns)
+	readers := SnapshotReaders{Connect: clients.Connect, Describe: describe, Lookup: cfg.Proficiencies, Limits: clients.Limits,
+		Where: cfg.Where, NoDescribe: !needs.describe, NoHierarchy: !needs.hierarchy}
+	if needs.proficiencies {
+		readers.Proficiencies, _ = clients.Connect.(ProficiencyReader)
+	}
 	snap, err := TakeSnapshot(ctx, readers, inst.ID, prog)
-	stop()
+	ev.Stop()
 	if err != nil {
 		return nil, err
 	}
-	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls}
+	res := &ExportResult{Instance: inst, Path: cfg.Out, Users: len(snap.Users), Calls: snap.Calls, Header: header, Pages: snap.Pages}
 	res.Calls["DescribeInstance"]++
 	res.Lookup = snap.Lookup
+	for _, w := range cfg.Where {
+		res.Where = append(res.Where, w.Typed+"="+w.Value)
+	}
 	res.Warnings = append(res.Warnings, snap.Warnings...)
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
-	data, warnings := exportCSV(inst.Identity, snap, cfg.Out != "-")
-	res.Warnings = append(res.Warnings, warnings...)
+	var warnings []string
+	write := func(w io.Writer, bom bool) (err error) {
+		warnings, err = exportCSV(w, header, snap, bom)
+		return err
+	}
 	if cfg.Out == "-" {
-		if _, err := cfg.Stdout.Write(data); err != nil {
+		if err := write(cfg.Stdout, false); err != nil {
 			return nil, fmt.Errorf("write standard output: %w", err)
 		}
-	} else if err := writeExportFile(cfg.Out, data, cfg.Force); err != nil {
+	} else if err := writeExportFile(cfg.Out, func(w io.Writer) error { return write(w, true) }, cfg.Force); err != nil {
 		return nil, err
 	}
+	res.Warnings = append(res.Warnings, warnings...)
 	res.Elapsed = time.Since(start)
 	res.rates(clients.Limits)
 	res.RateSources = sources
@@ -140,31 +175,44 @@ func (res *ExportResult) rates(l *Limits) {
 	}
 }
 
-// exportCSV renders the snapshot. A file gets the byte-order mark that
-// makes Excel read it as UTF-8, as the results file does.
-func exportCSV(id agentfile.Identity, snap *Snapshot, bom bool) ([]byte, []string) {
-	header := exportHeader(id)
+// exportCSV writes the snapshot to w, row by row, letting go of each
+// user once written (an export of 100,000 users holds no second copy of
+// itself as text). A file gets the byte-order mark that makes Excel read
+// it as UTF-8, as the results file does.
+func exportCSV(out io.Writer, header []string, snap *Snapshot, bom bool) ([]string, error) {
 	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
-	var buf bytes.Buffer
+	names.written = map[agentfile.Column]bool{}
+	for _, c := range cols {
+		names.written[agentfile.FieldOf(c)] = true
+	}
+	buf := bufio.NewWriterSize(out, 64<<10)
 	if bom {
 		buf.WriteString("\ufeff")
 	}
-	w := csv.NewWriter(&buf)
-	_ = w.Write(header) // a bytes.Buffer does not fail
+	w := csv.NewWriter(buf)
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
 	var warnings []string
-	for _, u := range snap.Users {
+	for i, u := range snap.Users {
 		a, warn := names.agent(u)
 		warnings = append(warnings, warn...)
 		rec := a.Cells(cols)
 		for i := range rec {
 			rec[i] = report.Neutralise(rec[i])
 		}
-		_ = w.Write(rec)
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+		snap.Users[i] = nil
 	}
 	w.Flush()
-	return buf.Bytes(), warnings
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	return warnings, buf.Flush()
 }
 
 // exportHeader is the header of the console's current template for an
@@ -180,11 +228,17 @@ type exportNames struct {
 	snap     *Snapshot
 	routing  map[string]string
 	security map[string]string
+	// written are the fields the file has: the names of the others are
+	// neither looked up nor warned about.
+	written map[agentfile.Column]bool
 }
 
 func newExportNames(snap *Snapshot) *exportNames {
 	return &exportNames{snap: snap, routing: map[string]string{}, security: map[string]string{}}
 }
+
+// writes says whether the file has field c's column.
+func (n *exportNames) writes(c agentfile.Column) bool { return n.written == nil || n.written[c] }
 
 func cachedName(cache map[string]string, x *nameIndex, id string) string {
 	if n, ok := cache[id]; ok {
@@ -210,7 +264,7 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		Email: u.Email, SecondaryEmail: u.SecondaryEmail, Mobile: u.Mobile,
 		PhoneType: u.PhoneType, PhoneNumber: u.PhoneNumber, AutoAccept: u.AutoAccept, ACWTimeout: int32(u.ACWSeconds),
 		Tags: u.Tags}
-	if u.RoutingProfileID != "" {
+	if u.RoutingProfileID != "" && n.writes(agentfile.ColRoutingProfile) {
 		if name := cachedName(n.routing, n.snap.Routing, u.RoutingProfileID); name != "" {
 			a.RoutingProfile = name
 		} else {
@@ -218,6 +272,9 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		}
 	}
 	for _, id := range u.SecurityProfileIDs {
+		if !n.writes(agentfile.ColSecurityProfiles) {
+			break
+		}
 		name := cachedName(n.security, n.snap.Security, id)
 		if name == "" {
 			warn("security profile %s is not in the instance's listing (deleted since?): left out", id)
@@ -229,7 +286,7 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		a.SecurityProfiles = append(a.SecurityProfiles, name)
 	}
 	sort.Strings(a.SecurityProfiles)
-	if u.HierarchyGroupID != "" {
+	if u.HierarchyGroupID != "" && n.writes(agentfile.ColHierarchy) {
 		path, ok := n.snap.groupPaths[u.HierarchyGroupID]
 		switch {
 		case !ok:
@@ -244,6 +301,9 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 		}
 	}
 	for k, v := range u.Tags {
+		if !n.writes(agentfile.ColTags) {
+			break
+		}
 		if strings.Contains(k, "|") || strings.Contains(v, "|") {
 			warn("tag %q holds |, which the template uses between keys and values: it will not read back as written", k)
 		}
@@ -252,11 +312,11 @@ func (n *exportNames) agent(u *UserSnapshot) (*agentfile.Agent, []string) {
 	return a, warns
 }
 
-// writeExportFile writes data to path through a temporary file in the same
+// writeExportFile writes what write writes to path through a temporary file in the same
 // folder, so that a kill leaves either no file or the whole one: mode 0600
 // (it holds personal data), synced, then linked into place, which fails if
 // path appeared meanwhile, unless force allows replacing it (rename).
-func writeExportFile(path string, data []byte, force bool) error {
+func writeExportFile(path string, write func(io.Writer) error, force bool) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -268,7 +328,7 @@ func writeExportFile(path string, data []byte, force bool) error {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -295,51 +355,4 @@ func writeExportFile(path string, data []byte, force bool) error {
 		d.Close()
 	}
 	return nil
-}
-
-// showExportProgress shows pages and users read, the users described and an
-// estimate of the time left, until the returned function is called.
-func showExportProgress(w io.Writer, mode ProgressMode, p *snapshotProgress, start time.Time) func() {
-	if w == nil || mode == ProgressOff {
-		return func() {}
-	}
-	term := barMode(w, mode)
-	every := ProgressInterval
-	if term {
-		every = 250 * time.Millisecond
-	}
-	quit, done := make(chan struct{}), make(chan struct{})
-	line := func() string {
-		read, described, total := p.read.Load(), p.described.Load(), p.total.Load()
-		s := fmt.Sprintf("export: %d pages, %d users read, %d described", p.pages.Load(), read, described)
-		if total > 0 {
-			s += fmt.Sprintf(" of %d", total)
-			if el := time.Since(start); described > 0 && described < total {
-				left := time.Duration(float64(el) / float64(described) * float64(total-described))
-				s += ", about " + RoundDuration(left).String() + " left"
-			}
-		}
-		return s
-	}
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				if term {
-					fmt.Fprint(w, "\r\033[K")
-				}
-				return
-			case <-t.C:
-				if term {
-					fmt.Fprint(w, "\r\033[K"+line())
-				} else {
-					fmt.Fprintln(w, line())
-				}
-			}
-		}
-	}()
-	return func() { close(quit); <-done }
 }

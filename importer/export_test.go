@@ -34,7 +34,7 @@ func TestExportSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out, ProgressMode: ProgressOff}, sandboxClients(t, sb, 1000))
+	res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out}, sandboxClients(t, sb, 1000))
 	if err != nil {
 		t.Fatal(err)
 	}

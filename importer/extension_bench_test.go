@@ -27,7 +27,7 @@ func BenchmarkProficiencyStep(b *testing.B) {
 		}
 		input := writeExt(b, dir, rows)
 		start := time.Now()
-		res, err := Import(b.Context(), b.Context(), Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff,
+		res, err := Import(b.Context(), b.Context(), Config{Input: input, InstanceID: sb.InstanceID(),
 			Out: filepath.Join(dir, "out.csv")}, sandboxClients(b, sb, scale))
 		took := time.Since(start)
 		if err != nil || res.Counts[report.Created] != n {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -309,21 +308,4 @@ func (p *Provisioner) ensureHierarchyGroup(stop, calls context.Context, r *rowRu
 	}
 	pr.HierarchyGroupID = id
 	return true
-}
-
-// writeGroups tells the summary's reader which hierarchy groups the run
-// created, or a dry run would create.
-func writeGroups(w io.Writer, res *Result) {
-	if res.DryRun {
-		for _, g := range res.NewGroups {
-			fmt.Fprintf(w, "would-create group %s\n", g)
-		}
-		return
-	}
-	for _, g := range res.GroupsCreated {
-		fmt.Fprintf(w, "created group %s\n", g)
-	}
-	if n := len(res.NewGroups) - len(res.GroupsCreated); n > 0 {
-		fmt.Fprintf(w, "%d of the %d hierarchy groups to create were not created: see the rows that needed them\n", n, len(res.NewGroups))
-	}
 }

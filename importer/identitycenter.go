@@ -168,7 +168,7 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 	if plan.Instance.Identity != agentfile.IdentitySAML {
 		return nil, &SetupError{
 			Message: fmt.Sprintf("instance %s is %s: IAM Identity Center users go with a SAML instance", plan.Instance.ID, plan.Instance.Identity),
-			Hint:    "leave out --sso and --identity-store-id: this instance's agents sign in with a Connect password",
+			Err:     &IdentityStoreError{Problem: NotSAMLInstance},
 		}
 	}
 	if store == nil || (cfg.IdentityStoreID == "" && admin == nil) {
@@ -207,8 +207,8 @@ func DiscoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, erro
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return "", &SetupError{Message: "find the IAM Identity Center instance: " + ErrText(err), Err: err,
-				Hint: identityCenterPermissionHint() + "; or give the identity store with --identity-store-id d-XXXXXXXXXX"}
+			return "", &SetupError{Message: "find the IAM Identity Center instance: " + ErrText(err),
+				Err: &IdentityStoreError{Problem: StoresUnlisted, Err: err}, Hint: identityCenterPermissionHint()}
 		}
 		for _, in := range page.Instances {
 			if in.Status != "" && in.Status != ssotypes.InstanceStatusActive {
@@ -220,8 +220,8 @@ func DiscoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, erro
 	}
 	switch len(ids) {
 	case 0:
-		return "", &SetupError{Message: "--sso: this account and region have no IAM Identity Center instance",
-			Hint: "enable IAM Identity Center in this region (or pick the region it is in with --region), or give --identity-store-id"}
+		return "", &SetupError{Message: "this account and region have no IAM Identity Center instance",
+			Err: &IdentityStoreError{Problem: NoStore}}
 	case 1:
 		return ids[0], nil
 	}
@@ -229,9 +229,35 @@ func DiscoverIdentityStore(ctx context.Context, admin SSOAdminAPI) (string, erro
 	for i := range ids {
 		list[i] = ids[i] + " (" + arns[i] + ")"
 	}
-	return "", &SetupError{Message: "--sso: this account has several IAM Identity Center instances: " + strings.Join(list, ", "),
-		Hint: "choose one with --identity-store-id"}
+	return "", &SetupError{Message: "this account has several IAM Identity Center instances: " + strings.Join(list, ", "),
+		Err: &IdentityStoreError{Problem: SeveralStores}}
 }
+
+// StoreProblem is why the identity store could not be found.
+type StoreProblem int
+
+const (
+	NotSAMLInstance StoreProblem = iota + 1 // Identity Center users on a non-SAML instance
+	StoresUnlisted                          // SSO Admin refused to list the instances
+	NoStore                                 // the account and region have none
+	SeveralStores                           // the account has several
+)
+
+// IdentityStoreError is an identity store that could not be found for
+// --sso; the command line says which flag to give. A SetupError carries it
+// as its Err.
+type IdentityStoreError struct {
+	Problem StoreProblem
+	Err     error
+}
+
+func (e *IdentityStoreError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("identity store: problem %d", e.Problem)
+}
+func (e *IdentityStoreError) Unwrap() error { return e.Err }
 
 func UniqueAttribute(path, value string) istypes.AlternateIdentifier {
 	return &istypes.AlternateIdentifierMemberUniqueAttribute{Value: istypes.UniqueAttribute{
@@ -964,37 +990,4 @@ func (ic *IdentityCenter) ensureMembership(_, calls context.Context, r *rowRun) 
 func (ic *IdentityCenter) membershipCreated(o *report.Outcome) {
 	ic.membershipsMade.Add(1)
 	o.Status = report.Created
-}
-
-// WriteIdentityCenterSummary adds the Identity Center side to the
-// end-of-run summary: where the agents sign in and, once, how they get a
-// first password, which no API can set.
-func WriteIdentityCenterSummary(w io.Writer, r *IdentityCenterReport) {
-	if r == nil {
-		return
-	}
-	verb := "created"
-	if r.DryRun {
-		verb = "to create"
-	}
-	fmt.Fprintf(w, "identity center: store %s, group %q", r.StoreID, r.Group)
-	if r.GroupCreated {
-		if r.DryRun {
-			fmt.Fprint(w, " (would be created)")
-		} else {
-			fmt.Fprint(w, " (created)")
-		}
-	}
-	fmt.Fprintf(w, "; %d users and %d memberships %s", r.UsersCreated, r.MembershipsCreated, verb)
-	fmt.Fprintln(w)
-	if r.Assignment != "" {
-		fmt.Fprintf(w, "identity center: %s\n", r.Assignment)
-	}
-	for _, warning := range r.Warnings {
-		fmt.Fprintln(w, warning)
-	}
-	fmt.Fprintf(w, "identity center: agents sign in at %s (the results file's sign-in url); the password column stays empty:\n"+
-		"  no AWS API sets an Identity Center password. Turn on IAM Identity Center > Settings > Authentication >\n"+
-		"  \"Send email OTP\" (each agent then gets a one-time password by email at their first sign-in and sets their own),\n"+
-		"  or generate a one-time password per user in the console (Users > the user > Reset password).\n", r.PortalURL)
 }

@@ -52,9 +52,9 @@ type importRun struct {
 	updIndex []int
 	updDone  []report.Outcome
 	prov     *Provisioner
-	progress *Progress
-	// status shows the set-up on a terminal until the progress bar starts.
-	status *SetupStatus
+	// ev hears the set-up, then each row's status (the command line's
+	// progress), and takes the run's notes.
+	ev Events
 }
 
 // Import runs one import: read and validate the file for the instance's
@@ -70,11 +70,11 @@ type importRun struct {
 // recorded in the Result, which is always returned, so that the summary
 // is printed and the retry file written.
 func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result, error) {
-	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now()}
+	r := &importRun{stop: stop, calls: calls, cfg: cfg, clients: clients, start: time.Now(), ev: EventsOf(cfg.Events)}
 	r.resultsPath, r.retryPath = OutputPaths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+		return nil, &SetupError{Message: err.Error(), Err: &OutputError{Problem: BadLink, Results: r.resultsPath, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -104,7 +104,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 }
 
 func (r *importRun) close() {
-	r.status.Stop()
+	r.ev.SetupDone()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -128,29 +128,35 @@ func (r *importRun) interrupted(err error) error {
 func (r *importRun) checkOutputs() error {
 	cfg, resultsPath, retryPath := r.cfg, r.resultsPath, r.retryPath
 	if cfg.DryRun && cfg.Resume {
-		return &SetupError{Message: "--dry-run and --resume do not go together",
-			Hint: "a dry run writes no users; run it without --resume, with --out elsewhere to keep the earlier results file"}
+		return &SetupError{Message: "a dry run cannot resume a run", Err: &OutputError{Problem: DryRunResume, Results: resultsPath, Retry: retryPath}}
 	}
-	if SamePath(cfg.Input, retryPath) {
-		return &SetupError{Message: fmt.Sprintf("the retry file of --out %s would be %s, the input file", resultsPath, retryPath),
-			Hint: "give --out another name, such as " + filepath.Join(filepath.Dir(resultsPath), "second-results.csv") + ": the input stays as it is"}
-	}
-	return checkResultsPath(cfg.Input, resultsPath, filepath.Base(defaultResults(cfg.Input)))
+	return checkResultsPath(cfg.Input, resultsPath, retryPath, filepath.Base(defaultResults(cfg.Input)), false)
 }
 
-// checkResultsPath refuses a results file that is the input, a folder, or
-// in a folder that does not exist; example names a results file.
-func checkResultsPath(input, resultsPath, example string) error {
+// checkResultsPath refuses a results file that is the input, whose retry
+// file would be the input (retryPath "": none to check), a folder, or in a
+// folder that does not exist; example names a results file. remove: it is
+// remove's results file.
+func checkResultsPath(input, resultsPath, retryPath, example string, remove bool) error {
+	out := func(p OutputProblem, msg, hint, suggest string) error {
+		return &SetupError{Message: msg, Hint: hint, Err: &OutputError{Problem: p, Results: resultsPath, Retry: retryPath, Remove: remove, Suggest: suggest}}
+	}
+	again := "give the results file another name: the input stays as it is"
+	if remove {
+		again = "give the results file another name"
+	}
 	switch dir := filepath.Dir(resultsPath); {
 	case SamePath(input, resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is the input file", resultsPath),
-			Hint: "give the results file another name: the input stays as it is"}
+		return out(OutIsInput, fmt.Sprintf("results file %s is the input file", resultsPath), again, "")
+	case retryPath != "" && SamePath(input, retryPath):
+		suggest := filepath.Join(dir, "second-results.csv")
+		return out(RetryIsInput, fmt.Sprintf("the retry file of %s would be %s, the input file", resultsPath, retryPath),
+			"give the results file another name, such as "+suggest+": the input stays as it is", suggest)
 	case IsDir(resultsPath):
-		return &SetupError{Message: fmt.Sprintf("--out %s is a folder", resultsPath),
-			Hint: "give the results file's name, such as " + filepath.Join(resultsPath, example)}
+		suggest := filepath.Join(resultsPath, example)
+		return out(OutIsFolder, fmt.Sprintf("results file %s is a folder", resultsPath), "give the results file's name, such as "+suggest, suggest)
 	case !IsDir(dir):
-		return &SetupError{Message: fmt.Sprintf("the folder of the results file %s does not exist", resultsPath),
-			Hint: fmt.Sprintf("create %s, or give --out a file in a folder that exists", dir)}
+		return out(NoFolder, fmt.Sprintf("the folder of the results file %s does not exist", resultsPath), "create "+dir, "")
 	}
 	return nil
 }
@@ -168,13 +174,11 @@ func (r *importRun) lockResults() error {
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && report.DryRunOnly(r.resultsPath) {
 		// A dry run's: no password, no outcome; this run's rows replace it.
 		r.replaceDryRun = true
-		if r.cfg.Progress != nil {
-			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
-		}
+		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome, no password)\n", r.resultsPath)
 	}
 	if r.resultsExist && !r.cfg.Resume && !r.cfg.Force && !r.replaceDryRun {
 		return &SetupError{Message: fmt.Sprintf("results file %s already exists", r.resultsPath),
-			Hint: existingResultsHint(r.resultsPath, r.cfg.DryRun)}
+			Err: InTheWay(r.resultsPath, r.cfg.DryRun, false)}
 	}
 	return nil
 }
@@ -194,7 +198,7 @@ func (r *importRun) openInput() error {
 
 func (r *importRun) readInput() error {
 	cfg, clients := r.cfg, r.clients
-	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "import", r.start, clients)
+	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said,
 	// not a Service Quotas line that follows from it.
 	inst, err := DescribeInstance(r.stop, clients.Connect, cfg.InstanceID)
@@ -229,7 +233,7 @@ func (r *importRun) readInput() error {
 func (r *importRun) configureRates() error {
 	r.rates = r.clients.Rates()
 	if r.rates == nil {
-		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.status.Out(r.cfg.Progress))
+		r.rates = r.clients.ConfigureRates(r.stop, awsclient.KeysFor(ImportUses(r.cfg)), r.ev)
 	}
 	return nil
 }
@@ -248,7 +252,7 @@ func (r *importRun) loadPrevious() error {
 	if err := checkResumable(r.f, r.checked, prev, r.resultsPath); err != nil {
 		return err
 	}
-	return checkInstance(prev, r.inst, r.resultsPath, r.status.Out(r.cfg.Progress))
+	return checkInstance(prev, r.inst, r.resultsPath, r.ev)
 }
 
 func (r *importRun) makePlan() error {
@@ -264,7 +268,7 @@ func (r *importRun) makePlan() error {
 		if errors.As(err, &pe) {
 			msg = fmt.Sprintf("cannot plan the import: %s: %s", pe.Step, ErrSummary(pe.Err))
 		}
-		return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, cfg.InstanceID, clients.Region, clients.Profile)})
+		return r.interrupted(&SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: cfg.InstanceID, Region: clients.Region, Profile: clients.Profile}})
 	}
 	r.plan = plan
 	if !cfg.KeepRows {
@@ -291,7 +295,7 @@ func (r *importRun) makePlan() error {
 // cannot be written stops the run while nothing was changed.
 func (r *importRun) openResults() error {
 	var err error
-	r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && r.resultsExist, r.cfg.Force || r.replaceDryRun, r.carried)
+	r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && r.resultsExist, r.cfg.Force || r.replaceDryRun, false, r.carried)
 	return err
 }
 
@@ -303,14 +307,14 @@ func lockResults(resultsPath, retryPath string) (*report.Lock, error) {
 		return nil, LockError(err, resultsPath)
 	}
 	if err := report.RemoveStaleTemps(resultsPath, retryPath); err != nil {
-		return lock, &SetupError{Message: err.Error(), Err: err, Hint: WriteHint(resultsPath)}
+		return lock, &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: resultsPath, Err: err}}
 	}
 	return lock, nil
 }
 
 // openResults makes a results file of the instance (force: in place of
-// one there), or opens it to go on (resume).
-func openResults(path, instanceID string, resume, force bool, carry report.CarriedColumns) (*report.Log, error) {
+// one there), or opens it to go on (resume); remove: remove's results file.
+func openResults(path, instanceID string, resume, force, remove bool, carry report.CarriedColumns) (*report.Log, error) {
 	var log *report.Log
 	var err error
 	if resume {
@@ -319,11 +323,7 @@ func openResults(path, instanceID string, resume, force bool, carry report.Carri
 		log, err = report.CreateCarrying(path, force, carry)
 	}
 	if err != nil {
-		hint := WriteHint(path)
-		if errors.Is(err, report.ErrExists) {
-			hint = "add --resume to continue that run, or --force to replace it"
-		}
-		return nil, &SetupError{Message: err.Error(), Hint: hint, Err: err}
+		return nil, &SetupError{Message: err.Error(), Err: ResultsError(err, path, remove)}
 	}
 	log.SetInstance(instanceID)
 	return log, nil
@@ -333,5 +333,5 @@ func (r *importRun) prepareIdentityCenter() error {
 	if r.sso == nil {
 		return nil
 	}
-	return r.interrupted(r.sso.Prepare(r.stop, r.status.Out(r.cfg.Progress)))
+	return r.interrupted(r.sso.Prepare(r.stop, r.ev))
 }

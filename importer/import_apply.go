@@ -136,13 +136,13 @@ func firstProblems[P any](kept []P, more int, add []P) ([]P, int) {
 // different buckets. With Identity Center, an existing user first gets its
 // Identity Center side, then its Connect fields are compared.
 func (r *importRun) apply() error {
-	r.status.Stop()
+	r.ev.SetupDone()
 	r.res.SetupElapsed = time.Since(r.start)
 	r.res.UsersQuotaNote = usersQuotaNote(r.plan, r.outcomes, r.jobs, r.rates, r.cfg.DryRun, r.cfg.Sandbox)
-	if r.res.UsersQuotaNote != "" && r.cfg.Progress != nil && !r.cfg.DryRun {
+	if r.res.UsersQuotaNote != "" && !r.cfg.DryRun {
 		// Before the first create: a run that would pass the users quota
 		// is said with its numbers, not found out user by user.
-		fmt.Fprintln(r.cfg.Progress, r.res.UsersQuotaNote)
+		fmt.Fprintln(r.ev, r.res.UsersQuotaNote)
 	}
 	r.startProgress()
 	var updErr error
@@ -195,7 +195,7 @@ func (r *importRun) createGone() {
 			o := plannedOutcome(pr, report.WouldCreate)
 			o.SignInURL, o.Instance = dryRunSignInURL(r.inst), r.inst.ID
 			r.outcomes[i] = o
-			r.progress.Add(o.Status)
+			r.ev.Done(o.Status)
 			if err := r.log.Append(o); err != nil {
 				r.res.ResultsErr = fmt.Errorf("write results file: %w", err)
 			}
@@ -299,13 +299,13 @@ func (r *importRun) provision() {
 }
 
 func (r *importRun) startProgress() {
-	r.progress = StartProgress(r.cfg.Progress, r.cfg.ProgressMode, len(r.plan.Rows))
+	r.ev.Rows(len(r.plan.Rows))
 	for i := range r.outcomes {
 		if r.outcomes[i].Status != "" {
-			r.progress.Settled(r.outcomes[i].Status)
+			r.ev.Settled(r.outcomes[i].Status)
 		}
 	}
-	onOutcome := func(o report.Outcome) { r.progress.Add(o.Status) }
+	onOutcome := func(o report.Outcome) { r.ev.Done(o.Status) }
 	r.prov = &Provisioner{
 		Connect:     r.clients.Connect,
 		Limits:      r.clients.Limits,
@@ -366,7 +366,7 @@ func (r *importRun) finish() {
 		res.Update = &c
 	}
 	res.UpdateRequested = r.cfg.Update
-	r.progress.Stop()
+	r.ev.Stop()
 	res.Stats = r.prov.Stats()
 	if r.clients.Limits != nil {
 		lim := r.clients.Limits.For("Connect.CreateUser")

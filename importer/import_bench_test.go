@@ -26,7 +26,7 @@ func benchImport(b *testing.B, rows, sandboxScale, clientScale float64, referenc
 		clients := sandboxClients(b, sb, clientScale)
 		b.StartTimer()
 		res, err := Import(context.Background(), context.Background(),
-			Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff, Concurrency: 32}, clients)
+			Config{Input: input, InstanceID: sb.InstanceID(), Concurrency: 32}, clients)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func BenchmarkPreflight(b *testing.B) {
 		sb.ResetCalls()
 		b.StartTimer()
 		res, err := Import(context.Background(), context.Background(),
-			Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff}, clients)
+			Config{Input: input, InstanceID: sb.InstanceID()}, clients)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func benchBound(b *testing.B, rows int, opts sandbox.Options, clientScale float6
 		}
 		b.StartTimer()
 		res, err := Import(context.Background(), context.Background(),
-			Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff, Concurrency: 32}, clients)
+			Config{Input: input, InstanceID: sb.InstanceID(), Concurrency: 32}, clients)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func benchBound(b *testing.B, rows int, opts sandbox.Options, clientScale float6
 		b.ReportMetric(float64(lim.Throttles()), "throttles")
 		b.ReportMetric(float64(lim.EdgeThrottles()), "edge-throttles")
 		if clientScale == 0 {
-			b.Logf("CreateUser rate used %.2f/s (%s); sandbox enforces %.2f/s", lim.Configured(), res.Rates.Of("Connect.CreateUser").Describe(), rate)
+			b.Logf("CreateUser rate used %.2f/s (%s); sandbox enforces %.2f/s", lim.Configured(), res.Rates.Of("Connect.CreateUser").Source, rate)
 		}
 	}
 }

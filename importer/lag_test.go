@@ -73,8 +73,7 @@ func TestUpdateWhileListingAndDescribeLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(clients.CloseIdleConnections)
-	res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Update: true,
-		ProgressMode: ProgressOff, LagBackoff: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}}, clients)
+	res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Update: true, LagBackoff: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}

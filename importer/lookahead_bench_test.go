@@ -33,7 +33,7 @@ func BenchmarkSSOLookahead(b *testing.B) {
 				input := writeAgents(b, b.TempDir(), agents(fmt.Sprintf("la%d-", i), rows))
 				clients := sandboxClients(b, sb, 10)
 				b.StartTimer()
-				res, _ := ssoImportWith(b, clients, sb, input, func(c *Config) { c.ProgressMode = ProgressOff })
+				res, _ := ssoImportWith(b, clients, sb, input, func(c *Config) { c.Events = nil })
 				b.StopTimer()
 				if res.Counts[report.Created] != rows {
 					b.Fatalf("counts %v", res.Counts)

@@ -35,8 +35,7 @@ func benchOrganisation(b *testing.B, scale float64) {
 		input := writeAgents(b, b.TempDir(), list)
 		clients := sandboxClients(b, sb, scale)
 		b.StartTimer()
-		res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(),
-			ProgressMode: ProgressOff, CreateHierarchy: true, TrafficDistributionGroup: sb.TrafficDistributionGroupID()}, clients)
+		res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), CreateHierarchy: true, TrafficDistributionGroup: sb.TrafficDistributionGroupID()}, clients)
 		if err != nil {
 			b.Fatal(err)
 		}

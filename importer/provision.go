@@ -360,61 +360,24 @@ func (p *Provisioner) signInURL() string {
 // send CreateUser once, and settle any ambiguous answer by looking the user
 // up rather than by sending it again.
 func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) bool {
-	pr := r.job.Planned
+	if r.job.Planned.Action == ActionExists {
+		return p.settleExisting(calls, r)
+	}
 	o := &r.outcome
-	if pr.Action == ActionExists {
-		// A row whose password was written ahead in an earlier run that
-		// was cut short: its user exists, so that run created it.
-		o.ConnectUserID = pr.ExistingUserID
-		if r.job.PrevToken != "" {
-			return p.settleResumed(calls, r)
-		}
-		if r.job.Password != "" || r.job.MayExist {
-			o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
-		} else {
-			// Where the agent signs in, so that a handout of existing
-			// agents has the address too.
-			o.Status, o.SignInURL = report.Exists, p.signInURL()
-		}
-		return true
-	}
-	password := r.job.Password // written ahead by an interrupted run
-	if password == "" {
-		password = pr.Agent.Password // supplied in the input: used as given
-	}
-	if p.Instance.Identity == agentfile.IdentityConnect && password == "" {
-		pw, err := agentfile.GeneratePassword()
-		if err != nil {
-			o.Status, o.Error = report.Failed, fmt.Sprintf("generate password: %v", err)
-			return false
-		}
-		password = pw
-	}
-	if p.Instance.Identity != agentfile.IdentityConnect {
-		password = ""
-	}
-
-	// Take the first attempt's token while a Ctrl-C can still leave the row
-	// untouched: a worker may wait here long at a low rate.
-	trace := &CallTrace{Stop: stop}
-	if p.Limits != nil {
-		if err := p.Limits.For(r.api).Wait(stop); err != nil {
-			o.Status, o.Error = report.NotAttempted, NotStarted
-			return false
-		}
-		trace.Prepaid = true
-	}
-	if why, ok := p.halted(context.Background()); !ok {
-		o.Status, o.Error = why.status, why.msg
+	password, ok := p.rowPassword(r)
+	if !ok {
 		return false
 	}
-
+	trace, ok := p.firstToken(stop, r)
+	if !ok {
+		return false
+	}
 	// The write-ahead: the password is durably on disk before the call that
 	// sets it is sent. Without a password (SAML, directory) the row still
 	// says that its call was sent, so that --resume can tell the user made
 	// by this run from one that existed before. The creation token goes
 	// with it, so that --resume can tell this run's user from another's.
-	in := createUserInput(p.Instance, pr, password)
+	in := createUserInput(p.Instance, r.job.Planned, password)
 	r.token = p.markCreate(in, r.job.PrevToken)
 	o.CreationToken = r.token
 	ahead := *o
@@ -423,12 +386,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		o.Status, o.Error = report.NotAttempted, "not attempted: the results file could not be written"
 		return false
 	}
-
-	p.noteCreate(true)
-	out, err := p.Connect.CreateUser(WithCallTrace(calls, trace), in)
-	if !errors.Is(err, ErrStopped) { // a dropped call says nothing of the pace
-		p.noteCreate(false)
-	}
+	out, err := p.sendCreate(calls, trace, in)
 	if err != nil && p.tokenRefused(r, in, trace, err) {
 		// Refused only for the creation token's tag (no connect:TagResource),
 		// and a refusal made nothing: send it again without the token,
@@ -440,11 +398,7 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 			return false
 		}
 		trace = &CallTrace{Stop: stop}
-		p.noteCreate(true)
-		out, err = p.Connect.CreateUser(WithCallTrace(calls, trace), in)
-		if !errors.Is(err, ErrStopped) {
-			p.noteCreate(false)
-		}
+		out, err = p.sendCreate(calls, trace, in)
 	}
 	if err == nil {
 		o.Status, o.ConnectUserID, o.Password, o.SignInURL = report.Created, aws.ToString(out.UserId), password, p.signInURL()
@@ -454,6 +408,77 @@ func (p *Provisioner) createConnectUser(stop, calls context.Context, r *rowRun) 
 		return true
 	}
 	return p.settle(calls, r, password, trace, err)
+}
+
+// settleExisting settles a row whose user the plan found: created, when an
+// earlier run that was cut short wrote its password ahead (its user
+// exists, so that run created it), otherwise exists.
+func (p *Provisioner) settleExisting(calls context.Context, r *rowRun) bool {
+	o := &r.outcome
+	o.ConnectUserID = r.job.Planned.ExistingUserID
+	if r.job.PrevToken != "" {
+		return p.settleResumed(calls, r)
+	}
+	if r.job.Password != "" || r.job.MayExist {
+		o.Status, o.Password, o.SignInURL = report.Created, r.job.Password, p.signInURL()
+	} else {
+		// Where the agent signs in, so that a handout of existing
+		// agents has the address too.
+		o.Status, o.SignInURL = report.Exists, p.signInURL()
+	}
+	return true
+}
+
+// rowPassword is the password a new user gets: the one an interrupted run
+// wrote ahead, the input's, or a generated one (Connect-managed instances
+// only; the others have none).
+func (p *Provisioner) rowPassword(r *rowRun) (string, bool) {
+	if p.Instance.Identity != agentfile.IdentityConnect {
+		return "", true
+	}
+	password := r.job.Password // written ahead by an interrupted run
+	if password == "" {
+		password = r.job.Planned.Agent.Password // supplied in the input: used as given
+	}
+	if password == "" {
+		pw, err := agentfile.GeneratePassword()
+		if err != nil {
+			r.outcome.Status, r.outcome.Error = report.Failed, fmt.Sprintf("generate password: %v", err)
+			return "", false
+		}
+		password = pw
+	}
+	return password, true
+}
+
+// firstToken takes the first attempt's token while a Ctrl-C can still
+// leave the row untouched (a worker may wait here long at a low rate), and
+// checks that the run still sends.
+func (p *Provisioner) firstToken(stop context.Context, r *rowRun) (*CallTrace, bool) {
+	o := &r.outcome
+	trace := &CallTrace{Stop: stop}
+	if p.Limits != nil {
+		if err := p.Limits.For(r.api).Wait(stop); err != nil {
+			o.Status, o.Error = report.NotAttempted, NotStarted
+			return nil, false
+		}
+		trace.Prepaid = true
+	}
+	if why, ok := p.halted(context.Background()); !ok {
+		o.Status, o.Error = why.status, why.msg
+		return nil, false
+	}
+	return trace, true
+}
+
+// sendCreate sends one CreateUser, counted while in flight.
+func (p *Provisioner) sendCreate(calls context.Context, trace *CallTrace, in *connect.CreateUserInput) (*connect.CreateUserOutput, error) {
+	p.noteCreate(true)
+	out, err := p.Connect.CreateUser(WithCallTrace(calls, trace), in)
+	if !errors.Is(err, ErrStopped) { // a dropped call says nothing of the pace
+		p.noteCreate(false)
+	}
+	return out, err
 }
 
 // settle decides a row whose CreateUser returned an error. When an earlier

@@ -84,7 +84,7 @@ func benchUpdateBound(b *testing.B, api string, quotas map[string]float64, rows 
 		span := WatchAPI(fl.sb, api)
 		b.StartTimer()
 		res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: fl.sb.InstanceID(),
-			Update: true, ProgressMode: ProgressOff}, clients)
+			Update: true}, clients)
 		b.StopTimer()
 		fl.sb.SetCountWatch(nil)
 		if err != nil {
@@ -100,7 +100,7 @@ func benchUpdateBound(b *testing.B, api string, quotas map[string]float64, rows 
 		c := fl.sb.Calls()[api]
 		b.ReportMetric(span.AchievedOverBound(c.Sent-c.Throttled, rate), "achieved/bound")
 		b.ReportMetric(float64(c.Throttled), "throttles")
-		b.Logf("%d %s calls at %.0f/s (%s)", c.Sent-c.Throttled, api, rate, used.Describe())
+		b.Logf("%d %s calls at %.0f/s (%s)", c.Sent-c.Throttled, api, rate, used.Source)
 	}
 }
 

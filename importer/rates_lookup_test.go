@@ -28,7 +28,7 @@ func TestServiceQuotasAskedOncePerRun(t *testing.T) {
 	input := writeUpdateRows(t, t.TempDir(), "agents.csv", fl.rows)
 	clients := quotaClientsOf(t, fl.sb)
 	fl.sb.ResetCalls()
-	cfg := Config{Input: input, InstanceID: fl.sb.InstanceID(), Update: true, ProgressMode: ProgressOff}
+	cfg := Config{Input: input, InstanceID: fl.sb.InstanceID(), Update: true}
 	res, err := Import(t.Context(), t.Context(), cfg, clients)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,9 +70,10 @@ type RemoveConfig struct {
 	// names and the listing lacks (nil: DefaultLagBackoff; lag.go).
 	LagBackoff []time.Duration
 
-	Concurrency  int // rows at once; 0: enough for the DeleteUser rate
-	Progress     io.Writer
-	ProgressMode ProgressMode
+	Concurrency int // rows at once; 0: enough for the DeleteUser rate
+	// Events hears the set-up, then each row's status, and takes the
+	// notes (the command line shows them); nil: nothing is shown.
+	Events Events
 }
 
 // RemoveResult is what a remove did.
@@ -173,11 +173,11 @@ func Remove(stop, calls context.Context, cfg RemoveConfig, clients *Clients) (*R
 	if !ok {
 		return nil, &SetupError{Message: "this Connect client cannot delete users"}
 	}
-	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now()}
+	r := &removeRun{stop: stop, calls: calls, cfg: cfg, clients: clients, api: api, start: time.Now(), ev: EventsOf(cfg.Events)}
 	r.resultsPath, r.retryPath = RemovePaths(cfg.Input, cfg.Out)
 	resolved, err := report.ResolveLink(r.resultsPath)
 	if err != nil {
-		return nil, &SetupError{Message: err.Error(), Err: err, Hint: "give --out a file, or a symbolic link that names one"}
+		return nil, &SetupError{Message: err.Error(), Err: &OutputError{Problem: BadLink, Results: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.resultsPath = resolved
 	defer r.close()
@@ -231,12 +231,13 @@ type removeRun struct {
 	trafficGroup           *TrafficGroup
 	log                    *report.Log
 	removal                *removal
-	// status shows the set-up on a terminal until the prompt or the bar.
-	status *SetupStatus
+	// ev hears the set-up (until the prompt or the bar), then each row's
+	// status, and takes the notes.
+	ev Events
 }
 
 func (r *removeRun) close() {
-	r.status.Stop()
+	r.ev.SetupDone()
 	if r.log != nil {
 		r.log.Close()
 	}
@@ -270,9 +271,7 @@ func (r *removeRun) lockResults() error {
 	if !r.cfg.Resume && !r.cfg.Force && FileExists(r.resultsPath) {
 		// checkRemovePaths let it through: it holds only a dry run's rows.
 		r.replaceDryRun = true
-		if r.cfg.Progress != nil {
-			fmt.Fprintf(r.cfg.Progress, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
-		}
+		fmt.Fprintf(r.ev, "note: replacing %s: it holds only a dry run's rows (no outcome)\n", r.resultsPath)
 	}
 	lock, err := lockResults(r.resultsPath, r.retryPath)
 	r.lock = lock
@@ -293,7 +292,7 @@ func (r *removeRun) readInput() error {
 		}
 		return &SetupError{Message: fmt.Sprintf("cannot read %s: %v", cfg.Input, UnwrapPath(err)), Err: err}
 	}
-	r.status = StartSetupStatus(cfg.Progress, cfg.ProgressMode, "remove", r.start, r.clients)
+	r.ev.Setup()
 	// The instance first: a credentials problem is the first thing said.
 	r.inst, err = DescribeInstance(r.stop, r.api, cfg.InstanceID)
 	if err != nil {
@@ -306,7 +305,7 @@ func (r *removeRun) readInput() error {
 // follows loadPrevious, so that --resume on the wrong instance is refused
 // with no call to AWS but DescribeInstance.
 func (r *removeRun) configureRates() error {
-	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.status.Out(r.cfg.Progress))
+	r.rates = r.clients.ConfiguredRates(r.stop, awsclient.KeysFor(RemoveUses(r.cfg)), r.ev)
 	return nil
 }
 
@@ -316,7 +315,7 @@ func (r *removeRun) loadPrevious() error {
 	}
 	prev, err := report.Load(r.resultsPath)
 	if err != nil {
-		return &SetupError{Message: err.Error(), Err: err, Hint: "resume from the file as bulkagents wrote it, or --out a new results file"}
+		return &SetupError{Message: err.Error(), Err: &ResumeMismatch{Problem: Unreadable, Path: r.resultsPath, Remove: true, Err: err}}
 	}
 	r.prev = prev
 	return checkRemoveResumable(r.f, prev, r.inst, r.resultsPath)
@@ -325,12 +324,12 @@ func (r *removeRun) loadPrevious() error {
 func (r *removeRun) plan() error {
 	snap, err := snapshotUsers(r.stop, r.api, r.inst.ID)
 	if err != nil {
-		return r.interrupted(&SetupError{Message: "cannot list the instance's users: " + ErrSummary(err), Err: err,
-			Hint: APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+		return r.interrupted(&SetupError{Message: "cannot list the instance's users: " + ErrSummary(err),
+			Err: &CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 	}
 	if err := r.recheckMissing(snap); err != nil {
-		return r.interrupted(&SetupError{Message: "cannot look up the users the listing lacks: " + ErrSummary(err), Err: err,
-			Hint: APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+		return r.interrupted(&SetupError{Message: "cannot look up the users the listing lacks: " + ErrSummary(err),
+			Err: &CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 	}
 	r.res = &RemoveResult{Instance: r.inst, ResultsPath: r.resultsPath, DryRun: r.cfg.DryRun, Rates: r.rates}
 	r.rows = planRemove(r.f, snap, r.prev)
@@ -393,7 +392,7 @@ func (r *removeRun) planIdentityCenter() error {
 }
 
 func (r *removeRun) confirm() error {
-	r.status.Stop() // the prompt, or the bar, takes the line
+	r.ev.SetupDone() // the prompt, or the bar, takes the line
 	if r.cfg.DryRun || r.cfg.Confirm == nil || len(r.jobs) == 0 {
 		return nil
 	}
@@ -402,7 +401,7 @@ func (r *removeRun) confirm() error {
 
 func (r *removeRun) openResults() error {
 	var err error
-	if r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force || r.replaceDryRun, report.CarriedColumns{}); err != nil {
+	if r.log, err = openResults(r.resultsPath, r.inst.ID, r.cfg.Resume && FileExists(r.resultsPath), r.cfg.Force || r.replaceDryRun, true, report.CarriedColumns{}); err != nil {
 		return err
 	}
 	r.log.SetInstance(r.inst.ID)
@@ -424,11 +423,11 @@ func (r *removeRun) apply() error {
 	if lim := clients.Limits; lim != nil {
 		res.ConfiguredDeleteRate = lim.For("Connect.DeleteUser").Configured()
 	}
-	progress := StartProgress(cfg.Progress, cfg.ProgressMode, len(r.outcomes))
-	defer progress.Stop()
+	r.ev.Rows(len(r.outcomes))
+	defer r.ev.Stop()
 	for _, o := range r.outcomes {
 		if o.Status != "" {
-			progress.Settled(o.Status)
+			r.ev.Settled(o.Status)
 		}
 	}
 	// The email comes from a DescribeUser beside each DeleteUser, unless
@@ -439,7 +438,7 @@ func (r *removeRun) apply() error {
 	rm := &removal{api: r.api, inst: r.inst, ic: r.ic, quick: r.quick, deleteStoreUsers: cfg.DeleteIdentityCenterUsers, describeEmails: describeEmails,
 		trafficGroup: r.trafficGroup}
 	p := &Provisioner{Connect: clients.Connect, Limits: clients.Limits, Instance: r.inst, Log: r.log, Concurrency: cfg.Concurrency,
-		OnOutcome: func(o report.Outcome) { progress.Add(o.Status) }, Endpoint: clients.Endpoint(), IdentityCenter: r.ic, Remove: rm}
+		OnOutcome: func(o report.Outcome) { r.ev.Done(o.Status) }, Endpoint: clients.Endpoint(), IdentityCenter: r.ic, Remove: rm}
 	rm.p, r.removal = p, rm
 	if cfg.DryRun {
 		for k := range r.jobs {
@@ -481,38 +480,16 @@ func (r *removeRun) finish() *RemoveResult {
 
 func checkRemovePaths(cfg RemoveConfig, resultsPath string) error {
 	if cfg.DryRun && cfg.Resume {
-		return &SetupError{Message: "--dry-run and --resume do not go together", Hint: "a dry run deletes nothing: run it without --resume"}
+		return &SetupError{Message: "a dry run cannot resume a run", Hint: "a dry run deletes nothing",
+			Err: &OutputError{Problem: DryRunResume, Results: resultsPath, Remove: true}}
 	}
-	if err := checkResultsPath(cfg.Input, resultsPath, "agents-removed.csv"); err != nil {
+	if err := checkResultsPath(cfg.Input, resultsPath, "", "agents-removed.csv", true); err != nil {
 		return err
 	}
 	if FileExists(resultsPath) && !cfg.Resume && !cfg.Force && !report.DryRunOnly(resultsPath) {
-		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Hint: existingRemoveHint(resultsPath, cfg.DryRun)}
+		return &SetupError{Message: fmt.Sprintf("results file %s already exists", resultsPath), Err: InTheWay(resultsPath, cfg.DryRun, true)}
 	}
 	return nil
-}
-
-// existingRemoveHint says what to do about a results file in the way,
-// offering --resume only where it applies: a real run's file with a row
-// left to finish. A dry run's file never gets here (it is replaced).
-func existingRemoveHint(path string, dryRun bool) string {
-	if dryRun {
-		return "give the dry run another file with --out, or --force to replace it"
-	}
-	rows, err := report.Load(path)
-	if err != nil {
-		return "it is not a results file bulkagents can read: --out to write elsewhere, or --force to replace it"
-	}
-	unfinished := 0
-	for _, o := range rows {
-		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
-			unfinished++
-		}
-	}
-	if unfinished == 0 {
-		return "that run is finished: --force to replace it (a new run looks every user up again), or --out to write elsewhere"
-	}
-	return fmt.Sprintf("add --resume to finish that run (%s left), --force to replace it, or --out to write elsewhere", report.Plural(unfinished, "row"))
 }
 
 // checkRemoveResumable refuses a results file of another instance or of
@@ -525,11 +502,11 @@ func checkRemoveResumable(f *agentfile.LoginFile, prev map[int]report.Outcome, i
 	for line, o := range prev {
 		if o.Instance != "" && o.Instance != inst.ID {
 			return &SetupError{Message: fmt.Sprintf("results file %s belongs to instance %s, not %s", path, o.Instance, inst.ID),
-				Hint: "resume against the instance of the interrupted run, or --out a new results file"}
+				Err: &ResumeMismatch{Problem: OtherInstance, Path: path, Instance: inst.ID, Remove: true}}
 		}
 		if login, ok := byLine[line]; o.Status != report.Invalid && (!ok || strings.TrimSpace(login) != o.Login) {
 			return &SetupError{Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Hint: "resume with the same input file as the interrupted run, or --out a new results file"}
+				Err: &ResumeMismatch{Problem: OtherInput, Path: path, Remove: true}}
 		}
 	}
 	return nil

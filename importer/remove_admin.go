@@ -45,7 +45,7 @@ func (r *removeRun) guardAdmins() error {
 	who := fmt.Sprintf("%d user(s) holding the %s security profile (%s)", len(admins), adminProfile, QuoteAll(admins))
 	switch {
 	case r.cfg.DryRun:
-		fmt.Fprintf(r.status.Out(r.cfg.Progress), "warning: a real run would delete %s, and refuses to unless --allow-admin is given: "+
+		fmt.Fprintf(r.ev, "warning: a real run would delete %s, and refuses to unless --allow-admin is given: "+
 			"a leavers file made from an export names the instance's administrators too\n", who)
 	case !r.cfg.AllowAdmin:
 		return &SetupError{

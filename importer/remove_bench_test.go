@@ -19,7 +19,7 @@ import (
 // DeleteUser bound (500 calls at 2/s times the scale). Acceptance: at most
 // 1.1.
 //
-//	go test -run '^$' -bench BenchmarkRemove500 -benchtime 1x ./remover/
+//	go test -run '^$' -bench BenchmarkRemove500 -benchtime 1x ./importer/
 func BenchmarkRemove500(b *testing.B) {
 	const users = 500
 	for range b.N {
@@ -101,7 +101,7 @@ func seedRemove(tb testing.TB, sb *sandbox.Sandbox, dir string, n int) {
 // report the DeleteUser calls beyond the first burst per second of their
 // span, over that rate. Target: achieved/bound ≥ 0.99.
 //
-//	go test -run '^$' -bench BoundDeleteUser -benchtime 1x ./remover/
+//	go test -run '^$' -bench BoundDeleteUser -benchtime 1x ./importer/
 func BenchmarkBoundDeleteUser(b *testing.B) {
 	const users = 200
 	for range b.N {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -70,9 +69,9 @@ type Config struct {
 	// group membership (--sso, --identity-store-id).
 	IdentityCenter IdentityCenterConfig
 
-	// Progress is where progress and warnings go (stderr); nil: nowhere.
-	Progress     io.Writer
-	ProgressMode ProgressMode
+	// Events hears what the run does as it goes (the command line shows
+	// it: progress, notes); nil: nothing is shown.
+	Events Events
 }
 
 // Result is what an import did.
@@ -256,8 +255,7 @@ func checkResumable(f *agentfile.File, checked []agentfile.Checked, prev map[int
 		if !ok || strings.TrimSpace(login) != strings.TrimSpace(o.Login) {
 			return &SetupError{
 				Message: fmt.Sprintf("results file %s does not match the input: its line %d is user %q, the input's is %q", path, line, o.Login, login),
-				Hint: "resume with the same input file as the interrupted run, or --out a new results file to import this one\n" +
-					"(keep the old results file: it holds the passwords of the users it created)",
+				Err:     &ResumeMismatch{Problem: OtherInput, Path: path},
 			}
 		}
 	}
@@ -319,40 +317,119 @@ func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, i
 	return invalid
 }
 
-// existingResultsHint says what to do about a results file in the way,
-// after a look at what it holds: a dry run's may simply be replaced, but
-// replacing one with passwords loses them.
-func existingResultsHint(path string, dryRun bool) string {
+// ResultsInTheWay is a results file where a run would write its own, with
+// neither --resume nor --force, and what it holds: the command line words
+// the choices (continue that run, replace it, write elsewhere). A
+// SetupError carries it as its Err.
+type ResultsInTheWay struct {
+	Path string
+	// Remove: remove's results file; DryRun: the run it stopped is a dry
+	// run. Raced: it appeared only as the run made its own (another run).
+	Remove, DryRun, Raced bool
+	// Unreadable: not a results file bulkagents can read; otherwise its
+	// rows with a password, done, and left to finish (not done, not a dry
+	// run's, not invalid).
+	Unreadable                  bool
+	Passwords, Done, Unfinished int
+	Err                         error
+}
+
+func (e *ResultsInTheWay) Error() string {
+	return fmt.Sprintf("results file %s already exists", e.Path)
+}
+func (e *ResultsInTheWay) Unwrap() error { return e.Err }
+
+// InTheWay looks at the results file in the way at path.
+func InTheWay(path string, dryRun, remove bool) *ResultsInTheWay {
+	e := &ResultsInTheWay{Path: path, DryRun: dryRun, Remove: remove}
 	rows, err := report.Load(path)
 	if err != nil {
-		return "--out to write elsewhere, or --force to replace it"
+		e.Unreadable = true
+		return e
 	}
-	passwords, done := 0, 0
 	for _, o := range rows {
 		if o.Password != "" {
-			passwords++
+			e.Passwords++
 		}
 		if o.Status.Done() {
-			done++
+			e.Done++
+		}
+		if !o.Status.Done() && !o.Status.DryRun() && o.Status != report.Invalid {
+			e.Unfinished++
 		}
 	}
-	switch {
-	case passwords == 0 && done == 0:
-		return "it records no user made (a dry run's results?): add --force to replace it, or --out to write elsewhere"
-	case dryRun && passwords > 0:
-		return fmt.Sprintf("it holds the passwords of %s: give the dry run another file with --out (--force would lose them)", report.Plural(passwords, "user"))
-	case dryRun:
-		return "give the dry run another file with --out, or --force to replace it"
-	case passwords > 0:
-		lost := "the 1 password it holds is lost"
-		if passwords > 1 {
-			lost = fmt.Sprintf("the %d passwords it holds are lost", passwords)
-		}
-		return "add --resume to continue that run (rows done stay done, with their passwords), or --out to write elsewhere;\n" +
-			"--force replaces it, and " + lost
-	}
-	return "add --resume to continue that run (rows done stay done), --force to replace it, or --out to write elsewhere"
+	return e
 }
+
+// OutputProblem is what is wrong with where a run would write.
+type OutputProblem int
+
+const (
+	DryRunResume OutputProblem = iota + 1 // a dry run asked to resume
+	OutIsInput                            // the results file is the input
+	RetryIsInput                          // the retry file would be the input
+	OutIsFolder                           // the results file is a folder
+	NoFolder                              // the results file's folder does not exist
+	BadLink                               // the results file is a link that names no file
+)
+
+// OutputError is a results file that cannot be where it was asked to be;
+// the command line words it (naming its flags). A SetupError carries it as
+// its Err; the SetupError's own Message and Hint name no flag.
+type OutputError struct {
+	Problem        OutputProblem
+	Results, Retry string
+	Remove         bool   // remove's results file
+	Suggest        string // a results file's name to offer instead, "" when none
+	Err            error
+}
+
+func (e *OutputError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("results file %s: problem %d", e.Results, e.Problem)
+}
+func (e *OutputError) Unwrap() error { return e.Err }
+
+// ResumeProblem is why a results file cannot be resumed from.
+type ResumeProblem int
+
+const (
+	OtherInput    ResumeProblem = iota + 1 // its rows are not the input's
+	OtherInstance                          // another instance's run wrote it
+	Unreadable                             // not a results file bulkagents can read
+)
+
+// ResumeMismatch is a results file --resume cannot continue; the command
+// line says what to give instead. A SetupError carries it as its Err.
+type ResumeMismatch struct {
+	Problem  ResumeProblem
+	Path     string
+	Instance string // this run's instance (OtherInstance)
+	Remove   bool   // remove's results file
+	Err      error
+}
+
+func (e *ResumeMismatch) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("results file %s cannot be resumed (problem %d)", e.Path, e.Problem)
+}
+func (e *ResumeMismatch) Unwrap() error { return e.Err }
+
+// UnwritableResults is a results file the run cannot write or hold: its
+// folder is read-only or full (Err says), or another run holds it
+// (Locked). A SetupError carries it as its Err.
+type UnwritableResults struct {
+	Path   string
+	Locked bool
+	Err    error
+}
+
+func (e *UnwritableResults) Error() string { return e.Err.Error() }
+func (e *UnwritableResults) Unwrap() error { return e.Err }
 
 // SamePath says whether two paths name one file, or would.
 func SamePath(a, b string) bool {
@@ -394,8 +471,20 @@ func UnwrapPath(err error) error {
 // wrong region or a wrong instance id.
 func DescribeError(err error, instanceID, region, profile string) error {
 	msg := fmt.Sprintf("cannot use instance %s: %s", instanceID, ErrSummary(err))
-	return &SetupError{Message: msg, Hint: APIHint(err, instanceID, region, profile), Err: err}
+	return &SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: instanceID, Region: region, Profile: profile}}
 }
+
+// CallError is a call of the set-up that AWS (or the network) refused,
+// with what the command line needs to say what to check: the instance, the
+// region and the profile the call was made with. A SetupError carries it
+// as its Err; the command line finds it with errors.As and words the hint.
+type CallError struct {
+	Err                         error
+	InstanceID, Region, Profile string
+}
+
+func (e *CallError) Error() string { return e.Err.Error() }
+func (e *CallError) Unwrap() error { return e.Err }
 
 // ErrSummary is an AWS error without the SDK's operation and request-id
 // wrapping.
@@ -437,59 +526,4 @@ func unwrapAll(err error) error {
 		}
 		err = u
 	}
-}
-
-// APIHint says what the user can do about an AWS error.
-func APIHint(err error, instanceID, region, profile string) string {
-	login := "aws sso login --profile NAME"
-	if profile != "" {
-		login = "aws sso login --profile " + profile
-	}
-	var ue *UnreachableError
-	if errors.As(err, &ue) {
-		return unreachableHint(ue)
-	}
-	switch awsclient.Classify(err) {
-	case awsclient.NotFound:
-		return fmt.Sprintf("no instance %s in region %s: check --instance-id and --region (an instance ARN carries its region)", instanceID, orUnset(region))
-	case awsclient.AccessDenied:
-		return "the credentials are not allowed this call: they need connect:DescribeInstance, connect:List*, connect:SearchUsers and connect:CreateUser on the instance"
-	case awsclient.Unauthenticated:
-		return "the credentials are not valid (expired?): refresh them (" + login + ") or pick others with --profile"
-	}
-	var ce *awsclient.CredentialsError
-	var mr *aws.MissingRegionError
-	switch {
-	case errors.As(err, &ce) && ce.SSO():
-		return "sign in again: " + login + "; then run the same command"
-	case errors.As(err, &mr):
-		return "set a region: --region NAME, AWS_REGION, the profile's region, or give --instance-id as an instance ARN"
-	case errors.As(err, &ce):
-		return "run 'aws sso login --profile NAME' and add --profile NAME, or set AWS_ACCESS_KEY_ID and\n" +
-			"AWS_SECRET_ACCESS_KEY; or try it first with --sandbox"
-	case awsclient.Classify(err) == awsclient.NotSent:
-		return "check --endpoint-url (or AWS_ENDPOINT_URL) and the network"
-	}
-	return ""
-}
-
-// unreachableHint says what to check: the address given (--endpoint-url,
-// AWS_ENDPOINT_URL) when the endpoint is not one of AWS's own, otherwise the
-// network.
-func unreachableHint(e *UnreachableError) string {
-	host := strings.TrimPrefix(strings.TrimPrefix(e.Endpoint, "https://"), "http://")
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".amazonaws.com.cn") {
-		return "check --endpoint-url (or AWS_ENDPOINT_URL): is the server running, and is this its address?"
-	}
-	return "check the network, any proxy (HTTPS_PROXY) or firewall, and the Region (--region, AWS_REGION)"
-}
-
-func orUnset(region string) string {
-	if region == "" {
-		return "(none set)"
-	}
-	return region
 }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/smithy-go"
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -24,7 +24,6 @@ import (
 func importInto(t *testing.T, sb *sandbox.Sandbox, cfg Config) (*Result, error) {
 	t.Helper()
 	cfg.InstanceID = sb.InstanceID()
-	cfg.ProgressMode = ProgressOff
 	return Import(context.Background(), context.Background(), cfg, sandboxClients(t, sb, 1000))
 }
 
@@ -131,20 +130,19 @@ func TestImportRefusesToOverwriteResults(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "agents-results.csv"))
 	_, err := importInto(t, sb, Config{Input: input})
-	var se *SetupError
-	if !errors.As(err, &se) || !strings.Contains(se.Hint, "--resume") {
-		t.Fatalf("second run without --force: %v, want a setup error hinting at --resume", err)
+	// The command line words the hint from what the file holds
+	// (TestImportRefusesToOverwriteResultsHints).
+	var rw *ResultsInTheWay
+	if !errors.As(err, &rw) || rw.Passwords != 2 || rw.DryRun {
+		t.Fatalf("second run without --force: %v, want the results file in the way, with its 2 passwords", err)
 	}
 	after, _ := os.ReadFile(filepath.Join(dir, "agents-results.csv"))
 	if string(before) != string(after) {
 		t.Error("the refused run changed the results file")
 	}
-	if !strings.Contains(se.Hint, "2 passwords it holds are lost") {
-		t.Errorf("hint %q does not say that --force loses the passwords", se.Hint)
-	}
 	_, err = importInto(t, sb, Config{Input: input, DryRun: true})
-	if !errors.As(err, &se) || !strings.Contains(se.Hint, "--out") || !strings.Contains(se.Hint, "would lose them") {
-		t.Errorf("a dry run over a results file with passwords: %v, hint %q; want --out, and a warning against --force", err, se.Hint)
+	if !errors.As(err, &rw) || rw.Passwords != 2 || !rw.DryRun {
+		t.Errorf("a dry run over a results file with passwords: %v, want the file in the way, for a dry run", err)
 	}
 }
 
@@ -303,71 +301,6 @@ func TestImportSAML(t *testing.T) {
 	}
 }
 
-func TestWriteSummary(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	WriteSummary(&b, &Result{
-		Instance:             Instance{Identity: agentfile.IdentityConnect},
-		Counts:               report.Counts{report.Created: 40, report.Invalid: 1},
-		ResultsPath:          "agents-results.csv",
-		RetryPath:            "agents-retry.csv",
-		RetryRows:            1,
-		Stats:                Stats{CreateCalls: 41, CreateSpan: 20 * 1e9},
-		ConfiguredCreateRate: 2,
-		FinalCreateRate:      1.6,
-		CreateThrottles:      3,
-		ExistingUsers:        -1,
-		Problems:             []agentfile.Problem{{Line: 7, Column: "routing profile name", Message: "routing profile \"x\" does not exist", Hint: "existing: \"Basic Routing Profile\""}},
-	})
-	out := b.String()
-	for _, want := range []string{
-		"41 rows: 40 created, 1 invalid", "2.00/s (limit 2.00/s)", "3 throttled", "1.60/s",
-		`line 7: column "routing profile name": `, "; hint: existing", "agents-results.csv (it holds passwords", "agents-retry.csv (1 row to fix",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("summary lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-// TestWriteSummarySaysWhyRowsFailed: each reason once, with its lines; an
-// interruption only in its own line.
-func TestWriteSummarySaysWhyRowsFailed(t *testing.T) {
-	t.Parallel()
-	var outcomes []report.Outcome
-	for line := 2; line < 8; line++ {
-		outcomes = append(outcomes, report.Outcome{Line: line, Status: report.Failed, Error: quotaMessage})
-	}
-	outcomes = append(outcomes,
-		report.Outcome{Line: 8, Status: report.Failed, Error: "create connect user: InvalidParameterException: bad"},
-		report.Outcome{Line: 9, Status: report.NotAttempted, Error: NotStarted},
-		report.Outcome{Line: 10, Status: report.NotAttempted, Error: NotStarted})
-	var b strings.Builder
-	WriteSummary(&b, &Result{Counts: report.Count(outcomes), Outcomes: outcomes, Interrupted: true, ExistingUsers: -1})
-	out := b.String()
-	for _, want := range []string{"lines 2, 3 and 4 more: failed: " + quotaMessage, "line 8: failed: create connect user: InvalidParameterException: bad",
-		"interrupted: run the same command with --resume"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("summary lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Count(out, "--resume") != 2 {
-		t.Errorf("the interruption is said more than once:\n%s", out)
-	}
-}
-
-// TestWriteSummaryPaceRecovered: a pace lowered by throttling and climbed
-// back is not said to be lowered to the limit itself.
-func TestWriteSummaryPaceRecovered(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	WriteSummary(&b, &Result{Counts: report.Counts{report.Created: 40}, Stats: Stats{CreateCalls: 40, CreateSpan: 20 * time.Second},
-		ConfiguredCreateRate: 2, FinalCreateRate: 2, CreateThrottles: 1, ExistingUsers: -1})
-	if out := b.String(); strings.Contains(out, "lowered to 2.00/s") || !strings.Contains(out, "back to the limit") {
-		t.Errorf("summary after the pace recovered:\n%s", out)
-	}
-}
-
 func TestUsersQuotaNote(t *testing.T) {
 	t.Parallel()
 	wouldCreate := func(n int) []report.Outcome {
@@ -397,11 +330,6 @@ func TestUsersQuotaNote(t *testing.T) {
 	note = usersQuotaNote(&Plan{ExistingUsers: 480}, nil, jobs, &Rates{UsersQuota: 500, UsersQuotaSource: SourceDefault}, false, true)
 	if !strings.Contains(note, "import:") || !strings.Contains(note, "510 in all") || !strings.Contains(note, "sandbox") || strings.Contains(note, "Service Quotas") {
 		t.Errorf("a sandbox import past its quota says %q", note)
-	}
-	var b strings.Builder
-	WriteSummary(&b, &Result{DryRun: true, ExistingUsers: 450, UsersQuotaNote: note, Counts: report.Counts{report.WouldCreate: 100}})
-	if !strings.Contains(b.String(), note) {
-		t.Errorf("the dry run's summary leaves the note out:\n%s", b.String())
 	}
 }
 
@@ -450,44 +378,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestProgressLines(t *testing.T) {
-	old := ProgressInterval
-	ProgressInterval = 20 * time.Millisecond
-	defer func() { ProgressInterval = old }()
-	var out syncBuffer
-	p := StartProgress(&out, ProgressAuto, 10) // not a terminal: plain lines
-	for range 3 {
-		p.Add(report.Created)
-	}
-	p.Add(report.Failed)
-	out.waitFor(t, "import: 4/10 rows, 1 failed")
-	p.Stop()
-	if got := out.String(); !strings.Contains(got, "import: 4/10 rows, 1 failed") || !strings.Contains(got, "left") {
-		t.Errorf("progress lines:\n%s", got)
-	}
-	if StartProgress(&out, ProgressOff, 10) != nil {
-		t.Error("--no-progress still shows progress")
-	}
-}
-
-// TestProgressRateLeavesSettledRowsOut: a resumed run whose rows are
-// mostly done already shows the pace of the rows it does, not a rate
-// swollen by the rows settled at the start.
-func TestProgressRateLeavesSettledRowsOut(t *testing.T) {
-	t.Parallel()
-	p := &Progress{total: 1000, start: time.Now().Add(-10 * time.Second)}
-	for range 900 {
-		p.Settled(report.Created)
-	}
-	for range 20 {
-		p.Add(report.Created)
-	}
-	// 20 rows in 10 s: 2 rows/s, and 80 rows left take 40 s.
-	if got := p.line(); !strings.Contains(got, "920/1000 rows, 2.0 rows/s, about 40") {
-		t.Errorf("progress line %q, want 920/1000 rows at 2.0 rows/s, about 40 s left", got)
-	}
-}
-
 // TestImportDirectory: on an EXISTING_DIRECTORY instance names come from
 // the directory: none is sent, and no password.
 func TestImportDirectory(t *testing.T) {
@@ -530,13 +420,14 @@ func TestImportPlanErrorIsOneLine(t *testing.T) {
 	clients := sandboxClients(t, sb, 1000)
 	clients.Connect = deniedListUsers{clients.Connect}
 	_, err := Import(context.Background(), context.Background(),
-		Config{Input: input, InstanceID: sb.InstanceID(), ProgressMode: ProgressOff}, clients)
+		Config{Input: input, InstanceID: sb.InstanceID()}, clients)
 	var se *SetupError
 	if !errors.As(err, &se) {
 		t.Fatalf("error %v, want a setup error", err)
 	}
-	if se.Message != "cannot plan the import: list users: AccessDeniedException: not allowed" || !strings.Contains(se.Hint, "connect:") {
-		t.Errorf("message %q, hint %q", se.Message, se.Hint)
+	var ce *CallError // the command line's hint names the permissions from it
+	if se.Message != "cannot plan the import: list users: AccessDeniedException: not allowed" || !errors.As(err, &ce) || awsclient.Classify(ce.Err) != awsclient.AccessDenied {
+		t.Errorf("message %q, error %v", se.Message, err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "agents-results.csv")); err == nil {
 		t.Error("a failed plan wrote a results file")
@@ -662,8 +553,14 @@ func TestImportSummaryShowsWarnings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The summary prints each problem and warning as agentfile words them.
 	var b strings.Builder
-	WriteSummary(&b, res)
+	for _, p := range res.Problems {
+		b.WriteString(agentfile.FormatProblem(p) + "\n")
+	}
+	for _, w := range res.Warnings {
+		b.WriteString(agentfile.FormatWarning(w) + "\n")
+	}
 	for _, want := range []string{`line 2: warning: column "phone number": ignored`, `line 3: column "user login": no user "warned0002", but the instance has "WARNED0002", which differs only in case`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
@@ -705,34 +602,6 @@ func TestImportKeepsTheInput(t *testing.T) {
 			t.Errorf("--out %s: %d CreateUser sent", filepath.Base(c.Out), n)
 		}
 	}
-}
-
-// TestProgressBarCountsThisRunsRows: on a terminal the bar counts the rows
-// this run does, so its rate and time left are not swollen by the rows
-// settled at the start, even when every row was.
-func TestProgressBarCountsThisRunsRows(t *testing.T) {
-	t.Parallel()
-	var out syncBuffer
-	newBar := func(total int) *Progress {
-		return &Progress{total: total, start: time.Now(), bar: progressbar.NewOptions(total, progressbar.OptionSetWriter(&out))}
-	}
-	p := newBar(10)
-	for range 6 {
-		p.Settled(report.Created)
-	}
-	p.Add(report.Created)
-	if max, now := p.bar.GetMax(), p.bar.State().CurrentNum; max != 4 || now != 1 {
-		t.Errorf("bar at %d of %d, want 1 of 4: the settled rows are counted in it", now, max)
-	}
-	p.Stop()
-	if !strings.Contains(out.String(), "6 already settled") {
-		t.Errorf("the bar does not say how many rows were settled:\n%s", out.String())
-	}
-	all := newBar(3)
-	for range 3 {
-		all.Settled(report.Exists)
-	}
-	all.Stop()
 }
 
 // TestImportRefusesAFolder: a folder given for the file cannot be imported

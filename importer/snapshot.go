@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
@@ -56,20 +55,16 @@ type Snapshot struct {
 	// groupPaths holds the path from the top of every hierarchy group a
 	// user is in; a group that could not be described is absent.
 	groupPaths map[string][]string
-	// Calls counts the calls made per API ("SearchUsers").
+	// Calls counts the calls made per API ("SearchUsers"); Pages the
+	// SearchUsers pages of the listing itself, of them.
 	Calls map[string]int64
+	Pages int64
 	// Gone lists users deleted while the snapshot was taken.
 	Gone []string
 	// Lookup is how the proficiencies were found; Warnings say what
 	// could not be read (and was left blank).
 	Lookup   ProficiencyLookup
 	Warnings []string
-}
-
-// snapshotProgress is told how far the snapshot has come; the export's
-// progress display reads it.
-type snapshotProgress struct {
-	pages, read, described, total atomic.Int64
 }
 
 // describeWorkers is how many DescribeUser calls are in flight at once. The
@@ -113,6 +108,11 @@ func (r countingReader) DescribeUserHierarchyGroup(ctx context.Context, in *conn
 	return r.ConnectReader.DescribeUserHierarchyGroup(ctx, in, o...)
 }
 
+func (r countingReader) ListUserHierarchyGroups(ctx context.Context, in *connect.ListUserHierarchyGroupsInput, o ...func(*connect.Options)) (*connect.ListUserHierarchyGroupsOutput, error) {
+	r.n.add("ListUserHierarchyGroups")
+	return r.ConnectReader.ListUserHierarchyGroups(ctx, in, o...)
+}
+
 func (r countingReader) SearchUsers(ctx context.Context, in *connect.SearchUsersInput, o ...func(*connect.Options)) (*connect.SearchUsersOutput, error) {
 	r.n.add("SearchUsers")
 	return r.ConnectReader.SearchUsers(ctx, in, o...)
@@ -134,6 +134,13 @@ type SnapshotReaders struct {
 	Proficiencies ProficiencyReader
 	Lookup        ProficiencyLookup
 	Limits        *Limits
+	// Where, when not empty, is the part of the users to read (export
+	// --where), all of its conditions holding: the server pages only those.
+	Where []Where
+	// NoDescribe leaves out the DescribeUser calls (the email, secondary
+	// email, mobile and per-channel settings stay blank); NoHierarchy the
+	// hierarchy groups' paths: for an export of columns that need neither.
+	NoDescribe, NoHierarchy bool
 }
 
 // TakeSnapshot reads every user of an instance at page cost: SearchUsers
@@ -145,9 +152,9 @@ type SnapshotReaders struct {
 // hierarchy group's path costs one DescribeUserHierarchyGroup per group in
 // use, also while the pages are read. Proficiencies are found once the
 // pages are in, while the DescribeUser calls go on (snapshot_proficiency.go).
-func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, prog *snapshotProgress) (*Snapshot, error) {
+func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, prog *SnapshotProgress) (*Snapshot, error) {
 	if prog == nil {
-		prog = &snapshotProgress{}
+		prog = &SnapshotProgress{}
 	}
 	calls := &counter{}
 	api := countingReader{ConnectReader: r.Connect, n: calls}
@@ -159,23 +166,48 @@ func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, pro
 	if snap.Security, err = listSecurityProfiles(ctx, api, instanceID); err != nil {
 		return nil, err
 	}
+	resolver := &whereResolver{routing: snap.Routing, security: snap.Security, groups: func(ctx context.Context) (*hierarchyIndex, error) {
+		return newHierarchyIndex(ctx, api, instanceID)
+	}}
+	search, err := resolver.searchFor(ctx, r.Where)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var profs *snapshotProficiencies
 	if r.Proficiencies != nil {
 		profs = startProficiencies(ctx, api, countingProficiencies{r.Proficiencies, calls}, instanceID)
+		profs.lookup.scope = search
 	}
-	users, describing := startDescribers(ctx, cancel, r.Describe, instanceID, calls, prog)
-	groups, grouping := startGroupPaths(ctx, cancel, api, instanceID, snap)
-	err = ScanUsers(ctx, api, instanceID, FullUsers, prog, func(u *UserSnapshot) {
+	var users chan<- *UserSnapshot
+	describing, grouping := &sync.WaitGroup{}, &sync.WaitGroup{}
+	if !r.NoDescribe {
+		users, describing = startDescribers(ctx, cancel, r.Describe, instanceID, calls, prog)
+	}
+	var groups chan<- string
+	var group func(string)
+	if !r.NoHierarchy {
+		groups, grouping = startGroupPaths(ctx, cancel, api, instanceID, snap)
+		group = func(groupID string) { groups <- groupID }
+	}
+	pages := prog.Pages.Load()
+	err = ScanUsersMatching(ctx, api, instanceID, search, prog, func(u *UserSnapshot) {
 		snap.Users = append(snap.Users, u)
-		users <- u
-	}, func(groupID string) { groups <- groupID })
-	close(groups)
+		if users != nil {
+			users <- u
+		}
+	}, group)
+	snap.Pages = prog.Pages.Load() - pages
+	if groups != nil {
+		close(groups)
+	}
 	if err == nil && profs != nil {
 		err = profs.finish(ctx, snap.Users, r.Lookup, r.Limits)
 	}
-	close(users)
+	if users != nil {
+		close(users)
+	}
 	describing.Wait()
 	grouping.Wait()
 	if err == nil {
@@ -196,7 +228,7 @@ func TakeSnapshot(ctx context.Context, r SnapshotReaders, instanceID string, pro
 
 // startDescribers starts the DescribeUser workers: each user sent on the
 // channel is described; the first error cancels the snapshot.
-func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, describe UserDescriber, instanceID string, calls *counter, prog *snapshotProgress) (chan<- *UserSnapshot, *sync.WaitGroup) {
+func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, describe UserDescriber, instanceID string, calls *counter, prog *SnapshotProgress) (chan<- *UserSnapshot, *sync.WaitGroup) {
 	users := make(chan *UserSnapshot, 2*searchPageSize)
 	var wg sync.WaitGroup
 	for range describeWorkers {
@@ -207,7 +239,7 @@ func startDescribers(ctx context.Context, cancel context.CancelCauseFunc, descri
 				if err := describeOne(ctx, describe, instanceID, u, calls); err != nil {
 					cancel(err)
 				}
-				prog.described.Add(1)
+				prog.Described.Add(1)
 			}
 		}()
 	}

@@ -149,6 +149,9 @@ type proficiencyLookup struct {
 	search     ConnectReader
 	list       ProficiencyReader
 	instanceID string
+	// scope, when not nil, is the part of the users the snapshot reads:
+	// the searches look for holders among them only.
+	scope *UserSearch
 
 	mu   sync.Mutex
 	held map[string][]HeldProficiency // by user id
@@ -230,8 +233,9 @@ func (l *proficiencyLookup) searchPair(ctx context.Context, p attributePair) err
 
 // countHolders asks how many users hold an attribute value, at any level.
 func (l *proficiencyLookup) countHolders(ctx context.Context, p attributePair) (int64, error) {
+	criteria, filter := l.scope.and(proficiencyCriteria(p, 0))
 	out, err := l.search.SearchUsers(ctx, &connect.SearchUsersInput{InstanceId: aws.String(l.instanceID), MaxResults: aws.Int32(1),
-		SearchCriteria: proficiencyCriteria(p, 0)})
+		SearchCriteria: criteria, SearchFilter: filter})
 	if err != nil {
 		return 0, &PlanError{Step: "search users by proficiency " + p.name + "|" + p.value, Err: err}
 	}
@@ -260,8 +264,9 @@ func proficiencyCriteria(p attributePair, level int32) *types.UserSearchCriteria
 // searchIDs gives the ids of the users holding an attribute value, at a
 // level when level > 0.
 func (l *proficiencyLookup) searchIDs(ctx context.Context, p attributePair, level int32) ([]string, error) {
+	criteria, filter := l.scope.and(proficiencyCriteria(p, level))
 	pg := connect.NewSearchUsersPaginator(l.search, &connect.SearchUsersInput{
-		InstanceId: aws.String(l.instanceID), MaxResults: aws.Int32(searchPageSize), SearchCriteria: proficiencyCriteria(p, level)})
+		InstanceId: aws.String(l.instanceID), MaxResults: aws.Int32(searchPageSize), SearchCriteria: criteria, SearchFilter: filter})
 	var ids []string
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)

@@ -50,8 +50,7 @@ func BenchmarkExportProficiencyLookup(b *testing.B) {
 				var out bytes.Buffer
 				b.StartTimer()
 				start := time.Now()
-				res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out,
-					ProgressMode: ProgressOff, Proficiencies: lookup}, clients)
+				res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out, Proficiencies: lookup}, clients)
 				elapsed := time.Since(start)
 				b.StopTimer()
 				if err != nil {

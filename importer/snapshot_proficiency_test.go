@@ -52,8 +52,7 @@ func TestExportProficiencyLookups(t *testing.T) {
 	proficiencyUsers(t, sb, n)
 	export := func(lookup ProficiencyLookup) (string, *ExportResult) {
 		var out bytes.Buffer
-		res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out,
-			ProgressMode: ProgressOff, Proficiencies: lookup}, sandboxClients(t, sb, 1000))
+		res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out, Proficiencies: lookup}, sandboxClients(t, sb, 1000))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +114,7 @@ func TestExportProficienciesDenied(t *testing.T) {
 	clients := sandboxClients(t, sb, 1000)
 	clients.Connect = deniedAttributes{clients.Connect.(*connect.Client)}
 	var out bytes.Buffer
-	res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out, ProgressMode: ProgressOff}, clients)
+	res, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: "-", Stdout: &out}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}

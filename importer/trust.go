@@ -14,25 +14,26 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// LockError says that another run holds the results file.
+// LockError says that another run holds the results file, or that it
+// cannot be locked (its folder cannot be written).
 func LockError(err error, path string) error {
 	if errors.Is(err, report.ErrLocked) {
 		return &SetupError{
 			Message: fmt.Sprintf("results file %s is in use by another bulkagents run", path),
-			Hint: "let that run end (or stop it with Ctrl-C), then run this again; two runs on one results file would lose passwords.\n" +
-				"To import something else at the same time, give it --out another results file",
-			Err: err,
+			Err:     &UnwritableResults{Path: path, Locked: true, Err: err},
 		}
 	}
-	return &SetupError{Message: err.Error(), Hint: WriteHint(path), Err: err}
+	return &SetupError{Message: err.Error(), Err: &UnwritableResults{Path: path, Err: err}}
 }
 
-// WriteHint says what to do when the results file's folder cannot be
-// written (a read-only folder or file system, a full disk).
-func WriteHint(path string) string {
-	dir := filepath.Dir(path)
-	return fmt.Sprintf("bulkagents writes the results file in %s: make that folder writable (chmod u+w %s), free some space if the disk is full,\n"+
-		"or give --out a results file in a folder you can write to", dir, dir)
+// ResultsError is the cause of a results file that could not be made or
+// opened: one another run made meanwhile (report.ErrExists), or one that
+// cannot be written.
+func ResultsError(err error, path string, remove bool) error {
+	if errors.Is(err, report.ErrExists) {
+		return &ResultsInTheWay{Path: path, Remove: remove, Raced: true, Err: err}
+	}
+	return &UnwritableResults{Path: path, Err: err}
 }
 
 // WriteErrorHint is the hint for an error writing a file: what to do about
@@ -79,8 +80,7 @@ func checkInstance(prev map[int]report.Outcome, inst Instance, path string, prog
 	sort.Strings(others)
 	return &SetupError{
 		Message: fmt.Sprintf("results file %s belongs to instance %s, not to instance %s", path, strings.Join(others, ", "), inst.ID),
-		Hint: "resume it with the --instance-id (and --region) of that run; to import this file into instance " + inst.ID + ",\n" +
-			"give --out a new results file (keep the old one: it holds the passwords of the users made in the other instance)",
+		Err:     &ResumeMismatch{Problem: OtherInstance, Path: path, Instance: inst.ID},
 	}
 }
 
@@ -125,21 +125,5 @@ func settleInDoubt(calls context.Context, p *Provisioner, inst Instance, outcome
 		}
 		o.Status, o.ConnectUserID, o.Error, o.SignInURL = report.Created, id, "", p.signInURL()
 		outcomes[i] = o
-	}
-}
-
-// writeTrustSummary says why a run stopped sending, which rows are in doubt,
-// and that the results file could not be finished.
-func writeTrustSummary(w io.Writer, verb string, res *Result) {
-	if res.Halted != "" {
-		fmt.Fprintf(w, "%s: stopped sending: %s\n", verb, strings.TrimPrefix(res.Halted, "not attempted: "))
-	}
-	if res.InDoubt > 0 {
-		fmt.Fprintf(w, "%s: %s may have been created without the answer arriving: kept out of the retry file;\n"+
-			"    run the same command with --resume to settle them (their passwords are in the results file)\n",
-			verb, report.Plural(res.InDoubt, "row"))
-	}
-	if res.ResultsErr != nil {
-		fmt.Fprintf(w, "%s: the results file could not be finished: %s is the complete log (the last row of each line counts)\n", verb, res.ResultsPath)
 	}
 }

@@ -104,7 +104,7 @@ func TestImportHangingCreateUser(t *testing.T) {
 	dir := t.TempDir()
 	rows := agents("hang", 3)
 	res, err := Import(context.Background(), context.Background(),
-		Config{Input: writeAgents(t, dir, rows), InstanceID: sb.InstanceID(), ProgressMode: ProgressOff}, clients)
+		Config{Input: writeAgents(t, dir, rows), InstanceID: sb.InstanceID()}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestImportResumeOlderFileWithoutInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	var progress syncBuffer
-	res, err := importInto(t, sb, Config{Input: input, Resume: true, Progress: &progress})
+	res, err := importInto(t, sb, Config{Input: input, Resume: true, Events: NotesTo(&progress)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -520,33 +518,5 @@ func warnPasswordIgnored(f *agentfile.File, pr *PlannedRow) {
 	}
 	if w, ok := f.PasswordIgnored(pr.Row); ok {
 		pr.Warnings = append(pr.Warnings, w)
-	}
-}
-
-// writeUpdateSummary says how many existing users differ from the file and
-// how many changes each field has: with --update, what was (or would be)
-// changed; without it, what differs and how to change it.
-func writeUpdateSummary(w io.Writer, verb string, res *Result) {
-	u := res.Update
-	if u == nil || u.Differ == 0 {
-		return
-	}
-	fields := make([]string, 0, len(u.Fields))
-	for f := range u.Fields {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	per := make([]string, len(fields))
-	for i, f := range fields {
-		per[i] = fmt.Sprintf("%s %d", f, u.Fields[f])
-	}
-	users := report.Plural(u.Differ, "existing user")
-	switch {
-	case !res.UpdateRequested:
-		fmt.Fprintf(w, "%s: %s differ from the file (%s); left as they are: add --update to change them\n", verb, users, strings.Join(per, ", "))
-	case res.DryRun:
-		fmt.Fprintf(w, "%s: %s would be updated; changes per field: %s\n", verb, users, strings.Join(per, ", "))
-	default:
-		fmt.Fprintf(w, "%s: %s to update; changes per field: %s\n", verb, users, strings.Join(per, ", "))
 	}
 }

@@ -200,7 +200,7 @@ func TestUpdateExportRoundTrip(t *testing.T) {
 		t.Fatalf("create: %v %v", res, err)
 	}
 	export := filepath.Join(dir, "export.csv")
-	if _, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: export, ProgressMode: ProgressOff}, sandboxClients(t, sb, 1000)); err != nil {
+	if _, err := Export(context.Background(), ExportConfig{InstanceID: sb.InstanceID(), Out: export}, sandboxClients(t, sb, 1000)); err != nil {
 		t.Fatal(err)
 	}
 	head, err := os.ReadFile(export)

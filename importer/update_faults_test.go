@@ -75,7 +75,7 @@ func BenchmarkUpdate300(b *testing.B) {
 		fl.sb.ResetCalls()
 		b.StartTimer()
 		start := time.Now()
-		res, err := Import(b.Context(), b.Context(), Config{Input: input, InstanceID: fl.sb.InstanceID(), Update: true, ProgressMode: ProgressOff},
+		res, err := Import(b.Context(), b.Context(), Config{Input: input, InstanceID: fl.sb.InstanceID(), Update: true},
 			sandboxClients(b, fl.sb, scale))
 		if err != nil {
 			b.Fatal(err)

@@ -28,9 +28,9 @@ const (
 // listing lags writes by seconds (docs/aws.md §10): a user missing from it
 // may exist, and one in it may be gone; LagBackoff and the callers' exact
 // look-ups settle both.
-func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *snapshotProgress, user func(*UserSnapshot), group func(string)) error {
+func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages UserPages, prog *SnapshotProgress, user func(*UserSnapshot), group func(string)) error {
 	if prog == nil {
-		prog = &snapshotProgress{}
+		prog = &SnapshotProgress{}
 	}
 	if pages == NamesOnly {
 		p := connect.NewListUsersPaginator(api, &connect.ListUsersInput{
@@ -40,25 +40,40 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 			if err != nil {
 				return listingError(ctx, "list users", err)
 			}
-			prog.pages.Add(1)
+			prog.Pages.Add(1)
 			for _, s := range page.UserSummaryList {
 				user(&UserSnapshot{ID: aws.ToString(s.Id), ARN: aws.ToString(s.Arn), Username: aws.ToString(s.Username)})
-				prog.read.Add(1)
+				prog.Read.Add(1)
 			}
 		}
 		return nil
 	}
+	return ScanUsersMatching(ctx, api, instanceID, nil, prog, user, group)
+}
+
+// ScanUsersMatching is ScanUsers with FullUsers over a part of the users:
+// the server pages only those search matches (nil: every user).
+func ScanUsersMatching(ctx context.Context, api ConnectReader, instanceID string, search *UserSearch, prog *SnapshotProgress, user func(*UserSnapshot), group func(string)) error {
+	if prog == nil {
+		prog = &SnapshotProgress{}
+	}
+	in := &connect.SearchUsersInput{InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)}
+	if search != nil {
+		in.SearchCriteria, in.SearchFilter = search.Criteria, search.Filter
+	}
 	seen := map[string]bool{}
-	p := connect.NewSearchUsersPaginator(api, &connect.SearchUsersInput{
-		InstanceId: aws.String(instanceID), MaxResults: aws.Int32(searchPageSize)})
+	p := connect.NewSearchUsersPaginator(api, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return listingError(ctx, "search users", err)
 		}
-		prog.pages.Add(1)
+		prog.Pages.Add(1)
 		if page.ApproximateTotalCount != nil {
-			prog.total.Store(*page.ApproximateTotalCount)
+			prog.Total.Store(*page.ApproximateTotalCount)
+			if prog.OnTotal != nil && !prog.told.Swap(true) {
+				prog.OnTotal(*page.ApproximateTotalCount)
+			}
 		}
 		for i := range page.Users {
 			u := fromSearchSummary(&page.Users[i])
@@ -67,7 +82,7 @@ func ScanUsers(ctx context.Context, api ConnectReader, instanceID string, pages 
 				group(u.HierarchyGroupID)
 			}
 			user(u)
-			prog.read.Add(1)
+			prog.Read.Add(1)
 		}
 	}
 	return nil

@@ -58,8 +58,7 @@ func TestWrittenAheadPasswordOutlivesTheListingLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(clients.CloseIdleConnections)
-	res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true,
-		ProgressMode: ProgressOff, LagBackoff: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}}, clients)
+	res, err := Import(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true, LagBackoff: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -299,6 +299,40 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 			return nil, err
 		}
 	}
+	teams, left, err := groupTeams(rows, teamOf)
+	if err != nil {
+		return nil, err
+	}
+	passphrases, err := renderTeams(ctx, teams, tmpl, opts)
+	if err != nil {
+		return nil, err
+	}
+	leftPath, passPath := notHandedOutPath(dir), passphrasePath(dir)
+	if !opts.Force {
+		if err := checkAbsent(dir, leftPath, passPath, len(left) > 0, opts.Protect); err != nil {
+			return nil, err
+		}
+	}
+	if err := prepareDir(dir, opts.Force); err != nil {
+		return nil, err
+	}
+	out, err := writeTeams(ctx, dir, teams, opts.Force)
+	if err != nil {
+		return nil, err
+	}
+	out.NotHandedOut = len(left)
+	if out.NotHandedOutFile, err = writeNotHandedOut(leftPath, left, opts.Force); err != nil {
+		return nil, err
+	}
+	if out.PassphraseFile, err = writePassphrases(passPath, passphrases, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// groupTeams sorts the handed-out rows into teams (sorted by name, each
+// with its file name) and gives the records of the rows not handed out.
+func groupTeams(rows []Outcome, teamOf map[int]string) ([]*team, [][]string, error) {
 	sorted := slices.Clone(rows)
 	slices.SortStableFunc(sorted, func(a, b Outcome) int { return a.Line - b.Line })
 
@@ -307,7 +341,7 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 	var left [][]string
 	for _, o := range sorted {
 		if err := o.check(); err != nil {
-			return nil, fmt.Errorf("team files: %w", err)
+			return nil, nil, fmt.Errorf("team files: %w", err)
 		}
 		name, ok := teamOf[o.Line]
 		if !HandedOut(o.Status) {
@@ -315,7 +349,7 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 			continue
 		}
 		if !ok {
-			return nil, fmt.Errorf("team files: line %d (%s) has no team: the results file and the input do not match", o.Line, o.Login)
+			return nil, nil, fmt.Errorf("team files: line %d (%s) has no team: the results file and the input do not match", o.Line, o.Login)
 		}
 		t := byName[name]
 		if t == nil {
@@ -327,15 +361,25 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 	}
 	slices.Sort(names)
 	files := safeFileNames(names)
-
 	teams := make([]*team, 0, len(names))
-	var passphrases [][]string
 	for _, name := range names {
+		t := byName[name]
+		t.file = files[name]
+		teams = append(teams, t)
+	}
+	return teams, left, nil
+}
+
+// renderTeams makes each team's files in memory (its page, its handout,
+// its CSV or protected workbook) before anything is written, and gives the
+// passphrases' records (with opts.Protect).
+func renderTeams(ctx context.Context, teams []*team, tmpl *HandoutTemplate, opts HandoutOptions) ([][]string, error) {
+	var passphrases [][]string
+	for _, t := range teams {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		t := byName[name]
-		t.file = files[name]
+		name := t.name
 		t.page = handoutPage(name, opts.SplitBy, t.rows)
 		handout, err := tmpl.render(t.page)
 		if err != nil {
@@ -360,20 +404,14 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 			}
 			t.output = []teamFile{{name: t.file + ".csv", data: data}, {name: t.file + "-handout" + tmpl.ext, data: handout}}
 		}
-		teams = append(teams, t)
 	}
+	return passphrases, nil
+}
 
-	leftPath, passPath := notHandedOutPath(dir), passphrasePath(dir)
-	if !opts.Force {
-		if err := checkAbsent(dir, leftPath, passPath, len(left) > 0, opts.Protect); err != nil {
-			return nil, err
-		}
-	}
-	if err := prepareDir(dir, opts.Force); err != nil {
-		return nil, err
-	}
-
-	out := &Handouts{Dir: dir, NotHandedOut: len(left)}
+// writeTeams writes every team's files into dir, then the manifest of what
+// it wrote.
+func writeTeams(ctx context.Context, dir string, teams []*team, force bool) (*Handouts, error) {
+	out := &Handouts{Dir: dir}
 	var written []string
 	for _, t := range teams {
 		if err := ctx.Err(); err != nil {
@@ -382,7 +420,7 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 		th := TeamHandout{Team: t.name, Agents: len(t.rows)}
 		for _, f := range t.output {
 			path := filepath.Join(dir, f.name)
-			if err := writeFileAtomic(path, f.data, opts.Force); err != nil {
+			if err := writeFileAtomic(path, f.data, force); err != nil {
 				return nil, fmt.Errorf("team files: %w", err)
 			}
 			written = append(written, f.name)
@@ -394,40 +432,52 @@ func WriteHandouts(ctx context.Context, dir string, rows []Outcome, teamOf map[i
 	if err := writeFileAtomic(filepath.Join(dir, manifestName), []byte(strings.Join(written, "\n")+"\n"), true); err != nil {
 		return nil, fmt.Errorf("team files: %w", err)
 	}
-
-	if len(left) > 0 {
-		data, err := csvBytes(append([][]string{NotHandedOutHeader}, left...))
-		if err != nil {
-			return nil, fmt.Errorf("rows not handed out: %w", err)
-		}
-		if err := writeFileAtomic(leftPath, data, opts.Force); err != nil {
-			return nil, fmt.Errorf("rows not handed out: %w", err)
-		}
-		out.NotHandedOutFile = leftPath
-	} else if opts.Force {
-		// A list left by an earlier run would name rows that are now done.
-		if err := os.Remove(leftPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("rows not handed out: %w", err)
-		}
-	}
-	if !opts.Protect && opts.Force {
-		// The passphrases of an earlier --protect run open workbooks that
-		// are gone now: left there, they would be sent for nothing.
-		if err := os.Remove(passPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("passphrases: %w", err)
-		}
-	}
-	if opts.Protect {
-		data, err := csvBytes(append([][]string{{"team", "file", "passphrase"}}, passphrases...))
-		if err != nil {
-			return nil, fmt.Errorf("passphrases: %w", err)
-		}
-		if err := writeFileAtomic(passPath, data, opts.Force); err != nil {
-			return nil, fmt.Errorf("passphrases: %w", err)
-		}
-		out.PassphraseFile = passPath
-	}
 	return out, nil
+}
+
+// writeNotHandedOut writes the list of rows not handed out and gives its
+// path, or ("", nil) when every row was; with force, it removes a list an
+// earlier run left, which would name rows that are now done.
+func writeNotHandedOut(leftPath string, left [][]string, force bool) (string, error) {
+	if len(left) == 0 {
+		if force {
+			if err := os.Remove(leftPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return "", fmt.Errorf("rows not handed out: %w", err)
+			}
+		}
+		return "", nil
+	}
+	data, err := csvBytes(append([][]string{NotHandedOutHeader}, left...))
+	if err != nil {
+		return "", fmt.Errorf("rows not handed out: %w", err)
+	}
+	if err := writeFileAtomic(leftPath, data, force); err != nil {
+		return "", fmt.Errorf("rows not handed out: %w", err)
+	}
+	return leftPath, nil
+}
+
+// writePassphrases writes the passphrases of the protected workbooks (with
+// opts.Protect) and gives the file's path. Without it, a forced run removes
+// an earlier --protect run's passphrases: they open workbooks that are gone
+// now, and left there they would be sent for nothing.
+func writePassphrases(passPath string, passphrases [][]string, opts HandoutOptions) (string, error) {
+	if !opts.Protect {
+		if opts.Force {
+			if err := os.Remove(passPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return "", fmt.Errorf("passphrases: %w", err)
+			}
+		}
+		return "", nil
+	}
+	data, err := csvBytes(append([][]string{{"team", "file", "passphrase"}}, passphrases...))
+	if err != nil {
+		return "", fmt.Errorf("passphrases: %w", err)
+	}
+	if err := writeFileAtomic(passPath, data, opts.Force); err != nil {
+		return "", fmt.Errorf("passphrases: %w", err)
+	}
+	return passPath, nil
 }
 
 // handoutPage is a team's template data.

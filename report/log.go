@@ -499,6 +499,38 @@ func parseResults(data []byte) (*results, error) {
 		}
 	}
 
+	recs, good, err := readRows(r, names, lineAt, statusAt, start, wholeAt)
+	if err != nil {
+		return nil, err
+	}
+	if good >= 0 {
+		res.good = good
+	}
+	outs, err := decodeOutcomes(names, recs)
+	if err != nil { // every cell was checked: a defect, said as such
+		return nil, fmt.Errorf("read the rows: %w", err)
+	}
+	if len(extra) > 0 {
+		res.kept = map[int][]string{}
+	}
+	for i, o := range outs {
+		res.rows[o.Line] = o
+		if res.kept != nil {
+			cells := make([]string, len(extra))
+			for k, j := range extra {
+				cells[k] = recs[i][j]
+			}
+			res.kept[o.Line] = cells
+		}
+	}
+	return res, nil
+}
+
+// readRows reads the rows after the header: every whole row, checked,
+// and the offset in data after the last whole one (-1: none). Rows torn
+// at the end (a run killed while appending) are left out; a bad row before
+// a whole one is an error.
+func readRows(r *csv.Reader, names []string, lineAt, statusAt, start int, wholeAt func(int64) bool) ([][]string, int, error) {
 	type entry struct {
 		rec  []string
 		line int // the file's line the row starts on
@@ -530,32 +562,15 @@ func parseResults(data []byte) (*results, error) {
 	recs := make([][]string, 0, lastWhole+1)
 	for _, e := range entries[:lastWhole+1] {
 		if e.err != nil {
-			return nil, fmt.Errorf("row on line %d: %w", e.line, e.err)
+			return nil, -1, fmt.Errorf("row on line %d: %w", e.line, e.err)
 		}
 		recs = append(recs, e.rec)
 	}
+	good := -1
 	if lastWhole >= 0 {
-		res.good = entries[lastWhole].end
+		good = entries[lastWhole].end
 	}
-	entries = nil
-	outs, err := decodeOutcomes(names, recs)
-	if err != nil { // every cell was checked: a defect, said as such
-		return nil, fmt.Errorf("read the rows: %w", err)
-	}
-	if len(extra) > 0 {
-		res.kept = map[int][]string{}
-	}
-	for i, o := range outs {
-		res.rows[o.Line] = o
-		if res.kept != nil {
-			cells := make([]string, len(extra))
-			for k, j := range extra {
-				cells[k] = recs[i][j]
-			}
-			res.kept[o.Line] = cells
-		}
-	}
-	return res, nil
+	return recs, good, nil
 }
 
 // checkHeader gives a results file's header names made canonical. Every

@@ -423,6 +423,9 @@ func connectSearchUsers(c *call) (any, *apiError) {
 	if e := in.SearchFilter.check(); e != nil {
 		return nil, e
 	}
+	if e := in.SearchCriteria.check(); e != nil { // search_criteria.go
+		return nil, e
+	}
 	if e := c.instance(in.InstanceId); e != nil {
 		return nil, e
 	}

@@ -1,39 +1,21 @@
-package importer
+package main
 
 import (
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
-
-// lockedBuffer is a strings.Builder safe for the status line's goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRemoveShowsTheSetUp: on a terminal, remove's set-up calls are shown,
 // and the line is cleared before the confirmation prompt is asked.
 func TestRemoveShowsTheSetUp(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
 	if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: "a"}); err != nil {
 		t.Fatal(err)
 	}
@@ -41,12 +23,13 @@ func TestRemoveShowsTheSetUp(t *testing.T) {
 	if err := os.WriteFile(input, []byte("user login\na\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var out lockedBuffer
+	var out syncBuffer
 	var atPrompt string
-	_, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
-		Progress: &out, ProgressMode: ProgressTerminal,
-		Confirm: func(context.Context, int) error { atPrompt = out.String(); return ErrNotConfirmed }}, sandboxClients(t, sb, 1))
-	if err != ErrNotConfirmed {
+	clients := engineClients(t, sb)
+	_, err := importer.Remove(context.Background(), context.Background(), importer.RemoveConfig{Input: input, InstanceID: sb.InstanceID(),
+		Events:  newDisplay(&out, progressTerminal, "remove", clients),
+		Confirm: func(context.Context, int) error { atPrompt = out.String(); return importer.ErrNotConfirmed }}, clients)
+	if err != importer.ErrNotConfirmed {
 		t.Fatalf("err %v, want ErrNotConfirmed", err)
 	}
 	for _, step := range []string{"remove: describing the instance (", "remove: listing the instance's users ("} {

@@ -1,24 +1,26 @@
-package importer
+package main
 
 import (
 	"fmt"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/bulkagents/bulkagents/importer"
 )
 
-// SetupStatus shows, on a terminal, what the set-up of a run is doing
+// setupStatus shows, on a terminal, what the set-up of a run is doing
 // before its progress bar appears (reading Service Quotas, describing the
 // instance, listing users page by page, listing the identity store), with
 // the time since the run began: a large instance takes seconds to list,
 // and a silent terminal looks hung. It writes one line, rewritten in place,
 // and clears it when stopped. Elsewhere (a file, a pipe, a test's buffer) it
-// shows nothing. A nil *SetupStatus does nothing.
-type SetupStatus struct {
+// shows nothing. A nil *setupStatus does nothing.
+type setupStatus struct {
 	w       io.Writer
 	verb    string
 	start   time.Time
-	clients *Clients // whose calls it watches
+	clients *importer.Clients // whose calls it watches
 
 	mu      sync.Mutex
 	step    string
@@ -32,13 +34,13 @@ type SetupStatus struct {
 // setupRefresh is how often the set-up line is redrawn.
 const setupRefresh = 200 * time.Millisecond
 
-// StartSetupStatus starts the set-up line of verb ("import") on w, timed
+// startSetupStatus starts the set-up line of verb ("import") on w, timed
 // from start, for the calls of clients.
-func StartSetupStatus(w io.Writer, mode ProgressMode, verb string, start time.Time, clients *Clients) *SetupStatus {
+func startSetupStatus(w io.Writer, mode progressMode, verb string, start time.Time, clients *importer.Clients) *setupStatus {
 	if w == nil || !barMode(w, mode) {
 		return nil
 	}
-	s := &SetupStatus{w: w, verb: verb, start: start, calls: map[string]int{},
+	s := &setupStatus{w: w, verb: verb, start: start, calls: map[string]int{},
 		quit: make(chan struct{}), done: make(chan struct{})}
 	if clients != nil {
 		s.clients = clients
@@ -48,20 +50,9 @@ func StartSetupStatus(w io.Writer, mode ProgressMode, verb string, start time.Ti
 	return s
 }
 
-// Step says what the set-up does now, when no AWS call says it.
-func (s *SetupStatus) Step(what string) {
-	if s == nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.step = what
-	s.render()
-}
-
 // called notes an AWS call: the step is named after it, and shown at once,
 // so that each page of a listing is seen.
-func (s *SetupStatus) called(service, operation string) {
+func (s *setupStatus) called(service, operation string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := service + "." + operation
@@ -111,7 +102,7 @@ func setupWords(service, operation string, n int) string {
 
 // render redraws the line; s.mu is held. Once stopped, it draws nothing:
 // the line belongs to the progress bar then.
-func (s *SetupStatus) render() {
+func (s *setupStatus) render() {
 	if s.stopped {
 		return
 	}
@@ -124,7 +115,7 @@ func (s *SetupStatus) render() {
 
 // draw redraws the line as time passes, so that a slow call is seen to be
 // waited for.
-func (s *SetupStatus) draw() {
+func (s *setupStatus) draw() {
 	defer close(s.done)
 	t := time.NewTicker(setupRefresh)
 	defer t.Stop()
@@ -141,7 +132,7 @@ func (s *SetupStatus) draw() {
 }
 
 // Stop clears the line; the progress bar takes its place.
-func (s *SetupStatus) Stop() {
+func (s *setupStatus) Stop() {
 	if s == nil {
 		return
 	}
@@ -160,7 +151,7 @@ func (s *SetupStatus) Stop() {
 
 // Write lets the set-up's own messages (a note on the rates, a warning)
 // through: the line is cleared for them and drawn again below them.
-func (s *SetupStatus) Write(p []byte) (int, error) {
+func (s *setupStatus) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
@@ -174,7 +165,7 @@ func (s *SetupStatus) Write(p []byte) (int, error) {
 
 // Out is where the set-up's messages go: through the status line when it
 // is shown, otherwise straight to w.
-func (s *SetupStatus) Out(w io.Writer) io.Writer {
+func (s *setupStatus) Out(w io.Writer) io.Writer {
 	if s == nil {
 		return w
 	}

@@ -1,4 +1,4 @@
-package remover
+package main
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"github.com/bulkagents/bulkagents/report"
 )
 
-// WriteSummary writes the end of a remove: the invalid and failed
+// writeRemoveSummary writes the end of a remove: the invalid and failed
 // rows' reasons, rows per status, the DeleteUser pace, what went with the
 // users, and where the files are.
-func WriteSummary(w io.Writer, res *Result) {
+func writeRemoveSummary(w io.Writer, res *importer.RemoveResult) {
 	verb := "remove"
 	if res.DryRun {
 		verb = "dry run"
@@ -22,13 +22,13 @@ func WriteSummary(w io.Writer, res *Result) {
 			fmt.Fprintf(w, "line %d: %s\n", o.Line, o.Error)
 		}
 	}
-	importer.WriteFailures(w, res.Outcomes)
+	writeFailures(w, res.Outcomes)
 	fmt.Fprintf(w, "%s: %s\n", verb, res.Counts)
-	line := fmt.Sprintf("%s: took %s", verb, importer.RoundDuration(res.Elapsed))
+	line := fmt.Sprintf("%s: took %s", verb, roundDuration(res.Elapsed))
 	if res.Deletes > 0 {
 		line += fmt.Sprintf("; %d DeleteUser calls", res.Deletes)
 		if r := res.DeleteRate(); r > 0 && res.Deletes >= 4*importer.DefaultBurst {
-			line += importer.AchievedRate(r, res.ConfiguredDeleteRate)
+			line += achievedRate(r, res.ConfiguredDeleteRate)
 		} else if res.ConfiguredDeleteRate > 0 {
 			line += fmt.Sprintf(" (limit %.2f/s)", res.ConfiguredDeleteRate)
 		}
@@ -37,7 +37,7 @@ func WriteSummary(w io.Writer, res *Result) {
 		}
 	}
 	if u := res.Rates.Of("Connect.DeleteUser"); u.Source != "" && res.ConfiguredDeleteRate > 0 {
-		line += fmt.Sprintf("; DeleteUser paced to %.2f/s, %s", res.ConfiguredDeleteRate, u.Describe())
+		line += fmt.Sprintf("; DeleteUser paced to %.2f/s, %s", res.ConfiguredDeleteRate, rateSource(u))
 	}
 	fmt.Fprintln(w, line)
 	if res.DryRun {

@@ -1,4 +1,4 @@
-package remover
+package importer
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/report"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
@@ -53,7 +52,7 @@ func TestRemoveEndpointRefused(t *testing.T) {
 		now := time.Now()
 		cutAt.Store(&now)
 	}()
-	clients, err := importer.NewClients(context.Background(), importer.AWSConfig{Region: "us-east-1", EndpointURL: srv.URL, RateScale: 1000,
+	clients, err := NewClients(context.Background(), AWSConfig{Region: "us-east-1", EndpointURL: srv.URL, RateScale: 1000,
 		StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +64,7 @@ func TestRemoveEndpointRefused(t *testing.T) {
 	if err := os.WriteFile(input, []byte("user login\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Concurrency: 4}, clients)
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Concurrency: 4}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +74,11 @@ func TestRemoveEndpointRefused(t *testing.T) {
 	if !strings.Contains(res.Halted, "stopped answering") || !strings.Contains(res.Halted, srv.URL) {
 		t.Errorf("halted %q, want the endpoint named", res.Halted)
 	}
-	var b strings.Builder
-	WriteSummary(&b, res)
-	if !strings.Contains(b.String(), "remove: stopped sending: ") || !strings.Contains(b.String(), "--resume") {
-		t.Errorf("the summary does not say it stopped sending, and to --resume:\n%s", b.String())
+	// The summary says it stopped sending, with res.Halted, which sends
+	// the user to --resume (TestRemoveSummarySaysItStoppedSending, in the
+	// command line).
+	if !strings.Contains(res.Halted, "--resume") {
+		t.Errorf("halted %q does not say to --resume", res.Halted)
 	}
 	notSent := 0
 	for _, o := range res.Outcomes {
@@ -94,7 +94,7 @@ func TestRemoveEndpointRefused(t *testing.T) {
 	}
 
 	sb.SetHang(nil)
-	res, err = Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true}, sandboxClients(t, sb, 1000))
+	res, err = Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true}, sandboxClients(t, sb, 1000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestRemoveEndpointSilent(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res, err := Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Concurrency: 4}, clients)
+	res, err := Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Concurrency: 4}, clients)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestRemoveEndpointSilent(t *testing.T) {
 		t.Errorf("%d rows not sent and not-attempted, want the rest: %v", notSent, res.Counts)
 	}
 	sb.SetHang(nil)
-	res, err = Remove(context.Background(), context.Background(), Config{Input: input, InstanceID: sb.InstanceID(), Resume: true}, sandboxClients(t, sb, 1000))
+	res, err = Remove(context.Background(), context.Background(), RemoveConfig{Input: input, InstanceID: sb.InstanceID(), Resume: true}, sandboxClients(t, sb, 1000))
 	if err != nil {
 		t.Fatal(err)
 	}

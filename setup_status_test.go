@@ -1,27 +1,52 @@
-package importer
+package main
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/bulkagents/bulkagents/importer"
 	"github.com/bulkagents/bulkagents/sandbox"
 )
+
+// engineClients are the engine's SDK clients against a sandbox, as the
+// commands make them with --sandbox.
+func engineClients(t testing.TB, sb *sandbox.Sandbox) *importer.Clients {
+	t.Helper()
+	c, err := importer.NewClients(context.Background(), importer.AWSConfig{Region: "us-east-1", EndpointURL: sb.URL(),
+		RateScale: 1000, StaticCredentials: &aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+// importShown runs an import into sb with the display the import command
+// gives it (in mode), and returns its result.
+func importShown(t *testing.T, sb *sandbox.Sandbox, cfg importer.Config, out *syncBuffer, mode progressMode) *importer.Result {
+	t.Helper()
+	clients := engineClients(t, sb)
+	cfg.InstanceID = sb.InstanceID()
+	cfg.Events = newDisplay(out, mode, "import", clients)
+	res, err := importer.Import(context.Background(), context.Background(), cfg, clients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
 
 // TestImportShowsTheSetUp: on a terminal, the set-up's calls are shown
 // before the progress bar, in the order they are made, each with the time
 // since the run began; the line is cleared before the bar takes over.
 func TestImportShowsTheSetUp(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, sandbox.Options{Unlimited: true})
-	input := writeAgents(t, t.TempDir(), agents("setup", 3))
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	input := writeFile(t, t.TempDir(), "agents.csv", e2eRows("setup", 3))
 	var out syncBuffer
-	res, err := Import(context.Background(), context.Background(), Config{
-		Input: input, InstanceID: sb.InstanceID(), Progress: &out, ProgressMode: ProgressTerminal,
-	}, sandboxClients(t, sb, 1000))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := importShown(t, sb, importer.Config{Input: input}, &out, progressTerminal)
 	if !res.Counts.Success() {
 		t.Fatalf("counts %s", res.Counts)
 	}
@@ -56,14 +81,10 @@ func TestImportShowsTheSetUp(t *testing.T) {
 // set-up shows nothing (the plain progress lines say how far the run is).
 func TestImportSetUpSilentOffTerminal(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, sandbox.Options{Unlimited: true})
-	input := writeAgents(t, t.TempDir(), agents("quiet", 2))
+	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
+	input := writeFile(t, t.TempDir(), "agents.csv", e2eRows("quiet", 2))
 	var out syncBuffer
-	if _, err := Import(context.Background(), context.Background(), Config{
-		Input: input, InstanceID: sb.InstanceID(), Progress: &out, ProgressMode: ProgressAuto,
-	}, sandboxClients(t, sb, 1000)); err != nil {
-		t.Fatal(err)
-	}
+	importShown(t, sb, importer.Config{Input: input}, &out, progressAuto)
 	if text := out.String(); strings.Contains(text, "\r") || strings.Contains(text, "describing") {
 		t.Errorf("set-up shown off a terminal:\n%q", text)
 	}
@@ -92,10 +113,11 @@ func TestSetupWordsPages(t *testing.T) {
 // shows the identity store being found and looked up before the bar.
 func TestImportShowsTheIdentityCenterSetUp(t *testing.T) {
 	t.Parallel()
-	sb := startSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
-	input := writeAgents(t, t.TempDir(), agents("ssosetup", 3))
+	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true})
+	input := writeFile(t, t.TempDir(), "agents.csv", e2eRows("ssosetup", 3))
 	var out syncBuffer
-	res, _ := ssoImport(t, sb, input, 1000, func(c *Config) { c.Progress, c.ProgressMode = &out, ProgressTerminal })
+	res := importShown(t, sb, importer.Config{Input: input, Force: true,
+		IdentityCenter: importer.IdentityCenterConfig{Discover: true, ApplicationARN: sb.ConnectApplicationARN()}}, &out, progressTerminal)
 	if !res.Counts.Success() {
 		t.Fatalf("counts %s", res.Counts)
 	}
