@@ -116,7 +116,7 @@ func (r *importRun) planUpdates() error {
 	if errors.As(err, &pe) {
 		msg = fmt.Sprintf("cannot plan the updates: %s: %s", pe.Step, ErrSummary(pe.Err))
 	}
-	return r.interrupted(&SetupError{Message: msg, Err: err, Hint: APIHint(err, r.cfg.InstanceID, r.clients.Region, r.clients.Profile)})
+	return r.interrupted(&SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 }
 
 // firstProblems keeps the first summaryProblems problems for the summary

@@ -279,6 +279,7 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	}
 	if msg := u.apply(calls, job, up); msg != "" {
 		if job.Gone {
+			u.uncount(up) // not an update: the row is created
 			return report.Outcome{}
 		}
 		o.Status, o.Error = report.Failed, msg
@@ -362,6 +363,22 @@ func (u *Updater) count(up *UserUpdate) {
 	u.differ++
 	for _, c := range up.Changes {
 		u.fields[c.Field]++
+	}
+}
+
+// uncount takes back a row count counted.
+func (u *Updater) uncount(up *UserUpdate) {
+	if up.Empty() {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.differ--
+	for _, c := range up.Changes {
+		u.fields[c.Field]--
+		if u.fields[c.Field] == 0 {
+			delete(u.fields, c.Field)
+		}
 	}
 }
 

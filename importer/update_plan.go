@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -29,21 +30,14 @@ import (
 // DescribeUser) means the user is gone: the row is created (createGone),
 // never called updated or exists.
 
-// describedFields are the fields no SearchUsers page holds (or whose
-// units it does not document): a row that gives one is described. The
-// voice channel's auto accept and ACW columns are spellings of the phone's
-// (ColAutoAccept, ColACWTimeout), which the pages hold.
-var describedFields = []agentfile.Column{
-	agentfile.ColEmail, agentfile.ColSecondaryEmail, agentfile.ColMobile,
-	agentfile.ColChatAutoAccept, agentfile.ColTaskAutoAccept, agentfile.ColEmailAutoAccept,
-	agentfile.ColChatACW, agentfile.ColTaskACW, agentfile.ColEmailACW,
-	agentfile.ColCallbackAutoAccept, agentfile.ColCallbackACW, agentfile.ColPersistentConnection, agentfile.ColVoiceEnhancement,
-}
-
-// needsDescribe says whether row r of f gives a field no page holds.
+// needsDescribe says whether row r of f has a non-blank cell in a column
+// no page holds: the fields export describes too (pageColumns,
+// export_select.go). The voice channel's auto accept and ACW columns are
+// spellings of the phone's, which the pages hold.
 func needsDescribe(f *agentfile.File, r agentfile.Row) bool {
-	for _, c := range describedFields {
-		if f.Given(r, c) {
+	for _, c := range f.Columns {
+		fc := agentfile.FieldOf(c)
+		if agentfile.Writes(fc) && !pageColumns[fc] && strings.TrimSpace(f.Value(r, c)) != "" {
 			return true
 		}
 	}
