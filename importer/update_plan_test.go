@@ -62,6 +62,25 @@ func TestUpdateFromPages(t *testing.T) {
 	before := stateOf(fl.sb)
 	fl.sb.ResetCalls()
 
+	// Without --update: every row exists, its changes cell says what
+	// differs, nothing is changed.
+	plain, err := importInto(t, fl.sb, Config{Input: input, Out: filepath.Join(dir, "plain.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := describes(fl.sb); got != 0 {
+		t.Errorf("the run without --update made %d DescribeUser calls, want 0", got)
+	}
+	if plain.Counts[report.Exists] != n {
+		t.Errorf("run without --update: counts %v, want %d exists", plain.Counts, n)
+	}
+	if o := loadResults(t, plain.ResultsPath)[2]; o.Changes != "routing profile: Basic Routing Profile -> Sales Routing Profile" {
+		t.Errorf("run without --update, line 2: changes %q", o.Changes)
+	}
+	if !maps.Equal(stateOf(fl.sb), before) {
+		t.Fatal("the run without --update changed the sandbox")
+	}
+
 	dry, err := importInto(t, fl.sb, Config{Input: input, Update: true, DryRun: true, Out: filepath.Join(dir, "dry.csv")})
 	if err != nil {
 		t.Fatal(err)
@@ -124,9 +143,10 @@ func TestUpdateFromPages(t *testing.T) {
 }
 
 // TestUpdateFromPagesUserGone: a user deleted a moment ago is still on
-// the pages (the listing lags), so the plan from the pages says update;
-// the update call answers ResourceNotFoundException, and the row is
-// created, not called updated or exists.
+// the pages (the listing lags), so the plan from the pages says update
+// (the dry run's would-update); the update call answers
+// ResourceNotFoundException, and the row is created, not called updated
+// or exists.
 func TestUpdateFromPagesUserGone(t *testing.T) {
 	t.Parallel()
 	fl := newFleet(t, sandbox.Options{Unlimited: true, ListingLag: 10 * 60e9}, 3)
@@ -143,6 +163,16 @@ func TestUpdateFromPagesUserGone(t *testing.T) {
 	}
 	dir := t.TempDir()
 	input := writePagedRows(t, dir, "agents.csv", fl.rows)
+	// The dry run's plan is what the listing shows: the deleted user is
+	// on the pages, and nothing is read that would say it is gone.
+	fl.sb.ResetCalls()
+	dry, err := importInto(t, fl.sb, Config{Input: input, Update: true, DryRun: true, Out: filepath.Join(dir, "dry.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := loadResults(t, dry.ResultsPath)[3]; o.Status != report.WouldUpdate || describes(fl.sb) != 0 {
+		t.Errorf("dry run, the deleted user's row: %s after %d DescribeUser; want would-update (the listing's) after 0", o.Status, describes(fl.sb))
+	}
 	fl.sb.ResetCalls()
 	res, err := importInto(t, fl.sb, Config{Input: input, Update: true})
 	if err != nil {
