@@ -213,6 +213,14 @@ func encodingFlag(fs *flagSet, p *string) {
 	fs.Var(encodingValue{p}, "encoding", "the input file's `ENCODING`: utf-8, or windows-1252 for a file Excel saved as \"CSV (Comma delimited)\" (a file starting with a UTF-8 byte order mark is read as UTF-8)")
 }
 
+// --update (import, validate).
+
+// updateFlag registers --update: rows are updates of existing users, so a
+// file needs only the user login column and the columns it changes.
+func updateFlag(fs *flagSet, p *bool, usage string) {
+	fs.BoolVar(p, "update", false, usage)
+}
+
 // --rate-scale (import, sandbox, and the commands that call AWS).
 
 // rateScaleFlag registers --rate-scale; checkRateScale is its one rule.
@@ -416,7 +424,7 @@ func checkInputFile(path string) error {
 // network is touched. The instance's identity type is not known yet: the
 // check asks for the columns every type needs (the name columns, which an
 // existing-directory instance does without, are checked once it is known).
-func checkAgentsHeader(ctx context.Context, env *environment, path string, keep []string, encoding string) error {
+func checkAgentsHeader(ctx context.Context, env *environment, path string, keep []string, encoding string, update bool) error {
 	if err := checkInputFile(path); err != nil {
 		return err
 	}
@@ -425,7 +433,7 @@ func checkAgentsHeader(ctx context.Context, env *environment, path string, keep 
 		return &exitError{code: exitUnusable, msg: err.Error()}
 	}
 	defer f.Close()
-	s, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding})
+	s, err := agentfile.NewScanner(f, agentfile.ReadOptions{Keep: keep, Identity: agentfile.IdentityDirectory, Encoding: encoding, Update: update})
 	if err != nil {
 		return templateError(path, err)
 	}

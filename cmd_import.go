@@ -139,7 +139,7 @@ func parseImportFlags(env *environment, args []string) (*importFlags, string, er
 	dryRunFlag(fs, &fl.dryRun, "make read calls only and write what would happen")
 	resumeFlag(fs, &fl.resume)
 	forceFlag(fs, &fl.force, "replace an existing results file (its passwords are lost)")
-	fs.BoolVar(&fl.update, "update", false, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it)")
+	updateFlag(fs, &fl.update, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it; the file needs only the user login column and the columns it changes)")
 	trafficGroupFlag(fs, &fl.trafficGroup, "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
 	createHierarchyFlag(fs, &fl.createHierarchy)
 	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
@@ -171,7 +171,7 @@ func parseImportFlags(env *environment, args []string) (*importFlags, string, er
 // a call is made: the input's header, and the hand-out's key and template,
 // so that a typo cannot surface only after the users exist.
 func (fl *importFlags) checkFiles(ctx context.Context, env *environment, input string) (*report.HandoutTemplate, error) {
-	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding); err != nil {
+	if err := checkAgentsHeader(ctx, env, input, agentfile.SplitKeep(fl.splitBy), fl.encoding, fl.update); err != nil {
 		return nil, err
 	}
 	if fl.splitBy == "" {

@@ -13,7 +13,7 @@ import (
 	"github.com/bulkagents/bulkagents/agentfile"
 )
 
-const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--split-by KEY] [--format text|json]
+const validateUsage = `Usage: bulkagents validate [--identity connect|saml|directory] [--sso] [--update] [--split-by KEY] [--format text|json]
                            [--encoding utf-8|windows-1252] FILE
 
 Checks every row of an agents file in the Connect bulk-upload template format,
@@ -21,7 +21,10 @@ without calling AWS. Every problem is reported with its line, column and value,
 and how to fix it. --sso also checks what an import with IAM Identity Center
 needs (a SAML instance; the login valid as an Identity Center user name, and an
 email for each agent). --split-by reads the file as 'import --split-by' does:
-a column of your own named by it is accepted.
+a column of your own named by it is accepted. --update checks the rows as
+'import --update' does: the file needs only the user login column and the
+columns it changes, and a row that leaves blank what a new agent needs is
+valid as an update of an existing user (the summary counts them).
 
 Exit status: 0 every row is valid, 1 some rows are invalid, 2 the file cannot
 be used at all.
@@ -29,6 +32,7 @@ be used at all.
 Examples:
     bulkagents validate agents.csv
     bulkagents validate --identity saml --format json agents.csv
+    bulkagents validate --update billing.csv
 `
 
 var validateCommand = &command{
@@ -44,6 +48,8 @@ var validateCommand = &command{
 		splitByFlag(fset, splitBy, "check the file as 'import --split-by' reads it: `KEY` is hierarchy, routing-profile or a column's name, which must exist (no file is written)")
 		var encoding string
 		encodingFlag(fset, &encoding)
+		var update bool
+		updateFlag(fset, &update, "check the rows as updates of existing users, as 'import --update' reads them")
 		rest, err := fset.parse(args)
 		if err != nil {
 			return err
@@ -84,7 +90,7 @@ var validateCommand = &command{
 			return fileError(err)
 		}
 		defer in.Close()
-		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy), Identity: id, Encoding: encoding})
+		scan, err := agentfile.NewScanner(in, agentfile.ReadOptions{Keep: agentfile.SplitKeep(*splitBy), Identity: id, Encoding: encoding, Update: update})
 		if err != nil {
 			return fileError(err)
 		}
@@ -94,7 +100,7 @@ var validateCommand = &command{
 				return usageError(splitByHint, "%v", err)
 			}
 		}
-		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso})
+		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso, Update: update})
 		if err != nil {
 			return fileError(err)
 		}

@@ -43,12 +43,15 @@ type rtCase struct {
 	// softNumber: the user has a soft phone that keeps a number
 	// (+14255550166), set behind the tool's back.
 	softNumber bool
-	cells      map[string]string
-	change     string
-	warning    string // a warning the dry run gives for the row, "" none
-	state      func(sb *sandbox.Sandbox, u sandbox.ConnectUser) string
-	want       string
-	after      map[string]string
+	// base are cells of the user's row as imported that differ from
+	// rtBase's.
+	base    map[string]string
+	cells   map[string]string
+	change  string
+	warning string // a warning the dry run gives for the row, "" none
+	state   func(sb *sandbox.Sandbox, u sandbox.ConnectUser) string
+	want    string
+	after   map[string]string
 }
 
 // rtVariants turn the export's header into another spelling of a column.
@@ -68,6 +71,16 @@ var rtVariants = map[string]func(header []string) (rename map[string]string, dro
 	},
 	"voice acw": func([]string) (map[string]string, []string) {
 		return map[string]string{"ACW timeout (seconds)": "voice acw timeout (seconds)"}, nil
+	},
+	// The edit columns in place of their set columns: the cells the
+	// export wrote in them add what the user has (no change), or remove it.
+	"add": func([]string) (map[string]string, []string) {
+		return map[string]string{"security_profile_name_1|security_profile_name_2": "add security profiles", "tags": "add tags",
+			"proficiencies": "add proficiencies"}, nil
+	},
+	"remove": func([]string) (map[string]string, []string) {
+		return map[string]string{"security_profile_name_1|security_profile_name_2": "remove security profiles", "tags": "remove tags",
+			"proficiencies": "remove proficiencies"}, nil
 	},
 }
 
@@ -236,6 +249,44 @@ func rtCases(sb *sandbox.Sandbox) []rtCase {
 				state:  str(func(u sandbox.ConnectUser) string { return u.SecondaryEmail }), want: "",
 				after: map[string]string{"secondary email address": ""}})
 	}
+	// The edit columns: each changes only the items it names, the rest
+	// of the user's set kept.
+	securityIDs := func(_ *sandbox.Sandbox, u sandbox.ConnectUser) string {
+		s := slices.Clone(u.SecurityProfileIDs)
+		sort.Strings(s)
+		return strings.Join(s, ",")
+	}
+	noRemoval := func(cells map[string]string) map[string]string {
+		for _, h := range []string{"remove security profiles", "remove tags", "remove proficiencies"} {
+			if _, ok := cells[h]; !ok {
+				cells[h] = ""
+			}
+		}
+		return cells
+	}
+	cases = append(cases,
+		rtCase{name: "add security profiles", variant: "add", cells: map[string]string{"add security profiles": "QualityAnalyst"},
+			change: "security profiles: +QualityAnalyst", state: securityIDs,
+			want: func() string {
+				s := []string{sb.SecurityProfileID("Agent"), sb.SecurityProfileID("QualityAnalyst")}
+				sort.Strings(s)
+				return strings.Join(s, ",")
+			}(),
+			after: map[string]string{"security_profile_name_1|security_profile_name_2": "Agent|QualityAnalyst"}},
+		rtCase{name: "add tags", variant: "add", cells: map[string]string{"add tags": "site|york"}, change: "tags: +site=york",
+			state: tags, want: "site=york,team=blue", after: map[string]string{"tags": "site|york||team|blue"}},
+		rtCase{name: "add proficiencies", variant: "add", cells: map[string]string{"add proficiencies": "Skill|Billing|3"},
+			change: "proficiencies: +Skill|Billing|3", state: profs, want: "Language|English|4||Skill|Billing|3",
+			after: map[string]string{"proficiencies": "Language|English|4||Skill|Billing|3"}},
+		rtCase{name: "remove security profiles", variant: "remove", base: map[string]string{"security_profile_name_1|security_profile_name_2": "Agent|QualityAnalyst"},
+			cells:  noRemoval(map[string]string{"remove security profiles": "QualityAnalyst"}),
+			change: "security profiles: -QualityAnalyst", state: securityIDs, want: sb.SecurityProfileID("Agent"),
+			after: map[string]string{"security_profile_name_1|security_profile_name_2": "Agent"}},
+		rtCase{name: "remove tags", variant: "remove", cells: noRemoval(map[string]string{"remove tags": "team"}), change: "tags: -team=blue",
+			state: tags, want: "", after: map[string]string{"tags": ""}},
+		rtCase{name: "remove proficiencies", variant: "remove", cells: noRemoval(map[string]string{"remove proficiencies": "Language|English"}),
+			change: "proficiencies: -Language|English|4", state: profs, want: "", after: map[string]string{"proficiencies": ""}},
+	)
 	cases = append(cases, hierarchyCases("", "user_hierarchy_1|user_hierarchy_2", "Example Corp|Sales")...)
 	cases = append(cases, hierarchyCases("agent hierarchy", "agent hierarchy", "Example Corp|Sales")...)
 	cases = append(cases, hierarchyCases("UserHierarchy", "UserHierarchy", "Example Corp/Sales")...)
@@ -272,6 +323,9 @@ func TestColumnRoundTrip(t *testing.T) {
 		set := func(h, v string) { row[slices.Index(header, h)] = v }
 		set("user login", login(i))
 		set("email address", login(i)+"@example.com")
+		for h, v := range c.base {
+			set(h, v)
+		}
 		if c.desk {
 			set("phone type (soft/desk)", "desk")
 			set("phone number", "+14255550100")

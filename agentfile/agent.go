@@ -46,6 +46,10 @@ type Agent struct {
 	// stay in AutoAccept and ACWTimeout above, whichever column gave them.
 	Channels *ChannelSettings
 
+	// Edits are the items of the edit columns (add security profiles,
+	// remove tags...; edits.go); nil when the row fills none.
+	Edits *SetEdits
+
 	// Extra holds the values of columns outside the template that the caller
 	// asked to keep (for example a "team lead" column to split results by),
 	// keyed by their canonical (lower-case, single-spaced) header name.

@@ -55,6 +55,14 @@ const (
 	ColCallbackACW
 	ColPersistentConnection
 	ColVoiceEnhancement
+	// The edit columns (edits.go): items to add to or remove from a set
+	// field, leaving the rest of the user's set as it is.
+	ColAddSecurityProfiles
+	ColRemoveSecurityProfiles
+	ColAddTags
+	ColRemoveTags
+	ColAddProficiencies
+	ColRemoveProficiencies
 	// ColExtra is a column outside the template that the caller asked to keep
 	// (ReadOptions.Keep); its values go to Agent.Extra.
 	ColExtra
@@ -68,20 +76,22 @@ const (
 type Kind int
 
 const (
-	KindName          Kind = iota + 1 // a name, as typed
-	KindEmail                         // an email address
-	KindE164                          // a phone number in E.164 form
-	KindPassword                      // a password, never written by export
-	KindLogin                         // the Connect user name, the row's key
-	KindProfile                       // a routing profile's name
-	KindProfiles                      // security profiles' names joined by |
-	KindHierarchy                     // hierarchy levels from the top down
-	KindPhoneType                     // soft or desk
-	KindYesNo                         // yes or no
-	KindSeconds                       // a whole number of seconds
-	KindTags                          // key|value pairs joined by ||
-	KindProficiencies                 // attribute|value|level triples joined by ||
-	KindEnhancement                   // a voice enhancement mode
+	KindName            Kind = iota + 1 // a name, as typed
+	KindEmail                           // an email address
+	KindE164                            // a phone number in E.164 form
+	KindPassword                        // a password, never written by export
+	KindLogin                           // the Connect user name, the row's key
+	KindProfile                         // a routing profile's name
+	KindProfiles                        // security profiles' names joined by |
+	KindHierarchy                       // hierarchy levels from the top down
+	KindPhoneType                       // soft or desk
+	KindYesNo                           // yes or no
+	KindSeconds                         // a whole number of seconds
+	KindTags                            // key|value pairs joined by ||
+	KindProficiencies                   // attribute|value|level triples joined by ||
+	KindEnhancement                     // a voice enhancement mode
+	KindTagKeys                         // tag keys (or key|value pairs) joined by ||
+	KindProficiencyKeys                 // attribute|value pairs (a level may follow) joined by ||
 )
 
 // columnSpec is one entry of the column table: everything the code knows
@@ -127,6 +137,18 @@ type columnSpec struct {
 	items func(have, want *Agent) []string
 	// refuseClear refuses a clear the user's other fields do not allow.
 	refuseClear func(want *Agent) error
+
+	// edits is the set column an edit column adds items to (or, with
+	// remove, removes them from): the column is neither the template's
+	// nor the export's, and its take applies the row's items to the
+	// user's set (edits.go).
+	edits  Column
+	remove bool
+	// edit is which of the row's edits the column's cell reads into
+	// (rowCheck.parseEdit); keys are the items an edit column names, to
+	// find one both added and removed.
+	edit editKind
+	keys func(e *SetEdits) []string
 }
 
 // columnTable is the template's columns: the console's current template in
@@ -240,6 +262,34 @@ var columnTable = []columnSpec{
 	// accept and ACW columns: not in the extended template.
 	{col: ColVoiceAutoAccept, name: "voice auto accept (yes/no)", field: ColAutoAccept, kind: KindYesNo, extension: true, channel: ChannelVoice},
 	{col: ColVoiceACW, name: "voice acw timeout (seconds)", field: ColACWTimeout, kind: KindSeconds, extension: true, channel: ChannelVoice},
+
+	// The edit columns: the items of a set to add or remove, the rest of
+	// the user's set left as it is (edits.go). The engine applies the
+	// proficiencies' itself, as it compares the proficiencies: no take.
+	{col: ColAddSecurityProfiles, name: "add security profiles", kind: KindProfiles, edits: ColSecurityProfiles, group: GroupSecurity,
+		take: func(d, s *Agent) { d.SecurityProfiles = addNames(d.SecurityProfiles, s.edits().AddSecurityProfiles) },
+		edit: editAddProfiles,
+		keys: func(e *SetEdits) []string { return e.AddSecurityProfiles }},
+	{col: ColRemoveSecurityProfiles, name: "remove security profiles", kind: KindProfiles, edits: ColSecurityProfiles, group: GroupSecurity, remove: true,
+		take: func(d, s *Agent) {
+			d.SecurityProfiles = removeNames(d.SecurityProfiles, s.edits().RemoveSecurityProfiles)
+		},
+		edit: editRemoveProfiles,
+		keys: func(e *SetEdits) []string { return e.RemoveSecurityProfiles }},
+	{col: ColAddTags, name: "add tags", kind: KindTags, edits: ColTags, group: GroupTags,
+		take: func(d, s *Agent) { d.Tags = addTags(d.Tags, s.edits().AddTags) },
+		edit: editAddTags,
+		keys: func(e *SetEdits) []string { return tagKeys(e.AddTags) }},
+	{col: ColRemoveTags, name: "remove tags", kind: KindTagKeys, edits: ColTags, group: GroupTags, remove: true,
+		take: func(d, s *Agent) { d.Tags = removeTags(d.Tags, s.edits().RemoveTags) },
+		edit: editRemoveTags,
+		keys: func(e *SetEdits) []string { return removalKeys(e.RemoveTags) }},
+	{col: ColAddProficiencies, name: "add proficiencies", kind: KindProficiencies, edits: ColProficiencies, group: GroupProficiencies,
+		edit: editAddProficiencies,
+		keys: func(e *SetEdits) []string { return proficiencyKeys(e.AddProficiencies) }},
+	{col: ColRemoveProficiencies, name: "remove proficiencies", kind: KindProficiencyKeys, edits: ColProficiencies, group: GroupProficiencies, remove: true,
+		edit: editRemoveProficiencies,
+		keys: func(e *SetEdits) []string { return proficiencyKeys(e.RemoveProficiencies) }},
 }
 
 // specs indexes the column table by column.
@@ -258,7 +308,7 @@ var specs = func() [ColBlank + 1]*columnSpec {
 // Derived from the column table.
 var (
 	// templateColumns are the template's own columns, in template order.
-	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension })
+	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension && x.edits == 0 })
 	// extensionColumns are the columns beyond the template.
 	extensionColumns = func() []extensionColumn {
 		var out []extensionColumn

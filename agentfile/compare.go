@@ -53,6 +53,9 @@ func (f *File) Compare(r Row, id Identity, want, have *Agent) (*Agent, []Change,
 		}
 		v, _ := f.FieldValue(r, x.col)
 		if v == "" {
+			if x.items != nil && f.editSet(r, x, out, want) {
+				changes = appendItems(changes, x, have, out)
+			}
 			continue
 		}
 		switch {
@@ -71,9 +74,7 @@ func (f *File) Compare(r Row, id Identity, want, have *Agent) (*Agent, []Change,
 			}
 		}
 		if x.items != nil {
-			if items := x.items(have, out); len(items) > 0 {
-				changes = append(changes, Change{Column: x.col, Field: x.label, New: strings.Join(items, ", "), Group: x.group, Set: true})
-			}
+			changes = appendItems(changes, x, have, out)
 			continue
 		}
 		if o, n := x.text(have), x.text(out); o != n {
@@ -81,6 +82,14 @@ func (f *File) Compare(r Row, id Identity, want, have *Agent) (*Agent, []Change,
 		}
 	}
 	return out, changes, nil
+}
+
+// appendItems adds the change of set field x, if its items differ.
+func appendItems(changes []Change, x *columnSpec, have, out *Agent) []Change {
+	if items := x.items(have, out); len(items) > 0 {
+		changes = append(changes, Change{Column: x.col, Field: x.label, New: strings.Join(items, ", "), Group: x.group, Set: true})
+	}
+	return changes
 }
 
 // Given says whether row r of f gives column c's field: a cell of it that
@@ -122,6 +131,7 @@ func (a *Agent) clone() *Agent {
 	out.SecurityProfiles = append([]string(nil), a.SecurityProfiles...)
 	out.Hierarchy = append([]string(nil), a.Hierarchy...)
 	out.Proficiencies = append([]Proficiency(nil), a.Proficiencies...)
+	out.Edits = nil // the row's, not the user's
 	if a.Tags != nil {
 		out.Tags = make(map[string]string, len(a.Tags))
 		for k, v := range a.Tags {
@@ -141,7 +151,7 @@ var compareOrder = func() []*columnSpec {
 	var out []*columnSpec
 	for i := range columnTable {
 		x := &columnTable[i]
-		if x.group == GroupNone || x.field != x.col {
+		if x.group == GroupNone || x.field != x.col || x.edits != 0 {
 			continue
 		}
 		if x.text == nil {

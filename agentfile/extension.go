@@ -100,7 +100,7 @@ func (rc *rowCheck) checkExtensions(a *Agent) {
 		}
 		switch x.column {
 		case ColProficiencies:
-			a.Proficiencies = rc.checkProficiencies(s)
+			a.Proficiencies = rc.checkProficienciesIn(ColProficiencies, s)
 			continue
 		case ColVoiceAutoAccept:
 			v, ok := rc.yesNo(x.column, s)
@@ -207,7 +207,7 @@ func (rc *rowCheck) enhancement(c Column, s string) (string, bool) {
 }
 
 // checkProficiencies parses attribute|value|level triples joined by ||.
-func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
+func (rc *rowCheck) checkProficienciesIn(c Column, s string) []Proficiency {
 	const hint = "write attribute|value|level triples joined by ||, level 1 to 5: " + proficiencyExample
 	parts := strings.Split(s, "||")
 	var out []Proficiency
@@ -216,13 +216,13 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 	for _, part := range parts {
 		part = trim(part)
 		if part == "" {
-			rc.problem(ColProficiencies, s, "an empty proficiency between ||", hint)
+			rc.problem(c, s, "an empty proficiency between ||", hint)
 			bad = true
 			continue
 		}
 		f := strings.Split(part, "|")
 		if len(f) != 3 {
-			rc.problem(ColProficiencies, s, fmt.Sprintf("%s is not attribute|value|level", Quote(part)), hint)
+			rc.problem(c, s, fmt.Sprintf("%s is not attribute|value|level", Quote(part)), hint)
 			bad = true
 			continue
 		}
@@ -230,24 +230,24 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 		for _, name := range []string{p.Attribute, p.Value} {
 			switch {
 			case name == "":
-				rc.problem(ColProficiencies, s, fmt.Sprintf("%s has an empty attribute or value", Quote(part)), hint)
+				rc.problem(c, s, fmt.Sprintf("%s has an empty attribute or value", Quote(part)), hint)
 				bad = true
 			case utf8.RuneCountInString(name) > maxProficiencyName:
-				rc.problem(ColProficiencies, s, fmt.Sprintf("%s is longer than %d characters", Quote(name), maxProficiencyName), "predefined attribute names and values have at most 100 characters")
+				rc.problem(c, s, fmt.Sprintf("%s is longer than %d characters", Quote(name), maxProficiencyName), "predefined attribute names and values have at most 100 characters")
 				bad = true
 			}
 		}
 		lv := trim(f[2])
 		n, err := strconv.Atoi(lv)
 		if err != nil || n < minProficiencyLevel || n > maxProficiencyLevel {
-			rc.problem(ColProficiencies, s, fmt.Sprintf("level %s of %s is not a whole number from 1 to 5", Quote(lv), Quote(p.Attribute+"|"+p.Value)), hint)
+			rc.problem(c, s, fmt.Sprintf("level %s of %s is not a whole number from 1 to 5", Quote(lv), Quote(p.Attribute+"|"+p.Value)), hint)
 			bad = true
 			continue
 		}
 		p.Level = n
 		key := p.Attribute + "|" + p.Value
 		if seen[key] {
-			rc.problem(ColProficiencies, s, fmt.Sprintf("%s is given twice", Quote(key)), "give each attribute|value once")
+			rc.problem(c, s, fmt.Sprintf("%s is given twice", Quote(key)), "give each attribute|value once")
 			bad = true
 			continue
 		}
@@ -255,7 +255,7 @@ func (rc *rowCheck) checkProficiencies(s string) []Proficiency {
 		out = append(out, p)
 	}
 	if len(parts) > maxProficiencies {
-		rc.problem(ColProficiencies, s, fmt.Sprintf("%d proficiencies; a user has at most %d", len(parts), maxProficiencies),
+		rc.problem(c, s, fmt.Sprintf("%d proficiencies; a user has at most %d", len(parts), maxProficiencies),
 			"keep the 10 that matter most for routing (the quota can be raised in Service Quotas, then add the rest in the Connect admin website)")
 		bad = true
 	}

@@ -14,6 +14,10 @@ type Summary struct {
 	Valid    int `json:"valid"`
 	Invalid  int `json:"invalid"`
 	Warnings int `json:"warnings"`
+	// UpdatesOnly (rows checked as updates, ValidateOptions.Update) are
+	// the valid rows that leave blank what a create needs: valid for users
+	// that exist; import --update refuses them for a user it would create.
+	UpdatesOnly int `json:"updates_only,omitempty"`
 }
 
 // Summarize counts valid and invalid rows.
@@ -33,7 +37,11 @@ func Summarize(checked []Checked) Summary {
 // String is the report's last line, exactly "N rows: V valid, I invalid"
 // (always "rows": scripts match it).
 func (s Summary) String() string {
-	return fmt.Sprintf("%d rows: %d valid, %d invalid", s.Rows, s.Valid, s.Invalid)
+	out := fmt.Sprintf("%d rows: %d valid, %d invalid", s.Rows, s.Valid, s.Invalid)
+	if s.UpdatesOnly > 0 {
+		out += fmt.Sprintf(" (%d of the valid rows only as updates of existing users: a new agent needs the columns they leave blank)", s.UpdatesOnly)
+	}
+	return out
 }
 
 // FormatProblem is a problem as one line of text:

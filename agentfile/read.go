@@ -43,6 +43,11 @@ type ReadOptions struct {
 	// Encoding is the file's encoding (EncodingUTF8 when empty): a file in
 	// Windows-1252 is read as that, not refused.
 	Encoding string
+	// Update: the file updates existing users (import --update, validate
+	// --update): it needs only the user login column and the columns it
+	// changes. A row whose user does not exist yet still needs what a
+	// create needs (ValidateOptions.Update).
+	Update bool
 }
 
 // FileError says that a file cannot be used at all (exit status 2).
@@ -613,14 +618,19 @@ func mapHeader(header []string, line int, opts ReadOptions) ([]Column, error) {
 	}
 	id := opts.Identity
 	for _, c := range requiredColumns(id) {
-		if _, ok := seen[c.String()]; ok {
+		if _, ok := seen[c.String()]; ok || opts.Update && c != ColLogin {
 			continue
+		}
+		if add := addColumnOf(c); add != 0 {
+			if _, ok := seen[add.String()]; ok {
+				continue // a create's set is the one it adds
+			}
 		}
 		return nil, &FileError{
 			Line:    line,
 			Column:  c.String(),
 			Message: "missing required column",
-			Hint:    fmt.Sprintf("add a %q column; 'bulkagents template' writes the whole header", c.String()),
+			Hint:    fmt.Sprintf("add a %q column; 'bulkagents template' writes the whole header (a file for import --update needs only the user login column and the columns it changes: check it with validate --update)", c.String()),
 		}
 	}
 	return columns, nil

@@ -50,6 +50,9 @@ func ValidateRows(ctx context.Context, s *Scanner, opts ValidateOptions) (*Repor
 		rep.Summary.Warnings += len(c.Warnings)
 		if len(c.Problems) == 0 {
 			rep.Summary.Valid++
+			if len(c.CreateNeeds) > 0 {
+				rep.Summary.UpdatesOnly++
+			}
 		} else {
 			rep.Summary.Invalid++
 		}

@@ -25,6 +25,13 @@ type ValidateOptions struct {
 	// Identity Center user exists (only a user to create needs one), with
 	// MissingEmailProblem.
 	EmailWhenCreating bool
+	// Update: the rows are checked as updates of existing users (import
+	// --update, validate --update): a cell a create needs (names, routing
+	// profile, security profiles) may be blank, and the file may lack its
+	// column. What a row leaves blank of it is in Checked.CreateNeeds, for
+	// the plan to refuse the row when its user does not exist yet
+	// (File.CreateProblem).
+	Update bool
 }
 
 // MissingEmailProblem is the problem of a row that needs an IAM Identity
@@ -89,6 +96,11 @@ type Checked struct {
 	// Warnings are worth saying but do not make the row invalid (a rule that
 	// is unconfirmed, a value that is ignored).
 	Warnings []Problem
+	// CreateNeeds (with ValidateOptions.Update) are the columns a create
+	// needs that the row leaves blank; CreateWarnings, the warnings only a
+	// create calls for.
+	CreateNeeds    []Column
+	CreateWarnings []Problem
 }
 
 // Limits of CreateUser and the template (docs/aws.md §1, §2).
@@ -191,7 +203,7 @@ func (v *Validator) Check(row Row) Checked {
 	if v.keep && agent == nil {
 		v.agents.unused() // nothing holds it: the next row may have it
 	}
-	c := Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings}
+	c := Checked{Row: row, Agent: agent, Problems: rc.problems, Warnings: rc.warnings, CreateNeeds: rc.needs, CreateWarnings: rc.createWarnings}
 	if !aligned {
 		// A misaligned row's login cell may hold anything, a password
 		// included: it is nobody's duplicate.
@@ -437,6 +449,10 @@ type rowCheck struct {
 	ascii    bool     // every byte of the row is ASCII
 	problems []Problem
 	warnings []Problem
+	// needs and createWarnings: with ValidateOptions.Update, the blank
+	// cells a create needs and the warnings only a create calls for.
+	needs          []Column
+	createWarnings []Problem
 }
 
 // cell is the row's value of column c, as layout.value gives it, without
@@ -511,6 +527,16 @@ func (rc *rowCheck) problem(c Column, value, message, hint string) {
 	rc.problems = append(rc.problems, Problem{Line: rc.line, Column: rc.lay.name(c), Value: value, Message: message, Hint: hint})
 }
 
+// missing reports a blank cell a create needs: a problem of the row, or,
+// with ValidateOptions.Update, a need of a create (Checked.CreateNeeds).
+func (rc *rowCheck) missing(c Column, message, hint string) {
+	if rc.opts.Update {
+		rc.needs = append(rc.needs, c)
+		return
+	}
+	rc.problem(c, "", message, hint)
+}
+
 func (rc *rowCheck) warn(c Column, value, message, hint string) {
 	rc.warnings = append(rc.warnings, Problem{Line: rc.line, Column: rc.lay.name(c), Value: value, Message: message, Hint: hint})
 }
@@ -539,9 +565,16 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	if id == IdentityConnect && rc.cell(ColEmail) == "" {
 		// CreateUser's documentation says a Connect-managed user needs an
 		// email, UserIdentityInfo's does not; unconfirmed, so a warning
-		// (README, "validate").
-		rc.warn(ColEmail, "", "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
-			"fill in the agent's email address")
+		// (README, "validate"), which a row checked as an update gets only
+		// when its user is to be created.
+		w := Problem{Line: rc.line, Column: rc.lay.name(ColEmail),
+			Message: "no email address: the CreateUser documentation says a Connect-managed user needs one, and Connect may refuse the row",
+			Hint:    "fill in the agent's email address"}
+		if rc.opts.Update {
+			rc.createWarnings = append(rc.createWarnings, w)
+		} else {
+			rc.warnings = append(rc.warnings, w)
+		}
 	}
 	if rc.opts.IdentityCenter {
 		rc.checkIdentityCenter(a)
@@ -550,10 +583,16 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 
 	a.RoutingProfile = rc.cell(ColRoutingProfile)
 	if a.RoutingProfile == "" {
-		rc.problem(ColRoutingProfile, "", "missing routing profile name",
+		rc.missing(ColRoutingProfile, "missing routing profile name",
 			"write the routing profile's name exactly as Connect shows it, for example Basic Routing Profile")
 	}
-	a.SecurityProfiles = rc.checkSecurityProfiles(rc.cell(ColSecurityProfiles))
+	switch {
+	case rc.cell(ColSecurityProfiles) != "":
+		a.SecurityProfiles = rc.checkSecurityProfiles(rc.cell(ColSecurityProfiles))
+	case rc.cell(addColumnOf(ColSecurityProfiles)) == "" || rc.lay.index[addColumnOf(ColSecurityProfiles)] < 0:
+		// (add security profiles gives a create its security profiles)
+		rc.missing(ColSecurityProfiles, "missing security profile", "name 1 to 10 security profiles joined by |, for example Agent|CallCenterManager")
+	}
 	a.Hierarchy = rc.checkHierarchies()
 
 	a.PhoneType, a.PhoneNumber = rc.checkPhoneConfig(rc.cell(ColPhoneType), rc.cell(ColPhoneNumber))
@@ -561,6 +600,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.ACWTimeout = rc.checkACW(rc.cell(ColACWTimeout))
 	a.Tags = rc.checkTags(rc.cell(ColTags))
 	rc.checkExtensions(a)
+	rc.checkEdits(a)
 
 	if len(rc.lay.extras) > 0 {
 		a.Extra = make(map[string]string, len(rc.lay.extras))
@@ -830,7 +870,7 @@ func (rc *rowCheck) checkName(c Column, s string, max int, what string) string {
 		return ""
 	}
 	if s == "" {
-		rc.problem(c, "", "missing "+what, "every agent needs a "+what)
+		rc.missing(c, "missing "+what, "every agent needs a "+what)
 		return ""
 	}
 	allASCII := rc.ascii || ascii(s)
@@ -1207,7 +1247,7 @@ func (rc *rowCheck) checkSecurityProfiles(s string) []string {
 		return v
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
-	v := rc.parseSecurityProfiles(s)
+	v := rc.parseSecurityProfilesIn(ColSecurityProfiles, s)
 	if v != nil && rc.clean(np, nw) && len(r.profiles) < maxRepeats {
 		s, v = strings.Clone(s), cloneAll(v)
 		r.profiles[s] = v
@@ -1216,10 +1256,10 @@ func (rc *rowCheck) checkSecurityProfiles(s string) []string {
 	return v
 }
 
-func (rc *rowCheck) parseSecurityProfiles(s string) []string {
+func (rc *rowCheck) parseSecurityProfilesIn(c Column, s string) []string {
 	const hint = "name 1 to 10 security profiles joined by |, for example Agent|CallCenterManager"
 	if s == "" {
-		rc.problem(ColSecurityProfiles, "", "missing security profile", hint)
+		rc.problem(c, "", "missing security profile", hint)
 		return nil
 	}
 	names := strings.Split(s, "|")
@@ -1233,7 +1273,7 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 			}
 		}
 		if n > maxSecurityProfiles {
-			rc.problem(ColSecurityProfiles, s, fmt.Sprintf("%d security profiles, at most %d", n, maxSecurityProfiles), hint)
+			rc.problem(c, s, fmt.Sprintf("%d security profiles, at most %d", n, maxSecurityProfiles), hint)
 			return nil
 		}
 	}
@@ -1253,17 +1293,17 @@ func (rc *rowCheck) parseSecurityProfiles(s string) []string {
 			}
 		}
 		if dup {
-			rc.warn(ColSecurityProfiles, s, fmt.Sprintf("security profile %s is named twice; it is given once", Quote(n)), "")
+			rc.warn(c, s, fmt.Sprintf("security profile %s is named twice; it is given once", Quote(n)), "")
 			continue
 		}
 		out = append(out, n)
 	}
 	if blank {
-		rc.problem(ColSecurityProfiles, s, Quote(s)+" has an empty security profile name", "remove the extra |; "+hint)
+		rc.problem(c, s, Quote(s)+" has an empty security profile name", "remove the extra |; "+hint)
 	}
 	if len(out) == 0 {
 		if !blank {
-			rc.problem(ColSecurityProfiles, s, "missing security profile", hint)
+			rc.problem(c, s, "missing security profile", hint)
 		}
 		return nil
 	}
@@ -1393,7 +1433,7 @@ func (rc *rowCheck) checkTags(s string) map[string]string {
 		return v
 	}
 	np, nw := len(rc.problems), len(rc.warnings)
-	v := rc.parseTags(s)
+	v := rc.parseTagsIn(ColTags, s)
 	if v != nil && rc.clean(np, nw) && len(r.tags) < maxRepeats {
 		kept := make(map[string]string, len(v))
 		for k, x := range v {
@@ -1406,14 +1446,14 @@ func (rc *rowCheck) checkTags(s string) map[string]string {
 	return v
 }
 
-func (rc *rowCheck) parseTags(s string) map[string]string {
+func (rc *rowCheck) parseTagsIn(c Column, s string) map[string]string {
 	const hint = "write key|value pairs joined by ||, for example team|blue||site|leeds"
 	tags := make(map[string]string)
 	bad := false
 	pairs := strings.Split(s, "||")
 	if len(pairs) > maxTags {
 		// One problem, rather than one per pair of a runaway cell.
-		rc.problem(ColTags, s, fmt.Sprintf("%d tags, at most %d", len(pairs), maxTags), "drop some tags")
+		rc.problem(c, s, fmt.Sprintf("%d tags, at most %d", len(pairs), maxTags), "drop some tags")
 		return nil
 	}
 	for _, pair := range pairs {
@@ -1421,36 +1461,36 @@ func (rc *rowCheck) parseTags(s string) map[string]string {
 		key, value = trim(key), trim(value)
 		switch {
 		case trim(pair) == "":
-			rc.problem(ColTags, s, Quote(s)+" has an empty tag", "remove the extra ||; "+hint)
+			rc.problem(c, s, Quote(s)+" has an empty tag", "remove the extra ||; "+hint)
 			bad = true
 			continue
 		case !found || strings.Contains(value, "|"):
-			rc.problem(ColTags, s, fmt.Sprintf("tag %s is not one key|value pair", Quote(pair)), hint)
+			rc.problem(c, s, fmt.Sprintf("tag %s is not one key|value pair", Quote(pair)), hint)
 			bad = true
 			continue
 		}
 		if key == "" {
-			rc.problem(ColTags, s, fmt.Sprintf("tag %s has an empty key", Quote(pair)), hint)
+			rc.problem(c, s, fmt.Sprintf("tag %s has an empty key", Quote(pair)), hint)
 			bad = true
 		} else if n := utf8.RuneCountInString(key); n > maxTagKey {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is too long: %d characters, at most %d", Quote(key), n, maxTagKey), "shorten it")
+			rc.problem(c, s, fmt.Sprintf("tag key %s is too long: %d characters, at most %d", Quote(key), n, maxTagKey), "shorten it")
 			bad = true
 		}
 		if strings.HasPrefix(strings.ToLower(key), "aws:") {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s starts with aws:, which AWS reserves", Quote(key)), "choose a key without the aws: prefix")
+			rc.problem(c, s, fmt.Sprintf("tag key %s starts with aws:, which AWS reserves", Quote(key)), "choose a key without the aws: prefix")
 			bad = true
 		}
 		if r, ok := badTagRune(key); ok {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s holds %q, which a tag key cannot hold", Quote(key), r),
+			rc.problem(c, s, fmt.Sprintf("tag key %s holds %q, which a tag key cannot hold", Quote(key), r),
 				"use letters, digits, spaces and _ . : / = + - @")
 			bad = true
 		}
 		if n := utf8.RuneCountInString(value); n > maxTagValue {
-			rc.problem(ColTags, s, fmt.Sprintf("the value of tag %s is too long: %d characters, at most %d", Quote(key), n, maxTagValue), "shorten it")
+			rc.problem(c, s, fmt.Sprintf("the value of tag %s is too long: %d characters, at most %d", Quote(key), n, maxTagValue), "shorten it")
 			bad = true
 		}
 		if _, dup := tags[key]; dup {
-			rc.problem(ColTags, s, fmt.Sprintf("tag key %s is given twice", Quote(key)), "give each key once")
+			rc.problem(c, s, fmt.Sprintf("tag key %s is given twice", Quote(key)), "give each key once")
 			bad = true
 		}
 		tags[key] = value

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -193,7 +195,11 @@ func diffUser(ctx context.Context, f *agentfile.File, inst Instance, pr *Planned
 		up.routing = pr.RoutingProfileID
 	}
 	if changed[AspectSecurity] {
-		up.security = pr.SecurityProfileIDs
+		if f.Given(pr.Row, agentfile.GroupColumn(agentfile.GroupSecurity)) {
+			up.security = pr.SecurityProfileIDs
+		} else if up.security, err = editedSecurity(f, pr, u.SecurityProfileIds); err != nil {
+			return nil, err
+		}
 	}
 	if changed[AspectHierarchy] && len(want.Hierarchy) > 0 {
 		up.hierarchy = pr.HierarchyGroupID
@@ -229,11 +235,12 @@ func userAgent(ctx context.Context, f *agentfile.File, pr *PlannedRow, u *types.
 	} else {
 		have.RoutingProfile = orID(n.routing.nameOf(old), old)
 	}
-	if len(pr.SecurityProfileIDs) == 0 {
+	named := len(pr.SecurityProfileIDs) > 0 || a.EditsSecurityProfiles()
+	if !named {
 		have.SecurityProfiles = a.SecurityProfiles // not resolved: not compared
 	}
 	for _, id := range u.SecurityProfileIds {
-		if len(pr.SecurityProfileIDs) == 0 {
+		if !named {
 			break
 		}
 		name := orID(n.security.nameOf(id), id)
@@ -315,4 +322,51 @@ func tagInput(have, want map[string]string) (set map[string]string, unset []stri
 	}
 	sort.Strings(unset)
 	return set, unset
+}
+
+// maxUserSecurityProfiles is how many security profiles a user holds at
+// most (UpdateUserSecurityProfiles takes 1 to 10).
+const maxUserSecurityProfiles = 10
+
+// RowProblemError is a problem of a row found when its user is read: the
+// row is invalid, and nothing of it is sent.
+type RowProblemError struct{ Problem agentfile.Problem }
+
+func (e *RowProblemError) Error() string {
+	m := e.Problem.Message
+	if e.Problem.Column != "" {
+		m = e.Problem.Column + ": " + m
+	}
+	if e.Problem.Hint != "" {
+		m += " (" + e.Problem.Hint + ")"
+	}
+	return m
+}
+
+// editedSecurity is UpdateUserSecurityProfiles' whole set for a row of add
+// and remove security profiles: the user's, with the added ones and
+// without the removed ones; a set outside 1 to 10 is a problem of the row.
+func editedSecurity(f *agentfile.File, pr *PlannedRow, have []string) ([]string, error) {
+	var ids []string
+	for _, id := range have {
+		if !slices.Contains(pr.RemoveSecurityProfileIDs, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range pr.AddSecurityProfileIDs {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if n := len(ids); n >= 1 && n <= maxUserSecurityProfiles {
+		return ids, nil
+	}
+	edits := agentfile.EditColumns(agentfile.GroupColumn(agentfile.GroupSecurity))
+	col, msg := edits[0], fmt.Sprintf("the user has %d security profiles; with these it would have %d, and a user has at most %d", len(have), len(ids), maxUserSecurityProfiles)
+	hint := "add fewer, or remove some in the same row (remove security profiles)"
+	if len(ids) == 0 {
+		col, msg = edits[1], "this removes every security profile the user has, and a user needs at least one"
+		hint = "keep one, or add another in the same row (add security profiles)"
+	}
+	return nil, &RowProblemError{Problem: agentfile.Problem{Line: pr.Row.Line, Column: f.ColumnName(col), Value: strings.TrimSpace(f.Value(pr.Row, col)), Message: msg, Hint: hint}}
 }

@@ -52,6 +52,10 @@ func ParseColumnList(list string) ([]agentfile.Column, error) {
 			return nil, &SetupError{Message: fmt.Sprintf("--columns: %q is not a template column", name), Hint: hint}
 		}
 		f := agentfile.FieldOf(c)
+		if set := agentfile.EditedSet(c); set != 0 {
+			return nil, &SetupError{Message: fmt.Sprintf("--columns: %q is a column of edits for import --update, which export never writes", name),
+				Hint: fmt.Sprintf("export writes the whole set: ask for %q", set.String())}
+		}
 		if !agentfile.Writes(f) {
 			return nil, &SetupError{Message: fmt.Sprintf("--columns: export never writes %q", name), Hint: "leave it out: an export holds no password"}
 		}

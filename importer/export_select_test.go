@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bulkagents/bulkagents/agentfile"
@@ -31,6 +33,13 @@ func TestParseColumnList(t *testing.T) {
 		if got, err := ParseColumnList(list); err == nil {
 			t.Errorf("ParseColumnList(%q) = %v, want an error", list, got)
 		}
+	}
+	// An edit column of import --update is no column of an export: the
+	// error names the set column it edits.
+	if _, err := ParseColumnList("user login,add tags"); err == nil || !strings.Contains(err.Error(), "column of edits") {
+		t.Errorf("ParseColumnList(add tags): %v, want a column of edits refused", err)
+	} else if se := new(SetupError); !errors.As(err, &se) || se.Hint != `export writes the whole set: ask for "tags"` {
+		t.Errorf("ParseColumnList(add tags): hint %q", se.Hint)
 	}
 }
 

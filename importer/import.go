@@ -206,7 +206,7 @@ func (r *importRun) readInput() error {
 		return r.interrupted(DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile))
 	}
 	r.inst = inst
-	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding})
+	f, err := agentfile.Read(r.stop, r.input, agentfile.ReadOptions{Identity: inst.Identity, Keep: cfg.Keep, Encoding: cfg.Encoding, Update: cfg.Update})
 	if err != nil {
 		var fe *agentfile.FileError
 		if errors.As(err, &fe) {
@@ -219,7 +219,7 @@ func (r *importRun) readInput() error {
 	if cfg.OnRead != nil {
 		cfg.OnRead(len(f.Rows))
 	}
-	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true})
+	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true, Update: cfg.Update})
 	f.Rows = nil // r.checked holds them (run_memory.go)
 	if names, cells := agentfile.CarriedCells(f, r.checked, cfg.Keep); names != nil {
 		r.carried = report.CarriedColumns{Names: names, Cells: func(line int) []string { return cells[line] }}

@@ -252,7 +252,7 @@ func (r *importRun) updateKnown() error {
 		return nil
 	}
 	if len(want) > 0 {
-		opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep}
+		opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Update: r.cfg.Update}
 		again, err := readLines(r.calls, r.input, opts, want)
 		if err != nil {
 			// Left exists, with the id the search found, and no word
@@ -374,6 +374,7 @@ func (r *importRun) finish() {
 	}
 	res.IdentityCenter = r.sso.Report()
 	res.Problems, res.MoreProblems = firstProblems(res.Problems, res.MoreProblems, r.sso.LateProblems())
+	res.Problems, res.MoreProblems = firstProblems(res.Problems, res.MoreProblems, r.upd.LateProblems())
 	res.Interrupted = r.stop.Err() != nil && len(r.jobs) > 0 && CountStatus(outcomes, report.NotAttempted) > 0
 
 	// Rows whose CreateUser may have gone through: a last look settles
@@ -417,7 +418,7 @@ func (r *importRun) writeRetry() {
 	}
 	// Written even after a second Ctrl-C, as the results file is: reading
 	// the input again is local and quick.
-	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Encoding: r.cfg.Encoding}
+	opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Encoding: r.cfg.Encoding, Update: r.cfg.Update}
 	retry, err := retryRecords(context.WithoutCancel(r.calls), r.input, opts, r.plan.Rows, r.outcomes)
 	switch {
 	case err != nil:

@@ -137,6 +137,15 @@ type PlannedRow struct {
 	// creates (--create-hierarchy, hierarchy_create.go); HierarchyGroupID
 	// is then set once it is made.
 	NewGroup []string
+	// The security profiles of the add and remove security profiles
+	// columns, resolved to ids, in the cells' order.
+	AddSecurityProfileIDs, RemoveSecurityProfileIDs []string
+
+	// createNeeds and createWarnings: the row was checked as an update
+	// (--update) and a create needs these columns, and calls for these
+	// warnings, should its user not exist yet.
+	createNeeds    []agentfile.Column
+	createWarnings []agentfile.Problem
 }
 
 // Plan is the import worked out against an instance, one row per data row
@@ -180,6 +189,7 @@ func makePlan(ctx context.Context, api ConnectReader, inst Instance, f *agentfil
 	for i, c := range checked {
 		pr := &plan.Rows[i]
 		pr.Row, pr.Agent, pr.Warnings = c.Row, c.Agent, c.Warnings
+		pr.createNeeds, pr.createWarnings = c.CreateNeeds, c.CreateWarnings
 		if c.Agent == nil || len(c.Problems) > 0 {
 			pr.Agent = nil
 			pr.Problems = c.Problems
@@ -251,58 +261,97 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 	problem := func(col agentfile.Column, value, msg, hint string) {
 		pr.Problems = append(pr.Problems, agentfile.Problem{Line: pr.Row.Line, Column: cols.name(col), Value: value, Message: msg, Hint: hint})
 	}
-	if id, msg, hint := l.routing.resolve(agentfile.FieldLabel(agentfile.GroupColumn(agentfile.GroupRouting)), a.RoutingProfile); id != "" {
-		pr.RoutingProfileID = id
-	} else {
-		problem(agentfile.GroupColumn(agentfile.GroupRouting), a.RoutingProfile, msg, hint)
-	}
-	for _, name := range a.SecurityProfiles {
-		if id, msg, hint := l.security.resolve("security profile", name); id != "" {
-			pr.SecurityProfileIDs = append(pr.SecurityProfileIDs, id)
+	// A row checked as an update may leave the routing profile blank.
+	if a.RoutingProfile != "" {
+		if id, msg, hint := l.routing.resolve(agentfile.FieldLabel(agentfile.GroupColumn(agentfile.GroupRouting)), a.RoutingProfile); id != "" {
+			pr.RoutingProfileID = id
 		} else {
-			problem(agentfile.GroupColumn(agentfile.GroupSecurity), name, msg, hint)
+			problem(agentfile.GroupColumn(agentfile.GroupRouting), a.RoutingProfile, msg, hint)
 		}
 	}
-	if len(a.Hierarchy) > 0 {
-		id, msg, hint, err := l.hierarchy.resolve(ctx, a.Hierarchy)
+	securityIDs := func(col agentfile.Column, names []string) []string {
+		var ids []string
+		for _, name := range names {
+			if id, msg, hint := l.security.resolve("security profile", name); id != "" {
+				ids = append(ids, id)
+			} else {
+				problem(col, name, msg, hint)
+			}
+		}
+		return ids
+	}
+	setCol := agentfile.GroupColumn(agentfile.GroupSecurity)
+	pr.SecurityProfileIDs = securityIDs(setCol, a.SecurityProfiles)
+	if e := a.Edits; e != nil {
+		edits := agentfile.EditColumns(setCol)
+		pr.AddSecurityProfileIDs = securityIDs(edits[0], e.AddSecurityProfiles)
+		pr.RemoveSecurityProfileIDs = securityIDs(edits[1], e.RemoveSecurityProfiles)
+	}
+	if err := l.resolveHierarchy(ctx, pr, cols, problem); err != nil {
+		return err
+	}
+	if l.attrs != nil {
+		profCol := agentfile.GroupColumn(agentfile.GroupProficiencies)
+		l.attrs.check(a, func(value, msg, hint string) {
+			problem(profCol, value, msg, hint)
+		})
+		if a.Edits != nil && len(a.Edits.AddProficiencies) > 0 {
+			l.attrs.check(&agentfile.Agent{Proficiencies: a.Edits.AddProficiencies}, func(value, msg, hint string) {
+				problem(agentfile.EditColumns(profCol)[0], value, msg, hint)
+			})
+		}
+	}
+	l.decide(pr, cols)
+	return nil
+}
+
+// resolveHierarchy finds (or, with --create-hierarchy, takes) the group of
+// a row's hierarchy; a path that names no group is a problem of the row.
+func (l *listings) resolveHierarchy(ctx context.Context, pr *PlannedRow, cols fileColumns, problem func(col agentfile.Column, value, msg, hint string)) error {
+	a := pr.Agent
+	if len(a.Hierarchy) == 0 {
+		return nil
+	}
+	id, msg, hint, err := l.hierarchy.resolve(ctx, a.Hierarchy)
+	if err != nil {
+		return err
+	}
+	_, exists := l.users.find(a.Login)
+	_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
+	switch {
+	case id != "":
+		pr.HierarchyGroupID = id
+	case l.groups != nil && !exists:
+		msg, hint, err := l.groups.take(ctx, l.hierarchy, pr, a.Hierarchy)
 		if err != nil {
 			return err
 		}
-		_, exists := l.users.find(a.Login)
-		_, col := cols.f.FieldValue(pr.Row, agentfile.GroupColumn(agentfile.GroupHierarchy))
-		switch {
-		case id != "":
-			pr.HierarchyGroupID = id
-		case l.groups != nil && !exists:
-			msg, hint, err := l.groups.take(ctx, l.hierarchy, pr, a.Hierarchy)
-			if err != nil {
-				return err
-			}
-			if msg != "" {
-				problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
-			}
-		case l.groups != nil:
-			problem(col, strings.Join(a.Hierarchy, "|"), msg,
-				"--create-hierarchy makes the groups of the agents it creates, and this user exists: create the group in the Connect admin website, or through a row of a new agent")
-		default:
-			if !strings.Contains(msg, "matched exactly") {
-				hint += "; or " + missingGroupHint
-			}
+		if msg != "" {
 			problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 		}
+	case l.groups != nil:
+		problem(col, strings.Join(a.Hierarchy, "|"), msg,
+			"--create-hierarchy makes the groups of the agents it creates, and this user exists: create the group in the Connect admin website, or through a row of a new agent")
+	default:
+		if !strings.Contains(msg, "matched exactly") {
+			hint += "; or " + missingGroupHint
+		}
+		problem(col, strings.Join(a.Hierarchy, "|"), msg, hint)
 	}
-	if l.attrs != nil {
-		l.attrs.check(a, func(value, msg, hint string) {
-			problem(agentfile.GroupColumn(agentfile.GroupProficiencies), value, msg, hint)
-		})
-	}
+	return nil
+}
+
+// decide gives a row whose names were resolved its action: invalid with a
+// problem, exists, or create.
+func (l *listings) decide(pr *PlannedRow, cols fileColumns) {
+	a := pr.Agent
 	if len(pr.Problems) > 0 {
 		pr.Action = ActionInvalid
-		return nil
+		return
 	}
 	if id, ok := l.users.find(a.Login); ok {
 		pr.Action, pr.ExistingUserID = ActionExists, id
-		return nil
+		return
 	}
 	if other, ok := l.users.foldMatch(a.Login); ok {
 		// Connect's user names are case-sensitive, but whether it takes a
@@ -311,10 +360,24 @@ func (l *listings) resolve(ctx context.Context, pr *PlannedRow, cols fileColumns
 		// says how to mean either.
 		pr.Problems = append(pr.Problems, caseOnlyProblem(pr.Row.Line, cols.f.LoginName(), a.Login, other))
 		pr.Action = ActionInvalid
-		return nil
+		return
 	}
+	if len(pr.createNeeds) > 0 {
+		// Checked as an update, the row lacks what a create needs.
+		pr.Problems = append(pr.Problems, cols.f.CreateProblem(pr.Row.Line, a.Login, pr.createNeeds))
+		pr.Action = ActionInvalid
+		return
+	}
+	pr.Warnings = append(pr.Warnings, pr.createWarnings...)
 	pr.Action = ActionCreate
-	return nil
+	if a.Edits != nil {
+		// An add column gives a create the set its set column leaves
+		// blank; a remove column is no change.
+		pr.Agent = a.ForCreate()
+		if len(pr.SecurityProfileIDs) == 0 {
+			pr.SecurityProfileIDs = pr.AddSecurityProfileIDs
+		}
+	}
 }
 
 // caseOnlyProblem is the problem of a row whose login matches an existing

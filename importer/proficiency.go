@@ -197,7 +197,7 @@ func newAttributeIndex(ctx context.Context, api ConnectReader, instanceID string
 	}
 	wanted := map[string]bool{}
 	for _, pr := range rows {
-		for _, pf := range pr.Agent.Proficiencies {
+		for _, pf := range namedProficiencies(pr.Agent) {
 			if _, ok := x.names.exact[pf.Attribute]; ok {
 				wanted[pf.Attribute] = true
 			}
@@ -254,9 +254,20 @@ func (x *attributeIndex) check(a *agentfile.Agent, problem func(value, msg, hint
 // proficiencies; nil otherwise (no call made).
 func planAttributes(ctx context.Context, api ConnectReader, instanceID string, rows []*PlannedRow) (*attributeIndex, error) {
 	for _, pr := range rows {
-		if len(pr.Agent.Proficiencies) > 0 {
+		if len(namedProficiencies(pr.Agent)) > 0 {
 			return newAttributeIndex(ctx, api, instanceID, rows)
 		}
 	}
 	return nil, nil
+}
+
+// namedProficiencies are the proficiencies a row gives a user: its
+// proficiencies column's and its add proficiencies column's (the plan
+// checks their attributes and values exist; what remove proficiencies
+// names need not: removing one the user lacks is no change).
+func namedProficiencies(a *agentfile.Agent) []agentfile.Proficiency {
+	if a.Edits == nil || len(a.Edits.AddProficiencies) == 0 {
+		return a.Proficiencies
+	}
+	return append(append([]agentfile.Proficiency(nil), a.Proficiencies...), a.Edits.AddProficiencies...)
 }

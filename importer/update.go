@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,10 @@ const updateFailurePrefix = "update "
 // interruptedUpdating is the error written ahead of a row's updates: a
 // kill leaves it, and --resume settles the row by reading the user again.
 const interruptedUpdating = "interrupted while updating the user: run again with --resume to settle it"
+
+// invalidPrefix marks compare's message of a problem of the row
+// (RowProblemError): the row is invalid, not failed.
+const invalidPrefix = "\x00invalid: "
 
 // UpdateJob is one existing user's row: read the user, compare, and (with
 // Apply) change what differs.
@@ -108,6 +113,7 @@ type Updater struct {
 	mu     sync.Mutex
 	fields map[string]int // changes per field, of the rows that differ
 	differ int
+	late   []agentfile.Problem // the problems of rows found once their users were read
 
 	// logFailed: a row's outcome could not be written; logErr is why.
 	logFailed  atomic.Bool
@@ -206,6 +212,20 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	return outcomes, nil
 }
 
+// LateProblems are the problems of rows that their users showed (a set
+// of security profiles an edit would take out of 1..10), in line order,
+// for the summary.
+func (u *Updater) LateProblems() []agentfile.Problem {
+	if u == nil {
+		return nil
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := append([]agentfile.Problem(nil), u.late...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
 // LogErr is the first error writing the results file, if any: no row
 // started after it.
 func (u *Updater) LogErr() error {
@@ -239,6 +259,11 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 	}
 	if job.Gone {
 		return report.Outcome{}
+	}
+	if msg, ok := strings.CutPrefix(msg, invalidPrefix); ok {
+		// A problem of the row that only its user showed: nothing sent.
+		o.Status, o.Error = report.Invalid, msg
+		return o
 	}
 	if msg != "" {
 		o.Status, o.Error = report.Failed, msg
@@ -319,6 +344,12 @@ func (u *Updater) diffRead(ctx context.Context, job *UpdateJob, user *types.User
 	up, err := diffUser(ctx, u.File, u.Instance, pr, user, u.names)
 	if errors.As(err, new(DeskNeedsNumberError)) {
 		return nil, err.Error()
+	}
+	if rp := new(RowProblemError); errors.As(err, &rp) {
+		u.mu.Lock()
+		u.late = append(u.late, rp.Problem)
+		u.mu.Unlock()
+		return nil, invalidPrefix + rp.Error()
 	}
 	if err != nil {
 		return nil, "describe the user's hierarchy group: " + ErrSummary(err)

@@ -45,7 +45,10 @@ const userProficiencyQuota = 10
 type proficiencyChange struct {
 	add, update, remove []agentfile.Proficiency
 	want                []agentfile.Proficiency // the whole set, to settle a lost answer
-	had                 int
+	// edits: the row's add and remove proficiencies, which settle a lost
+	// answer instead of want.
+	edits *agentfile.SetEdits
+	had   int
 }
 
 // userChannels are the per-channel settings of a user as DescribeUser
@@ -196,6 +199,46 @@ func diffProficiencies(up *UserUpdate, raw string, want []agentfile.Proficiency,
 	up.Changes = append(up.Changes, FieldChange{Field: fieldProficiencies, New: strings.Join(items, ", "), Aspect: AspectProficiencies, Set: true})
 }
 
+// diffProficiencyEdits compares the add and remove proficiencies columns
+// with the user's proficiencies: an added one the user lacks is
+// associated, one it holds at another level has its level changed, one it
+// holds at that level is no change; a removed one the user holds goes
+// (whatever its level), one it lacks is no change. The user's others are
+// left as they are.
+func diffProficiencyEdits(up *UserUpdate, e *agentfile.SetEdits, have []types.UserProficiency) {
+	key := func(attr, value string) string { return attr + "|" + value }
+	had := map[string]float32{}
+	for _, h := range have {
+		had[key(aws.ToString(h.AttributeName), aws.ToString(h.AttributeValue))] = aws.ToFloat32(h.Level)
+	}
+	pc := proficiencyChange{edits: e, had: len(have)}
+	var items []string
+	for _, w := range e.AddProficiencies {
+		k := key(w.Attribute, w.Value)
+		switch lv, ok := had[k]; {
+		case !ok:
+			pc.add = append(pc.add, w)
+			items = append(items, "+"+w.String())
+		case lv != float32(w.Level):
+			pc.update = append(pc.update, w)
+			items = append(items, fmt.Sprintf("%s: %s -> %d", k, levelText(lv), w.Level))
+		}
+	}
+	for _, r := range e.RemoveProficiencies {
+		k := key(r.Attribute, r.Value)
+		if lv, ok := had[k]; ok {
+			pc.remove = append(pc.remove, agentfile.Proficiency{Attribute: r.Attribute, Value: r.Value})
+			items = append(items, "-"+k+"|"+levelText(lv))
+		}
+	}
+	if len(items) == 0 {
+		return
+	}
+	sort.Slice(items, func(i, j int) bool { return strings.TrimLeft(items[i], "+-") < strings.TrimLeft(items[j], "+-") })
+	up.profs = pc
+	up.Changes = append(up.Changes, FieldChange{Field: fieldProficiencies, New: strings.Join(items, ", "), Aspect: AspectProficiencies, Set: true})
+}
+
 // levelText is a level as the column writes it: a whole number when it is
 // one (levels set by the console may have a fraction).
 func levelText(lv float32) string {
@@ -231,11 +274,19 @@ func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *type
 	a := pr.Agent
 	cell := func(c agentfile.Column) string { return strings.TrimSpace(u.File.Value(pr.Row, c)) }
 	raw := cell(agentfile.GroupColumn(agentfile.GroupProficiencies))
-	if raw == "" || !u.Update {
+	edit := raw == "" && a.EditsProficiencies()
+	if raw == "" && !edit || !u.Update {
 		return nil
 	}
+	diff := func(have []types.UserProficiency) {
+		if edit {
+			diffProficiencyEdits(up, a.Edits, have)
+		} else {
+			diffProficiencies(up, raw, a.Proficiencies, have)
+		}
+	}
 	if u.held != nil && !resumed {
-		diffProficiencies(up, raw, a.Proficiencies, u.heldProficiencies(up.UserID))
+		diff(u.heldProficiencies(up.UserID))
 		return nil
 	}
 	api, ok := u.Connect.(ProficiencyUpdater)
@@ -246,7 +297,7 @@ func (u *Updater) diffExtensions(ctx context.Context, pr *PlannedRow, user *type
 	if err != nil {
 		return err
 	}
-	diffProficiencies(up, raw, a.Proficiencies, have)
+	diff(have)
 	return nil
 }
 
@@ -280,7 +331,11 @@ func (u *Updater) sendProficiencies(ctx context.Context, up *UserUpdate) error {
 			return err
 		}
 		var again UserUpdate
-		diffProficiencies(&again, "set", up.profs.want, have)
+		if up.profs.edits != nil {
+			diffProficiencyEdits(&again, up.profs.edits, have)
+		} else {
+			diffProficiencies(&again, "set", up.profs.want, have)
+		}
 		pc := again.profs
 		if pc.add == nil && pc.update == nil && pc.remove == nil {
 			return nil // the change whose answer was lost had been made

@@ -27,7 +27,7 @@ func (u *Updater) searchProficiencies(ctx context.Context, jobs []UpdateJob) {
 	}
 	n := 0
 	for _, j := range jobs {
-		if u.File.Given(j.Planned.Row, agentfile.GroupColumn(agentfile.GroupProficiencies)) && resumedChanges(j.Prev) == "" {
+		if (u.File.Given(j.Planned.Row, agentfile.GroupColumn(agentfile.GroupProficiencies)) || j.Planned.Agent.EditsProficiencies()) && resumedChanges(j.Prev) == "" {
 			n++
 		}
 	}
