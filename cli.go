@@ -300,6 +300,10 @@ func partFlagsVar(fs *flagSet, p *partFlags) {
 // The split trio: --split-by, --handout-template, --protect (import,
 // handout; validate takes --split-by alone).
 
+// ssoColumnsHint is the hint of an Identity Center column (title,
+// department, manager...) filled in a run without IAM Identity Center.
+const ssoColumnsHint = "run with --sso (or --identity-store-id ID) to set it on the agent's IAM Identity Center user, or empty the column"
+
 const splitByHint = `--split-by hierarchy, --split-by routing-profile, or the name of a column of the file (such as "team lead")`
 
 type splitFlags struct {
@@ -570,7 +574,7 @@ func (s *ssoFlags) check() error {
 
 // identityCenter is the engine's Identity Center settings from the flags.
 func (s *ssoFlags) identityCenter() importer.IdentityCenterConfig {
-	return importer.IdentityCenterConfig{Discover: s.sso, IdentityStoreID: s.identityStoreID, Group: s.ssoGroup}
+	return importer.IdentityCenterConfig{Discover: s.sso, IdentityStoreID: s.identityStoreID, Group: s.ssoGroup, ColumnsHint: ssoColumnsHint}
 }
 
 // rateScaleUsage is --rate-scale's help on the commands that call AWS.

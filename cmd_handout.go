@@ -91,7 +91,7 @@ func runHandout(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	checked := agentfile.Validate(file, agentfile.ValidateOptions{})
+	checked := agentfile.Validate(file, agentfile.ValidateOptions{KeepSSOColumns: true})
 
 	resultsPath := *results
 	if resultsPath == "" {

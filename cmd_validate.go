@@ -100,7 +100,7 @@ var validateCommand = &command{
 				return usageError(splitByHint, "%v", err)
 			}
 		}
-		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso, Update: update})
+		rep, err := agentfile.ValidateRows(ctx, scan, agentfile.ValidateOptions{Identity: id, IdentityCenter: *sso, Update: update, SSOHint: ssoColumnsHint})
 		if err != nil {
 			return fileError(err)
 		}

@@ -306,7 +306,8 @@ func TestColumnRoundTrip(t *testing.T) {
 	t.Parallel()
 	sb := e2eSandbox(t, sandbox.Options{Unlimited: true})
 	cases := rtCases(sb)
-	checkCasesCoverColumns(t, cases)
+	// The Identity Center columns' cases run in TestColumnRoundTripSSO.
+	checkCasesCoverColumns(t, append(slices.Clone(cases), ssoCoverage()...))
 	dir := t.TempDir()
 	login := func(i int) string { return fmt.Sprintf("rt%02d", i) }
 

@@ -46,6 +46,11 @@ type Agent struct {
 	// stay in AutoAccept and ACWTimeout above, whichever column gave them.
 	Channels *ChannelSettings
 
+	// SSO holds the Identity Center columns' values (the IAM Identity
+	// Center user's title and enterprise attributes); nil when the row
+	// fills none.
+	SSO *SSOAttributes
+
 	// Edits are the items of the edit columns (add security profiles,
 	// remove tags...; edits.go); nil when the row fills none.
 	Edits *SetEdits
@@ -54,6 +59,15 @@ type Agent struct {
 	// asked to keep (for example a "team lead" column to split results by),
 	// keyed by their canonical (lower-case, single-spaced) header name.
 	Extra map[string]string
+}
+
+// SSOAttributes are the Identity Center columns of a row: the IAM
+// Identity Center user's Title and the members of its
+// aws:identitystore:enterprise extension. Manager is the manager's user
+// login (the Identity Store holds the manager's user id). "" is a value
+// not given.
+type SSOAttributes struct {
+	Title, Department, EmployeeNumber, CostCenter, Organization, Division, Manager string
 }
 
 // Problem is one thing wrong with one cell (or row) of the input, written so

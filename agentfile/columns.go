@@ -55,6 +55,16 @@ const (
 	ColCallbackACW
 	ColPersistentConnection
 	ColVoiceEnhancement
+	// The Identity Center columns (identitycenter.go): attributes of the
+	// agent's IAM Identity Center user, which Connect does not hold; read
+	// only with --sso.
+	ColTitle
+	ColDepartment
+	ColEmployeeNumber
+	ColCostCenter
+	ColOrganization
+	ColDivision
+	ColManager
 	// The edit columns (edits.go): items to add to or remove from a set
 	// field, leaving the rest of the user's set as it is.
 	ColAddSecurityProfiles
@@ -92,6 +102,7 @@ const (
 	KindEnhancement                     // a voice enhancement mode
 	KindTagKeys                         // tag keys (or key|value pairs) joined by ||
 	KindProficiencyKeys                 // attribute|value pairs (a level may follow) joined by ||
+	KindText                            // free text (an Identity Center attribute)
 )
 
 // columnSpec is one entry of the column table: everything the code knows
@@ -113,6 +124,9 @@ type columnSpec struct {
 	// channel is its channel.
 	extension bool
 	channel   Channel
+	// sso: an Identity Center column (identitycenter.go): neither the
+	// template's nor an extension of Connect's user.
+	sso bool
 	// sep is a hierarchy column's level separator.
 	sep string
 	// cell writes an agent's value as the column's cell (export); nil: the
@@ -290,6 +304,43 @@ var columnTable = []columnSpec{
 	{col: ColRemoveProficiencies, name: "remove proficiencies", kind: KindProficiencyKeys, edits: ColProficiencies, group: GroupProficiencies, remove: true,
 		edit: editRemoveProficiencies,
 		keys: func(e *SetEdits) []string { return proficiencyKeys(e.RemoveProficiencies) }},
+
+	// The Identity Center columns, in the order export --sso writes them.
+	ssoColumn(ColTitle, "title", nil),
+	ssoColumn(ColDepartment, "department", nil),
+	ssoColumn(ColEmployeeNumber, "employee number", nil),
+	ssoColumn(ColCostCenter, "cost center", []string{"cost centre"}),
+	ssoColumn(ColOrganization, "organization", []string{"organisation"}),
+	ssoColumn(ColDivision, "division", nil),
+	ssoColumn(ColManager, "manager", nil),
+}
+
+// ssoColumn is the table entry of an Identity Center column: free text,
+// the field of the agent's SSOAttributes that ssoField gives, compared in
+// GroupIdentityCenter.
+func ssoColumn(c Column, name string, aliases []string) columnSpec {
+	get := func(s *SSOAttributes) *string { return ssoField(s, c) }
+	return columnSpec{col: c, name: name, aliases: aliases, kind: KindText, sso: true,
+		cell: func(a *Agent) string {
+			if a.SSO == nil {
+				return ""
+			}
+			return *get(a.SSO)
+		},
+		label: name, group: GroupIdentityCenter,
+		take: func(d, s *Agent) {
+			v := ""
+			if s.SSO != nil {
+				v = *get(s.SSO)
+			}
+			if d.SSO == nil {
+				if v == "" {
+					return
+				}
+				d.SSO = &SSOAttributes{}
+			}
+			*get(d.SSO) = v
+		}}
 }
 
 // specs indexes the column table by column.
@@ -308,7 +359,9 @@ var specs = func() [ColBlank + 1]*columnSpec {
 // Derived from the column table.
 var (
 	// templateColumns are the template's own columns, in template order.
-	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension && x.edits == 0 })
+	templateColumns = columnsWhere(func(x *columnSpec) bool { return !x.extension && x.edits == 0 && !x.sso })
+	// ssoColumns are the Identity Center columns, in the table's order.
+	ssoColumns = columnsWhere(func(x *columnSpec) bool { return x.sso })
 	// extensionColumns are the columns beyond the template.
 	extensionColumns = func() []extensionColumn {
 		var out []extensionColumn
@@ -368,6 +421,26 @@ func ExtensionHeader() []string {
 		}
 	}
 	return out
+}
+
+// IdentityCenterHeader is the Identity Center columns that export --sso
+// adds (their header fields), in the table's order.
+func IdentityCenterHeader() []string {
+	out := make([]string, len(ssoColumns))
+	for i, c := range ssoColumns {
+		out[i] = specs[c].name
+	}
+	return out
+}
+
+// IdentityCenterColumns are the Identity Center columns, in the table's
+// order.
+func IdentityCenterColumns() []Column { return append([]Column(nil), ssoColumns...) }
+
+// IsIdentityCenter says whether column c is an Identity Center column: an
+// attribute of the IAM Identity Center user, which Connect does not hold.
+func (c Column) IsIdentityCenter() bool {
+	return c > 0 && c < ColBlank && specs[c] != nil && specs[c].sso
 }
 
 // HeaderColumns finds the column of each header field (0: none), for

@@ -21,7 +21,15 @@ const (
 	GroupTags                // the tags
 	GroupConfig              // the per-channel settings beyond the voice phone's
 	GroupProficiencies       // the routing proficiencies
+	// GroupIdentityCenter is the IAM Identity Center user's title and
+	// enterprise attributes (--sso): compared only with IdentityStore.
+	GroupIdentityCenter
 )
+
+// IdentityStore, given to Compare, compares a row with its IAM Identity
+// Center user: its names and email (as a Connect-managed user's) and the
+// Identity Center columns, and nothing Connect holds.
+const IdentityStore Identity = "IDENTITY_STORE"
 
 // Change is one field that differs between a row and its user: its name
 // as the changes column says it, and the old and new values as cells say
@@ -119,6 +127,12 @@ func FieldLabel(c Column) string {
 }
 
 func (x *columnSpec) applies(id Identity) bool {
+	if id == IdentityStore {
+		return x.group == GroupIdentityCenter || x.group == GroupIdentity && (x.col == ColFirstName || x.col == ColLastName || x.col == ColEmail)
+	}
+	if x.group == GroupIdentityCenter {
+		return false // Connect has no such field
+	}
 	if x.group == GroupIdentity && id == IdentityDirectory {
 		return false // the directory holds them
 	}
@@ -137,6 +151,10 @@ func (a *Agent) clone() *Agent {
 		for k, v := range a.Tags {
 			out.Tags[k] = v
 		}
+	}
+	if a.SSO != nil {
+		s := *a.SSO
+		out.SSO = &s
 	}
 	ch := a.channels()
 	c := *ch

@@ -25,6 +25,14 @@ type ValidateOptions struct {
 	// Identity Center user exists (only a user to create needs one), with
 	// MissingEmailProblem.
 	EmailWhenCreating bool
+	// SSOHint is the hint of a filled Identity Center column (title,
+	// department, manager...) when IdentityCenter is off: the command's
+	// way of asking for IAM Identity Center (the flag to add).
+	SSOHint string
+	// KeepSSOColumns reads the Identity Center columns without
+	// IdentityCenter, as IdentityCenter would, for a reader of a file that
+	// was imported already (handout).
+	KeepSSOColumns bool
 	// Update: the rows are checked as updates of existing users (import
 	// --update, validate --update): a cell a create needs (names, routing
 	// profile, security profiles) may be blank, and the file may lack its
@@ -601,6 +609,7 @@ func (rc *rowCheck) check(row Row, a *Agent) (agent *Agent, aligned bool) {
 	a.Tags = rc.checkTags(rc.cell(ColTags))
 	rc.checkExtensions(a)
 	rc.checkEdits(a)
+	rc.checkIdentityCenterColumns(a)
 
 	if len(rc.lay.extras) > 0 {
 		a.Extra = make(map[string]string, len(rc.lay.extras))
@@ -645,6 +654,87 @@ func (rc *rowCheck) checkIdentityCenter(a *Agent) {
 			rc.problem(f.c, f.v, msg, hint)
 		}
 	}
+}
+
+// checkIdentityCenterColumns reads the Identity Center columns (title,
+// department, manager...) into a.SSO: text the identity store takes; the
+// manager a login other than the row's own. Connect has no such fields,
+// so without IdentityCenter a filled one is a problem.
+func (rc *rowCheck) checkIdentityCenterColumns(a *Agent) {
+	var attrs SSOAttributes
+	any := false
+	var unwanted []Column // filled without IdentityCenter
+	for _, c := range ssoColumns {
+		if rc.lay.index[c] < 0 {
+			continue
+		}
+		s := rc.cell(c)
+		if s == "" {
+			continue
+		}
+		if !rc.opts.IdentityCenter && !rc.opts.KeepSSOColumns {
+			unwanted = append(unwanted, c)
+			continue
+		}
+		if msg, hint, bad := IdentityStoreRefusesText(s); bad {
+			rc.problem(c, s, msg, hint)
+			continue
+		}
+		if c == ColManager {
+			if strings.ContainsFunc(s, unicode.IsSpace) {
+				rc.problem(c, s, Quote(s)+" is not a user login: it holds white space", "write the manager's user login, as its own row or IAM Identity Center has it")
+				continue
+			}
+			if strings.EqualFold(s, a.Login) {
+				rc.problem(c, s, "an agent cannot be their own manager", "write the manager's user login, or leave the cell blank")
+				continue
+			}
+		}
+		*ssoField(&attrs, c) = s
+		any = true
+	}
+	if len(unwanted) > 0 {
+		// One problem for the row, at its first such cell.
+		names := make([]string, len(unwanted))
+		for i, c := range unwanted {
+			names[i] = rc.lay.name(c)
+		}
+		what := names[0] + " is an attribute"
+		if len(names) > 1 {
+			what = strings.Join(names, ", ") + " are attributes"
+		}
+		rc.problem(unwanted[0], rc.cell(unwanted[0]), what+" of the agent's IAM Identity Center user: Connect has no such field",
+			orHint(rc.opts.SSOHint, "import into IAM Identity Center too, or empty these cells"))
+	}
+	if any {
+		a.SSO = &attrs
+	}
+}
+
+func orHint(hint, fallback string) string {
+	if hint != "" {
+		return hint
+	}
+	return fallback
+}
+
+// ssoField is the field of s that Identity Center column c gives.
+func ssoField(s *SSOAttributes, c Column) *string {
+	switch c {
+	case ColTitle:
+		return &s.Title
+	case ColDepartment:
+		return &s.Department
+	case ColEmployeeNumber:
+		return &s.EmployeeNumber
+	case ColCostCenter:
+		return &s.CostCenter
+	case ColOrganization:
+		return &s.Organization
+	case ColDivision:
+		return &s.Division
+	}
+	return &s.Manager
 }
 
 // checkRecord checks what holds for any cell: the field count, UTF-8, Excel's

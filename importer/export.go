@@ -35,6 +35,10 @@ type ExportConfig struct {
 	// Proficiencies is how the users' proficiencies are found: by
 	// default the cheaper way for the instance.
 	Proficiencies ProficiencyLookup
+	// IdentityCenter (--sso, --identity-store-id) adds the Identity Center
+	// columns, read from each user's IAM Identity Center user of the same
+	// user name (export_sso.go).
+	IdentityCenter IdentityCenterConfig
 	// Columns are the fields to write (ParseColumnList), in the template's
 	// order whatever their order here; nil writes every column. Only what
 	// they need is read: no DescribeUser when none of them needs it
@@ -107,7 +111,18 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		ev.SetupDone()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
-	header, err := selectHeader(inst.Identity, exportHeader(inst.Identity), cfg.Columns)
+	full := exportHeader(inst.Identity)
+	if cfg.IdentityCenter.Enabled() {
+		full = append(full, agentfile.IdentityCenterHeader()...)
+	}
+	header, err := selectHeader(inst.Identity, full, cfg.Columns)
+	for _, c := range cfg.Columns {
+		if c.IsIdentityCenter() && !cfg.IdentityCenter.Enabled() {
+			err = &SetupError{Message: fmt.Sprintf("--columns: %q is an attribute of the IAM Identity Center user: Connect has no such field", c),
+				Hint: cfg.IdentityCenter.ColumnsHint}
+			break
+		}
+	}
 	if err != nil {
 		ev.SetupDone()
 		return nil, err
@@ -137,9 +152,15 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 	for _, name := range snap.Gone {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("user %q: deleted while the export ran; not written", name))
 	}
+	var sso *ssoExport
+	if wantsSSO(header) {
+		if sso, err = readSSOExport(ctx, clients, cfg.IdentityCenter); err != nil {
+			return nil, err
+		}
+	}
 	var warnings []string
 	write := func(w io.Writer, bom bool) (err error) {
-		warnings, err = exportCSV(w, header, snap, bom)
+		warnings, err = exportCSV(w, header, snap, bom, sso)
 		return err
 	}
 	if cfg.Out == "-" {
@@ -179,7 +200,7 @@ func (res *ExportResult) rates(l *Limits) {
 // user once written (an export of 100,000 users holds no second copy of
 // itself as text). A file gets the byte-order mark that makes Excel read
 // it as UTF-8, as the results file does.
-func exportCSV(out io.Writer, header []string, snap *Snapshot, bom bool) ([]string, error) {
+func exportCSV(out io.Writer, header []string, snap *Snapshot, bom bool, sso *ssoExport) ([]string, error) {
 	cols := agentfile.HeaderColumns(header)
 	sort.Slice(snap.Users, func(i, j int) bool { return snap.Users[i].Username < snap.Users[j].Username })
 	names := newExportNames(snap)
@@ -199,6 +220,9 @@ func exportCSV(out io.Writer, header []string, snap *Snapshot, bom bool) ([]stri
 	for i, u := range snap.Users {
 		a, warn := names.agent(u)
 		warnings = append(warnings, warn...)
+		if sso != nil {
+			a.SSO = sso.attributes(a.Login)
+		}
 		rec := a.Cells(cols)
 		for i := range rec {
 			rec[i] = report.Neutralise(rec[i])

@@ -33,6 +33,10 @@ type IdentityCenterConfig struct {
 	IdentityStoreID string // --identity-store-id
 	Group           string // --sso-group; "" means DefaultSSOGroup
 	ApplicationARN  string // --sso-application-arn; "" means no assignment
+	// ColumnsHint is the hint of an Identity Center column (title,
+	// department, manager...) filled when Identity Center is off: how
+	// the command turns it on.
+	ColumnsHint string
 }
 
 // Enabled says whether the import makes Identity Center users at all.
@@ -114,6 +118,13 @@ type IdentityCenter struct {
 	warnings        []string
 	usersCreated    atomic.Int64
 	membershipsMade atomic.Int64
+
+	// managers are the file's managers by lower-case login
+	// (sso_attributes.go), under mu; managersLinked counts the users whose
+	// manager was set after them.
+	managers       map[string]*managerRef
+	managersLinked atomic.Int64
+	logins         map[string]string // user id → user name, read for managers (loginOf)
 }
 
 // IdentityCenterReport is what the Identity Center side did, for the
@@ -140,6 +151,9 @@ func (ic *IdentityCenter) Report() *IdentityCenterReport {
 		GroupCreated: ic.groupCreated, UsersCreated: int(ic.usersCreated.Load()),
 		MembershipsCreated: int(ic.membershipsMade.Load()), Assignment: ic.assignment,
 		Warnings: append([]string(nil), ic.warnings...), DryRun: ic.dryRun,
+	}
+	if !ic.dryRun {
+		r.Warnings = append(r.Warnings, ic.unlinked()...)
 	}
 	if ic.dryRun {
 		// What the real run would create, from the plan.
@@ -175,7 +189,8 @@ func PlanIdentityCenter(ctx context.Context, store IdentityStoreAPI, admin SSOAd
 		return nil, errors.New("identity center: no identity store client")
 	}
 	ic := &IdentityCenter{store: store, admin: admin, cfg: cfg, Group: cfg.GroupName(), dryRun: dryRun,
-		rows: map[int]*ssoRowPlan{}, plan: plan, file: f, ahead: map[int]bool{}, justCreated: map[int]bool{}}
+		rows: map[int]*ssoRowPlan{}, plan: plan, file: f, ahead: map[int]bool{}, justCreated: map[int]bool{},
+		managers: map[string]*managerRef{}, logins: map[string]string{}}
 	ic.StoreID = strings.TrimSpace(cfg.IdentityStoreID)
 	if ic.StoreID == "" {
 		id, err := DiscoverIdentityStore(ctx, admin)
@@ -468,6 +483,9 @@ func (ic *IdentityCenter) planRows(ctx context.Context, f *agentfile.File, plan 
 		if rp.user == unknown || rp.member == unknown {
 			lookups = append(lookups, pr)
 		}
+	}
+	if err := ic.planManagers(ctx, f, plan, l); err != nil {
+		return err
 	}
 	return ic.lookUpLater(ctx, lookups, taken)
 }
@@ -826,6 +844,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	}
 	if rp.user == present {
 		reuseUser(o, rp.userID, rp.email)
+		ic.userKnown(calls, a.Login, rp.userID)
 		return true
 	}
 	if rp.user == unknown {
@@ -841,9 +860,10 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	}
 
 	trace := &CallTrace{}
-	out, err := ic.store.CreateUser(WithCallTrace(calls, trace), ic.createUserInput(a))
+	managerID, named := ic.managerOf(a)
+	out, err := ic.store.CreateUser(WithCallTrace(calls, trace), ic.createUserInput(a, managerID))
 	if err == nil {
-		ic.userCreated(r, aws.ToString(out.UserId))
+		ic.userCreated(calls, r, aws.ToString(out.UserId), named && managerID == "")
 		return true
 	}
 	if calls.Err() != nil {
@@ -867,7 +887,7 @@ func (ic *IdentityCenter) ensureUser(_, calls context.Context, r *rowRun) bool {
 	case lerr != nil:
 		return failed(o, fmt.Sprintf("create identity center user: %s; then %v: run again to settle it", ErrText(err), lerr))
 	case found && (awsclient.Classify(err) == awsclient.MaybeApplied || MayHaveApplied(trace.Attempts[:max(len(trace.Attempts)-1, 0)])):
-		ic.userCreated(r, id)
+		ic.userCreated(calls, r, id, named && managerID == "")
 		return true
 	case found:
 		return ic.reuseFound(calls, r, id) // made by someone else since the plan: reuse it
@@ -900,29 +920,49 @@ func (ic *IdentityCenter) reuseFound(calls context.Context, r *rowRun, id string
 	}
 	ic.checkReused(r.job.Planned.Row.Line, r.job.Planned.Agent, u)
 	reuseUser(o, id, u.email)
+	ic.userKnown(calls, r.job.Planned.Agent.Login, id)
 	return true
 }
 
-func (ic *IdentityCenter) userCreated(r *rowRun, id string) {
+// userCreated records a row's user made; noManager: it was made without
+// the manager it names, whose id was not known yet (sso_attributes.go).
+func (ic *IdentityCenter) userCreated(calls context.Context, r *rowRun, id string, noManager bool) {
 	ic.usersCreated.Add(1)
 	r.outcome.SSOUserID = id
 	r.outcome.Status = report.Created
 	ic.mu.Lock()
 	ic.justCreated[r.job.Planned.Row.Line] = true
 	ic.mu.Unlock()
+	a := r.job.Planned.Agent
+	if noManager {
+		w := waitingReport{line: r.job.Planned.Row.Line, login: a.Login, userID: id}
+		if managerID := ic.waitFor(a.SSO.Manager, w); managerID != "" {
+			ic.linkManager(calls, w, a.SSO.Manager, managerID)
+		}
+	}
+	ic.userKnown(calls, a.Login, id)
 }
 
 // createUserInput is the Identity Store CreateUser for an agent: the
 // Connect user login as the user name (what Identity Center sends Connect
-// as the SAML session name), one primary work email.
-func (ic *IdentityCenter) createUserInput(a *agentfile.Agent) *identitystore.CreateUserInput {
-	return &identitystore.CreateUserInput{
+// as the SAML session name), one primary work email; the Identity Center
+// columns as Title and the enterprise extension, managerID as its manager
+// ("" none yet).
+func (ic *IdentityCenter) createUserInput(a *agentfile.Agent, managerID string) *identitystore.CreateUserInput {
+	in := &identitystore.CreateUserInput{
 		IdentityStoreId: aws.String(ic.StoreID),
 		UserName:        aws.String(a.Login),
 		DisplayName:     aws.String(strings.TrimSpace(a.FirstName + " " + a.LastName)),
 		Name:            &istypes.Name{GivenName: aws.String(a.FirstName), FamilyName: aws.String(a.LastName)},
 		Emails:          []istypes.Email{{Value: aws.String(a.Email), Type: aws.String("work"), Primary: true}},
 	}
+	if a.SSO != nil && a.SSO.Title != "" {
+		in.Title = aws.String(a.SSO.Title)
+	}
+	if doc := enterpriseDocument(a.SSO, managerID); doc != nil {
+		in.Extensions = map[string]document.Interface{EnterpriseExtension: document.NewLazyDocument(doc)}
+	}
+	return in
 }
 
 // ensureMembership puts the row's Identity Center user in the group, unless

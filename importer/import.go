@@ -219,7 +219,8 @@ func (r *importRun) readInput() error {
 	if cfg.OnRead != nil {
 		cfg.OnRead(len(f.Rows))
 	}
-	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true, Update: cfg.Update})
+	r.checked = agentfile.Validate(f, agentfile.ValidateOptions{Identity: inst.Identity, IdentityCenter: cfg.IdentityCenter.Enabled(), EmailWhenCreating: true, Update: cfg.Update,
+		SSOHint: cfg.IdentityCenter.ColumnsHint})
 	f.Rows = nil // r.checked holds them (run_memory.go)
 	if names, cells := agentfile.CarriedCells(f, r.checked, cfg.Keep); names != nil {
 		r.carried = report.CarriedColumns{Names: names, Cells: func(line int) []string { return cells[line] }}

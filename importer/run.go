@@ -296,20 +296,28 @@ func nothingDone(o report.Outcome) bool {
 // does not find was never made.
 func settleWrittenAhead(ctx context.Context, api ConnectReader, inst Instance, invalid, prev report.Outcome, backoff []time.Duration) report.Outcome {
 	id, found, err := FindUserWithBackoff(ctx, api, inst.ID, prev.Login, backoff)
+	if found && err == nil && prev.CreationToken != "" {
+		// The interrupted CreateUser carried a creation token: the user is
+		// that run's only if it carries the token too.
+		var u createdUser
+		u, found, err = lookUpCreated(ctx, api, inst.ID, prev.Login)
+		if err == nil && found && u.tags[CreationTagKey] != prev.CreationToken {
+			o := invalid
+			o.Error += "; " + madeByAnother
+			return o
+		}
+	}
 	switch {
 	case err != nil:
 		o := invalid
-		o.Status, o.Password = report.Failed, prev.Password
+		o.Status, o.Password, o.CreationToken = report.Failed, prev.Password, prev.CreationToken
 		o.Error = fmt.Sprintf("an interrupted run may have created this user with the password in this row, and looking it up failed (%s): "+
 			"run again with --resume to settle it; the row is invalid now: %s", ErrText(err), invalid.Error)
 		return o
 	case found:
 		o := prev
 		o.Status, o.ConnectUserID, o.Error = report.Created, id, ""
-		switch {
-		case inst.GlobalSignIn != "":
-			o.SignInURL = inst.GlobalSignIn
-		case inst.Identity != agentfile.IdentitySAML:
+		if inst.Identity != agentfile.IdentitySAML {
 			o.SignInURL = inst.AccessURL
 		}
 		return o

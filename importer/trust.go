@@ -11,6 +11,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+
 	"github.com/bulkagents/bulkagents/report"
 )
 
@@ -119,11 +122,34 @@ func settleInDoubt(calls context.Context, p *Provisioner, inst Instance, outcome
 			// (its proficiencies) stopped the row, and its error stays.
 			continue
 		}
-		id, found, err := findUser(calls, p.Connect, inst.ID, o.Login)
+		u, found, err := lookUpCreated(calls, p.Connect, inst.ID, o.Login)
 		if err != nil || !found {
 			continue
 		}
-		o.Status, o.ConnectUserID, o.Error, o.SignInURL = report.Created, id, "", p.signInURL()
-		outcomes[i] = o
+		outcomes[i] = p.settleFound(calls, o, u)
 	}
+}
+
+// settleFound decides a row in doubt whose user a look-up found: this run's
+// (created, with the password written ahead) when the user carries the
+// row's creation token, or when the row's CreateUser carried none; another
+// run's or person's otherwise (exists, no password). A created row's
+// outcome is on disk before its token's tag is taken off, so that a kill in
+// between still finds the row settled.
+func (p *Provisioner) settleFound(calls context.Context, o report.Outcome, u createdUser) report.Outcome {
+	if o.CreationToken != "" && u.tags[CreationTagKey] != o.CreationToken {
+		o.Status, o.ConnectUserID, o.SignInURL, o.Error = report.Exists, u.id, p.signInURL(), madeByAnother
+		o.Password, o.CreationToken = "", ""
+		return o
+	}
+	o.Status, o.ConnectUserID, o.Error, o.SignInURL = report.Created, u.id, "", p.signInURL()
+	if o.CreationToken == "" || !p.appendSynced(o) {
+		return o
+	}
+	if api, ok := p.Connect.(untagger); ok {
+		if _, err := api.UntagResource(calls, &connect.UntagResourceInput{ResourceArn: aws.String(u.arn), TagKeys: []string{CreationTagKey}}); err == nil {
+			o.CreationToken = ""
+		}
+	}
+	return o
 }

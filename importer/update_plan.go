@@ -33,11 +33,12 @@ import (
 // needsDescribe says whether row r of f has a non-blank cell in a column
 // no page holds: the fields export describes too (pageColumns,
 // export_select.go). The voice channel's auto accept and ACW columns are
-// spellings of the phone's, which the pages hold.
+// spellings of the phone's, which the pages hold; the Identity Center
+// columns are the Identity Store's (diffSSO reads them).
 func needsDescribe(f *agentfile.File, r agentfile.Row) bool {
 	for _, c := range f.Columns {
 		fc := agentfile.FieldOf(c)
-		if agentfile.Writes(fc) && !pageColumns[fc] && strings.TrimSpace(f.Value(r, c)) != "" {
+		if agentfile.Writes(fc) && !pageColumns[fc] && !fc.IsIdentityCenter() && strings.TrimSpace(f.Value(r, c)) != "" {
 			return true
 		}
 	}

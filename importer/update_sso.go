@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +12,7 @@ import (
 	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/awsclient"
 )
 
 // With --sso, import --update also makes the row's Identity Center user
@@ -20,6 +22,63 @@ import (
 // email cell is blank), with one Identity Store UpdateUser (docs/aws.md
 // §7). Its membership in the agents' group is the Identity Center steps'
 // (added when missing, before the row is compared).
+
+// ssoAttributePath is UpdateUser's path of an Identity Center column's
+// attribute.
+func ssoAttributePath(c agentfile.Column) string {
+	if c == agentfile.ColTitle {
+		return "title"
+	}
+	if c == agentfile.ColManager {
+		return EnterpriseExtension + ".manager.value"
+	}
+	for _, m := range enterpriseMembers {
+		if m.col == c {
+			return EnterpriseExtension + "." + m.member
+		}
+	}
+	return ""
+}
+
+// loginOf is the user name of the identity store user id (a manager's),
+// read once per id.
+func (ic *IdentityCenter) loginOf(ctx context.Context, id string) (string, error) {
+	ic.mu.Lock()
+	login, ok := ic.logins[id]
+	ic.mu.Unlock()
+	if ok {
+		return login, nil
+	}
+	u, err := ic.describeUser(ctx, id)
+	if awsclient.Classify(err) == awsclient.NotFound {
+		return id, nil // a manager deleted since: its id says what is there
+	} else if err != nil {
+		return "", err
+	}
+	ic.mu.Lock()
+	ic.logins[id] = u.userName
+	ic.mu.Unlock()
+	return u.userName, nil
+}
+
+// managerID is the user id of a manager login for an update: known to
+// the plan, or looked up now (a manager made earlier in this run).
+func (ic *IdentityCenter) managerID(ctx context.Context, login string) (string, error) {
+	ic.mu.Lock()
+	ref := ic.managers[strings.ToLower(login)]
+	ic.mu.Unlock()
+	if ref != nil && ref.id != "" {
+		return ref.id, nil
+	}
+	id, found, err := ic.findUser(ctx, login)
+	switch {
+	case err != nil:
+		return "", err
+	case !found:
+		return "", fmt.Errorf("manager %q has no IAM Identity Center user yet: run again once its row has made it", login)
+	}
+	return id, nil
+}
 
 // IdentityStoreUpdater is the Identity Store's UpdateUser;
 // *identitystore.Client has it.
@@ -34,7 +93,8 @@ func (u *Updater) diffSSO(ctx context.Context, pr *PlannedRow, ssoUserID string,
 		// pages, not a DescribeUser per row.
 		return nil
 	}
-	out, err := u.SSO.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(u.SSO.StoreID), UserId: aws.String(ssoUserID)})
+	out, err := u.SSO.store.DescribeUser(ctx, &identitystore.DescribeUserInput{IdentityStoreId: aws.String(u.SSO.StoreID), UserId: aws.String(ssoUserID),
+		Extensions: []string{EnterpriseExtension}})
 	if err != nil {
 		return err
 	}
@@ -47,10 +107,18 @@ func (u *Updater) diffSSO(ctx context.Context, pr *PlannedRow, ssoUserID string,
 			email = aws.ToString(e.Value)
 		}
 	}
-	// The row's names and email as the column table compares them (an
-	// Identity Center user holds its email as a Connect-managed one does).
-	have := &agentfile.Agent{FirstName: given, LastName: family, Email: email}
-	a, _, err := u.File.Compare(pr.Row, agentfile.IdentityConnect, pr.Agent, have)
+	attrs, managerID := storeAttributes(out.Title, out.Extensions)
+	if managerID != "" && pr.Agent.SSO != nil && pr.Agent.SSO.Manager != "" {
+		// Read only when the row names a manager: a blank cell leaves it.
+		if attrs.Manager, err = u.SSO.loginOf(ctx, managerID); err != nil {
+			return err
+		}
+	}
+	// The row as the column table compares it with its Identity Center
+	// user: names, email (held as a Connect-managed user's is) and the
+	// Identity Center columns.
+	have := &agentfile.Agent{FirstName: given, LastName: family, Email: email, SSO: &attrs}
+	a, changes, err := u.File.Compare(pr.Row, agentfile.IdentityStore, pr.Agent, have)
 	if err != nil {
 		return err
 	}
@@ -70,6 +138,20 @@ func (u *Updater) diffSSO(ctx context.Context, pr *PlannedRow, ssoUserID string,
 	if email != a.Email {
 		// The one primary work email CreateUser gives (identitycenter.go).
 		change("sso email", "emails", email, a.Email, []map[string]any{{"value": a.Email, "type": "work", "primary": true}})
+	}
+	for _, c := range changes {
+		if !c.Column.IsIdentityCenter() {
+			continue
+		}
+		path, value := ssoAttributePath(c.Column), any(c.New)
+		if c.Column == agentfile.ColManager {
+			id, err := u.SSO.managerID(ctx, c.New)
+			if err != nil {
+				return err
+			}
+			value = id
+		}
+		change(c.Field, path, c.Old, c.New, value)
 	}
 	up.ssoUserID = ssoUserID
 	return nil

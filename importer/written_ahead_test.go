@@ -74,3 +74,48 @@ func TestWrittenAheadPasswordOutlivesTheListingLag(t *testing.T) {
 		t.Errorf("the sandbox holds %d users, want 2", n)
 	}
 }
+
+// TestSettledOnlyWithTheRunsToken: a row in doubt (or written ahead and
+// invalid now) whose CreateUser carried a creation token is this run's only
+// when the user found carries that token; a user another run made at the
+// same moment is not handed out with this run's password.
+func TestSettledOnlyWithTheRunsToken(t *testing.T) {
+	t.Parallel()
+	sb := startSandbox(t, sandbox.Options{Unlimited: true})
+	routing, security := profileIDs(t, sb)
+	for login, token := range map[string]string{"ours": "tok-ours", "theirs": "tok-theirs"} {
+		if err := sb.AddConnectUsers(sandbox.ConnectUser{Username: login, Password: "Xk3pQ9rTz7Lm", FirstName: "A", LastName: "B",
+			RoutingProfileID: routing["Basic Routing Profile"], SecurityProfileIDs: []string{security["Agent"]},
+			Tags: map[string]string{CreationTagKey: token}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clients := sandboxClients(t, sb, 1000)
+	p := &Provisioner{Connect: clients.Connect, Instance: Instance{ID: sb.InstanceID(), AccessURL: "https://x.my.connect.aws/"}, Log: &memoryLog{}}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		login string
+		want  report.Status
+	}{{"ours", report.Created}, {"theirs", report.Exists}} {
+		prev := report.Outcome{Line: 2, Login: tc.login, Status: report.NotAttempted, Password: "Xk3pQ9rTz7Lm", CreationToken: "tok-ours"}
+		w := settleWrittenAhead(ctx, clients.Connect, p.Instance, report.Outcome{Line: 2, Login: tc.login, Status: report.Invalid, Error: "edited"}, prev, nil)
+		wantW := report.Invalid
+		if tc.want == report.Created {
+			wantW = report.Created
+		}
+		if w.Status != wantW || (w.Password != "") != (wantW == report.Created) {
+			t.Errorf("written ahead, %s: %s, password given %v: want %s: %s", tc.login, w.Status, w.Password != "", wantW, w.Error)
+		}
+		u, found, err := lookUpCreated(ctx, clients.Connect, sb.InstanceID(), tc.login)
+		if err != nil || !found {
+			t.Fatalf("%s: %v %v", tc.login, found, err)
+		}
+		o := p.settleFound(ctx, report.Outcome{Line: 2, Login: tc.login, Status: report.Failed, Password: "Xk3pQ9rTz7Lm", CreationToken: "tok-ours"}, u)
+		if o.Status != tc.want || (o.Password != "") != (tc.want == report.Created) || o.ConnectUserID != u.id {
+			t.Errorf("in doubt, %s: %s, password given %v, id %q: want %s", tc.login, o.Status, o.Password != "", o.ConnectUserID, tc.want)
+		}
+	}
+	if tags := usersByName(t, sb)["ours"].Tags; tags[CreationTagKey] != "" {
+		t.Errorf("the user settled in doubt still carries the creation token: %v", tags)
+	}
+}
