@@ -83,6 +83,9 @@ func (u *UserUpdate) Empty() bool { return u == nil || len(u.Changes) == 0 }
 
 // Aspects lists the aspects that change, in order.
 func (u *UserUpdate) Aspects() []Aspect {
+	if u == nil {
+		return nil
+	}
 	var seen [aspectCount]bool
 	var out []Aspect
 	for _, c := range u.Changes {

@@ -111,18 +111,7 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		ev.SetupDone()
 		return nil, DescribeError(err, cfg.InstanceID, clients.Region, clients.Profile)
 	}
-	full := exportHeader(inst.Identity)
-	if cfg.IdentityCenter.Enabled() {
-		full = append(full, agentfile.IdentityCenterHeader()...)
-	}
-	header, err := selectHeader(inst.Identity, full, cfg.Columns)
-	for _, c := range cfg.Columns {
-		if c.IsIdentityCenter() && !cfg.IdentityCenter.Enabled() {
-			err = &SetupError{Message: fmt.Sprintf("--columns: %q is an attribute of the IAM Identity Center user: Connect has no such field", c),
-				Hint: cfg.IdentityCenter.ColumnsHint}
-			break
-		}
-	}
+	header, err := exportColumns(inst, cfg)
 	if err != nil {
 		ev.SetupDone()
 		return nil, err
@@ -158,7 +147,38 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 			return nil, err
 		}
 	}
-	var warnings []string
+	warnings, err := writeExport(cfg, header, snap, sso)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, warnings...)
+	res.Elapsed = time.Since(start)
+	res.rates(clients.Limits)
+	res.RateSources = sources
+	return res, nil
+}
+
+// exportColumns is the header an export writes: the instance's template
+// (with the Identity Center columns when asked), cut to --columns; an
+// Identity Center column without Identity Center is refused.
+func exportColumns(inst Instance, cfg ExportConfig) ([]string, error) {
+	full := exportHeader(inst.Identity)
+	if cfg.IdentityCenter.Enabled() {
+		full = append(full, agentfile.IdentityCenterHeader()...)
+	}
+	header, err := selectHeader(inst.Identity, full, cfg.Columns)
+	for _, c := range cfg.Columns {
+		if c.IsIdentityCenter() && !cfg.IdentityCenter.Enabled() {
+			return nil, &SetupError{Message: fmt.Sprintf("--columns: %q is an attribute of the IAM Identity Center user: Connect has no such field", c),
+				Hint: cfg.IdentityCenter.ColumnsHint}
+		}
+	}
+	return header, err
+}
+
+// writeExport writes the snapshot's users to the file (or standard
+// output) and returns the warnings the writing gave.
+func writeExport(cfg ExportConfig, header []string, snap *Snapshot, sso *ssoExport) (warnings []string, err error) {
 	write := func(w io.Writer, bom bool) (err error) {
 		warnings, err = exportCSV(w, header, snap, bom, sso)
 		return err
@@ -167,14 +187,12 @@ func Export(ctx context.Context, cfg ExportConfig, clients *Clients) (*ExportRes
 		if err := write(cfg.Stdout, false); err != nil {
 			return nil, fmt.Errorf("write standard output: %w", err)
 		}
-	} else if err := writeExportFile(cfg.Out, func(w io.Writer) error { return write(w, true) }, cfg.Force); err != nil {
+		return warnings, nil
+	}
+	if err := writeExportFile(cfg.Out, func(w io.Writer) error { return write(w, true) }, cfg.Force); err != nil {
 		return nil, err
 	}
-	res.Warnings = append(res.Warnings, warnings...)
-	res.Elapsed = time.Since(start)
-	res.rates(clients.Limits)
-	res.RateSources = sources
-	return res, nil
+	return warnings, nil
 }
 
 // rates works out the bound the busiest API's rate sets: the least time its

@@ -92,6 +92,7 @@ func Import(stop, calls context.Context, cfg Config, clients *Clients) (*Result,
 		r.openResults,           // made before the first change, so a folder that cannot be written changes nothing
 		r.prepareIdentityCenter, // the group, before the first user
 		r.sortRows,              // rows the plan settles are written; the others become jobs
+		r.planUpdates,           // read calls: what differs for each existing user's row, from the pages
 	} {
 		if err := stage(); err != nil {
 			return nil, err

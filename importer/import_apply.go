@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -108,6 +109,25 @@ func (r *importRun) sortRow(i int, pr *PlannedRow) (o report.Outcome, settled bo
 		return report.Outcome{}, false
 	}
 	return o, true
+}
+
+// planUpdates works out, before any change, what differs for each existing
+// user's row that the SearchUsers pages can say (Updater.Plan); the other
+// rows are described when they start.
+func (r *importRun) planUpdates() error {
+	if r.upd == nil || len(r.updJobs) == 0 {
+		return nil
+	}
+	err := r.upd.Plan(r.stop, r.updJobs)
+	if err == nil {
+		return nil
+	}
+	msg := "cannot plan the updates: " + ErrSummary(err)
+	var pe *PlanError
+	if errors.As(err, &pe) {
+		msg = fmt.Sprintf("cannot plan the updates: %s: %s", pe.Step, ErrSummary(pe.Err))
+	}
+	return r.interrupted(&SetupError{Message: msg, Err: &CallError{Err: err, InstanceID: r.cfg.InstanceID, Region: r.clients.Region, Profile: r.clients.Profile}})
 }
 
 // firstProblems keeps the first summaryProblems problems for the summary

@@ -50,11 +50,11 @@ func TestPhoneClearChecked(t *testing.T) {
 		t.Fatalf("diff: %v %q", err, up.Cell())
 	}
 	kept := &Updater{Connect: numberKeeper{number: "+14255550166"}, Instance: Instance{ID: "i"}}
-	if msg := kept.apply(context.Background(), up); !strings.Contains(msg, "connect kept the phone number") {
+	if msg := kept.apply(context.Background(), &UpdateJob{Planned: pr}, up); !strings.Contains(msg, "connect kept the phone number") {
 		t.Errorf("a number Connect kept: %q, want the row's error", msg)
 	}
 	gone := &Updater{Connect: numberKeeper{}, Instance: Instance{ID: "i"}}
-	if msg := gone.apply(context.Background(), up); msg != "" {
+	if msg := gone.apply(context.Background(), &UpdateJob{Planned: pr}, up); msg != "" {
 		t.Errorf("a number cleared: %q, want no error", msg)
 	}
 }

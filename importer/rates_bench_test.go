@@ -120,6 +120,24 @@ func BenchmarkBoundUpdateRoutingProfile(b *testing.B) {
 		})
 }
 
+// BenchmarkBoundUpdateRoutingProfileFromPages: the same 200 changes from a
+// file without email, secondary email and mobile columns, DescribeUser at
+// its default rate: the plan comes from the SearchUsers pages, no row is
+// described, and UpdateUserRoutingProfile alone bounds the run. Target:
+// achieved/bound ≥ 0.99.
+//
+//	go test -run '^$' -bench BoundUpdateRoutingProfileFromPages -benchtime 1x ./importer/
+func BenchmarkBoundUpdateRoutingProfileFromPages(b *testing.B) {
+	benchUpdateBound(b, "Connect.UpdateUserRoutingProfile",
+		map[string]float64{"UpdateUserRoutingProfile": 20}, 200,
+		func(fl *fleet, dir string) string {
+			for i := range fl.rows {
+				fl.rows[i].Routing = "Sales Routing Profile"
+			}
+			return writePagedRows(b, dir, "agents.csv", fl.rows)
+		})
+}
+
 // BenchmarkBoundAssociateUserProficiencies: 200 users given a proficiency
 // by import --update, the sandbox at --quota AssociateUserProficiencies=20
 // and no --rate-scale. Target: achieved/bound ≥ 0.99.

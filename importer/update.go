@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulkagents/bulkagents/agentfile"
@@ -66,6 +67,12 @@ type UpdateJob struct {
 	// Plan is the plan's row (--apply): the user's changes now must be the
 	// plan's, or the row is stale and not sent.
 	Plan *report.Outcome
+
+	// up and msg are the row's change, or why it could not be worked
+	// out, when Plan made them from the pages (planned).
+	up      *UserUpdate
+	msg     string
+	planned bool
 }
 
 // Updater reads existing users and, when Apply is set, updates them. Each
@@ -93,6 +100,10 @@ type Updater struct {
 	// held are the users' proficiencies found by search, by user id, or
 	// nil: each row lists its own (update_proficiency.go).
 	held map[string][]HeldProficiency
+	// searched: the proficiencies were searched for (held set or not).
+	searched bool
+	// pages are the users the SearchUsers pages gave, by id, once read.
+	pages map[string]*UserSnapshot
 	// InstanceUsers is how many users the instance holds (-1: unknown):
 	// it decides whether the pages are worth reading to order the rows.
 	InstanceUsers int
@@ -157,7 +168,7 @@ func (u *Updater) prepare(ctx context.Context) error {
 // Run handles the jobs and gives one outcome each, in order. stop ends the
 // starting of rows; calls ends the calls in flight.
 func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.Outcome, error) {
-	if err := u.prepare(stop); err != nil {
+	if err := u.Plan(stop, jobs); err != nil {
 		return nil, err
 	}
 	outcomes := make([]report.Outcome, len(jobs))
@@ -167,7 +178,6 @@ func (u *Updater) Run(stop, calls context.Context, jobs []UpdateJob) ([]report.O
 	}
 	var g errgroup.Group
 	g.SetLimit(n)
-	u.searchProficiencies(stop, jobs)
 	for _, i := range u.readOrder(stop, jobs) {
 		if stop.Err() != nil || u.logFailed.Load() {
 			o := jobs[i].Base
@@ -246,7 +256,10 @@ func resumedChanges(p report.Outcome) string {
 func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcome {
 	o := job.Base
 	earlier := resumedChanges(job.Prev)
-	up, msg := u.compare(calls, job, o.SSOUserID, earlier != "")
+	up, msg := job.up, job.msg
+	if !job.planned {
+		up, msg = u.compare(calls, job, o.SSOUserID, earlier != "")
+	}
 	if job.Gone {
 		return report.Outcome{}
 	}
@@ -297,7 +310,11 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 			return o
 		}
 	}
-	if msg := u.apply(calls, up); msg != "" {
+	if msg := u.apply(calls, job, up); msg != "" {
+		if job.Gone {
+			u.uncount(up) // not an update: the row is created
+			return report.Outcome{}
+		}
 		o.Status, o.Error = report.Failed, msg
 		return o
 	}
@@ -315,7 +332,6 @@ func (u *Updater) row(stop, calls context.Context, job *UpdateJob) report.Outcom
 // compare reads the user and gives what differs from the row, or why it
 // could not.
 func (u *Updater) compare(ctx context.Context, job *UpdateJob, ssoUserID string, resumed bool) (*UserUpdate, string) {
-	pr := job.Planned
 	out, err := u.describe(ctx, job)
 	if job.Gone {
 		return nil, ""
@@ -326,7 +342,14 @@ func (u *Updater) compare(ctx context.Context, job *UpdateJob, ssoUserID string,
 	if err != nil {
 		return nil, "describe user: " + ErrSummary(err)
 	}
-	up, err := diffUser(ctx, u.File, u.Instance, pr, out.User, u.names)
+	return u.diffRead(ctx, job, out.User, ssoUserID, resumed)
+}
+
+// diffRead gives what differs between the job's row and its user as read
+// (described, or from a page: pageUser), or why it could not.
+func (u *Updater) diffRead(ctx context.Context, job *UpdateJob, user *types.User, ssoUserID string, resumed bool) (*UserUpdate, string) {
+	pr := job.Planned
+	up, err := diffUser(ctx, u.File, u.Instance, pr, user, u.names)
 	if errors.As(err, new(DeskNeedsNumberError)) {
 		return nil, err.Error()
 	}
@@ -339,7 +362,7 @@ func (u *Updater) compare(ctx context.Context, job *UpdateJob, ssoUserID string,
 	if err != nil {
 		return nil, "describe the user's hierarchy group: " + ErrSummary(err)
 	}
-	if err := u.diffExtensions(ctx, pr, out.User, up, resumed); err != nil {
+	if err := u.diffExtensions(ctx, pr, user, up, resumed); err != nil {
 		return nil, "list user proficiencies: " + ErrSummary(err)
 	}
 	if err := u.diffSSO(ctx, pr, ssoUserID, up); err != nil {
@@ -382,11 +405,31 @@ func (u *Updater) count(up *UserUpdate) {
 	}
 }
 
+// uncount takes back a row count counted.
+func (u *Updater) uncount(up *UserUpdate) {
+	if up.Empty() {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.differ--
+	for _, c := range up.Changes {
+		u.fields[c.Field]--
+		if u.fields[c.Field] == 0 {
+			delete(u.fields, c.Field)
+		}
+	}
+}
+
 // apply sends one call per changed aspect, all at once; it gives the
-// errors of the refused ones, each naming its fields, or "".
-func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
+// errors of the refused ones, each naming its fields, or "". A call that
+// answers ResourceNotFoundException may mean the user is gone (deleted,
+// the listing the plan read behind): one DescribeUser settles it, and a
+// user gone marks the job Gone.
+func (u *Updater) apply(ctx context.Context, job *UpdateJob, up *UserUpdate) string {
 	aspects := up.Aspects()
 	errs := make([]string, len(aspects))
+	var notFound atomic.Bool
 	var wg sync.WaitGroup
 	for i, a := range aspects {
 		wg.Add(1)
@@ -394,10 +437,17 @@ func (u *Updater) apply(ctx context.Context, up *UserUpdate) string {
 			defer wg.Done()
 			if err := u.send(ctx, up, a); err != nil {
 				errs[i] = fmt.Sprintf("%s%s: %s", updateFailurePrefix, up.fieldsOf(a), ErrSummary(err))
+				if awsclient.Classify(err) == awsclient.NotFound {
+					notFound.Store(true)
+				}
 			}
 		}()
 	}
 	wg.Wait()
+	if notFound.Load() && !job.Known && u.userGone(ctx, up.UserID) {
+		job.Gone = true
+		return "gone"
+	}
 	msg := ""
 	for _, e := range errs {
 		if e == "" {
@@ -420,6 +470,13 @@ func (u *Updater) send(ctx context.Context, up *UserUpdate, a Aspect) error {
 		}
 	}
 	return fmt.Errorf("no step updates aspect %d", a)
+}
+
+// userGone says whether DescribeUser answers ResourceNotFoundException
+// for the user.
+func (u *Updater) userGone(ctx context.Context, userID string) bool {
+	_, err := u.Connect.DescribeUser(ctx, &connect.DescribeUserInput{InstanceId: aws.String(u.Instance.ID), UserId: aws.String(userID)})
+	return awsclient.Classify(err) == awsclient.NotFound
 }
 
 func (u *Updater) sendIdentity(ctx context.Context, up *UserUpdate) error {

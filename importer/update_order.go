@@ -10,16 +10,19 @@ import (
 	"github.com/bulkagents/bulkagents/agentfile"
 )
 
-// Why the rows of an update are not read in file order: each row waits for
-// its DescribeUser before its updates, so rows that change late in the file
+// Why the rows of an update are not started in file order: a row that is
+// described (update_plan.go says which) waits for its DescribeUser before
+// its updates, and a row planned from the pages waits for the rows before
+// it in the update buckets, so rows that change late in the file
 // would start their updates late, and an update API whose rows are all near
 // the end would idle while earlier rows are read. The SearchUsers pages say,
 // at page cost, which aspects of which rows differ (all but email,
 // secondary email and mobile, which no page holds); the rows are then read
 // taking turns between the aspects, so that every update API gets its first
 // rows at once and the next ones faster than it can send them (DescribeUser
-// runs at five times an update API's rate, docs/aws.md §7). The diff itself
-// still comes from DescribeUser: a page that lags a write only costs order.
+// runs at five times an update API's rate, docs/aws.md §7). A row planned
+// from the pages is ordered by its plan; a described row's diff comes from
+// its DescribeUser, and a page that lags a write only costs it order.
 
 // pagesWorthReading says whether the pages of an instance of users users
 // cost little beside reading rows users one by one: a page (500 users, at
@@ -35,11 +38,15 @@ func pagesWorthReading(users, rows int) bool {
 
 // readPages reads every user of the instance at page cost, by id.
 func (u *Updater) readPages(ctx context.Context) (map[string]*UserSnapshot, error) {
+	if u.pages != nil {
+		return u.pages, nil
+	}
 	byID := map[string]*UserSnapshot{}
 	err := ScanUsers(ctx, u.Connect, u.Instance.ID, FullUsers, nil, func(s *UserSnapshot) { byID[s.ID] = s }, nil)
 	if err != nil {
 		return nil, err
 	}
+	u.pages = byID
 	return byID, nil
 }
 
@@ -84,13 +91,16 @@ func (u *Updater) readOrder(ctx context.Context, jobs []UpdateJob) []int {
 	for i := range jobs {
 		rank[i] = last
 		pr := jobs[i].Planned
-		s := pages[pr.ExistingUserID]
-		if s == nil || resumedChanges(jobs[i].Prev) != "" {
-			continue
-		}
-		up, err := diffUser(ctx, u.File, u.Instance, pr, pageUser(s, pr.Agent), u.names)
-		if err != nil {
-			continue
+		up := jobs[i].up
+		if !jobs[i].planned {
+			s := pages[pr.ExistingUserID]
+			if s == nil || resumedChanges(jobs[i].Prev) != "" {
+				continue
+			}
+			var err error
+			if up, err = diffUser(ctx, u.File, u.Instance, pr, pageUser(s, pr.Agent), u.names); err != nil {
+				continue
+			}
 		}
 		for _, a := range up.Aspects() {
 			rank[i] = min(rank[i], perAspect[a])
