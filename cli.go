@@ -274,7 +274,7 @@ type columnsValue struct{ p *partFlags }
 func (v columnsValue) String() string { return "" }
 
 func (v columnsValue) Set(s string) error {
-	cols, err := importer.ParseColumnList(s)
+	cols, err := parseColumnList(s)
 	v.p.fail(err)
 	v.p.columns = cols
 	return nil
@@ -285,7 +285,7 @@ type whereValue struct{ p *partFlags }
 func (v whereValue) String() string { return "" }
 
 func (v whereValue) Set(s string) error {
-	w, err := importer.ParseWhere(s)
+	w, err := parseWhere(s)
 	v.p.fail(err)
 	v.p.where = append(v.p.where, w)
 	return nil

@@ -313,10 +313,10 @@ func unfinishedFiles(resultsErr, retryErr error, resultsPath, holds string) erro
 		return &exitError{code: exitRowsFailed, msg: resultsErr.Error(),
 			hint: fmt.Sprintf("%s holds %s (the last row of each line counts);\n"+
 				"%s\nthen run the same command with --resume to finish it", resultsPath, holds,
-				orDefault(importer.WriteErrorHint(resultsErr, resultsPath), "fix what stopped the writing"))}
+				orDefault(writeErrorHint(resultsErr, resultsPath), "fix what stopped the writing"))}
 	case retryErr != nil:
 		return &exitError{code: exitRowsFailed, msg: retryErr.Error(),
-			hint: orDefault(importer.WriteErrorHint(retryErr, resultsPath), "the results file is complete: its rows say which need another run")}
+			hint: orDefault(writeErrorHint(retryErr, resultsPath), "the results file is complete: its rows say which need another run")}
 	}
 	return nil
 }

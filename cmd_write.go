@@ -7,12 +7,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
-
-	"github.com/bulkagents/bulkagents/importer"
 )
 
 // stdoutPath names standard output in writeFailed.
@@ -52,7 +51,7 @@ func writeFailureHint(err error, path string) string {
 	case errors.As(err, &le):
 		where = le.New
 	}
-	return importer.WriteErrorHint(err, filepath.Join(filepath.Dir(where), filepath.Base(path)))
+	return writeErrorHint(err, filepath.Join(filepath.Dir(where), filepath.Base(path)))
 }
 
 // removePartial removes what a failed write left of path, when it is a
@@ -61,4 +60,18 @@ func removePartial(path string) {
 	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() {
 		_ = os.Remove(path)
 	}
+}
+
+// writeErrorHint is the hint for an error writing a file: what to do about
+// a folder that is read-only, a file that cannot be replaced, a full disk;
+// "" for other errors.
+func writeErrorHint(err error, path string) string {
+	dir := filepath.Dir(path)
+	switch {
+	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Sprintf("%s cannot be written here: make the folder %s writable (chmod u+w %s), or write to a folder you own", filepath.Base(path), dir, dir)
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Sprintf("the disk holding %s is full: free some space, or write to another disk", dir)
+	}
+	return ""
 }

@@ -264,7 +264,7 @@ func (r *importRun) updateKnown() error {
 	}
 	if len(want) > 0 {
 		opts := agentfile.ReadOptions{Identity: r.inst.Identity, Keep: r.cfg.Keep, Update: r.cfg.Update}
-		again, err := readLines(r.calls, r.input, opts, want)
+		again, err := agentfile.ReadLines(r.calls, r.input, opts, want)
 		if err != nil {
 			// Left exists, with the id the search found, and no word
 			// on what differs.

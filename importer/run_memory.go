@@ -2,12 +2,7 @@ package importer
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"math"
-	"slices"
-	"strings"
 
 	"github.com/bulkagents/bulkagents/agentfile"
 	"github.com/bulkagents/bulkagents/report"
@@ -65,7 +60,7 @@ func retryRecords(ctx context.Context, input io.ReaderAt, opts agentfile.ReadOpt
 	var again map[int][]string
 	if len(want) > 0 {
 		var err error
-		if again, err = readLines(ctx, input, opts, want); err != nil {
+		if again, err = agentfile.ReadLines(ctx, input, opts, want); err != nil {
 			return nil, err
 		}
 	}
@@ -88,40 +83,4 @@ func retryRecords(ctx context.Context, input io.ReaderAt, opts agentfile.ReadOpt
 // its password only in the results file.
 func needsRetry(o report.Outcome) bool {
 	return !inDoubt(o) && o.Status.NeedsRetry()
-}
-
-// readLines reads input again and gives the records of the lines of want,
-// each checked to still hold the user login want gives.
-func readLines(ctx context.Context, input io.ReaderAt, opts agentfile.ReadOptions, want map[int]string) (map[int][]string, error) {
-	changed := errors.New("the input file changed during the run")
-	s, err := agentfile.NewScanner(io.NewSectionReader(input, 0, math.MaxInt64), opts)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", changed, err)
-	}
-	f := &agentfile.File{Header: s.Header(), Columns: s.Columns()}
-	got := make(map[int][]string, len(want))
-	for n := 0; len(got) < len(want); n++ {
-		if n%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		row, err := s.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", changed, err)
-		}
-		login, ok := want[row.Line]
-		if !ok {
-			continue
-		}
-		if strings.TrimSpace(f.Login(row)) != login {
-			return nil, fmt.Errorf("%w: its line %d no longer holds user %q", changed, row.Line, login)
-		}
-		got[row.Line] = slices.Clone(row.Record)
-	}
-	if len(got) < len(want) {
-		return nil, fmt.Errorf("%w: it holds fewer rows", changed)
-	}
-	return got, nil
 }

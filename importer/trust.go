@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
@@ -37,20 +34,6 @@ func ResultsError(err error, path string, remove bool) error {
 		return &ResultsInTheWay{Path: path, Remove: remove, Raced: true, Err: err}
 	}
 	return &UnwritableResults{Path: path, Err: err}
-}
-
-// WriteErrorHint is the hint for an error writing a file: what to do about
-// a folder that is read-only, a file that cannot be replaced, a full disk;
-// "" for other errors.
-func WriteErrorHint(err error, path string) string {
-	dir := filepath.Dir(path)
-	switch {
-	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.EROFS):
-		return fmt.Sprintf("%s cannot be written here: make the folder %s writable (chmod u+w %s), or write to a folder you own", filepath.Base(path), dir, dir)
-	case errors.Is(err, syscall.ENOSPC):
-		return fmt.Sprintf("the disk holding %s is full: free some space, or write to another disk", dir)
-	}
-	return ""
 }
 
 // checkInstance refuses to resume, into this instance, a results file

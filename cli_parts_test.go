@@ -1,4 +1,4 @@
-package importer
+package main
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bulkagents/bulkagents/agentfile"
+	"github.com/bulkagents/bulkagents/importer"
 )
 
 // TestParseColumnList: --columns is one CSV line of column names (any
@@ -24,22 +25,22 @@ func TestParseColumnList(t *testing.T) {
 		{"agent hierarchy,user_hierarchy_1|user_hierarchy_2,userhierarchy", []agentfile.Column{agentfile.ColHierarchy}},
 		{"secondary email,mobile", []agentfile.Column{agentfile.ColSecondaryEmail, agentfile.ColMobile}},
 	} {
-		got, err := ParseColumnList(tc.list)
+		got, err := parseColumnList(tc.list)
 		if err != nil || !slices.Equal(got, tc.want) {
-			t.Errorf("ParseColumnList(%q) = %v, %v; want %v", tc.list, got, err, tc.want)
+			t.Errorf("parseColumnList(%q) = %v, %v; want %v", tc.list, got, err, tc.want)
 		}
 	}
 	for _, list := range []string{"", "user login,,mobile", "user login,password", `user login,"routing, profile"`, `"user login`} {
-		if got, err := ParseColumnList(list); err == nil {
-			t.Errorf("ParseColumnList(%q) = %v, want an error", list, got)
+		if got, err := parseColumnList(list); err == nil {
+			t.Errorf("parseColumnList(%q) = %v, want an error", list, got)
 		}
 	}
 	// An edit column of import --update is no column of an export: the
 	// error names the set column it edits.
-	if _, err := ParseColumnList("user login,add tags"); err == nil || !strings.Contains(err.Error(), "column of edits") {
-		t.Errorf("ParseColumnList(add tags): %v, want a column of edits refused", err)
-	} else if se := new(SetupError); !errors.As(err, &se) || se.Hint != `export writes the whole set: ask for "tags"` {
-		t.Errorf("ParseColumnList(add tags): hint %q", se.Hint)
+	if _, err := parseColumnList("user login,add tags"); err == nil || !strings.Contains(err.Error(), "column of edits") {
+		t.Errorf("parseColumnList(add tags): %v, want a column of edits refused", err)
+	} else if se := new(importer.SetupError); !errors.As(err, &se) || se.Hint != `export writes the whole set: ask for "tags"` {
+		t.Errorf("parseColumnList(add tags): hint %q", se.Hint)
 	}
 }
 
@@ -49,21 +50,21 @@ func TestParseWhere(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		in   string
-		want Where
+		want importer.Where
 	}{
-		{"user login=a=b", Where{agentfile.ColLogin, "user login", "a=b", ""}},
-		{" agent hierarchy = Example Corp|Support ", Where{agentfile.ColHierarchy, "agent hierarchy", "Example Corp|Support", ""}},
-		{"userhierarchy=Example Corp/Support", Where{agentfile.ColHierarchy, "userhierarchy", "Example Corp|Support", ""}},
-		{"tags=team|blue", Where{agentfile.ColTags, "tags", "team|blue", ""}},
+		{"user login=a=b", importer.Where{Column: agentfile.ColLogin, Typed: "user login", Value: "a=b"}},
+		{" agent hierarchy = Example Corp|Support ", importer.Where{Column: agentfile.ColHierarchy, Typed: "agent hierarchy", Value: "Example Corp|Support"}},
+		{"userhierarchy=Example Corp/Support", importer.Where{Column: agentfile.ColHierarchy, Typed: "userhierarchy", Value: "Example Corp|Support"}},
+		{"tags=team|blue", importer.Where{Column: agentfile.ColTags, Typed: "tags", Value: "team|blue"}},
 	} {
-		got, err := ParseWhere(tc.in)
+		got, err := parseWhere(tc.in)
 		if err != nil || got != tc.want {
-			t.Errorf("ParseWhere(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+			t.Errorf("parseWhere(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
 		}
 	}
 	for _, in := range []string{"routing profile name", "=x", "mobile=+14255550100", "email address=a@example.com", "routing profile name=", "nosuch=1"} {
-		if got, err := ParseWhere(in); err == nil {
-			t.Errorf("ParseWhere(%q) = %+v, want an error", in, got)
+		if got, err := parseWhere(in); err == nil {
+			t.Errorf("parseWhere(%q) = %+v, want an error", in, got)
 		}
 	}
 }
