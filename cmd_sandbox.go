@@ -50,6 +50,7 @@ var sandboxCommand = &command{
 		serviceQuotas := fset.String("service-quotas", "on", "on: Service Quotas answers; off: it refuses (AccessDeniedException)")
 		isThrottle := fset.String("identity-store-throttle", "429", "how Identity Store throttling answers: 429 (ThrottlingException) or 400 (ThrottlingException \"Rate exceeded\", as seen in real traffic)")
 		isUsersQuota := fset.Int("identity-store-users-quota", 0, "Identity Center users the identity store may hold (0: no limit); CreateUser past it answers ServiceQuotaExceededException")
+		isMembersQuota := fset.Int("identity-store-memberships-quota", 0, "group memberships the identity store may hold (0: no limit); CreateGroupMembership past it answers ServiceQuotaExceededException")
 		replicated := fset.Bool("replicated", false, "a replicated instance (Global Resiliency) with one ACTIVE traffic distribution group; it is a SAML instance, as replication needs")
 		shortLogins := fset.Bool("short-logins", false, "refuse user logins over 20 characters on a Connect-managed instance, the limit Amazon Connect documents (its API model allows 100)")
 		listingLag := fset.Duration("listing-lag", 0, "list a created user in ListUsers and SearchUsers this `duration` later, and a deleted one this long after, as Connect's eventually consistent listings do (DescribeUser misses a new user for min(D, 1s))")
@@ -96,24 +97,28 @@ var sandboxCommand = &command{
 		if *isThrottle != "429" && *isThrottle != "400" {
 			return usageError("--identity-store-throttle 400 answers throttling as HTTP 400 \"Rate exceeded\"", "--identity-store-throttle must be 429 or 400, got %q", *isThrottle)
 		}
+		if *isMembersQuota < 0 {
+			return usageError("--identity-store-memberships-quota 100 lets the identity store hold 100 group memberships", "--identity-store-memberships-quota must not be negative, got %d", *isMembersQuota)
+		}
 		if *isUsersQuota < 0 {
 			return usageError("--identity-store-users-quota 100 lets the identity store hold 100 users", "--identity-store-users-quota must not be negative, got %d", *isUsersQuota)
 		}
 		sb, err := sandbox.Start(ctx, *addr, sandbox.Options{
-			Identity:                 string(id),
-			RateScale:                rateScale,
-			ErrorRate:                *errorRate,
-			DropRate:                 *dropRate,
-			Latency:                  *latency,
-			UserQuota:                *quota,
-			Region:                   *region,
-			Quotas:                   quotas,
-			ServiceQuotasOff:         *serviceQuotas == "off",
-			IdentityStoreThrottle400: *isThrottle == "400",
-			IdentityStoreUsersQuota:  *isUsersQuota,
-			ShortLogins:              *shortLogins,
-			Replicated:               *replicated,
-			ListingLag:               *listingLag,
+			Identity:                      string(id),
+			RateScale:                     rateScale,
+			ErrorRate:                     *errorRate,
+			DropRate:                      *dropRate,
+			Latency:                       *latency,
+			UserQuota:                     *quota,
+			Region:                        *region,
+			Quotas:                        quotas,
+			ServiceQuotasOff:              *serviceQuotas == "off",
+			IdentityStoreThrottle400:      *isThrottle == "400",
+			IdentityStoreUsersQuota:       *isUsersQuota,
+			IdentityStoreMembershipsQuota: *isMembersQuota,
+			ShortLogins:                   *shortLogins,
+			Replicated:                    *replicated,
+			ListingLag:                    *listingLag,
 		})
 		if err != nil {
 			return &exitError{code: exitUnusable, msg: fmt.Sprintf("starting the sandbox: %v", err), hint: "choose another --addr, or port 0 for any free port"}

@@ -367,3 +367,39 @@ func TestSandboxCommandCredentialsLine(t *testing.T) {
 		t.Errorf("aws identitystore list-groups with the pasted line: %v\n%s", err, got)
 	}
 }
+
+// TestImportSSOMembershipsQuota: an identity store whose group memberships
+// are at their quota answers CreateGroupMembership with
+// ServiceQuotaExceededException: the rows past it fail at that step, each
+// after one call (the quota is no throttling), and keep the users made.
+func TestImportSSOMembershipsQuota(t *testing.T) {
+	t.Parallel()
+	probe := sandbox.New(sandbox.Options{Identity: "SAML"})
+	seeded := len(probe.Memberships())
+	sb := e2eSandbox(t, sandbox.Options{Identity: "SAML", Unlimited: true, IdentityStoreMembershipsQuota: seeded + 2})
+	dir := t.TempDir()
+	writeFile(t, dir, "agents.csv", e2eRows("member", 4))
+	code, stderr := runCommand(t, sb, dir, 1000, "import", "agents.csv", "--sso", "--no-progress", "--concurrency", "1")
+	if code != 1 {
+		t.Fatalf("import: exit %d, want 1\n%s", code, stderr)
+	}
+	failed := 0
+	for line, o := range results(t, filepath.Join(dir, "agents-results.csv")) {
+		if o.Status != "failed" {
+			continue
+		}
+		failed++
+		if !strings.Contains(o.Error, "ServiceQuotaExceededException") || o.ConnectUserID == "" || o.SSOUserID == "" {
+			t.Errorf("line %d: %q, connect user %q, sso user %q: want the quota named and both users kept", line, o.Error, o.ConnectUserID, o.SSOUserID)
+		}
+	}
+	if failed != 2 {
+		t.Errorf("%d rows failed, want the 2 past the quota\n%s", failed, stderr)
+	}
+	if c := sb.Calls()["IdentityStore.CreateGroupMembership"]; c.Sent != 4 {
+		t.Errorf("CreateGroupMembership sent %d times, want 4: one per row, the refused ones not retried", c.Sent)
+	}
+	if n := len(sb.Memberships()); n != seeded+2 {
+		t.Errorf("%d memberships, want %d", n, seeded+2)
+	}
+}

@@ -621,6 +621,10 @@ func isCreateGroupMembership(c *call) (any, *apiError) {
 	if c.s.membership(in.GroupId, userID) != nil {
 		return nil, conflict("Member is already in the group")
 	}
+	if q := c.s.opts.IdentityStoreMembershipsQuota; q > 0 && len(c.s.members) >= q {
+		return nil, &apiError{status: http.StatusBadRequest, code: "ServiceQuotaExceededException",
+			message: fmt.Sprintf("The request would cause the number of group memberships in the identity store to exceed the maximum allowed (%d)", q)}
+	}
 	m := &isMembership{Membership: Membership{ID: c.s.newResourceID(), GroupID: in.GroupId, UserID: userID}, seq: c.s.nextSeq(), created: c.now}
 	c.s.members = append(c.s.members, m)
 	return map[string]any{"IdentityStoreId": c.s.storeID, "MembershipId": m.ID}, nil

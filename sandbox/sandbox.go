@@ -82,6 +82,10 @@ type Options struct {
 	// hold (0: no limit): Identity Store CreateUser past it answers
 	// ServiceQuotaExceededException.
 	IdentityStoreUsersQuota int
+	// IdentityStoreMembershipsQuota is how many group memberships the
+	// identity store may hold (0: no limit): CreateGroupMembership past it
+	// answers ServiceQuotaExceededException, which the model lists for it.
+	IdentityStoreMembershipsQuota int
 	// ShortLogins refuses, on a Connect-managed instance, a user login over
 	// the 20 characters the Amazon Connect documentation gives (the API
 	// model allows 100; which one AWS enforces is unconfirmed).
