@@ -15,6 +15,7 @@ const sandboxUsage = `Usage: bulkagents sandbox [--addr HOST:PORT] [--identity c
                         [--error-rate F] [--drop-rate F] [--latency D] [--users-quota N] [--region NAME]
                         [--quota API=RATE]... [--service-quotas on|off]
                         [--identity-store-throttle 429|400] [--identity-store-users-quota N]
+                        [--identity-store-memberships-quota N]
                         [--short-logins] [--listing-lag D] [--replicated]
 
 Serves a local emulator of the Amazon Connect, Identity Store, SSO Admin and
