@@ -15,7 +15,7 @@ import (
 // resumed with another instance's id, is refused (exit 2) with a message
 // naming the instance the results file belongs to, and the other instance
 // is unchanged: no call but DescribeInstance reached it. The same for
-// remove. 30 agents in the suite, 100 with BULKAGENTS_FULL=1.
+// sync and remove. 30 agents in the suite, 100 with BULKAGENTS_FULL=1.
 func TestResumeOnAnotherInstance(t *testing.T) {
 	t.Parallel()
 	n := fullSize(t, 30, 100)
@@ -29,6 +29,17 @@ func TestResumeOnAnotherInstance(t *testing.T) {
 			t.Fatalf("the update ended before the kill: %v", r.err)
 		}
 		resumeRefused(t, fl.sb, other.sb, fl.dir, "agents-results.csv", "import", "agents.csv", "--update", "--resume", "--no-progress")
+	})
+	t.Run("sync", func(t *testing.T) {
+		t.Parallel()
+		fl := newUpdateFleet(t, sandbox.Options{RateScale: 10}, n, n)
+		other := newUpdateFleet(t, sandbox.Options{RateScale: 10}, n, n)
+		watch := watchCalls(t, fl.sb)
+		r := startKillRun(t, importCmd(t, fl.sb, fl.dir, 10, "sync", "agents.csv", "--yes", "--no-progress"))
+		if !r.wait(watch.afterMatch(n/5, isUpdateCall)) || !r.kill() {
+			t.Fatalf("the sync ended before the kill: %v", r.err)
+		}
+		resumeRefused(t, fl.sb, other.sb, fl.dir, "agents-results.csv", "sync", "agents.csv", "--resume", "--yes", "--no-progress")
 	})
 	t.Run("remove", func(t *testing.T) {
 		t.Parallel()
