@@ -599,3 +599,23 @@ func createHierarchyFlag(fs *flagSet, p *bool) {
 func applyFlag(fs *flagSet, p *string) {
 	fs.StringVar(p, "apply", "", "carry out exactly the changes of this dry run's results `PLAN` (a user changed since is \"stale\" and not touched)")
 }
+
+// yesFlag registers --yes (remove, sync).
+func yesFlag(fs *flagSet, p *bool) {
+	fs.BoolVar(p, "yes", false, "delete without asking (needed when not on a terminal)")
+}
+
+// concurrencyFlag registers --concurrency (import, sync).
+func concurrencyFlag(fs *flagSet, p *int) {
+	fs.IntVar(p, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
+}
+
+// ssoAppFlag registers --sso-application-arn (import, sync).
+func ssoAppFlag(fs *flagSet, p *string) {
+	fs.StringVar(p, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
+}
+
+// ssoDeleteUsersFlag registers --sso-delete-users (remove, sync).
+func ssoDeleteUsersFlag(fs *flagSet, p *bool) {
+	fs.BoolVar(p, "sso-delete-users", false, "also delete a deleted agent's Identity Center user, unless it is in other groups or has application assignments of its own")
+}

@@ -149,7 +149,7 @@ func parseImportFlags(env *environment, args []string) (*importFlags, string, er
 	updateFlag(fs, &fl.update, "also change existing users whose fields differ from the file (blank cells leave a field alone, (none) clears it; the file needs only the user login column and the columns it changes)")
 	trafficGroupFlag(fs, &fl.trafficGroup, "associate each created user with this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE)")
 	createHierarchyFlag(fs, &fl.createHierarchy)
-	fs.IntVar(&fl.concurrency, "concurrency", 0, "`N` rows provisioned at once (0: enough to keep up with the CreateUser rate)")
+	concurrencyFlag(fs, &fl.concurrency)
 	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
 	noProgressFlag(fs, &fl.noProgress)
 	formatFlag(fs, &fl.format, summaryFormatUsage)
@@ -158,7 +158,7 @@ func parseImportFlags(env *environment, args []string) (*importFlags, string, er
 	ssoFlagsVar(fs, &fl.ssoFlags, "also create each agent's IAM Identity Center user (SAML instance; the identity store is found with SSO Admin)",
 		"like --sso, in this identity store `ID` (d-XXXXXXXXXX)",
 		"the Identity Center group `NAME` of the agents, created when missing (default "+importer.DefaultSSOGroup+")")
-	fs.StringVar(&fl.ssoAppARN, "sso-application-arn", "", "assign the group to this Amazon Connect application `ARN` of Identity Center")
+	ssoAppFlag(fs, &fl.ssoAppARN)
 	splitFlagsVar(fs, &fl.splitFlags)
 	applyFlag(fs, &fl.apply)
 	rest, err := fs.parse(args)

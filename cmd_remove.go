@@ -126,13 +126,13 @@ func parseRemoveFlags(env *environment, args []string) (*removeFlags, string, er
 	dryRunFlag(fs, &fl.dryRun, "make read calls only and list who would be deleted")
 	resumeFlag(fs, &fl.resume)
 	forceFlag(fs, &fl.force, "replace an existing results file")
-	fs.BoolVar(&fl.yes, "yes", false, "delete without asking (needed when not on a terminal)")
+	yesFlag(fs, &fl.yes)
 	fs.BoolVar(&fl.allowAdmin, "allow-admin", false, "also delete users holding the Admin security profile (refused without it)")
 	ssoFlagsVar(fs, &fl.ssoFlags, "also take each user's IAM Identity Center user out of the agents' group (the identity store is found with SSO Admin)",
 		"like --sso, in this identity store (d-XXXXXXXXXX)",
 		"the Identity Center group of the agents (default "+importer.DefaultSSOGroup+")")
 	trafficGroupFlag(fs, &fl.trafficGroup, "disassociate each user from this Global Resiliency traffic distribution group (`ID|ARN`, ACTIVE) before deleting it")
-	fs.BoolVar(&fl.ssoDeleteUsers, "sso-delete-users", false, "also delete the Identity Center user, unless it is in other groups or has application assignments of its own")
+	ssoDeleteUsersFlag(fs, &fl.ssoDeleteUsers)
 	rateScaleFlag(fs, &fl.rateScale, rateScaleUsage)
 	noProgressFlag(fs, &fl.noProgress)
 	formatFlag(fs, &fl.format, summaryFormatUsage)
