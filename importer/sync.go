@@ -267,7 +267,7 @@ func (s *syncRun) guard(ctx context.Context, f *agentfile.File, plan *Plan) erro
 	if err := s.checkDeletes(ctx, input, exists, plan); err != nil {
 		return err
 	}
-	return s.writeDeletes(order)
+	return s.writeDeletes(ctx, order)
 }
 
 // checkDeletes refuses deletes that look like a mistake, and asks.
@@ -312,9 +312,9 @@ func (s *syncRun) checkDeletes(ctx context.Context, input string, exists bool, p
 // writeDeletes writes the list of the logins to delete and to keep, the
 // input of the deletes (remove's, line by line). A resumed run goes on
 // from the interrupted run's list.
-func (s *syncRun) writeDeletes(order []string) error {
+func (s *syncRun) writeDeletes(ctx context.Context, order []string) error {
 	if s.cfg.Import.Resume && FileExists(s.deletesPath) {
-		return s.readDeletes()
+		return s.readDeletes(ctx)
 	}
 	if len(s.deletes)+len(s.kept) == 0 {
 		return nil
@@ -336,13 +336,13 @@ func (s *syncRun) writeDeletes(order []string) error {
 }
 
 // readDeletes takes the interrupted run's list of deletes as the plan.
-func (s *syncRun) readDeletes() error {
+func (s *syncRun) readDeletes(ctx context.Context) error {
 	in, err := os.Open(s.deletesPath)
 	if err != nil {
 		return &SetupError{Message: fmt.Sprintf("open %s: %v", s.deletesPath, UnwrapPath(err)), Err: err}
 	}
 	defer in.Close()
-	lf, err := agentfile.ReadLogins(context.Background(), in)
+	lf, err := agentfile.ReadLogins(ctx, in)
 	if err != nil {
 		return &SetupError{Message: fmt.Sprintf("cannot read %s: %v", s.deletesPath, err), Err: err,
 			Hint: "resume with the files the interrupted sync wrote, or run it again without --resume"}
